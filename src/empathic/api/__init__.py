@@ -1,0 +1,1 @@
+"""Per-area mixins that make up :class:`empathic.Workspace`."""

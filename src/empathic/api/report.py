@@ -1,0 +1,16 @@
+"""Notebook methods of the report area, mixed into :class:`empathic.Workspace`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from empathic.config import Settings
+    from empathic.store import Store
+
+
+class ReportAPI:
+    """Mixin: report results as pandas DataFrames. Uses self.store and self.settings."""
+
+    store: Store
+    settings: Settings

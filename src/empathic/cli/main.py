@@ -1,0 +1,83 @@
+"""Builds the ``empathic`` Typer app from the per-area command modules and renders errors without tracebacks."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from empathic.cli.common import console, err_console, render_error
+from empathic.errors import EmpathicError
+
+#: Command modules; each has ``register(app)``. A module that does not exist yet is skipped.
+COMMAND_MODULES = (
+    "empathic.cli.ingest",
+    "empathic.cli.analyze",
+    "empathic.cli.themes",
+    "empathic.cli.feelings",
+    "empathic.cli.analytics",
+    "empathic.cli.usage",
+    "empathic.cli.web",
+    "empathic.cli.export",
+)
+
+app = typer.Typer(
+    name="empathic",
+    help="Local-first customer empathy at scale: what customers say, who they are and what they do.\n\n"
+    "Start with `empathic demo`, or `empathic inspect FILE` then `empathic ingest WORKSPACE FILE`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from empathic import __version__
+
+        console.print(f"empathic {__version__}")
+        raise typer.Exit()
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as _exc:
+        if _exc.name == _name:
+            continue
+        raise
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app; every ``EmpathicError`` becomes a clean message and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except EmpathicError as exc:
+        render_error(exc)
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red] — nothing half-written was kept")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err_console.print("aborted")
+        return 1
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

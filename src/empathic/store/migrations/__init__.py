@@ -1,0 +1,64 @@
+"""Versioned schema: every component owns an append-only list of migrations.
+
+Opening an older workspace upgrades it in one transaction; a workspace made by a newer empathic is refused with a
+clear error instead of being silently misread.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import duckdb
+
+from empathic.errors import WorkspaceError
+from empathic.store.migrations import analytics, core, feelings, personas, themes, usage, web
+
+#: Components in the order their tables are created (later ones may reference earlier ones).
+COMPONENTS: dict[str, ModuleType] = {
+    "core": core,
+    "themes": themes,
+    "feelings": feelings,
+    "analytics": analytics,
+    "usage": usage,
+    "personas": personas,
+    "web": web,
+}
+
+
+def target_versions() -> dict[str, int]:
+    """The schema version of each component that this code expects."""
+    return {name: len(module.MIGRATIONS) for name, module in COMPONENTS.items()}
+
+
+def current_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The schema versions recorded in a workspace (empty for a new file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_versions'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    return {c: int(v) for c, v in con.execute("SELECT component, version FROM schema_versions").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: str, *, check_only: bool = False) -> None:
+    """Bring every component up to date inside the caller's transaction (or only check, when read-only)."""
+    have = current_versions(con)
+    want = target_versions()
+    for component, version in have.items():
+        if component in want and version > want[component]:
+            raise WorkspaceError(
+                f"workspace {path} was written by a newer empathic ({component} schema v{version}, "
+                f"this version knows v{want[component]})",
+                hint="upgrade empathic: pip install -U empathic",
+            )
+    if check_only:
+        return
+    con.execute("CREATE TABLE IF NOT EXISTS schema_versions (component VARCHAR PRIMARY KEY, version INTEGER)")
+    for component, module in COMPONENTS.items():
+        start = have.get(component, 0)
+        for statement in module.MIGRATIONS[start:]:
+            con.execute(statement)
+        if start < len(module.MIGRATIONS) or component not in have:
+            con.execute(
+                "INSERT OR REPLACE INTO schema_versions VALUES (?, ?)", [component, len(module.MIGRATIONS)]
+            )

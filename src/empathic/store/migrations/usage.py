@@ -1,0 +1,3 @@
+"""Tables of the usage component (owned by that stage; append migrations, never edit a shipped one)."""
+
+MIGRATIONS: list[str] = []

@@ -1,0 +1,138 @@
+"""The DuckDB workspace: one connection, many readers, exactly one writer.
+
+Datasette's ``execute_write_fn`` is the model: every write goes through :meth:`Store.write`, which holds a lock and
+a transaction, so a reader (or a crash, or a ``kill -9``) never sees half an ingest or half an analysis run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from empathic.errors import WorkspaceError
+from empathic.store.migrations import migrate
+
+
+class Store:
+    """Owns the DuckDB connection of one workspace file.
+
+    Args:
+        path: the workspace file (``*.empathic`` by convention); ``":memory:"`` for a throwaway store.
+        create: create the file if it does not exist; otherwise a missing file is an error.
+        read_only: open without write access (several processes may read one workspace).
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if not p.exists() and (not create or read_only):
+                raise WorkspaceError(
+                    f"workspace {self.path} does not exist",
+                    hint="create it with `empathic ingest WORKSPACE FILE` or Workspace.open(path) ",
+                )
+            if p.exists() and p.is_dir():
+                raise WorkspaceError(f"{self.path} is a folder, not a workspace file", hint="give a file path")
+            if not p.parent.exists():
+                raise WorkspaceError(f"folder {p.parent} does not exist", hint="create the folder first")
+        self.read_only = read_only
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            hint = "close the other program using it (e.g. `empathic serve`) or open it read-only"
+            if "lock" not in msg.lower():
+                hint = "check that the file is an empathic workspace (a DuckDB file)"
+            raise WorkspaceError(f"cannot open workspace {self.path}: {msg.splitlines()[0]}", hint=hint) from None
+        except duckdb.Error as exc:
+            raise WorkspaceError(
+                f"cannot open workspace {self.path}: {str(exc).splitlines()[0]}",
+                hint="check that the file is an empathic workspace (a DuckDB file)",
+            ) from None
+        self._lock = threading.RLock()
+        if not read_only:
+            with self.write() as con:
+                migrate(con, self.path)
+        else:
+            migrate(self._con.cursor(), self.path, check_only=True)
+
+    # -- reading -------------------------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for reading from the calling thread (DuckDB cursors are cheap and thread-confined)."""
+        return self._con.cursor()
+
+    def read(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run a read query and return an Arrow table."""
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetch_arrow_table()
+        finally:
+            cur.close()
+
+    def read_df(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read query and return a pandas DataFrame."""
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """Run a query that returns one value."""
+        cur = self._con.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    def has_table(self, name: str) -> bool:
+        """True if a table (or view) of that name exists in the workspace."""
+        return bool(
+            self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+        )
+
+    def count(self, table: str) -> int:
+        """Row count of a table, 0 if it does not exist."""
+        if not self.has_table(table):
+            return 0
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one writer: a lock plus a transaction, committed on success and rolled back on any exception."""
+        if self.read_only:
+            raise WorkspaceError(f"workspace {self.path} is open read-only", hint="open it without read_only")
+        with self._lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                cur.close()
+                raise
+            cur.execute("COMMIT")
+            cur.close()
+
+    def close(self) -> None:
+        """Checkpoint and close the connection."""
+        try:
+            if not self.read_only:
+                self._con.execute("CHECKPOINT")
+        finally:
+            self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

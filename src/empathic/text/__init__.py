@@ -1,0 +1,1 @@
+"""Text stage: sentences/clauses (the unit every annotation works on), then embeddings and feelings."""

@@ -1,0 +1,33 @@
+"""The ``sentences`` stage: cut every comment into units once, stored for themes and feelings."""
+
+from __future__ import annotations
+
+from empathic.config import Settings
+from empathic.progress import Progress
+from empathic.stage import StageResult
+from empathic.store import Store
+from empathic.text.sentences import split_sentences
+
+NAME = "sentences"
+REQUIRES: tuple[str, ...] = ()
+BATCH_ROWS = 20_000
+
+
+def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
+    """Split the comments that have no units yet (incremental: re-runs only touch new or changed feedback)."""
+    todo = store.read(
+        """SELECT f.feedback_id, f.text FROM feedback f
+           WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.feedback_id = f.feedback_id)
+           ORDER BY f.feedback_id"""
+    )
+    total = todo.num_rows
+    if total == 0:
+        return StageResult(NAME, message="no new comments", counts={"sentences": store.count("sentences")})
+    with store.write() as con:
+        for start in range(0, total, BATCH_ROWS):
+            units = split_sentences(todo.slice(start, BATCH_ROWS))
+            con.register("new_units", units)
+            con.execute("INSERT INTO sentences SELECT * FROM new_units")
+            con.unregister("new_units")
+            progress("split sentences", min(start + BATCH_ROWS, total), total)
+    return StageResult(NAME, counts={"comments": total, "sentences": store.count("sentences")})
