@@ -1,3 +1,65 @@
-"""Tables of the themes component (owned by that stage; append migrations, never edit a shipped one)."""
+"""Tables of the themes component (owned by that stage; append migrations, never edit a shipped one).
 
-MIGRATIONS: list[str] = []
+- ``themes``: the two-level theme tree (contract table, read by analytics, web, report and export).
+- ``sentence_themes``: one row per sentence unit × top-level theme, with its subtheme and a similarity score.
+- ``feedback_themes``: one row per comment × theme it mentions (both levels), marking the primary ones.
+- ``theme_centroids``: the embedding centroid of every theme, used to keep theme ids stable across runs and to
+  assign new data to existing themes (vectors as float32 bytes).
+- ``theme_edits``: the user's edits (rename/merge/split/delete/create), replayed after every re-analysis.
+- ``embedding_cache``: sentence embeddings keyed by (model, sha1 of the text), so nothing is embedded twice.
+"""
+
+MIGRATIONS: list[str] = [
+    """CREATE TABLE themes (
+        theme_id VARCHAR PRIMARY KEY,
+        parent_id VARCHAR,
+        level INTEGER,
+        label VARCHAR,
+        n_comments INTEGER,
+        n_sentences INTEGER,
+        share DOUBLE,
+        is_other BOOLEAN,
+        status VARCHAR,
+        keywords JSON,
+        quotes JSON,
+        created_at TIMESTAMP,
+        updated_at TIMESTAMP
+    )""",
+    """CREATE TABLE sentence_themes (
+        feedback_id VARCHAR,
+        sentence_idx INTEGER,
+        theme_id VARCHAR,
+        subtheme_id VARCHAR,
+        score DOUBLE,
+        PRIMARY KEY (feedback_id, sentence_idx, theme_id)
+    )""",
+    """CREATE TABLE feedback_themes (
+        feedback_id VARCHAR,
+        theme_id VARCHAR,
+        level INTEGER,
+        is_primary BOOLEAN,
+        n_mentions INTEGER,
+        PRIMARY KEY (feedback_id, theme_id)
+    )""",
+    """CREATE TABLE theme_centroids (
+        theme_id VARCHAR PRIMARY KEY,
+        level INTEGER,
+        model VARCHAR,
+        dim INTEGER,
+        centroid BLOB,
+        origin VARCHAR
+    )""",
+    """CREATE TABLE theme_edits (
+        edit_id VARCHAR PRIMARY KEY,
+        seq INTEGER,
+        op VARCHAR,
+        payload JSON,
+        created_at TIMESTAMP
+    )""",
+    """CREATE TABLE embedding_cache (
+        model VARCHAR,
+        text_hash VARCHAR,
+        vector BLOB,
+        PRIMARY KEY (model, text_hash)
+    )""",
+]
