@@ -72,7 +72,10 @@ class Store:
         """Run a read query and return an Arrow table."""
         cur = self._con.cursor()
         try:
-            return cur.execute(sql, params or []).fetch_arrow_table()
+            result = cur.execute(sql, params or [])
+            # DuckDB ≥ 2.0 renamed fetch_arrow_table to to_arrow_table
+            fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+            return fetch()
         finally:
             cur.close()
 
