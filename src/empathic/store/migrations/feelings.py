@@ -1,3 +1,40 @@
-"""Tables of the feelings component (owned by that stage; append migrations, never edit a shipped one)."""
+"""Tables of the feelings component (owned by that stage; append migrations, never edit a shipped one).
 
-MIGRATIONS: list[str] = []
+- ``sentence_feelings``: one row per sentence unit: sentiment (-1..1) and label, emotions over threshold
+  (';'-joined) with all scores (JSON), empathy-map quadrant, pain/gain flags and intent.
+- ``feedback_feelings``: one row per comment: the aggregated sentiment, emotions, quadrants, intents and whether
+  it carries a churn signal.
+- ``feedback_emotions``: one row per comment × emotion over threshold (long form for SQL aggregation).
+"""
+
+MIGRATIONS: list[str] = [
+    """CREATE TABLE sentence_feelings (
+        feedback_id VARCHAR,
+        sentence_idx INTEGER,
+        sentiment DOUBLE,
+        sentiment_label VARCHAR,
+        emotions VARCHAR,
+        emotion_scores JSON,
+        quadrant VARCHAR,
+        pain BOOLEAN,
+        gain BOOLEAN,
+        intent VARCHAR,
+        PRIMARY KEY (feedback_id, sentence_idx)
+    )""",
+    """CREATE TABLE feedback_feelings (
+        feedback_id VARCHAR PRIMARY KEY,
+        sentiment DOUBLE,
+        sentiment_label VARCHAR,
+        emotions VARCHAR,
+        emotion_scores JSON,
+        empathy_quadrants VARCHAR,
+        intent VARCHAR,
+        churn_signal BOOLEAN
+    )""",
+    """CREATE TABLE feedback_emotions (
+        feedback_id VARCHAR,
+        emotion VARCHAR,
+        score DOUBLE,
+        PRIMARY KEY (feedback_id, emotion)
+    )""",
+]
