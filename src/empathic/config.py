@@ -77,7 +77,9 @@ def load_settings(
             try:
                 data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise InputError(f"cannot read settings: {exc}", file=str(toml_path), hint="fix the TOML syntax") from None
+                raise InputError(
+                    f"cannot read settings: {exc}", file=str(toml_path), hint="fix the TOML syntax"
+                ) from None
     data = _deep_merge(data, _from_env(dict(os.environ if environ is None else environ)))
     data = _deep_merge(data, overrides or {})
     try:

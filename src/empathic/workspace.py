@@ -26,8 +26,17 @@ from empathic.stage import StageResult
 from empathic.store import Store
 
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
-CORE_TABLES = ("sources", "feedback", "feedback_scores", "feedback_attributes", "customers",
-               "customer_attributes", "events", "runs", "sentences")
+CORE_TABLES = (
+    "sources",
+    "feedback",
+    "feedback_scores",
+    "feedback_attributes",
+    "customers",
+    "customer_attributes",
+    "events",
+    "runs",
+    "sentences",
+)
 
 
 class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, ReportAPI):
@@ -50,10 +59,7 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         settings: dict[str, Any] | Settings | None = None,
     ) -> Workspace:
         """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree."""
-        if isinstance(settings, Settings):
-            resolved = settings
-        else:
-            resolved = load_settings(path, settings)
+        resolved = settings if isinstance(settings, Settings) else load_settings(path, settings)
         return cls(Store(path, create=create, read_only=read_only), resolved)
 
     @property
@@ -103,8 +109,7 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
             "GROUP BY name ORDER BY name"
         )
         sources = self.store.read_df(
-            "SELECT source_id, kind, path, n_rows, n_inserted, n_updated, ingested_at FROM sources "
-            "ORDER BY ingested_at"
+            "SELECT source_id, kind, path, n_rows, n_inserted, n_updated, ingested_at FROM sources ORDER BY ingested_at"
         )
         runs = self.store.read_df(
             "SELECT stage, status, started_at, finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20"

@@ -98,9 +98,7 @@ class Store:
 
     def has_table(self, name: str) -> bool:
         """True if a table (or view) of that name exists in the workspace."""
-        return bool(
-            self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
-        )
+        return bool(self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
 
     def count(self, table: str) -> int:
         """Row count of a table, 0 if it does not exist."""

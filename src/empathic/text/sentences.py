@@ -92,5 +92,6 @@ def split_sentences(batch: pa.Table | pa.RecordBatch) -> pa.Table:
     for row in iter_sentences(zip(ids, texts, strict=True)):
         for col, value in zip(cols, row, strict=True):
             col.append(value)
-    return pa.Table.from_arrays([pa.array(c, t.type) for c, t in zip(cols, SENTENCES_SCHEMA, strict=True)],
-                                schema=SENTENCES_SCHEMA)
+    return pa.Table.from_arrays(
+        [pa.array(c, t.type) for c, t in zip(cols, SENTENCES_SCHEMA, strict=True)], schema=SENTENCES_SCHEMA
+    )

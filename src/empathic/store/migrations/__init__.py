@@ -59,6 +59,4 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str, *, check_only: bool = Fal
         for statement in module.MIGRATIONS[start:]:
             con.execute(statement)
         if start < len(module.MIGRATIONS) or component not in have:
-            con.execute(
-                "INSERT OR REPLACE INTO schema_versions VALUES (?, ?)", [component, len(module.MIGRATIONS)]
-            )
+            con.execute("INSERT OR REPLACE INTO schema_versions VALUES (?, ?)", [component, len(module.MIGRATIONS)])

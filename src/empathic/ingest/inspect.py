@@ -1,0 +1,73 @@
+"""``empathic inspect``: the inferred mapping and sample values, without writing anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from empathic.ingest.load import resolve_roles
+from empathic.ingest.mapping import Mapping
+from empathic.ingest.readers import read_source
+from empathic.ingest.roles import infer_mapping
+from empathic.ingest.validate import validate
+
+
+@dataclass
+class Inspection:
+    """The result of inspecting a source: mapping, per-column samples, row count and warnings."""
+
+    label: str
+    n_rows: int
+    file_format: str
+    encoding: str | None
+    mapping: Mapping
+    samples: dict[str, list[str]]
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """One row per column: role, why, sample values."""
+        roles = self.mapping.roles()
+        return pd.DataFrame(
+            [
+                {
+                    "column": c,
+                    "role": roles.get(c, "ignored"),
+                    "why": self.mapping.reasons.get(c, ""),
+                    "samples": " | ".join(self.samples.get(c, [])),
+                }
+                for c in self.samples
+            ]
+        )
+
+
+def inspect(data: Any, *, kind: str | None = None, **roles: Any) -> Inspection:
+    """Read a file or frame into a scratch in-memory database and infer its mapping (nothing is written)."""
+    from empathic.errors import InputError
+
+    roles = resolve_roles(roles)
+    kind = kind or roles.pop("_kind", None)
+    con = duckdb.connect()
+    try:
+        raw = read_source(con, data)
+        mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
+        samples: dict[str, list[str]] = {}
+        for col in raw.columns:
+            vals = con.execute(
+                f'SELECT DISTINCT left(trim("{col}"), 60) FROM '
+                f'(SELECT "{col}" FROM {raw.name} ORDER BY __row LIMIT 200) '
+                f"WHERE trim(\"{col}\") <> '' LIMIT 3"
+            ).fetchall()
+            samples[col] = [v[0] for v in vals]
+        problems: list[str] = []
+        try:
+            warnings = raw.warnings + validate(con, raw, mapping, lenient=False)
+        except InputError as exc:
+            warnings = list(raw.warnings)
+            problems.append(str(exc))
+        return Inspection(raw.label, raw.n_rows, raw.file_format, raw.encoding, mapping, samples, warnings, problems)
+    finally:
+        con.close()

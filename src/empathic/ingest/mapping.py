@@ -1,0 +1,151 @@
+"""The column mapping: which column plays which role. Inferred, shown by ``inspect``, overridable, stored."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from empathic.errors import InputError
+
+KINDS = ("feedback", "customers", "events")
+SCORE_KINDS = ("nps", "csat", "rating", "recommend", "number")
+
+
+@dataclass
+class ScoreColumn:
+    """A score column: its kind and scale (NPS 0–10, CSAT 1–5, rating 1–5/1–10, recommend 0/1)."""
+
+    column: str
+    kind: str
+    scale_min: float
+    scale_max: float
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.column
+
+
+@dataclass
+class Mapping:
+    """Roles of the columns of one source. ``reasons`` says why each column got its role (for ``inspect``)."""
+
+    kind: str = "feedback"
+    text: list[str] = field(default_factory=list)
+    title: str | None = None
+    id: str | None = None
+    customer: str | None = None
+    date: str | None = None
+    date_format: str | None = None
+    scores: list[ScoreColumn] = field(default_factory=list)
+    attrs: list[str] = field(default_factory=list)
+    event: str | None = None
+    duration: str | None = None
+    value: str | None = None
+    quantity: str | None = None
+    price: str | None = None
+    ignored: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def roles(self) -> dict[str, str]:
+        """Column → role name, for display."""
+        out: dict[str, str] = {}
+        for c in self.text:
+            out[c] = "text"
+        if self.title:
+            out[self.title] = "title (joined to text)"
+        for role in ("id", "customer", "date", "event", "duration", "value", "quantity", "price"):
+            col = getattr(self, role)
+            if col:
+                out[col] = role
+        for s in self.scores:
+            out[s.column] = f"score ({s.kind} {s.scale_min:g}–{s.scale_max:g})"
+        for a in self.attrs:
+            out[a] = "attribute"
+        for c in self.ignored:
+            out.setdefault(c, "ignored")
+        return out
+
+    def used_columns(self) -> set[str]:
+        cols = set(self.text) | set(self.attrs) | {s.column for s in self.scores}
+        for role in ("title", "id", "customer", "date", "event", "duration", "value", "quantity", "price"):
+            if getattr(self, role):
+                cols.add(getattr(self, role))
+        return cols
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+#: Keyword arguments / CLI flags that override inferred roles.
+ROLE_KEYS = (
+    "text",
+    "title",
+    "id",
+    "customer",
+    "date",
+    "date_format",
+    "score",
+    "attr",
+    "event",
+    "duration",
+    "value",
+    "quantity",
+    "price",
+    "ignore",
+)
+
+
+def load_mapping_file(path: str | Path) -> dict[str, Any]:
+    """Read role overrides from a JSON or TOML file (same keys as the keyword arguments)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"mapping file not found: {p}", file=str(p), hint="check the path")
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if p.suffix.lower() == ".toml" else json.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot parse the mapping file: {exc}", file=str(p), hint="use JSON or TOML") from None
+    if not isinstance(data, dict):
+        raise InputError("the mapping file must hold an object of roles", file=str(p), hint='e.g. {"text": "comment"}')
+    unknown = set(data) - set(ROLE_KEYS) - {"kind"}
+    if unknown:
+        raise InputError(
+            f"unknown role(s) in mapping file: {', '.join(sorted(unknown))}",
+            file=str(p),
+            hint=f"known roles: {', '.join(ROLE_KEYS)}",
+        )
+    return data
+
+
+def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -> dict[str, Any]:
+    """Check that every overridden column exists; lists for multi-column roles; ``None`` values dropped."""
+    out: dict[str, Any] = {}
+    lower = {c.lower(): c for c in columns}
+    for key, value in roles.items():
+        if value is None or value == [] or value == ():
+            continue
+        if key not in ROLE_KEYS:
+            raise InputError(f"unknown role {key!r}", hint=f"known roles: {', '.join(ROLE_KEYS)}")
+        if key == "date_format":
+            out[key] = str(value)
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        resolved = []
+        for v in values:
+            col, _, spec = str(v).partition(":") if key == "score" and str(v) not in columns else (str(v), "", "")
+            if col not in columns:
+                if col.lower() in lower:
+                    col = lower[col.lower()]
+                else:
+                    raise InputError(
+                        f"column {col!r} given for --{key} is not in the file",
+                        file=label,
+                        column=col,
+                        hint=f"columns are: {', '.join(columns)}",
+                    )
+            resolved.append(f"{col}:{spec}" if spec else col)
+        out[key] = resolved if key in ("text", "score", "attr", "ignore") else resolved[0]
+    return out

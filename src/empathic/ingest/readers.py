@@ -1,0 +1,360 @@
+"""Readers: any supported file or in-memory frame → one all-VARCHAR DuckDB table with a ``__row`` number.
+
+DuckDB reads CSV/TSV/JSON/Parquet itself (streaming, no Python object per row); only XLSX goes through openpyxl
+and non-UTF-8 text is transcoded to a temporary UTF-8 copy in chunks. Everything becomes VARCHAR here so that role
+inference and validation see the user's values as written, and can name the row and column of a bad one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from empathic.errors import InputError
+
+TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".dat": "csv"}
+FORMATS = {
+    **TEXT_FORMATS,
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+}
+SAMPLE_BYTES = 1 << 20
+#: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
+MAX_LINE_BYTES = 16 << 20
+
+
+@dataclass
+class RawTable:
+    """A source loaded into a DuckDB connection as the table ``name`` (all VARCHAR plus ``__row`` from 1)."""
+
+    name: str
+    columns: list[str]
+    n_rows: int
+    label: str  # file path or "<pandas DataFrame>" for messages
+    file_format: str
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    sha256: str | None = None
+
+
+def read_source(con: duckdb.DuckDBPyConnection, data: Any, *, name: str = "_raw") -> RawTable:
+    """Load a path or a pandas/Polars/Arrow frame into ``con`` as the temp table ``name``."""
+    if isinstance(data, (str, Path)):
+        return _read_path(con, Path(data), name)
+    return _read_frame(con, data, name)
+
+
+# -- frames ---------------------------------------------------------------------------------------------------------
+def _to_arrow(data: Any) -> pa.Table:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    module = type(data).__module__
+    if module.startswith("pandas"):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    if module.startswith("polars"):
+        return data.to_arrow()
+    raise InputError(
+        f"cannot ingest an object of type {type(data).__name__}",
+        hint="pass a file path, a pandas or Polars DataFrame, or a pyarrow Table",
+    )
+
+
+def _read_frame(con: duckdb.DuckDBPyConnection, data: Any, name: str) -> RawTable:
+    table = _to_arrow(data)
+    label = f"<{type(data).__module__.split('.')[0]} {type(data).__name__}>"
+    if table.num_columns == 0:
+        raise InputError("the frame has no columns", file=label, hint="pass a frame with at least a text column")
+    names = [str(c) for c in table.column_names]
+    _check_column_names(names, label)
+    table = table.rename_columns(names)
+    con.register("_frame_in", table)
+    cols = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in names)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS __row, {cols} FROM _frame_in")
+    con.unregister("_frame_in")
+    return _finish(con, name, label, "frame")
+
+
+# -- files ----------------------------------------------------------------------------------------------------------
+def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTable:
+    label = str(path)
+    if not path.exists():
+        raise InputError(f"file not found: {path}", file=label, hint="check the path and spelling")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder", file=label, hint="give the path of one file")
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=label, hint="export the data again; the file has 0 bytes")
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        suffix = Path(path.stem).suffix.lower()
+    fmt = FORMATS.get(suffix)
+    head = path.open("rb").read(SAMPLE_BYTES)
+    if fmt is None:
+        fmt = _sniff_format(head)
+        if fmt is None:
+            raise InputError(
+                f"unsupported file type {path.suffix or '(no extension)'}",
+                file=label,
+                hint="use CSV, TSV, JSON, JSONL, Parquet or XLSX",
+            )
+    if fmt == "parquet":
+        return _read_with_duckdb(con, name, label, "parquet", f"read_parquet('{_sql_str(path)}')")
+    if fmt == "xlsx":
+        return _read_xlsx(con, path, name)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            "the file looks binary (it contains NUL bytes), not text",
+            file=label,
+            hint="export the data as CSV/TSV/JSON/Parquet/XLSX; check the file is not corrupt",
+        )
+    text_path, encoding, warnings = _ensure_utf8(path, head)
+    if fmt == "csv":
+        return _read_csv(con, text_path, name, label, encoding, warnings)
+    table = "newline_delimited" if fmt == "jsonl" else "array"
+    raw = _read_with_duckdb(
+        con,
+        name,
+        label,
+        fmt,
+        f"read_json('{_sql_str(text_path)}', format='{table}', maximum_object_size={MAX_LINE_BYTES})",
+    )
+    raw.encoding, raw.warnings = encoding, warnings
+    return raw
+
+
+def _sniff_format(head: bytes) -> str | None:
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    stripped = head.lstrip()
+    if stripped.startswith(b"["):
+        return "json"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return None
+
+
+def _sql_str(path: Path | str) -> str:
+    return str(path).replace("'", "''")
+
+
+def _ensure_utf8(path: Path, head: bytes) -> tuple[Path, str, list[str]]:
+    """Return a UTF-8 file to read: the file itself, or a transcoded temporary copy (Latin-1/CP1252/UTF-16)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return path, "utf-8-sig", []
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return _transcode(path, enc), enc, [f"{path.name}: read as UTF-16 and converted to UTF-8"]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=len(head) < SAMPLE_BYTES)
+        return path, "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    enc = (best.encoding if best else "cp1252").lower()
+    if enc in {"ascii", "utf_8", "utf-8"} or enc.startswith(("latin", "iso8859", "cp125", "windows")):
+        enc = "cp1252" if enc not in {"latin_1", "latin-1", "iso8859_1"} else "latin-1"
+    else:
+        enc = "cp1252"
+    warn = (
+        f"{path.name} is not UTF-8; it was read as {enc} (Latin-1/Windows). "
+        "Check accented characters; save the file as UTF-8 to silence this warning"
+    )
+    return _transcode(path, enc), enc, [warn]
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    """Stream ``path`` from ``encoding`` into a temporary UTF-8 file (chunked: constant memory)."""
+    out = Path(tempfile.mkdtemp(prefix="empathic-")) / (path.stem + ".utf8" + path.suffix)
+    # cp1252 leaves 5 bytes undefined; decode those as latin-1 rather than failing on one stray byte.
+    errors = "replace" if encoding.startswith("utf") else "strict"
+    if encoding == "cp1252":
+        codecs.register_error("cp1252_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end))
+        errors = "cp1252_fallback"
+    with (
+        path.open("r", encoding=encoding, errors=errors, newline="") as src,
+        out.open("w", encoding="utf-8", newline="") as dst,
+    ):
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+    return out
+
+
+WHITESPACE_ROW = re.compile(r"\S+")
+
+
+def _looks_whitespace_aligned(lines: list[str]) -> bool:
+    """True for fixed-width/whitespace-separated tables such as CDNOW_master.txt."""
+    lines = [ln for ln in lines if ln.strip()]
+    if len(lines) < 2 or any(ch in "".join(lines) for ch in ',\t;|"'):
+        return False
+    widths = {len(WHITESPACE_ROW.findall(ln)) for ln in lines}
+    return len(widths) == 1 and widths.pop() >= 2
+
+
+def _whitespace_to_tsv(path: Path) -> Path:
+    out = Path(tempfile.mkdtemp(prefix="empathic-")) / (path.stem + ".tsv")
+    with path.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            if line.strip():
+                dst.write("\t".join(WHITESPACE_ROW.findall(line)) + "\n")
+    return out
+
+
+def _first_row_is_header(path: Path, delimiter: str) -> bool:
+    """Decide whether the first row names columns: header cells are short, non-numeric and distinct."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            first = next(reader)
+        except (csv.Error, StopIteration):
+            return True
+    cells = [c.strip() for c in first]
+    if not cells or len(set(cells)) < len(cells) - cells.count(""):
+        return False
+    return all(not (len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x")) for c in cells)
+
+
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, label: str, encoding: str, warnings: list[str]
+) -> RawTable:
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        first_lines = [fh.readline() for _ in range(20)]
+    if _looks_whitespace_aligned(first_lines):
+        path = _whitespace_to_tsv(path)
+        warnings = [*warnings, f"{Path(label).name}: read as a whitespace-separated table"]
+    try:
+        sniff = con.execute(f"SELECT Delimiter FROM sniff_csv('{_sql_str(path)}', sample_size=20480)").fetchone()
+        delimiter = sniff[0] if sniff else ","
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, label) from None
+    header = _first_row_is_header(path, delimiter)
+    source = (
+        f"read_csv('{_sql_str(path)}', all_varchar=true, header={str(header).lower()}, delim='{_sql_str(delimiter)}', "
+        f"max_line_size={MAX_LINE_BYTES}, strict_mode=true, null_padding=false, sample_size=-1)"
+    )
+    raw = _read_with_duckdb(con, name, label, "csv", source)
+    raw.encoding = encoding
+    raw.warnings = warnings + raw.warnings
+    return raw
+
+
+def _read_with_duckdb(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str, source: str) -> RawTable:
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        names = [d[0] for d in described]
+        _check_column_names(names, label)
+        cols = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in names)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS __row, {cols} FROM {source}"
+        )
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, label) from None
+    return _finish(con, name, label, fmt)
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTable:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    label = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the Excel file: {exc}", file=label, hint="save it again as .xlsx or CSV"
+        ) from None
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise InputError("the first worksheet is empty", file=label, hint="put the data on the first sheet")
+    names = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header)]
+    _check_column_names(names, label)
+    columns: list[list[str | None]] = [[] for _ in names]
+    for row in rows:
+        if row is None or all(v is None for v in row):
+            continue
+        for i in range(len(names)):
+            v = row[i] if i < len(row) else None
+            columns[i].append(None if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
+    wb.close()
+    table = pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)})
+    raw = _read_frame(con, table, name)
+    raw.label, raw.file_format = label, "xlsx"
+    return raw
+
+
+def _check_column_names(names: list[str], label: str) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n.startswith("__"):
+            raise InputError(f"column name {n!r} is reserved", file=label, column=n, hint="rename the column")
+        if n.lower() in seen:
+            raise InputError(
+                f"duplicate column name {n!r}", file=label, column=n, hint="give each column a unique name"
+            )
+        seen.add(n.lower())
+
+
+def _finish(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str) -> RawTable:
+    n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall() if r[0] != "__row"]
+    if n == 0:
+        raise InputError("the file has a header but no data rows", file=label, hint="check the export")
+    return RawTable(name=name, columns=columns, n_rows=int(n), label=label, file_format=fmt)
+
+
+LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
+
+
+def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
+    """Translate a DuckDB reader error into an InputError with the row and a hint."""
+    msg = str(exc)
+    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+    m = LINE_RE.search(msg)
+    row = int(m.group(1)) if m else None
+    low = msg.lower()
+    if "maximum line size" in low or "max_line_size" in low or "maximum_object_size" in low:
+        return InputError(
+            f"a row or field is larger than {MAX_LINE_BYTES >> 20} MB",
+            file=label,
+            row=row,
+            hint="this is usually an unclosed quote; check the quoting near that line",
+        )
+    if ("expected" in low and "columns" in low) or "too many columns" in low or "not enough columns" in low:
+        return InputError(
+            "rows have different numbers of columns (ragged rows)",
+            file=label,
+            row=row,
+            hint="check the delimiter and quoting on that line; every row needs the same columns as the header",
+        )
+    if "unicode" in low or "utf-8" in low or "utf8" in low:
+        return InputError(
+            "the file has bytes that are not valid UTF-8",
+            file=label,
+            row=row,
+            hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
+        )
+    if "json" in low or "malformed" in low:
+        return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")
+    return InputError(f"cannot read the file: {first}", file=label, row=row, hint="check the file format")

@@ -1,0 +1,377 @@
+"""Column-role inference: look at names and a sample of values, the way an analyst would.
+
+Every decision records a reason (shown by ``empathic inspect``), and every role can be overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from empathic.errors import InputError
+from empathic.ingest.mapping import Mapping, ScoreColumn, normalise_overrides
+from empathic.ingest.readers import RawTable
+
+SAMPLE_ROWS = 5000
+
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%Y/%m/%d",
+    "%d-%m-%Y %H:%M",
+)
+
+NAME = {
+    "id": re.compile(r"^(id|uuid|key|.*[_ ]id|.*id)$|response.?id|review.?id|ticket.?id|comment.?id", re.I),
+    "customer": re.compile(r"(customer|cust|user|client|member|account|buyer|subscriber|author|reviewer)", re.I),
+    "date": re.compile(r"(date|time|created|submitted|timestamp|^ts$|_at$|day|month|when)", re.I),
+    "nps": re.compile(r"(nps|likel|recommend.*(0|10)|ltr)", re.I),
+    "csat": re.compile(r"(csat|satisf)", re.I),
+    "rating": re.compile(r"(rating|stars?|score|grade|overall)", re.I),
+    "recommend": re.compile(r"(recommend)", re.I),
+    "title": re.compile(r"(title|subject|summary|headline|header|heading)", re.I),
+    "text": re.compile(
+        r"(text|comment|review|feedback|content|body|message|verbatim|response|answer|remark|note)", re.I
+    ),
+    "event": re.compile(r"(event|action|feature|activity|page|screen|description|stockcode|product|item)", re.I),
+    "duration": re.compile(r"(duration|seconds|secs|time.?spent|minutes|length)", re.I),
+    "value": re.compile(r"(amount|revenue|value|dollar|spend|total|sales)", re.I),
+    "quantity": re.compile(r"(quantity|qty|units|count_items|number_of)", re.I),
+    "price": re.compile(r"(price|unit.?cost)", re.I),
+    "signup": re.compile(r"(signup|sign_up|registered|joined|created|first.?seen|since)", re.I),
+}
+#: Index columns written by pandas/R/spreadsheets: unique, but not a key worth trusting across files.
+UNNAMED = re.compile(r"|column\d*|unnamed:? ?\d*|index|row|x|\.\.\.1", re.I)
+BOOL_VALUES = {"0", "1", "yes", "no", "true", "false", "y", "n", "t", "f"}
+WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+
+
+@dataclass
+class ColumnProfile:
+    """What a column's sampled values look like."""
+
+    name: str
+    n: int  # non-empty values in the sample
+    distinct: int
+    numeric: float  # share of values that parse as numbers
+    integer: float
+    vmin: float | None
+    vmax: float | None
+    mean_len: float
+    mean_words: float
+    date: float  # share parsing as a date with the best format
+    date_format: str | None
+    distinct_in_file: int = 0
+    small_values: frozenset[str] = frozenset()  # lower-cased distinct values when there are at most 10
+    unique_in_file: bool = False
+
+    @property
+    def distinct_ratio(self) -> float:
+        return self.distinct / self.n if self.n else 0.0
+
+
+def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, ColumnProfile]:
+    """Profile every column on a sample (first SAMPLE_ROWS rows) plus whole-file uniqueness."""
+    sample = con.execute(
+        f"SELECT * EXCLUDE (__row) FROM (SELECT * FROM {raw.name} ORDER BY __row) "
+        f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+    ).df()
+    distinct_in_file = con.execute(
+        "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in raw.columns) + f" FROM {raw.name}"
+    ).fetchone()
+    profiles = {}
+    for col, file_distinct in zip(raw.columns, distinct_in_file, strict=True):
+        values = sample[col].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        n = len(values)
+        nums = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+        numeric = float(nums.notna().mean()) if n else 0.0
+        finite = nums.dropna()
+        integer = float((finite == finite.round()).mean()) if len(finite) else 0.0
+        words = values.map(lambda v: len(WORD.findall(v))) if n else pd.Series(dtype=float)
+        date_share, date_fmt = _date_share(con, values.head(500).tolist(), numeric)
+        profiles[col] = ColumnProfile(
+            name=col,
+            n=n,
+            distinct=int(values.nunique()),
+            numeric=numeric,
+            integer=integer,
+            vmin=float(finite.min()) if len(finite) else None,
+            vmax=float(finite.max()) if len(finite) else None,
+            mean_len=float(values.str.len().mean()) if n else 0.0,
+            mean_words=float(words.mean()) if n else 0.0,
+            date=date_share,
+            date_format=date_fmt,
+            distinct_in_file=int(file_distinct or 0),
+            small_values=frozenset(values.str.lower().unique()) if values.nunique() <= 10 else frozenset(),
+        )
+    numeric_cols = [c for c, p in profiles.items() if p.numeric >= 0.98]
+    if numeric_cols:  # whole-file ranges, so a rare 0 or 11 does not slip past the sample
+        ranges = con.execute(
+            "SELECT "
+            + ", ".join(
+                f"min(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE)), "
+                f"max(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE))"
+                for c in numeric_cols
+            )
+            + f" FROM {raw.name}"
+        ).fetchone()
+        for i, c in enumerate(numeric_cols):
+            lo, hi = ranges[2 * i], ranges[2 * i + 1]
+            if lo is not None:
+                profiles[c].vmin, profiles[c].vmax = float(lo), float(hi)
+    for col, p in profiles.items():
+        if p.n and p.distinct == p.n:
+            total, distinct = con.execute(
+                f'SELECT count("{col}"), count(DISTINCT "{col}") FROM {raw.name} WHERE trim("{col}") <> \'\''
+            ).fetchone()
+            p.unique_in_file = total == distinct and total >= raw.n_rows * 0.99
+    return profiles
+
+
+def _date_share(con: duckdb.DuckDBPyConnection, values: list[str], numeric: float) -> tuple[float, str | None]:
+    """Share of values that parse as timestamps, with the best strptime format (None = ISO via CAST)."""
+    if not values:
+        return 0.0, None
+    if numeric > 0.9 and not all(len(v) == 8 and v.isdigit() for v in values[:50]):
+        return 0.0, None
+    con.execute("CREATE OR REPLACE TEMP TABLE _datesample AS SELECT unnest(?::VARCHAR[]) AS v", [values])
+    best = con.execute("SELECT avg((TRY_CAST(v AS TIMESTAMP) IS NOT NULL)::INT) FROM _datesample").fetchone()[0]
+    best_fmt = None
+    if best < 0.999:
+        for fmt in DATE_FORMATS:
+            share = con.execute("SELECT avg((try_strptime(v, ?) IS NOT NULL)::INT) FROM _datesample", [fmt]).fetchone()[
+                0
+            ]
+            if share > best + 1e-9:
+                best, best_fmt = share, fmt
+    return float(best or 0.0), best_fmt
+
+
+def _score_kind(p: ColumnProfile, name: str) -> ScoreColumn | None:
+    """Classify a numeric column as a score from its range and name, or None."""
+    if NAME["recommend"].search(name) and p.small_values and p.small_values <= BOOL_VALUES:
+        return ScoreColumn(name, "recommend", 0, 1)
+    if p.numeric < 0.98 or p.vmin is None or (p.integer < 0.95 and not NAME["rating"].search(name)):
+        return None
+    lo, hi = p.vmin, p.vmax
+    if NAME["recommend"].search(name) and lo >= 0 and hi <= 1:
+        return ScoreColumn(name, "recommend", 0, 1)
+    if NAME["nps"].search(name) and lo >= 0 and hi <= 10:
+        return ScoreColumn(name, "nps", 0, 10)
+    if NAME["csat"].search(name) and lo >= 1 and hi <= 5:
+        return ScoreColumn(name, "csat", 1, 5)
+    if NAME["rating"].search(name) and lo >= 0 and hi <= 10:
+        return ScoreColumn(name, "rating", 1 if lo >= 1 else 0, 5 if hi <= 5 else 10)
+    return None
+
+
+def infer_mapping(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    *,
+    kind: str | None = None,
+    overrides: dict | None = None,
+) -> Mapping:
+    """Infer the roles of ``raw``'s columns; ``overrides`` (already normalised) win over inference."""
+    ov = normalise_overrides(overrides or {}, raw.columns, raw.label)
+    profiles = profile_columns(con, raw)
+    m = Mapping()
+    taken: set[str] = set()
+
+    def take(role: str, col: str, reason: str) -> None:
+        setattr(m, role, col)
+        taken.add(col)
+        m.reasons[col] = reason
+
+    for role in ("id", "customer", "date", "title", "event", "duration", "value", "quantity", "price"):
+        if role in ov:
+            take(role, ov[role], "given")
+    if "date_format" in ov:
+        m.date_format = ov["date_format"]
+    if "text" in ov:
+        m.text = list(ov["text"])
+        taken.update(m.text)
+        m.reasons.update({c: "given" for c in m.text})
+    if "score" in ov:
+        for spec in ov["score"]:
+            col, _, skind = spec.partition(":")
+            m.scores.append(_explicit_score(col, skind, profiles[col], raw.label))
+            taken.add(col)
+            m.reasons[col] = "given"
+    if "attr" in ov:
+        m.attrs = [a for a in ov["attr"] if a not in taken]
+        taken.update(m.attrs)
+        m.reasons.update({c: "given" for c in m.attrs})
+    ignore = set(ov.get("ignore", []))
+    taken |= ignore
+    free = [c for c in raw.columns if c not in taken]
+
+    # text: long, varied, wordy columns
+    if not m.text:
+        cands = [
+            c
+            for c in free
+            if profiles[c].mean_words >= 4
+            and profiles[c].distinct_ratio > 0.5
+            and profiles[c].numeric < 0.5
+            and profiles[c].date < 0.5
+        ]
+        cands.sort(key=lambda c: (-(profiles[c].mean_words + (5 if NAME["text"].search(c) else 0)), c))
+        if cands:
+            body = cands[0]
+            m.text = [body]
+            taken.add(body)
+            prof = profiles[body]
+            m.reasons[body] = f"free text: {prof.mean_words:.0f} words on average, {prof.distinct_ratio:.0%} distinct"
+    if m.text and not m.title:
+        titles = [
+            c
+            for c in free
+            if c not in taken
+            and NAME["title"].search(c)
+            and profiles[c].numeric < 0.5
+            and profiles[c].distinct_ratio > 0.5
+            and 1 <= profiles[c].mean_words < profiles[m.text[0]].mean_words
+        ]
+        if titles:
+            take("title", titles[0], "short title-like text, joined before the body")
+
+    free = [c for c in raw.columns if c not in taken]
+    if not m.date:
+        dates = [c for c in free if profiles[c].date >= 0.9]
+        dates.sort(
+            key=lambda c: (not NAME["date"].search(c), NAME["signup"].search(c) is not None, -profiles[c].date, c)
+        )
+        if dates:
+            take("date", dates[0], f"{profiles[dates[0]].date:.0%} of values parse as dates")
+            m.date_format = profiles[dates[0]].date_format
+    if not m.customer:
+        custs = [
+            c
+            for c in free
+            if c not in taken
+            and NAME["customer"].search(c)
+            and profiles[c].mean_words <= 3
+            and profiles[c].n > 0
+            and not re.search(r"(country|type|name|location|timezone|segment)", c, re.I)
+        ]
+        custs.sort(key=lambda c: (not re.search(r"id\b|_id|id$", c, re.I), c))
+        if custs:
+            take("customer", custs[0], "name says customer/user/account")
+    if not m.id:
+        ids = [
+            c
+            for c in free
+            if c not in taken
+            and profiles[c].unique_in_file
+            and profiles[c].mean_words <= 1
+            and profiles[c].date < 0.5
+            and not UNNAMED.fullmatch(c.strip())
+        ]
+        ids.sort(key=lambda c: (not NAME["id"].search(c), raw.columns.index(c)))
+        if ids and (NAME["id"].search(ids[0]) or (m.text and profiles[ids[0]].numeric < 1.0)):
+            take("id", ids[0], "unique in the file" + (" and named like an id" if NAME["id"].search(ids[0]) else ""))
+
+    free = [c for c in raw.columns if c not in taken]
+    chosen_kind = kind or (
+        "feedback" if m.text else "events" if m.customer and m.date else "customers" if m.customer else None
+    )
+    if chosen_kind is None:
+        raise InputError(
+            "no free-text column found (and no customer id + timestamp for events)",
+            file=raw.label,
+            hint="name the text column with --text COLUMN, or choose --kind events|customers with --customer/--date",
+        )
+    m.kind = chosen_kind
+    if m.kind == "feedback" and not m.text:
+        raise InputError(
+            "no free-text column found",
+            file=raw.label,
+            hint=f"name it with --text COLUMN; columns are: {', '.join(raw.columns)}",
+        )
+    if m.kind == "events":
+        _infer_event_roles(m, free, profiles, take)
+    free = [c for c in raw.columns if c not in taken]
+    if m.kind == "feedback" and "score" not in ov:
+        for c in free:
+            sc = _score_kind(profiles[c], c)
+            if sc:
+                m.scores.append(sc)
+                taken.add(c)
+                m.reasons[c] = f"values {sc.scale_min:g}–{sc.scale_max:g}, name suggests {sc.kind}"
+    free = [c for c in raw.columns if c not in taken]
+    if "attr" not in ov:
+        for c in free:
+            p = profiles[c]
+            many = p.distinct_in_file > 100 and p.distinct_in_file > 0.05 * raw.n_rows
+            if p.n and not many and p.mean_words <= 6 and p.date < 0.9 and not (p.numeric > 0.98 and p.integer < 0.9):
+                m.attrs.append(c)
+                m.reasons[c] = f"about {p.distinct_in_file} distinct values: a segment"
+            else:
+                m.ignored.append(c)
+                m.reasons.setdefault(c, "not a text, id, date, score or segment column" if p.n else "empty")
+    else:
+        m.ignored = [c for c in free if c not in m.attrs]
+    m.ignored = sorted(set(m.ignored) | ignore, key=raw.columns.index)
+    return m
+
+
+def _infer_event_roles(m: Mapping, free: list[str], profiles: dict[str, ColumnProfile], take) -> None:
+    if not m.customer or not m.date:
+        missing = "a customer id" if not m.customer else "a timestamp"
+        raise InputError(
+            f"an events file needs {missing} column",
+            hint="name it with --customer COLUMN / --date COLUMN",
+        )
+    numeric = [c for c in free if profiles[c].numeric >= 0.98]
+    if not m.event:
+        names = [c for c in free if profiles[c].numeric < 0.5 and NAME["event"].search(c)]
+        names.sort(key=lambda c: (not re.search(r"event|action|feature", c, re.I), profiles[c].distinct, c))
+        if names:
+            take("event", names[0], "event/feature name")
+    for role in ("duration", "quantity", "price", "value"):
+        if getattr(m, role):
+            continue
+        hits = [c for c in numeric if NAME[role].search(c) and c not in m.used_columns()]
+        if hits:
+            take(role, hits[0], f"numeric, name suggests {role}")
+
+
+def _explicit_score(col: str, skind: str, p: ColumnProfile, label: str) -> ScoreColumn:
+    """A score column the user named; its kind from ``col:kind`` or from the values."""
+    inferred = _score_kind(p, col)
+    lo, hi = p.vmin, p.vmax
+    if skind:
+        defaults = {"nps": (0, 10), "csat": (1, 5), "recommend": (0, 1)}
+        if skind not in ("nps", "csat", "rating", "recommend", "number"):
+            raise InputError(
+                f"unknown score kind {skind!r}",
+                column=col,
+                file=label,
+                hint="use nps, csat, rating, recommend or number, e.g. --score 'Overall:rating'",
+            )
+        if skind in defaults:
+            return ScoreColumn(col, skind, *defaults[skind])
+        if skind == "rating":
+            return ScoreColumn(col, "rating", 1, 5 if (hi or 5) <= 5 else 10)
+        return ScoreColumn(col, "number", lo if lo is not None else 0, hi if hi is not None else 0)
+    if inferred:
+        return inferred
+    if lo is not None and lo >= 0 and hi <= 10 and p.integer > 0.95:
+        return ScoreColumn(col, "nps", 0, 10) if hi > 5 else ScoreColumn(col, "rating", 1, 5)
+    return ScoreColumn(col, "number", lo if lo is not None else 0, hi if hi is not None else 0)

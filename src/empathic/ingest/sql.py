@@ -1,0 +1,70 @@
+"""SQL expressions that turn the raw VARCHAR columns into typed values, built from a :class:`Mapping`.
+
+Kept as plain strings over DuckDB's dialect so the same expressions can be ported to Spark SQL.
+"""
+
+from __future__ import annotations
+
+from empathic.ingest.mapping import Mapping, ScoreColumn
+
+
+def q(col: str) -> str:
+    """Quote an identifier."""
+    return '"' + col.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    """Quote a string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def clean(col: str) -> str:
+    """Trimmed value, NULL when empty."""
+    return f"NULLIF(trim({q(col)}), '')"
+
+
+def text_expr(m: Mapping, max_chars: int) -> str:
+    """The comment text: the text columns (and a title before them), joined; '' when all are empty."""
+    body = (
+        clean(m.text[0])
+        if len(m.text) == 1
+        else "NULLIF(concat_ws(chr(10), " + ", ".join(clean(c) for c in m.text) + "), '')"
+    )
+    if m.title:
+        t = clean(m.title)
+        body = (
+            f"CASE WHEN {t} IS NULL THEN {body} WHEN {body} IS NULL THEN {t} "
+            f"ELSE {t} || CASE WHEN regexp_matches({t}, '[.!?…:]$') THEN ' ' ELSE '. ' END || {body} END"
+        )
+    return f"left(coalesce({body}, ''), {int(max_chars)})"
+
+
+def date_expr(col: str, fmt: str | None) -> str:
+    """Parse a timestamp (naive UTC); NULL when unparseable (validation reports those rows first)."""
+    if fmt is None:
+        return f"TRY_CAST({clean(col)} AS TIMESTAMP)"
+    parsed = f"try_strptime({clean(col)}, {lit(fmt)})"
+    if "%z" in fmt or "%Z" in fmt:
+        return f"timezone('UTC', {parsed})"
+    return f"CAST({parsed} AS TIMESTAMP)"
+
+
+def number_expr(col: str) -> str:
+    """A number, accepting a decimal comma."""
+    return f"TRY_CAST(replace({clean(col)}, ',', '.') AS DOUBLE)"
+
+
+def score_expr(s: ScoreColumn) -> str:
+    """The numeric value of a score column (yes/no/true/false for recommend)."""
+    if s.kind == "recommend":
+        v = f"lower({clean(s.column)})"
+        return (
+            f"CASE WHEN {v} IN ('1','yes','y','true','t','1.0') THEN 1.0 "
+            f"WHEN {v} IN ('0','no','n','false','f','0.0') THEN 0.0 ELSE {number_expr(s.column)} END"
+        )
+    return number_expr(s.column)
+
+
+def row_hash(columns: list[str]) -> str:
+    """A content hash over the given raw columns (used as id when the file has none)."""
+    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({q(c)}, chr(0))" for c in sorted(columns)) + "))"

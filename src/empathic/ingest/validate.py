@@ -1,0 +1,86 @@
+"""Validation over the whole raw table in SQL: the first bad row of each kind becomes a precise error."""
+
+from __future__ import annotations
+
+import duckdb
+
+from empathic.errors import InputError
+from empathic.ingest.mapping import Mapping
+from empathic.ingest.readers import RawTable
+from empathic.ingest.sql import clean, date_expr, number_expr, q, score_expr
+
+
+def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_condition: str) -> tuple[int, int, str]:
+    """(number of bad rows, first bad row number, its value) for a condition over the raw table."""
+    n, row, value = con.execute(
+        f"SELECT count(*), min(__row), arg_min({q(column)}, __row) FROM {raw.name} WHERE {bad_condition}"
+    ).fetchone()
+    return int(n), int(row or 0), value
+
+
+def validate(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, *, lenient: bool) -> list[str]:
+    """Raise InputError for the first unusable value; in lenient mode return warnings instead (values become NULL)."""
+    warnings: list[str] = []
+
+    def problem(n: int, row: int, column: str, message: str, hint: str) -> None:
+        if not n:
+            return
+        if lenient:
+            warnings.append(f"{n} row(s) with {message} in column {column!r} (first: row {row}) were stored as empty")
+            return
+        raise InputError(
+            f"{message}" + (f" ({n} rows like this)" if n > 1 else ""),
+            file=raw.label,
+            row=row,
+            column=column,
+            hint=hint + "; or pass --lenient to store such values as empty",
+        )
+
+    if m.date:
+        n, row, value = _first_bad(
+            con, raw, m.date, f"{clean(m.date)} IS NOT NULL AND {date_expr(m.date, m.date_format)} IS NULL"
+        )
+        problem(
+            n,
+            row,
+            m.date,
+            f"unparseable date {value!r}",
+            "use ISO dates (2024-05-31 or 2024-05-31 14:02:00) or give --date-format, e.g. '%d/%m/%Y'",
+        )
+    for s in m.scores:
+        expr = score_expr(s)
+        n, row, value = _first_bad(con, raw, s.column, f"{clean(s.column)} IS NOT NULL AND {expr} IS NULL")
+        problem(n, row, s.column, f"non-numeric score {value!r}", "scores must be numbers")
+        if s.kind != "number":
+            n, row, value = _first_bad(
+                con, raw, s.column, f"{expr} IS NOT NULL AND ({expr} < {s.scale_min} OR {expr} > {s.scale_max})"
+            )
+            problem(
+                n,
+                row,
+                s.column,
+                f"score {value!r} is outside the {s.kind} scale {s.scale_min:g}–{s.scale_max:g}",
+                f"fix the value, or declare the column's kind, e.g. --score '{s.column}:number'",
+            )
+    for role in ("duration", "value", "quantity", "price"):
+        col = getattr(m, role)
+        if col:
+            n, row, value = _first_bad(con, raw, col, f"{clean(col)} IS NOT NULL AND {number_expr(col)} IS NULL")
+            problem(n, row, col, f"non-numeric {role} {value!r}", f"the {role} column must hold numbers")
+    if m.kind in ("events", "customers"):
+        n, row, _ = _first_bad(con, raw, m.customer, f"{clean(m.customer)} IS NULL")
+        if n:
+            warnings.append(f"{n} row(s) without a customer id (first: row {row}) were skipped")
+    if m.kind == "feedback":
+        texts = " AND ".join(f"{clean(c)} IS NULL" for c in m.text + ([m.title] if m.title else []))
+        empty = con.execute(f"SELECT count(*) FROM {raw.name} WHERE {texts}").fetchone()[0]
+        if empty == raw.n_rows:
+            raise InputError(
+                "every row's text is empty",
+                file=raw.label,
+                column=m.text[0],
+                hint="choose the text column with --text COLUMN",
+            )
+        if empty:
+            warnings.append(f"{empty} row(s) have no text; their scores and attributes are kept")
+    return warnings
