@@ -62,4 +62,9 @@ MIGRATIONS: list[str] = [
         vector BLOB,
         PRIMARY KEY (model, text_hash)
     )""",
+    # v7-v9: a theme's prototypes (one or more vectors it is assigned by), its typical radius, and whether the
+    # user fixed its label (a renamed label is never recomputed)
+    "ALTER TABLE theme_centroids ADD COLUMN prototypes BLOB",
+    "ALTER TABLE theme_centroids ADD COLUMN radius DOUBLE",
+    "ALTER TABLE theme_centroids ADD COLUMN label_locked BOOLEAN",
 ]
