@@ -17,6 +17,7 @@ from empathic.api.personas import PersonasAPI
 from empathic.api.report import ReportAPI
 from empathic.api.themes import ThemesAPI
 from empathic.api.usage import UsageAPI
+from empathic.comments import comments_frame
 from empathic.config import Settings, load_settings
 from empathic.errors import InputError
 from empathic.ingest import IngestSummary, ingest
@@ -96,6 +97,15 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run a read-only SQL query against the workspace (DuckDB dialect)."""
         return self.store.read_df(query, params)
+
+    def comments(self, *, limit: int | None = None) -> pd.DataFrame:
+        """Every comment with its annotations: the export behind ``empathic export WORKSPACE comments``.
+
+        Columns: id, text, customer_id, created_at, source_id, one column per score and attribute, then (when the
+        stages have run) primary_theme_id, primary_theme, themes (labels, ``;``-joined), theme_ids, sentiment,
+        sentiment_label, emotions, empathy_quadrants, intent.
+        """
+        return comments_frame(self.store, limit=limit)
 
     def info(self) -> dict[str, Any]:
         """What the workspace holds: row counts per table, sources, score and attribute names, last runs."""

@@ -100,7 +100,8 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
         raise InputError("the file is empty", file=label, hint="export the data again; the file has 0 bytes")
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        suffix = Path(path.stem).suffix.lower()
+        path = _gunzip(path)
+        suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     head = path.open("rb").read(SAMPLE_BYTES)
     if fmt is None:
@@ -134,6 +135,20 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
     )
     raw.encoding, raw.warnings = encoding, warnings
     return raw
+
+
+def _gunzip(path: Path) -> Path:
+    """Decompress ``x.csv.gz`` to a temporary ``x.csv`` in chunks."""
+    import gzip
+    import shutil
+
+    out = Path(tempfile.mkdtemp(prefix="empathic-")) / path.stem
+    try:
+        with gzip.open(path, "rb") as src, out.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot decompress: {exc}", file=str(path), hint="check the .gz file is complete") from None
+    return out
 
 
 def _sniff_format(head: bytes) -> str | None:

@@ -72,10 +72,7 @@ class Store:
         """Run a read query and return an Arrow table."""
         cur = self._con.cursor()
         try:
-            result = cur.execute(sql, params or [])
-            # DuckDB ≥ 2.0 renamed fetch_arrow_table to to_arrow_table
-            fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
-            return fetch()
+            return cur.sql(sql, params=params or None).to_arrow_table()
         finally:
             cur.close()
 

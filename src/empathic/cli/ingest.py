@@ -1,0 +1,142 @@
+"""``empathic inspect``, ``empathic ingest`` and ``empathic info``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from empathic.cli.common import console, err_console, open_workspace, rich_progress
+from empathic.ingest import inspect as inspect_source
+
+KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
+
+
+def inspect(
+    file: Path = typer.Argument(..., help="CSV, TSV, JSON, JSONL, Parquet or XLSX file."),
+    kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    text: list[str] = typer.Option(None, "--text", help="Free-text column(s)."),
+    id: str | None = typer.Option(None, "--id", help="Unique id column."),
+    customer: str | None = typer.Option(None, "--customer", help="Customer id column."),
+    date: str | None = typer.Option(None, "--date", help="Date/time column."),
+    score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
+    attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles."),
+) -> None:
+    """Show the inferred column mapping with sample values. Writes nothing.
+
+    Example: empathic inspect reviews.csv --text "Review Text"
+    """
+    result = inspect_source(
+        file, kind=kind, text=text, id=id, customer=customer, date=date, score=score, attr=attr, mapping=mapping
+    )
+    console.print(
+        f"[bold]{result.label}[/bold]: {result.n_rows:,} rows, {result.file_format}"
+        + (f", {result.encoding}" if result.encoding else "")
+        + f" → ingests as [bold]{result.mapping.kind}[/bold]"
+    )
+    table = Table(show_lines=False)
+    for col in ("column", "role", "why", "samples"):
+        table.add_column(col, overflow="fold")
+    for row in result.table().itertuples(index=False):
+        style = "dim" if row.role == "ignored" else None
+        table.add_row(row.column, row.role, row.why, row.samples, style=style)
+    console.print(table)
+    for w in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {w}")
+    for p in result.problems:
+        err_console.print(f"[red]would fail:[/red] {p}")
+    console.print("Override any role with flags, e.g. --text COL --score COL:nps --attr COL, then `empathic ingest`.")
+
+
+def ingest(
+    workspace: Path = typer.Argument(..., help="Workspace file (created if missing), e.g. acme.empathic."),
+    file: Path = typer.Argument(..., help="CSV, TSV, JSON, JSONL, Parquet or XLSX file."),
+    kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    text: list[str] = typer.Option(None, "--text", help="Free-text column(s); several are joined."),
+    title: str | None = typer.Option(None, "--title", help="Title column joined before the text."),
+    id: str | None = typer.Option(None, "--id", help="Unique id column (re-ingest updates rows with the same id)."),
+    customer: str | None = typer.Option(None, "--customer", help="Customer id column."),
+    date: str | None = typer.Option(None, "--date", help="Date/time column."),
+    date_format: str | None = typer.Option(None, "--date-format", help="strptime format, e.g. '%d/%m/%Y'."),
+    score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
+    attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
+    event: str | None = typer.Option(None, "--event", help="Events: event/feature name column."),
+    duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds."),
+    value: str | None = typer.Option(None, "--value", help="Events: amount/revenue column."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles (flags win)."),
+    lenient: bool = typer.Option(False, "--lenient", help="Store unparseable dates/out-of-range scores as empty."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Ingest a file into a workspace (atomic and idempotent: re-running adds nothing twice).
+
+    Examples:
+      empathic ingest acme.empathic survey.csv
+      empathic ingest acme.empathic survey.csv --text comment --score nps:nps --attr plan --attr region
+      empathic ingest acme.empathic usage.csv --kind events --customer user_id --date ts --event action
+    """
+    with open_workspace(workspace, create=True) as ws, rich_progress(not quiet) as progress:
+        summary = ws.ingest(
+            file,
+            kind=kind,
+            progress=progress,
+            lenient=lenient or None,
+            text=text,
+            title=title,
+            id=id,
+            customer=customer,
+            date=date,
+            date_format=date_format,
+            score=score,
+            attr=attr,
+            event=event,
+            duration=duration,
+            value=value,
+            mapping=mapping,
+        )
+    for w in summary.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {w}")
+    console.print(f"[green]✓[/green] {summary}")
+    roles = ", ".join(f"{c} → {r}" for c, r in summary.mapping.roles().items() if r != "ignored")
+    console.print(f"  mapping: {roles}")
+    console.print(f"Next: [bold]empathic analyze {workspace}[/bold]")
+
+
+def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
+    """What a workspace holds: rows per table, sources, scores, attributes and recent runs.
+
+    Example: empathic info acme.empathic
+    """
+    with open_workspace(workspace, read_only=True) as ws:
+        data = ws.info()
+    console.print(f"[bold]{data['path']}[/bold]")
+    counts = Table(title="tables")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for name, n in data["counts"].items():
+        counts.add_row(name, f"{n:,}")
+    console.print(counts)
+    span = data["feedback_span"]
+    if span.get("first") is not None and str(span.get("first")) != "NaT":
+        console.print(f"feedback from {span['first']} to {span['last']}")
+    for title, frame in (
+        ("sources", data["sources"]),
+        ("scores", data["scores"]),
+        ("attributes", data["attributes"]),
+        ("recent runs", data["runs"]),
+    ):
+        if len(frame):
+            t = Table(title=title)
+            for col in frame.columns:
+                t.add_column(str(col), overflow="fold")
+            for row in frame.itertuples(index=False):
+                t.add_row(*["" if v is None else str(v) for v in row])
+            console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the foundation commands to the app."""
+    app.command("inspect")(inspect)
+    app.command("ingest")(ingest)
+    app.command("info")(info)

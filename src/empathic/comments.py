@@ -1,0 +1,58 @@
+"""Comments with all their annotations, assembled from whatever stages have run (one SQL query)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from empathic.store import Store
+
+
+def _pivot(store: Store, table: str, value: str) -> tuple[str, list[str]]:
+    """A ``SELECT feedback_id, max(...) FILTER (name = ...) ...`` pivot of a long name/value table."""
+    names = [n["name"] for n in store.read(f"SELECT DISTINCT name FROM {table} ORDER BY name").to_pylist()]
+    if not names:
+        return "", []
+    cols = ", ".join(
+        f"max({value}) FILTER (WHERE name = '{n.replace(chr(39), chr(39) * 2)}') AS \"{n.replace(chr(34), '')}\""
+        for n in names
+    )
+    return f"SELECT feedback_id, {cols} FROM {table} GROUP BY feedback_id", names
+
+
+def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
+    """See :meth:`empathic.Workspace.comments`. Sorted by id, so exports are deterministic."""
+    joins: list[str] = []
+    select = ["f.feedback_id AS id", "f.text", "f.customer_id", "f.created_at", "f.source_id"]
+    scores_sql, score_names = _pivot(store, "feedback_scores", "value")
+    if score_names:
+        joins.append(f"LEFT JOIN ({scores_sql}) sc ON sc.feedback_id = f.feedback_id")
+        select += [f'sc."{n.replace(chr(34), "")}"' for n in score_names]
+    attrs_sql, attr_names = _pivot(store, "feedback_attributes", "value")
+    if attr_names:
+        joins.append(f"LEFT JOIN ({attrs_sql}) attrs ON attrs.feedback_id = f.feedback_id")
+        select += [f'attrs."{n.replace(chr(34), "")}"' for n in attr_names if n not in score_names]
+    if store.has_table("feedback_themes") and store.has_table("themes"):
+        joins.append(
+            """LEFT JOIN (
+                SELECT ft.feedback_id,
+                       max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.theme_id END) AS primary_theme_id,
+                       max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.label END) AS primary_theme,
+                       string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
+                           FILTER (WHERE ft.level = 1) AS themes,
+                       string_agg(t.theme_id, ';' ORDER BY ft.is_primary DESC, t.label)
+                           FILTER (WHERE ft.level = 1) AS theme_ids,
+                       string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
+                           FILTER (WHERE ft.level = 2) AS subthemes
+                FROM feedback_themes ft JOIN themes t ON t.theme_id = ft.theme_id
+                WHERE coalesce(t.status, 'active') <> 'deleted'
+                GROUP BY ft.feedback_id
+            ) th ON th.feedback_id = f.feedback_id"""
+        )
+        select += ["th.primary_theme_id", "th.primary_theme", "th.themes", "th.theme_ids", "th.subthemes"]
+    if store.has_table("feedback_feelings"):
+        joins.append("LEFT JOIN feedback_feelings ff ON ff.feedback_id = f.feedback_id")
+        select += ["ff.sentiment", "ff.sentiment_label", "ff.emotions", "ff.empathy_quadrants", "ff.intent"]
+    sql = f"SELECT {', '.join(select)} FROM feedback f {' '.join(joins)} ORDER BY f.feedback_id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return store.read_df(sql)
