@@ -1,0 +1,75 @@
+"""Shared fixtures for the foundation tests: real workspace files in tmp_path and table counts read from disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from empathic import Workspace
+
+DATA_DIR = Path("/work/shared/data")
+
+#: The tables an ingest writes (``runs`` and ``sentences`` belong to later stages but must not change either).
+INGEST_TABLES = (
+    "sources",
+    "feedback",
+    "feedback_scores",
+    "feedback_attributes",
+    "customers",
+    "customer_attributes",
+    "events",
+    "sentences",
+)
+
+
+def table_counts(path: Path) -> dict[str, int] | None:
+    """Row count of every ingest table of the workspace file, read straight from disk; None if absent/empty."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] if t in have else 0 for t in INGEST_TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    """The path of a not-yet-created workspace file."""
+    return tmp_path / "test.empathic"
+
+
+@pytest.fixture
+def ws(ws_path: Path) -> Iterator[Workspace]:
+    """A fresh workspace on disk, closed after the test."""
+    workspace = Workspace.open(ws_path)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def write_text(tmp_path: Path) -> Callable[..., Path]:
+    """Write a file under tmp_path: ``write_text("a.csv", "x,y\\n1,2\\n", encoding="utf-8")``."""
+
+    def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode(encoding))
+        return path
+
+    return write
+
+
+def require_data(*parts: str) -> Path:
+    """The path of a real dataset file, or skip the test when /work/shared/data is not there (users' machines)."""
+    path = DATA_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"dataset not available: {path}")
+    return path
