@@ -63,22 +63,23 @@ def demo(
     for summary in result.ingests:
         console.print(f"[green]✓[/green] {summary}")
     _print_results(result.stages)
-    ws = result.workspace
-    console.print(f"\n[bold]Demo workspace:[/bold] {ws}\nWhat to look at next:")
-    for line in NEXT_STEPS:
-        console.print("  " + line.format(ws=ws))
+    console.print(f"\n[bold]Demo workspace:[/bold] {result.workspace}\nWhat to look at next (WS = that path):")
+    grid = Table.grid(padding=(0, 2))
+    for command, why in NEXT_STEPS:
+        grid.add_row(f"  [bold]{command}[/bold]", f"[dim]{why}[/dim]")
+    console.print(grid)
 
 
 NEXT_STEPS = (
-    "empathic info {ws}                      what the workspace holds",
-    "empathic themes {ws}                    what customers talk about",
-    "empathic feelings {ws}                  how they feel",
-    "empathic drivers {ws}                   which themes move the rating",
-    "empathic segments {ws} --by 'Department Name'",
-    "empathic search {ws} 'theme:fit AND Rating<=2'",
-    "empathic report {ws} -o report.html     a self-contained report to share",
-    "empathic serve {ws}                     the web app on http://127.0.0.1:8000",
-    "empathic export {ws} comments -o comments.csv",
+    ("empathic info WS", "what the workspace holds"),
+    ("empathic themes WS", "what customers talk about"),
+    ("empathic feelings WS", "how they feel"),
+    ("empathic drivers WS", "which themes move the rating"),
+    ("empathic segments WS --by 'Department Name'", "how departments differ"),
+    ("empathic search WS 'Rating<=2 AND \"zipper\"'", "find verbatims"),
+    ("empathic report WS -o report.html", "a self-contained report to share"),
+    ("empathic serve WS", "the web app on http://127.0.0.1:8000"),
+    ("empathic export WS comments -o comments.csv", "every comment with its annotations"),
 )
 
 
