@@ -17,7 +17,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     """Split the comments that have no units yet (incremental: re-runs only touch new or changed feedback)."""
     todo = store.read(
         """SELECT f.feedback_id, f.text FROM feedback f
-           WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.feedback_id = f.feedback_id)
+           WHERE trim(f.text) <> ''
+             AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.feedback_id = f.feedback_id)
            ORDER BY f.feedback_id"""
     )
     total = todo.num_rows
