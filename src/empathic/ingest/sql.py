@@ -42,7 +42,14 @@ def text_expr(m: Mapping, max_chars: int) -> str:
 def date_expr(col: str, fmt: str | None) -> str:
     """Parse a timestamp (naive UTC); NULL when unparseable (validation reports those rows first)."""
     if fmt is None:
-        return f"TRY_CAST({clean(col)} AS TIMESTAMP)"
+        # CAST(... AS TIMESTAMP) silently drops a UTC offset; values that carry one go through TIMESTAMPTZ
+        # ("+0200" and " -0800" normalised to "+02:00") and are converted to naive UTC.
+        v = clean(col)
+        offset = rf"TRY_CAST(regexp_replace({v}, '\s*([+-]\d\d):?(\d\d)$', '\1:\2') AS TIMESTAMPTZ)"
+        return (
+            rf"CASE WHEN regexp_matches({v}, '([+-]\d\d:?\d\d|Z)$') THEN timezone('UTC', {offset}) "
+            f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
+        )
     parsed = f"try_strptime({clean(col)}, {lit(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return f"timezone('UTC', {parsed})"
