@@ -1,0 +1,227 @@
+"""Read models shared by the web app, the REST API and the HTML report.
+
+Each function takes a :class:`~empathic.workspace.Workspace` and returns plain JSON-friendly dicts/lists built
+from the stored tables of the other stages (contract tables in docs/architecture.md). A section whose stage has
+not run returns ``None`` so the caller can say "not analysed yet" instead of failing. Text stays raw here; escaping
+is the renderer's job (Jinja2 autoescape, JSON encoding).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from empathic.workspace import Workspace
+
+
+def has_data(ws: Workspace, *tables: str) -> bool:
+    """True if every table exists and holds at least one row."""
+    return all(ws.store.count(t) > 0 for t in tables)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-friendly scalar: NaN → None, timestamps → ISO strings, numpy scalars → Python."""
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def rows(ws: Workspace, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Run a read query; rows as dicts of clean scalars."""
+    table = ws.store.read(sql, params)
+    return [{k: _clean(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _json(value: Any, default: Any) -> Any:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return value
+
+
+# -- overview ----------------------------------------------------------------------------------------------------
+def overview(ws: Workspace) -> dict[str, Any]:
+    """Volume, scores with intervals, sentiment mix, top themes with impact, alerts and the last runs."""
+    n = int(ws.store.scalar("SELECT count(*) FROM feedback") or 0)
+    span = rows(ws, "SELECT min(created_at) AS first, max(created_at) AS last FROM feedback")[0]
+    return {
+        "n_comments": n,
+        "n_customers": int(ws.store.scalar("SELECT count(DISTINCT customer_id) FROM feedback") or 0),
+        "first": span["first"],
+        "last": span["last"],
+        "scores": scores(ws),
+        "sentiment": sentiment_mix(ws),
+        "top_themes": (themes_table(ws) or [])[:10] or None,
+        "alerts": alerts(ws, limit=8),
+        "runs": rows(ws, "SELECT stage, status, started_at, finished_at FROM runs ORDER BY started_at DESC LIMIT 8"),
+    }
+
+
+def scores(ws: Workspace) -> list[dict[str, Any]]:
+    """One row per score: the analytics summary (with 95 % CI) when present, else the plain mean."""
+    if has_data(ws, "score_summary"):
+        return rows(
+            ws,
+            "SELECT score_name, kind, metric, n, value, ci_low, ci_high, mean FROM score_summary ORDER BY score_name",
+        )
+    return rows(
+        ws,
+        "SELECT name AS score_name, any_value(kind) AS kind, 'mean' AS metric, count(*) AS n, avg(value) AS value, "
+        "NULL AS ci_low, NULL AS ci_high, avg(value) AS mean FROM feedback_scores GROUP BY name ORDER BY name",
+    )
+
+
+def sentiment_mix(ws: Workspace) -> list[dict[str, Any]] | None:
+    """Comment counts per sentiment label, or None before the feelings stage ran."""
+    if not has_data(ws, "feedback_feelings"):
+        return None
+    return rows(
+        ws,
+        "SELECT sentiment_label AS label, count(*) AS n, avg(sentiment) AS mean FROM feedback_feelings "
+        "GROUP BY 1 ORDER BY n DESC, label",
+    )
+
+
+def alerts(ws: Workspace, limit: int = 50) -> list[dict[str, Any]] | None:
+    """Stored alerts, most severe and newest first."""
+    if not has_data(ws, "alerts"):
+        return None
+    return rows(
+        ws,
+        "SELECT alert_id, kind, theme_id, message, severity, period, created_at FROM alerts "
+        "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, created_at DESC, alert_id "
+        "LIMIT ?",
+        [limit],
+    )
+
+
+# -- themes ------------------------------------------------------------------------------------------------------
+def _primary_score(ws: Workspace) -> str | None:
+    if not has_data(ws, "theme_impact"):
+        return None
+    return ws.store.scalar("SELECT score_name FROM theme_impact GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+
+
+def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
+    """Every live theme (both levels) with counts, share, mean sentiment, impact on the primary score, sparkline."""
+    if not has_data(ws, "themes"):
+        return None
+    sentiment_join = (
+        "LEFT JOIN (SELECT ft.theme_id, avg(ff.sentiment) AS sentiment FROM feedback_themes ft "
+        "JOIN feedback_feelings ff USING (feedback_id) GROUP BY 1) s USING (theme_id)"
+        if has_data(ws, "feedback_feelings")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS sentiment) s USING (theme_id)"
+    )
+    score = _primary_score(ws)
+    impact_join = (
+        "LEFT JOIN (SELECT theme_id, impact, ci_low, ci_high, q_value FROM theme_impact WHERE score_name = ?) i "
+        "USING (theme_id)"
+        if score
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS impact, NULL::DOUBLE AS ci_low, "
+        "NULL::DOUBLE AS ci_high, NULL::DOUBLE AS q_value) i USING (theme_id)"
+    )
+    out = rows(
+        ws,
+        "SELECT t.theme_id, t.parent_id, t.level, t.label, t.n_comments, t.share, t.is_other, t.status, "
+        f"s.sentiment, i.impact, i.ci_low, i.ci_high, i.q_value FROM themes t {sentiment_join} {impact_join} "
+        "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY t.level, t.n_comments DESC, t.theme_id",
+        [score] if score else None,
+    )
+    spark = _sparklines(ws)
+    for theme in out:
+        theme["score_name"] = score
+        theme["sparkline"] = spark.get(theme["theme_id"], [])
+    return out
+
+
+def _sparklines(ws: Workspace) -> dict[str, list[float]]:
+    if not has_data(ws, "theme_trends"):
+        return {}
+    series: dict[str, list[float]] = {}
+    for r in rows(ws, "SELECT theme_id, share FROM theme_trends ORDER BY theme_id, period_start"):
+        series.setdefault(r["theme_id"], []).append(r["share"] or 0.0)
+    return series
+
+
+def theme_detail(ws: Workspace, theme_id: str) -> dict[str, Any] | None:
+    """One theme: its row, subthemes, quotes, keywords, trend, segments, emotions and empathy map; None if unknown."""
+    if not has_data(ws, "themes"):
+        return None
+    found = rows(ws, "SELECT * FROM themes WHERE theme_id = ?", [theme_id])
+    if not found:
+        return None
+    theme = found[0]
+    theme["keywords"] = _json(theme.get("keywords"), [])
+    theme["quotes"] = _json(theme.get("quotes"), [])
+    theme["subthemes"] = rows(
+        ws,
+        "SELECT theme_id, label, n_comments, share FROM themes WHERE parent_id = ? "
+        "AND coalesce(status, 'active') <> 'deleted' ORDER BY n_comments DESC, theme_id",
+        [theme_id],
+    )
+    theme["trend"] = (
+        rows(
+            ws,
+            "SELECT period_start, n_comments, share, sentiment FROM theme_trends WHERE theme_id = ? ORDER BY 1",
+            [theme_id],
+        )
+        if has_data(ws, "theme_trends")
+        else []
+    )
+    theme["segments"] = (
+        rows(
+            ws,
+            "SELECT attribute, segment, n_segment, value_segment, value_rest, lift, q_value, significant "
+            "FROM segment_differences WHERE metric = 'theme_share' AND theme_id = ? "
+            "ORDER BY significant DESC, abs(lift - 1) DESC NULLS LAST, attribute, segment LIMIT 30",
+            [theme_id],
+        )
+        if has_data(ws, "segment_differences")
+        else []
+    )
+    theme["emotions"] = _theme_emotions(ws, theme_id)
+    theme["empathy_map"] = _theme_quadrants(ws, theme_id)
+    return theme
+
+
+def _theme_emotions(ws: Workspace, theme_id: str) -> list[dict[str, Any]]:
+    if not has_data(ws, "feedback_emotions"):
+        return []
+    return rows(
+        ws,
+        "SELECT e.emotion, count(*) AS n FROM feedback_emotions e JOIN feedback_themes ft USING (feedback_id) "
+        "WHERE ft.theme_id = ? GROUP BY 1 ORDER BY n DESC, e.emotion LIMIT 12",
+        [theme_id],
+    )
+
+
+def _theme_quadrants(ws: Workspace, theme_id: str) -> dict[str, list[str]]:
+    """Up to three example sentences per empathy-map quadrant among the theme's sentences."""
+    if not has_data(ws, "sentence_feelings", "sentence_themes"):
+        return {}
+    found = rows(
+        ws,
+        "SELECT quadrant, text FROM (SELECT sf.quadrant, s.text, row_number() OVER (PARTITION BY sf.quadrant "
+        "ORDER BY st.score DESC, s.feedback_id, s.sentence_idx) AS k FROM sentence_themes st "
+        "JOIN sentence_feelings sf USING (feedback_id, sentence_idx) "
+        "JOIN sentences s USING (feedback_id, sentence_idx) "
+        "WHERE (st.theme_id = ? OR st.subtheme_id = ?) AND sf.quadrant IS NOT NULL) WHERE k <= 3 ORDER BY quadrant, k",
+        [theme_id, theme_id],
+    )
+    out: dict[str, list[str]] = {}
+    for r in found:
+        out.setdefault(r["quadrant"], []).append(r["text"])
+    return out

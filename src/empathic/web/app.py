@@ -1,0 +1,231 @@
+"""``create_app(settings, workspaces)``: the FastAPI app behind ``empathic serve``.
+
+Everything is served from the package (templates, CSS, JS and Plotly's JS from the ``plotly`` wheel): no CDN, it
+works offline. Every response carries a strict Content-Security-Policy (scripts only from this server, no inline
+script) as a second line of defence behind Jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from empathic.config import Settings
+from empathic.errors import EmpathicError
+from empathic.web.accounts import Accounts, default_auth_path
+from empathic.web.context import AppContext, workspace_names
+from empathic.web.jobs import JobRunner
+from empathic.web.routers import api, auth, pages, workflow
+from empathic.web.rows import FILTERS as ROW_FILTERS
+from empathic.web.security import SESSION_COOKIE, Access, LoginLimiter, NotAuthenticated, Principal, Sessions
+from empathic.workspace import Workspace
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def plotly_js_path() -> Path:
+    """``plotly.min.js`` as shipped inside the ``plotly`` PyPI package."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _open_workspaces(workspaces: Mapping[str, Workspace] | list[Any], settings: Settings) -> dict[str, Workspace]:
+    if isinstance(workspaces, Mapping):
+        return dict(workspaces)
+    opened: dict[str, Workspace] = {}
+    for name, item in workspace_names([w.path if isinstance(w, Workspace) else w for w in workspaces]).items():
+        match = [w for w in workspaces if isinstance(w, Workspace) and Path(w.path) == item]
+        opened[name] = match[0] if match else Workspace.open(item, create=False, settings=settings)
+    return opened
+
+
+def create_app(
+    settings: Settings,
+    workspaces: Mapping[str, Workspace] | list[Any],
+    *,
+    accounts: Accounts | None = None,
+    upload_dir: Path | None = None,
+) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: the resolved settings tree (``settings.web`` is used here).
+        workspaces: open workspaces by name, or a list of workspace paths/``Workspace`` objects (named by file stem).
+        accounts: the accounts file; default ``settings.web.auth_db`` or ``empathic-users.sqlite`` beside the first
+            workspace.
+        upload_dir: where uploads wait for confirmation (default: a temporary folder).
+    """
+    opened = _open_workspaces(workspaces, settings)
+    if accounts is None:
+        first = next(iter(opened.values()))
+        accounts = Accounts(settings.web.auth_db or default_auth_path(first.path))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
+    env.filters.update(ROW_FILTERS)
+    ctx = AppContext(
+        settings=settings,
+        accounts=accounts,
+        workspaces=opened,
+        sessions=Sessions(accounts.secret_key(), settings.web.session_max_age_s),
+        limiter=LoginLimiter(settings.web.login_max_failures, settings.web.login_window_s),
+        templates=Jinja2Templates(env=env),
+        jobs=JobRunner(accounts),
+        upload_dir=upload_dir or Path(tempfile.mkdtemp(prefix="empathic-uploads-")),
+    )
+    app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.ctx = ctx
+    _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in (auth.router, pages.router, workflow.router):
+        app.include_router(router, include_in_schema=False)
+    app.include_router(api.router)
+    _add_middleware(app)
+    _add_error_handlers(app)
+    return app
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _pct(value: Any, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * float(value):.{digits}f} %"
+
+
+def _add_assets_and_schema(app: FastAPI) -> None:
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js(principal: Annotated[Principal, Depends(Access(None))]) -> Response:
+        return FileResponse(plotly_js_path(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    def openapi(principal: Annotated[Principal, Depends(Access(None))]) -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(title="empathic REST API", version="1", routes=app.routes)
+            app.openapi_schema["components"] = {
+                **app.openapi_schema.get("components", {}),
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            }
+            app.openapi_schema["security"] = [{"bearer": []}]
+        return app.openapi_schema
+
+
+def _add_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def session_and_headers(request: Request, call_next: Any) -> Response:
+        ctx: AppContext = request.app.state.ctx
+        session = ctx.sessions.load(request.cookies.get(SESSION_COOKIE))
+        new = session is None
+        if new:
+            _, session = ctx.sessions.dump(None)
+        request.state.session = session
+        request.state.session_fresh = False
+        response: Response = await call_next(request)
+        if new and not request.state.session_fresh and not request.url.path.startswith("/api/"):
+            value = ctx.sessions._serializer.dumps(session)
+            response.set_cookie(
+                SESSION_COOKIE,
+                value,
+                max_age=ctx.settings.web.session_max_age_s,
+                httponly=True,
+                samesite="lax",
+                secure=ctx.settings.web.secure_cookies,
+                path="/",
+            )
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "sign in or send an API token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(EmpathicError)
+    async def empathic_error(request: Request, exc: EmpathicError) -> Response:
+        return _error_response(request, 400, exc.message, exc.hint, exc.to_dict())
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error_response(
+            request,
+            exc.status_code,
+            str(exc.detail),
+            None,
+            {"detail": exc.detail},
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
+        return _error_response(request, 422, message, None, {"detail": errors})
+
+
+def _error_response(
+    request: Request,
+    status: int,
+    message: str,
+    hint: str | None,
+    payload: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse(payload, status_code=status, headers=headers)
+    ctx: AppContext = request.app.state.ctx
+    session = getattr(request.state, "session", None) or {}
+    user = ctx.accounts.get_user(session["u"]) if session.get("u") else None
+    context = {
+        "request": request,
+        "status": status,
+        "message": message,
+        "hint": hint,
+        "user": user,
+        "csrf_token": session.get("csrf", ""),
+        "workspaces": [],
+        "ws": None,
+        "pages": [],
+        "can_edit": False,
+        "is_admin": False,
+    }
+    return ctx.templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)

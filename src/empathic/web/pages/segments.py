@@ -1,0 +1,24 @@
+"""Segments: how themes, scores and sentiment differ between groups of customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from empathic.report import sections
+from empathic.web.pages import Page
+
+
+def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
+    data = sections.segments(ws, attribute=query.get("attribute") or None)
+    return {"data": data, "attribute": query.get("attribute") or ""}
+
+
+PAGE = Page(
+    slug="segments",
+    title="Segments",
+    order=20,
+    needs=("feedback_attributes",),
+    template="segments.html",
+    load=load,
+    hint="ingest a file with segment columns (plan, region, …) and run `empathic analyze`",
+)

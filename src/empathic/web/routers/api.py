@@ -1,0 +1,200 @@
+"""REST API ``/api/v1``: JSON for everything the pages show. Auth: ``Authorization: Bearer <token>`` or session.
+
+A section whose stage has not run answers 409 with a hint ("not analysed yet"), an unknown item 404, bad input
+400 with the :class:`~empathic.errors.EmpathicError` fields.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from empathic.report import sections, verbatims, views
+from empathic.web.routers.workflow import rename_theme
+from empathic.web.security import Access, Principal
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+Viewer = Annotated[Principal, Depends(Access("viewer", workspace=True))]
+Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
+NOT_READY = "not analysed yet: run `empathic analyze WORKSPACE` or POST /api/v1/w/{ws}/analyze"
+
+
+def _ws(request: Request, principal: Principal) -> Any:
+    return request.app.state.ctx.workspaces[principal.workspace]
+
+
+def _ready(value: Any) -> Any:
+    if value is None:
+        raise HTTPException(409, NOT_READY)
+    return value
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    workspaces: list[str]
+
+
+class RenameBody(BaseModel):
+    label: str = Field(min_length=1, max_length=200)
+
+
+class JobRef(BaseModel):
+    job_id: str
+    url: str
+
+
+@router.get("/me", response_model=Me)
+def me(request: Request, principal: Annotated[Principal, Depends(Access("viewer"))]) -> Me:
+    """Who am I, and which workspaces may I open."""
+    user = principal.user
+    assert user is not None
+    names = sorted(w for w in request.app.state.ctx.workspaces if user.may_open(w))
+    return Me(username=user.username, role=user.role, workspaces=names)
+
+
+@router.get("/users")
+def users(request: Request, principal: Annotated[Principal, Depends(Access("admin"))]) -> list[dict[str, Any]]:
+    """Every account (admins only)."""
+    return [
+        {"username": u.username, "role": u.role, "all_workspaces": u.all_workspaces, "workspaces": sorted(u.workspaces)}
+        for u in request.app.state.ctx.accounts.list_users()
+    ]
+
+
+@router.get("/w/{ws}/overview")
+def overview(request: Request, principal: Viewer) -> dict[str, Any]:
+    """Volume, scores with 95 % intervals, sentiment mix, top themes with impact, alerts, last runs."""
+    return views.overview(_ws(request, principal))
+
+
+@router.get("/w/{ws}/themes")
+def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """Every live theme (both levels) with counts, share, sentiment, impact and sparkline."""
+    return _ready(views.themes_table(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/themes/{theme_id}")
+def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
+    """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map."""
+    ws = _ws(request, principal)
+    _ready(views.themes_table(ws))
+    found = views.theme_detail(ws, theme_id)
+    if found is None:
+        raise HTTPException(404, f"no theme {theme_id!r}")
+    return found
+
+
+@router.post("/w/{ws}/themes/{theme_id}/rename")
+def rename(request: Request, theme_id: str, body: RenameBody, principal: Analyst) -> dict[str, Any]:
+    """Rename a theme (analysts); the edit is kept across re-analysis."""
+    ws = _ws(request, principal)
+    if views.theme_detail(ws, theme_id) is None:
+        raise HTTPException(404, f"no theme {theme_id!r}")
+    rename_theme(ws, theme_id, body.label)
+    return {"theme_id": theme_id, "label": body.label.strip()}
+
+
+@router.get("/w/{ws}/comments")
+def comments(
+    request: Request,
+    principal: Viewer,
+    theme: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sentiment: Literal["negative", "neutral", "positive", "mixed"] | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> dict[str, Any]:
+    """A page of comments (newest first) filtered by theme, text and sentiment, with highlight segments."""
+    return verbatims.verbatims(
+        _ws(request, principal), theme_id=theme, q=q, sentiment=sentiment, page=page, page_size=page_size
+    )
+
+
+@router.get("/w/{ws}/segments")
+def segments(
+    request: Request, principal: Viewer, attribute: Annotated[str | None, Query(max_length=200)] = None
+) -> dict[str, Any]:
+    """Attributes and segment differences (significant first)."""
+    return _ready(sections.segments(_ws(request, principal), attribute=attribute))
+
+
+@router.get("/w/{ws}/drivers")
+def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
+    """Theme impact on every score and key drivers."""
+    return _ready(sections.drivers(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/trends")
+def trends(request: Request, principal: Viewer) -> dict[str, Any]:
+    """Theme volume and share per period."""
+    return _ready(sections.trends(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/alerts")
+def alerts(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """What changed: stored alerts, most severe first."""
+    return _ready(views.alerts(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/ideas")
+def ideas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """Customer suggestions grouped by theme."""
+    return _ready(sections.ideas(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/personas")
+def personas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """Personas with traits, top themes, empathy maps and quotes."""
+    return _ready(sections.personas(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/usage")
+def usage(request: Request, principal: Viewer) -> dict[str, Any]:
+    """Customer status, feature adoption, retention, stickiness and time-of-day counts."""
+    return _ready(sections.usage(_ws(request, principal)))
+
+
+@router.get("/w/{ws}/customers")
+def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """The customers with the most comments."""
+    return sections.customers(_ws(request, principal))
+
+
+@router.get("/w/{ws}/customers/{customer_id}")
+def customer(request: Request, customer_id: str, principal: Viewer) -> dict[str, Any]:
+    """One customer: attributes, comments, usage summary and persona."""
+    found = sections.customer(_ws(request, principal), customer_id)
+    if found is None:
+        raise HTTPException(404, f"no customer {customer_id!r}")
+    return found
+
+
+@router.post("/w/{ws}/analyze", response_model=JobRef, status_code=202)
+def analyze(request: Request, principal: Analyst) -> JobRef:
+    """Start an analysis job; poll ``/api/v1/w/{ws}/jobs/{job_id}`` for its progress."""
+    ctx = request.app.state.ctx
+    ws = _ws(request, principal)
+
+    def job(progress: Any) -> str:
+        return "analysed: " + ", ".join(r.stage for r in ws.analyze(progress=progress))
+
+    job_id = ctx.jobs.submit(principal.workspace, "analyze", principal.user.username, job)
+    return JobRef(job_id=job_id, url=f"/api/v1/w/{principal.workspace}/jobs/{job_id}")
+
+
+@router.get("/w/{ws}/jobs")
+def jobs(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """The latest background jobs of the workspace."""
+    return request.app.state.ctx.accounts.list_jobs(principal.workspace)
+
+
+@router.get("/w/{ws}/jobs/{job_id}")
+def job(request: Request, job_id: str, principal: Viewer) -> dict[str, Any]:
+    """One job: status (queued/running/done/failed), progress per task, message."""
+    found = request.app.state.ctx.accounts.get_job(job_id)
+    if found is None or found["workspace"] != principal.workspace:
+        raise HTTPException(404, f"no job {job_id!r}")
+    return found

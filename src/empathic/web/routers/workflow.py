@@ -1,0 +1,160 @@
+"""Analyst actions: upload a file, confirm its mapping, ingest + analyse as a background job, edit themes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from empathic.errors import InputError, StageError
+from empathic.web.security import Access, Principal
+from empathic.web.views import render
+
+router = APIRouter()
+
+#: Roles a column can be given on the mapping page (feedback files), mapped to ``ws.ingest`` keywords.
+COLUMN_ROLES = ("ignore", "text", "id", "customer", "date", "score", "attr")
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
+
+
+def safe_filename(name: str) -> str:
+    """A file-system-safe version of an uploaded file's name (the original is only ever shown escaped)."""
+    base = Path(name.replace("\\", "/")).name
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "upload"
+    return stem[-120:]
+
+
+def _upload_path(request: Request, upload_id: str) -> Path:
+    if not _UPLOAD_ID.match(upload_id):
+        raise InputError("invalid upload id", hint="upload the file again")
+    folder = request.app.state.ctx.upload_dir / upload_id
+    files = sorted(folder.glob("*")) if folder.is_dir() else []
+    if not files:
+        raise InputError("the uploaded file is gone", hint="upload the file again")
+    return files[0]
+
+
+@router.get("/w/{ws}/upload", response_class=HTMLResponse)
+def upload_page(request: Request, principal: Analyst) -> Response:
+    jobs = request.app.state.ctx.accounts.list_jobs(principal.workspace)
+    return render(request, principal, "upload.html", {"jobs": jobs})
+
+
+@router.post("/w/{ws}/upload", response_class=HTMLResponse)
+def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
+    """Save the file, infer its mapping and show it for confirmation (nothing is ingested yet)."""
+    from empathic.ingest.inspect import inspect
+
+    ctx = request.app.state.ctx
+    upload_id = uuid.uuid4().hex
+    folder = ctx.upload_dir / upload_id
+    folder.mkdir(parents=True)
+    target = folder / safe_filename(file.filename or "upload.csv")
+    limit = ctx.settings.web.max_upload_mb * 1024 * 1024
+    with target.open("wb") as out:
+        shutil.copyfileobj(file.file, out, length=1024 * 1024)
+    if target.stat().st_size > limit:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(f"file larger than {ctx.settings.web.max_upload_mb} MB", hint="raise web.max_upload_mb")
+    inspection = inspect(target)
+    roles = _default_roles(inspection)
+    context = {
+        "upload_id": upload_id,
+        "filename": file.filename or "",
+        "inspection": inspection,
+        "roles": roles,
+        "column_roles": COLUMN_ROLES,
+    }
+    return render(request, principal, "mapping.html", context)
+
+
+def _default_roles(inspection: Any) -> dict[str, str]:
+    """Column → one of COLUMN_ROLES from the inferred mapping."""
+    m = inspection.mapping
+    out = {c: "ignore" for c in inspection.samples}
+    for c in m.text:
+        out[c] = "text"
+    for role in ("id", "customer", "date"):
+        if getattr(m, role):
+            out[getattr(m, role)] = role
+    for s in m.scores:
+        out[s.column] = "score"
+    for a in m.attrs:
+        out[a] = "attr"
+    return out
+
+
+@router.post("/w/{ws}/ingest")
+async def confirm_ingest(request: Request, principal: Analyst) -> Response:
+    """Ingest the uploaded file with the confirmed roles, then analyse: one background job."""
+    form = await request.form()
+    path = _upload_path(request, str(form.get("upload_id", "")))
+    roles: dict[str, Any] = {"text": [], "score": [], "attr": [], "ignore": []}
+    for key, value in form.multi_items():
+        if key.startswith("role:") and value in COLUMN_ROLES:
+            column = key[5:]
+            if value in ("text", "score", "attr", "ignore"):
+                roles[value].append(column)
+            else:
+                roles[value] = column
+    if not roles["text"]:
+        raise InputError("no text column chosen", hint="give at least one column the role 'text'")
+    roles = {k: v for k, v in roles.items() if v not in ([], None, "")}
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+
+    def job(progress: Any) -> str:
+        summary = ws.ingest(str(path), kind="feedback", progress=progress, **roles)
+        results = ws.analyze(progress=progress)
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return f"{summary}; analysed: {', '.join(r.stage for r in results)}"
+
+    job_id = ctx.jobs.submit(principal.workspace, "ingest+analyze", principal.user.username, job)
+    return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
+
+
+@router.post("/w/{ws}/analyze")
+def start_analysis(request: Request, principal: Analyst) -> Response:
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+
+    def job(progress: Any) -> str:
+        results = ws.analyze(progress=progress)
+        return "analysed: " + ", ".join(f"{r.stage}{' (skipped)' if r.skipped else ''}" for r in results)
+
+    job_id = ctx.jobs.submit(principal.workspace, "analyze", principal.user.username, job)
+    return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
+
+
+@router.get("/w/{ws}/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(
+    request: Request, job_id: str, principal: Annotated[Principal, Depends(Access("viewer", workspace=True))]
+) -> Response:
+    job = request.app.state.ctx.accounts.get_job(job_id)
+    if job is None or job["workspace"] != principal.workspace:
+        raise HTTPException(404, f"no job {job_id!r}")
+    return render(request, principal, "job.html", {"job": job})
+
+
+@router.post("/w/{ws}/themes/{theme_id}/rename")
+def rename_theme_form(
+    request: Request, theme_id: str, principal: Analyst, label: Annotated[str, Form(min_length=1, max_length=200)]
+) -> Response:
+    rename_theme(request.app.state.ctx.workspaces[principal.workspace], theme_id, label)
+    return RedirectResponse(f"/w/{principal.workspace}/themes/{theme_id}", status_code=303)
+
+
+def rename_theme(ws: Any, theme_id: str, label: str) -> None:
+    """Rename through the themes area's edit API (kept across re-analysis), with a clear error if it is absent."""
+    label = label.strip()
+    if not label:
+        raise InputError("a theme name cannot be empty", hint="type a name")
+    if not callable(getattr(ws, "rename_theme", None)):
+        raise StageError("theme editing is not available in this installation", hint="upgrade empathic")
+    ws.rename_theme(theme_id, label)

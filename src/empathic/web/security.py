@@ -1,0 +1,168 @@
+"""Sessions, CSRF, role/workspace access rules and login rate limiting.
+
+- Sessions are signed cookies (itsdangerous, timed) that are HttpOnly and SameSite=Lax; they carry the username
+  and a per-session CSRF token. Anonymous visitors get a session too, so the login form has a CSRF token.
+- Every state-changing request (POST/PUT/PATCH/DELETE) authenticated by cookie must echo the CSRF token in the
+  ``X-CSRF-Token`` header or the ``csrf_token`` form field. Bearer API tokens are not sent automatically by a
+  browser, so token-authenticated API calls need no CSRF token.
+- Every route declares its rule with :class:`Access` (``Depends(Access("viewer"))``); the authorization-matrix
+  test reads these from the route table, so a route without a rule fails it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from empathic.web.accounts import ROLES, User
+
+if TYPE_CHECKING:
+    from empathic.web.context import AppContext
+
+SESSION_COOKIE = "empathic_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotAuthenticated(Exception):
+    """Raised by :class:`Access` when nobody is signed in; pages redirect to /login, the API answers 401."""
+
+
+class Sessions:
+    """Signs and reads the session cookie payload ``{"u": username | None, "csrf": token}``."""
+
+    def __init__(self, secret_key: str, max_age_s: int) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="empathic.session")
+        self.max_age_s = max_age_s
+
+    def load(self, cookie: str | None) -> dict[str, Any] | None:
+        """The payload of a valid, unexpired cookie, else None."""
+        if not cookie:
+            return None
+        try:
+            data = self._serializer.loads(cookie, max_age=self.max_age_s)
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("csrf"), str) else None
+
+    def dump(self, username: str | None) -> tuple[str, dict[str, Any]]:
+        """A fresh cookie value (and its payload) with a new CSRF token; called at login/logout too."""
+        data = {"u": username, "csrf": secrets.token_urlsafe(24)}
+        return self._serializer.dumps(data), data
+
+
+class LoginLimiter:
+    """At most ``max_failures`` failed logins per (client, username) and per client within ``window_s`` seconds."""
+
+    def __init__(self, max_failures: int, window_s: int) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        return q
+
+    def blocked(self, client: str, username: str) -> bool:
+        """True while this client (for this username, or overall at 4x the limit) has too many recent failures."""
+        now = time.monotonic()
+        with self._lock:
+            per_user = len(self._recent((client, username), now))
+            per_client = len(self._recent((client, ""), now))
+        return per_user >= self.max_failures or per_client >= 4 * self.max_failures
+
+    def failed(self, client: str, username: str) -> None:
+        """Record one failed attempt."""
+        now = time.monotonic()
+        with self._lock:
+            self._recent((client, username), now).append(now)
+            self._recent((client, ""), now).append(now)
+
+    def succeeded(self, client: str, username: str) -> None:
+        """Forget the failures of this client for this username."""
+        with self._lock:
+            self._failures.pop((client, username), None)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, how, and for which workspace (None for server-level routes)."""
+
+    user: User | None
+    via: str  # "session" | "token" | "anonymous"
+    workspace: str | None
+    csrf: str | None
+
+
+class Access:
+    """A route's access rule, used as ``Depends(Access(...))``.
+
+    Args:
+        role: the least role allowed (``"viewer"``, ``"analyst"``, ``"admin"``), or None for a public route.
+        workspace: the route has a ``{ws}`` path parameter and the user needs access to that workspace.
+    """
+
+    def __init__(self, role: str | None, *, workspace: bool = False) -> None:
+        if role is not None and role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        self.role = role
+        self.workspace = workspace
+
+    def __repr__(self) -> str:
+        return f"Access({self.role!r}, workspace={self.workspace})"
+
+    async def __call__(self, request: Request) -> Principal:
+        ctx: AppContext = request.app.state.ctx
+        session = getattr(request.state, "session", None) or {}
+        user, via = self._identify(request, ctx, session)
+        if request.method in UNSAFE_METHODS and via != "token":
+            await _check_csrf(request, session)
+        ws_name = request.path_params.get("ws") if self.workspace else None
+        if self.role is None:
+            return Principal(user, via, ws_name, session.get("csrf"))
+        if user is None:
+            raise NotAuthenticated()
+        if not user.can(self.role):
+            raise HTTPException(403, f"your role ({user.role}) may not do this; it needs {self.role}")
+        if self.workspace:
+            if ws_name not in ctx.workspaces:
+                raise HTTPException(404, f"no workspace {ws_name!r}")
+            if not user.may_open(ws_name):
+                raise HTTPException(403, f"you have no access to workspace {ws_name!r}")
+        return Principal(user, via, ws_name, session.get("csrf"))
+
+    @staticmethod
+    def _identify(request: Request, ctx: AppContext, session: dict[str, Any]) -> tuple[User | None, str]:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            user = ctx.accounts.user_for_token(header[7:].strip())
+            if user is None:
+                raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+            return user, "token"
+        if session.get("u"):
+            user = ctx.accounts.get_user(session["u"])
+            if user is not None:
+                return user, "session"
+        return None, "anonymous"
+
+
+async def _check_csrf(request: Request, session: dict[str, Any]) -> None:
+    expected = session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not secrets.compare_digest(str(expected), str(sent)):
+        raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")
