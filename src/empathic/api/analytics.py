@@ -1,8 +1,14 @@
-"""Notebook methods of the analytics area, mixed into :class:`empathic.Workspace`."""
+"""Notebook methods of the analytics area, mixed into :class:`empathic.Workspace`.
+
+Every method answers live from the workspace (SQL aggregations + pure statistics in ``empathic.analytics``), so
+a notebook sees exactly what the CLI, the web app and the stored tables show.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 if TYPE_CHECKING:
     from empathic.config import Settings
@@ -14,3 +20,73 @@ class AnalyticsAPI:
 
     store: Store
     settings: Settings
+
+    def scores(self) -> pd.DataFrame:
+        """NPS / CSAT / mean rating / recommend rate of every score column, with 95 % intervals."""
+        from empathic.analytics import results
+
+        return results.scores(self.store, self.settings.analytics)
+
+    def impact(self, score: str | None = None) -> pd.DataFrame:
+        """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""
+        from empathic.analytics import results
+
+        return results.impact(self.store, self.settings.analytics, score)
+
+    def drivers(self, score: str | None = None) -> pd.DataFrame:
+        """Key drivers: ridge coefficients (score points per mention) with intervals and relative weights."""
+        from empathic.analytics import results
+
+        return results.drivers(self.store, self.settings.analytics, score)
+
+    def waterfall(self, score: str | None = None, period_a: Any = None, period_b: Any = None) -> pd.DataFrame:
+        """Per-theme contributions to the change of ``score`` from ``period_a`` to ``period_b``.
+
+        Periods are ``"2024-05"``, ``"2024Q2"``, ``"2024-05-03"`` or ``(start, end)``; default: the last two
+        periods. ``.attrs`` holds ``score_a``, ``score_b`` and ``change`` (the contributions sum to it).
+        """
+        from empathic.analytics import results
+
+        return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
+
+    def segments(self, by: str | list[str] | None = None, *, significant_only: bool = False) -> pd.DataFrame:
+        """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q."""
+        from empathic.analytics import results
+
+        out = results.segments(self.store, self.settings.analytics, by)
+        if significant_only:
+            warnings = out.attrs.get("warnings", [])
+            out = out[out.significant].reset_index(drop=True)
+            out.attrs["warnings"] = warnings
+        return out
+
+    def trends(self, grain: str | None = None) -> pd.DataFrame:
+        """Theme volume, share, sentiment and impact per period (``grain`` day/week/month, default from the span)."""
+        from empathic.analytics import results
+
+        return results.trends(self.store, self.settings.analytics, grain)[0]
+
+    def alerts(self) -> pd.DataFrame:
+        """The digest: rising, falling and new themes, and score moves, in the latest period."""
+        from empathic.analytics import results
+
+        return results.alerts(self.store, self.settings.analytics)
+
+    def search(self, query: str = "", *, semantic: bool = False, limit: int = 50) -> pd.DataFrame:
+        """Comments matching a query such as ``theme:"delivery delay" AND plan:pro AND nps<=6 AND refund``."""
+        from empathic.analytics.search import search_comments
+
+        return search_comments(self.store, query, semantic=semantic, limit=limit)
+
+    def save_filter(self, name: str, query: str) -> None:
+        """Store a named query (checked first) so the web app and CLI can reuse it."""
+        from empathic.analytics.query_compile import QueryContext, compile_query
+        from empathic.analytics.results import now
+
+        compile_query(query, QueryContext.from_store(self.store, has_index=False))
+        with self.store.write() as con:
+            con.execute("INSERT OR REPLACE INTO saved_filters VALUES (?, ?, ?)", [name, query, now()])
+
+    def saved_filters(self) -> pd.DataFrame:
+        """The saved queries: ``name, query, created_at``."""
+        return self.store.read_df("SELECT name, query, created_at FROM saved_filters ORDER BY name")

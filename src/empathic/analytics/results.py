@@ -1,0 +1,177 @@
+"""Store → DataFrame: each analytics result computed from the workspace (SQL aggregation + pure statistics).
+
+The stage stores these results; the notebook API, the CLI and the web app call the same functions for live
+answers (each is a handful of ``GROUP BY`` queries, ≤ 1 s on a million comments — see docs/bench/analytics.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from empathic.analytics import alerts as alerts_mod
+from empathic.analytics import drivers as drivers_mod
+from empathic.analytics import impact as impact_mod
+from empathic.analytics import segments as segments_mod
+from empathic.analytics import trends as trends_mod
+from empathic.analytics import waterfall as waterfall_mod
+from empathic.analytics.scores import score_moments, summarise_scores
+from empathic.analytics.settings import AnalyticsSettings
+from empathic.analytics.sql import available
+from empathic.errors import InputError
+from empathic.store import Store
+
+
+def now() -> datetime:
+    """Naive UTC now (the store's timestamp convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def theme_labels(store: Store) -> dict[str, str]:
+    """theme_id → label of every theme (empty when the themes stage has not run)."""
+    if not store.count("themes"):
+        return {}
+    return dict(store.read_df("SELECT theme_id, label FROM themes").itertuples(index=False, name=None))
+
+
+def theme_statuses(store: Store) -> dict[str, str]:
+    """theme_id → status ('active' | 'emerging' | 'deleted')."""
+    if not store.count("themes"):
+        return {}
+    df = store.read_df("SELECT theme_id, coalesce(status, 'active') FROM themes")
+    return dict(df.itertuples(index=False, name=None))
+
+
+def _check_score(store: Store, score: str | None) -> str | None:
+    if score is None:
+        return None
+    names = store.read_df("SELECT DISTINCT name FROM feedback_scores ORDER BY name").name.tolist()
+    if score not in names:
+        raise InputError(f"no score {score!r} in this workspace", hint=f"choose from: {', '.join(names) or '(none)'}")
+    return score
+
+
+def scores(store: Store, settings: AnalyticsSettings) -> pd.DataFrame:
+    """Headline value ± interval of every score column (see :func:`scores.summarise_scores`)."""
+    return summarise_scores(score_moments(store), settings.confidence)
+
+
+def impact(store: Store, settings: AnalyticsSettings, score: str | None = None) -> pd.DataFrame:
+    """Leave-one-out impact of each theme on each (or one) score."""
+    score = _check_score(store, score)
+    if not available(store).has_themes:
+        return impact_mod.leave_one_out_impact(pd.DataFrame(), pd.DataFrame())
+    out = impact_mod.leave_one_out_impact(impact_mod.theme_moments(store), score_moments(store), settings.confidence)
+    return out if score is None else out[out.score_name == score].reset_index(drop=True)
+
+
+def drivers(store: Store, settings: AnalyticsSettings, score: str | None = None) -> pd.DataFrame:
+    """Key-driver model of each (or one) score on theme presence (and theme sentiment when feelings ran)."""
+    score = _check_score(store, score)
+    have = available(store)
+    if not have.has_themes or not have.n_scores:
+        return drivers_mod.key_drivers(pd.DataFrame(columns=["score_name"]), pd.DataFrame(), pd.DataFrame(), {})
+    with_sentiment = have.has_sentence_themes and have.has_sentence_feelings
+    totals, sums, cross = drivers_mod.driver_statistics(store, with_sentiment)
+    if score is not None:
+        totals = totals[totals.score_name == score]
+    return drivers_mod.key_drivers(
+        totals, sums, cross, theme_labels(store), ridge=settings.driver_ridge, conf=settings.confidence,
+        min_count=settings.min_theme_count,
+    )  # fmt: skip
+
+
+def _last_two_periods(store: Store, settings: AnalyticsSettings) -> tuple[tuple, tuple]:
+    first, last = store.read("SELECT min(created_at), max(created_at) FROM feedback").to_pylist()[0].values()
+    if first is None:
+        raise InputError("the comments have no dates, so there are no periods to compare", hint="ingest with date=")
+    grain = trends_mod.choose_grain(first, last, settings.grain)
+    freq = {"day": "D", "week": "W-SUN", "month": "M"}[grain]
+    p_b = pd.Period(pd.Timestamp(last), freq=freq)
+    p_a = p_b - 1
+    return (
+        (p_a.start_time.to_pydatetime(), p_b.start_time.to_pydatetime()),
+        (p_b.start_time.to_pydatetime(), (p_b + 1).start_time.to_pydatetime()),
+    )
+
+
+def waterfall(
+    store: Store, settings: AnalyticsSettings, score: str | None = None, period_a=None, period_b=None
+) -> pd.DataFrame:
+    """Which primary themes explain the change of ``score`` from ``period_a`` to ``period_b`` (default: the last
+    two periods of the data's grain). ``attrs`` carries ``score_a``, ``score_b``, ``change`` and the periods."""
+    score = _check_score(store, score) or trends_mod.primary_score(store)
+    if score is None:
+        raise InputError("the workspace has no score column", hint="ingest with score=[...]")
+    if period_a is None or period_b is None:
+        default_a, default_b = _last_two_periods(store, settings)
+        period_a, period_b = period_a or default_a, period_b or default_b
+    a = (
+        period_a
+        if isinstance(period_a, tuple) and isinstance(period_a[0], datetime)
+        else waterfall_mod.parse_period(period_a)
+    )
+    b = (
+        period_b
+        if isinstance(period_b, tuple) and isinstance(period_b[0], datetime)
+        else waterfall_mod.parse_period(period_b)
+    )
+    out = waterfall_mod.score_waterfall(waterfall_mod.period_moments(store, score, a, b), theme_labels(store))
+    out.attrs.update({"score_name": score, "period_a": a, "period_b": b})
+    return out
+
+
+def segments(store: Store, settings: AnalyticsSettings, by: str | list[str] | None = None) -> pd.DataFrame:
+    """Every segment of ``by`` (default: every usable attribute) vs the rest; warnings in ``attrs['warnings']``."""
+    have = available(store)
+    plan = segments_mod.plan_segments(store, [by] if isinstance(by, str) else by, settings.max_segment_values)
+    aggregates = segments_mod.segment_aggregates(
+        store, plan, with_themes=have.has_themes, with_sentiment=have.has_feelings
+    )
+    if plan.sql:
+        out = segments_mod.compare_segments(
+            *aggregates, alpha=settings.alpha, min_segment_size=settings.min_segment_size,
+            min_theme_count=settings.min_theme_count,
+        )  # fmt: skip
+    else:
+        out = pd.DataFrame(columns=segments_mod.COLUMNS)
+        out.attrs["warnings"] = []
+    if not plan.attributes and not plan.warnings:
+        plan.warnings.append("no attributes to compare (ingest with attr=[...])")
+    labels = theme_labels(store)
+    out.insert(4, "label", [labels.get(t, t) if isinstance(t, str) else None for t in out.theme_id])
+    out.attrs["warnings"] = plan.warnings + out.attrs.get("warnings", [])
+    return out
+
+
+def trends(store: Store, settings: AnalyticsSettings, grain: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(theme_trends, periods)``: the period × theme table and the per-period totals with score moments."""
+    have = available(store)
+    if not have.has_dates:
+        return pd.DataFrame(columns=trends_mod.TREND_COLUMNS), pd.DataFrame()
+    first, last = store.read("SELECT min(created_at), max(created_at) FROM feedback").to_pylist()[0].values()
+    grain = trends_mod.choose_grain(first, last, grain or settings.grain)
+    score = trends_mod.primary_score(store)
+    periods, cells = trends_mod.trend_aggregates(
+        store, grain, score, with_themes=have.has_themes,
+        with_sentiment=have.has_sentence_themes and have.has_sentence_feelings,
+    )  # fmt: skip
+    table = trends_mod.theme_trends(periods, cells, theme_labels(store), grain, score)
+    periods.attrs.update({"grain": grain, "score_name": score})
+    return table, periods
+
+
+def alerts(store: Store, settings: AnalyticsSettings, trend_pair=None) -> pd.DataFrame:
+    """The digest: rising / falling / new themes and score moves in the latest period."""
+    table, periods = trend_pair or trends(store, settings)
+    if periods.empty:
+        return alerts_mod.build_alerts([])
+    stamp = now()
+    found = alerts_mod.theme_alerts(
+        table, theme_statuses(store), stamp, alpha=settings.alpha, min_count=settings.alert_min_count,
+        min_lift=settings.alert_min_lift,
+    )  # fmt: skip
+    found += alerts_mod.score_alert(periods, periods.attrs.get("score_name"), periods.attrs["grain"], stamp,
+                                    alpha=settings.alpha)  # fmt: skip
+    return alerts_mod.build_alerts(found)

@@ -1,0 +1,137 @@
+"""Verbatim search: the query language's filters + BM25 ranking, or semantic similarity to the query words.
+
+``search_comments`` returns the matching comments ranked best first, with their scores, primary theme and
+sentiment alongside, ready for a table in the CLI, the web app or a notebook.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from empathic.analytics.fulltext import bm25_sql
+from empathic.analytics.query_compile import QueryContext, compile_query
+from empathic.errors import InputError
+from empathic.store import Store
+
+SEMANTIC_CANDIDATES = 500  # comments embedded on the fly at most (best BM25 / most recent first)
+
+
+def _decorate(store: Store, ranked: pd.DataFrame, ctx: QueryContext) -> pd.DataFrame:
+    """Add text, date, primary theme and sentiment to ``feedback_id, score`` rows (one query, order kept)."""
+    if ranked.empty:
+        return pd.DataFrame(columns=["feedback_id", "score", "text", "created_at", "primary_theme", "sentiment"])
+    theme_sql = (
+        "(SELECT any_value(t.label) FROM feedback_themes ft JOIN themes t USING (theme_id) "
+        "WHERE ft.feedback_id = f.feedback_id AND ft.is_primary AND t.level = 1)"
+        if ctx.has_themes
+        else "NULL"
+    )
+    sent_sql = (
+        "(SELECT any_value(x.sentiment_label) FROM feedback_feelings x WHERE x.feedback_id = f.feedback_id)"
+        if ctx.has_feelings
+        else "NULL"
+    )
+    cur = store.cursor()
+    try:
+        cur.register("_ranked", ranked[["feedback_id", "score"]].assign(rank=np.arange(len(ranked))))
+        df = cur.execute(
+            f"SELECT r.feedback_id, r.score, f.text, f.created_at, {theme_sql} AS primary_theme, "
+            f"{sent_sql} AS sentiment FROM _ranked r JOIN feedback f USING (feedback_id) ORDER BY r.rank"
+        ).df()
+    finally:
+        cur.close()
+    return df
+
+
+def search_comments(
+    store: Store,
+    query: str,
+    *,
+    semantic: bool = False,
+    limit: int = 50,
+    embedder_name: str = "accurate",
+    ctx: QueryContext | None = None,
+) -> pd.DataFrame:
+    """Comments matching ``query``, best first.
+
+    Args:
+        query: the query language (see :mod:`query_language`); free words rank the results (BM25) and, with
+            ``semantic=True``, are embedded and compared to the comments' sentences instead of being required.
+        semantic: rank by embedding similarity (cosine) to the query words.
+        limit: at most this many rows.
+
+    Returns:
+        DataFrame ``feedback_id, score, text, created_at, primary_theme, sentiment``.
+    """
+    if limit < 1:
+        raise InputError(f"limit must be at least 1, got {limit}")
+    ctx = ctx or QueryContext.from_store(store)
+    compiled = compile_query(query, ctx) if not semantic else _semantic_filter(query, ctx)
+    candidates = f"SELECT f.feedback_id FROM feedback f WHERE {compiled.where}"
+    if ctx.has_index:
+        ranked = store.read_df(
+            f"SELECT * FROM ({bm25_sql(candidates)}) ORDER BY score DESC, feedback_id LIMIT ?",
+            [*compiled.params, compiled.text_terms, limit if not semantic else SEMANTIC_CANDIDATES],
+        )
+    else:
+        ranked = store.read_df(
+            f"SELECT f.feedback_id, 0.0 AS score FROM feedback f WHERE {compiled.where} "
+            "ORDER BY f.created_at DESC NULLS LAST, f.feedback_id LIMIT ?",
+            [*compiled.params, limit if not semantic else SEMANTIC_CANDIDATES],
+        )
+    if semantic:
+        ranked = _semantic_rank(store, ranked, " ".join(compiled.text_terms), embedder_name).head(limit)
+    return _decorate(store, ranked, ctx)
+
+
+def _semantic_filter(query: str, ctx: QueryContext):
+    """Compile the query with free words lifted out: they become the semantic query, not required words."""
+    from empathic.analytics.query_language import Bool, Text, parse
+
+    tree = parse(query or "")
+    words: list[str] = []
+
+    def strip(node):
+        if isinstance(node, Text):
+            words.append(node.value)
+            return None
+        if isinstance(node, Bool) and node.op == "AND":
+            kept = tuple(k for k in (strip(i) for i in node.items) if k is not None)
+            return None if not kept else kept[0] if len(kept) == 1 else Bool("AND", kept)
+        return node
+
+    rest = strip(tree) if tree is not None else None
+    if not words:
+        raise InputError("semantic search needs some words to compare with", hint='e.g. "late parcel" plan:pro')
+    from empathic.analytics.query_compile import _node_sql
+    from empathic.analytics.query_language import Compiled
+
+    out = Compiled(where="TRUE")
+    if rest is not None:
+        out.where = _node_sql(rest, ctx, out)
+    out.text_terms = words
+    return out
+
+
+def _semantic_rank(store: Store, ranked: pd.DataFrame, text: str, embedder_name: str) -> pd.DataFrame:
+    """Re-rank candidates by the best cosine similarity between the query and any of their sentences."""
+    from empathic.text.embed import get_embedder
+
+    if ranked.empty:
+        return ranked
+    embedder = get_embedder(embedder_name)
+    query_vec = embedder.embed([text])[0]
+    cur = store.cursor()
+    try:
+        cur.register("_cand", ranked[["feedback_id"]])
+        units = cur.execute(
+            "SELECT s.feedback_id, s.text FROM sentences s JOIN _cand USING (feedback_id) "
+            "UNION ALL SELECT f.feedback_id, f.text FROM feedback f JOIN _cand USING (feedback_id) "
+            "WHERE f.feedback_id NOT IN (SELECT feedback_id FROM sentences) ORDER BY 1"
+        ).df()
+    finally:
+        cur.close()
+    sims = embedder.embed(units.text.tolist()) @ query_vec
+    best = units.assign(score=sims).groupby("feedback_id", as_index=False).score.max()
+    return best.sort_values(["score", "feedback_id"], ascending=[False, True]).reset_index(drop=True)

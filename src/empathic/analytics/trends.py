@@ -1,0 +1,119 @@
+"""Trends: theme volume, share, sentiment and impact per period (day / week / month chosen from the data's span).
+
+Two SQL aggregations (per period; per period × theme) feed the pure :func:`theme_trends`, which fills in the
+periods where a theme was not mentioned (zero volume is information, and alerts need it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
+from empathic.store import Store
+
+GRAINS = ("day", "week", "month")
+TREND_COLUMNS = ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment",
+                 "score_name", "impact"]  # fmt: skip
+SCORE_PREFERENCE = {"nps": 0, "csat": 1, "rating": 2, "recommend": 3}
+
+
+def choose_grain(first: datetime | None, last: datetime | None, requested: str = "auto") -> str:
+    """``day`` for spans up to ~2 months, ``week`` up to 2 years, else ``month`` (or the requested grain)."""
+    if requested != "auto":
+        return requested
+    if first is None or last is None:
+        return "month"
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    return "day" if days <= 62 else "week" if days <= 730 else "month"
+
+
+def primary_score(store: Store) -> str | None:
+    """The score trends and alerts follow: NPS first, then CSAT, rating, recommend (most answers breaks ties)."""
+    df = store.read_df(
+        "SELECT name, any_value(kind) AS kind, count(*) AS n FROM feedback_scores "
+        "WHERE kind IN ('nps', 'csat', 'rating', 'recommend') GROUP BY name"
+    )
+    if df.empty:
+        return None
+    df["pref"] = df.kind.map(SCORE_PREFERENCE)
+    return str(df.sort_values(["pref", "n", "name"], ascending=[True, False, True]).iloc[0]["name"])
+
+
+def trend_aggregates(
+    store: Store, grain: str, score: str | None, *, with_themes: bool, with_sentiment: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(periods, cells)``: per period ``period, n_period, n, s, ss`` (score moments) and per period × theme
+    ``period, theme_id, n_comments, n, s, ss, sentiment``."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    head = (
+        f"WITH {POINTS_CTE}, {LIVE_THEMES_CTE}, {MENTIONS_CTE}, "
+        f"fb AS (SELECT feedback_id, date_trunc('{grain}', created_at) AS period FROM feedback "
+        "WHERE created_at IS NOT NULL), "
+        "sp AS (SELECT feedback_id, x FROM points WHERE score_name = $score) "
+    )
+    params = {"score": score or ""}
+    periods = store.read_df(
+        head + "SELECT period, count(*) AS n_period, count(sp.x) AS n, coalesce(sum(sp.x), 0) AS s, "
+        "coalesce(sum(sp.x * sp.x), 0) AS ss FROM fb LEFT JOIN sp USING (feedback_id) GROUP BY period ORDER BY period",
+        params,
+    )
+    if not with_themes:
+        return periods, pd.DataFrame()
+    sentiment_cte = ""
+    sentiment_col = "CAST(NULL AS DOUBLE) AS sentiment"
+    if with_sentiment:
+        sentiment_cte = (
+            ", sent AS (SELECT fb.period, st.theme_id, avg(sf.sentiment) AS sentiment FROM sentence_themes st "
+            "JOIN sentence_feelings sf USING (feedback_id, sentence_idx) JOIN fb USING (feedback_id) GROUP BY ALL)"
+        )
+        sentiment_col = "any_value(sent.sentiment) AS sentiment"
+    cells = store.read_df(
+        head + sentiment_cte + " SELECT fb.period, m.theme_id, count(*) AS n_comments, count(sp.x) AS n, "
+        "coalesce(sum(sp.x), 0) AS s, coalesce(sum(sp.x * sp.x), 0) AS ss, " + sentiment_col + " FROM fb "
+        "JOIN mentions m USING (feedback_id) LEFT JOIN sp USING (feedback_id) "
+        + ("LEFT JOIN sent ON sent.period = fb.period AND sent.theme_id = m.theme_id " if with_sentiment else "")
+        + "WHERE m.level = 1 GROUP BY fb.period, m.theme_id ORDER BY fb.period, m.theme_id",
+        params,
+    )
+    return periods, cells
+
+
+def theme_trends(
+    periods: pd.DataFrame, cells: pd.DataFrame, labels: dict[str, str], grain: str, score: str | None
+) -> pd.DataFrame:
+    """Complete period × theme grid with share and per-period leave-one-out impact on ``score`` (pure).
+
+    Returns:
+        DataFrame with :data:`TREND_COLUMNS`, sorted by period then theme.
+    """
+    if cells.empty or periods.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    grid = pd.MultiIndex.from_product(
+        [periods.period.sort_values().unique(), sorted(cells.theme_id.unique())], names=["period", "theme_id"]
+    ).to_frame(index=False)
+    df = grid.merge(cells, on=["period", "theme_id"], how="left")
+    df[["n_comments", "n", "s", "ss"]] = df[["n_comments", "n", "s", "ss"]].fillna(0)
+    df = df.merge(periods.rename(columns={"n": "n_all", "s": "s_all", "ss": "ss_all"}), on="period")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = df.n_comments / df.n_period
+        n_o, s_o = df.n_all - df.n, df.s_all - df.s
+        impact = np.where((n_o > 0) & (df.n > 0), df.s_all / df.n_all - s_o / n_o, np.nan)
+    out = pd.DataFrame(
+        {
+            "grain": grain,
+            "period_start": pd.to_datetime(df.period),
+            "theme_id": df.theme_id,
+            "label": [labels.get(t, t) for t in df.theme_id],
+            "n_comments": df.n_comments.astype(np.int64),
+            "n_period": df.n_period.astype(np.int64),
+            "share": share,
+            "sentiment": df.sentiment.astype(float),
+            "score_name": score,
+            "impact": impact if score else np.nan,
+        }
+    )
+    return out.sort_values(["period_start", "theme_id"]).reset_index(drop=True)[TREND_COLUMNS]
