@@ -191,6 +191,8 @@ def test_purchase_events_value_is_quantity_times_price(ws: Workspace, write_text
     values = ws.sql("SELECT round(value, 2) AS v FROM events ORDER BY ts")["v"].tolist()
     assert values == [15.3, 3.0, 8.5]
     assert set(ws.sql("SELECT DISTINCT event FROM events")["event"]) == {"WHITE HANGING HEART", "RED MUG", "GLASS STAR"}
+    countries = ws.sql("SELECT properties->>'Country' AS c FROM events ORDER BY ts")["c"].tolist()
+    assert countries == ["United Kingdom", "United Kingdom", "France"]  # segment columns are not dropped
 
 
 def test_customers_file(ws: Workspace, write_text) -> None:

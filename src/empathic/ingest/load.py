@@ -271,7 +271,8 @@ def _write_events(
         value = "NULL::DOUBLE"
     default_event = "purchase" if (m.value or m.price) else "activity"
     event = f"coalesce({clean(m.event)}, {lit(default_event)})" if m.event else lit(default_event)
-    props = [c for c in raw.columns if c not in m.used_columns()]
+    # attribute-like columns of an events file (country, product code) are kept as event properties
+    props = [c for c in raw.columns if c not in m.used_columns() or c in m.attrs]
     properties = "json_object(" + ", ".join(f"{lit(c)}, {clean(c)}" for c in props) + ")" if props else "NULL::JSON"
     table, key = _keyed_source(con, raw, m)
     select = (
