@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ThemesSettings(BaseModel):
     """Tunable parameters of the themes stage; every field has a sensible default."""
 
     model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["auto", "accurate", "fast"] = Field(
+        "auto",
+        description="accurate: MiniLM for every unit; fast: MiniLM on a discovery sample, the static embedder "
+        "(mapped into MiniLM space) for the rest; auto: fast above accurate_max_units unique units.",
+    )
+    accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
+    fast_discovery_sample: int = Field(3_000, ge=200, description="units embedded with MiniLM in fast mode")
+    max_discovery_units: int = Field(12_000, ge=200, description="units clustered (a deterministic sample)")
+    knn: int = Field(10, ge=3, le=100, description="neighbours per unit in the similarity graph")
+    resolutions: list[float] = Field(
+        default_factory=lambda: [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0],
+        description="Leiden resolutions tried; the most stable one across seeds wins",
+    )
+    stability_seeds: int = Field(3, ge=2, le=8, description="partitions per resolution to measure stability")
+    min_theme_units: int = Field(5, ge=2, description="smaller clusters are dissolved into their neighbours")
+    min_top_themes: int = Field(8, ge=1)
+    max_top_themes: int = Field(40, ge=1)
+    min_similarity: float = Field(0.25, ge=-1, le=1, description="below this a unit goes to 'other'")
+    guided_similarity: float = Field(0.5, ge=-1, le=1, description="a guided theme also tags units this close")
+    emerging_min_comments: int = Field(20, ge=2, description="new units that fit nothing form an emerging theme")
+    rediscover: bool = Field(False, description="rediscover themes from scratch (edits are replayed)")
+    n_quotes: int = Field(5, ge=1, le=10)
+    n_keywords: int = Field(8, ge=1, le=30)

@@ -68,3 +68,4 @@ MIGRATIONS: list[str] = [
     "ALTER TABLE theme_centroids ADD COLUMN radius DOUBLE",
     "ALTER TABLE theme_centroids ADD COLUMN label_locked BOOLEAN",
 ]
+MIGRATIONS.append("ALTER TABLE theme_edits ADD COLUMN applied BOOLEAN DEFAULT false")  # v10: edits not yet applied

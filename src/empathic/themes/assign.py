@@ -1,0 +1,147 @@
+"""Assignment: unit vectors → themes, and units → comments (pure functions over numpy / Arrow).
+
+Every unit goes to the theme owning its nearest prototype, unless even that is below ``min_similarity`` (then to
+"other"). Guided themes (created by the user) also tag every unit at least ``guided_similarity`` close, so one
+unit can carry a discovered and a guided theme. A comment's themes are the union of its units' themes; its
+primary theme is the one most of its units carry (ties: higher summed score, then theme id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.themes.model import OTHER_ID, Theme, leaves
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Per unique unit: its leaf theme and similarity (leaf −1 = other), plus extra guided tags.
+
+    Attributes:
+        leaf_ids: theme id of each leaf, indexing ``leaf``.
+        leaf: int64 (n,), index into ``leaf_ids`` or −1 for other.
+        score: float32 (n,), similarity to the nearest prototype.
+        fits: bool (n,), the similarity reaches the leaf's radius (used for emerging detection).
+        extra: list of (unit index, theme id, score) for guided themes tagged in addition.
+    """
+
+    leaf_ids: list[str]
+    leaf: np.ndarray
+    score: np.ndarray
+    fits: np.ndarray
+    extra: list[tuple[int, str, float]]
+
+
+def assign(vectors: np.ndarray, themes: list[Theme], *, min_similarity: float, guided_similarity: float) -> Assignment:
+    """Assign L2-normalised unit ``vectors`` (n, dim) to the alive leaf themes."""
+    leaf_themes = leaves(themes)
+    n = len(vectors)
+    if not leaf_themes or n == 0:
+        return Assignment([], np.full(n, -1, np.int64), np.zeros(n, np.float32), np.zeros(n, bool), [])
+    protos = np.concatenate([t.prototypes for t in leaf_themes])
+    starts = np.cumsum([0] + [len(t.prototypes) for t in leaf_themes[:-1]])
+    best_leaf = np.zeros(n, np.int64)
+    best_score = np.zeros(n, np.float32)
+    extra: list[tuple[int, str, float]] = []
+    guided = [i for i, t in enumerate(leaf_themes) if t.origin == "guided"]
+    for start in range(0, n, 8192):
+        sims = vectors[start : start + 8192] @ protos.T
+        per_leaf = sims if len(protos) == len(leaf_themes) else np.maximum.reduceat(sims, starts, axis=1)
+        best_leaf[start : start + len(sims)] = np.argmax(per_leaf, axis=1)
+        best_score[start : start + len(sims)] = per_leaf.max(axis=1)
+        for g in guided:
+            for r in np.flatnonzero(per_leaf[:, g] >= guided_similarity):
+                if best_leaf[start + r] != g:
+                    extra.append((int(start + r), leaf_themes[g].theme_id, float(per_leaf[r, g])))
+    radius = np.array([t.radius for t in leaf_themes], np.float32)
+    fits = best_score >= radius[best_leaf]
+    leaf = np.where(best_score >= min_similarity, best_leaf, -1)
+    return Assignment([t.theme_id for t in leaf_themes], leaf, best_score, fits, extra)
+
+
+def sentence_rows(
+    unit_fid: np.ndarray, unit_idx: np.ndarray, unit_text_pos: np.ndarray, result: Assignment, themes: list[Theme]
+) -> pa.Table:
+    """The ``sentence_themes`` rows: one per unit × top-level theme (subtheme where the leaf is one).
+
+    Args:
+        unit_fid: feedback_id per unit (n_units,).
+        unit_idx: sentence_idx per unit.
+        unit_text_pos: index of each unit's text in the unique texts the assignment was made on.
+    """
+    by_id = {t.theme_id: t for t in themes}
+    top_of, sub_of = [], []
+    for leaf_id in result.leaf_ids:
+        t = by_id[leaf_id]
+        top_of.append(t.parent_id if t.level == 2 else t.theme_id)
+        sub_of.append(t.theme_id if t.level == 2 else None)
+    leaf = result.leaf[unit_text_pos]
+    top = np.array([*top_of, OTHER_ID], dtype=object)[leaf]
+    sub = np.array([*sub_of, None], dtype=object)[leaf]
+    cols = {
+        "feedback_id": list(unit_fid),
+        "sentence_idx": [int(i) for i in unit_idx],
+        "theme_id": list(top),
+        "subtheme_id": list(sub),
+        "score": result.score[unit_text_pos].astype(np.float64).tolist(),
+    }
+    if result.extra:
+        pos_to_units: dict[int, list[int]] = {}
+        for u, p in enumerate(unit_text_pos):
+            pos_to_units.setdefault(int(p), []).append(u)
+        seen = set(zip(cols["feedback_id"], cols["sentence_idx"], cols["theme_id"], strict=True))
+        for p, theme_id, score in result.extra:
+            t = by_id[theme_id]
+            top_id = t.parent_id if t.level == 2 else t.theme_id
+            for u in pos_to_units.get(p, []):
+                key = (unit_fid[u], int(unit_idx[u]), top_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cols["feedback_id"].append(unit_fid[u])
+                cols["sentence_idx"].append(int(unit_idx[u]))
+                cols["theme_id"].append(top_id)
+                cols["subtheme_id"].append(t.theme_id if t.level == 2 else None)
+                cols["score"].append(score)
+    return pa.table(
+        cols,
+        schema=pa.schema(
+            [
+                ("feedback_id", pa.string()),
+                ("sentence_idx", pa.int32()),
+                ("theme_id", pa.string()),
+                ("subtheme_id", pa.string()),
+                ("score", pa.float64()),
+            ]
+        ),
+    )
+
+
+FEEDBACK_THEMES_SQL = """
+WITH real AS (
+    SELECT * FROM st WHERE theme_id <> '{other}'
+), covered AS (SELECT DISTINCT feedback_id FROM real),
+top AS (
+    SELECT feedback_id, theme_id, count(*) AS n, sum(score) AS s FROM real GROUP BY ALL
+    UNION ALL
+    SELECT feedback_id, theme_id, count(*), sum(score) FROM st
+    WHERE theme_id = '{other}' AND feedback_id NOT IN (SELECT feedback_id FROM covered) GROUP BY ALL
+), top_ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY n DESC, s DESC, theme_id) AS r FROM top
+), sub AS (
+    SELECT r.feedback_id, r.subtheme_id AS theme_id, count(*) AS n, sum(r.score) AS s,
+           any_value(r.theme_id) AS parent
+    FROM real r WHERE r.subtheme_id IS NOT NULL GROUP BY r.feedback_id, r.subtheme_id
+), sub_ranked AS (
+    SELECT s.*, t.theme_id AS primary_top, row_number() OVER (PARTITION BY s.feedback_id
+        ORDER BY (s.parent = t.theme_id) DESC, s.n DESC, s.s DESC, s.theme_id) AS r
+    FROM sub s JOIN top_ranked t ON t.feedback_id = s.feedback_id AND t.r = 1
+)
+SELECT feedback_id, theme_id, 1 AS level, r = 1 AS is_primary, n::INTEGER AS n_mentions FROM top_ranked
+UNION ALL
+SELECT feedback_id, theme_id, 2, r = 1 AND parent = primary_top, n::INTEGER FROM sub_ranked
+ORDER BY feedback_id, level, theme_id
+""".format(other=OTHER_ID)  # noqa: UP032

@@ -1,0 +1,153 @@
+"""Clustering without a number of clusters: Leiden communities on a cosine kNN graph, resolution chosen by stability.
+
+Why this design (see docs/bench/themes.md): HDBSCAN is slow at 10k × 384 and throws many points out as noise;
+KMeans needs K. Leiden on a kNN graph is fast (well under a second for 3k units), assigns every point, and the
+resolution whose partitions agree most across random seeds (mean pairwise ARI) is a data-driven choice of
+granularity. All randomness is seeded, so the same vectors give the same partition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+
+def knn_graph(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cosine kNN of L2-normalised ``vectors`` (n, dim) → (neighbour ids (n, k), similarities (n, k)).
+
+    Computed in row blocks so memory stays at ``block × n`` floats; neighbours are sorted by (-similarity, id).
+    """
+    n = len(vectors)
+    k = min(k, n - 1)
+    ids = np.zeros((n, k), dtype=np.int64)
+    sims = np.zeros((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        s = vectors[start : start + block] @ vectors.T
+        rows = np.arange(s.shape[0])
+        s[rows, rows + start] = -np.inf
+        part = np.argpartition(-s, k, axis=1)[:, :k] if k < n - 1 else np.argsort(-s, axis=1)[:, :k]
+        part_s = np.take_along_axis(s, part, 1)
+        order = np.lexsort((part, -part_s), axis=1)
+        ids[start : start + len(s)] = np.take_along_axis(part, order, 1)
+        sims[start : start + len(s)] = np.take_along_axis(part_s, order, 1)
+    return ids, sims
+
+
+def _igraph(ids: np.ndarray, sims: np.ndarray):
+    import igraph as ig
+
+    n, k = ids.shape
+    src = np.repeat(np.arange(n), k)
+    edges = np.stack([np.minimum(src, ids.ravel()), np.maximum(src, ids.ravel())], axis=1)
+    weights = np.clip(sims.ravel(), 1e-6, None).astype(np.float64)
+    graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+    graph.es["weight"] = weights.tolist()
+    return graph.simplify(combine_edges="max")
+
+
+def leiden(graph, resolution: float, seed: int) -> np.ndarray:
+    """Community id per node (int64), relabelled so ids are ordered by first appearance (deterministic)."""
+    import leidenalg
+
+    part = leidenalg.find_partition(
+        graph,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+        n_iterations=-1,
+    )
+    _, first, inverse = np.unique(np.asarray(part.membership), return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first))
+    return rank[inverse].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A clustering: ``labels`` (n,) int64 and how it was chosen."""
+
+    labels: np.ndarray
+    resolution: float
+    stability: float
+    n_clusters: int
+
+
+def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n_seeds: int, seed: int) -> Partition:
+    """The Leiden partition at the most seed-stable resolution (ties → the finer one).
+
+    Args:
+        vectors: float32 (n, dim), L2-normalised.
+        k: neighbours per node.
+        resolutions: candidate resolutions.
+        n_seeds: partitions per resolution; stability = mean pairwise ARI between them.
+        seed: base seed; the returned partition is the one computed with ``seed``.
+    """
+    n = len(vectors)
+    if n < 3:
+        return Partition(np.zeros(n, dtype=np.int64), 0.0, 1.0, 1 if n else 0)
+    graph = _igraph(*knn_graph(vectors, k))
+    best: Partition | None = None
+    for resolution in sorted(resolutions):
+        runs = [leiden(graph, resolution, seed + i) for i in range(n_seeds)]
+        pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(n_seeds) for j in range(i + 1, n_seeds)]
+        stability = float(np.mean(pairs))
+        cand = Partition(runs[0], resolution, stability, int(runs[0].max() + 1))
+        if best is None or stability >= best.stability - 1e-9:
+            best = cand
+    assert best is not None
+    return best
+
+
+def centroids(vectors: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:
+    """L2-normalised mean vector per cluster id 0..n_clusters-1 → float32 (n_clusters, dim)."""
+    sums = np.zeros((n_clusters, vectors.shape[1]), dtype=np.float64)
+    np.add.at(sums, labels, vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def dissolve_small(vectors: np.ndarray, labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Move members of clusters smaller than ``min_size`` to the nearest big cluster; relabel 0..m-1 by size."""
+    ids, counts = np.unique(labels, return_counts=True)
+    big = ids[counts >= min_size]
+    if len(big) == 0:
+        return np.zeros_like(labels)
+    remap = {int(c): i for i, c in enumerate(big)}
+    new = np.array([remap.get(int(c), -1) for c in labels], dtype=np.int64)
+    cents = centroids(vectors[new >= 0], new[new >= 0], len(big))
+    loose = new < 0
+    if loose.any():
+        new[loose] = np.argmax(vectors[loose] @ cents.T, axis=1)
+    sizes = np.bincount(new, minlength=len(big))
+    order = np.lexsort((np.arange(len(big)), -sizes))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[new]
+
+
+def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max_groups: int) -> np.ndarray:
+    """Group fine clusters into top-level themes: average-linkage on centroid cosines, cut chosen by silhouette.
+
+    Returns the group id (0..g-1, ordered by total size) of each fine cluster. With fewer fine clusters than
+    ``min_groups`` every cluster is its own group.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    m = len(cents)
+    if m <= min_groups:
+        return np.arange(m, dtype=np.int64)
+    best_labels, best_score = None, -np.inf
+    for g in range(min_groups, min(max_groups, m - 1) + 1):
+        labels = AgglomerativeClustering(n_clusters=g, metric="cosine", linkage="average").fit_predict(cents)
+        score = silhouette_score(cents, labels, metric="cosine", sample_size=None)
+        if score > best_score + 1e-9:
+            best_labels, best_score = labels, score
+    assert best_labels is not None
+    totals = np.bincount(best_labels, weights=sizes, minlength=best_labels.max() + 1)
+    order = np.lexsort((np.arange(len(totals)), -totals))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[best_labels].astype(np.int64)

@@ -1,0 +1,92 @@
+"""Discovery: unit vectors → a labelled two-level theme tree (pure function, no store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
+from empathic.themes.labels import distinct_labels, phrase_scores
+from empathic.themes.model import Theme, normalise, stable_id, text_hash
+from empathic.themes.settings import ThemesSettings
+
+
+@dataclass(frozen=True)
+class DiscoveryInfo:
+    """How the tree was found (recorded in the stage result)."""
+
+    n_units: int
+    resolution: float
+    stability: float
+    n_subthemes: int
+    n_top: int
+
+
+def _radius(vectors: np.ndarray, centroid: np.ndarray) -> float:
+    return float(np.percentile(vectors @ centroid, 10)) if len(vectors) else 0.0
+
+
+def _typical_id(texts: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, level: int) -> str:
+    """Deterministic id from the three most typical member texts (ties broken by text hash)."""
+    sims = vectors @ centroid
+    hashes = [text_hash(t) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: (-round(float(sims[i]), 5), hashes[i]))[:3]
+    return stable_id(str(level), *sorted(hashes[i] for i in order))
+
+
+def discover(
+    texts: Sequence[str], vectors: np.ndarray, settings: ThemesSettings, *, seed: int
+) -> tuple[list[Theme], DiscoveryInfo]:
+    """Find themes in unit texts with no number of themes given.
+
+    Args:
+        texts: the (unique) unit texts clustered, length n.
+        vectors: float32 (n, dim), L2-normalised, same order.
+        settings: themes settings (kNN size, resolutions, sizes, label counts).
+        seed: base random seed.
+
+    Returns:
+        The themes (top-level first, each followed by its subthemes) and a summary of the choice made.
+    """
+    part = stable_partition(
+        vectors, k=settings.knn, resolutions=settings.resolutions, n_seeds=settings.stability_seeds, seed=seed
+    )
+    fine = dissolve_small(vectors, part.labels, settings.min_theme_units)
+    n_fine = int(fine.max() + 1) if len(fine) else 0
+    fine_cents = centroids(vectors, fine, n_fine)
+    sizes = np.bincount(fine, minlength=n_fine)
+    group = group_clusters(fine_cents, sizes, min_groups=settings.min_top_themes, max_groups=settings.max_top_themes)
+    n_top = int(group.max() + 1) if len(group) else 0
+    top_of_unit = group[fine] if len(fine) else fine
+    text_arr = np.asarray(texts, dtype=object)
+    top_groups = [list(text_arr[top_of_unit == g]) for g in range(n_top)]
+    fine_groups = [list(text_arr[fine == c]) for c in range(n_fine)]
+    taken: set[str] = {"other"}
+    top_ranked = phrase_scores(top_groups)
+    top_labels = distinct_labels(top_ranked, range(n_top), taken)
+    fine_ranked = phrase_scores(fine_groups)
+    fine_labels = distinct_labels(fine_ranked, list(range(n_fine)), taken)
+    themes: list[Theme] = []
+    for g in range(n_top):
+        members = np.flatnonzero(group == g)
+        mask = top_of_unit == g
+        cent = normalise(vectors[mask].mean(axis=0))
+        top_id = _typical_id(top_groups[g], vectors[mask], cent, 1)
+        single = len(members) == 1
+        own = fine_cents[members] if single else np.zeros((0, vectors.shape[1]), np.float32)
+        top = Theme(top_id, None, 1, top_labels[g], cent, own, radius=_radius(vectors[mask], cent))
+        top.keywords = [p for p, _ in top_ranked[g][: settings.n_keywords]]
+        themes.append(top)
+        if single:
+            continue
+        for c in members:
+            cmask = fine == c
+            sub_id = _typical_id(fine_groups[c], vectors[cmask], fine_cents[c], 2)
+            radius = _radius(vectors[cmask], fine_cents[c])
+            sub = Theme(sub_id, top_id, 2, fine_labels[c], fine_cents[c], fine_cents[c][None, :], radius=radius)
+            sub.keywords = [p for p, _ in fine_ranked[c][: settings.n_keywords]]
+            themes.append(sub)
+    info = DiscoveryInfo(len(texts), part.resolution, part.stability, n_fine, n_top)
+    return themes, info

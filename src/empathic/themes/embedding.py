@@ -1,0 +1,84 @@
+"""Unit vectors for the themes stage: the embedding cache, the accurate/fast choice and the fast→accurate mapping.
+
+Fast mode embeds a deterministic sample of units with the accurate model (discovery happens there) and every unit
+with the static model; a ridge regression learned on the sample maps static vectors into the accurate space, so
+all vectors and theme centroids live in one space whichever mode ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.progress import Progress
+from empathic.store import Store
+from empathic.text.embed import get_embedder
+from empathic.themes.model import normalise
+
+BATCH = 2048
+
+
+def cached_embed(
+    store: Store, model: str, texts: Sequence[str], hashes: Sequence[str], progress: Progress
+) -> tuple[np.ndarray, pa.Table]:
+    """Vectors of ``texts`` from the workspace cache, embedding only the missing ones.
+
+    Returns:
+        float32 (n, dim) vectors in ``texts`` order, and the new cache rows (model, text_hash, vector) for the
+        caller to insert in its write transaction.
+    """
+    embedder = get_embedder(model)
+    keys = pa.table({"text_hash": list(hashes), "pos": np.arange(len(hashes), dtype=np.int64)})
+    cur = store.cursor()
+    try:
+        cur.register("wanted", keys)
+        hit = cur.sql(
+            "SELECT w.pos, c.vector FROM wanted w JOIN embedding_cache c ON c.text_hash = w.text_hash AND c.model = ?",
+            params=[embedder.name],
+        ).to_arrow_table()
+        cur.unregister("wanted")
+    finally:
+        cur.close()
+    out = np.zeros((len(texts), embedder.dim), np.float32)
+    have = np.zeros(len(texts), bool)
+    pos = hit.column("pos").to_numpy()
+    if len(pos):
+        blob = b"".join(hit.column("vector").to_pylist())
+        out[pos] = np.frombuffer(blob, dtype=np.float32).reshape(len(pos), embedder.dim)
+        have[pos] = True
+    missing = np.flatnonzero(~have)
+    for start in range(0, len(missing), BATCH):
+        idx = missing[start : start + BATCH]
+        out[idx] = embedder.embed([texts[i] for i in idx])
+        progress(f"embed units ({model})", min(start + BATCH, len(missing)), len(missing))
+    new_rows = pa.table(
+        {
+            "model": [embedder.name] * len(missing),
+            "text_hash": [hashes[i] for i in missing],
+            "vector": [out[i].tobytes() for i in missing],
+        },
+        schema=pa.schema([("model", pa.string()), ("text_hash", pa.string()), ("vector", pa.binary())]),
+    )
+    return out, new_rows
+
+
+def fit_mapping(fast: np.ndarray, accurate: np.ndarray, *, alpha: float = 1.0) -> np.ndarray:
+    """Ridge regression weights (fast_dim + 1, accurate_dim) mapping static vectors into the accurate space."""
+    x = np.hstack([fast, np.ones((len(fast), 1), np.float32)]).astype(np.float64)
+    gram = x.T @ x + alpha * np.eye(x.shape[1])
+    return np.linalg.solve(gram, x.T @ accurate.astype(np.float64)).astype(np.float32)
+
+
+def apply_mapping(fast: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Static vectors (n, fast_dim) → L2-normalised vectors (n, accurate_dim) in the accurate space."""
+    x = np.hstack([fast, np.ones((len(fast), 1), np.float32)])
+    return normalise(x @ weights)
+
+
+def choose_mode(mode: str, n_units: int, accurate_max_units: int) -> str:
+    """``accurate`` or ``fast``: the configured one, or by volume when ``auto``."""
+    if mode != "auto":
+        return mode
+    return "accurate" if n_units <= accurate_max_units else "fast"

@@ -1,0 +1,124 @@
+"""Readable labels, keywords and quotes for themes, from the comments' own words.
+
+Labels are frequent phrases (1–3 words, never starting or ending with a stop word) scored c-TF-IDF-style: how many
+of a theme's units use the phrase times how rare the phrase is across themes, with a bonus for multi-word phrases
+("runs small" reads better than "small"). Labels are made distinct across the tree. Quotes are picked for
+typicality (close to the centroid) and variety (maximal marginal relevance).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.themes.stopwords import STOP_WORDS
+
+TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
+MAX_NGRAM = 3
+
+
+def phrases(text: str) -> set[str]:
+    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word)."""
+    tokens = TOKEN.findall(text.lower().replace("’", "'"))
+    out: set[str] = set()
+    for n in range(1, MAX_NGRAM + 1):
+        for i in range(len(tokens) - n + 1):
+            gram = tokens[i : i + n]
+            if gram[0] in STOP_WORDS or gram[-1] in STOP_WORDS or len(gram[0]) < 2 or len(gram[-1]) < 2:
+                continue
+            out.add(" ".join(gram))
+    return out
+
+
+def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> list[list[tuple[str, float]]]:
+    """For each group of unit texts, its candidate phrases sorted by c-TF-IDF score (best first).
+
+    score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
+    units containing the phrase overall) × (1 + 0.35 × (words − 1)). Ties break alphabetically.
+    """
+    per_group = [Counter(p for text in group for p in phrases(text)) for group in groups]
+    overall: Counter[str] = Counter()
+    for counts in per_group:
+        overall.update(counts)
+    mean_size = max(1.0, sum(len(g) for g in groups) / max(1, len(groups)))
+    ranked = []
+    for group, counts in zip(groups, per_group, strict=True):
+        size = max(1, len(group))
+        scored = []
+        for phrase, c in counts.items():
+            if c < min(min_count, size):
+                continue
+            words = phrase.count(" ") + 1
+            score = (c / size) * math.log(1 + mean_size / overall[phrase]) * (1 + 0.35 * (words - 1))
+            scored.append((phrase, score, c))
+        scored.sort(key=lambda t: (-t[1], t[0]))
+        ranked.append(_prefer_longer([(p, s) for p, s, _ in scored], counts))
+    return ranked
+
+
+def _prefer_longer(scored: list[tuple[str, float]], counts: Counter[str]) -> list[tuple[str, float]]:
+    """Drop a phrase when a longer phrase containing it covers ≥ 60% of its uses (keeps "runs small" over "runs")."""
+    keep = []
+    for phrase, score in scored:
+        longer = [
+            p for p, _ in scored[:40] if p != phrase and f" {phrase} " in f" {p} " and counts[p] >= 0.6 * counts[phrase]
+        ]
+        if not longer:
+            keep.append((phrase, score))
+    return keep
+
+
+def distinct_labels(
+    ranked: Sequence[Sequence[tuple[str, float]]], order: Sequence[int], taken: set[str]
+) -> dict[int, str]:
+    """Pick one label per group, visiting groups in ``order``; a label already ``taken`` is never reused.
+
+    Groups with no usable phrase get ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
+    """
+    out: dict[int, str] = {}
+    for pos, g in enumerate(order):
+        label = next((p for p, _ in ranked[g] if p not in taken), None)
+        if label is None:
+            label = f"theme {pos + 1}"
+            while label in taken:
+                label += "+"
+        taken.add(label)
+        out[g] = label
+    return out
+
+
+def pick_quotes(
+    vectors: np.ndarray, centroid: np.ndarray, texts: Sequence[str], *, n: int, pool: int = 60, lam: float = 0.7
+) -> list[int]:
+    """Indices of up to ``n`` representative units: typical (cosine to centroid) yet varied (MMR, λ = ``lam``).
+
+    Very short (< 4 words) or very long (> 60 words) units are only used when nothing else is left. Identical
+    texts are never quoted twice.
+    """
+    if len(texts) == 0:
+        return []
+    sims = vectors @ centroid
+    words = np.array([len(t.split()) for t in texts])
+    good = (words >= 4) & (words <= 60)
+    order = np.lexsort((np.arange(len(texts)), -sims, ~good))[:pool]
+    chosen: list[int] = []
+    seen: set[str] = set()
+    while len(chosen) < n:
+        best, best_score = -1, -np.inf
+        for i in order:
+            key = texts[i].strip().lower()
+            if key in seen:
+                continue
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            score = lam * sims[i] - (1 - lam) * redundancy + (0.0 if good[i] else -1.0)
+            if score > best_score + 1e-12:
+                best, best_score = int(i), score
+        if best < 0:
+            break
+        chosen.append(best)
+        seen.add(texts[best].strip().lower())
+    return chosen

@@ -1,0 +1,90 @@
+"""The theme tree as plain data: what discovery produces, edits change, assignment uses and the store keeps."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OTHER_ID = "other"
+OTHER_LABEL = "other"
+
+
+@dataclass
+class Theme:
+    """One theme (level 1) or subtheme (level 2).
+
+    Attributes:
+        theme_id: stable id (kept across runs by matching centroids).
+        parent_id: the top-level theme of a subtheme, else None.
+        level: 1 or 2.
+        label: short phrase from the comments (or the user's name for it).
+        centroid: float32 (dim,), L2-normalised; used to match themes across runs.
+        prototypes: float32 (m, dim); units are assigned to the theme owning their nearest prototype. Empty for a
+            top-level theme that only groups subthemes.
+        status: ``active`` | ``emerging`` | ``deleted``.
+        origin: ``discovered`` | ``guided`` | ``emerging`` | ``split`` | ``merged``.
+        radius: a typical member's similarity to the centroid (10th percentile); new units below it "do not fit".
+        label_locked: the user named it; never relabel.
+        keywords: top phrases.
+    """
+
+    theme_id: str
+    parent_id: str | None
+    level: int
+    label: str
+    centroid: np.ndarray
+    prototypes: np.ndarray
+    status: str = "active"
+    origin: str = "discovered"
+    radius: float = 0.0
+    label_locked: bool = False
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def alive(self) -> bool:
+        """Not deleted."""
+        return self.status != "deleted"
+
+
+def stable_id(*parts: str) -> str:
+    """A short deterministic id from its ingredients (``t`` + 10 hex digits of sha1)."""
+    return "t" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def text_hash(text: str) -> str:
+    """Hash of a unit's text: the key of the embedding cache and of deterministic ordering."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def normalise(v: np.ndarray) -> np.ndarray:
+    """Rows (or a vector) scaled to unit length, as float32."""
+    v = np.asarray(v, dtype=np.float32)
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return (v / np.clip(n, 1e-12, None)).astype(np.float32)
+
+
+def children(themes: list[Theme], theme_id: str) -> list[Theme]:
+    """Alive subthemes of a theme."""
+    return [t for t in themes if t.parent_id == theme_id and t.alive]
+
+
+def leaves(themes: list[Theme]) -> list[Theme]:
+    """Alive themes that own prototypes (the ones units are assigned to), in tree order."""
+    return [t for t in themes if t.alive and len(t.prototypes)]
+
+
+def find(themes: list[Theme], theme_id: str) -> Theme | None:
+    """The theme with that id (alive or not), or None."""
+    return next((t for t in themes if t.theme_id == theme_id), None)
+
+
+def refresh_parent_centroids(themes: list[Theme]) -> None:
+    """A top-level theme's centroid = mean of its own prototypes and its subthemes' centroids."""
+    for t in themes:
+        if t.level != 1 or not t.alive:
+            continue
+        parts = [c.centroid for c in children(themes, t.theme_id)] + list(t.prototypes)
+        if parts:
+            t.centroid = normalise(np.mean(parts, axis=0))

@@ -1,0 +1,105 @@
+"""Building the ``themes`` table rows: counts, shares, keywords and quotes per theme (plus the "other" theme)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.themes.assign import Assignment
+from empathic.themes.labels import phrase_scores, pick_quotes
+from empathic.themes.model import OTHER_ID, OTHER_LABEL, Theme, children, normalise
+from empathic.themes.settings import ThemesSettings
+
+THEMES_SCHEMA = pa.schema(
+    [
+        ("theme_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("level", pa.int32()),
+        ("label", pa.string()),
+        ("n_comments", pa.int32()),
+        ("n_sentences", pa.int32()),
+        ("share", pa.float64()),
+        ("is_other", pa.bool_()),
+        ("status", pa.string()),
+        ("keywords", pa.string()),
+        ("quotes", pa.string()),
+        ("created_at", pa.timestamp("us")),
+        ("updated_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _positions(themes: list[Theme], result: Assignment) -> dict[str, np.ndarray]:
+    """Unique-text positions held by every theme (a top-level theme holds its subthemes' units too)."""
+    leaf_pos = {tid: np.flatnonzero(result.leaf == i) for i, tid in enumerate(result.leaf_ids)}
+    for p, tid, _ in result.extra:
+        leaf_pos[tid] = np.append(leaf_pos.get(tid, np.zeros(0, np.int64)), p)
+    out = {}
+    for t in themes:
+        parts = [leaf_pos.get(t.theme_id, np.zeros(0, np.int64))]
+        parts += [leaf_pos.get(c.theme_id, np.zeros(0, np.int64)) for c in children(themes, t.theme_id)]
+        out[t.theme_id] = np.unique(np.concatenate(parts))
+    out[OTHER_ID] = np.flatnonzero(result.leaf < 0)
+    return out
+
+
+def theme_table(
+    con, themes, uniq, vectors, units, pos, result, ts: ThemesSettings, created, stamp: datetime
+) -> pa.Table:
+    """Rows of the ``themes`` table (tree order, then "other"), reading the registered ``st``/``ft`` tables."""
+    total = con.execute("SELECT count(DISTINCT feedback_id) FROM st").fetchone()[0] or 1
+    n_comments = dict(con.execute("SELECT theme_id, count(*) FROM ft GROUP BY theme_id").fetchall())
+    n_sent = dict(con.execute("SELECT theme_id, count(*) FROM st GROUP BY theme_id").fetchall())
+    n_sent.update(
+        con.execute("SELECT subtheme_id, count(*) FROM st WHERE subtheme_id IS NOT NULL GROUP BY ALL").fetchall()
+    )
+    _, first_unit = np.unique(pos, return_index=True)
+    fids = units.column("feedback_id").to_pylist()
+    idxs = units.column("sentence_idx").to_pylist()
+    held = _positions(themes, result)
+    other_pos = held[OTHER_ID]
+    other_kw = (
+        [p for p, _ in phrase_scores([[uniq[i] for i in other_pos[:3000]]])[0][: ts.n_keywords]]
+        if len(other_pos)
+        else []
+    )
+    other = Theme(
+        OTHER_ID,
+        None,
+        1,
+        OTHER_LABEL,
+        normalise(vectors[other_pos].mean(axis=0)) if len(other_pos) else np.zeros(vectors.shape[1], np.float32),
+        np.zeros((0, vectors.shape[1]), np.float32),
+        keywords=other_kw,
+    )
+    rows = []
+    for t in [*themes, other]:
+        p = held.get(t.theme_id, np.zeros(0, np.int64))
+        quotes = []
+        if len(p) and t.alive:
+            for q in pick_quotes(vectors[p], t.centroid, [uniq[i] for i in p], n=ts.n_quotes):
+                u = first_unit[p[q]]
+                quotes.append({"feedback_id": fids[u], "sentence_idx": int(idxs[u]), "text": uniq[p[q]]})
+        alive = t.alive
+        nc = int(n_comments.get(t.theme_id, 0)) if alive else 0
+        rows.append(
+            {
+                "theme_id": t.theme_id,
+                "parent_id": t.parent_id,
+                "level": t.level,
+                "label": t.label,
+                "n_comments": nc,
+                "n_sentences": int(n_sent.get(t.theme_id, 0)) if alive else 0,
+                "share": nc / total,
+                "is_other": t is other,
+                "status": t.status,
+                "keywords": json.dumps(t.keywords),
+                "quotes": json.dumps(quotes),
+                "created_at": created.get(t.theme_id, stamp),
+                "updated_at": stamp,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=THEMES_SCHEMA)

@@ -1,0 +1,189 @@
+"""The ``themes`` stage: sentence units → a two-level theme tree, per-unit and per-comment assignments.
+
+First run: discover themes (accurate or fast mode, chosen by volume and recorded in the run message). Later runs:
+keep the stored themes (stable ids), assign all units to them, apply the user's new edits, and propose
+``emerging`` themes for new units that fit nothing. With ``themes.rediscover`` the tree is found again, matched
+to the old ids, and every stored edit is replayed. Everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.config import Settings
+from empathic.progress import Progress
+from empathic.stage import StageResult
+from empathic.store import Store
+from empathic.themes import rows as theme_rows
+from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, sentence_rows
+from empathic.themes.discover import discover
+from empathic.themes.edits import EditContext, apply_edit
+from empathic.themes.embedding import apply_mapping, cached_embed, choose_mode, fit_mapping
+from empathic.themes.evolve import find_emerging, match_to_previous
+from empathic.themes.model import Theme, children, text_hash
+from empathic.themes.persist import centroid_rows, load_themes, now
+
+NAME = "themes"
+REQUIRES: tuple[str, ...] = ("sentences",)
+WEAK_UNITS = 50
+
+
+def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray, list[str]]:
+    """Units in (feedback_id, sentence_idx) order, unique normalised texts sorted by hash, each unit's text index."""
+    units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
+    keys = [" ".join((t or "").split()) for t in units.column("text").to_pylist()]
+    uniq = sorted(set(keys), key=lambda t: (text_hash(t), t))
+    index = {t: i for i, t in enumerate(uniq)}
+    pos = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
+    return units, uniq, pos, [text_hash(t) for t in uniq]
+
+
+def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settings: Settings, progress: Progress):
+    """Vectors of the unique texts in the accurate space, the discovery sample, and the new cache rows."""
+    ts = settings.themes
+    if mode == "accurate":
+        vectors, cache = cached_embed(store, "accurate", uniq, hashes, progress)
+        return vectors, np.arange(min(len(uniq), ts.max_discovery_units)), [cache]
+    sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
+    acc, cache_a = cached_embed(store, "accurate", [uniq[i] for i in sample], [hashes[i] for i in sample], progress)
+    fast, cache_f = cached_embed(store, "fast", uniq, hashes, progress)
+    vectors = apply_mapping(fast, fit_mapping(fast[sample], acc))
+    vectors[sample] = acc
+    return vectors, sample, [cache_a, cache_f]
+
+
+def _embed_accurate(texts: list[str]) -> np.ndarray:
+    from empathic.text.embed import get_embedder
+
+    return get_embedder("accurate").embed(texts)
+
+
+def _members_fn(themes: list[Theme], vectors: np.ndarray, ts):
+    def members(theme_id: str) -> np.ndarray:
+        result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+        ids = {theme_id} | {c.theme_id for c in children(themes, theme_id)}
+        keep = [i for i, leaf in enumerate(result.leaf_ids) if leaf in ids]
+        return np.flatnonzero(np.isin(result.leaf, keep))
+
+    return members
+
+
+def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
+    """Find or update themes for every sentence unit and store the tree and assignments."""
+    ts = settings.themes
+    units, uniq, pos, hashes = _units(store)
+    if units.num_rows == 0:
+        return StageResult(NAME, skipped=True, message="no sentence units (ingest comments with text first)")
+    warnings = []
+    if len(uniq) < WEAK_UNITS:
+        warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
+    mode = choose_mode(ts.mode, len(uniq), ts.accurate_max_units)
+    vectors, sample, cache_rows = _vectors(store, mode, uniq, hashes, settings, progress)
+    previous = load_themes(store)
+    edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
+    rediscovered = not previous or ts.rediscover
+    info = None
+    if rediscovered:
+        progress("discover themes", 0, 1)
+        themes, info = discover([uniq[i] for i in sample], vectors[sample], ts, seed=settings.seed)
+        match_to_previous(themes, previous)
+        todo = edits
+        progress("discover themes", 1, 1)
+    else:
+        themes, todo = previous, [e for e in edits if not e["applied"]]
+    ctx = EditContext(uniq, vectors, _members_fn(themes, vectors, ts), _embed_accurate, settings.seed)
+    for edit in todo:
+        warning = apply_edit(themes, edit["op"], json.loads(edit["payload"]), ctx)
+        if warning:
+            warnings.append(warning)
+    result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    n_emerging = 0
+    if not rediscovered:
+        emerging = _emerging(store, units, pos, uniq, vectors, result, themes, settings)
+        if emerging:
+            themes.extend(emerging)
+            n_emerging = len(emerging)
+            result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    st = sentence_rows(
+        np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
+        units.column("sentence_idx").to_numpy(),
+        pos,
+        result,
+        themes,
+    )
+    model_name = "minilm-l6-v2-int8"
+    with store.write() as con:
+        con.register("st", st)
+        ft = con.sql(FEEDBACK_THEMES_SQL).to_arrow_table()
+        con.register("ft", ft)
+        created = dict(con.execute("SELECT theme_id, created_at FROM themes").fetchall())
+        tree = theme_rows.theme_table(con, themes, uniq, vectors, units, pos, result, ts, created, now())
+        con.execute("DELETE FROM sentence_themes")
+        con.execute("DELETE FROM feedback_themes")
+        con.execute("DELETE FROM themes")
+        con.execute("DELETE FROM theme_centroids")
+        con.execute("INSERT INTO sentence_themes SELECT * FROM st")
+        con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
+        con.register("tree", tree)
+        con.execute("INSERT INTO themes SELECT * FROM tree")
+        con.register("cents", centroid_rows(themes, model_name))
+        con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
+        for i, rows in enumerate(cache_rows):
+            if rows.num_rows:
+                con.register(f"cache{i}", rows)
+                con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
+        con.execute("UPDATE theme_edits SET applied = true")
+        for name in ("st", "ft", "tree", "cents"):
+            con.unregister(name)
+        coverage = con.execute(
+            "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
+        ).fetchone()[0]
+        n_top = con.execute(
+            "SELECT count(*) FROM themes WHERE level = 1 AND NOT is_other AND status <> 'deleted'"
+        ).fetchone()[0]
+        n_sub = con.execute("SELECT count(*) FROM themes WHERE level = 2 AND status <> 'deleted'").fetchone()[0]
+    counts = {
+        "mode": mode,
+        "units": units.num_rows,
+        "unique_units": len(uniq),
+        "discovered": bool(rediscovered),
+        "themes": int(n_top),
+        "subthemes": int(n_sub),
+        "emerging": n_emerging,
+        "coverage": round(float(coverage or 0.0), 4),
+        "edits_applied": len(todo),
+    }
+    if info is not None:
+        counts.update(resolution=info.resolution, stability=round(info.stability, 4))
+    message = f"mode={mode}; {n_top} themes, {n_sub} subthemes; coverage {100 * (coverage or 0):.1f}%"
+    return StageResult(NAME, message=message, counts=counts, warnings=warnings)
+
+
+def _emerging(store, units, pos, uniq, vectors, result, themes, settings) -> list[Theme]:
+    """Emerging themes from units that are new since the last run and fit no existing theme."""
+    seen = store.read("SELECT DISTINCT feedback_id FROM sentence_themes").column("feedback_id").to_pylist()
+    if not seen:
+        return []
+    seen_set = set(seen)
+    fids = units.column("feedback_id").to_pylist()
+    new_units = np.array([f not in seen_set for f in fids])
+    if not new_units.any():
+        return []
+    new_pos = np.unique(pos[new_units])
+    old_pos = np.setdiff1d(np.unique(pos[~new_units]), new_pos)
+    candidates = new_pos[~result.fits[new_pos]]
+    n_comments = np.bincount(pos[new_units], minlength=len(uniq))[candidates]
+    background = [uniq[i] for i in old_pos[:: max(1, len(old_pos) // 3000)]]
+    found, _ = find_emerging(
+        [uniq[i] for i in candidates],
+        vectors[candidates],
+        n_comments,
+        background,
+        themes,
+        settings.themes,
+        seed=settings.seed,
+    )
+    return found

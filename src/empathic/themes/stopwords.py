@@ -1,0 +1,23 @@
+"""A small English stop-word list shipped with empathic (no NLTK corpora, no spaCy model at run time).
+
+Labels may contain stop words inside a phrase ("runs a bit small") but never start or end with one, and a
+phrase made only of stop words is never a label.
+"""
+
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+a about above after again against all almost also am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't done down during
+each either else even ever every few for from further get gets getting got had hadn't has hasn't have haven't
+having he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in
+into is isn't it it's its itself just let's like likely made make many may me might more most much must mustn't my
+myself neither no nor not now of off on once one only or other ought our ours ourselves out over own per quite
+rather really same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs
+them themselves then there there's these they they'd they'll they're they've this those though through thus to too
+under until up upon us very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
+where's whether which while who who's whom whose why why's will with within without won't would wouldn't yet you
+you'd you'll you're you've your yours yourself yourselves im ive id dont doesnt didnt cant wont isnt wasnt arent
+youre thats theres its also etc ok okay oh yes yeah please thank thanks hi hello hey lol u ur re s t d ll m ve
+still anyway anything something everything nothing someone anyone everyone way thing things lot lots bit
+""".split()  # noqa: SIM905
+)
