@@ -73,3 +73,9 @@ def require_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"dataset not available: {path}")
     return path
+
+
+def is_empty_workspace(path: Path) -> bool:
+    """True when the workspace file is absent, 0 bytes, or holds no ingested rows."""
+    counts = table_counts(path)
+    return counts is None or not any(counts.values())
