@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,7 +11,25 @@ if TYPE_CHECKING:
 
 
 class ReportAPI:
-    """Mixin: report results as pandas DataFrames. Uses self.store and self.settings."""
+    """Mixin: the HTML report and exports. Uses self.store and self.settings."""
 
     store: Store
     settings: Settings
+
+    def report(self, path: str | Path | None = None, *, title: str | None = None) -> str:
+        """The self-contained HTML report as a string; also written to ``path`` when given."""
+        from empathic.report.html import render_report, save_html
+
+        html = render_report(self, title=title)  # type: ignore[arg-type]
+        if path is not None:
+            save_html(html, path)
+        return html
+
+    def export(self, what: str, path: str | Path, *, fmt: str | None = None) -> int:
+        """Export ``comments``/``themes``/``drivers``/``segments`` to CSV/XLSX/Parquet/JSON/JSONL by suffix.
+
+        CSV and XLSX cells that a spreadsheet would run as formulas are neutralised. Returns the row count.
+        """
+        from empathic.report.export import export
+
+        return export(self, what, path, fmt=fmt)  # type: ignore[arg-type]

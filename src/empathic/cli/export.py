@@ -1,0 +1,29 @@
+"""``empathic export WORKSPACE comments|themes|drivers|segments -o out.csv|.xlsx|.parquet|.json|.jsonl``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from empathic.cli.common import console, open_workspace
+
+
+def export(
+    workspace: Path = typer.Argument(..., help="Workspace file."),
+    what: str = typer.Argument(..., help="comments, themes, drivers or segments."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file; the suffix picks the format."),
+    fmt: str | None = typer.Option(None, "--format", help="csv, xlsx, parquet, json or jsonl (default: by suffix)."),
+) -> None:
+    """Export results. CSV/XLSX cells that spreadsheets would run as formulas are neutralised.
+
+    Example: empathic export acme.empathic comments -o comments.xlsx
+    """
+    with open_workspace(workspace, read_only=True) as ws:
+        n = ws.export(what, output, fmt=fmt)
+    console.print(f"wrote {n:,} rows to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``empathic export``."""
+    app.command("export")(export)

@@ -1,0 +1,145 @@
+"""``empathic serve``, ``empathic users …``, ``empathic tokens …`` and ``empathic report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from empathic.cli.common import console, open_workspace
+from empathic.config import load_settings
+
+AUTH_HELP = "Accounts file (default: web.auth_db, else empathic-users.sqlite beside the workspace)."
+users_app = typer.Typer(help="Manage web accounts: add, list, remove, passwd.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Manage REST API tokens: create, list, revoke.", no_args_is_help=True)
+
+
+def _accounts(workspace: Path, auth: Path | None):
+    from empathic.web.server import open_accounts
+
+    return open_accounts(load_settings(workspace), [workspace], auth)
+
+
+def _password(password: str | None) -> str:
+    if password:
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def serve(
+    workspaces: list[Path] = typer.Argument(..., help="Workspace file(s) to serve."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; non-loopback needs accounts."),
+    port: int = typer.Option(8000, "--port", help="Port."),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Serve the web app and REST API (/api/v1). Example: empathic serve acme.empathic"""
+    from empathic.web.server import serve as run
+
+    for ws in workspaces:
+        open_workspace(ws).close()  # clear error now for a missing/locked/newer workspace
+    run(
+        list(workspaces), settings=load_settings(workspaces[0]), host=host, port=port, auth=auth, announce=console.print
+    )
+
+
+@users_app.command("add")
+def users_add(
+    workspace: Path = typer.Argument(..., help="A workspace the server serves (locates the accounts file)."),
+    username: str = typer.Argument(...),
+    role: str = typer.Option("viewer", "--role", help="viewer (read), analyst (ingest, analyse, edit), admin."),
+    password: str | None = typer.Option(None, "--password", help="Prompted for when omitted."),
+    access: list[str] = typer.Option(None, "--workspace", help="Limit to these workspace names (default: all)."),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Add a web account. Example: empathic users add acme.empathic ann --role analyst"""
+    accounts = _accounts(workspace, auth)
+    accounts.add_user(username, _password(password), role, list(access) if access else None)
+    console.print(f"added {username} ({role})")
+
+
+@users_app.command("list")
+def users_list(
+    workspace: Path = typer.Argument(...), auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP)
+) -> None:
+    """List web accounts."""
+    table = Table("user", "role", "workspaces")
+    for u in _accounts(workspace, auth).list_users():
+        table.add_row(u.username, u.role, "all" if u.all_workspaces else ", ".join(sorted(u.workspaces)))
+    console.print(table)
+
+
+@users_app.command("remove")
+def users_remove(
+    workspace: Path = typer.Argument(...),
+    username: str = typer.Argument(...),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Remove a web account with its API tokens."""
+    _accounts(workspace, auth).remove_user(username)
+    console.print(f"removed {username}")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    workspace: Path = typer.Argument(...),
+    username: str = typer.Argument(...),
+    password: str | None = typer.Option(None, "--password", help="Prompted for when omitted."),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Change a web account's password."""
+    _accounts(workspace, auth).set_password(username, _password(password))
+    console.print(f"password of {username} changed")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    workspace: Path = typer.Argument(...),
+    username: str = typer.Argument(..., help="The token acts as this user (same role and workspaces)."),
+    name: str = typer.Option("", "--name", help="What the token is for."),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Create a REST API token (shown once). Use it as `Authorization: Bearer <token>`."""
+    token_id, secret = _accounts(workspace, auth).create_token(username, name)
+    console.print(f"token {token_id} for {username}:\n{secret}", highlight=False)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    workspace: Path = typer.Argument(...), auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP)
+) -> None:
+    """List API tokens (never their secrets)."""
+    table = Table("id", "user", "name", "created", "last used")
+    for t in _accounts(workspace, auth).list_tokens():
+        table.add_row(t["token_id"], t["username"], t["name"] or "", t["created_at"], t["last_used_at"] or "")
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    workspace: Path = typer.Argument(...),
+    token_id: str = typer.Argument(...),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Revoke an API token by id."""
+    _accounts(workspace, auth).revoke_token(token_id)
+    console.print(f"revoked {token_id}")
+
+
+def report(
+    workspace: Path = typer.Argument(..., help="Workspace file."),
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
+    title: str | None = typer.Option(None, "--title", help="Report title."),
+) -> None:
+    """Write a self-contained offline HTML report. Example: empathic report acme.empathic -o report.html"""
+    with open_workspace(workspace, read_only=True) as ws:
+        ws.report(output, title=title)
+    console.print(f"wrote {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web, accounts and report commands to the CLI."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+    app.command("report")(report)

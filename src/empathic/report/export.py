@@ -1,0 +1,128 @@
+"""Exports of comments-with-annotations, themes, drivers and segments to CSV, XLSX, Parquet, JSON and JSONL.
+
+Spreadsheet formula injection is neutralised in CSV and XLSX: a text cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading apostrophe, so Excel/LibreOffice/Sheets show it as text instead
+of evaluating it (OWASP's recommendation). Parquet/JSON keep the raw text — they are not opened by spreadsheets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from empathic.errors import InputError, StageError
+
+if TYPE_CHECKING:
+    from empathic.workspace import Workspace
+
+WHATS = ("comments", "themes", "drivers", "segments")
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json", ".jsonl": "jsonl"}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a dangerous text cell with an apostrophe; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and column names) cannot be read as spreadsheet formulas."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_cell)
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    return out
+
+
+def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
+    """The table behind one export (raw values)."""
+    if what not in WHATS:
+        raise InputError(f"unknown export {what!r}", hint=f"choose one of: {', '.join(WHATS)}")
+    if what == "comments":
+        return _comments(ws)
+    table, order = {
+        "themes": ("themes", "level, n_comments DESC, theme_id"),
+        "drivers": ("theme_impact", "score_name, impact, theme_id"),
+        "segments": ("segment_differences", "attribute, segment, metric, theme_id, score_name"),
+    }[what]
+    if ws.store.count(table) == 0:
+        raise StageError(f"nothing to export: {what} not analysed yet", hint="run `empathic analyze WORKSPACE` first")
+    return ws.store.read_df(f"SELECT * FROM {table} ORDER BY {order}")
+
+
+def _comments(ws: Workspace) -> pd.DataFrame:
+    """``ws.comments()`` when the installation has it, else feedback with the contract annotations joined here."""
+    method = getattr(ws, "comments", None)
+    if callable(method):
+        return method()
+    has_themes = ws.store.count("feedback_themes") > 0
+    has_feelings = ws.store.count("feedback_feelings") > 0
+    themes = (
+        "LEFT JOIN (SELECT ft.feedback_id, string_agg(t.label, ';' ORDER BY t.label) AS themes, "
+        "string_agg(t.theme_id, ';' ORDER BY t.label) AS theme_ids, "
+        "any_value(t.theme_id) FILTER (WHERE ft.is_primary) AS primary_theme_id, "
+        "any_value(t.label) FILTER (WHERE ft.is_primary) AS primary_theme FROM feedback_themes ft "
+        "JOIN themes t USING (theme_id) WHERE t.level = 1 GROUP BY 1) th USING (feedback_id)"
+        if has_themes
+        else ""
+    )
+    theme_cols = (
+        "th.primary_theme_id, th.primary_theme, th.themes, th.theme_ids"
+        if has_themes
+        else ("NULL AS primary_theme_id, NULL AS primary_theme, NULL AS themes, NULL AS theme_ids")
+    )
+    feel = "LEFT JOIN feedback_feelings ff USING (feedback_id)" if has_feelings else ""
+    feel_cols = (
+        "ff.sentiment, ff.sentiment_label, ff.emotions, ff.empathy_quadrants, ff.intent"
+        if has_feelings
+        else "NULL AS sentiment, NULL AS sentiment_label, NULL AS emotions, NULL AS empathy_quadrants, NULL AS intent"
+    )
+    return ws.store.read_df(
+        f"SELECT f.*, {theme_cols}, {feel_cols} FROM feedback f {themes} {feel} ORDER BY f.feedback_id"
+    )
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The export format: explicit, or from the file suffix."""
+    if fmt:
+        if fmt not in FORMATS.values():
+            raise InputError(f"unknown format {fmt!r}", hint=f"choose one of: {', '.join(FORMATS.values())}")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"cannot tell the format of {Path(path).name!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str) -> None:
+    """Write ``frame`` in ``fmt``; CSV and XLSX are neutralised against formula injection."""
+    target = Path(path)
+    if not target.parent.exists():
+        raise InputError(f"folder {target.parent} does not exist", hint="create it or choose another -o path")
+    if fmt == "csv":
+        neutralise_frame(frame).to_csv(target, index=False, encoding="utf-8")
+    elif fmt == "xlsx":
+        safe = neutralise_frame(frame)
+        for col in safe.columns:  # Excel has no time zones and no JSON: write naive timestamps and text
+            if isinstance(safe[col].dtype, pd.DatetimeTZDtype):
+                safe[col] = safe[col].dt.tz_localize(None)
+        safe.to_excel(target, index=False, engine="openpyxl")
+    elif fmt == "parquet":
+        frame.to_parquet(target, index=False)
+    elif fmt == "json":
+        frame.to_json(target, orient="records", date_format="iso", force_ascii=False, indent=1)
+    else:
+        frame.to_json(target, orient="records", lines=True, date_format="iso", force_ascii=False)
+
+
+def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None) -> int:
+    """Export ``what`` (comments/themes/drivers/segments) to ``path``; returns the number of rows written."""
+    chosen = format_for(path, fmt)
+    frame = export_frame(ws, what)
+    write_frame(frame, path, chosen)
+    return len(frame)

@@ -1,0 +1,128 @@
+"""``empathic report WORKSPACE -o report.html``: one self-contained, offline HTML file a CX lead can email.
+
+No JavaScript at all: charts are inline SVG bars drawn server-side, CSS is inline, every number sits in a table.
+All customer text goes through Jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from empathic.report import sections, views
+
+if TYPE_CHECKING:
+    from empathic.workspace import Workspace
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f} %"
+
+
+_ENV.filters["num"] = _num
+_ENV.filters["pct"] = _pct
+
+
+def bars(items: list[tuple[str, float]], *, width: int = 520, bar_height: int = 18) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart (drawn by the template as SVG); negative values extend left of 0."""
+    values = [v for _, v in items if v is not None]
+    lo, hi = min([0.0, *values]), max([0.0, *values])
+    span = (hi - lo) or 1.0
+    label_w, plot_w = 200, width - 260
+    zero = label_w + plot_w * (0 - lo) / span
+    out = []
+    for i, (label, value) in enumerate(items):
+        v = value or 0.0
+        x1 = label_w + plot_w * (min(v, 0) - lo) / span
+        x2 = label_w + plot_w * (max(v, 0) - lo) / span
+        out.append({"label": label[:40], "value": value, "y": i * (bar_height + 6), "x": x1, "w": max(1.0, x2 - x1)})
+    return {"bars": out, "zero": zero, "width": width, "height": len(items) * (bar_height + 6) + 4, "bh": bar_height}
+
+
+def report_context(ws: Workspace, *, title: str | None = None, max_themes: int = 12) -> dict[str, Any]:
+    """Everything the report shows, as plain data (also handy for tests)."""
+    data = views.overview(ws)
+    themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1][:max_themes]
+    details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
+    for theme, detail in zip(themes, details, strict=True):
+        theme["quotes"] = (detail or {}).get("quotes", [])[:3]
+    drv = sections.drivers(ws)
+    impact = [r for r in (drv or {}).get("impact", []) if r["level"] in (None, 1)]
+    seg = sections.segments(ws)
+    significant = [d for d in (seg or {}).get("differences") or [] if d["significant"]][:20]
+    usage = sections.usage(ws)
+    return {
+        "title": title or f"Customer feedback report — {Path(ws.path).stem}",
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "data": data,
+        "themes": themes,
+        "themes_chart": bars([(t["label"], float(t["n_comments"] or 0)) for t in themes]),
+        "impact": impact,
+        "impact_chart": bars([(r["label"], r["impact"]) for r in impact[:15]]) if impact else None,
+        "segments": significant,
+        "trends": _trend_table(sections.trends(ws)),
+        "alerts": views.alerts(ws, limit=15) or [],
+        "personas": sections.personas(ws) or [],
+        "usage": usage,
+    }
+
+
+def _trend_table(trends: dict[str, Any] | None, periods: int = 6, max_themes: int = 10) -> dict[str, Any] | None:
+    """Theme × last ``periods`` periods share table."""
+    if not trends or not trends["series"]:
+        return None
+    all_periods = sorted({r["period_start"] for r in trends["series"]})[-periods:]
+    shares: dict[str, dict[str, float]] = {}
+    totals: dict[str, int] = {}
+    for r in trends["series"]:
+        name = r["label"] or r["theme_id"]
+        totals[name] = totals.get(name, 0) + (r["n_comments"] or 0)
+        if r["period_start"] in all_periods:
+            shares.setdefault(name, {})[r["period_start"]] = r["share"]
+    names = sorted(totals, key=lambda k: (-totals[k], k))[:max_themes]
+    return {
+        "periods": [p[:10] for p in all_periods],
+        "rows": [(n, [shares.get(n, {}).get(p) for p in all_periods]) for n in names],
+    }
+
+
+def render_report(ws: Workspace, *, title: str | None = None) -> str:
+    """The report as one HTML string."""
+    return _ENV.get_template("report.html").render(**report_context(ws, title=title))
+
+
+def write_report(ws: Workspace, path: str | Path, *, title: str | None = None) -> Path:
+    """Write the report to ``path`` (parent folder must exist) and return the path."""
+    return save_html(render_report(ws, title=title), path)
+
+
+def save_html(html: str, path: str | Path) -> Path:
+    """Write an HTML string to ``path`` with a clear error when the folder is missing."""
+    from empathic.errors import InputError
+
+    target = Path(path)
+    if not target.parent.exists():
+        raise InputError(f"folder {target.parent} does not exist", hint="create it or choose another -o path")
+    target.write_text(html, encoding="utf-8")
+    return target
