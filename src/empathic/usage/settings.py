@@ -16,8 +16,9 @@ class UsageSettings(BaseModel):
 
     session_gap_minutes: float = Field(30.0, gt=0, description="inactivity that ends a session")
     time_zone: str = Field(
-        "UTC",
-        description="IANA zone for hour × weekday views; 'customer' uses each customer's 'time_zone' attribute",
+        "customer",
+        description="IANA zone for hour × weekday views and dayparts; 'customer' (default) uses each customer's "
+        "'time_zone' attribute and UTC for customers without one",
     )
     at_risk_days: float = Field(14.0, gt=0, description="days without activity that flag a customer at risk")
     churn_days: float = Field(30.0, gt=0, description="days without activity that flag a customer churned")

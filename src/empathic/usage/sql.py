@@ -19,7 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PERIOD_UNITS = ("day", "week", "month")
-DAYPARTS = "CASE WHEN h < 6 THEN 'night' WHEN h < 12 THEN 'morning' WHEN h < 18 THEN 'afternoon' ELSE 'evening' END"
+#: Local hour ``h`` → daypart: night 22–05, morning 06–11, afternoon 12–17, evening 18–21.
+DAYPARTS = (
+    "CASE WHEN h < 6 OR h >= 22 THEN 'night' WHEN h < 12 THEN 'morning' WHEN h < 18 THEN 'afternoon' ELSE 'evening' END"
+)
 TIME_ZONE_ATTRIBUTES = ("time_zone", "timezone", "tz")
 
 

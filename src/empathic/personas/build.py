@@ -1,0 +1,101 @@
+"""From a clustering to stored persona cards and customer → persona assignments (pure pandas)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from empathic.personas import cards
+from empathic.personas.cluster import Clustering
+from empathic.personas.features import FeatureMatrix
+
+TOP_THEMES = 5
+
+
+def _score(comments: pd.DataFrame) -> float:
+    """NPS (−100…100) when the score is NPS, else the mean score; NaN without scores."""
+    s = comments["score"].dropna()
+    if s.empty:
+        return float("nan")
+    if (comments["score_kind"].dropna() == "nps").all():
+        return float(100.0 * ((s >= 9).mean() - (s <= 6).mean()))
+    return float(s.mean())
+
+
+def _feelings(persona_traits: list[dict]) -> dict:
+    sentiment = next((t for t in persona_traits if t["feature"] == "sentiment"), None)
+    emotions = sorted(
+        (t for t in persona_traits if t["feature"].startswith("emotion=")), key=lambda t: (-t["value"], t["feature"])
+    )
+    return {
+        "sentiment": sentiment["value"] if sentiment else None,
+        "sentiment_overall": sentiment["overall"] if sentiment else None,
+        "emotions": [
+            {"emotion": t["feature"].split("=", 1)[1], "share": t["value"], "lift": t["lift"]} for t in emotions[:5]
+        ],
+    }
+
+
+def build_personas(
+    fm: FeatureMatrix,
+    clustering: Clustering,
+    *,
+    comments: pd.DataFrame,
+    sentences: pd.DataFrame,
+    theme_labels: dict[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Persona cards (rows of the ``personas`` table, JSON columns as strings) and ``customer_personas`` rows."""
+    ids = fm.customer_ids
+    rows, names = [], set()
+    for p in range(clustering.k):
+        members = clustering.labels == p
+        member_ids = set(ids[members])
+        persona_traits = cards.traits(fm, members, theme_labels) if clustering.has_structure else []
+        name = cards.persona_name(persona_traits) if clustering.has_structure else "All customers"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base} ({n})", n + 1
+        names.add(name)
+        themes = sorted(
+            (t for t in cards.traits(fm, members, theme_labels) if t["feature"].startswith("theme=")),
+            key=lambda t: (-t["value"], t["feature"]),
+        )[:TOP_THEMES]
+        top_themes = [
+            {"theme_id": t["feature"].split("=", 1)[1], "label": t["label"], "share": t["value"], "lift": t["lift"]}
+            for t in themes
+        ]
+        distinct = next((t["theme_id"] for t in sorted(top_themes, key=lambda t: -np.nan_to_num(t["lift"]))), None)
+        mine = comments[comments["customer_id"].isin(member_ids)]
+        size = int(members.sum())
+        share = size / len(ids)
+        description = (
+            cards.describe(persona_traits, size, share)
+            if clustering.has_structure
+            else f"{size} customers: no distinct personas (silhouette did not beat a shuffled control)."
+        )
+        rows.append(
+            {
+                "persona_id": f"P{p + 1}",
+                "name": name,
+                "size": size,
+                "share": share,
+                "description": description,
+                "traits": json.dumps([{k: v for k, v in t.items() if k != "strength"} for t in persona_traits[:12]]),
+                "top_themes": json.dumps(top_themes),
+                "feelings": json.dumps(_feelings(persona_traits)),
+                "empathy_map": json.dumps(cards.empathy_map(sentences[sentences["customer_id"].isin(member_ids)])),
+                "quotes": json.dumps(cards.representative_quotes(mine, distinct)),
+                "score": _score(mine),
+            }
+        )
+    personas = pd.DataFrame(rows)
+    assignments = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "persona_id": [f"P{c + 1}" for c in clustering.labels],
+            "distance": clustering.distances.astype(float),
+        }
+    )
+    return personas, assignments
