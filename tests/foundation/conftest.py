@@ -25,11 +25,13 @@ INGEST_TABLES = (
 )
 
 
-def table_counts(path: Path) -> dict[str, int] | None:
-    """Row count of every ingest table of the workspace file, read straight from disk; None if absent/empty."""
-    if not path.exists() or path.stat().st_size == 0:
+def table_counts(where: Path | Workspace) -> dict[str, int] | None:
+    """Row count of every ingest table: of an open workspace, or of a file read from disk (None if absent/empty)."""
+    if isinstance(where, Workspace):
+        return {t: where.store.count(t) for t in INGEST_TABLES}
+    if not where.exists() or where.stat().st_size == 0:
         return None
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(where), read_only=True)
     try:
         have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] if t in have else 0 for t in INGEST_TABLES}

@@ -210,7 +210,11 @@ def _forget_changed(con: duckdb.DuckDBPyConnection, key: str) -> None:
     tables = [
         r[0]
         for r in con.execute(
-            "SELECT table_name FROM information_schema.columns WHERE column_name = ? AND table_schema = 'main'",
+            # base tables of the workspace only: not the temp tables of this ingest (_rows, _changed), not views
+            "SELECT DISTINCT c.table_name FROM duckdb_columns() c "
+            "JOIN duckdb_tables() t USING (database_name, schema_name, table_name) "
+            "WHERE c.column_name = ? AND NOT t.temporary AND t.database_name = current_database() "
+            "AND t.schema_name = 'main' ORDER BY 1",
             [key],
         ).fetchall()
     ]
