@@ -130,19 +130,20 @@ def dissolve_small(vectors: np.ndarray, labels: np.ndarray, min_size: int) -> np
 def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max_groups: int) -> np.ndarray:
     """Group fine clusters into top-level themes: average-linkage on centroid cosines, cut chosen by silhouette.
 
-    Returns the group id (0..g-1, ordered by total size) of each fine cluster. With fewer fine clusters than
-    ``min_groups`` every cluster is its own group.
+    Cuts from 2 to ``max_groups`` groups are scored by the silhouette of the centroids; cuts below ``min_groups``
+    must beat the best cut in range by 0.05 (a scannable list of 8–40 themes is preferred, but six real topics
+    stay six). Returns the group id (0..g-1, ordered by total size) of each fine cluster.
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
 
     m = len(cents)
-    if m <= min_groups:
+    if m <= 3:
         return np.arange(m, dtype=np.int64)
     best_labels, best_score = None, -np.inf
-    for g in range(min_groups, min(max_groups, m - 1) + 1):
+    for g in range(2, min(max_groups, m - 1) + 1):
         labels = AgglomerativeClustering(n_clusters=g, metric="cosine", linkage="average").fit_predict(cents)
-        score = silhouette_score(cents, labels, metric="cosine", sample_size=None)
+        score = silhouette_score(cents, labels, metric="cosine", sample_size=None) - (0.05 if g < min_groups else 0)
         if score > best_score + 1e-9:
             best_labels, best_score = labels, score
     assert best_labels is not None

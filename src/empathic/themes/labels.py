@@ -30,6 +30,8 @@ def phrases(text: str) -> set[str]:
             gram = tokens[i : i + n]
             if gram[0] in STOP_WORDS or gram[-1] in STOP_WORDS or len(gram[0]) < 2 or len(gram[-1]) < 2:
                 continue
+            if n == 3 and gram[1] not in STOP_WORDS:  # "runs too small" reads as a phrase, "sale full price" not
+                continue
             out.add(" ".join(gram))
     return out
 
@@ -37,8 +39,9 @@ def phrases(text: str) -> set[str]:
 def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> list[list[tuple[str, float]]]:
     """For each group of unit texts, its candidate phrases sorted by c-TF-IDF score (best first).
 
-    score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
-    units containing the phrase overall) × (1 + 0.35 × (words − 1)). Ties break alphabetically.
+    score = (units of the group containing the phrase / units of the group) × sqrt(log(1 + mean units per group /
+    units containing the phrase overall)) × (1 + 0.5 × (words − 1)): coverage first, distinctiveness second.
+    Ties break alphabetically.
     """
     per_group = [Counter(p for text in group for p in phrases(text)) for group in groups]
     overall: Counter[str] = Counter()
@@ -53,7 +56,7 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
             if c < min(min_count, size):
                 continue
             words = phrase.count(" ") + 1
-            score = (c / size) * math.log(1 + mean_size / overall[phrase]) * (1 + 0.35 * (words - 1))
+            score = (c / size) * math.sqrt(math.log(1 + mean_size / overall[phrase])) * (1 + 0.5 * (words - 1))
             scored.append((phrase, score, c))
         scored.sort(key=lambda t: (-t[1], t[0]))
         ranked.append(_prefer_longer([(p, s) for p, s, _ in scored], counts))

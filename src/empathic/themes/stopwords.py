@@ -19,5 +19,6 @@ where's whether which while who who's whom whose why why's will with within with
 you'd you'll you're you've your yours yourself yourselves im ive id dont doesnt didnt cant wont isnt wasnt arent
 youre thats theres its also etc ok okay oh yes yeah please thank thanks hi hello hey lol u ur re s t d ll m ve
 still anyway anything something everything nothing someone anyone everyone way thing things lot lots bit
+two three four five six seven eight nine ten first second third exactly completely totally absolutely definitely
 """.split()  # noqa: SIM905
 )
