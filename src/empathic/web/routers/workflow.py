@@ -158,3 +158,12 @@ def rename_theme(ws: Any, theme_id: str, label: str) -> None:
     if not callable(getattr(ws, "rename_theme", None)):
         raise StageError("theme editing is not available in this installation", hint="upgrade empathic")
     ws.rename_theme(theme_id, label)
+
+
+@router.get("/w/{ws}/report", response_class=HTMLResponse)
+def report(request: Request, principal: Annotated[Principal, Depends(Access("viewer", workspace=True))]) -> Response:
+    """The same self-contained report that ``empathic report`` writes."""
+    from empathic.report.html import render_report
+
+    html = render_report(request.app.state.ctx.workspaces[principal.workspace])
+    return HTMLResponse(html, headers={"Content-Disposition": 'inline; filename="report.html"'})

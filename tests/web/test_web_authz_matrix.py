@@ -1,0 +1,157 @@
+"""Authorization matrix generated from the app's route table: every endpoint × identity × workspace.
+
+Each route must declare an ``Access`` rule; a route without one fails ``test_every_route_declares_a_rule``. For
+each route and each identity (anonymous, viewer, analyst, admin, and an analyst who may only open "other") the
+test derives the expected outcome from the rule and the user's role/grants, calls the endpoint for real, and
+checks allow/deny. Jobs are recorded instead of run so the matrix stays fast and side-effect free.
+"""
+
+from __future__ import annotations
+
+import re
+
+import fake_workspace
+import pytest
+from conftest import USERS, csrf_of, login, make_accounts
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from empathic.config import Settings
+from empathic.web import create_app
+from empathic.web.accounts import ROLES
+from empathic.web.security import SESSION_COOKIE, Access
+
+IDENTITIES = (None, *USERS)
+PUBLIC_MOUNTS = {"/static"}  # packaged CSS/JS only
+
+
+def route_table(app) -> list[tuple[str, set[str], object]]:
+    """(path, methods, route) of every route, with included routers flattened (FastAPI ≥ 0.16x keeps them nested)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        return [(r.path, set(getattr(r, "methods", None) or ()), r) for r in app.routes]
+    return [(rc.path, set(rc.methods or ()), rc.original_route) for rc in iter_route_contexts(app.routes)]
+
+
+def access_rule(route: APIRoute) -> Access | None:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Access):
+            return dep.call
+        stack.extend(dep.dependencies)
+    return None
+
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("matrix")
+    acme = fake_workspace.build(root / "acme.empathic", n=40)
+    other = fake_workspace.build(root / "other.empathic", n=20, seed=2)
+    app = create_app(Settings(), [acme, other], accounts=make_accounts(root / "u.sqlite"), upload_dir=root / "up")
+    submitted: list[str] = []
+
+    def record(workspace, kind, username, fn):
+        submitted.append(kind)
+        return app.state.ctx.accounts.create_job(workspace, kind, username)
+
+    app.state.ctx.jobs.submit = record
+    app.state.ctx.workspaces["acme"].rename_theme = lambda theme_id, label: None  # access is under test, not edits
+    yield app
+    for ws in app.state.ctx.workspaces.values():
+        ws.close()
+
+
+def test_every_route_declares_a_rule(matrix_app) -> None:
+    missing = []
+    table = route_table(matrix_app)
+    assert len(table) > 30
+    for path, methods, route in table:
+        if isinstance(route, Mount):
+            assert path in PUBLIC_MOUNTS, f"unexpected mount {path}"
+        elif isinstance(route, APIRoute):
+            if access_rule(route) is None:
+                missing.append(f"{sorted(methods)} {path}")
+        else:
+            missing.append(f"non-API route {path or route}")
+    assert not missing, f"routes without an Access rule: {missing}"
+
+
+def expected_allowed(rule: Access, identity: str | None, workspace: str) -> bool:
+    if rule.role is None:
+        return True
+    if identity is None:
+        return False
+    role, grants = USERS[identity]
+    if ROLES.index(role) < ROLES.index(rule.role):
+        return False
+    return not rule.workspace or role == "admin" or grants is None or workspace in grants
+
+
+def _cases(app) -> list[tuple[str, str, Access]]:
+    out = []
+    for path, methods, route in route_table(app):
+        if isinstance(route, APIRoute):
+            for method in sorted(methods - {"HEAD"}):
+                out.append((method, path, access_rule(route)))
+    return out
+
+
+def _fill(path: str, ws: str, job_id: str) -> str:
+    values = {"ws": ws, "theme_id": "fit", "item_id": "fit", "customer_id": "c00001", "job_id": job_id}
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x"), path)
+
+
+def _call(client: TestClient, method: str, url: str, csrf: str):
+    headers = {"X-CSRF-Token": csrf}
+    if method == "GET":
+        return client.get(url)
+    if url.endswith("/rename") and url.startswith("/api/"):
+        return client.post(url, json={"label": "Fit"}, headers=headers)
+    if url.endswith("/upload"):
+        return client.post(url, files={"file": ("a.csv", b"text\nhello there\n")}, headers=headers)
+    if url == "/login":
+        return client.post(url, data={"username": "nobody", "password": "x" * 8, "csrf_token": csrf})
+    return client.post(url, data={"label": "Fit", "upload_id": "0" * 32}, headers=headers)
+
+
+@pytest.mark.parametrize("identity", IDENTITIES, ids=lambda i: i or "anonymous")
+@pytest.mark.parametrize("workspace", ["acme", "other"])
+def test_authorization_matrix(matrix_app, identity: str | None, workspace: str) -> None:
+    job_id = matrix_app.state.ctx.accounts.create_job(workspace, "analyze", "ada")
+    failures = []
+    client = TestClient(matrix_app, follow_redirects=False)
+    if identity:
+        login(client, identity)
+    csrf = csrf_of(client.get("/login").text)
+    cookie = client.cookies.get(SESSION_COOKIE)  # stateless signed session: reused for every call
+    for method, path, rule in _cases(matrix_app):
+        client.cookies.clear()
+        client.cookies.set(SESSION_COOKIE, cookie)
+        url = _fill(path, workspace, job_id)
+        response = _call(client, method, url, csrf)
+        allowed = expected_allowed(rule, identity, workspace)
+        status = response.status_code
+        to_login = status in (302, 303) and response.headers.get("location", "").startswith("/login")
+        if allowed:
+            ok = status not in (401, 403) and not to_login and status < 500
+            if rule.role is None:  # public: a failed login answers 401 by design
+                ok = status < 500 and status != 403
+            if path == "/logout":  # signing out lands on the login page by design
+                ok = status == 303 and to_login
+        elif identity is None:
+            ok = status == 401 if path.startswith("/api/") else to_login
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{method} {url} as {identity}: expected {'allow' if allowed else 'deny'}, got {status}")
+    client.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_covers_state_changing_routes(matrix_app) -> None:
+    """The matrix exercises the analyst-only POST routes (guards against an empty route table)."""
+    posts = {p for m, p, r in _cases(matrix_app) if m == "POST" and r.role == "analyst"}
+    assert {"/w/{ws}/upload", "/w/{ws}/ingest", "/w/{ws}/analyze", "/api/v1/w/{ws}/analyze"} <= posts
