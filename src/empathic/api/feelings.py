@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from empathic.feelings import queries
+
 if TYPE_CHECKING:
     from empathic.config import Settings
     from empathic.store import Store
@@ -14,3 +18,36 @@ class FeelingsAPI:
 
     store: Store
     settings: Settings
+
+    def feelings(self) -> pd.DataFrame:
+        """One row per comment: text, sentiment (−1..1) and label, emotions, empathy quadrants, intents, churn."""
+        queries.require_feelings(self.store)
+        frame = self.store.read_df(
+            "SELECT ff.*, f.text FROM feedback_feelings ff JOIN feedback f USING (feedback_id) ORDER BY feedback_id"
+        )
+        return queries.parse_scores(frame)
+
+    def sentence_feelings(self) -> pd.DataFrame:
+        """One row per sentence unit: text, sentiment, emotions (+ scores), quadrant, pain/gain, intent, theme."""
+        return queries.parse_scores(queries.units_frame(self.store))
+
+    def emotions(self) -> pd.DataFrame:
+        """Per emotion: how many comments express it, their share, mean score and mean sentiment."""
+        return queries.emotions_summary(self.store)
+
+    def empathy_map(self, by: str | None = None, theme_id: str | None = None) -> pd.DataFrame:
+        """Empathy map cells (thinks_feels, sees, says_does, hears, pains, gains) with counts and quotes.
+
+        Args:
+            by: None for one map, "theme" for one per theme, or a feedback attribute name (one per segment).
+            theme_id: only the sentences of this theme (or subtheme).
+        """
+        return queries.empathy_map(self.store, self.settings.feelings, by=by, theme_id=theme_id)
+
+    def ideas(self) -> pd.DataFrame:
+        """The ideas board: suggestions grouped by theme (or by similarity) ranked by volume, pain and impact."""
+        return queries.ideas(self.store, self.settings.feelings, self.settings.seed)
+
+    def pain_points(self) -> pd.DataFrame:
+        """Pains (negative units, complaints, churn signals) grouped and ranked like ideas."""
+        return queries.pain_points(self.store, self.settings.feelings, self.settings.seed)

@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class FeelingsSettings(BaseModel):
     """Tunable parameters of the feelings stage; every field has a sensible default."""
 
     model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["auto", "accurate", "fast"] = Field(
+        "auto",
+        description="accurate: heads on MiniLM sentence embeddings (≈ 200–500 units/s, reuses the themes cache); "
+        "fast: heads on the static embedder (tens of thousands of units/s); auto: accurate up to "
+        "accurate_max_units sentence units, fast above. The mode used is recorded in the run message.",
+    )
+    accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
+    neutral_band: float = Field(
+        0.2, ge=0, le=1, description="|sentiment| below this is 'neutral' (sentiment = P(positive) − P(negative))"
+    )
+    mixed_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="a comment is 'mixed' when at least this share of its opinionated units goes each way",
+    )
+    emotion_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="emotion scores are calibrated so that 0.5 is each emotion's tuned decision threshold",
+    )
+    pain_below: float = Field(-0.2, ge=-1, le=0, description="a unit at or below this sentiment is a pain")
+    gain_above: float = Field(0.2, ge=0, le=1, description="a unit at or above this sentiment is a gain")
+    ideas_min_group: int = Field(2, ge=1, description="ideas groups smaller than this are merged into 'other ideas'")
+    n_quotes: int = Field(3, ge=1, le=10, description="representative quotes per empathy-map cell or idea group")

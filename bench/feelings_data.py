@@ -1,0 +1,95 @@
+"""Loaders for the labelled public data sets used to train and evaluate the feelings heads.
+
+Shared by ``bench/train_feelings.py`` (training) and ``bench/feelings.py`` (held-out evaluation). Nothing here is
+imported by the package. Held-out sets are never used for training: airline tweets (sentiment, never trained on),
+the SemEval-14 *test* files and the GoEmotions *test* split.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path("/work/shared/data")
+GOEMO = DATA / "goemotions"
+QUESTION_START = re.compile(r"^(how|what|where|when|why|can|could|is|are|do|does|will|which|who|should)\b", re.I)
+
+
+def goemotions(split: str, version: str = "original") -> tuple[list[str], list[list[int]], list[str]]:
+    """(texts, label-id lists, label names) of one GoEmotions split (train/dev/test) and version."""
+    names = (GOEMO / version / "labels.txt").read_text().split()
+    df = pd.read_csv(
+        GOEMO / version / f"{split}.tsv",
+        sep="\t",
+        header=None,
+        quoting=csv.QUOTE_NONE,
+        names=["text", "labels", "id"],
+        dtype=str,
+        keep_default_na=False,
+    )
+    labels = [[int(x) for x in s.split(",")] for s in df["labels"]]
+    return df["text"].tolist(), labels, names
+
+
+def semeval_sentences(domain: str, split: str) -> pd.DataFrame:
+    """Sentence polarity from SemEval-14 (domain restaurants/laptops, split train/test).
+
+    A sentence is labelled when all its aspect terms (laptops) or aspect categories (restaurants) agree on
+    positive/negative/neutral; sentences with conflicting or no opinions are dropped. Also returns the
+    aspect-term rows (one per term) in column ``aspects`` as a list of (term, polarity).
+    """
+    name = {
+        ("restaurants", "train"): "Restaurants_Train_v2.xml",
+        ("restaurants", "test"): "Restaurants_Test_Gold.xml",
+        ("laptops", "train"): "Laptop_Train_v2.xml",
+        ("laptops", "test"): "Laptops_Test_Gold.xml",
+    }[(domain, split)]
+    rows = []
+    for sent in ET.parse(DATA / "semeval14_absa" / name).getroot().iter("sentence"):
+        text = sent.findtext("text") or ""
+        terms = [(a.get("term"), a.get("polarity")) for a in sent.iter("aspectTerm")]
+        tag = "aspectCategory" if domain == "restaurants" else "aspectTerm"
+        pols = {a.get("polarity") for a in sent.iter(tag)}
+        label = next(iter(pols)) if len(pols) == 1 and pols <= {"positive", "negative", "neutral"} else None
+        rows.append({"text": text, "label": label, "aspects": terms})
+    return pd.DataFrame(rows)
+
+
+def airline_tweets() -> pd.DataFrame:
+    """The 14,640 US airline tweets with ``text`` and 3-class ``label`` (held out: never trained on)."""
+    df = pd.read_csv(DATA / "airline_tweets" / "Tweets.csv")
+    return df.rename(columns={"airline_sentiment": "label"})[["text", "label", "negativereason"]]
+
+
+def clothing_titles_and_short_reviews() -> pd.DataFrame:
+    """Weak sentiment labels from the clothing reviews: rating 1–2 negative, 5 positive (titles + short texts)."""
+    df = pd.read_csv(DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv")
+    df = df[df["Rating"].isin([1, 2, 5])]
+    label = df["Rating"].map({1: "negative", 2: "negative", 5: "positive"})
+    titles = pd.DataFrame({"text": df["Title"], "label": label}).dropna()
+    short = pd.DataFrame({"text": df["Review Text"], "label": label}).dropna()
+    short = short[short["text"].str.len() < 220]
+    return pd.concat([titles, short], ignore_index=True)
+
+
+def airline_reviews_titles() -> pd.DataFrame:
+    """Weak labels from British Airways review headers (rating ≤ 3 negative, ≥ 8 positive)."""
+    df = pd.read_csv(DATA / "ba_airline_reviews" / "ba_reviews.csv")
+    df = df.dropna(subset=["header", "rating"])
+    rating = pd.to_numeric(df["rating"], errors="coerce")
+    label = pd.Series(None, index=df.index, dtype=object)
+    label[rating <= 3] = "negative"
+    label[rating >= 8] = "positive"
+    out = pd.DataFrame({"text": df["header"].str.strip('"“” '), "label": label}).dropna()
+    return out[out["text"].str.len() > 3]
+
+
+def banking_questions() -> pd.DataFrame:
+    """Neutral information requests: Banking77 training questions that start like a question."""
+    df = pd.read_csv(DATA / "banking77" / "train.csv")
+    q = df[df["text"].str.match(QUESTION_START)]
+    return pd.DataFrame({"text": q["text"], "label": "neutral"})

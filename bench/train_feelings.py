@@ -1,0 +1,201 @@
+"""Step 2 of training the feelings heads: fit them on the cached embeddings and export ``.npz`` artifacts.
+
+    .venv/bin/python bench/train_feelings_embed.py       # once: embeds the corpora (≈ 10 min on 2 cores)
+    .venv/bin/python bench/train_feelings.py             # fits and writes src/empathic/feelings/models/*.npz
+
+Heads (one per embedder, "fast" = static, "accurate" = MiniLM):
+
+- ``sentiment-<embedder>``: 3-class softmax over [embedding, VADER features]. Trained on SemEval-14 *train*
+  sentences (restaurants + laptops), GoEmotions *train* comments mapped to sentiment groups, weakly labelled
+  clothing-review titles/short reviews (rating 1–2 / 5) and BA review headers (rating ≤ 3 / ≥ 8), and Banking77
+  questions as neutral. NOT trained on: airline tweets, SemEval test, GoEmotions dev/test.
+- ``emotions-<embedder>``: 28 independent sigmoids (one hidden layer) on GoEmotions *train*, per-label thresholds
+  tuned on GoEmotions *dev*. The test split is only used by ``bench/feelings.py``.
+
+Everything is seeded; re-running gives the same artifacts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from empathic.feelings.heads import MODELS_DIR, Head, save_head
+from empathic.feelings.lexicon import lexicon_features
+from empathic.feelings.textnorm import clean_texts
+
+SEED = 0
+POSITIVE = {
+    "amusement",
+    "excitement",
+    "joy",
+    "love",
+    "desire",
+    "optimism",
+    "caring",
+    "pride",
+    "admiration",
+    "gratitude",
+    "relief",
+    "approval",
+}
+NEGATIVE = {
+    "fear",
+    "nervousness",
+    "remorse",
+    "embarrassment",
+    "disappointment",
+    "sadness",
+    "grief",
+    "disgust",
+    "anger",
+    "annoyance",
+    "disapproval",
+}
+
+
+def load(cache: Path, name: str, embedder: str) -> tuple[list[str], list[str], np.ndarray]:
+    """(texts, labels, features = [embedding, lexicon]) of one cached corpus."""
+    z = np.load(cache / f"{name}.npz", allow_pickle=True)
+    texts = [str(t) for t in z["texts"]]
+    feats = np.hstack([z[embedder].astype(np.float32), lexicon_features(clean_texts(texts))])
+    return texts, [str(x) for x in z["labels"]], feats
+
+
+def goemo_names() -> list[str]:
+    return Path("/work/shared/data/goemotions/original/labels.txt").read_text().split()
+
+
+def goemo_group(label_json: str, names: list[str]) -> str | None:
+    """Sentiment group of a GoEmotions row when all its labels agree (else None)."""
+    groups = set()
+    for i in json.loads(label_json):
+        n = names[i]
+        groups.add(
+            "positive"
+            if n in POSITIVE
+            else "negative"
+            if n in NEGATIVE
+            else "neutral"
+            if n == "neutral"
+            else "ambiguous"
+        )
+    return next(iter(groups)) if len(groups) == 1 and "ambiguous" not in groups else None
+
+
+def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.ndarray]:
+    names = goemo_names()
+    xs, ys = [], []
+    for corpus in ("semeval_restaurants_train", "semeval_laptops_train"):
+        _, labels, x = load(cache, corpus, embedder)
+        lab = [json.loads(s)["label"] for s in labels]
+        keep = [i for i, v in enumerate(lab) if v]
+        xs.append(x[keep])
+        ys += [lab[i] for i in keep]
+    _, labels, x = load(cache, "goemo_train", embedder)
+    lab = [goemo_group(s, names) for s in labels]
+    keep = [i for i, v in enumerate(lab) if v]
+    xs.append(x[keep])
+    ys += [lab[i] for i in keep]
+    for corpus in ("clothing_weak", "ba_titles", "banking_questions"):
+        _, labels, x = load(cache, corpus, embedder)
+        xs.append(x)
+        ys += labels
+    return np.vstack(xs), np.array(ys)
+
+
+def train_sentiment(cache: Path, embedder: str) -> Head:
+    x, y = sentiment_training_set(cache, embedder)
+    print(f"sentiment-{embedder}: {len(y)} rows", {c: int((y == c).sum()) for c in np.unique(y)}, flush=True)
+    scaler = StandardScaler().fit(x)
+    clf = LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced", random_state=SEED)
+    clf.fit(scaler.transform(x), y)
+    return Head(
+        name=f"sentiment-{embedder}",
+        classes=tuple(clf.classes_),
+        kind="softmax",
+        W=clf.coef_.T,
+        b=clf.intercept_,
+        mean=scaler.mean_,
+        scale=scaler.scale_,
+    )
+
+
+def multi_hot(label_jsons: list[str], n: int) -> np.ndarray:
+    y = np.zeros((len(label_jsons), n), dtype=np.int8)
+    for i, s in enumerate(label_jsons):
+        y[i, json.loads(s)] = 1
+    return y
+
+
+def tune_thresholds(proba: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-label threshold maximising F1 on a development split (grid 0.02..0.9)."""
+    grid = np.arange(0.02, 0.91, 0.02)
+    best = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        f1s = [f1_score(y[:, j], proba[:, j] >= t, zero_division=0) for t in grid]
+        best[j] = grid[int(np.argmax(f1s))]
+    return best
+
+
+def train_emotions(cache: Path, embedder: str, hidden: int) -> Head:
+    names = goemo_names()
+    _, tr_lab, x_tr = load(cache, "goemo_train", embedder)
+    _, dv_lab, x_dv = load(cache, "goemo_dev", embedder)
+    y_tr, y_dv = multi_hot(tr_lab, len(names)), multi_hot(dv_lab, len(names))
+    scaler = StandardScaler().fit(x_tr)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        alpha=1e-3,
+        batch_size=256,
+        learning_rate_init=1e-3,
+        max_iter=40,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=4,
+        random_state=SEED,
+    )
+    clf.fit(scaler.transform(x_tr), y_tr)
+    head = Head(
+        name=f"emotions-{embedder}",
+        classes=tuple(names),
+        kind="sigmoid",
+        W=clf.coefs_[1],
+        b=clf.intercepts_[1],
+        mean=scaler.mean_,
+        scale=scaler.scale_,
+        W1=clf.coefs_[0],
+        b1=clf.intercepts_[0],
+    )
+    thresholds = tune_thresholds(head.predict_proba(x_dv), y_dv)
+    head = Head(**{**head.__dict__, "thresholds": thresholds})
+    dev_f1 = f1_score(y_dv, head.predict_proba(x_dv) >= thresholds, average="macro", zero_division=0)
+    print(f"emotions-{embedder}: dev macro-F1 (28) {dev_f1:.3f} after {clf.n_iter_} epochs", flush=True)
+    return head
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cache", default="/tmp/feelings_train_cache")
+    parser.add_argument("--embedders", default="fast,accurate")
+    parser.add_argument("--heads", default="sentiment,emotions")
+    parser.add_argument("--hidden", type=int, default=384)
+    args = parser.parse_args()
+    cache = Path(args.cache)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    for embedder in args.embedders.split(","):
+        if "sentiment" in args.heads:
+            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", train_sentiment(cache, embedder))
+        if "emotions" in args.heads:
+            save_head(MODELS_DIR / f"emotions-{embedder}.npz", train_emotions(cache, embedder, args.hidden))
+
+
+if __name__ == "__main__":
+    main()

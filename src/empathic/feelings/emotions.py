@@ -1,0 +1,78 @@
+"""Multi-label emotions per sentence unit, in the vocabulary product teams use.
+
+The head (``models/emotions-<embedder>.npz``) predicts the 28 GoEmotions labels (independent sigmoids, each with
+a threshold tuned on the GoEmotions dev split). They are grouped into product emotions, and each score is
+*calibrated* so that 0.5 is the emotion's decision threshold: ``score ≥ 0.5`` means "expressed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.feelings.heads import load_head
+from empathic.feelings.lexicon import lexicon_features
+from empathic.feelings.textnorm import clean_texts
+
+#: Product emotion → the GoEmotions labels it gathers (its score is the highest of theirs).
+PRODUCT_EMOTIONS: dict[str, tuple[str, ...]] = {
+    "anger": ("anger", "disgust"),
+    "frustration": ("annoyance", "disapproval"),
+    "disappointment": ("disappointment",),
+    "sadness": ("sadness", "grief", "remorse"),
+    "fear": ("fear", "nervousness"),
+    "confusion": ("confusion",),
+    "joy": ("joy", "amusement", "excitement"),
+    "love": ("love", "admiration"),
+    "gratitude": ("gratitude",),
+    "surprise": ("surprise", "realization"),
+    "trust": ("relief", "optimism", "caring"),
+}
+EMOTIONS: tuple[str, ...] = tuple(PRODUCT_EMOTIONS)
+
+
+def calibrate(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Piecewise-linear map of probabilities so each label's threshold lands on 0.5 (monotone, 0→0, 1→1)."""
+    t = np.clip(thresholds, 1e-3, 1 - 1e-3)[None, :]
+    low = 0.5 * proba / t
+    high = 0.5 + 0.5 * (proba - t) / (1 - t)
+    return np.where(proba < t, low, high).astype(np.float32)
+
+
+def goemotions_scores(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
+    """Calibrated float32 (n, 28) scores for the GoEmotions labels (column order: ``goemotions_labels()``)."""
+    head = load_head(f"emotions-{embedder}")
+    features = np.hstack([embeddings.astype(np.float32), lexicon_features(clean_texts(texts))])
+    return calibrate(head.predict_proba(features), head.thresholds)
+
+
+def goemotions_labels(embedder: str = "fast") -> tuple[str, ...]:
+    """The 28 GoEmotions label names in the head's column order."""
+    return load_head(f"emotions-{embedder}").classes
+
+
+def detect_emotions(
+    texts: Sequence[str], embeddings: np.ndarray | None = None, *, embedder: str = "fast"
+) -> np.ndarray:
+    """Calibrated float32 (n, len(EMOTIONS)) product-emotion scores; ``≥ 0.5`` means the emotion is expressed."""
+    if embeddings is None:
+        from empathic.text.embed import get_embedder
+
+        embeddings = get_embedder(embedder).embed(clean_texts(texts))
+    fine = goemotions_scores(texts, embeddings, embedder=embedder)
+    names = goemotions_labels(embedder)
+    out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+    for j, members in enumerate(PRODUCT_EMOTIONS.values()):
+        cols = [names.index(m) for m in members]
+        out[:, j] = fine[:, cols].max(axis=1)
+    return out
+
+
+def emotion_labels(scores: np.ndarray, threshold: float = 0.5) -> list[str]:
+    """';'-joined emotions at or over ``threshold`` per row, strongest first ('' when none)."""
+    out = []
+    for row in scores:
+        idx = [int(i) for i in np.argsort(-row, kind="stable") if row[i] >= threshold]
+        out.append(";".join(EMOTIONS[i] for i in idx))
+    return out

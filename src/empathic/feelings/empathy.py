@@ -1,0 +1,54 @@
+"""The empathy map: which quadrant a sentence belongs to, and whether it voices a pain or a gain.
+
+Quadrants (Dave Gray's empathy map, as product teams use it):
+
+- ``thinks_feels``: opinions, feelings, worries ("I love it", "so disappointed", "I think it's overpriced").
+- ``sees``: what they observe in the product, competitors or market ("the fabric is thin", "other stores offer
+  free returns").
+- ``says_does``: their actions and statements ("I returned it", "I cancelled", "I'm 5'4 and ordered a small").
+- ``hears``: word of mouth and what others tell them ("my friend said", "reviews say", "the agent told me").
+
+Explicit cues (``rules``) decide first, in the order hears → says & does → thinks & feels → sees; a sentence with
+no cue goes to its nearest few-shot prototypes (``data/empathy_prototypes.csv``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.feelings import rules
+from empathic.feelings.prototypes import nearest_label
+
+QUADRANTS = ("thinks_feels", "sees", "says_does", "hears")
+_RULE_ORDER = (
+    ("hears", rules.HEARS),
+    ("says_does", rules.SAYS_DOES),
+    ("thinks_feels", rules.THINKS_FEELS),
+    ("sees", rules.SEES),
+)
+
+
+def classify_quadrant(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
+    """object array (n,) of quadrant names, one per text."""
+    lowered = [(t or "").lower() for t in texts]
+    out = np.full(len(texts), None, dtype=object)
+    for quadrant, pattern in _RULE_ORDER:
+        todo = np.flatnonzero(out == None)  # noqa: E711 - numpy elementwise comparison
+        hits = rules.matches(pattern, [lowered[i] for i in todo])
+        out[todo[np.array(hits, dtype=bool)]] = quadrant
+    todo = np.flatnonzero(out == None)  # noqa: E711
+    if todo.size:
+        best, _, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)
+        out[todo] = np.array(classes, dtype=object)[best]
+    return out
+
+
+def pains_and_gains(
+    sentiment: np.ndarray, intents: np.ndarray, *, pain_below: float = -0.2, gain_above: float = 0.2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean (n,) pain and gain flags: a pain is a negative unit or a complaint/churn; a gain a positive one."""
+    pain = (sentiment <= pain_below) | np.isin(intents, ["complaint", "churn"])
+    gain = ((sentiment >= gain_above) | (intents == "praise")) & ~pain
+    return pain, gain

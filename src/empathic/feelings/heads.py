@@ -1,0 +1,100 @@
+"""Small classifier heads shipped as ``.npz`` files and run with numpy (no scikit-learn needed at run time).
+
+A head is a linear layer (optionally after one ReLU hidden layer) on top of a feature vector. It is trained by
+``bench/train_feelings.py`` with scikit-learn and exported as plain arrays:
+
+- ``classes``: label names (n_classes,)
+- ``W1``/``b1`` (optional hidden layer), ``W``/``b`` output layer
+- ``kind``: ``"softmax"`` (one label per text) or ``"sigmoid"`` (multi-label)
+- ``thresholds`` (sigmoid heads): per-label decision thresholds tuned on a development split
+- ``mean``/``scale``: feature standardisation fitted on the training data
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from empathic.errors import StageError
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+
+@dataclass(frozen=True)
+class Head:
+    """A trained head; :meth:`predict_proba` maps features (n, d) to probabilities (n, n_classes)."""
+
+    name: str
+    classes: tuple[str, ...]
+    kind: str
+    W: np.ndarray
+    b: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    W1: np.ndarray | None = None
+    b1: np.ndarray | None = None
+    thresholds: np.ndarray | None = None
+
+    @property
+    def n_features(self) -> int:
+        """Width of the feature vector the head expects."""
+        return int(self.mean.shape[0])
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """float32 (n, n_classes): softmax rows summing to 1, or independent sigmoid probabilities."""
+        if features.shape[1] != self.n_features:
+            raise StageError(
+                f"feelings head {self.name!r} expects {self.n_features} features, got {features.shape[1]}",
+                hint="the embedder does not match the one the head was trained on; retrain or change feelings.mode",
+            )
+        x = (features.astype(np.float32) - self.mean) / self.scale
+        if self.W1 is not None:
+            x = np.maximum(x @ self.W1 + self.b1, 0.0)
+        logits = x @ self.W + self.b
+        if self.kind == "sigmoid":
+            return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def save_head(path: Path, head: Head) -> None:
+    """Write a head as a compressed ``.npz`` (float32 weights; a few hundred KB)."""
+    arrays = {
+        "classes": np.array(head.classes),
+        "kind": np.array(head.kind),
+        "W": head.W.astype(np.float32),
+        "b": head.b.astype(np.float32),
+        "mean": head.mean.astype(np.float32),
+        "scale": head.scale.astype(np.float32),
+    }
+    if head.W1 is not None:
+        arrays["W1"] = head.W1.astype(np.float32)
+        arrays["b1"] = head.b1.astype(np.float32)
+    if head.thresholds is not None:
+        arrays["thresholds"] = head.thresholds.astype(np.float32)
+    np.savez_compressed(path, **arrays)
+
+
+@lru_cache(maxsize=16)
+def load_head(name: str) -> Head:
+    """Load ``models/<name>.npz`` once per process."""
+    path = MODELS_DIR / f"{name}.npz"
+    if not path.exists():
+        raise StageError(f"feelings model {name!r} is missing ({path})", hint="reinstall empathic")
+    with np.load(path, allow_pickle=False) as z:
+        return Head(
+            name=name,
+            classes=tuple(str(c) for c in z["classes"]),
+            kind=str(z["kind"]),
+            W=z["W"],
+            b=z["b"],
+            mean=z["mean"],
+            scale=z["scale"],
+            W1=z.get("W1"),
+            b1=z.get("b1"),
+            thresholds=z.get("thresholds"),
+        )

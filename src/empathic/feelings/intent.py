@@ -1,0 +1,53 @@
+"""Intent per sentence unit: complaint, suggestion, praise, question, churn signal or other.
+
+Explicit cues decide first (churn → question → suggestion, ``rules``); then the unit's sentiment and complaint
+cues separate complaints from praise; units that are neither go to their nearest few-shot prototypes
+(``data/intent_prototypes.csv``) when those are clearly closer than chance, else ``other``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.feelings import rules
+from empathic.feelings.prototypes import nearest_label
+
+INTENTS = ("complaint", "suggestion", "praise", "question", "churn", "other")
+#: A prototype match must beat the runner-up class by this much cosine to override "other".
+PROTOTYPE_MARGIN = 0.05
+
+
+def classify_intent(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    sentiment: np.ndarray,
+    *,
+    embedder: str = "fast",
+    pain_below: float = -0.2,
+    gain_above: float = 0.2,
+) -> np.ndarray:
+    """object array (n,) of intents from the texts, their embeddings and their sentiment scores (n,)."""
+    lowered = [(t or "").lower() for t in texts]
+    out = np.full(len(texts), None, dtype=object)
+    for intent, pattern in (("churn", rules.CHURN), ("question", rules.QUESTION), ("suggestion", rules.SUGGESTION)):
+        todo = np.flatnonzero(out == None)  # noqa: E711 - numpy elementwise comparison
+        hits = np.array(rules.matches(pattern, [lowered[i] for i in todo]), dtype=bool)
+        out[todo[hits]] = intent
+    todo = np.flatnonzero(out == None)  # noqa: E711
+    cue = np.array(rules.matches(rules.COMPLAINT, [lowered[i] for i in todo]), dtype=bool)
+    s = sentiment[todo]
+    out[todo[(s <= pain_below) | (cue & (s < gain_above))]] = "complaint"
+    todo = np.flatnonzero(out == None)  # noqa: E711
+    out[todo[sentiment[todo] >= gain_above]] = "praise"
+    todo = np.flatnonzero(out == None)  # noqa: E711
+    if todo.size:
+        best, scores, classes = nearest_label(embeddings[todo], "intent_prototypes", embedder)
+        ranked = -np.sort(-scores, axis=1)
+        names = np.array(classes, dtype=object)[best]
+        confident = (ranked[:, 0] - ranked[:, 1] >= PROTOTYPE_MARGIN) & np.isin(
+            names, ["complaint", "suggestion", "question", "churn"]
+        )
+        out[todo] = np.where(confident, names, "other")
+    return out

@@ -1,0 +1,198 @@
+"""Read-side queries over the feelings tables (used by the notebook API, the CLI and any other front door).
+
+Each function takes a :class:`~empathic.store.Store` and returns a pandas DataFrame; none writes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from empathic.errors import InputError, StageError
+from empathic.feelings.empathy import QUADRANTS
+from empathic.feelings.ideas import cluster_suggestions, keywords_label, rank_ideas
+from empathic.feelings.settings import FeelingsSettings
+from empathic.store import Store
+
+CELLS = (*QUADRANTS, "pains", "gains")
+
+
+def require_feelings(store: Store) -> None:
+    """Raise a helpful error when the feelings stage has not run on this workspace."""
+    if store.count("sentence_feelings") == 0:
+        raise StageError(
+            "no feelings in this workspace yet", hint="run `empathic analyze WORKSPACE` (or ws.analyze()) first"
+        )
+
+
+def has_themes(store: Store) -> bool:
+    """True when the themes stage has assigned units to themes."""
+    return store.count("sentence_themes") > 0 and store.count("themes") > 0
+
+
+def units_frame(store: Store, where: str = "TRUE", params: list | None = None) -> pd.DataFrame:
+    """Unit feelings joined with their text (and primary theme when themes ran)."""
+    require_feelings(store)
+    theme_cols = "NULL::VARCHAR AS theme_id, NULL::VARCHAR AS theme"
+    theme_join = ""
+    if has_themes(store):
+        theme_cols = "st.theme_id, t.label AS theme"
+        theme_join = """LEFT JOIN (SELECT feedback_id, sentence_idx, arg_max(theme_id, score) AS theme_id
+                                   FROM sentence_themes GROUP BY ALL) st USING (feedback_id, sentence_idx)
+                        LEFT JOIN themes t ON t.theme_id = st.theme_id"""
+    return store.read_df(
+        f"""SELECT sf.*, s.text, {theme_cols} FROM sentence_feelings sf
+            JOIN sentences s USING (feedback_id, sentence_idx) {theme_join}
+            WHERE {where} ORDER BY sf.feedback_id, sf.sentence_idx""",
+        params,
+    )
+
+
+def scaled_scores(store: Store) -> pd.DataFrame:
+    """feedback_id → score scaled to 0..1 of the preferred score (nps > csat > rating > others), may be empty."""
+    return store.read_df(
+        """SELECT feedback_id, (value - scale_min) / nullif(scale_max - scale_min, 0) AS score FROM feedback_scores
+           WHERE name = (SELECT name FROM feedback_scores GROUP BY name
+                         ORDER BY min(CASE kind WHEN 'nps' THEN 0 WHEN 'csat' THEN 1 WHEN 'rating' THEN 2 ELSE 3 END),
+                                  name LIMIT 1)"""
+    )
+
+
+def _quotes(group: pd.DataFrame, n: int, ascending: bool) -> list[dict]:
+    """Representative quotes: strongest sentiment first, then shorter, deduplicated (deterministic)."""
+    g = group.assign(_len=group["text"].str.len(), _s=group["sentiment"] * (1 if ascending else -1))
+    g = g[(g["_len"] >= 15) & (g["_len"] <= 240)] if (g["_len"].between(15, 240)).any() else g
+    g = g.sort_values(["_s", "_len", "feedback_id", "sentence_idx"]).drop_duplicates("text").head(n)
+    return [{"feedback_id": r.feedback_id, "sentence_idx": int(r.sentence_idx), "text": r.text} for r in g.itertuples()]
+
+
+def empathy_map(
+    store: Store, settings: FeelingsSettings, *, by: str | None = None, theme_id: str | None = None
+) -> pd.DataFrame:
+    """Rows (group, cell, n_sentences, n_comments, share, mean_sentiment, quotes) for cells = quadrants + pains/gains.
+
+    ``by``: None (one map), "theme" (per top-level theme) or a feedback attribute name (per segment value).
+    ``theme_id``: restrict to units of one theme (top-level or subtheme).
+    """
+    units = units_frame(store)
+    if theme_id is not None:
+        if not has_themes(store):
+            raise InputError("theme filter given but the themes stage has not run", hint="run `empathic analyze`")
+        ids = store.read_df(
+            "SELECT DISTINCT feedback_id, sentence_idx FROM sentence_themes WHERE theme_id = ? OR subtheme_id = ?",
+            [theme_id, theme_id],
+        )
+        if ids.empty:
+            raise InputError(f"no sentences in theme {theme_id!r}", hint="list themes with `empathic themes`")
+        units = units.merge(ids, on=["feedback_id", "sentence_idx"])
+    units = _add_group(store, units, by)
+    rows = []
+    for group, g in units.groupby("group", sort=True, dropna=False):
+        cells = {q: g[g["quadrant"] == q] for q in QUADRANTS}
+        cells["pains"], cells["gains"] = g[g["pain"]], g[g["gain"]]
+        for cell in CELLS:
+            c = cells[cell]
+            rows.append(
+                {
+                    "group": group,
+                    "cell": cell,
+                    "n_sentences": len(c),
+                    "n_comments": c["feedback_id"].nunique(),
+                    "share": round(len(c) / max(len(g), 1), 4),
+                    "mean_sentiment": round(float(c["sentiment"].mean()), 4) if len(c) else None,
+                    "quotes": _quotes(c, settings.n_quotes, ascending=cell == "pains"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _add_group(store: Store, units: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    if by is None:
+        return units.assign(group="all")
+    if by == "theme":
+        if not has_themes(store):
+            raise InputError("cannot group by theme: the themes stage has not run", hint="run `empathic analyze`")
+        return units.assign(group=units["theme"].fillna("(no theme)"))
+    attrs = store.read_df("SELECT feedback_id, value AS group FROM feedback_attributes WHERE name = ?", [by])
+    if attrs.empty:
+        names = store.read_df("SELECT DISTINCT name FROM feedback_attributes ORDER BY name")["name"].tolist()
+        raise InputError(f"unknown grouping {by!r}", hint=f"use 'theme' or an attribute: {', '.join(names) or 'none'}")
+    return units.merge(attrs, on="feedback_id", how="left").fillna({"group": "(missing)"})
+
+
+def grouped_units(store: Store, units: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Units with ``group``/``label``: their theme when themes ran, else clusters of their fast embeddings."""
+    if units.empty:
+        return units.assign(group=pd.Series(dtype=str), label=pd.Series(dtype=str))
+    if units["theme_id"].notna().any():
+        return units.assign(group=units["theme_id"].fillna("~other"), label=units["theme"].fillna("other ideas"))
+    from empathic.feelings.textnorm import clean_texts
+    from empathic.text.embed import get_embedder
+
+    np.random.seed(seed)
+    vectors = get_embedder("fast").embed(clean_texts(units["text"].tolist()))
+    clusters = cluster_suggestions(vectors)
+    labels = {c: keywords_label(units["text"][clusters == c].tolist()) for c in np.unique(clusters)}
+    return units.assign(group=[f"c{c:04d}" for c in clusters], label=[labels[c] for c in clusters])
+
+
+def _with_comment_context(store: Store, units: pd.DataFrame) -> tuple[pd.DataFrame, float | None]:
+    comments = store.read_df("SELECT feedback_id, sentiment AS comment_sentiment FROM feedback_feelings")
+    units = units.merge(comments, on="feedback_id", how="left")
+    scores = scaled_scores(store)
+    score_mean = None
+    if not scores.empty:
+        units = units.merge(scores, on="feedback_id", how="left")
+        score_mean = float(scores["score"].mean())
+    return units, score_mean
+
+
+def ideas(store: Store, settings: FeelingsSettings, seed: int = 42) -> pd.DataFrame:
+    """The ideas board: suggestion groups ranked by volume, pain and impact (see :func:`rank_ideas`)."""
+    units = grouped_units(store, units_frame(store, "sf.intent = 'suggestion'"), seed)
+    units, score_mean = _with_comment_context(store, units)
+    units = units.assign(sentiment=units.get("comment_sentiment", units["sentiment"]))
+    return rank_ideas(
+        units,
+        n_comments_total=store.count("feedback_feelings"),
+        score_mean=score_mean,
+        min_group=settings.ideas_min_group,
+        n_quotes=settings.n_quotes,
+    )
+
+
+def pain_points(store: Store, settings: FeelingsSettings, seed: int = 42) -> pd.DataFrame:
+    """Pains grouped like ideas (by theme, else by clusters), ranked by volume × negativity × impact."""
+    units = grouped_units(store, units_frame(store, "sf.pain"), seed)
+    units, score_mean = _with_comment_context(store, units)
+    ranked = rank_ideas(
+        units,
+        n_comments_total=store.count("feedback_feelings"),
+        score_mean=score_mean,
+        min_group=settings.ideas_min_group,
+        n_quotes=settings.n_quotes,
+    )
+    return ranked.rename(columns={"idea_group": "pain_group"})
+
+
+def emotions_summary(store: Store) -> pd.DataFrame:
+    """Per emotion: comments expressing it, their share, mean score, and mean comment sentiment."""
+    require_feelings(store)
+    return store.read_df(
+        """SELECT e.emotion, count(*) AS n_comments,
+                  round(count(*) / (SELECT count(*) FROM feedback_feelings), 4) AS share,
+                  round(avg(e.score), 4) AS mean_score, round(avg(f.sentiment), 4) AS mean_sentiment
+           FROM feedback_emotions e JOIN feedback_feelings f USING (feedback_id)
+           GROUP BY e.emotion ORDER BY n_comments DESC, e.emotion"""
+    )
+
+
+def parse_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decode the ``emotion_scores`` JSON column into dicts (DuckDB returns JSON as text)."""
+    if "emotion_scores" in frame:
+        frame = frame.assign(
+            emotion_scores=[json.loads(s) if isinstance(s, str) else s for s in frame["emotion_scores"]]
+        )
+    return frame

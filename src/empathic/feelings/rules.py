@@ -1,0 +1,111 @@
+"""High-precision patterns for the empathy map and intent: the explicit cues a reader would point at.
+
+Rules decide when a cue is present ("my friend said" → hears, "I returned it" → says & does, "I'm cancelling" →
+churn); when none fires, the few-shot prototypes in ``data/*.csv`` decide (see :mod:`empathic.feelings.empathy`
+and :mod:`empathic.feelings.intent`). Patterns are compiled once and run over lower-cased text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PEOPLE = (
+    r"(?:my|a|our|the)\s+(?:\w+\s+)?(?:friend|friends|wife|husband|mom|mother|dad|father|sister|brother|daughter|"
+    r"son|boyfriend|girlfriend|partner|coworker|co-worker|colleague|colleagues|family|kids|neighbou?r|boss)"
+    r"|(?:sales\s*(?:person|associate|lady|girl|clerk)|the\s+(?:agent|rep|representative|staff|stylist|clerk|"
+    r"pilot|captain|crew|gate agent|attendant|flight attendant))"
+    r"|(?:everyone|everybody|people|someone|others|other (?:reviewers|customers|passengers)|reviewers|reviews|"
+    r"the reviews|previous reviewers|another reviewer|a reviewer|he|she|they)"
+)
+
+HEARS = re.compile(
+    rf"\b(?:{_PEOPLE})\s+(?:\w+\s+)?(?:said|say|says|told|tell|tells|mentioned|mention|recommended|suggested|"
+    r"warned|noted|commented|complain(?:ed|s)?|raved|asked|announced|informed|explained|claimed|promised)\b"
+    r"|\b(?:i|we)\s+(?:\w+\s+)?(?:heard|read|was told|were told|got told|have heard|'ve heard|had heard)\b"
+    r"|\baccording to\b|\bword of mouth\b|\b(?:got|get|received|receive|getting)\s+(?:\w+\s+){0,2}compliments?\b"
+    r"|\bcompliments?\s+(?:from|on it|every)\b|\bpeople (?:keep |always )?(?:ask|stop)\w*\b"
+    r"|\b(?:i was|we were) (?:informed|advised|promised|assured)\b|\bthe announcement\b"
+)
+
+SAYS_DOES = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:returned|return|am returning|'m returning|will return|will be returning|"
+    r"sent (?:it|them|this)? ?back|send (?:it|them)? ?back|exchanged|ordered|order|bought|buy|purchased|"
+    r"tried|try|wore|wear|washed|wash|cancel+ed|cancel|called|call|phoned|emailed|contacted|complained|"
+    r"asked|told|tweeted|wrote|paid|pay|waited|booked|book|flew|fly|switched|sized|kept|keep|took|take|"
+    r"got|picked|paired|ended up|had to|have to|went|go|checked|check|rebooked|filed|reported|posted|"
+    r"recommend(?:ed)?|gave|give|spent|spend|used|use|put|stood|sat|landed|arrived|travel+ed|chose|"
+    r"decided|plan to|planning to|am going to|'m going to|will definitely|will never|won't|"
+    r"would not|will not|cannot wait|can't wait|usually wear|normally wear|typically wear)\b"
+    r"|\b(?:i|i'm|i am)\s+(?:a\s+)?(?:size|petite|\d)"
+    r"|\b(?:returning|returned|sending (?:it|this) back|going back|exchanging)\b"
+    r"|\b(?:bought|ordered|purchased) (?:this|it|these|them|the|a|in|one|two)\b"
+)
+
+THINKS_FEELS = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:think|thought|feel|felt|believe|guess|suppose|love|loved|like|liked|hate|"
+    r"hated|wish|hope|hoped|worry|worried|fear|expect|expected|was hoping|am hoping|doubt|wonder|adore|"
+    r"prefer|regret|can't believe|cannot believe|don't understand)\b"
+    r"|\b(?:disappoint\w*|frustrat\w*|annoy\w*|upset|angry|furious|sad|happy|thrilled|excited|delighted|"
+    r"worried|nervous|anxious|scared|afraid|confus\w*|surprised|shocked|impressed|grateful|thankful|"
+    r"relieved|glad|pleased|unhappy|embarrass\w*|ashamed|love|hate|fantastic|wonderful|gorgeous|beautiful|"
+    r"amazing|awesome|terrible|horrible|awful|perfect|cute|lovely|stunning|great|worst|best|disgust\w*|"
+    r"ridiculous|unacceptable|pathetic|obsessed|favou?rite|worth)\b"
+    r"|\b(?:in my opinion|imo|to me|for me|personally|honestly|unfortunately|sadly|hopefully|luckily)\b"
+)
+
+SEES = re.compile(
+    r"\b(?:other|another|competing)\s+(?:stores?|shops?|brands?|airlines?|carriers?|retailers?|sites?|banks?|"
+    r"companies|apps?|websites?)\b|\bcompetitors?\b|\belsewhere\b|\b(?:in|on) the (?:picture|photo|pic|"
+    r"image|model|website|site|app|screen|display)\b|\bthe model\b|\b(?:looks?|looked|appears?|seems?)\b"
+    r"|\bthere (?:is|are|was|were)\b|\bi (?:saw|see|noticed|notice|observed|found|spotted)\b"
+)
+
+CHURN = re.compile(
+    r"\b(?:cancel+(?:ed|ing)?|close|closing|closed)\s+(?:my|our|the)\s+(?:account|subscription|membership|"
+    r"card|plan|contract|service|loyalty)\b"
+    r"|\b(?:switch(?:ed|ing)?|mov(?:e|ed|ing)|go(?:ing)?|went)\s+(?:over\s+|back\s+)?to\s+(?:a\s+)?(?:another|"
+    r"a different|different|other|competitor|[A-Z]?\w+air\w*|delta|united|american|southwest|jetblue|virgin|"
+    r"emirates|lufthansa|klm|ryanair|easyjet|nordstrom|anthro\w*|amazon)\b"
+    r"|\b(?:never|won't|will not|wont|not going to|no longer|refuse to)\s+(?:\w+\s+)?(?:fly|flying|buy|buying|"
+    r"order|ordering|shop|shopping|use|using|book|booking|be back|return|come back|recommend|purchase|"
+    r"choose|trust)\b(?:.*\b(?:again|anymore|any more|ever)\b)?"
+    r"|\b(?:last|final) time (?:i|we)\b|\btaking (?:my|our) (?:business|money)\b|\bdone with\b"
+    r"|\b(?:unsubscrib\w*|leaving for|lost a (?:loyal )?customer|lost me as a customer|goodbye)\b"
+    r"|\b(?:i|we)(?:'m| am| are|'re)? (?:cancel+ing|leaving|switching|quitting|done)\b"
+)
+
+QUESTION = re.compile(
+    r"\?\s*$|\?\s+\S|^(?:how|what|where|when|why|which|who|can|could|would|will|is|are|does|do|did|should|"
+    r"may|has|have|any)\b[^.!]*\?|\b(?:does anyone know|anyone know|i wonder|wondering if|any idea|can someone|"
+    r"can you (?:tell|help|let)|please (?:advise|let me know|help)|how (?:do|can|long|much) i)\b"
+)
+
+SUGGESTION = re.compile(
+    r"\b(?:should|shoulda|ought to)\s+(?:\w+\s+)?(?:have|be|make|add|offer|consider|include|come|bring|"
+    r"provide|use|give|fix|improve|change|update|allow|let|stock|carry|design|hire|train|listen)\b"
+    r"|\b(?:i|we)\s+(?:really\s+)?wish\s+(?:it|they|the|there|you|this|that|these|their|your)\b"
+    r"|\bwould (?:be|have been) (?:nice|great|better|good|helpful|lovely|ideal|perfect|awesome)\b"
+    r"|\b(?:i|we)(?:'d| would) (?:love|like|prefer) (?:to see|it if|if|them to|you to|a|an|more|some|the option)\b"
+    r"|\bplease (?:add|make|bring|offer|consider|stock|fix|improve|change|update|allow|let us|provide|do|give|"
+    r"carry|start|stop|have)\b|\b(?:suggest|suggestion|recommendation for|feature request|idea:)\b"
+    r"|\bif only\b|\bbring (?:it |them )?back\b|\b(?:needs?|need) (?:to be|more|a|an|better|to have|"
+    r"to offer|to add|to fix|to improve|some)\b|\b(?:hope|hoping) (?:they|you|the company|retailer|"
+    r"it will|it comes|they'll)\b|\bwhy not\b|\bit would help\b|\bcould (?:use|do with|have been)\b"
+    r"|\b(?:make|offer|add|provide|sell) (?:it|this|them|these)? ?(?:in|with) (?:more|other|another|"
+    r"different|petite|plus|a)\b|\bwould buy (?:it|this|another|again|more)? ?if\b"
+)
+
+COMPLAINT = re.compile(
+    r"\b(?:broke|broken|ripped|torn|hole|holes|stain\w*|defect\w*|damaged|faulty|doesn'?t work|didn'?t work|"
+    r"not working|stopped working|delayed|delay|late|cancelled|canceled|lost|missing|never arrived|"
+    r"still waiting|on hold|no response|refund|overcharged|charged twice|rude|unhelpful|waste|scam|"
+    r"problem|issue|complain\w*|itchy|see-through|see through|unraveled|pilled|pilling|shrunk|shrank|"
+    r"fell apart|poor quality|cheaply made|cheap looking|runs? (?:small|large|big)|too (?:small|big|large|"
+    r"short|long|tight|loose|wide|boxy|sheer|thin)|doesn'?t fit|didn'?t fit|not as pictured|nothing like)\b"
+)
+
+
+def matches(pattern: re.Pattern[str], lowered: list[str]) -> list[bool]:
+    """Whether ``pattern`` occurs in each lower-cased text."""
+    search = pattern.search
+    return [search(t) is not None for t in lowered]

@@ -1,0 +1,56 @@
+"""Sentiment on a −1..+1 scale with a label, per sentence unit (pure functions over arrays).
+
+The head (``models/sentiment-<embedder>.npz``) is a 3-class classifier over ``[embedding, VADER features]``
+trained on SemEval-14 train sentences, GoEmotions sentiment groups, weakly labelled review titles and neutral
+bank questions — never on the airline tweets the benchmark reports. The score is ``P(positive) − P(negative)``;
+a unit whose positive and negative probabilities are both high is ``mixed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.feelings.heads import load_head
+from empathic.feelings.lexicon import lexicon_features
+from empathic.feelings.textnorm import clean_texts
+
+LABELS = ("negative", "neutral", "positive", "mixed")
+#: Both P(positive) and P(negative) at least this high → "mixed".
+MIXED_PROBABILITY = 0.3
+
+
+def sentiment_probabilities(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
+    """float32 (n, 3) probabilities in the order negative, neutral, positive.
+
+    Args:
+        texts: the raw units (cleaned here for the lexicon features).
+        embeddings: float32 (n, dim) embeddings of the cleaned texts from the named embedder.
+        embedder: "fast" or "accurate": picks the head trained on that embedder.
+    """
+    head = load_head(f"sentiment-{embedder}")
+    features = np.hstack([embeddings.astype(np.float32), lexicon_features(clean_texts(texts))])
+    proba = head.predict_proba(features)
+    order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
+    return proba[:, order]
+
+
+def label_sentiment(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores float64 (n,) in −1..1, labels object (n,)) from (n, 3) neg/neu/pos probabilities."""
+    scores = (proba[:, 2] - proba[:, 0]).astype(np.float64)
+    labels = np.array(["negative", "neutral", "positive"], dtype=object)[proba.argmax(axis=1)]
+    mixed = (proba[:, 0] >= MIXED_PROBABILITY) & (proba[:, 2] >= MIXED_PROBABILITY)
+    labels[mixed] = "mixed"
+    return np.round(scores, 4), labels
+
+
+def score_sentiment(
+    texts: Sequence[str], embeddings: np.ndarray | None = None, *, embedder: str = "fast"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sentiment of each text: ``(scores (n,) in −1..1, labels (n,))``; embeds the texts when not given."""
+    if embeddings is None:
+        from empathic.text.embed import get_embedder
+
+        embeddings = get_embedder(embedder).embed(clean_texts(texts))
+    return label_sentiment(sentiment_probabilities(texts, embeddings, embedder=embedder))

@@ -1,0 +1,77 @@
+"""The ``feelings`` stage: sentiment, emotions, empathy-map quadrant and intent for every sentence unit.
+
+Reads ``sentences``, runs the pure functions of :mod:`empathic.feelings.annotate` and replaces
+``sentence_feelings``, ``feedback_feelings`` and ``feedback_emotions`` in one transaction. Works without the themes
+stage; when themes has cached MiniLM vectors, accurate mode reuses them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.config import Settings
+from empathic.feelings.annotate import aggregate_comments, annotate_units
+from empathic.feelings.textnorm import clean_texts
+from empathic.feelings.vectors import choose_mode, unit_vectors
+from empathic.progress import Progress
+from empathic.stage import StageResult
+from empathic.store import Store
+
+NAME = "feelings"
+REQUIRES: tuple[str, ...] = ("sentences",)
+BATCH_UNITS = 20_000
+#: Fewer comments than this still run, with a warning that aggregates are weak.
+FEW_COMMENTS = 20
+
+
+def _annotate_in_batches(
+    units: pa.Table, vectors: np.ndarray, settings: Settings, mode: str, progress: Progress
+) -> tuple[pa.Table, np.ndarray]:
+    parts, emotions = [], []
+    total = units.num_rows
+    for start in range(0, total, BATCH_UNITS):
+        table, emo = annotate_units(
+            units.slice(start, BATCH_UNITS), vectors[start : start + BATCH_UNITS], settings.feelings, embedder=mode
+        )
+        parts.append(table)
+        emotions.append(emo)
+        progress("feelings: read units", min(start + BATCH_UNITS, total), total)
+    return pa.concat_tables(parts), np.vstack(emotions)
+
+
+def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
+    """Annotate every unit and roll up to comments, replacing the previous feelings output."""
+    units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
+    if units.num_rows == 0:
+        return StageResult(NAME, skipped=True, message="no sentence units yet: ingest comments and run sentences")
+    fs = settings.feelings
+    mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units)
+    vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
+    unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
+    comments, comment_emotions = aggregate_comments(unit_table, emotions, fs)
+    with store.write() as con:
+        for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions"):
+            con.execute(f"DELETE FROM {table}")
+        for table, data in (
+            ("sentence_feelings", unit_table),
+            ("feedback_feelings", comments),
+            ("feedback_emotions", comment_emotions),
+        ):
+            con.register("feelings_new", data)
+            con.execute(f"INSERT INTO {table} SELECT * FROM feelings_new")
+            con.unregister("feelings_new")
+    warnings = []
+    if comments.num_rows < FEW_COMMENTS:
+        warnings.append(f"only {comments.num_rows} comments: feelings aggregates are weak evidence")
+    return StageResult(
+        NAME,
+        message=f"mode={mode} ({units.num_rows} units, {cached} vectors from the themes cache)",
+        counts={
+            "units": units.num_rows,
+            "comments": comments.num_rows,
+            "mode": mode,
+            "churn_signals": int(sum(comments.column("churn_signal").to_pylist())),
+        },
+        warnings=warnings,
+    )

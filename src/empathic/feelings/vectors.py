@@ -1,0 +1,76 @@
+"""Unit vectors for the feelings heads: pick the embedder by volume and reuse the workspace embedding cache.
+
+The themes stage caches MiniLM vectors in ``embedding_cache`` (keyed by model name and sha1 of the text); in
+accurate mode the feelings stage reads them instead of embedding twice (it never writes that table).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from empathic.progress import Progress
+from empathic.store import Store
+from empathic.text.embed import get_embedder
+
+BATCH = 4096
+
+
+def choose_mode(mode: str, n_units: int, accurate_max_units: int) -> str:
+    """``accurate`` or ``fast``: the configured one, or by volume when ``auto``."""
+    if mode != "auto":
+        return mode
+    return "accurate" if n_units <= accurate_max_units else "fast"
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors (n, dim), found mask (n,)) from ``embedding_cache`` when the table exists."""
+    out = np.zeros((len(texts), dim), np.float32)
+    found = np.zeros(len(texts), bool)
+    if not store.has_table("embedding_cache"):
+        return out, found
+    keys = pa.table({"text_hash": [_text_hash(t) for t in texts], "pos": np.arange(len(texts), dtype=np.int64)})
+    cur = store.cursor()
+    try:
+        cur.register("feelings_wanted", keys)
+        hit = cur.execute(
+            "SELECT w.pos, c.vector FROM feelings_wanted w JOIN embedding_cache c "
+            "ON c.text_hash = w.text_hash AND c.model = ?",
+            [model],
+        ).fetch_arrow_table()
+        cur.unregister("feelings_wanted")
+    finally:
+        cur.close()
+    pos = hit.column("pos").to_numpy()
+    if len(pos):
+        blob = b"".join(hit.column("vector").to_pylist())
+        out[pos] = np.frombuffer(blob, dtype=np.float32).reshape(len(pos), dim)
+        found[pos] = True
+    return out, found
+
+
+def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progress) -> tuple[np.ndarray, int]:
+    """(float32 (n, dim) vectors of the cleaned unit texts, number taken from the cache).
+
+    Identical texts are embedded once.
+    """
+    embedder = get_embedder(mode)
+    unique, inverse = np.unique(np.array(texts, dtype=object).astype(str), return_inverse=True)
+    vectors, found = (
+        _from_cache(store, embedder.name, embedder.dim, list(unique))
+        if mode == "accurate"
+        else (np.zeros((len(unique), embedder.dim), np.float32), np.zeros(len(unique), bool))
+    )
+    missing = np.flatnonzero(~found)
+    for start in range(0, len(missing), BATCH):
+        idx = missing[start : start + BATCH]
+        vectors[idx] = embedder.embed([str(unique[i]) for i in idx])
+        progress(f"feelings: embed units ({mode})", min(start + BATCH, len(missing)), len(missing))
+    return vectors[inverse.ravel()], int(found.sum())
