@@ -1,12 +1,30 @@
-"""Notebook methods of the usage area, mixed into :class:`empathic.Workspace`."""
+"""Notebook methods of the usage area, mixed into :class:`empathic.Workspace`.
+
+Stored views come from the last ``usage`` stage run; ``time_zone=``/``gap_minutes=`` overrides recompute the view
+live from the events (read-only, nothing stored).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from empathic.errors import InputError, StageError
+from empathic.usage import sql, why
+from empathic.usage.compute import check_time_zone
 
 if TYPE_CHECKING:
     from empathic.config import Settings
     from empathic.store import Store
+
+TOP_BY = {
+    "value": "coalesce(value_total, 0) DESC, n_sessions DESC",
+    "engagement": "active_days DESC, n_sessions DESC",
+    "time_used": "time_used_s DESC",
+    "tenure": "tenure_days DESC",
+    "sessions": "n_sessions DESC",
+}
 
 
 class UsageAPI:
@@ -14,3 +32,178 @@ class UsageAPI:
 
     store: Store
     settings: Settings
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+    def _usage_ready(self) -> None:
+        if self.store.count("usage_customers"):
+            return
+        if not self.store.scalar("SELECT count(*) FROM events WHERE customer_id IS NOT NULL"):
+            raise InputError(
+                "this workspace has no usage events with a customer id",
+                hint="ingest events first: empathic ingest WORKSPACE events.csv --kind events",
+            )
+        raise StageError("usage has not been analysed yet", hint="run: empathic analyze WORKSPACE")
+
+    def _view(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        self._usage_ready()
+        return self.store.read_df(query, params)
+
+    # -- views -----------------------------------------------------------------------------------------------------
+    def usage_customers(self) -> pd.DataFrame:
+        """One row per active customer: sessions, time used, active days, value, status (active/at_risk/churned)."""
+        return self._view("SELECT * FROM usage_customers ORDER BY customer_id")
+
+    def sessions(self, customer_id: str | None = None) -> pd.DataFrame:
+        """Sessions (inactivity gap from settings), optionally of one customer."""
+        where, params = ("WHERE customer_id = ?", [customer_id]) if customer_id else ("", [])
+        return self._view(f"SELECT * FROM usage_sessions {where} ORDER BY customer_id, started_at", params)
+
+    def time_used(self, per: str = "week") -> pd.DataFrame:
+        """Time used per ``day`` or ``week``: customers active, total and average seconds per active customer."""
+        if per not in ("day", "week"):
+            raise InputError(f"per must be 'day' or 'week', not {per!r}")
+        return self._view(f"""SELECT date_trunc('{per}', started_at) AS period,
+                                     count(DISTINCT customer_id) AS customers,
+                                     count(*) AS sessions, sum(duration_s) AS time_used_s,
+                                     sum(duration_s) / count(DISTINCT customer_id) AS avg_time_used_s,
+                                     median(duration_s) AS median_session_s
+                              FROM usage_sessions GROUP BY 1 ORDER BY 1""")
+
+    def feature_usage(self) -> pd.DataFrame:
+        """Per feature (event name): adoption, frequency, median days from signup to first use."""
+        return self._view("SELECT * FROM usage_features ORDER BY adoption DESC, event")
+
+    def retention(self, unit: str = "month", mode: str = "on", *, wide: bool = False) -> pd.DataFrame:
+        """Cohort retention (``unit`` day/week/month, ``mode`` on/on_or_after); ``wide`` gives cohort × period."""
+        if unit not in sql.PERIOD_UNITS or mode not in ("on", "on_or_after"):
+            raise InputError(
+                f"unknown retention view {unit}/{mode}", hint="unit: day, week or month; mode: on or on_or_after"
+            )
+        df = self._view(
+            "SELECT * FROM usage_retention WHERE period_unit = ? AND mode = ? ORDER BY cohort, period", [unit, mode]
+        )
+        if not wide:
+            return df
+        sizes = df.groupby("cohort")["cohort_size"].first()
+        table = df.pivot(index="cohort", columns="period", values="rate")
+        table.insert(0, "size", sizes)
+        return table
+
+    def stickiness(self) -> pd.DataFrame:
+        """Per month: MAU, average DAU, DAU/MAU and average active days per active week."""
+        return self._view("SELECT * FROM usage_stickiness ORDER BY month")
+
+    def lifecycle(self, unit: str = "week") -> pd.DataFrame:
+        """Per period: new / returning / resurrecting / dormant customers (wide)."""
+        df = self._view("SELECT * FROM usage_lifecycle WHERE period_unit = ? ORDER BY period", [unit])
+        wide = df.pivot(index="period", columns="status", values="n_customers").fillna(0).astype(int)
+        return wide.reindex(columns=["new", "returning", "resurrecting", "dormant"], fill_value=0)
+
+    def time_of_day(self, time_zone: str | None = None, *, wide: bool = False) -> pd.DataFrame:
+        """Hour × weekday activity; ``time_zone`` (IANA or 'customer') recomputes it live."""
+        if time_zone is None:
+            df = self._view("SELECT * FROM usage_time_of_day ORDER BY weekday, hour")
+        else:
+            check_time_zone(time_zone)
+            df = self.store.read_df(sql.time_of_day(sql.Sources(), time_zone) + " ORDER BY weekday, hour")
+        if not wide:
+            return df
+        table = (
+            df.pivot(index="weekday", columns="hour", values="n_events")
+            .reindex(index=range(7), columns=range(24))
+            .fillna(0)
+            .astype(int)
+        )
+        table.index = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return table
+
+    # -- ask why ---------------------------------------------------------------------------------------------------
+    def why(
+        self, group: str | None = "churned", *, customers: list[str] | None = None, significant_only: bool = False
+    ) -> pd.DataFrame:
+        """Themes / emotions / empathy-map quadrants that over- or under-index in a group's feedback.
+
+        Args:
+            group: ``churned``, ``at_risk``, ``retained``, ``low_usage``, ``high_usage``, ``top``, ``early_adopters``,
+                ``feature:NAME``, ``cohort:YYYY-MM``, ``daypart:night`` … or a kind alone (``feature``) for every
+                value. Ignored when ``customers`` is given.
+            customers: an explicit group of customer ids (compared with everyone else with usage).
+        """
+        self._usage_ready()
+        cur = self.store.cursor()
+        try:
+            if customers is not None:
+                members = pd.DataFrame(
+                    {"group_kind": "custom", "group_value": "selected", "customer_id": [str(c) for c in customers]}
+                )
+                df = why.ask_why(
+                    why.load_comments(cur),
+                    why.load_mentions(cur),
+                    members,
+                    min_count=self.settings.usage.why_min_count,
+                    alpha=self.settings.usage.why_alpha,
+                )
+            else:
+                df = why.why_for(cur, [group or "churned"], self.settings.usage)
+        finally:
+            cur.close()
+        return df[df["significant"]].reset_index(drop=True) if significant_only else df
+
+    def theme_behaviour(self) -> pd.DataFrame:
+        """Reverse "why": customers who mention each theme vs the others — churn rate and usage, with tests."""
+        self._usage_ready()
+        cur = self.store.cursor()
+        try:
+            return why.theme_behaviour_for(cur, self.settings.usage)
+        finally:
+            cur.close()
+
+    # -- top customers, early adopters, one customer ------------------------------------------------------------
+    def top_customers(self, by: str = "value", n: int = 20) -> pd.DataFrame:
+        """The top ``n`` customers by ``value`` (revenue), ``engagement``, ``time_used``, ``tenure`` or ``sessions``,
+        with their persona, feedback count and mean score."""
+        if by not in TOP_BY:
+            raise InputError(f"cannot rank customers by {by!r}", hint=f"choose one of: {', '.join(TOP_BY)}")
+        return self._view(
+            f"""
+            SELECT u.customer_id, u.value_total, u.n_sessions, u.active_days, u.time_used_s, u.tenure_days,
+                   u.status, p.name AS persona, fb.n_feedback, fb.mean_score
+            FROM usage_customers u
+            LEFT JOIN customer_personas cp USING (customer_id) LEFT JOIN personas p USING (persona_id)
+            LEFT JOIN (SELECT f.customer_id, count(DISTINCT f.feedback_id) AS n_feedback, avg(s.value) AS mean_score
+                       FROM feedback f LEFT JOIN feedback_scores s USING (feedback_id) GROUP BY 1) fb
+                 USING (customer_id)
+            ORDER BY {TOP_BY[by]}, u.customer_id LIMIT ?""",
+            [int(n)],
+        )
+
+    def early_adopters(self, feature: str | None = None, share: float = 0.1) -> pd.DataFrame:
+        """The first ``share`` of customers to use ``feature`` (or, without one, the earliest signups/first seen)."""
+        if not 0 < share <= 1:
+            raise InputError(f"share must be in (0, 1], got {share}")
+        self._usage_ready()
+        if feature is None:
+            base = "SELECT customer_id, coalesce(signup_at, first_seen) AS adopted_at FROM usage_customers"
+        else:
+            if not self.store.scalar("SELECT count(*) FROM usage_features WHERE event = ?", [feature]):
+                known = self.store.read_df("SELECT event FROM usage_features ORDER BY n_customers DESC LIMIT 10")
+                raise InputError(
+                    f"no feature {feature!r} in the events", hint=f"try one of: {', '.join(known['event'])}"
+                )
+            base = f"""SELECT CAST(customer_id AS VARCHAR) AS customer_id, min(ts) AS adopted_at FROM events
+                       WHERE event = {sql._q(feature)} AND customer_id IS NOT NULL GROUP BY 1"""
+        return self.store.read_df(f"""
+            WITH b AS ({base}), n AS (SELECT greatest(1, CAST(ceil(count(*) * {float(share)}) AS INTEGER)) AS k FROM b)
+            SELECT b.customer_id, b.adopted_at FROM b ORDER BY b.adopted_at, b.customer_id
+            LIMIT (SELECT k FROM n)""")
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The voice of one customer: attributes, persona, usage summary, one timeline of feedback (with themes and
+        feelings) and weekly usage, and their sentiment over time."""
+        from empathic.usage.voice import customer_voice
+
+        cur = self.store.cursor()
+        try:
+            return customer_voice(cur, str(customer_id))
+        finally:
+            cur.close()

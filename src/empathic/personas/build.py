@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 
 from empathic.personas import cards
@@ -38,6 +37,26 @@ def _feelings(persona_traits: list[dict]) -> dict:
     }
 
 
+def theme_mix(mine: pd.DataFrame, everyone: pd.DataFrame, theme_labels: dict[str, str]) -> list[dict]:
+    """Themes most mentioned in a persona's comments: share of its comments and lift vs all linked comments."""
+
+    def shares(frame: pd.DataFrame) -> pd.Series:
+        ids = frame["theme_ids"].dropna().str.split(";").explode()
+        return ids[ids != ""].value_counts() / max(len(frame), 1)
+
+    own, overall = shares(mine), shares(everyone)
+    rows = [
+        {
+            "theme_id": str(t),
+            "label": theme_labels.get(str(t), str(t)),
+            "share": float(v),
+            "lift": float(v / overall[t]) if overall.get(t, 0) > 0 else float("nan"),
+        }
+        for t, v in own.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["share"], r["theme_id"]))
+
+
 def build_personas(
     fm: FeatureMatrix,
     clustering: Clustering,
@@ -58,16 +77,12 @@ def build_personas(
         while name in names:
             name, n = f"{base} ({n})", n + 1
         names.add(name)
-        themes = sorted(
-            (t for t in cards.traits(fm, members, theme_labels) if t["feature"].startswith("theme=")),
-            key=lambda t: (-t["value"], t["feature"]),
-        )[:TOP_THEMES]
-        top_themes = [
-            {"theme_id": t["feature"].split("=", 1)[1], "label": t["label"], "share": t["value"], "lift": t["lift"]}
-            for t in themes
-        ]
-        distinct = next((t["theme_id"] for t in sorted(top_themes, key=lambda t: -np.nan_to_num(t["lift"]))), None)
         mine = comments[comments["customer_id"].isin(member_ids)]
+        top_themes = theme_mix(mine, comments, theme_labels)[:TOP_THEMES]
+        distinct = next(
+            (t["theme_id"] for t in sorted(top_themes, key=lambda t: (-t["lift"], t["theme_id"])) if t["lift"] > 1),
+            None,
+        )
         size = int(members.sum())
         share = size / len(ids)
         description = (
