@@ -122,3 +122,34 @@ def test_stage_is_deterministic_and_stores_everything(ws):
         pd.testing.assert_frame_equal(frame, after[table], rtol=1e-9)  # float sums may differ in the last bit
     assert ws.sql("SELECT alert_id FROM alerts ORDER BY 1").alert_id.tolist() == ids_before
     assert ws.sql("SELECT count(*) n FROM search_docs").n[0] == 4000
+
+
+def test_stored_answers_equal_live_answers(ws):
+    from empathic.analytics import stored
+
+    assert stored.is_fresh(ws.store, ws.settings.analytics)
+    pairs = [
+        (ws.impact(), ws.impact(live=True)),
+        (ws.drivers("nps"), ws.drivers("nps", live=True)),
+        (ws.segments("plan"), ws.segments("plan", live=True)),
+        (ws.trends(), ws.trends(live=True)),
+    ]
+    for from_store, from_live in pairs:
+        assert len(from_store) == len(from_live) > 0
+        a, b = from_store.reset_index(drop=True), from_live.reset_index(drop=True)
+        for col in a.columns:
+            if a[col].dtype.kind == "f" or b[col].dtype.kind == "f":
+                np.testing.assert_allclose(a[col].astype(float), b[col].astype(float), rtol=1e-9, equal_nan=True)
+            else:
+                assert a[col].astype(str).tolist() == b[col].astype(str).tolist(), col
+    assert ws.alerts().alert_id.tolist() == ws.alerts(live=True).alert_id.tolist()
+
+
+def test_stale_results_are_recomputed(ws):
+    from empathic.analytics import stored
+
+    other = Workspace.open(ws.path, settings=Settings(analytics={"alpha": 0.01}))
+    try:
+        assert not stored.is_fresh(other.store, other.settings.analytics)  # different settings → live
+    finally:
+        other.close()

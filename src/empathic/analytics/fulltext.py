@@ -48,7 +48,8 @@ def rebuild_index(con) -> int:
     con.execute("DELETE FROM search_postings")
     con.execute("DELETE FROM search_docs")
     con.execute(
-        f"INSERT INTO search_postings SELECT term, feedback_id, count(*) FROM ({_terms_sql('feedback')}) GROUP BY ALL"
+        "INSERT INTO search_postings SELECT term, feedback_id, count(*) AS tf "
+        f"FROM ({_terms_sql('feedback')}) GROUP BY ALL ORDER BY term, feedback_id"  # sorted: zone maps skip by term
     )
     con.execute(
         "INSERT INTO search_docs SELECT f.feedback_id, coalesce(sum(p.tf), 0) FROM feedback f "

@@ -43,7 +43,8 @@ def theme_statuses(store: Store) -> dict[str, str]:
     return dict(df.itertuples(index=False, name=None))
 
 
-def _check_score(store: Store, score: str | None) -> str | None:
+def check_score(store: Store, score: str | None) -> str | None:
+    """``score`` if the workspace has it (``None`` passes through); otherwise an InputError listing the names."""
     if score is None:
         return None
     names = store.read_df("SELECT DISTINCT name FROM feedback_scores ORDER BY name").name.tolist()
@@ -59,7 +60,7 @@ def scores(store: Store, settings: AnalyticsSettings) -> pd.DataFrame:
 
 def impact(store: Store, settings: AnalyticsSettings, score: str | None = None) -> pd.DataFrame:
     """Leave-one-out impact of each theme on each (or one) score."""
-    score = _check_score(store, score)
+    score = check_score(store, score)
     if not available(store).has_themes:
         return impact_mod.leave_one_out_impact(pd.DataFrame(), pd.DataFrame())
     out = impact_mod.leave_one_out_impact(impact_mod.theme_moments(store), score_moments(store), settings.confidence)
@@ -68,7 +69,7 @@ def impact(store: Store, settings: AnalyticsSettings, score: str | None = None) 
 
 def drivers(store: Store, settings: AnalyticsSettings, score: str | None = None) -> pd.DataFrame:
     """Key-driver model of each (or one) score on theme presence (and theme sentiment when feelings ran)."""
-    score = _check_score(store, score)
+    score = check_score(store, score)
     have = available(store)
     if not have.has_themes or not have.n_scores:
         return drivers_mod.key_drivers(pd.DataFrame(columns=["score_name"]), pd.DataFrame(), pd.DataFrame(), {})
@@ -101,7 +102,7 @@ def waterfall(
 ) -> pd.DataFrame:
     """Which primary themes explain the change of ``score`` from ``period_a`` to ``period_b`` (default: the last
     two periods of the data's grain). ``attrs`` carries ``score_a``, ``score_b``, ``change`` and the periods."""
-    score = _check_score(store, score) or trends_mod.primary_score(store)
+    score = check_score(store, score) or trends_mod.primary_score(store)
     if score is None:
         raise InputError("the workspace has no score column", hint="ingest with score=[...]")
     if period_a is None or period_b is None:

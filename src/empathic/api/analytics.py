@@ -21,22 +21,34 @@ class AnalyticsAPI:
     store: Store
     settings: Settings
 
+    def _stored_fresh(self, live: bool) -> bool:
+        """Answer from the stored tables (milliseconds) unless asked for ``live`` or they are stale."""
+        from empathic.analytics import stored
+
+        return not live and stored.is_fresh(self.store, self.settings.analytics)
+
     def scores(self) -> pd.DataFrame:
         """NPS / CSAT / mean rating / recommend rate of every score column, with 95 % intervals."""
         from empathic.analytics import results
 
         return results.scores(self.store, self.settings.analytics)
 
-    def impact(self, score: str | None = None) -> pd.DataFrame:
+    def impact(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""
-        from empathic.analytics import results
+        from empathic.analytics import results, stored
 
+        if self._stored_fresh(live):
+            results.check_score(self.store, score)
+            return stored.read(self.store, "theme_impact", "WHERE ?::VARCHAR IS NULL OR score_name = ?", [score, score])
         return results.impact(self.store, self.settings.analytics, score)
 
-    def drivers(self, score: str | None = None) -> pd.DataFrame:
+    def drivers(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Key drivers: ridge coefficients (score points per mention) with intervals and relative weights."""
-        from empathic.analytics import results
+        from empathic.analytics import results, stored
 
+        if self._stored_fresh(live):
+            results.check_score(self.store, score)
+            return stored.read(self.store, "key_drivers", "WHERE ?::VARCHAR IS NULL OR score_name = ?", [score, score])
         return results.drivers(self.store, self.settings.analytics, score)
 
     def waterfall(self, score: str | None = None, period_a: Any = None, period_b: Any = None) -> pd.DataFrame:
@@ -49,27 +61,41 @@ class AnalyticsAPI:
 
         return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
 
-    def segments(self, by: str | list[str] | None = None, *, significant_only: bool = False) -> pd.DataFrame:
+    def segments(
+        self, by: str | list[str] | None = None, *, significant_only: bool = False, live: bool = False
+    ) -> pd.DataFrame:
         """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q."""
-        from empathic.analytics import results
+        from empathic.analytics import results, segments, stored
 
-        out = results.segments(self.store, self.settings.analytics, by)
+        if self._stored_fresh(live):
+            names = [by] if isinstance(by, str) else by
+            plan = segments.plan_segments(self.store, names, self.settings.analytics.max_segment_values)
+            out = stored.segments(self.store, names)
+            out.attrs["warnings"] = plan.warnings
+        else:
+            out = results.segments(self.store, self.settings.analytics, by)
         if significant_only:
             warnings = out.attrs.get("warnings", [])
             out = out[out.significant].reset_index(drop=True)
             out.attrs["warnings"] = warnings
         return out
 
-    def trends(self, grain: str | None = None) -> pd.DataFrame:
+    def trends(self, grain: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Theme volume, share, sentiment and impact per period (``grain`` day/week/month, default from the span)."""
-        from empathic.analytics import results
+        from empathic.analytics import results, stored
 
+        if self._stored_fresh(live):
+            out = stored.read(self.store, "theme_trends")
+            if grain is None or out.empty or out.grain.iloc[0] == grain:
+                return out
         return results.trends(self.store, self.settings.analytics, grain)[0]
 
-    def alerts(self) -> pd.DataFrame:
+    def alerts(self, *, live: bool = False) -> pd.DataFrame:
         """The digest: rising, falling and new themes, and score moves, in the latest period."""
-        from empathic.analytics import results
+        from empathic.analytics import results, stored
 
+        if self._stored_fresh(live):
+            return stored.read(self.store, "alerts")
         return results.alerts(self.store, self.settings.analytics)
 
     def search(self, query: str = "", *, semantic: bool = False, limit: int = 50) -> pd.DataFrame:
