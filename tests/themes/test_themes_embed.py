@@ -1,0 +1,57 @@
+"""The embedders (accurate MiniLM, fast static) and the workspace embedding cache."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import empathic
+from empathic.text.embed import get_embedder
+from empathic.themes.embedding import apply_mapping, fit_mapping
+
+TEXTS = [
+    "The parcel arrived two weeks late.",
+    "Delivery was very slow.",
+    "The dress runs small.",
+    "",
+    "Customer service never answered.",
+]
+
+
+def test_fast_embedder_contract():
+    fast = get_embedder("fast")
+    vecs = fast.embed(TEXTS)
+    assert vecs.dtype == np.float32 and vecs.shape == (len(TEXTS), fast.dim)
+    norms = np.linalg.norm(vecs, axis=1)
+    assert np.allclose(norms[[0, 1, 2, 4]], 1.0, atol=1e-5) and norms[3] == 0.0
+    assert np.array_equal(vecs, fast.embed(TEXTS))  # deterministic
+    assert np.array_equal(fast.embed(TEXTS[:2]), vecs[:2])  # independent of batch composition
+    sims = vecs @ vecs.T
+    assert sims[0, 1] > sims[0, 2]  # two delivery complaints are closer than delivery vs sizing
+
+
+def test_fast_embedder_tracks_the_accurate_one():
+    from themes_corpus import TOPICS
+
+    texts = [t for ts in TOPICS.values() for t in ts]
+    fast = get_embedder("fast").embed(texts)
+    acc = get_embedder("accurate").embed(texts)
+    iu = np.triu_indices(len(texts), 1)
+    corr = np.corrcoef((fast @ fast.T)[iu], (acc @ acc.T)[iu])[0, 1]
+    assert corr > 0.5
+    mapped = apply_mapping(fast, fit_mapping(fast, acc))
+    assert mapped.shape == acc.shape
+    assert np.mean(np.sum(mapped * acc, axis=1)) > np.mean(np.sum(acc[::-1] * acc, axis=1))
+
+
+def test_cache_means_nothing_is_embedded_twice(workspace_copy, monkeypatch):
+    with empathic.Workspace.open(workspace_copy) as ws:
+        n_cached = ws.sql("SELECT count(*) AS n FROM embedding_cache").n[0]
+        n_unique = ws.sql("SELECT count(DISTINCT text) AS n FROM sentences").n[0]
+        assert n_cached >= n_unique * 0.95
+        calls = []
+        acc = get_embedder("accurate")
+        original = acc.embed
+        monkeypatch.setattr(acc, "embed", lambda texts: calls.append(len(texts)) or original(texts))
+        ws.analyze(stages=["themes"])
+        assert sum(calls) == 0
+        assert ws.sql("SELECT count(*) AS n FROM embedding_cache").n[0] == n_cached
