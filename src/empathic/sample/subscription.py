@@ -153,7 +153,7 @@ def _events_for(rng: np.random.Generator, cust: pd.Series, p: Persona) -> pd.Dat
     signup_local = pd.Timestamp(cust["signup_at"]).tz_localize("UTC").tz_convert(cust["time_zone"])
     first_day = signup_local.normalize().tz_localize(None)
     days = np.arange(int(cust["active_days_span"]) + 1)
-    dows = (first_day.dayofweek + days) % 7
+    dows = (first_day.day_of_week + days) % 7
     w = day_weights[dows]
     session_days = rng.choice(days, size=n_sessions, p=w / w.sum())
     hours = rng.normal(p.hours[0], p.hours[1], n_sessions)
@@ -260,14 +260,78 @@ def generate(seed: int = 7, n_customers: int = 1000) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_csvs(folder: str | Path, *, seed: int = 7, n_customers: int = 1000) -> dict[str, Path]:
-    """Write customers.csv, events.csv and feedback.csv (ingestible as they are) into ``folder``."""
+def write_csvs(
+    folder: str | Path, *, seed: int = 7, n_customers: int = 1000, frames: dict[str, pd.DataFrame] | None = None
+) -> dict[str, Path]:
+    """Write customers.csv, events.csv and feedback.csv (ingestible as they are) into ``folder``.
+
+    ``frames`` (from :func:`generate`) are written instead of generating them again.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    frames = generate(seed=seed, n_customers=n_customers)
+    frames = frames or generate(seed=seed, n_customers=n_customers)
     paths = {}
     for name in ("customers", "events", "feedback"):
         path = folder / f"{name}.csv"
         frames[name].to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
         paths[name] = path
     return paths
+
+
+def write_true_themes(store, frames: dict[str, pd.DataFrame]) -> None:
+    """Store the planted topics as themes (``themes`` + ``feedback_themes``, level 1).
+
+    Lets usage's "ask why" and personas be checked against the truth without depending on the themes stage (which
+    would replace these rows when it runs). ``store`` is an :class:`empathic.store.Store` holding the ingested
+    feedback.
+    """
+    topics = frames["feedback_topics"]
+    names = sorted({t for row in topics["topics"] for t in row.split(";")})
+    theme_rows = pd.DataFrame(
+        {"theme_id": [f"planted_{t}" for t in names], "label": [t.replace("_", " ") for t in names]}
+    )
+    links = topics.assign(topic=topics["topics"].str.split(";")).explode("topic")
+    links = pd.DataFrame({"feedback_id": links["response_id"], "theme_id": "planted_" + links["topic"]})
+    with store.write() as con:
+        con.register("planted_themes", theme_rows)
+        con.register("planted_links", links)
+        con.execute("DELETE FROM feedback_themes WHERE theme_id LIKE 'planted_%'")
+        con.execute("DELETE FROM themes WHERE theme_id LIKE 'planted_%'")
+        con.execute(
+            "INSERT INTO themes (theme_id, parent_id, level, label, status, is_other) "
+            "SELECT theme_id, NULL, 1, label, 'active', false FROM planted_themes"
+        )
+        con.execute(
+            "INSERT INTO feedback_themes (feedback_id, theme_id, level, is_primary, n_mentions) "
+            "SELECT DISTINCT l.feedback_id, l.theme_id, 1, false, 1 FROM planted_links l "
+            "JOIN feedback f ON f.feedback_id = l.feedback_id"
+        )
+        con.unregister("planted_themes")
+        con.unregister("planted_links")
+
+
+def build_workspace(path: str | Path, *, seed: int = 7, n_customers: int = 1000, true_themes: bool = False):
+    """Write the CSVs beside ``path``, ingest them into a new workspace and return it (not yet analysed).
+
+    ``true_themes`` also stores the planted topics as themes (see :func:`write_true_themes`).
+    """
+    from empathic.workspace import Workspace
+
+    path = Path(path)
+    frames = generate(seed=seed, n_customers=n_customers)
+    paths = write_csvs(path.parent / f"{path.stem}_csv", frames=frames)
+    ws = Workspace.open(path)
+    ws.ingest(paths["customers"], kind="customers", customer="customer_id", date="signup_at")
+    ws.ingest(paths["events"], kind="events", customer="customer_id", date="timestamp", event="event")
+    ws.ingest(
+        paths["feedback"],
+        kind="feedback",
+        id="response_id",
+        text="comment",
+        customer="customer_id",
+        date="created_at",
+        score="nps",
+    )
+    if true_themes:
+        write_true_themes(ws.store, frames)
+    return ws
