@@ -14,8 +14,10 @@ import pyarrow as pa
 from empathic.feelings.emotions import EMOTIONS, detect_emotions, emotion_labels
 from empathic.feelings.empathy import QUADRANTS, classify_quadrant, pains_and_gains
 from empathic.feelings.intent import INTENTS, classify_intent
+from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
 from empathic.feelings.settings import FeelingsSettings
+from empathic.feelings.textnorm import clean_texts
 
 SENTENCE_FEELINGS_SCHEMA = pa.schema(
     [
@@ -65,8 +67,9 @@ def annotate_units(
         (a table in SENTENCE_FEELINGS_SCHEMA, float32 (n, len(EMOTIONS)) emotion scores for the roll-up).
     """
     texts = units.column("text").to_pylist()
-    scores, labels = label_sentiment(sentiment_probabilities(texts, embeddings, embedder=embedder))
-    emotions = detect_emotions(texts, embeddings, embedder=embedder)
+    lexicon = lexicon_features(clean_texts(texts))
+    scores, labels = label_sentiment(sentiment_probabilities(texts, embeddings, embedder=embedder, lexicon=lexicon))
+    emotions = detect_emotions(texts, embeddings, embedder=embedder, lexicon=lexicon)
     quadrants = classify_quadrant(texts, embeddings, embedder=embedder)
     intents = classify_intent(
         texts, embeddings, scores, embedder=embedder, pain_below=settings.pain_below, gain_above=settings.gain_above
@@ -87,53 +90,90 @@ def annotate_units(
     return pa.Table.from_arrays(columns, schema=SENTENCE_FEELINGS_SCHEMA), emotions
 
 
-def _comment_label(unit_scores: np.ndarray, unit_labels: list[str], settings: FeelingsSettings) -> str:
+def _group_starts(ids: np.ndarray) -> np.ndarray:
+    """Start index of each run of equal ids in a sorted id array."""
+    return np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+
+
+def _any_per_group(flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.maximum.reduceat(flags.astype(np.int8), starts).astype(bool)
+
+
+def _joined(flags: dict[str, np.ndarray], order: tuple[str, ...]) -> list[str]:
+    """Per group, the ';'-joined names whose flag is set, in ``order``."""
+    columns = [np.where(flags[name], name, "") for name in order]
+    return [";".join(v for v in row if v) for row in zip(*columns, strict=True)]
+
+
+def comment_labels(
+    mean: np.ndarray,
+    n_units: np.ndarray,
+    n_pos: np.ndarray,
+    n_neg: np.ndarray,
+    single_mixed: np.ndarray,
+    settings: FeelingsSettings,
+) -> np.ndarray:
+    """Comment sentiment labels: mixed when enough opinionated units go each way, else by the mean score."""
+    n_opinion = n_pos + n_neg
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mixed = (
+            (n_opinion >= 2) & (n_pos / n_opinion >= settings.mixed_share) & (n_neg / n_opinion >= settings.mixed_share)
+        )
+    mixed |= (n_units == 1) & single_mixed
     band = settings.neutral_band
-    opinion = np.abs(unit_scores) >= band
-    if opinion.sum() >= 2:
-        pos = float((unit_scores[opinion] > 0).mean())
-        if pos >= settings.mixed_share and 1 - pos >= settings.mixed_share:
-            return "mixed"
-    if len(unit_labels) == 1 and unit_labels[0] == "mixed":
-        return "mixed"
-    mean = float(unit_scores.mean())
-    return "positive" if mean >= band else "negative" if mean <= -band else "neutral"
-
-
-def _ordered_join(values: set[str], order: tuple[str, ...]) -> str:
-    return ";".join(v for v in order if v in values)
+    labels = np.where(mean >= band, "positive", np.where(mean <= -band, "negative", "neutral")).astype(object)
+    labels[mixed] = "mixed"
+    return labels
 
 
 def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: FeelingsSettings) -> tuple[pa.Table, pa.Table]:
     """Roll unit feelings up to comments: (FEEDBACK_FEELINGS_SCHEMA table, FEEDBACK_EMOTIONS_SCHEMA table).
 
     A comment's sentiment is the mean of its units; it is ``mixed`` when at least ``mixed_share`` of its
-    opinionated units go each way; its emotion scores are the maximum over its units.
+    opinionated units (|sentiment| ≥ neutral_band) go each way; its emotion scores are the maximum over its
+    units; quadrants and intents are the sets over its units ("other" only when nothing else).
     """
-    df = units.select(["feedback_id", "sentiment", "sentiment_label", "quadrant", "intent"]).to_pandas()
-    df["_row"] = np.arange(len(df))
-    rows, emo_rows = [], []
-    for feedback_id, group in df.groupby("feedback_id", sort=True):
-        emo = emotions[group["_row"].to_numpy()].max(axis=0)
-        over = [int(i) for i in np.argsort(-emo, kind="stable") if emo[i] >= settings.emotion_threshold]
-        intents = set(group["intent"]) - {"other"}
-        rows.append(
-            (
-                feedback_id,
-                round(float(group["sentiment"].mean()), 4),
-                _comment_label(group["sentiment"].to_numpy(), group["sentiment_label"].tolist(), settings),
-                ";".join(EMOTIONS[i] for i in over),
-                _scores_json(emo),
-                _ordered_join(set(group["quadrant"]), QUADRANTS),
-                _ordered_join(intents, INTENTS) if intents else "other",
-                "churn" in intents,
-            )
-        )
-        emo_rows.extend((feedback_id, EMOTIONS[i], round(float(emo[i]), 4)) for i in over)
-    comments = pa.Table.from_pylist(
-        [dict(zip(FEEDBACK_FEELINGS_SCHEMA.names, r, strict=True)) for r in rows], schema=FEEDBACK_FEELINGS_SCHEMA
+    ids = np.asarray(units.column("feedback_id").to_pylist(), dtype=object)
+    order = np.argsort(ids.astype(str), kind="stable")
+    ids = ids[order]
+    sentiment = units.column("sentiment").to_numpy()[order]
+    unit_labels = np.asarray(units.column("sentiment_label").to_pylist(), dtype=object)[order]
+    quadrants = np.asarray(units.column("quadrant").to_pylist(), dtype=object)[order]
+    intents = np.asarray(units.column("intent").to_pylist(), dtype=object)[order]
+    if len(ids) == 0:
+        return FEEDBACK_FEELINGS_SCHEMA.empty_table(), FEEDBACK_EMOTIONS_SCHEMA.empty_table()
+    starts = _group_starts(ids)
+    n_units = np.diff(np.r_[starts, len(ids)])
+    band = settings.neutral_band
+    mean = np.add.reduceat(sentiment, starts) / n_units
+    n_pos = np.add.reduceat((sentiment >= band).astype(int), starts)
+    n_neg = np.add.reduceat((sentiment <= -band).astype(int), starts)
+    labels = comment_labels(mean, n_units, n_pos, n_neg, _any_per_group(unit_labels == "mixed", starts), settings)
+    emo = np.maximum.reduceat(emotions[order], starts, axis=0)
+    intent_flags = {i: _any_per_group(intents == i, starts) for i in INTENTS if i != "other"}
+    intent_text = _joined(intent_flags, tuple(i for i in INTENTS if i != "other"))
+    comments = pa.table(
+        {
+            "feedback_id": pa.array(ids[starts].tolist(), pa.string()),
+            "sentiment": pa.array(np.round(mean, 4)),
+            "sentiment_label": pa.array(labels.tolist(), pa.string()),
+            "emotions": pa.array(emotion_labels(emo, settings.emotion_threshold), pa.string()),
+            "emotion_scores": pa.array([_scores_json(r) for r in emo], pa.string()),
+            "empathy_quadrants": pa.array(
+                _joined({q: _any_per_group(quadrants == q, starts) for q in QUADRANTS}, QUADRANTS), pa.string()
+            ),
+            "intent": pa.array([t or "other" for t in intent_text], pa.string()),
+            "churn_signal": pa.array(intent_flags["churn"]),
+        },
+        schema=FEEDBACK_FEELINGS_SCHEMA,
     )
-    long = pa.Table.from_pylist(
-        [dict(zip(FEEDBACK_EMOTIONS_SCHEMA.names, r, strict=True)) for r in emo_rows], schema=FEEDBACK_EMOTIONS_SCHEMA
+    rows, cols = np.nonzero(emo >= settings.emotion_threshold)
+    long = pa.table(
+        {
+            "feedback_id": pa.array(ids[starts][rows].tolist(), pa.string()),
+            "emotion": pa.array([EMOTIONS[c] for c in cols], pa.string()),
+            "score": pa.array(np.round(emo[rows, cols].astype(np.float64), 4)),
+        },
+        schema=FEEDBACK_EMOTIONS_SCHEMA,
     )
     return comments, long

@@ -40,10 +40,17 @@ def calibrate(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.where(proba < t, low, high).astype(np.float32)
 
 
-def goemotions_scores(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
-    """Calibrated float32 (n, 28) scores for the GoEmotions labels (column order: ``goemotions_labels()``)."""
+def goemotions_scores(
+    texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast", lexicon: np.ndarray | None = None
+) -> np.ndarray:
+    """Calibrated float32 (n, 28) scores for the GoEmotions labels (column order: ``goemotions_labels()``).
+
+    ``lexicon`` is the precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None).
+    """
     head = load_head(f"emotions-{embedder}")
-    features = np.hstack([embeddings.astype(np.float32), lexicon_features(clean_texts(texts))])
+    if lexicon is None:
+        lexicon = lexicon_features(clean_texts(texts))
+    features = np.hstack([embeddings.astype(np.float32), lexicon])
     return calibrate(head.predict_proba(features), head.thresholds)
 
 
@@ -53,14 +60,18 @@ def goemotions_labels(embedder: str = "fast") -> tuple[str, ...]:
 
 
 def detect_emotions(
-    texts: Sequence[str], embeddings: np.ndarray | None = None, *, embedder: str = "fast"
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    *,
+    embedder: str = "fast",
+    lexicon: np.ndarray | None = None,
 ) -> np.ndarray:
     """Calibrated float32 (n, len(EMOTIONS)) product-emotion scores; ``≥ 0.5`` means the emotion is expressed."""
     if embeddings is None:
         from empathic.text.embed import get_embedder
 
         embeddings = get_embedder(embedder).embed(clean_texts(texts))
-    fine = goemotions_scores(texts, embeddings, embedder=embedder)
+    fine = goemotions_scores(texts, embeddings, embedder=embedder, lexicon=lexicon)
     names = goemotions_labels(embedder)
     out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
     for j, members in enumerate(PRODUCT_EMOTIONS.values()):

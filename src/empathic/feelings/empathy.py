@@ -8,8 +8,9 @@ Quadrants (Dave Gray's empathy map, as product teams use it):
 - ``says_does``: their actions and statements ("I returned it", "I cancelled", "I'm 5'4 and ordered a small").
 - ``hears``: word of mouth and what others tell them ("my friend said", "reviews say", "the agent told me").
 
-Explicit cues (``rules``) decide first, in the order hears → says & does → thinks & feels → sees; a sentence with
-no cue goes to its nearest few-shot prototypes (``data/empathy_prototypes.csv``).
+Explicit cues (``rules``) decide first, in the order hears → says & does → thinks & feels → sees → questions and
+first-person statements (says & does); a sentence with no cue goes to its nearest few-shot prototypes
+(``data/empathy_prototypes.csv``) among thinks & feels and sees — "hears" and "says & does" need an explicit cue.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ _RULE_ORDER = (
     ("says_does", rules.SAYS_DOES),
     ("thinks_feels", rules.THINKS_FEELS),
     ("sees", rules.SEES),
+    ("says_does", rules.QUESTION),
+    ("says_does", rules.FIRST_PERSON),
 )
+#: Quadrants the prototypes may choose when no cue fired.
+FALLBACK = ("sees", "thinks_feels")
 
 
 def classify_quadrant(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
@@ -40,8 +45,9 @@ def classify_quadrant(texts: Sequence[str], embeddings: np.ndarray, *, embedder:
         out[todo[np.array(hits, dtype=bool)]] = quadrant
     todo = np.flatnonzero(out == None)  # noqa: E711
     if todo.size:
-        best, _, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)
-        out[todo] = np.array(classes, dtype=object)[best]
+        _, scores, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)
+        cols = [classes.index(q) for q in FALLBACK]
+        out[todo] = np.array(FALLBACK, dtype=object)[scores[:, cols].argmax(axis=1)]
     return out
 
 

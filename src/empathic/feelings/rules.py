@@ -25,6 +25,10 @@ HEARS = re.compile(
     r"|\baccording to\b|\bword of mouth\b|\b(?:got|get|received|receive|getting)\s+(?:\w+\s+){0,2}compliments?\b"
     r"|\bcompliments?\s+(?:from|on it|every)\b|\bpeople (?:keep |always )?(?:ask|stop)\w*\b"
     r"|\b(?:i was|we were) (?:informed|advised|promised|assured)\b|\bthe announcement\b"
+    r"|\bcompliments?\b|\b(?:other|previous|another|many|most|several) (?:\w+ )?reviewers?\b"
+    r"|\breviewers? (?:said|say)\b"
+    r"|\bhearing\b|\b(?:was|were|been|being|got) told\b|^\W*(?:\w+\W+)?told\b|\byou said\b|^\W*said\b"
+    r"|\b(?:written|reported) in the (?:news|newspapers?|press|media)\b|\bword (?:is|has it)\b"
 )
 
 SAYS_DOES = re.compile(
@@ -49,7 +53,11 @@ THINKS_FEELS = re.compile(
     r"worried|nervous|anxious|scared|afraid|confus\w*|surprised|shocked|impressed|grateful|thankful|"
     r"relieved|glad|pleased|unhappy|embarrass\w*|ashamed|love|hate|fantastic|wonderful|gorgeous|beautiful|"
     r"amazing|awesome|terrible|horrible|awful|perfect|cute|lovely|stunning|great|worst|best|disgust\w*|"
-    r"ridiculous|unacceptable|pathetic|obsessed|favou?rite|worth)\b"
+    r"ridiculous|unacceptable|pathetic|obsessed|favou?rite|worth|good|nice|bad|poor|lousy|excellent|friendly|"
+    r"unfriendly|professional|unprofessional|rude|helpful|unhelpful|comfortable|uncomfortable|comfy|flattering|"
+    r"unflattering|fabulous|elegant|beautifully|pretty|adorable|gorgeous|superb|outstanding|brilliant|dreadful|"
+    r"disgrace\w*|shameful|appalling|mediocre|average|pleasant|unpleasant|fun|boring|cheap|overpriced|pricey|"
+    r"quality|disaster|nightmare|mess|joke|fail)\b"
     r"|\b(?:in my opinion|imo|to me|for me|personally|honestly|unfortunately|sadly|hopefully|luckily)\b"
 )
 
@@ -58,7 +66,12 @@ SEES = re.compile(
     r"companies|apps?|websites?)\b|\bcompetitors?\b|\belsewhere\b|\b(?:in|on) the (?:picture|photo|pic|"
     r"image|model|website|site|app|screen|display)\b|\bthe model\b|\b(?:looks?|looked|appears?|seems?)\b"
     r"|\bthere (?:is|are|was|were)\b|\bi (?:saw|see|noticed|notice|observed|found|spotted)\b"
+    r"|\bruns? (?:\w+ ){0,3}(?:big|small|large|true|long|short|narrow|wide|tight|loose)\b|\btrue to size\b"
+    r"|\b(?:delayed|cancel+ed|late|on time|early|departed|arrived|boarding|landed)\b"
 )
+
+#: A first-person statement with no other cue ("I'm 5'4", "we had showed up early") is something they say/do.
+FIRST_PERSON = re.compile(r"^\W*(?:\w+\W+){0,2}(?:i|we|i'm|im|i've|we're|we've|my|our)\b")
 
 CHURN = re.compile(
     r"\b(?:cancel+(?:ed|ing)?|close|closing|closed)\s+(?:my|our|the)\s+(?:account|subscription|membership|"

@@ -21,16 +21,21 @@ LABELS = ("negative", "neutral", "positive", "mixed")
 MIXED_PROBABILITY = 0.3
 
 
-def sentiment_probabilities(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
+def sentiment_probabilities(
+    texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast", lexicon: np.ndarray | None = None
+) -> np.ndarray:
     """float32 (n, 3) probabilities in the order negative, neutral, positive.
 
     Args:
         texts: the raw units (cleaned here for the lexicon features).
         embeddings: float32 (n, dim) embeddings of the cleaned texts from the named embedder.
         embedder: "fast" or "accurate": picks the head trained on that embedder.
+        lexicon: precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None).
     """
     head = load_head(f"sentiment-{embedder}")
-    features = np.hstack([embeddings.astype(np.float32), lexicon_features(clean_texts(texts))])
+    if lexicon is None:
+        lexicon = lexicon_features(clean_texts(texts))
+    features = np.hstack([embeddings.astype(np.float32), lexicon])
     proba = head.predict_proba(features)
     order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
     return proba[:, order]

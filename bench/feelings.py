@@ -1,0 +1,394 @@
+"""Benchmark of the feelings stage: sentiment, emotions, empathy map / intent, throughput (one run, this machine).
+
+    .venv/bin/python bench/feelings.py [--cache /tmp/feelings_train_cache] [--skip-throughput]
+
+Held-out data only: airline tweets (never trained on), SemEval-14 *test* files, GoEmotions *test* split, the
+hand-labelled ``tests/feelings/data/empathy_eval.csv``. Baselines (VADER, TextBlob) are measured in the same run.
+``--cache`` reuses the embeddings written by ``bench/train_feelings_embed.py`` (same texts, same embedders) so the
+quality part does not re-embed 14k tweets with MiniLM; without it everything is embedded here.
+Prints a Markdown report (paste into docs/bench/feelings.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score
+
+sys.path.insert(0, str(Path(__file__).parent))
+import feelings_data as data
+from empathic.feelings.emotions import goemotions_labels, goemotions_scores
+from empathic.feelings.empathy import classify_quadrant
+from empathic.feelings.intent import classify_intent
+from empathic.feelings.lexicon import vader_compound
+from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
+from empathic.feelings.textnorm import clean_texts
+from empathic.text.embed import get_embedder
+from empathic.text.sentences import split_units
+
+EMBEDDERS = ("fast", "accurate")
+THREE = ["negative", "neutral", "positive"]
+EKMAN = {
+    "anger": ("anger", "annoyance", "disapproval"),
+    "disgust": ("disgust",),
+    "fear": ("fear", "nervousness"),
+    "joy": (
+        "joy",
+        "amusement",
+        "approval",
+        "excitement",
+        "gratitude",
+        "love",
+        "optimism",
+        "relief",
+        "pride",
+        "admiration",
+        "desire",
+        "caring",
+    ),
+    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+    "surprise": ("surprise", "realization", "confusion", "curiosity"),
+    "neutral": ("neutral",),
+}
+EMBEDDINGS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def embed(texts: list[str], embedder: str, cache_name: str | None, cache: Path | None) -> np.ndarray:
+    """Embeddings of the cleaned texts, from the training cache when it holds exactly these texts."""
+    if cache and cache_name and (cache / f"{cache_name}.npz").exists():
+        z = np.load(cache / f"{cache_name}.npz", allow_pickle=True)
+        if [str(t) for t in z["texts"]] == list(texts):
+            return z[embedder].astype(np.float32)
+    return get_embedder(embedder).embed(clean_texts(texts))
+
+
+def three_class(pred: np.ndarray) -> np.ndarray:
+    """Our 4 labels → 3 (mixed counts as the stronger side is unknown: map to neutral for 3-class scoring)."""
+    return np.where(pred == "mixed", "neutral", pred)
+
+
+def lexicon_label(scores: np.ndarray, band: float) -> np.ndarray:
+    return np.where(scores >= band, "positive", np.where(scores <= -band, "negative", "neutral"))
+
+
+def textblob_polarity(texts: list[str]) -> np.ndarray | None:
+    try:
+        from textblob import TextBlob
+    except ImportError:
+        return None
+    return np.array([TextBlob(t).sentiment.polarity for t in texts])
+
+
+def sentiment_rows(
+    name: str, texts: list[str], gold: np.ndarray, cache_name: str | None, cache: Path | None, *, clean: bool = True
+) -> list[dict]:
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = embed(texts, embedder, cache_name, cache)
+        t0 = time.perf_counter()
+        _, labels = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
+        pred = three_class(labels)
+        rows.append(
+            {
+                "data": name,
+                "method": f"empathic {embedder}",
+                "macro_f1": f1_score(gold, pred, average="macro"),
+                "accuracy": accuracy_score(gold, pred),
+                "n": len(gold),
+                "heads_s": time.perf_counter() - t0,
+            }
+        )
+    lex_texts = clean_texts(texts) if clean else texts
+    rows.append(
+        {"data": name, "method": "VADER (±0.05)", **_scores(gold, lexicon_label(vader_compound(lex_texts), 0.05))}
+    )
+    tb = textblob_polarity(lex_texts)
+    if tb is not None:
+        rows.append({"data": name, "method": "TextBlob (>0 / <0)", **_scores(gold, lexicon_label(tb, 1e-9))})
+    return rows
+
+
+def _scores(gold: np.ndarray, pred: np.ndarray) -> dict:
+    return {"macro_f1": f1_score(gold, pred, average="macro"), "accuracy": accuracy_score(gold, pred), "n": len(gold)}
+
+
+def aspect_rows(domain: str, cache: Path | None) -> list[dict]:
+    """Aspect-term polarity: each term gets the sentiment of the unit (clause) that contains it."""
+    df = data.semeval_sentences(domain, "test")
+    texts, gold, units = [], [], []
+    for text, aspects in zip(df["text"], df["aspects"], strict=True):
+        spans = split_units(text)
+        for term, pol in aspects:
+            if pol not in THREE:
+                continue
+            pos = text.find(term)
+            unit = next((text[s:e] for s, e in spans if s <= pos < e), text)
+            units.append(unit)
+            gold.append(pol)
+            texts.append(text)
+    gold_arr = np.array(gold)
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = get_embedder(embedder).embed(clean_texts(units))
+        _, labels = label_sentiment(sentiment_probabilities(units, vec, embedder=embedder))
+        rows.append(
+            {
+                "data": f"SemEval-14 {domain} aspect terms",
+                "method": f"empathic {embedder} (clause)",
+                **_scores(gold_arr, three_class(labels)),
+            }
+        )
+    rows.append(
+        {
+            "data": f"SemEval-14 {domain} aspect terms",
+            "method": "VADER (clause, ±0.05)",
+            **_scores(gold_arr, lexicon_label(vader_compound(units), 0.05)),
+        }
+    )
+    return rows
+
+
+def sentiment_section(cache: Path | None) -> pd.DataFrame:
+    tw = data.airline_tweets()
+    rows = sentiment_rows(
+        "airline tweets (3-class)", tw["text"].tolist(), tw["label"].to_numpy(), "airline_tweets", cache
+    )
+    for domain in ("restaurants", "laptops"):
+        df = data.semeval_sentences(domain, "test")
+        keep = df["label"].notna().to_numpy()
+        texts = df["text"].tolist()
+        labelled = [t for t, k in zip(texts, keep, strict=True) if k]
+        gold = df["label"][keep].to_numpy()
+        rows += _sentence_rows_labelled(domain, labelled, gold, texts, keep, cache)
+        rows += aspect_rows(domain, cache)
+    return pd.DataFrame(rows)
+
+
+def _sentence_rows_labelled(
+    domain: str, labelled: list[str], gold: np.ndarray, texts: list[str], keep: np.ndarray, cache: Path | None
+) -> list[dict]:
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = embed(texts, embedder, f"semeval_{domain}_test", cache)[keep]
+        _, labels = label_sentiment(sentiment_probabilities(labelled, vec, embedder=embedder))
+        rows.append(
+            {
+                "data": f"SemEval-14 {domain} test sentences",
+                "method": f"empathic {embedder}",
+                **_scores(gold, three_class(labels)),
+            }
+        )
+    rows.append(
+        {
+            "data": f"SemEval-14 {domain} test sentences",
+            "method": "VADER (±0.05)",
+            **_scores(gold, lexicon_label(vader_compound(labelled), 0.05)),
+        }
+    )
+    tb = textblob_polarity(labelled)
+    if tb is not None:
+        rows.append(
+            {
+                "data": f"SemEval-14 {domain} test sentences",
+                "method": "TextBlob (>0 / <0)",
+                **_scores(gold, lexicon_label(tb, 1e-9)),
+            }
+        )
+    return rows
+
+
+def emotions_section(cache: Path | None) -> pd.DataFrame:
+    texts, labels, names = data.goemotions("test")
+    y = np.zeros((len(texts), len(names)), dtype=int)
+    for i, ls in enumerate(labels):
+        y[i, ls] = 1
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = embed(texts, embedder, "goemo_test", cache)
+        scores = goemotions_scores(texts, vec, embedder=embedder)
+        order = [goemotions_labels(embedder).index(n) for n in names]
+        pred = scores[:, order] >= 0.5
+        f28 = f1_score(y, pred, average="macro", zero_division=0)
+        ek_gold = np.column_stack([y[:, [names.index(m) for m in ms]].max(axis=1) for ms in EKMAN.values()])
+        ek_pred = np.column_stack(
+            [scores[:, [order[names.index(m)] for m in ms]].max(axis=1) >= 0.5 for ms in EKMAN.values()]
+        )
+        fek = f1_score(ek_gold, ek_pred, average="macro", zero_division=0)
+        rows.append(
+            {
+                "method": f"empathic {embedder} (28 sigmoids, thresholds tuned on dev)",
+                "macro_f1_28": f28,
+                "macro_f1_ekman7": fek,
+                "n": len(texts),
+            }
+        )
+    rows.append(
+        {
+            "method": "bert-base-cased fine-tuned (published, SOURCE.md)",
+            "macro_f1_28": 0.503,
+            "macro_f1_ekman7": 0.6238,
+            "n": len(texts),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def per_class_f1(gold: pd.Series, pred: np.ndarray, classes: list[str]) -> dict:
+    f1s = f1_score(gold, pred, labels=classes, average=None, zero_division=0)
+    out = {c: round(float(f), 3) for c, f in zip(classes, f1s, strict=True)}
+    out["macro"] = round(float(np.mean(f1s)), 3)
+    out["accuracy"] = round(float(accuracy_score(gold, pred)), 3)
+    return out
+
+
+def empathy_section() -> pd.DataFrame:
+    df = pd.read_csv(Path(__file__).parents[1] / "tests/feelings/data/empathy_eval.csv")
+    texts = df["text"].tolist()
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = get_embedder(embedder).embed(clean_texts(texts))
+        scores, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
+        quad = classify_quadrant(texts, vec, embedder=embedder)
+        intent = classify_intent(texts, vec, scores, embedder=embedder)
+        for subset, mask in (("random rows", ~df["source"].str.contains("targeted")), ("all rows", df["source"] != "")):
+            m = mask.to_numpy()
+            rows.append(
+                {
+                    "embedder": embedder,
+                    "subset": subset,
+                    "task": "quadrant",
+                    "n": int(m.sum()),
+                    **per_class_f1(df["quadrant"][m], quad[m], ["thinks_feels", "sees", "says_does", "hears"]),
+                }
+            )
+            rows.append(
+                {
+                    "embedder": embedder,
+                    "subset": subset,
+                    "task": "intent",
+                    "n": int(m.sum()),
+                    **per_class_f1(
+                        df["intent"][m], intent[m], ["complaint", "suggestion", "praise", "question", "churn", "other"]
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def intent_sanity() -> pd.DataFrame:
+    """Banking77 test questions → question; airline negative tweets → complaint/churn; positive → praise."""
+    bank = pd.read_csv(data.DATA / "banking77" / "test.csv")
+    tw = data.airline_tweets()
+    rows = []
+    for embedder in EMBEDDERS:
+        for name, texts, expect in (
+            (
+                "Banking77 test, ends with '?'",
+                bank["text"][bank["text"].str.strip().str.endswith("?")].tolist(),
+                {"question"},
+            ),
+            ("Banking77 test, all", bank["text"].tolist(), {"question", "complaint"}),
+            (
+                "airline tweets labelled negative",
+                tw["text"][tw["label"] == "negative"].tolist(),
+                {"complaint", "churn"},
+            ),
+            ("airline tweets labelled positive", tw["text"][tw["label"] == "positive"].tolist(), {"praise"}),
+        ):
+            vec = get_embedder(embedder).embed(clean_texts(texts)) if embedder == "fast" or len(texts) < 3500 else None
+            if vec is None:
+                continue
+            scores, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
+            intent = classify_intent(texts, vec, scores, embedder=embedder)
+            rows.append(
+                {
+                    "embedder": embedder,
+                    "data": name,
+                    "n": len(texts),
+                    "expected": "/".join(sorted(expect)),
+                    "share_expected": round(float(np.isin(intent, list(expect)).mean()), 3),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def throughput_section(limit: int | None) -> pd.DataFrame:
+    """The whole stage on the bundled clothing reviews (real DuckDB file), fast and accurate."""
+    import tempfile
+
+    from empathic import Workspace
+    from empathic.feelings import stage as feelings_stage
+    from empathic.pipeline import run_stage
+
+    reviews = pd.read_csv(data.DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv")
+    reviews = reviews.dropna(subset=["Review Text"]).head(limit) if limit else reviews.dropna(subset=["Review Text"])
+    rows = []
+    for mode, n in (("fast", len(reviews)), ("accurate", min(len(reviews), 2000))):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            Workspace.open(Path(tmp) / "t.empathic", settings={"feelings": {"mode": mode}}) as ws,
+        ):
+            frame = pd.DataFrame(
+                {"id": reviews["Unnamed: 0"].astype(str).head(n), "text": reviews["Review Text"].head(n)}
+            )
+            ws.ingest(frame, text="text", id="id")
+            ws.analyze(stages=["sentences"])
+            units = ws.store.count("sentences")
+            t0 = time.perf_counter()
+            run_stage(ws.store, feelings_stage, ws.settings)
+            dt = time.perf_counter() - t0
+            rows.append(
+                {
+                    "mode": mode,
+                    "comments": n,
+                    "units": units,
+                    "seconds": round(dt, 1),
+                    "comments_per_s": round(n / dt),
+                    "units_per_s": round(units / dt),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    """A GitHub Markdown table (floats to 3 decimals) without the optional tabulate dependency."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return "" if np.isnan(v) else f"{v:.3f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cache", default="/tmp/feelings_train_cache")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--limit", type=int, default=None, help="reviews for the throughput run (default all)")
+    args = parser.parse_args()
+    cache = Path(args.cache) if args.cache and Path(args.cache).exists() else None
+    pd.set_option("display.width", 200)
+    print(f"# feelings benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print("## Sentiment\n")
+    print(sentiment_section(cache).pipe(to_markdown), "\n")
+    print("## Emotions (GoEmotions test)\n")
+    print(emotions_section(cache).pipe(to_markdown), "\n")
+    print("## Empathy map and intent (tests/feelings/data/empathy_eval.csv, per-class F1)\n")
+    print(empathy_section().pipe(to_markdown), "\n")
+    print("## Intent sanity\n")
+    print(intent_sanity().pipe(to_markdown), "\n")
+    if not args.skip_throughput:
+        print("## Throughput (whole feelings stage, DuckDB file, 2 shared cores)\n")
+        print(throughput_section(args.limit).pipe(to_markdown), "\n")
+
+
+if __name__ == "__main__":
+    main()
