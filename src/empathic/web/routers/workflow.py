@@ -6,6 +6,7 @@ import re
 import shutil
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
@@ -62,7 +63,10 @@ def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
     if target.stat().st_size > limit:
         shutil.rmtree(folder, ignore_errors=True)
         raise InputError(f"file larger than {ctx.settings.web.max_upload_mb} MB", hint="raise web.max_upload_mb")
-    inspection = inspect(target)
+    try:
+        inspection = inspect(target)
+    except InputError as exc:  # e.g. no column looks like text: show the columns and let the user choose
+        inspection = _columns_only(target, exc)
     roles = _default_roles(inspection)
     context = {
         "upload_id": upload_id,
@@ -72,6 +76,38 @@ def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
         "column_roles": COLUMN_ROLES,
     }
     return render(request, principal, "mapping.html", context)
+
+
+def _columns_only(path: Path, problem: InputError) -> Any:
+    """A minimal inspection (columns, samples, the problem) when role inference gave up."""
+    import duckdb
+
+    from empathic.ingest.mapping import Mapping
+    from empathic.ingest.readers import read_source
+
+    con = duckdb.connect()
+    try:
+        raw = read_source(con, path)
+        samples = {
+            c: [
+                str(v[0])
+                for v in con.execute(
+                    f'SELECT left("{c.replace(chr(34), chr(34) * 2)}", 60) FROM {raw.name} ORDER BY __row LIMIT 3'
+                ).fetchall()
+            ]
+            for c in raw.columns
+        }
+    finally:
+        con.close()
+    return SimpleNamespace(
+        n_rows=raw.n_rows,
+        file_format=raw.file_format,
+        encoding=raw.encoding,
+        warnings=[],
+        problems=[f"{problem.message} — choose the roles below"],
+        samples=samples,
+        mapping=Mapping(),
+    )
 
 
 def _default_roles(inspection: Any) -> dict[str, str]:
