@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long SQL lines read better unbroken in this generator
 """Synthetic N-comment workspace for the analytics speed benchmark, generated entirely in DuckDB SQL.
 
 Deterministic (hash-based pseudo-randomness, no RNG state): 30 themes, ~2 mentions per comment (one sentence

@@ -44,18 +44,23 @@ def main() -> None:
     ws = Workspace.open(args.path, settings=Settings())
     n = ws.store.count("feedback")
     t0 = time.perf_counter()
-    result = stage.run(ws.store, ws.settings, silent)
+    result = ws.analyze(stages=[stage.NAME], progress=silent)[0]
     print(f"stage (all results + BM25 index, one write): {time.perf_counter() - t0:.2f} s — {result.message}")
     cfg = ws.settings.analytics
     queries = {
-        "scores": lambda: results.scores(ws.store, cfg),
-        "impact (all scores × themes)": lambda: results.impact(ws.store, cfg),
-        "drivers (presence + sentiment, 60 features × 2 scores)": lambda: results.drivers(ws.store, cfg),
-        "segments --by plan": lambda: results.segments(ws.store, cfg, "plan"),
-        "segments (all attributes)": lambda: results.segments(ws.store, cfg),
-        "trends (weekly)": lambda: results.trends(ws.store, cfg),
-        "alerts": lambda: results.alerts(ws.store, cfg),
-        "waterfall (last two periods)": lambda: results.waterfall(ws.store, cfg, "nps"),
+        "live: scores": lambda: results.scores(ws.store, cfg),
+        "live: impact (all scores × themes)": lambda: results.impact(ws.store, cfg),
+        "live: drivers (presence + sentiment, 60 features × 2 scores)": lambda: results.drivers(ws.store, cfg),
+        "live: segments --by plan": lambda: results.segments(ws.store, cfg, "plan"),
+        "live: segments (all attributes)": lambda: results.segments(ws.store, cfg),
+        "live: trends (weekly)": lambda: results.trends(ws.store, cfg),
+        "live: alerts": lambda: results.alerts(ws.store, cfg),
+        "live: waterfall (last two periods)": lambda: results.waterfall(ws.store, cfg, "nps"),
+        "stored: ws.impact()": lambda: ws.impact(),
+        "stored: ws.drivers()": lambda: ws.drivers(),
+        "stored: ws.segments('plan')": lambda: ws.segments("plan"),
+        "stored: ws.trends()": lambda: ws.trends(),
+        "stored: ws.alerts()": lambda: ws.alerts(),
         "search 'refund' (BM25, top 50)": lambda: ws.search("refund"),
         "search 'theme:\"theme 3\" AND plan:pro AND nps<=6 AND refund'": lambda: ws.search(
             'theme:"theme 3" AND plan:pro AND nps<=6 AND refund'

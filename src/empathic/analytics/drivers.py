@@ -1,7 +1,8 @@
 """Key-driver model: ridge regression of a score on theme presence (and theme sentiment), plus relative weights.
 
-The model is fitted from **sufficient statistics** (n, Σy, Σy², Σx, Σxy and the cross-product matrix Σx·xᵀ), all
-computed by one SQL aggregation — so it costs the same on 1 M comments as a ``GROUP BY`` and can run as Spark SQL.
+The model is fitted from **sufficient statistics** (n, Σy, Σy², Σx, Σxy and the cross-product matrix Σx·xᵀ): the
+totals are a SQL ``GROUP BY``; the cross-products one sparse product XᵀX over the non-zero feature rows (in Spark:
+a ``mapInArrow`` that emits partial XᵀX per batch, summed).
 
 - Coefficients (``coef``): the score points a comment gains or loses when it mentions the theme, the other
   themes held constant (ridge-penalised on standardised features, which only matters for rare, collinear themes).
@@ -15,6 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
 from scipy import stats as sps
 
 from empathic.analytics.sql import LIVE_THEMES_CTE, POINTS_CTE
@@ -36,27 +40,67 @@ def _features_cte(with_sentiment: bool) -> str:
     return f"features AS ({presence} UNION ALL {sentiment})"
 
 
-def gram_sql(with_sentiment: bool) -> tuple[str, str, str]:
-    """Three aggregation queries: score totals, per-feature sums, feature cross-products (per score)."""
-    head = f"WITH {POINTS_CTE}, {LIVE_THEMES_CTE}, {_features_cte(with_sentiment)}, "
-    fx = "fx AS (SELECT p.score_name, p.x AS y, f.* FROM points p JOIN features f USING (feedback_id))"
-    totals = head + "dummy AS (SELECT 1) SELECT score_name, count(*) n, sum(x) sy, sum(x*x) syy FROM points GROUP BY 1"
-    sums = (
-        head + fx + " SELECT score_name, theme_id, feature, sum(v) sx, sum(v*y) sxy, sum(v*v) sxx "
-        "FROM fx GROUP BY ALL ORDER BY ALL"
+def driver_rows_sql(with_sentiment: bool) -> tuple[str, str]:
+    """Two queries: score totals per score (n, Σy, Σy²) and the non-zero feature rows joined to the score."""
+    head = f"WITH {POINTS_CTE}, {LIVE_THEMES_CTE}, {_features_cte(with_sentiment)} "
+    totals = head + "SELECT score_name, count(*) n, sum(x) sy, sum(x*x) syy FROM points GROUP BY 1 ORDER BY 1"
+    rows = (
+        head + "SELECT p.score_name, f.feedback_id, f.theme_id, f.feature, f.v, p.x AS y "
+        "FROM points p JOIN features f USING (feedback_id)"
     )
-    cross = (
-        head + fx + " SELECT a.score_name, a.theme_id AS theme_a, a.feature AS feature_a, b.theme_id AS theme_b, "
-        "b.feature AS feature_b, sum(a.v * b.v) AS sab FROM fx a JOIN fx b ON a.feedback_id = b.feedback_id "
-        "AND a.score_name = b.score_name AND (a.theme_id, a.feature) < (b.theme_id, b.feature) GROUP BY ALL"
-    )
-    return totals, sums, cross
+    return totals, rows
+
+
+def moments_from_rows(rows: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Feature sums and cross-products per score from long rows ``score_name, feedback_id, theme_id, feature, v, y``.
+
+    The rows become one sparse comment × feature matrix per score (ids dictionary-encoded by Arrow), so
+    ``Σx·xᵀ = XᵀX`` is one sparse product — the same numbers a SQL self-join would give, without the join.
+
+    Returns:
+        ``(sums, cross)``: ``score_name, theme_id, feature, sx, sxy, sxx`` and ``score_name, theme_a, feature_a,
+        theme_b, feature_b, sab`` (pairs with (theme_a, feature_a) < (theme_b, feature_b)).
+    """
+    sums_parts, cross_parts = [], []
+    if rows.num_rows == 0:
+        return pd.DataFrame(columns=["score_name", "theme_id", "feature", "sx", "sxy", "sxx"]), pd.DataFrame(
+            columns=["score_name", "theme_a", "feature_a", "theme_b", "feature_b", "sab"]
+        )
+    for score_name in sorted(pc.unique(rows["score_name"]).to_pylist()):
+        part = rows.filter(pc.equal(rows["score_name"], score_name))
+        comment = pc.dictionary_encode(part["feedback_id"]).combine_chunks()
+        key = pc.binary_join_element_wise(part["theme_id"], part["feature"], "\x1f")
+        feature = pc.dictionary_encode(key).combine_chunks()
+        names = sorted(feature.dictionary.to_pylist())
+        order = np.argsort(np.array(feature.dictionary.to_pylist(), dtype=object))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        col = rank[feature.indices.to_numpy()]
+        row = comment.indices.to_numpy()
+        v = part["v"].to_numpy().astype(float)
+        y = part["y"].to_numpy().astype(float)
+        x = sparse.csr_matrix((v, (row, col)), shape=(len(comment.dictionary), len(names)))
+        y_by_comment = np.zeros(x.shape[0])
+        y_by_comment[row] = y
+        gram = (x.T @ x).toarray()
+        theme_ids, features = zip(*(n.split("\x1f") for n in names), strict=True)
+        sums_parts.append(pd.DataFrame({
+            "score_name": score_name, "theme_id": theme_ids, "feature": features,
+            "sx": np.asarray(x.sum(axis=0)).ravel(), "sxy": x.T @ y_by_comment, "sxx": np.diag(gram),
+        }))  # fmt: skip
+        a, b = np.triu_indices(len(names), k=1)
+        keep = gram[a, b] != 0
+        cross_parts.append(pd.DataFrame({
+            "score_name": score_name, "theme_a": np.array(theme_ids)[a[keep]], "feature_a": np.array(features)[a[keep]],
+            "theme_b": np.array(theme_ids)[b[keep]], "feature_b": np.array(features)[b[keep]], "sab": gram[a, b][keep],
+        }))  # fmt: skip
+    return pd.concat(sums_parts, ignore_index=True), pd.concat(cross_parts, ignore_index=True)
 
 
 def driver_statistics(store: Store, with_sentiment: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Run the three aggregations of :func:`gram_sql`; returns ``(totals, sums, cross)`` DataFrames."""
-    totals, sums, cross = gram_sql(with_sentiment)
-    return store.read_df(totals), store.read_df(sums), store.read_df(cross)
+    """``(totals, sums, cross)``: the sufficient statistics of the driver model (see :func:`moments_from_rows`)."""
+    totals_sql, rows_sql = driver_rows_sql(with_sentiment)
+    return (store.read_df(totals_sql), *moments_from_rows(store.read(rows_sql)))
 
 
 def relative_weights(corr_xx: np.ndarray, corr_xy: np.ndarray) -> np.ndarray:

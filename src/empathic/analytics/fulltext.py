@@ -60,17 +60,13 @@ def rebuild_index(con) -> int:
 
 
 def index_is_fresh(store: Store) -> bool:
-    """True when the index covers exactly the comments in the workspace."""
-    return (
-        store.count("search_docs") == store.count("feedback")
-        and store.count("feedback") > 0
-        and bool(
-            store.scalar(
-                "SELECT count(*) = (SELECT count(*) FROM feedback) "
-                "FROM search_docs d JOIN feedback f USING (feedback_id)"
-            )
-        )
-    )
+    """True when the index was built after the last ingest and covers as many comments as there are (cheap)."""
+    n = store.count("feedback")
+    if n == 0 or store.count("search_docs") != n:
+        return False
+    built = store.scalar("SELECT max(started_at) FROM runs WHERE stage = 'analytics' AND status = 'ok'")
+    ingested = store.scalar("SELECT max(ingested_at) FROM sources")
+    return built is None or ingested is None or ingested <= built
 
 
 def bm25_sql(candidates_sql: str) -> str:

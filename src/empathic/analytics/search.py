@@ -6,7 +6,6 @@ sentiment alongside, ready for a table in the CLI, the web app or a notebook.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from empathic.analytics.fulltext import bm25_sql
@@ -18,30 +17,31 @@ SEMANTIC_CANDIDATES = 500  # comments embedded on the fly at most (best BM25 / m
 
 
 def _decorate(store: Store, ranked: pd.DataFrame, ctx: QueryContext) -> pd.DataFrame:
-    """Add text, date, primary theme and sentiment to ``feedback_id, score`` rows (one query, order kept)."""
+    """Add text, date, primary theme and sentiment to ``feedback_id, score`` rows (keyed look-ups, order kept)."""
+    columns = ["feedback_id", "score", "text", "created_at", "primary_theme", "sentiment"]
     if ranked.empty:
-        return pd.DataFrame(columns=["feedback_id", "score", "text", "created_at", "primary_theme", "sentiment"])
-    theme_sql = (
-        "(SELECT any_value(t.label) FROM feedback_themes ft JOIN themes t USING (theme_id) "
-        "WHERE ft.feedback_id = f.feedback_id AND ft.is_primary AND t.level = 1)"
-        if ctx.has_themes
-        else "NULL"
+        return pd.DataFrame(columns=columns)
+    ids = [ranked.feedback_id.tolist()]
+    wanted = "IN (SELECT unnest(?::VARCHAR[]))"  # an id list probes the key index instead of scanning
+    out = ranked[["feedback_id", "score"]].merge(
+        store.read_df(f"SELECT feedback_id, text, created_at FROM feedback WHERE feedback_id {wanted}", ids),
+        on="feedback_id",
+        how="left",
     )
-    sent_sql = (
-        "(SELECT any_value(x.sentiment_label) FROM feedback_feelings x WHERE x.feedback_id = f.feedback_id)"
-        if ctx.has_feelings
-        else "NULL"
-    )
-    cur = store.cursor()
-    try:
-        cur.register("_ranked", ranked[["feedback_id", "score"]].assign(rank=np.arange(len(ranked))))
-        df = cur.execute(
-            f"SELECT r.feedback_id, r.score, f.text, f.created_at, {theme_sql} AS primary_theme, "
-            f"{sent_sql} AS sentiment FROM _ranked r JOIN feedback f USING (feedback_id) ORDER BY r.rank"
-        ).df()
-    finally:
-        cur.close()
-    return df
+    themes = pd.DataFrame(columns=["feedback_id", "primary_theme"])
+    if ctx.has_themes:
+        themes = store.read_df(
+            "SELECT ft.feedback_id, any_value(t.label) AS primary_theme FROM feedback_themes ft JOIN themes t "
+            f"USING (theme_id) WHERE ft.is_primary AND t.level = 1 AND ft.feedback_id {wanted} GROUP BY 1",
+            ids,
+        )
+    feelings = pd.DataFrame(columns=["feedback_id", "sentiment"])
+    if ctx.has_feelings:
+        feelings = store.read_df(
+            f"SELECT feedback_id, sentiment_label AS sentiment FROM feedback_feelings WHERE feedback_id {wanted}", ids
+        )
+    out = out.merge(themes, on="feedback_id", how="left").merge(feelings, on="feedback_id", how="left")
+    return out[columns]
 
 
 def search_comments(
