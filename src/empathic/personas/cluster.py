@@ -79,7 +79,7 @@ def shuffled_control(x: np.ndarray, seed: int) -> np.ndarray:
 
 def _relabel(labels: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Renumber clusters by size (desc), ties by the smallest customer id in the cluster."""
-    order = sorted(np.unique(labels), key=lambda c: (-int((labels == c).sum()), str(ids[labels == c].min())))
+    order = sorted(np.unique(labels), key=lambda c: (-int((labels == c).sum()), min(map(str, ids[labels == c]))))
     mapping = {old: new for new, old in enumerate(order)}
     return np.array([mapping[c] for c in labels], dtype=int)
 
