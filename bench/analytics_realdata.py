@@ -1,0 +1,126 @@
+"""Real-data check: drivers of low ratings and segments that differ, on Women's clothing and BA reviews.
+
+Ingests each dataset from /work/shared/data, runs every stage (themes, feelings, analytics …) and prints a
+markdown report: scores, the themes that pull the rating down (leave-one-out impact + driver coefficients), the
+segments that differ significantly (BH-adjusted), and quotes to sanity-check them.
+
+    .venv/bin/python bench/analytics_realdata.py /tmp/realdata
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from empathic import Workspace
+
+DATA = Path("/work/shared/data")
+DATASETS = {
+    "womens_clothing": {
+        "path": DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv",
+        "roles": {
+            "text": "Review Text",
+            "id": "Unnamed: 0",
+            "score": ["Rating", "Recommended IND"],
+            "attr": ["Age", "Division Name", "Department Name", "Class Name"],
+        },  # fmt: skip
+        "score": "Rating",
+        "segments": ["Department Name", "Age"],
+    },
+    "ba_reviews": {
+        "path": DATA / "ba_airline_reviews" / "ba_reviews.csv",
+        "roles": {
+            "text": "content",
+            "score": ["rating", "recommended"],
+            "date": "date",
+            "date_format": "%d/%m/%Y",
+            "attr": ["traveller_type", "seat_type"],
+        },  # fmt: skip
+        "score": "rating",
+        "segments": ["traveller_type", "seat_type"],
+    },
+}
+
+
+def md(df: pd.DataFrame) -> str:
+    """A DataFrame as a markdown table (no tabulate dependency)."""
+
+    def cell(v: object) -> str:
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def quotes(ws: Workspace, theme: str, score: str, low: float, n: int = 2) -> list[str]:
+    """Short low-score verbatims mentioning ``theme`` (for the sanity argument)."""
+    found = ws.search(f'theme:"{theme}" AND "{score}"<={low}', limit=n)
+    return [t.strip().replace("\n", " ")[:160] for t in found.text]
+
+
+def report(name: str, spec: dict, folder: Path) -> None:
+    path = folder / f"{name}.empathic"
+    path.unlink(missing_ok=True)
+    with Workspace.open(path) as ws:
+        t0 = time.perf_counter()
+        ws.ingest(str(spec["path"]), **spec["roles"])
+        t_ingest = time.perf_counter() - t0
+        timings = {}
+        for result in ws.analyze(progress=lambda *a: None):
+            timings[result.stage] = result.message[:120]
+        t_all = time.perf_counter() - t0
+        print(
+            f"\n## {name}: {ws.store.count('feedback'):,} comments (ingest {t_ingest:.0f} s, all stages {t_all:.0f} s)\n"
+        )
+        print(md(ws.scores()))
+        low = 2 if spec["score"] == "Rating" else 3
+        imp = ws.impact(spec["score"])
+        imp = imp[imp.level == 1] if "level" in imp else imp
+        drv = ws.drivers(spec["score"])
+        drv = drv[drv.feature == "presence"].set_index("theme_id")
+        imp = imp.assign(driver_coef=[drv.coef.get(t) for t in imp.theme_id])
+        print(f"\n### Themes pulling {spec['score']} down (leave-one-out impact, rating points)\n")
+        cols = ["label", "n_with", "score_with", "impact", "ci_low", "ci_high", "q_value", "driver_coef"]
+        print(md(imp[cols].head(8)))
+        print("\nQuotes (low ratings):")
+        for label in imp.label.head(3):
+            for q in quotes(ws, label, spec["score"], low):
+                print(f"- *{label}*: “{q}”")
+        for attr in spec["segments"]:
+            seg = ws.segments(attr)
+            sig = seg[seg.significant]
+            print(f"\n### Segments by {attr}: {len(sig)} significant of {seg.p_value.notna().sum()} tests\n")
+            show = sig.assign(what=[lbl if m == "theme_share" else (s or m) for lbl, m, s in
+                                    zip(sig.label, sig.metric, sig.score_name, strict=True)])  # fmt: skip
+            print(md(show[["segment", "metric", "what", "n_segment", "value_segment", "value_rest", "lift", "q_value"]]
+                     .head(10)))  # fmt: skip
+        alerts = ws.alerts()
+        if len(alerts):
+            print("\n### Alerts\n")
+            for m in alerts.message.head(5):
+                print(f"- {m}")
+        print("\nStage messages: " + "; ".join(f"{k}: {v}" for k, v in timings.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--only", choices=list(DATASETS))
+    args = parser.parse_args()
+    args.folder.mkdir(parents=True, exist_ok=True)
+    pd.set_option("display.width", 200)
+    for name, spec in DATASETS.items():
+        if args.only and name != args.only:
+            continue
+        if not spec["path"].exists():
+            print(f"{name}: data not found at {spec['path']}, skipped")
+            continue
+        report(name, spec, args.folder)
+
+
+if __name__ == "__main__":
+    main()

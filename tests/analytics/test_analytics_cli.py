@@ -1,0 +1,61 @@
+"""The analytics commands end to end through the real CLI entry point (planted workspace, Rich output)."""
+
+from __future__ import annotations
+
+import pytest
+from analytics_planted import build_planted
+
+from empathic import Workspace
+from empathic.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # Rich wraps cells at 80 columns otherwise
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "cli.empathic"
+    build_planted(path, n=1200, seed=5).close()
+    with Workspace.open(path) as ws:
+        ws.analyze(stages=["analytics"])
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_scores_and_drivers(workspace, capsys):
+    code, out = run(capsys, "scores", workspace)
+    assert code == 0 and "nps" in out and "csat" in out
+    code, out = run(capsys, "drivers", workspace, "--score", "nps")
+    assert code == 0 and "delivery delay" in out and "drivers of nps" in out
+
+
+def test_segments_trends_alerts(workspace, capsys):
+    code, out = run(capsys, "segments", workspace, "--by", "plan")
+    assert code == 0 and "app crashes" in out and "significant" in out
+    code, out = run(capsys, "trends", workspace, "--periods", "3")
+    assert code == 0 and "theme share per week" in out
+    code, out = run(capsys, "alerts", workspace)
+    assert code == 0 and "login bug" in out
+
+
+def test_search_and_save(workspace, capsys):
+    code, out = run(capsys, "search", workspace, 'theme:"delivery delay" AND nps<=6 AND refund', "-n", "3")
+    assert code == 0 and "refund" in out.lower() and "3 comments" in out
+    code, out = run(capsys, "search", workspace, "plan:basic", "--save", "basics", "-n", "1")
+    assert code == 0 and "saved filter 'basics'" in out
+
+
+def test_errors_are_clean(workspace, capsys):
+    code, out = run(capsys, "search", workspace, "colour:red")
+    assert code == 2 and "error:" in out and "unknown field" in out and "Traceback" not in out
+    code, out = run(capsys, "segments", workspace, "--by", "nope")
+    assert code == 2 and "no attribute 'nope'" in out
+    code, out = run(capsys, "drivers", workspace, "--score", "nope")
+    assert code == 2 and "no score 'nope'" in out
