@@ -23,10 +23,9 @@ DATASETS = {
         "path": DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv",
         "roles": {
             "text": "Review Text",
-            "id": "Unnamed: 0",
             "score": ["Rating", "Recommended IND"],
             "attr": ["Age", "Division Name", "Department Name", "Class Name"],
-        },  # fmt: skip
+        },
         "score": "Rating",
         "segments": ["Department Name", "Age"],
     },
@@ -38,7 +37,7 @@ DATASETS = {
             "date": "date",
             "date_format": "%d/%m/%Y",
             "attr": ["traveller_type", "seat_type"],
-        },  # fmt: skip
+        },
         "score": "rating",
         "segments": ["traveller_type", "seat_type"],
     },
@@ -73,9 +72,8 @@ def report(name: str, spec: dict, folder: Path) -> None:
         for result in ws.analyze(progress=lambda *a: None):
             timings[result.stage] = result.message[:120]
         t_all = time.perf_counter() - t0
-        print(
-            f"\n## {name}: {ws.store.count('feedback'):,} comments (ingest {t_ingest:.0f} s, all stages {t_all:.0f} s)\n"
-        )
+        n = ws.store.count("feedback")
+        print(f"\n## {name}: {n:,} comments (ingest {t_ingest:.0f} s, ingest + all stages {t_all:.0f} s)\n")
         print(md(ws.scores()))
         low = 2 if spec["score"] == "Rating" else 3
         imp = ws.impact(spec["score"])
