@@ -57,6 +57,15 @@ def theme_mix(mine: pd.DataFrame, everyone: pd.DataFrame, theme_labels: dict[str
     return sorted(rows, key=lambda r: (-r["share"], r["theme_id"]))
 
 
+def _empathy(sentences: pd.DataFrame, mine: pd.DataFrame, member_ids: set) -> dict:
+    """The empathy map from sentence feelings; without them, only "says & does" from the comments themselves."""
+    if len(sentences):
+        return cards.empathy_map(sentences[sentences["customer_id"].isin(member_ids)])
+    empty = cards.empathy_map(sentences.iloc[:0])
+    empty["says_does"] = cards.representative_quotes(mine, None, n=cards.QUOTES_PER_CELL)
+    return empty
+
+
 def build_personas(
     fm: FeatureMatrix,
     clustering: Clustering,
@@ -100,7 +109,7 @@ def build_personas(
                 "traits": json.dumps([{k: v for k, v in t.items() if k != "strength"} for t in persona_traits[:12]]),
                 "top_themes": json.dumps(top_themes),
                 "feelings": json.dumps(_feelings(persona_traits)),
-                "empathy_map": json.dumps(cards.empathy_map(sentences[sentences["customer_id"].isin(member_ids)])),
+                "empathy_map": json.dumps(_empathy(sentences, mine, member_ids)),
                 "quotes": json.dumps(cards.representative_quotes(mine, distinct)),
                 "score": _score(mine),
             }

@@ -1,0 +1,84 @@
+"""Empathy maps are filled with real quotes of the persona's own customers, by quadrant, pains and gains."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from empathic.config import Settings
+from empathic.personas import stage
+from empathic.progress import silent
+from empathic.store import Store
+
+#: planted topic → (quadrant, pain, gain, sentiment) for the synthetic sentence feelings
+FEEL = {
+    "price": ("thinks_feels", True, False, -0.6),
+    "reliability": ("says_does", True, False, -0.8),
+    "reporting": ("thinks_feels", False, True, 0.7),
+    "integrations": ("sees", False, False, 0.1),
+    "onboarding": ("hears", True, False, -0.4),
+    "support": ("hears", False, True, 0.3),
+    "dark_mode": ("says_does", False, False, 0.0),
+}
+
+
+@pytest.fixture(scope="module")
+def felt_store(persona_path, persona_truth, tmp_path_factory):
+    path = tmp_path_factory.mktemp("felt") / "felt.empathic"
+    path.write_bytes(persona_path.read_bytes())
+    store = Store(path)
+    topics = persona_truth["feedback_topics"].set_index("response_id")["topics"].str.split(";").str[0]
+    with store.write() as con:
+        rows = con.execute("SELECT feedback_id, text FROM feedback ORDER BY feedback_id").fetchall()
+        con.execute("DELETE FROM sentences")
+        for fid, text in rows:
+            quadrant, pain, gain, sentiment = FEEL[topics[fid]]
+            con.execute("INSERT INTO sentences VALUES (?, 0, ?, 0, ?)", [fid, text, len(text)])
+            con.execute(
+                "INSERT INTO sentence_feelings (feedback_id, sentence_idx, sentiment, quadrant, pain, gain) "
+                "VALUES (?, 0, ?, ?, ?, ?)",
+                [fid, sentiment, quadrant, pain, gain],
+            )
+    stage.run(store, Settings(), silent)
+    yield store
+    store.close()
+
+
+def test_empathy_map_quotes_come_from_the_personas_own_customers(felt_store):
+    personas = felt_store.read_df("SELECT persona_id, empathy_map FROM personas ORDER BY persona_id")
+    sentence_of = felt_store.read_df("""SELECT s.text, f.customer_id, sf.quadrant, sf.pain, sf.gain FROM sentences s
+        JOIN sentence_feelings sf USING (feedback_id, sentence_idx) JOIN feedback f USING (feedback_id)""")
+    member_of = dict(
+        felt_store.read_df("SELECT customer_id, persona_id FROM customer_personas").itertuples(index=False)
+    )
+    filled = 0
+    for persona_id, raw in personas.itertuples(index=False):
+        cells = json.loads(raw)
+        assert set(cells) == {"thinks_feels", "sees", "says_does", "hears", "pains", "gains"}
+        for cell, quotes in cells.items():
+            assert len(quotes) <= 3 and len({q["text"] for q in quotes}) == len(quotes)
+            for q in quotes:
+                rows = sentence_of[sentence_of["text"] == q["text"]]
+                assert len(rows), q
+                assert (rows["customer_id"].map(member_of) == persona_id).any()
+                if cell == "pains":
+                    assert rows["pain"].any()
+                elif cell == "gains":
+                    assert rows["gain"].any()
+                else:
+                    assert (rows["quadrant"] == cell).any()
+                filled += 1
+    assert filled >= 3 * len(personas)
+
+
+def test_pains_are_the_most_negative_statements(felt_store):
+    cells = json.loads(felt_store.scalar("SELECT empathy_map FROM personas WHERE persona_id = 'P1'"))
+    sentiments = felt_store.read_df(
+        "SELECT s.text, sf.sentiment FROM sentences s JOIN sentence_feelings sf "
+        "USING (feedback_id, sentence_idx) WHERE sf.pain"
+    )
+    assert cells["pains"]
+    worst = sentiments["sentiment"].min()
+    first = sentiments[sentiments["text"] == cells["pains"][0]["text"]]["sentiment"].min()
+    assert first == pytest.approx(worst)
