@@ -14,6 +14,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,6 +94,7 @@ class Accounts:
                 self._con.execute("PRAGMA journal_mode=WAL")
             self._con.executescript(_SCHEMA)
         self._hasher = PasswordHasher()
+        self._token_seen: dict[str, float] = {}
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -194,7 +196,10 @@ class Accounts:
         rows = self._exec("SELECT token_id, username FROM api_tokens WHERE token_sha256 = ?", (digest,))
         if not rows:
             return None
-        self._exec("UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?", (_now(), rows[0][0]))
+        token_id, now = rows[0][0], time.monotonic()
+        if now - self._token_seen.get(token_id, -1e9) > 60:  # record use at most once a minute (no write per call)
+            self._token_seen[token_id] = now
+            self._exec("UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?", (_now(), token_id))
         return self.get_user(rows[0][1])
 
     def list_tokens(self) -> list[dict[str, Any]]:

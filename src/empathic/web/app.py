@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from empathic.config import Settings
 from empathic.errors import EmpathicError
 from empathic.web.accounts import Accounts, default_auth_path
+from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
 from empathic.web.jobs import JobRunner
 from empathic.web.routers import api, auth, pages, workflow
@@ -80,6 +81,7 @@ def create_app(
     env.filters["num"] = _num
     env.filters["pct"] = _pct
     env.filters.update(ROW_FILTERS)
+    cache = ReadCache()
     ctx = AppContext(
         settings=settings,
         accounts=accounts,
@@ -87,8 +89,9 @@ def create_app(
         sessions=Sessions(accounts.secret_key(), settings.web.session_max_age_s),
         limiter=LoginLimiter(settings.web.login_max_failures, settings.web.login_window_s),
         templates=Jinja2Templates(env=env),
-        jobs=JobRunner(accounts),
+        jobs=JobRunner(accounts, on_finish=cache.invalidate),
         upload_dir=upload_dir or Path(tempfile.mkdtemp(prefix="empathic-uploads-")),
+        cache=cache,
     )
     app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.ctx = ctx

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from empathic.errors import InputError
 from empathic.web.accounts import Accounts
+from empathic.web.cache import ReadCache
 from empathic.web.security import LoginLimiter, Sessions
 
 if TYPE_CHECKING:
@@ -45,4 +46,4 @@ class AppContext:
     templates: Jinja2Templates
     jobs: JobRunner
     upload_dir: Path
-    closers: list[object] = field(default_factory=list)
+    cache: ReadCache = field(default_factory=ReadCache)

@@ -17,6 +17,7 @@ from empathic.errors import EmpathicError
 from empathic.web.accounts import Accounts
 
 JobFn = Callable[[Callable[[str, int, int | None], None]], str]
+Listener = Callable[[str], None]
 
 
 class JobRunner:
@@ -27,17 +28,18 @@ class JobRunner:
         min_interval_s: least time between two stored progress updates of one task (the last one always lands).
     """
 
-    def __init__(self, accounts: Accounts, min_interval_s: float = 0.3) -> None:
+    def __init__(self, accounts: Accounts, min_interval_s: float = 0.3, on_finish: Listener | None = None) -> None:
         self.accounts = accounts
+        self.on_finish = on_finish
         self.min_interval_s = min_interval_s
-        self._queue: queue.Queue[tuple[str, JobFn] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, str, JobFn] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="empathic-jobs", daemon=True)
         self._thread.start()
 
     def submit(self, workspace: str, kind: str, username: str | None, fn: JobFn) -> str:
         """Queue ``fn(progress) -> message`` and return the job id at once."""
         job_id = self.accounts.create_job(workspace, kind, username)
-        self._queue.put((job_id, fn))
+        self._queue.put((job_id, workspace, fn))
         return job_id
 
     def _work(self) -> None:
@@ -50,7 +52,14 @@ class JobRunner:
             finally:
                 self._queue.task_done()
 
-    def _run(self, job_id: str, fn: JobFn) -> None:
+    def _run(self, job_id: str, workspace: str, fn: JobFn) -> None:
+        try:
+            self._run_job(job_id, fn)
+        finally:
+            if self.on_finish is not None:
+                self.on_finish(workspace)
+
+    def _run_job(self, job_id: str, fn: JobFn) -> None:
         state: dict[str, Any] = {}
         last = [0.0]
 

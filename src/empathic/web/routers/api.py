@@ -25,6 +25,14 @@ def _ws(request: Request, principal: Principal) -> Any:
     return request.app.state.ctx.workspaces[principal.workspace]
 
 
+def _read(request: Request, principal: Principal, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(ws, *args, **kwargs)`` through the workspace's read cache (invalidated on every server write)."""
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+    key = ("api", fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())))
+    return ctx.cache.get(principal.workspace, key, lambda: fn(ws, *args, **kwargs))
+
+
 def _ready(value: Any) -> Any:
     if value is None:
         raise HTTPException(409, NOT_READY)
@@ -67,21 +75,20 @@ def users(request: Request, principal: Annotated[Principal, Depends(Access("admi
 @router.get("/w/{ws}/overview")
 def overview(request: Request, principal: Viewer) -> dict[str, Any]:
     """Volume, scores with 95 % intervals, sentiment mix, top themes with impact, alerts, last runs."""
-    return views.overview(_ws(request, principal))
+    return _read(request, principal, views.overview)
 
 
 @router.get("/w/{ws}/themes")
 def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Every live theme (both levels) with counts, share, sentiment, impact and sparkline."""
-    return _ready(views.themes_table(_ws(request, principal)))
+    return _ready(_read(request, principal, views.themes_table))
 
 
 @router.get("/w/{ws}/themes/{theme_id}")
 def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
     """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map."""
-    ws = _ws(request, principal)
-    _ready(views.themes_table(ws))
-    found = views.theme_detail(ws, theme_id)
+    _ready(_read(request, principal, views.themes_table))
+    found = _read(request, principal, views.theme_detail, theme_id)
     if found is None:
         raise HTTPException(404, f"no theme {theme_id!r}")
     return found
@@ -93,7 +100,10 @@ def rename(request: Request, theme_id: str, body: RenameBody, principal: Analyst
     ws = _ws(request, principal)
     if views.theme_detail(ws, theme_id) is None:
         raise HTTPException(404, f"no theme {theme_id!r}")
-    rename_theme(ws, theme_id, body.label)
+    try:
+        rename_theme(ws, theme_id, body.label)
+    finally:
+        request.app.state.ctx.cache.invalidate(principal.workspace)
     return {"theme_id": theme_id, "label": body.label.strip()}
 
 
@@ -108,8 +118,15 @@ def comments(
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> dict[str, Any]:
     """A page of comments (newest first) filtered by theme, text and sentiment, with highlight segments."""
-    return verbatims.verbatims(
-        _ws(request, principal), theme_id=theme, q=q, sentiment=sentiment, page=page, page_size=page_size
+    return _read(
+        request,
+        principal,
+        verbatims.verbatims,
+        theme_id=theme,
+        q=q,
+        sentiment=sentiment,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -118,55 +135,55 @@ def segments(
     request: Request, principal: Viewer, attribute: Annotated[str | None, Query(max_length=200)] = None
 ) -> dict[str, Any]:
     """Attributes and segment differences (significant first)."""
-    return _ready(sections.segments(_ws(request, principal), attribute=attribute))
+    return _ready(_read(request, principal, sections.segments, attribute=attribute))
 
 
 @router.get("/w/{ws}/drivers")
 def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme impact on every score and key drivers."""
-    return _ready(sections.drivers(_ws(request, principal)))
+    return _ready(_read(request, principal, sections.drivers))
 
 
 @router.get("/w/{ws}/trends")
 def trends(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme volume and share per period."""
-    return _ready(sections.trends(_ws(request, principal)))
+    return _ready(_read(request, principal, sections.trends))
 
 
 @router.get("/w/{ws}/alerts")
 def alerts(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """What changed: stored alerts, most severe first."""
-    return _ready(views.alerts(_ws(request, principal)))
+    return _ready(_read(request, principal, views.alerts))
 
 
 @router.get("/w/{ws}/ideas")
 def ideas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Customer suggestions grouped by theme."""
-    return _ready(sections.ideas(_ws(request, principal)))
+    return _ready(_read(request, principal, sections.ideas))
 
 
 @router.get("/w/{ws}/personas")
 def personas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Personas with traits, top themes, empathy maps and quotes."""
-    return _ready(sections.personas(_ws(request, principal)))
+    return _ready(_read(request, principal, sections.personas))
 
 
 @router.get("/w/{ws}/usage")
 def usage(request: Request, principal: Viewer) -> dict[str, Any]:
     """Customer status, feature adoption, retention, stickiness and time-of-day counts."""
-    return _ready(sections.usage(_ws(request, principal)))
+    return _ready(_read(request, principal, sections.usage))
 
 
 @router.get("/w/{ws}/customers")
 def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """The customers with the most comments."""
-    return sections.customers(_ws(request, principal))
+    return _read(request, principal, sections.customers)
 
 
 @router.get("/w/{ws}/customers/{customer_id}")
 def customer(request: Request, customer_id: str, principal: Viewer) -> dict[str, Any]:
     """One customer: attributes, comments, usage summary and persona."""
-    found = sections.customer(_ws(request, principal), customer_id)
+    found = _read(request, principal, sections.customer, customer_id)
     if found is None:
         raise HTTPException(404, f"no customer {customer_id!r}")
     return found

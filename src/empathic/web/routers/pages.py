@@ -33,10 +33,15 @@ def _list_route(page: Page):
     def endpoint(
         request: Request, principal: Annotated[Principal, Depends(Access("viewer", workspace=True))]
     ) -> Response:
-        ws = request.app.state.ctx.workspaces[principal.workspace]
-        if not has_data(ws, *page.needs):
+        ctx = request.app.state.ctx
+        ws = ctx.workspaces[principal.workspace]
+        query = _query(request)
+        key = (page.slug, tuple(sorted(query.items())))
+        context = ctx.cache.get(
+            principal.workspace, key, lambda: page.load(ws, query) if has_data(ws, *page.needs) else None
+        )
+        if context is None:
             return render(request, principal, "not_ready.html", {"page": page})
-        context = page.load(ws, _query(request))
         return render(request, principal, page.template, {"page": page, **context})
 
     endpoint.__name__ = f"page_{page.slug}"
@@ -47,11 +52,14 @@ def _detail_route(page: Page):
     def endpoint(
         request: Request, item_id: str, principal: Annotated[Principal, Depends(Access("viewer", workspace=True))]
     ) -> Response:
-        ws = request.app.state.ctx.workspaces[principal.workspace]
-        if not has_data(ws, *page.needs):
+        ctx = request.app.state.ctx
+        ws = ctx.workspaces[principal.workspace]
+        if not ctx.cache.get(principal.workspace, ("needs", page.slug), lambda: has_data(ws, *page.needs)):
             return render(request, principal, "not_ready.html", {"page": page})
         assert page.detail is not None and page.detail_template is not None
-        context = page.detail(ws, item_id, _query(request))
+        query = _query(request)
+        key = (page.slug, item_id, tuple(sorted(query.items())))
+        context = ctx.cache.get(principal.workspace, key, lambda: page.detail(ws, item_id, query))
         if context is None:
             raise HTTPException(404, f"no {page.slug[:-1] if page.slug.endswith('s') else page.slug} {item_id!r}")
         return render(request, principal, page.detail_template, {"page": page, **context})

@@ -182,7 +182,11 @@ def job_page(
 def rename_theme_form(
     request: Request, theme_id: str, principal: Analyst, label: Annotated[str, Form(min_length=1, max_length=200)]
 ) -> Response:
-    rename_theme(request.app.state.ctx.workspaces[principal.workspace], theme_id, label)
+    ctx = request.app.state.ctx
+    try:
+        rename_theme(ctx.workspaces[principal.workspace], theme_id, label)
+    finally:
+        ctx.cache.invalidate(principal.workspace)
     return RedirectResponse(f"/w/{principal.workspace}/themes/{theme_id}", status_code=303)
 
 
