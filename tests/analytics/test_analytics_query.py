@@ -152,3 +152,19 @@ def test_saved_filters(ws):
     assert ws.saved_filters()["query"].tolist() == ["plan:basic AND nps<=6"]
     with pytest.raises(InputError):
         ws.save_filter("bad", "colour:red")
+
+
+def test_semantic_search_ranks_by_meaning(ws):
+    found = ws.search("parcel never showed up on time plan:basic region:north", semantic=True, limit=10)
+    assert len(found) == 10
+    assert (found.primary_theme == "delivery delay").mean() >= 0.8  # no word shared with "my delivery was late"…
+    assert found.score.is_monotonic_decreasing
+    allowed = set(
+        ws.sql(
+            "SELECT feedback_id FROM feedback_attributes WHERE name = 'plan' AND value = 'basic' INTERSECT "
+            "SELECT feedback_id FROM feedback_attributes WHERE name = 'region' AND value = 'north'"
+        ).feedback_id
+    )
+    assert set(found.feedback_id) <= allowed  # …and the filters still hold
+    with pytest.raises(InputError, match="needs some words"):
+        ws.search("plan:basic", semantic=True)
