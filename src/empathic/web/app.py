@@ -19,6 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 
 from empathic.config import Settings
 from empathic.errors import EmpathicError
@@ -137,34 +138,55 @@ def _add_assets_and_schema(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def session_and_headers(request: Request, call_next: Any) -> Response:
-        ctx: AppContext = request.app.state.ctx
+    app.add_middleware(SessionAndHeaders)
+
+
+class SessionAndHeaders:
+    """Pure ASGI middleware: loads (or starts) the signed session and adds the security headers.
+
+    Pure ASGI rather than ``BaseHTTPMiddleware`` because it runs on every request and the latter costs a task
+    and a stream copy per request.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        ctx: AppContext = scope["app"].state.ctx
+        request = Request(scope)
         session = ctx.sessions.load(request.cookies.get(SESSION_COOKIE))
         new = session is None
         if new:
             _, session = ctx.sessions.dump(None)
-        request.state.session = session
-        request.state.session_fresh = False
-        response: Response = await call_next(request)
-        if new and not request.state.session_fresh and not request.url.path.startswith("/api/"):
-            value = ctx.sessions._serializer.dumps(session)
-            response.set_cookie(
-                SESSION_COOKIE,
-                value,
-                max_age=ctx.settings.web.session_max_age_s,
-                httponly=True,
-                samesite="lax",
-                secure=ctx.settings.web.secure_cookies,
-                path="/",
-            )
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        state = scope.setdefault("state", {})
+        state["session"] = session
+        state["session_fresh"] = False
+        path: str = scope["path"]
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers[name] = value
+                if not path.startswith("/static/"):
+                    headers["Cache-Control"] = "no-store"
+                if new and not state.get("session_fresh") and not path.startswith(("/api/", "/static/")):
+                    value = ctx.sessions.sign(session)
+                    headers.append("set-cookie", ctx.sessions.cookie_header(value, ctx.settings.web))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
 
 
 def _wants_json(request: Request) -> bool:

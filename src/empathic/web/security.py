@@ -51,6 +51,15 @@ class Sessions:
             return None
         return data if isinstance(data, dict) and isinstance(data.get("csrf"), str) else None
 
+    def sign(self, data: dict[str, Any]) -> str:
+        """The cookie value for a payload."""
+        return self._serializer.dumps(data)
+
+    def cookie_header(self, value: str, web: Any) -> str:
+        """A ``Set-Cookie`` header value: HttpOnly, SameSite=Lax, Secure when configured."""
+        secure = "; Secure" if web.secure_cookies else ""
+        return f"{SESSION_COOKIE}={value}; HttpOnly; Max-Age={web.session_max_age_s}; Path=/; SameSite=lax{secure}"
+
     def dump(self, username: str | None) -> tuple[str, dict[str, Any]]:
         """A fresh cookie value (and its payload) with a new CSRF token; called at login/logout too."""
         data = {"u": username, "csrf": secrets.token_urlsafe(24)}

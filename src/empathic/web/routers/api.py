@@ -6,9 +6,10 @@ A section whose stage has not run answers 409 with a hint ("not analysed yet"), 
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from empathic.report import sections, verbatims, views
@@ -31,6 +32,28 @@ def _read(request: Request, principal: Principal, fn: Any, *args: Any, **kwargs:
     ws = ctx.workspaces[principal.workspace]
     key = ("api", fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())))
     return ctx.cache.get(principal.workspace, key, lambda: fn(ws, *args, **kwargs))
+
+
+def _answer(
+    request: Request, principal: Principal, fn: Any, *args: Any, missing: tuple[int, str] | None = None, **kwargs: Any
+) -> Response:
+    """``fn(ws, …)`` as JSON, serialized once per cache generation (no per-request encoding of big answers).
+
+    A ``None`` result means the stage has not run (409) or, with ``missing``, an unknown item (that status).
+    """
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+
+    def compute() -> bytes | None:
+        value = fn(ws, *args, **kwargs)
+        return None if value is None else json.dumps(value, default=str, separators=(",", ":")).encode()
+
+    key = ("json", fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items())))
+    body = ctx.cache.get(principal.workspace, key, compute)
+    if body is None:
+        status, detail = missing or (409, NOT_READY)
+        raise HTTPException(status, detail)
+    return Response(body, media_type="application/json")
 
 
 def _ready(value: Any) -> Any:
@@ -75,23 +98,20 @@ def users(request: Request, principal: Annotated[Principal, Depends(Access("admi
 @router.get("/w/{ws}/overview")
 def overview(request: Request, principal: Viewer) -> dict[str, Any]:
     """Volume, scores with 95 % intervals, sentiment mix, top themes with impact, alerts, last runs."""
-    return _read(request, principal, views.overview)
+    return _answer(request, principal, views.overview)
 
 
 @router.get("/w/{ws}/themes")
 def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Every live theme (both levels) with counts, share, sentiment, impact and sparkline."""
-    return _ready(_read(request, principal, views.themes_table))
+    return _answer(request, principal, views.themes_table)
 
 
 @router.get("/w/{ws}/themes/{theme_id}")
 def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
     """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map."""
     _ready(_read(request, principal, views.themes_table))
-    found = _read(request, principal, views.theme_detail, theme_id)
-    if found is None:
-        raise HTTPException(404, f"no theme {theme_id!r}")
-    return found
+    return _answer(request, principal, views.theme_detail, theme_id, missing=(404, f"no theme {theme_id!r}"))
 
 
 @router.post("/w/{ws}/themes/{theme_id}/rename")
@@ -118,7 +138,7 @@ def comments(
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> dict[str, Any]:
     """A page of comments (newest first) filtered by theme, text and sentiment, with highlight segments."""
-    return _read(
+    return _answer(
         request,
         principal,
         verbatims.verbatims,
@@ -135,58 +155,55 @@ def segments(
     request: Request, principal: Viewer, attribute: Annotated[str | None, Query(max_length=200)] = None
 ) -> dict[str, Any]:
     """Attributes and segment differences (significant first)."""
-    return _ready(_read(request, principal, sections.segments, attribute=attribute))
+    return _answer(request, principal, sections.segments, attribute=attribute)
 
 
 @router.get("/w/{ws}/drivers")
 def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme impact on every score and key drivers."""
-    return _ready(_read(request, principal, sections.drivers))
+    return _answer(request, principal, sections.drivers)
 
 
 @router.get("/w/{ws}/trends")
 def trends(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme volume and share per period."""
-    return _ready(_read(request, principal, sections.trends))
+    return _answer(request, principal, sections.trends)
 
 
 @router.get("/w/{ws}/alerts")
 def alerts(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """What changed: stored alerts, most severe first."""
-    return _ready(_read(request, principal, views.alerts))
+    return _answer(request, principal, views.alerts)
 
 
 @router.get("/w/{ws}/ideas")
 def ideas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Customer suggestions grouped by theme."""
-    return _ready(_read(request, principal, sections.ideas))
+    return _answer(request, principal, sections.ideas)
 
 
 @router.get("/w/{ws}/personas")
 def personas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Personas with traits, top themes, empathy maps and quotes."""
-    return _ready(_read(request, principal, sections.personas))
+    return _answer(request, principal, sections.personas)
 
 
 @router.get("/w/{ws}/usage")
 def usage(request: Request, principal: Viewer) -> dict[str, Any]:
     """Customer status, feature adoption, retention, stickiness and time-of-day counts."""
-    return _ready(_read(request, principal, sections.usage))
+    return _answer(request, principal, sections.usage)
 
 
 @router.get("/w/{ws}/customers")
 def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """The customers with the most comments."""
-    return _read(request, principal, sections.customers)
+    return _answer(request, principal, sections.customers)
 
 
 @router.get("/w/{ws}/customers/{customer_id}")
 def customer(request: Request, customer_id: str, principal: Viewer) -> dict[str, Any]:
     """One customer: attributes, comments, usage summary and persona."""
-    found = _read(request, principal, sections.customer, customer_id)
-    if found is None:
-        raise HTTPException(404, f"no customer {customer_id!r}")
-    return found
+    return _answer(request, principal, sections.customer, customer_id, missing=(404, f"no customer {customer_id!r}"))
 
 
 @router.post("/w/{ws}/analyze", response_model=JobRef, status_code=202)
