@@ -25,15 +25,19 @@ NO_THEME = "(no theme)"
 
 WATERFALL_SQL = f"""
 WITH {POINTS_CTE}, {LIVE_THEMES_CTE},
-primary_theme AS (
+fb AS (
+    SELECT feedback_id, CASE WHEN created_at >= $a_start AND created_at < $a_end THEN 'a' ELSE 'b' END AS period
+    FROM feedback
+    WHERE (created_at >= $a_start AND created_at < $a_end) OR (created_at >= $b_start AND created_at < $b_end)
+),
+primary_theme AS (  -- only for the comments of the two periods: a small build side, not a scan of all themes
     SELECT ft.feedback_id, any_value(ft.theme_id) AS theme_id FROM feedback_themes ft
-    JOIN live_themes t USING (theme_id) WHERE t.level = 1 AND ft.is_primary GROUP BY ft.feedback_id
+    JOIN live_themes t USING (theme_id)
+    WHERE t.level = 1 AND ft.is_primary AND ft.feedback_id IN (SELECT feedback_id FROM fb) GROUP BY ft.feedback_id
 )
-SELECT CASE WHEN f.created_at >= $a_start AND f.created_at < $a_end THEN 'a' ELSE 'b' END AS period,
-       coalesce(pt.theme_id, '{NO_THEME}') AS theme_id, count(*) AS n, sum(p.x) AS s
-FROM points p JOIN feedback f USING (feedback_id) LEFT JOIN primary_theme pt USING (feedback_id)
-WHERE p.score_name = $score AND ((f.created_at >= $a_start AND f.created_at < $a_end)
-   OR (f.created_at >= $b_start AND f.created_at < $b_end))
+SELECT fb.period, coalesce(pt.theme_id, '{NO_THEME}') AS theme_id, count(*) AS n, sum(p.x) AS s
+FROM fb JOIN points p ON p.feedback_id = fb.feedback_id AND p.score_name = $score
+LEFT JOIN primary_theme pt ON pt.feedback_id = fb.feedback_id
 GROUP BY ALL ORDER BY ALL
 """
 
