@@ -50,6 +50,7 @@ def assert_landed(ws: Workspace, *, accents: bool = True) -> None:
 )
 def test_delimited_text_files(ws: Workspace, write_text, name: str, sep: str) -> None:
     summary = ws.ingest(write_text(name, _delimited(sep)))
+    assert summary.mapping.id == "id"
     assert summary.n_inserted == 6
     assert summary.mapping.text == ["comment"]
     assert_landed(ws)
@@ -62,8 +63,10 @@ def test_delimited_text_files(ws: Workspace, write_text, name: str, sep: str) ->
         ("utf-8", b"\xef\xbb\xbf", False),
         ("utf-16-le", b"\xff\xfe", True),
         ("utf-16-be", b"\xfe\xff", True),
+        ("utf-32-le", b"\xff\xfe\x00\x00", False),
+        ("utf-32-be", b"\x00\x00\xfe\xff", False),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom"],
+    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf32le-bom", "utf32be-bom"],
 )
 def test_unicode_encodings(ws: Workspace, write_text, encoding: str, prefix: bytes, warns: bool) -> None:
     path = write_text("enc.csv", prefix + _delimited(",").encode(encoding))
@@ -71,6 +74,7 @@ def test_unicode_encodings(ws: Workspace, write_text, encoding: str, prefix: byt
     assert summary.mapping.id == "id"  # a BOM must not glue itself onto the first column name
     assert_landed(ws)
     assert any("UTF-16" in w for w in summary.warnings) is warns
+    assert any("UTF-32" in w for w in summary.warnings) is encoding.startswith("utf-32")
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])

@@ -116,7 +116,7 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
         return _read_with_duckdb(con, name, label, "parquet", f"read_parquet('{_sql_str(path)}')")
     if fmt == "xlsx":
         return _read_xlsx(con, path, name)
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         raise InputError(
             "the file looks binary (it contains NUL bytes), not text",
             file=label,
@@ -126,6 +126,8 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
     if fmt == "csv":
         return _read_csv(con, text_path, name, label, encoding, warnings)
     table = "newline_delimited" if fmt == "jsonl" else "array"
+    if fmt == "json":
+        _check_json_array_closed(text_path, label)
     raw = _read_with_duckdb(
         con,
         name,
@@ -172,9 +174,11 @@ def _ensure_utf8(path: Path, head: bytes) -> tuple[Path, str, list[str]]:
     """Return a UTF-8 file to read: the file itself, or a transcoded temporary copy (Latin-1/CP1252/UTF-16)."""
     if head.startswith(codecs.BOM_UTF8):
         return path, "utf-8-sig", []
-    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"))
+    boms += ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    for bom, enc in boms:  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
         if head.startswith(bom):
-            return _transcode(path, enc), enc, [f"{path.name}: read as UTF-16 and converted to UTF-8"]
+            return _transcode(path, enc), enc, [f"{path.name}: read as {enc.upper()} and converted to UTF-8"]
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(head, final=len(head) < SAMPLE_BYTES)
@@ -248,9 +252,65 @@ def _first_row_is_header(path: Path, delimiter: str) -> bool:
     return all(not (len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x")) for c in cells)
 
 
+def _check_line_lengths(path: Path, label: str, max_lines: int = 20480) -> None:
+    """Refuse a line over MAX_LINE_BYTES among the lines DuckDB's sniffer samples (it takes minutes on one)."""
+    run = lines = 0
+    with path.open("rb") as fh:
+        while lines < max_lines and (chunk := fh.read(1 << 20)):
+            start = 0
+            while (nl := chunk.find(b"\n", start)) != -1:
+                if run + nl - start > MAX_LINE_BYTES:
+                    break
+                run, lines, start = 0, lines + 1, nl + 1
+            run += len(chunk) - start
+            if run > MAX_LINE_BYTES:
+                raise InputError(
+                    f"a row or field is larger than {MAX_LINE_BYTES >> 20} MB",
+                    file=label,
+                    row=lines + 1,
+                    hint="this is usually an unclosed quote; check the quoting near that line",
+                )
+
+
+def _fallback_delimiter(header_line: str, sniffed: str) -> str:
+    """The header's own delimiter when the sniffer gave up (it reads ragged files as one column with '|')."""
+    if sniffed in header_line:
+        return sniffed
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else sniffed
+
+
+def _check_header_names(path: Path, delimiter: str, label: str) -> None:
+    """A first row of names with a duplicate is a header with duplicate columns, not a row of data."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        try:
+            cells = [c.strip() for c in next(csv.reader(fh, delimiter=delimiter))]
+        except (csv.Error, StopIteration):
+            return
+    names = [c for c in cells if c]
+    if len(names) < 2 or any(len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c) for c in names):
+        return
+    _check_column_names(names, label)
+
+
+def _check_json_array_closed(path: Path, label: str) -> None:
+    """DuckDB reads the complete objects of a cut-off JSON array without complaint; refuse it instead."""
+    with path.open("rb") as fh:
+        fh.seek(max(path.stat().st_size - 64, 0))
+        tail = fh.read().rstrip()
+    if not tail.endswith(b"]"):
+        raise InputError(
+            "the JSON file is cut off (it does not end with ']')",
+            file=label,
+            hint="export the file again; for very large data use JSON Lines (one object per line)",
+        )
+
+
 def _read_csv(
     con: duckdb.DuckDBPyConnection, path: Path, name: str, label: str, encoding: str, warnings: list[str]
 ) -> RawTable:
+    _check_line_lengths(path, label)
     with path.open(encoding="utf-8-sig", errors="replace") as fh:
         first_lines = [fh.readline() for _ in range(20)]
     if _looks_whitespace_aligned(first_lines):
@@ -261,6 +321,8 @@ def _read_csv(
         delimiter = sniff[0] if sniff else ","
     except duckdb.Error as exc:
         raise _duckdb_error(exc, label) from None
+    delimiter = _fallback_delimiter(first_lines[0], delimiter)
+    _check_header_names(path, delimiter, label)
     header = _first_row_is_header(path, delimiter)
     source = (
         f"read_csv('{_sql_str(path)}', all_varchar=true, header={str(header).lower()}, delim='{_sql_str(delimiter)}', "

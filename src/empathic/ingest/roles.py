@@ -149,6 +149,7 @@ def _date_share(con: duckdb.DuckDBPyConnection, values: list[str], numeric: floa
         return 0.0, None
     if numeric > 0.9 and not all(len(v) == 8 and v.isdigit() for v in values[:50]):
         return 0.0, None
+    values = [v if len(v) <= 64 else "" for v in values]  # long text is never a date; strptime on it is slow
     con.execute("CREATE OR REPLACE TEMP TABLE _datesample AS SELECT unnest(?::VARCHAR[]) AS v", [values])
     best = con.execute("SELECT avg((TRY_CAST(v AS TIMESTAMP) IS NOT NULL)::INT) FROM _datesample").fetchone()[0]
     best_fmt = None
