@@ -38,6 +38,7 @@ def _run(path: Path, mode: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["accurate", "fast"])
 def test_two_processes_give_identical_results(tmp_path, mode):
     first = _run(tmp_path / "a.empathic", mode)

@@ -23,7 +23,7 @@ from empathic.themes.discover import discover
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import apply_mapping, cached_embed, choose_mode, fit_mapping
 from empathic.themes.evolve import find_emerging, match_to_previous
-from empathic.themes.model import Theme, children, text_hash
+from empathic.themes.model import Theme, children, normalise, text_hash
 from empathic.themes.persist import centroid_rows, load_themes, now
 
 NAME = "themes"
@@ -42,17 +42,48 @@ def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray, list[str]]:
 
 
 def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settings: Settings, progress: Progress):
-    """Vectors of the unique texts in the accurate space, the discovery sample, and the new cache rows."""
+    """Vectors of the unique texts in the accurate space, the discovery sample, the fast→accurate mapping
+    (None in accurate mode) and the new cache rows."""
     ts = settings.themes
     if mode == "accurate":
         vectors, cache = cached_embed(store, "accurate", uniq, hashes, progress)
-        return vectors, np.arange(min(len(uniq), ts.max_discovery_units)), [cache]
+        return vectors, np.arange(min(len(uniq), ts.max_discovery_units)), None, [cache]
     sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
     acc, cache_a = cached_embed(store, "accurate", [uniq[i] for i in sample], [hashes[i] for i in sample], progress)
     fast, cache_f = cached_embed(store, "fast", uniq, hashes, progress)
-    vectors = apply_mapping(fast, fit_mapping(fast[sample], acc))
+    mapping = fit_mapping(fast[sample], acc)
+    vectors = apply_mapping(fast, mapping)
     vectors[sample] = acc
-    return vectors, sample, [cache_a, cache_f]
+    return vectors, sample, mapping, [cache_a, cache_f]
+
+
+def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, mapping, settings: Settings, progress):
+    """Units of multi-unit comments get their comment's meaning mixed in: normalise(unit + w · comment).
+
+    A fragment such as "maybe you can confirm" means nothing alone; with its comment's vector it lands with the
+    comment's topic, while the unit's own words still dominate (w = ``themes.context_weight``).
+    Returns the per-unit vectors and new cache rows.
+    """
+    weight = settings.themes.context_weight
+    comments = store.read(
+        """SELECT f.feedback_id, f.text FROM feedback f
+           WHERE f.feedback_id IN (SELECT feedback_id FROM sentences GROUP BY 1 HAVING count(*) > 1)
+           ORDER BY f.feedback_id"""
+    )
+    if weight <= 0 or comments.num_rows == 0:
+        return unit_vectors, []
+    texts = [" ".join((t or "").split()) for t in comments.column("text").to_pylist()]
+    hashes = [text_hash(t) for t in texts]
+    if mapping is None:
+        cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
+    else:
+        fast, cache = cached_embed(store, "fast", texts, hashes, progress)
+        cvecs = apply_mapping(fast, mapping)
+    row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
+    idx = np.array([row.get(f, -1) for f in units.column("feedback_id").to_pylist()])
+    has = idx >= 0
+    unit_vectors[has] = normalise(unit_vectors[has] + weight * cvecs[idx[has]])
+    return unit_vectors, [cache]
 
 
 def _embed_accurate(texts: list[str]) -> np.ndarray:
@@ -80,8 +111,16 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     warnings = []
     if len(uniq) < WEAK_UNITS:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
-    mode = choose_mode(ts.mode, len(uniq), ts.accurate_max_units)
-    vectors, sample, cache_rows = _vectors(store, mode, uniq, hashes, settings, progress)
+    n_unique = len(uniq)
+    mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
+    uniq_vectors, uniq_sample, mapping, cache_rows = _vectors(store, mode, uniq, hashes, settings, progress)
+    # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
+    vectors, more_cache = _in_context(store, units, uniq_vectors[pos], mapping, settings, progress)
+    cache_rows += more_cache
+    _, first_unit = np.unique(pos, return_index=True)
+    sample = first_unit[uniq_sample]
+    uniq = [uniq[i] for i in pos]
+    pos = np.arange(len(pos))
     previous = load_themes(store)
     edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
     rediscovered = not previous or ts.rediscover
@@ -148,7 +187,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     counts = {
         "mode": mode,
         "units": units.num_rows,
-        "unique_units": len(uniq),
+        "unique_units": n_unique,
         "discovered": bool(rediscovered),
         "themes": int(n_top),
         "subthemes": int(n_sub),
