@@ -194,3 +194,16 @@ def test_ingest_without_text_column_is_a_clear_error(fresh_app) -> None:
     assert response.status_code == 400 and "no text column" in response.text
     bad = client.post("/w/new/ingest", data={"csrf_token": csrf, "upload_id": "../../etc"})
     assert bad.status_code == 400 and "invalid upload id" in bad.text
+
+
+def test_search_page_uses_the_query_language(client_as) -> None:
+    client = client_as("vic")
+    page = client.get("/w/acme/search", params={"q": "theme:fit AND small"})
+    assert page.status_code == 200
+    assert "<mark>small</mark>" in page.text
+    api = client.get("/api/v1/w/acme/search", params={"q": "theme:fit AND small", "limit": 5}).json()
+    assert api["available"] and 0 < len(api["items"]) <= 5
+    assert all("small" in i["text"].lower() for i in api["items"])
+    bad = client.get("/w/acme/search", params={"q": 'theme:"unterminated'})
+    assert bad.status_code == 200 and 'id="search-error"' in bad.text and "close every quote" in bad.text
+    assert client.get("/api/v1/w/acme/search", params={"q": 'theme:"x'}).status_code == 400

@@ -171,3 +171,47 @@ def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
         "usage": usage_row[0] if usage_row else None,
         "persona": persona[0] if persona else None,
     }
+
+
+def search(ws: Workspace, query: str, *, semantic: bool = False, limit: int = 50) -> dict[str, Any]:
+    """Comments matching a query-language query (``theme:"delivery" AND plan:pro AND nps<=6 refund``).
+
+    Uses the analytics area's ``ws.search``; returns ``{"available": False}`` on installations without it.
+    Every result carries highlight segments for the free words of the query.
+    """
+    from empathic.report.verbatims import query_spans
+    from empathic.report.verbatims import segments as highlight
+
+    if not callable(getattr(ws, "search", None)):
+        return {"available": False, "items": []}
+    frame = ws.search(query, semantic=semantic, limit=limit)
+    items = [{k: _clean_scalar(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    words = " ".join(
+        w
+        for w in query.replace('"', " ").split()
+        if ":" not in w and "<" not in w and ">" not in w and w.upper() not in ("AND", "OR", "NOT")
+    )
+    for item in items:
+        text = item.get("text") or ""
+        item["segments"] = highlight(text, query_spans(text, words))
+    return {"available": True, "items": items}
+
+
+def saved_filters(ws: Workspace) -> list[dict[str, Any]]:
+    """Named queries saved by analysts (empty when the analytics area is absent)."""
+    if not has_data(ws, "saved_filters"):
+        return []
+    return rows(ws, "SELECT name, query, created_at FROM saved_filters ORDER BY name")
+
+
+def _clean_scalar(value: Any) -> Any:
+    from empathic.report.views import _clean
+
+    try:
+        import pandas as pd
+
+        if value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return _clean(value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)

@@ -51,6 +51,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "empathic.web.pages.overview",
     "empathic.web.pages.themes",
     "empathic.web.pages.verbatims",
+    "empathic.web.pages.search",
     "empathic.web.pages.segments",
     "empathic.web.pages.drivers",
     "empathic.web.pages.trends",

@@ -150,6 +150,18 @@ def comments(
     )
 
 
+@router.get("/w/{ws}/search")
+def search(
+    request: Request,
+    principal: Viewer,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    semantic: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Comments matching a query-language query (text or by meaning), with highlight segments."""
+    return _answer(request, principal, sections.search, q, semantic=semantic, limit=limit)
+
+
 @router.get("/w/{ws}/segments")
 def segments(
     request: Request, principal: Viewer, attribute: Annotated[str | None, Query(max_length=200)] = None
