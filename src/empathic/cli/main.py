@@ -33,15 +33,22 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    """Eager ``--version``: runs while parsing, so no command is needed."""
+    if value:
         from empathic import __version__
 
         console.print(f"empathic {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    pass
 
 
 for _name in COMMAND_MODULES:
@@ -69,10 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err_console.print("aborted")
         return 1
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # click usage errors (typer ≥ 0.20 vendors click as typer._click) show themselves
+        if any(cls.__name__ == "ClickException" for cls in type(exc).__mro__):
             exc.show()
             return 2
         raise
