@@ -207,3 +207,33 @@ def test_search_page_uses_the_query_language(client_as) -> None:
     bad = client.get("/w/acme/search", params={"q": 'theme:"unterminated'})
     assert bad.status_code == 200 and 'id="search-error"' in bad.text and "close every quote" in bad.text
     assert client.get("/api/v1/w/acme/search", params={"q": 'theme:"x'}).status_code == 400
+
+
+def test_theme_edits_run_as_jobs_with_clear_errors(client_as, app) -> None:
+    client = client_as("ann")
+    page = client.get("/w/acme/themes/fit")
+    csrf = csrf_of(page.text)
+    assert 'id="merge-form"' in page.text and 'id="split-form"' in page.text
+    calls: list[tuple] = []
+    ws = app.state.ctx.workspaces["acme"]
+    original = ws.__dict__.get("merge_themes")
+    ws.merge_themes = lambda themes, into=None: calls.append((tuple(themes), into))
+    try:
+        done = client.post("/w/acme/themes/fit/merge", data={"csrf_token": csrf, "into": "price"})
+        assert done.status_code == 303 and "/jobs/" in done.headers["location"]
+        app.state.ctx.jobs.wait_idle(30)
+        assert calls == [(("price", "fit"), "price")]
+        job = client.get("/api/v1/w/acme/jobs/" + done.headers["location"].rsplit("/", 1)[1]).json()
+        assert job["status"] == "done" and job["kind"] == "merge themes"
+    finally:
+        if original is None:
+            del ws.merge_themes
+    same = client.post("/w/acme/themes/fit/merge", data={"csrf_token": csrf, "into": "fit"})
+    assert same.status_code == 400 and "into itself" in same.text
+    empty = client.post("/w/acme/themes/create", data={"csrf_token": csrf, "label": "Refunds"})
+    assert empty.status_code == 400 and "keywords or example" in empty.text
+    viewer = client_as("vic")
+    assert (
+        viewer.post("/w/acme/themes/fit/delete", data={"csrf_token": csrf_of(viewer.get("/login").text)}).status_code
+        == 403
+    )

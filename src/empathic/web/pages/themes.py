@@ -48,6 +48,9 @@ def detail(ws: Any, theme_id: str, query: dict[str, str]) -> dict[str, Any] | No
         "trend_rows": [[(p["period_start"] or "")[:10], p["n_comments"], p["share"], p["sentiment"]] for p in trend],
         "emotion_rows": [[e["emotion"], e["n"]] for e in emotions],
         "filter_params": filter_params(query, ("q", "sentiment")),
+        "other_themes": [
+            t for t in views.themes_table(ws) or [] if t["level"] == theme["level"] and t["theme_id"] != theme_id
+        ],
     }
 
 
