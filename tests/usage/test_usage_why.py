@@ -20,8 +20,10 @@ def test_churned_customers_over_index_on_reliability(sub_ws):
     df = sub_ws.why("churned")
     rel = theme_row(df, "reliability")
     assert rel["significant"] and rel["direction"] == "over"
-    assert rel["lift"] >= 1.8  # planted: a 30 % switch to reliability for churned customers' comments
-    assert rel["q_value"] < 0.01
+    # planted: 30 % of churned customers' comments switched to reliability (≈ 3× per comment); per customer, and with
+    # "churned" read from inactivity rather than the hidden truth, the lift is smaller but clear
+    assert rel["lift"] >= 1.5
+    assert rel["q_value"] <= 0.05
     assert set(df["group_value"]) == {"churned"}
 
 
@@ -43,26 +45,29 @@ def test_shuffled_group_labels_report_nothing(sub_ws):
     real = why.ask_why(comments, mentions, status.assign(group_kind="status").rename(columns={"status": "group_value"}))
     assert real["significant"].any()
     hits = 0
-    for seed in range(20):
+    for seed in range(40):
         shuffled = status.assign(status=np.random.default_rng(seed).permutation(status["status"].to_numpy()))
         members = shuffled.assign(group_kind="status").rename(columns={"status": "group_value"})
         hits += bool(why.ask_why(comments, mentions, members)["significant"].any())
-    assert hits <= 3  # BH at 5 % per group: a permuted control should almost never report a pattern
+    assert hits <= 4  # 3 groups × BH at 5 %: a permuted control should rarely report anything (expect ≈ 2/40)
 
 
-def test_counts_only_linked_comments(sub_ws, sub_truth):
+def test_units_are_linked_customers(sub_ws, sub_truth):
     df = sub_ws.why("churned")
-    linked = sub_ws.sql("SELECT count(*) AS n FROM feedback f JOIN usage_customers u USING (customer_id)")["n"][0]
-    total = sub_ws.sql("SELECT count(*) AS n FROM feedback")["n"][0]
+    speakers = sub_ws.sql(
+        "SELECT count(DISTINCT customer_id) AS n FROM feedback JOIN usage_customers USING (customer_id)"
+    )["n"][0]
     anonymous = sub_ws.sql("SELECT count(*) AS n FROM feedback WHERE customer_id IS NULL")["n"][0]
-    assert anonymous > 0 and linked == total - anonymous
+    assert anonymous > 0  # the generator plants feedback without a customer id; it cannot take part
     row = df.iloc[0]
-    assert row["n_group"] + row["n_rest"] == linked
+    assert row["n_group"] + row["n_rest"] == speakers
     silent = set(sub_truth["customers"]["customer_id"]) - set(sub_truth["feedback"]["customer_id"].dropna())
     assert silent, "the generator plants customers without feedback"
-    churned = set(sub_ws.sql("SELECT customer_id FROM usage_customers WHERE status = 'churned'")["customer_id"])
-    n_comments = sub_ws.sql("SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL")["customer_id"]
-    assert row["n_group"] == int(n_comments.isin(churned).sum())
+    churned_speakers = sub_ws.sql(
+        "SELECT count(DISTINCT f.customer_id) AS n FROM feedback f JOIN usage_customers u "
+        "USING (customer_id) WHERE u.status = 'churned'"
+    )["n"][0]
+    assert row["n_group"] == churned_speakers
 
 
 def test_reverse_theme_behaviour(sub_ws):
@@ -97,12 +102,9 @@ def test_ask_why_pure_on_hand_data():
     )
     members = pd.DataFrame({"group_kind": "g", "group_value": "v", "customer_id": ["c0", "c1", "c2"]})
     df = why.ask_why(comments, mentions, members, min_count=1).set_index("item")
-    assert (df.loc["t", "n_group"], df.loc["t", "k_group"], df.loc["t", "n_rest"], df.loc["t", "k_rest"]) == (
-        6,
-        5,
-        14,
-        0,
-    )
-    assert df.loc["t", "share_group"] == pytest.approx(5 / 6) and df.loc["t", "lift"] == np.inf
-    assert df.loc["u", "k_group"] == 0 and df.loc["u", "direction"] == "under"
+    # customers are the unit: c0, c1, c2 each mention t (c0 and c1 twice, counted once); nobody else does
+    counts = (df.loc["t", "n_group"], df.loc["t", "k_group"], df.loc["t", "n_rest"], df.loc["t", "k_rest"])
+    assert counts == (3, 3, 7, 0)
+    assert df.loc["t", "share_group"] == pytest.approx(1.0) and df.loc["t", "lift"] == np.inf
+    assert (df.loc["u", "k_group"], df.loc["u", "k_rest"], df.loc["u", "direction"]) == (0, 1, "under")
     assert why.ask_why(comments.iloc[:0], mentions, members).empty

@@ -69,24 +69,26 @@ def sessions(src: Sources, gap_s: float) -> str:
     deterministic for the same events.
     """
     gap_us = round(gap_s * 1_000_000)
+    # one sort for the gaps, then each event finds its session start with an ASOF join (cheaper than a second
+    # window pass over every event)
     return f"""
     WITH ev AS ({clean_events(src)}),
     marked AS (
-        SELECT customer_id, ts, event,
+        SELECT customer_id, epoch_us(ts) AS t_us,
                epoch_us(ts) + CAST(round(coalesce(duration_s, 0) * 1e6) AS BIGINT) AS end_us,
-               CASE WHEN epoch_us(ts) - lag(epoch_us(ts)) OVER w > {gap_us}
-                         OR lag(ts) OVER w IS NULL THEN 1 ELSE 0 END AS is_start
-        FROM ev WINDOW w AS (PARTITION BY customer_id ORDER BY ts, event, duration_s, value)
+               coalesce(epoch_us(ts) - lag(epoch_us(ts)) OVER (PARTITION BY customer_id ORDER BY ts), {gap_us} + 1)
+                   > {gap_us} AS is_start
+        FROM ev
     ),
-    numbered AS (
-        SELECT *, sum(is_start) OVER (PARTITION BY customer_id ORDER BY ts, event, end_us
-                                      ROWS UNBOUNDED PRECEDING) AS session_no
-        FROM marked
-    )
+    starts AS (SELECT customer_id, t_us AS s_us,
+                      row_number() OVER (PARTITION BY customer_id ORDER BY t_us) AS session_no
+               FROM marked WHERE is_start),
+    joined AS (SELECT m.customer_id, m.t_us, m.end_us, s.session_no FROM marked m
+               ASOF JOIN starts s ON m.customer_id = s.customer_id AND m.t_us >= s.s_us)
     SELECT customer_id || '#' || CAST(session_no AS VARCHAR) AS session_id, customer_id,
-           min(ts) AS started_at, make_timestamp(max(end_us)) AS ended_at, CAST(count(*) AS INTEGER) AS n_events,
-           (max(end_us) - min(epoch_us(ts))) / 1e6 AS duration_s
-    FROM numbered GROUP BY customer_id, session_no"""
+           make_timestamp(min(t_us)) AS started_at, make_timestamp(max(end_us)) AS ended_at,
+           CAST(count(*) AS INTEGER) AS n_events, (max(end_us) - min(t_us)) / 1e6 AS duration_s
+    FROM joined GROUP BY customer_id, session_no"""
 
 
 def _cohort_start(unit: str, cohort_by: str, src: Sources) -> str:

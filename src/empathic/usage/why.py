@@ -1,10 +1,12 @@
 """ "Ask why": which themes, emotions and empathy-map statements over- or under-index in a behavioural group's
 feedback — and the reverse, how customers who mention a theme behave.
 
-The unit is a comment linked to a customer who has usage. Feedback without a customer id, and customers without
+The unit is a **customer** with usage and at least one linked comment; a customer "mentions" an item when any of
+their comments does. (Counting comments instead would treat a chatty customer's five comments as five independent
+observations and report patterns in shuffled data.) Feedback without a customer id, and customers without
 feedback, take no part (they cannot link words to behaviour). For each group and item we compare the share of the
-group's comments that mention the item with the share among the other customers' comments: lift, a pooled
-two-proportion z-test and Benjamini–Hochberg q-values over all items of that group.
+group's customers who mention the item with the share among the other customers: lift, a pooled two-proportion
+z-test and Benjamini–Hochberg q-values over all items of that group.
 """
 
 from __future__ import annotations
@@ -53,22 +55,23 @@ def ask_why(
         mentions: ``(feedback_id, item_kind, item, label)`` — one row per comment × item it mentions.
         members: ``(group_kind, group_value, customer_id)`` — who is in each group; the rest of the universe is
             the comparison.
-        min_count: items mentioned by fewer comments in total are not tested (``p_value`` NaN).
+        min_count: items mentioned by fewer customers in total are not tested (``p_value`` NaN).
         alpha: false-discovery rate for ``significant``.
 
     Returns:
-        one row per group × item with :data:`WHY_COLUMNS`, most significant first within a group.
+        one row per group × item with :data:`WHY_COLUMNS` (``n_``/``k_`` count customers), most significant first
+        within a group.
     """
     if comments.empty or mentions.empty or members.empty:
         return pd.DataFrame(columns=WHY_COLUMNS)
     comments = comments.drop_duplicates("feedback_id")
-    mentions = mentions.drop_duplicates(["feedback_id", "item_kind", "item"])
-    linked = mentions.merge(comments, on="feedback_id")
+    speakers = pd.Series(sorted(comments["customer_id"].astype(str).unique()))
+    linked = mentions.merge(comments, on="feedback_id").drop_duplicates(["customer_id", "item_kind", "item"])
     labels = mentions.groupby(["item_kind", "item"], sort=True)["label"].first()
     frames = []
     for (kind, value), grp in members.groupby(["group_kind", "group_value"], sort=True):
         in_group = set(grp["customer_id"])
-        is_member = comments["customer_id"].isin(in_group)
+        is_member = speakers.isin(in_group)
         n_group, n_rest = int(is_member.sum()), int((~is_member).sum())
         hit = linked["customer_id"].isin(in_group)
         k = linked.assign(g=hit, r=~hit).groupby(["item_kind", "item"], sort=True)[["g", "r"]].sum()
