@@ -57,11 +57,15 @@ class Store:
                 hint="check that the file is an empathic workspace (a DuckDB file)",
             ) from None
         self._lock = threading.RLock()
-        if not read_only:
-            with self.write() as con:
-                migrate(con, self.path)
-        else:
-            migrate(self._con.cursor(), self.path, check_only=True)
+        try:
+            if not read_only:
+                with self.write() as con:
+                    migrate(con, self.path)
+            else:
+                migrate(self._con.cursor(), self.path, check_only=True)
+        except BaseException:
+            self._con.close()  # a refused or failed open must not keep the file open (and locked)
+            raise
 
     # -- reading -------------------------------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
