@@ -163,7 +163,8 @@ def _mean_tests(moments: pd.DataFrame, metric: str) -> pd.DataFrame:
     n_r, s_r, ss_r = df.n_all - df.n, df.s_all - df.s, df.ss_all - df.ss
     with np.errstate(invalid="ignore", divide="ignore"):
         m_seg, m_rest = df.s / df.n, s_r / n_r
-        lift = np.where(m_rest != 0, m_seg / m_rest, np.nan)
+        # a ratio only means something for positive scales (not NPS points or sentiment in -1..1)
+        lift = np.where((m_rest > 0) & (m_seg >= 0), m_seg / m_rest, np.nan)
     diff, t, p = stats.welch_test(
         df.n, m_seg, stats.moments_variance(df.n, df.s, df.ss), n_r, m_rest, stats.moments_variance(n_r, s_r, ss_r)
     )
