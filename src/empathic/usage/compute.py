@@ -37,6 +37,17 @@ def check_time_zone(time_zone: str) -> None:
         ) from None
 
 
+CLEAN_TABLE = "usage_clean_events"
+
+
+def materialise_clean_events(con: duckdb.DuckDBPyConnection, src: sql.Sources) -> sql.Sources:
+    """De-duplicate the events once into a temporary table and return sources that read it (every view reuses it)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {CLEAN_TABLE} AS {sql.clean_events(src)} ORDER BY customer_id, ts")
+    return sql.Sources(
+        events=CLEAN_TABLE, customers=src.customers, customer_attributes=src.customer_attributes, events_are_clean=True
+    )
+
+
 def view_statements(settings: UsageSettings, src: sql.Sources, *, sessions_table: str) -> list[tuple[str, str]]:
     """``(table, select_sql)`` for every stored usage view, sessions first (the per-customer view reads them)."""
     check_time_zone(settings.time_zone)
@@ -113,6 +124,7 @@ def compute_usage(
         con.register("cu_in", customers)
         con.register("ca_in", customer_attributes)
         src = sql.Sources(events="ev_in", customers="cu_in", customer_attributes="ca_in")
+        src = materialise_clean_events(con, src)
         out: dict[str, pa.Table] = {}
         for table, select in view_statements(settings, src, sessions_table="usage_sessions"):
             con.execute(f"CREATE TABLE {table} AS {select}")

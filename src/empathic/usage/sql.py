@@ -33,6 +33,8 @@ class Sources:
     events: str = "events"
     customers: str = "customers"
     customer_attributes: str = "customer_attributes"
+    #: ``events`` already holds :func:`clean_events` output (materialised once, shared by every view)
+    events_are_clean: bool = False
 
 
 def _q(text: str) -> str:
@@ -42,6 +44,8 @@ def _q(text: str) -> str:
 
 def clean_events(src: Sources) -> str:
     """The de-duplicated events with a customer and a time: ``(customer_id, ts, event, duration_s, value)``."""
+    if src.events_are_clean:
+        return f"SELECT customer_id, ts, event, duration_s, value FROM {src.events}"
     return f"""SELECT DISTINCT CAST(customer_id AS VARCHAR) AS customer_id, ts, event, duration_s, value
                FROM {src.events} WHERE customer_id IS NOT NULL AND ts IS NOT NULL"""
 

@@ -8,7 +8,7 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store
 from empathic.usage import sql
-from empathic.usage.compute import view_statements
+from empathic.usage.compute import CLEAN_TABLE, materialise_clean_events, view_statements
 from empathic.usage.why import standard_why
 
 NAME = "usage"
@@ -30,9 +30,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     n_events = store.scalar("SELECT count(*) FROM events WHERE customer_id IS NOT NULL AND ts IS NOT NULL")
     if not n_events:
         return StageResult(NAME, skipped=True, message="no events with a customer id and a timestamp")
-    statements = view_statements(settings.usage, sql.Sources(), sessions_table="usage_sessions")
-    total = len(statements) + 1
     with store.write() as con:
+        src = materialise_clean_events(con, sql.Sources())
+        statements = view_statements(settings.usage, src, sessions_table="usage_sessions")
+        total = len(statements) + 1
         for table in TABLES:
             con.execute(f"DELETE FROM {table}")
         for i, (table, select) in enumerate(statements):
@@ -43,6 +44,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             con.register("why_rows", why)
             con.execute("INSERT INTO usage_why BY NAME SELECT * FROM why_rows")
             con.unregister("why_rows")
+        con.execute(f"DROP TABLE {CLEAN_TABLE}")
         progress("usage views", total, total)
     counts = {t: store.count(t) for t in TABLES}
     warnings = []

@@ -203,10 +203,12 @@ def load_members(con: duckdb.DuckDBPyConnection, kinds: list[tuple[str, str | No
 
 def why_for(con: duckdb.DuckDBPyConnection, groups: list[str], settings: UsageSettings) -> pd.DataFrame:
     """Ask why for named groups (see :func:`parse_group`) straight from a workspace connection."""
-    members = load_members(con, [parse_group(g) for g in groups])
-    return ask_why(
-        load_comments(con), load_mentions(con), members, min_count=settings.why_min_count, alpha=settings.why_alpha
-    )
+    kinds = [parse_group(g) for g in groups]
+    comments = load_comments(con)
+    if comments.empty:  # nothing linked: skip the membership queries
+        return pd.DataFrame(columns=WHY_COLUMNS)
+    members = load_members(con, kinds)
+    return ask_why(comments, load_mentions(con), members, min_count=settings.why_min_count, alpha=settings.why_alpha)
 
 
 def standard_why(con: duckdb.DuckDBPyConnection, settings: UsageSettings) -> pa.Table:
