@@ -202,3 +202,24 @@ def test_login_form_round_trip(client_as) -> None:
     client = login(client_as(None), "ada")
     assert client.get("/api/v1/users").status_code == 200
     assert {u["username"] for u in client.get("/api/v1/users").json()} >= {"ada", "ann", "vic", "olga"}
+
+
+def test_jobs_interrupted_by_a_restart_are_marked_failed(tmp_path: Path, web_env: dict) -> None:
+    import shutil
+
+    from empathic.config import Settings
+    from empathic.web import create_app
+
+    shutil.copy(web_env["other"], tmp_path / "copy.empathic")
+    accounts = Accounts(tmp_path / "u.sqlite")
+    stuck = accounts.create_job("copy", "analyze", None)
+    accounts.update_job(stuck, status="running")
+    finished = accounts.create_job("copy", "analyze", None)
+    accounts.update_job(finished, status="done")
+    app = create_app(Settings(), [tmp_path / "copy.empathic"], accounts=accounts, upload_dir=tmp_path / "up")
+    try:
+        job = accounts.get_job(stuck)
+        assert job["status"] == "failed" and "interrupted" in job["message"]
+        assert accounts.get_job(finished)["status"] == "done"
+    finally:
+        app.state.ctx.workspaces["copy"].close()

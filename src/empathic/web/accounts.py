@@ -258,6 +258,16 @@ class Accounts:
             params.append(message)
         self._exec(f"UPDATE jobs SET {', '.join(sets)} WHERE job_id = ?", (*params, job_id))
 
+    def fail_interrupted_jobs(self) -> int:
+        """Mark jobs left queued/running by a server that stopped as failed (called when a server starts)."""
+        with self._lock:
+            cur = self._con.execute(
+                "UPDATE jobs SET status = 'failed', message = 'interrupted: the server stopped before it finished', "
+                "updated_at = ? WHERE status IN ('queued', 'running')",
+                (_now(),),
+            )
+            return cur.rowcount
+
     def get_job(self, job_id: str) -> dict[str, Any] | None:
         """One job as a dict (progress decoded), or None."""
         rows = self._exec("SELECT * FROM jobs WHERE job_id = ?", (job_id,))

@@ -82,6 +82,7 @@ def create_app(
     env.filters["num"] = _num
     env.filters["pct"] = _pct
     env.filters.update(ROW_FILTERS)
+    accounts.fail_interrupted_jobs()
     cache = ReadCache()
     ctx = AppContext(
         settings=settings,
