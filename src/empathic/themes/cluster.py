@@ -57,7 +57,7 @@ def leiden(graph, resolution: float, seed: int) -> np.ndarray:
         weights="weight",
         resolution_parameter=resolution,
         seed=seed,
-        n_iterations=-1,
+        n_iterations=2,
     )
     _, first, inverse = np.unique(np.asarray(part.membership), return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first))
@@ -130,9 +130,9 @@ def dissolve_small(vectors: np.ndarray, labels: np.ndarray, min_size: int) -> np
 def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max_groups: int) -> np.ndarray:
     """Group fine clusters into top-level themes: average-linkage on centroid cosines, cut chosen by silhouette.
 
-    Cuts from 2 to ``max_groups`` groups are scored by the silhouette of the centroids; cuts below ``min_groups``
-    must beat the best cut in range by 0.05 (a scannable list of 8–40 themes is preferred, but six real topics
-    stay six). Returns the group id (0..g-1, ordered by total size) of each fine cluster.
+    Cuts up to ``max_groups`` groups are scored by the silhouette of the centroids; cuts below ``min_groups`` are
+    only considered for small trees (at least a third of the clusters) and must beat the best cut in range by
+    0.05 (a scannable list of 8–40 themes is preferred, but six real topics stay six). Returns the group id (0..g-1, ordered by total size) of each fine cluster.
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
@@ -141,7 +141,8 @@ def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max
     if m <= 3:
         return np.arange(m, dtype=np.int64)
     best_labels, best_score = None, -np.inf
-    for g in range(2, min(max_groups, m - 1) + 1):
+    lowest = min(min_groups, max(2, m // 3))  # few clusters may form fewer groups; many never form 2 or 3
+    for g in range(lowest, min(max_groups, m - 1) + 1):
         labels = AgglomerativeClustering(n_clusters=g, metric="cosine", linkage="average").fit_predict(cents)
         score = silhouette_score(cents, labels, metric="cosine", sample_size=None) - (0.05 if g < min_groups else 0)
         if score > best_score + 1e-9:

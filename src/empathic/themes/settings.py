@@ -18,14 +18,14 @@ class ThemesSettings(BaseModel):
         "(mapped into MiniLM space) for the rest; auto: fast above accurate_max_units unique units.",
     )
     accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
-    fast_discovery_sample: int = Field(3_000, ge=200, description="units embedded with MiniLM in fast mode")
+    fast_discovery_sample: int = Field(2_000, ge=200, description="units embedded with MiniLM in fast mode")
     max_discovery_units: int = Field(12_000, ge=200, description="units clustered (a deterministic sample)")
     context_weight: float = Field(
         1.0, ge=0, le=4, description="weight of the whole comment's vector mixed into each of its units' vectors"
     )
     knn: int = Field(10, ge=3, le=100, description="neighbours per unit in the similarity graph")
     resolutions: list[float] = Field(
-        default_factory=lambda: [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0],
+        default_factory=lambda: [2.0, 4.0, 8.0, 16.0],
         description="Leiden resolutions tried; the most stable one across seeds wins",
     )
     stability_seeds: int = Field(3, ge=2, le=8, description="partitions per resolution to measure stability")

@@ -31,7 +31,7 @@ class StaticEmbedder:
 
     name = "static-minilm-v1"
 
-    def __init__(self, *, path: Path = STATIC_PATH, batch_size: int = 8192) -> None:
+    def __init__(self, *, path: Path = STATIC_PATH, batch_size: int = 16384) -> None:
         from tokenizers import Tokenizer
 
         with np.load(path) as data:
@@ -44,18 +44,24 @@ class StaticEmbedder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """float32 array of shape ``(len(texts), dim)``, rows L2-normalised (zero rows for empty texts)."""
+        """float32 array of shape ``(len(texts), dim)``, rows L2-normalised (zero rows for empty texts).
+
+        Token ids become a sparse (texts × vocabulary) count matrix; one sparse-dense product sums the vectors.
+        """
+        import scipy.sparse as sp
+
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
         for start in range(0, len(texts), self.batch_size):
             chunk = [t or "" for t in texts[start : start + self.batch_size]]
-            encs = self._tokenizer.encode_batch(chunk, add_special_tokens=False)
+            encs = encode(chunk, add_special_tokens=False)
             lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
-            if lengths.sum() == 0:
-                continue
-            ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in encs if e.ids])
-            sums = np.add.reduceat(self._vectors[ids], np.cumsum(lengths[lengths > 0]) - lengths[lengths > 0])
-            block = np.zeros((len(chunk), self.dim), dtype=np.float32)
-            block[lengths > 0] = sums
+            ids = np.fromiter((i for e in encs for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
+            indptr = np.concatenate([[0], np.cumsum(lengths)])
+            counts = sp.csr_matrix(
+                (np.ones(len(ids), np.float32), ids, indptr), shape=(len(chunk), self._vectors.shape[0])
+            )
+            block = np.asarray(counts @ self._vectors, dtype=np.float32)
             norms = np.linalg.norm(block, axis=1, keepdims=True)
             out[start : start + len(chunk)] = block / np.clip(norms, 1e-12, None)
         return out
