@@ -132,7 +132,8 @@ def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max
 
     Cuts up to ``max_groups`` groups are scored by the silhouette of the centroids; cuts below ``min_groups`` are
     only considered for small trees (at least a third of the clusters) and must beat the best cut in range by
-    0.05 (a scannable list of 8–40 themes is preferred, but six real topics stay six). Returns the group id (0..g-1, ordered by total size) of each fine cluster.
+    0.05 (a scannable list of 8–40 themes is preferred, but six real topics stay six).
+    Returns the group id (0..g-1, ordered by total size) of each fine cluster.
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
