@@ -52,8 +52,9 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
     for group, counts in zip(groups, per_group, strict=True):
         size = max(1, len(group))
         scored = []
+        floor = min(min_count, size) if any(c >= min(min_count, size) for c in counts.values()) else 1
         for phrase, c in counts.items():
-            if c < min(min_count, size):
+            if c < floor:  # tiny groups (weak data) may use a phrase seen once
                 continue
             words = phrase.count(" ") + 1
             score = (c / size) * math.sqrt(math.log(1 + mean_size / overall[phrase])) * (1 + 0.5 * (words - 1))
