@@ -1,7 +1,7 @@
 """Benchmark: ingest a generated 1M-row survey CSV (wall time and peak memory), with reference points.
 
-Each measurement runs in its own subprocess; its peak RSS comes from ``os.wait4`` (that child's own rusage), so
-the figures do not mix. Steps:
+Each measurement runs in its own subprocess, which reports its own peak RSS (``VmHWM``), so the figures do not
+mix. Steps:
 
 1. ``empathic ingest`` (library call) of 1M rows into a new workspace — the headline figure;
 2. the same file again (idempotent re-ingest: nothing new, every row compared);
@@ -58,18 +58,21 @@ STEPS = {
 }
 
 
+#: Appended to every step: the child's own peak RSS. ``ru_maxrss`` would not do: Linux carries the parent's
+#: high-water mark across fork+exec, so every child would report at least this (pandas-loaded) process's size.
+PEAK_RSS = "\nimport re\nprint('VmHWM', re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+
+
 def run_step(code: str) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MiB, stdout) of ``code`` run in a fresh Python subprocess."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", code + PEAK_RSS], capture_output=True, text=True)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"step failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_maxrss / 1024, out.strip()
+        raise RuntimeError(f"step failed ({proc.returncode}):\n{proc.stderr}")
+    lines = proc.stdout.strip().splitlines()
+    peak_kib = int(lines[-1].split()[1])
+    return wall, peak_kib / 1024, "\n".join(lines[:-1]).strip()
 
 
 def machine() -> str:
@@ -137,7 +140,7 @@ def main() -> None:
     lines += [
         "",
         "Each step is a fresh Python subprocess (interpreter start and imports included); peak RSS is that "
-        "process's own `ru_maxrss` from `os.wait4`. Timings are noisy: the 2 cores are shared with other "
+        "process's own `VmHWM` from `/proc/self/status`. Timings are noisy: the 2 cores are shared with other "
         "engineers' jobs (see the load average above), so treat differences under ~20 % as noise.",
         "",
     ]

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from conftest import table_counts
+from foundation_helpers import table_counts
 
 from empathic import Workspace
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import is_empty_workspace, table_counts
 from foundation_corpus import Case, build_corpus
+from foundation_helpers import is_empty_workspace, table_counts
 
 from empathic import Workspace
 from empathic.cli.main import main

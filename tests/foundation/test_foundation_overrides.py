@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import is_empty_workspace
+from foundation_helpers import is_empty_workspace
 
 from empathic import InputError, Workspace
 from empathic.cli.main import main

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from conftest import require_data
+from foundation_helpers import require_data
 
 from empathic import Workspace
 from empathic.ingest import Mapping, inspect

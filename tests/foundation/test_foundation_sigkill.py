@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from conftest import table_counts
 from foundation_data import expected_aggregates, write_survey_csv
+from foundation_helpers import table_counts
 
 from empathic import Workspace
 

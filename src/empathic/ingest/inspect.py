@@ -51,6 +51,7 @@ def inspect(data: Any, *, kind: str | None = None, **roles: Any) -> Inspection:
     roles = resolve_roles(roles)
     kind = kind or roles.pop("_kind", None)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble the CLI output
     try:
         raw = read_source(con, data)
         mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
