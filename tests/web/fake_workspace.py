@@ -53,6 +53,37 @@ SENTIMENT_BY_PHRASE = {
 }
 
 
+REVIEWS = [
+    ("The dress runs small, I had to order a size up", 2, "basic"),
+    ("Runs small in the chest and too tight at the waist", 2, "pro"),
+    ("Sizing is off, it runs small compared to other brands", 3, "plus"),
+    ("Way too small, size up if you are between sizes", 2, "basic"),
+    ("Lovely colour and the fabric feels soft", 5, "pro"),
+    ("Beautiful colour, soft fabric and a great fit", 5, "plus"),
+    ("The colour is gorgeous and the material is soft", 5, "basic"),
+    ("Soft fabric, lovely colour, very happy", 5, "pro"),
+    ("Arrived late and the parcel was damaged", 1, "basic"),
+    ("Delivery took three weeks and the box was crushed", 1, "plus"),
+    ("Shipping was slow and the parcel arrived late", 2, "pro"),
+    ("Late delivery, the package was damaged on arrival", 1, "basic"),
+    ("Great price for the quality", 5, "plus"),
+    ("Good value, the price is fair for such quality", 4, "pro"),
+    ("Cheap price but great quality, worth it", 5, "basic"),
+    ("Worth the price, quality is excellent", 5, "plus"),
+]
+
+
+def reviews_csv(path: Path, copies: int = 3) -> Path:
+    """A small real-looking review file (each review repeated ``copies`` times with a distinct suffix)."""
+    header = ["id,review,rating,plan"]
+    lines = header + [
+        f'{i},"{t}{"" if i < len(REVIEWS) else f" (order {i})"}",{r},{p}'
+        for i, (t, r, p) in enumerate(REVIEWS * copies)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def _label(score: float) -> str:
     return "negative" if score < -0.2 else "positive" if score > 0.2 else "neutral"
 

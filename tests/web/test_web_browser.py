@@ -19,6 +19,7 @@ from pathlib import Path
 import fake_workspace
 import pytest
 from conftest import PASSWORD, make_accounts
+from fake_workspace import REVIEWS
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -42,25 +43,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
 
-REVIEWS = [
-    ("The dress runs small, I had to order a size up", 2, "basic"),
-    ("Runs small in the chest and too tight at the waist", 2, "pro"),
-    ("Sizing is off, it runs small compared to other brands", 3, "plus"),
-    ("Way too small, size up if you are between sizes", 2, "basic"),
-    ("Lovely colour and the fabric feels soft", 5, "pro"),
-    ("Beautiful colour, soft fabric and a great fit", 5, "plus"),
-    ("The colour is gorgeous and the material is soft", 5, "basic"),
-    ("Soft fabric, lovely colour, very happy", 5, "pro"),
-    ("Arrived late and the parcel was damaged", 1, "basic"),
-    ("Delivery took three weeks and the box was crushed", 1, "plus"),
-    ("Shipping was slow and the parcel arrived late", 2, "pro"),
-    ("Late delivery, the package was damaged on arrival", 1, "basic"),
-    ("Great price for the quality", 5, "plus"),
-    ("Good value, the price is fair for such quality", 4, "pro"),
-    ("Cheap price but great quality, worth it", 5, "basic"),
-    ("Worth the price, quality is excellent", 5, "plus"),
-]
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -76,11 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     fake_workspace.build(root / "acme.empathic", n=120, hostile=True)
     fake_workspace.build(root / "demo.empathic", n=300, seed=11)
     Workspace.open(root / "fresh.empathic").close()
-    csv = root / "reviews.csv"
-    lines = ["id,review,rating,plan"] + [
-        f'{i},"{t}{"" if i < len(REVIEWS) else f" (order {i})"}",{r},{p}' for i, (t, r, p) in enumerate(REVIEWS * 3)
-    ]
-    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    csv = fake_workspace.reviews_csv(root / "reviews.csv")
     hostile_csv = root / '"><img src=x onerror=window.__xss=1>.csv'
     shutil.copy(csv, hostile_csv)
     paths = [root / "acme.empathic", root / "demo.empathic", root / "fresh.empathic"]
