@@ -138,6 +138,7 @@ def bench_planted(n_customers: int) -> dict:
         "rel": rel,
         "shuffled_hits": hits,
         "shuffled_hits_churned": hits_churned,
+        "real_groups": real_groups,
         "usage_s": usage_s,
         "personas_s": personas_s,
         "names": names,
