@@ -186,13 +186,33 @@ def score(res: dict, gold: list[str]) -> dict:
     return row
 
 
+def table(results: dict) -> str:
+    """The results as a markdown table (one row per dataset × method)."""
+    lines = [
+        "| dataset (n, true K) | method | NMI | ARI | coverage | themes (top/sub) | wall s | CPU s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, methods in results.items():
+        for method, r in methods.items():
+            lines.append(
+                f"| {name} ({r['n']:,}, {r['k_true']}) | {method} | {r['nmi']:.3f} | {r['ari']:.3f} | "
+                f"{100 * r['coverage']:.1f}% | {r['n_top']}/{r['n_sub']} | {r['seconds']:.1f} | "
+                f"{r.get('cpu_seconds', float('nan')):.1f} | {r['peak_rss_mb']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench" / "themes-results.json")
     parser.add_argument("--worker", nargs=3, metavar=("DATASET", "METHOD", "OUT"))
+    parser.add_argument("--table", action="store_true", help="print the stored results as a markdown table")
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(args.out.read_text())))
+        return
     if args.worker:
         worker(args.worker[0], args.worker[1], Path(args.worker[2]))
         return
