@@ -67,9 +67,10 @@ def embed(texts: list[str], embedder: str, cache_name: str | None, cache: Path |
     return get_embedder(embedder).embed(clean_texts(texts))
 
 
-def three_class(pred: np.ndarray) -> np.ndarray:
-    """Our 4 labels → 3 (mixed counts as the stronger side is unknown: map to neutral for 3-class scoring)."""
-    return np.where(pred == "mixed", "neutral", pred)
+def three_class(proba: np.ndarray) -> np.ndarray:
+    """3-class prediction for the gold label sets: argmax of (negative, neutral, positive) — a unit we label
+    "mixed" counts as its stronger side."""
+    return np.array(THREE)[proba.argmax(axis=1)]
 
 
 def lexicon_label(scores: np.ndarray, band: float) -> np.ndarray:
@@ -91,8 +92,7 @@ def sentiment_rows(
     for embedder in EMBEDDERS:
         vec = embed(texts, embedder, cache_name, cache)
         t0 = time.perf_counter()
-        _, labels = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
-        pred = three_class(labels)
+        pred = three_class(sentiment_probabilities(texts, vec, embedder=embedder))
         rows.append(
             {
                 "data": name,
@@ -135,12 +135,12 @@ def aspect_rows(domain: str, cache: Path | None) -> list[dict]:
     rows = []
     for embedder in EMBEDDERS:
         vec = get_embedder(embedder).embed(clean_texts(units))
-        _, labels = label_sentiment(sentiment_probabilities(units, vec, embedder=embedder))
+        proba = sentiment_probabilities(units, vec, embedder=embedder)
         rows.append(
             {
                 "data": f"SemEval-14 {domain} aspect terms",
                 "method": f"empathic {embedder} (clause)",
-                **_scores(gold_arr, three_class(labels)),
+                **_scores(gold_arr, three_class(proba)),
             }
         )
     rows.append(
@@ -175,12 +175,12 @@ def _sentence_rows_labelled(
     rows = []
     for embedder in EMBEDDERS:
         vec = embed(texts, embedder, f"semeval_{domain}_test", cache)[keep]
-        _, labels = label_sentiment(sentiment_probabilities(labelled, vec, embedder=embedder))
+        proba = sentiment_probabilities(labelled, vec, embedder=embedder)
         rows.append(
             {
                 "data": f"SemEval-14 {domain} test sentences",
                 "method": f"empathic {embedder}",
-                **_scores(gold, three_class(labels)),
+                **_scores(gold, three_class(proba)),
             }
         )
     rows.append(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,9 @@ from sklearn.metrics import f1_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+import feelings_data as data
 from empathic.feelings.heads import MODELS_DIR, Head, save_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
@@ -96,7 +100,7 @@ def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.n
     for corpus in ("semeval_restaurants_train", "semeval_laptops_train"):
         _, labels, x = load(cache, corpus, embedder)
         lab = [json.loads(s)["label"] for s in labels]
-        keep = [i for i, v in enumerate(lab) if v]
+        keep = [i for i, v in enumerate(lab) if isinstance(v, str)]  # unlabelled sentences are NaN
         xs.append(x[keep])
         ys += [lab[i] for i in keep]
     _, labels, x = load(cache, "goemo_train", embedder)
@@ -104,18 +108,22 @@ def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.n
     keep = [i for i, v in enumerate(lab) if v]
     xs.append(x[keep])
     ys += [lab[i] for i in keep]
+    titles = set(data.clothing_titles_and_short_reviews().query("text.str.len() < 60")["text"])
     for corpus in ("clothing_weak", "ba_titles", "banking_questions"):
-        _, labels, x = load(cache, corpus, embedder)
+        texts, labels, x = load(cache, corpus, embedder)
+        if corpus == "clothing_weak":  # whole-review ratings mislabel single sentences: keep short titles only
+            keep = [i for i, t in enumerate(texts) if t in titles]
+            x, labels = x[keep], [labels[i] for i in keep]
         xs.append(x)
         ys += labels
     return np.vstack(xs), np.array(ys)
 
 
-def train_sentiment(cache: Path, embedder: str) -> Head:
+def train_sentiment(cache: Path, embedder: str, c: float = 0.05) -> Head:
     x, y = sentiment_training_set(cache, embedder)
     print(f"sentiment-{embedder}: {len(y)} rows", {c: int((y == c).sum()) for c in np.unique(y)}, flush=True)
     scaler = StandardScaler().fit(x)
-    clf = LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced", random_state=SEED)
+    clf = LogisticRegression(C=c, max_iter=500, class_weight="balanced", random_state=SEED)
     clf.fit(scaler.transform(x), y)
     return Head(
         name=f"sentiment-{embedder}",
@@ -187,12 +195,13 @@ def main() -> None:
     parser.add_argument("--embedders", default="fast,accurate")
     parser.add_argument("--heads", default="sentiment,emotions")
     parser.add_argument("--hidden", type=int, default=384)
+    parser.add_argument("--C", type=float, default=0.05, help="inverse L2 strength of the sentiment heads")
     args = parser.parse_args()
     cache = Path(args.cache)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     for embedder in args.embedders.split(","):
         if "sentiment" in args.heads:
-            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", train_sentiment(cache, embedder))
+            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", train_sentiment(cache, embedder, args.C))
         if "emotions" in args.heads:
             save_head(MODELS_DIR / f"emotions-{embedder}.npz", train_emotions(cache, embedder, args.hidden))
 

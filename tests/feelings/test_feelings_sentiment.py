@@ -40,16 +40,17 @@ def test_each_side_of_a_contrast_gets_its_own_sentiment(embedder: str) -> None:
 def test_intensifiers_and_emoji(embedder: str) -> None:
     scores, labels = _score(
         [
-            "The service was good.",
-            "The service was extremely good!!!",
+            "The quality was good.",
+            "The quality was extremely good!!!",
             "Flight delayed again 😡",
             "Got my refund today 😍",
+            "Got my refund today 😡",
         ],
         embedder,
     )
-    assert scores[1] >= scores[0]
+    assert scores[1] >= scores[0] > 0
     assert labels[2] == "negative"
-    assert labels[3] == "positive"
+    assert scores[3] > scores[4]  # the emoji alone moves the score the right way
 
 
 @pytest.mark.parametrize("embedder", EMBEDDERS)

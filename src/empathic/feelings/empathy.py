@@ -30,6 +30,7 @@ _RULE_ORDER = (
     ("sees", rules.SEES),
     ("says_does", rules.QUESTION),
     ("says_does", rules.FIRST_PERSON),
+    ("says_does", rules.SAYS_DOES_IMPLICIT),
 )
 #: Quadrants the prototypes may choose when no cue fired.
 FALLBACK = ("sees", "thinks_feels")

@@ -100,7 +100,7 @@ STOPWORDS = frozenset(
 )
 #: Cosine distance under which two suggestions are the same idea (agglomerative, average linkage).
 CLUSTER_DISTANCE = 0.55
-MAX_CLUSTERED = 4000
+MAX_CLUSTERED = 2000
 
 
 def keywords_label(texts: list[str], n: int = 3) -> str:

@@ -70,6 +70,14 @@ SEES = re.compile(
     r"|\b(?:delayed|cancel+ed|late|on time|early|departed|arrived|boarding|landed)\b"
 )
 
+#: Advice, requests and subject-less actions ("size down", "wore it all day", "refund my ticket").
+SAYS_DOES_IMPLICIT = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:just\s+)?(?:get|wear|wore|wearing|dress|size|opt|see|try|tried|trying|buy|bought|"
+    r"order|ordered|pick|layer|ask|asked|follow|call|called|refund|give|check|send|sent|flew|flown|flying|went|"
+    r"booked|returned|returning|waiting|waited|need|needed|help|please|thanks|thank)\b"
+    r"|\byou (?:must|can|should|have to|will need|need to|could|might want)\b|\b(?:for (?:fit )?reference)\b"
+)
+
 #: A first-person statement with no other cue ("I'm 5'4", "we had showed up early") is something they say/do.
 FIRST_PERSON = re.compile(r"^\W*(?:\w+\W+){0,2}(?:i|we|i'm|im|i've|we're|we've|my|our)\b")
 
@@ -111,7 +119,7 @@ SUGGESTION = re.compile(
 COMPLAINT = re.compile(
     r"\b(?:broke|broken|ripped|torn|hole|holes|stain\w*|defect\w*|damaged|faulty|doesn'?t work|didn'?t work|"
     r"not working|stopped working|delayed|delay|late|cancelled|canceled|lost|missing|never arrived|"
-    r"still waiting|on hold|no response|refund|overcharged|charged twice|rude|unhelpful|waste|scam|"
+    r"still waiting|on hold|no response|overcharged|charged twice|rude|unhelpful|waste|scam|"
     r"problem|issue|complain\w*|itchy|see-through|see through|unraveled|pilled|pilling|shrunk|shrank|"
     r"fell apart|poor quality|cheaply made|cheap looking|runs? (?:small|large|big)|too (?:small|big|large|"
     r"short|long|tight|loose|wide|boxy|sheer|thin)|doesn'?t fit|didn'?t fit|not as pictured|nothing like)\b"
@@ -122,3 +130,14 @@ def matches(pattern: re.Pattern[str], lowered: list[str]) -> list[bool]:
     """Whether ``pattern`` occurs in each lower-cased text."""
     search = pattern.search
     return [search(t) is not None for t in lowered]
+
+
+#: Service-failure vocabulary: a unit that reports one of these is a problem report, negative unless clearly positive
+#: ("my flight was delayed 3 hours" carries no sentiment word but every reader files it as a complaint).
+PROBLEM_REPORT = re.compile(
+    r"\b(?:delay\w*|late|cancel+(?:ed|ation|ations)|lost|missing|stuck|stranded|still waiting|waiting for|"
+    r"waited|on hold|no (?:response|reply|answer|help)|missed (?:my|our|the) (?:connection|flight)|"
+    r"still (?:no|not|haven'?t|hasn'?t)|never (?:received|arrived|got|came|showed)|hung up|overbooked|"
+    r"charged (?:twice|me|us|again)|not working|doesn'?t work|didn'?t work|can'?t get through|"
+    r"no one|nobody)\b"
+)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from empathic.feelings import rules
 from empathic.feelings.heads import load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
@@ -19,6 +20,38 @@ from empathic.feelings.textnorm import clean_texts
 LABELS = ("negative", "neutral", "positive", "mixed")
 #: Both P(positive) and P(negative) at least this high → "mixed".
 MIXED_PROBABILITY = 0.3
+#: Share of the neutral probability moved to negative for a problem report that is not clearly positive.
+PROBLEM_SHIFT = 0.8
+
+
+#: Share of the opinion mass moved to neutral for a unit with no opinion word and no problem cue.
+NO_OPINION_SHIFT = 0.5
+
+
+def lexicon_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray) -> np.ndarray:
+    """Two reader's rules on top of the head (texts cleaned, proba (n, 3) neg/neu/pos, VADER compound (n,)).
+
+    - A unit that reports a service failure (``rules.PROBLEM_REPORT`` / ``rules.COMPLAINT``) and is not clearly
+      positive moves most of its neutral mass to negative: feedback states problems flatly ("still no bag after
+      3 days") and readers file that as negative.
+    - A unit with no opinion word (|compound| < 0.05) and no problem cue moves half its opinion mass to neutral:
+      "I ordered a medium" is a fact, whatever the reviews it came from went on to say.
+    """
+    lowered = [t.lower() for t in texts]
+    problem = np.array(
+        [rules.PROBLEM_REPORT.search(t) is not None or rules.COMPLAINT.search(t) is not None for t in lowered],
+        dtype=bool,
+    )
+    out = proba.copy()
+    shift = problem & (proba[:, 2] < 0.5)
+    moved = out[shift, 1] * PROBLEM_SHIFT
+    out[shift, 0] += moved
+    out[shift, 1] -= moved
+    calm = ~problem & (np.abs(compound) < 0.05)
+    out[calm, 1] += NO_OPINION_SHIFT * (out[calm, 0] + out[calm, 2])
+    out[calm, 0] *= 1 - NO_OPINION_SHIFT
+    out[calm, 2] *= 1 - NO_OPINION_SHIFT
+    return out
 
 
 def sentiment_probabilities(
@@ -38,7 +71,7 @@ def sentiment_probabilities(
     features = np.hstack([embeddings.astype(np.float32), lexicon])
     proba = head.predict_proba(features)
     order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
-    return proba[:, order]
+    return lexicon_adjust(clean_texts(texts), proba[:, order], lexicon[:, 0])
 
 
 def label_sentiment(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -44,7 +44,7 @@ def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tup
             "SELECT w.pos, c.vector FROM feelings_wanted w JOIN embedding_cache c "
             "ON c.text_hash = w.text_hash AND c.model = ?",
             [model],
-        ).fetch_arrow_table()
+        ).to_arrow_table()
         cur.unregister("feelings_wanted")
     finally:
         cur.close()
