@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from empathic import Workspace
+from empathic.pipeline import available_stages
 
 DATA = Path("/work/shared/data")
 DATASETS = {
@@ -44,6 +45,58 @@ DATASETS = {
 }
 
 
+#: Stand-in themes (keyword rules on sentences), used only with --standin when the themes stage is unavailable.
+STANDIN = {
+    "womens_clothing": {
+        "fit and sizing": r"\b(size|sizing|fit|fits|runs (small|large|big)|too (small|big|large)|tight|loose|snug)\b",
+        "fabric and quality": r"\b(fabric|material|quality|thin|cheap|see[- ]through|sheer|itchy|scratchy)\b",
+        "length": r"\b(length|too long|too short|petite|hem)\b",
+        "colour": r"\b(colou?r|colou?rs)\b",
+        "comfort": r"\b(comfortable|comfy|soft|cozy)\b",
+        "washing": r"\b(wash|washed|shr[iu]nk|dry clean)\b",
+        "returns": r"\b(return|returned|returning|sending (it )?back|sent (it )?back)\b",
+        "price": r"\b(price|expensive|sale|worth|pricey)\b",
+        "compliments": r"\b(compliments?)\b",
+        "zipper": r"\b(zipper|zip)\b",
+    },
+    "ba_reviews": {
+        "seats and legroom": r"\b(seats?|legroom|leg room|recline)\b",
+        "food and drink": r"\b(food|meals?|drinks?|breakfast|snack)\b",
+        "cabin crew": r"\b(crew|staff|attendants?|stewardess)\b",
+        "delays and cancellations": r"\b(delay|delayed|late|cancel+ed|cancellation)\b",
+        "lounge": r"\b(lounge)\b",
+        "check-in and boarding": r"\b(check[- ]?in|boarding|queue|gate)\b",
+        "entertainment and wifi": r"\b(entertainment|screen|wifi|wi-fi|movies?)\b",
+        "luggage": r"\b(bags?|luggage|baggage|suitcase)\b",
+        "customer service and refunds": r"\b(refund|compensation|customer service|complaint|call cent(er|re))\b",
+        "value for money": r"\b(price|value|money|cheap|expensive|fare)\b",
+    },
+}
+
+
+def standin_themes(ws: Workspace, rules: dict[str, str]) -> None:
+    """Write keyword-rule themes into the themes tables (a clearly labelled stand-in, not the themes stage)."""
+    with ws.store.write() as con:
+        for table in ("themes", "sentence_themes", "feedback_themes"):
+            con.execute(f"DELETE FROM {table}")
+        for i, (label, pattern) in enumerate(rules.items()):
+            tid = f"standin_{i:02d}"
+            con.execute(
+                "INSERT INTO themes VALUES (?, NULL, 1, ?, 0, 0, 0, false, 'active', '[]', '[]', now(), now())",
+                [tid, label],
+            )
+            con.execute(
+                "INSERT INTO sentence_themes SELECT feedback_id, sentence_idx, ?, NULL, 1.0 FROM sentences "
+                "WHERE regexp_matches(lower(text), ?)",
+                [tid, pattern],
+            )
+        con.execute(
+            "INSERT INTO feedback_themes SELECT feedback_id, theme_id, 1, theme_id = first_theme, count(*) FROM ("
+            "SELECT *, first_value(theme_id) OVER (PARTITION BY feedback_id ORDER BY sentence_idx, theme_id) "
+            "AS first_theme FROM sentence_themes) GROUP BY feedback_id, theme_id, first_theme"
+        )
+
+
 def md(df: pd.DataFrame) -> str:
     """A DataFrame as a markdown table (no tabulate dependency)."""
 
@@ -61,15 +114,23 @@ def quotes(ws: Workspace, theme: str, score: str, low: float, n: int = 2) -> lis
     return [t.strip().replace("\n", " ")[:160] for t in found.text]
 
 
-def report(name: str, spec: dict, folder: Path) -> None:
+def report(name: str, spec: dict, folder: Path, *, reuse: bool = False, standin: bool = False) -> None:
     path = folder / f"{name}.empathic"
-    path.unlink(missing_ok=True)
+    if not reuse:
+        path.unlink(missing_ok=True)
     with Workspace.open(path) as ws:
         t0 = time.perf_counter()
-        ws.ingest(str(spec["path"]), **spec["roles"])
+        if not reuse or not ws.store.count("feedback"):
+            ws.ingest(str(spec["path"]), **spec["roles"])
         t_ingest = time.perf_counter() - t0
         timings = {}
-        for result in ws.analyze(progress=lambda *a: None):
+        stages = None
+        if standin:
+            ws.analyze(stages=["sentences"])
+            standin_themes(ws, STANDIN[name])
+            print(f"\n**Stand-in themes** ({name}): keyword rules on sentences, NOT the themes stage.")
+            stages = [s for s in ("feelings", "analytics") if s in available_stages()]
+        for result in ws.analyze(stages=stages, progress=lambda *a: None):
             timings[result.stage] = result.message[:120]
         t_all = time.perf_counter() - t0
         n = ws.store.count("feedback")
@@ -108,6 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--only", choices=list(DATASETS))
+    parser.add_argument("--reuse", action="store_true", help="reuse an ingested workspace in FOLDER")
+    parser.add_argument("--standin", action="store_true", help="keyword stand-in themes instead of the themes stage")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     pd.set_option("display.width", 200)
@@ -117,7 +180,7 @@ def main() -> None:
         if not spec["path"].exists():
             print(f"{name}: data not found at {spec['path']}, skipped")
             continue
-        report(name, spec, args.folder)
+        report(name, spec, args.folder, reuse=args.reuse, standin=args.standin)
 
 
 if __name__ == "__main__":
