@@ -82,3 +82,19 @@ def test_pains_are_the_most_negative_statements(felt_store):
     worst = sentiments["sentiment"].min()
     first = sentiments[sentiments["text"] == cells["pains"][0]["text"]]["sentiment"].min()
     assert first == pytest.approx(worst)
+
+
+def test_ask_why_uses_empathy_quadrants_when_feelings_exist(felt_store):
+    from empathic.usage import why
+
+    cur = felt_store.cursor()
+    mentions = why.load_mentions(cur)
+    assert {"theme", "quadrant"} <= set(mentions["item_kind"])
+    assert {"pains", "gains", "says_does", "thinks_feels"} <= set(
+        mentions.loc[mentions["item_kind"] == "quadrant", "item"]
+    )
+    df = why.why_for(cur, ["churned"], Settings().usage)
+    cur.close()
+    quadrants = df[df["item_kind"] == "quadrant"].set_index("item")
+    # reliability (planted for churners) was mapped to says & does + pain: both over-index among churned customers
+    assert quadrants.loc["says_does", "direction"] == "over" and quadrants.loc["pains", "lift"] > 1

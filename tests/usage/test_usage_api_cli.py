@@ -51,6 +51,17 @@ def test_retention_tables(sub_ws):
         sub_ws.retention("fortnight")
 
 
+def test_retention_curve_and_time_used_distribution(sub_ws):
+    curve = sub_ws.retention_curve("month", "on")
+    assert curve.loc[0, "rate"] == 1.0 and curve["customers"].is_monotonic_decreasing
+    by_hand = sub_ws.retention("month", "on").query("period == 1")
+    assert curve.loc[1, "retained"] == by_hand["n_retained"].sum()
+    dist = sub_ws.time_used_distribution().set_index("unit")
+    per_customer = sub_ws.usage_customers()["time_used_s"]
+    assert dist.loc["per customer", "p50"] == pytest.approx(per_customer.median())
+    assert dist.loc["per customer", "n"] == len(per_customer)
+
+
 def test_time_of_day_live_zone_shifts_hours(sub_ws):
     stored = sub_ws.time_of_day(wide=True)
     distinct = "SELECT count(*) AS n FROM (SELECT DISTINCT customer_id, ts, event, duration_s, value FROM events)"

@@ -69,6 +69,18 @@ class UsageAPI:
                                      median(duration_s) AS median_session_s
                               FROM usage_sessions GROUP BY 1 ORDER BY 1""")
 
+    def time_used_distribution(self) -> pd.DataFrame:
+        """Distribution of time used per customer (and per session): mean and percentiles, in seconds."""
+        return self._view("""
+            SELECT 'per customer' AS unit, count(*) AS n, avg(time_used_s) AS mean,
+                   quantile_cont(time_used_s, 0.1) AS p10, quantile_cont(time_used_s, 0.25) AS p25,
+                   median(time_used_s) AS p50, quantile_cont(time_used_s, 0.75) AS p75,
+                   quantile_cont(time_used_s, 0.9) AS p90, max(time_used_s) AS max FROM usage_customers
+            UNION ALL
+            SELECT 'per session', count(*), avg(duration_s), quantile_cont(duration_s, 0.1),
+                   quantile_cont(duration_s, 0.25), median(duration_s), quantile_cont(duration_s, 0.75),
+                   quantile_cont(duration_s, 0.9), max(duration_s) FROM usage_sessions""")
+
     def feature_usage(self) -> pd.DataFrame:
         """Per feature (event name): adoption, frequency, median days from signup to first use."""
         return self._view("SELECT * FROM usage_features ORDER BY adoption DESC, event")
@@ -88,6 +100,14 @@ class UsageAPI:
         table = df.pivot(index="cohort", columns="period", values="rate")
         table.insert(0, "size", sizes)
         return table
+
+    def retention_curve(self, unit: str = "month", mode: str = "on") -> pd.DataFrame:
+        """Retention pooled over cohorts: per period k, customers observable at k, retained and the rate."""
+        df = self.retention(unit, mode)
+        curve = df.groupby("period", sort=True)[["cohort_size", "n_retained"]].sum()
+        curve = curve.rename(columns={"cohort_size": "customers", "n_retained": "retained"})
+        curve["rate"] = curve["retained"] / curve["customers"].where(curve["customers"] > 0)
+        return curve.reset_index()
 
     def stickiness(self) -> pd.DataFrame:
         """Per month: MAU, average DAU, DAU/MAU and average active days per active week."""

@@ -85,6 +85,7 @@ def usage(
         elif view == "sessions":
             render(ws.sessions(), "sessions", limit=limit)
         elif view == "time-used":
+            render(ws.time_used_distribution(), "time used (seconds): distribution")
             render(ws.time_used("week"), "time used per week", limit=limit)
         elif view == "lifecycle":
             render(
