@@ -12,10 +12,10 @@ import re
 
 import fake_workspace
 import pytest
-from conftest import USERS, csrf_of, login, make_accounts
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+from web_helpers import USERS, csrf_of, login, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import fake_workspace
 import pytest
-from conftest import PASSWORD, make_accounts
 from fake_workspace import REVIEWS
+from web_helpers import PASSWORD, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app

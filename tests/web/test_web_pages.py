@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import csrf_of, make_accounts
 from fastapi.testclient import TestClient
+from web_helpers import csrf_of, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -128,7 +128,7 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory):
 
 def test_empty_workspace_pages_say_not_analysed(fresh_app) -> None:
     client = TestClient(fresh_app, follow_redirects=False)
-    from conftest import login
+    from web_helpers import login
 
     login(client, "vic")
     for slug in ("themes", "drivers", "trends", "personas", "usage"):
@@ -138,7 +138,7 @@ def test_empty_workspace_pages_say_not_analysed(fresh_app) -> None:
 
 
 def test_upload_inspect_confirm_and_job_progress(fresh_app, tmp_path: Path) -> None:
-    from conftest import login
+    from web_helpers import login
 
     client = login(TestClient(fresh_app, follow_redirects=False), "ann")
     csrf = csrf_of(client.get("/w/new/upload").text)
@@ -180,7 +180,7 @@ def test_upload_inspect_confirm_and_job_progress(fresh_app, tmp_path: Path) -> N
 
 
 def test_ingest_without_text_column_is_a_clear_error(fresh_app) -> None:
-    from conftest import login
+    from web_helpers import login
 
     client = login(TestClient(fresh_app, follow_redirects=False), "ann")
     csrf = csrf_of(client.get("/w/new/upload").text)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import fake_workspace
 import pytest
-from conftest import login, make_accounts
 from fastapi.testclient import TestClient
+from web_helpers import login, make_accounts
 
 from empathic.config import Settings
 from empathic.errors import StageError

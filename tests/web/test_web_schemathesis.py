@@ -9,8 +9,8 @@ from __future__ import annotations
 import fake_workspace
 import pytest
 import schemathesis
-from conftest import make_accounts
 from hypothesis import HealthCheck, given, settings
+from web_helpers import make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -39,7 +39,7 @@ def _operations(app) -> list:
 
 
 def test_api_never_answers_5xx(fuzz_app) -> None:
-    """Every operation × up to 25 generated examples (derandomized): the status is never 5xx."""
+    """Every operation × up to 10 generated examples (derandomized): the status is never 5xx."""
     operations = _operations(fuzz_app)
     assert len(operations) >= 15
     headers = {"Authorization": f"Bearer {fuzz_app.state.fuzz_token}"}
@@ -49,7 +49,7 @@ def test_api_never_answers_5xx(fuzz_app) -> None:
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+            max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
         )
         def run(case) -> None:
             params = case.path_parameters or {}

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, csrf_of, login
+from web_helpers import PASSWORD, csrf_of, login
 
 from empathic.errors import InputError
 from empathic.web.accounts import Accounts
