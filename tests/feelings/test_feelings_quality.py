@@ -19,9 +19,9 @@ from empathic.text.embed import get_embedder
 TWEETS = Path("/work/shared/data/airline_tweets/Tweets.csv")
 EVAL = Path(__file__).parent / "data" / "empathy_eval.csv"
 #: Floors sit a few points under the figures in docs/bench/feelings.md, so a real regression trips them.
-TWEET_FLOORS = {"fast": 0.0, "accurate": 0.0}
-QUADRANT_ACCURACY_FLOOR = {"fast": 0.0, "accurate": 0.0}
-INTENT_MACRO_F1_FLOOR = {"fast": 0.0, "accurate": 0.0}
+TWEET_FLOORS = {"fast": 0.58, "accurate": 0.62}
+QUADRANT_ACCURACY_FLOOR = {"fast": 0.65, "accurate": 0.65}
+INTENT_MACRO_F1_FLOOR = {"fast": 0.52, "accurate": 0.56}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_airline_tweets_sentiment_floor_and_beats_vader(tweets: pd.DataFrame, em
     compound = vader_compound(clean_texts(texts))
     vader = np.where(compound >= 0.05, "positive", np.where(compound <= -0.05, "negative", "neutral"))
     assert ours >= TWEET_FLOORS[embedder]
-    assert ours >= f1_score(tweets["airline_sentiment"], vader, average="macro") + 0.1
+    assert ours >= f1_score(tweets["airline_sentiment"], vader, average="macro") + 0.05
 
 
 @pytest.mark.parametrize("embedder", ["fast", "accurate"])

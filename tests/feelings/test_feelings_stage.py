@@ -152,3 +152,27 @@ def test_cli_commands_render(tmp_path: Path) -> None:
     out = runner.invoke(app, ["ideas", str(path)])
     assert out.exit_code == 0, out.output
     assert "ideas board" in out.output and "colors" in out.output
+
+
+def test_accurate_mode_reuses_the_themes_embedding_cache() -> None:
+    import hashlib
+
+    import numpy as np
+
+    from empathic.feelings.vectors import unit_vectors
+    from empathic.store import Store
+    from empathic.text.embed import get_embedder
+
+    store = Store(":memory:")
+    embedder = get_embedder("accurate")
+    planted = (np.ones(embedder.dim) / np.sqrt(embedder.dim)).astype(np.float32)
+    with store.write() as con:
+        con.execute(
+            "INSERT INTO embedding_cache VALUES (?, ?, ?)",
+            [embedder.name, hashlib.sha1(b"hello there").hexdigest()[:20], planted.tobytes()],
+        )
+    vectors, from_cache = unit_vectors(store, ["hello there", "other text", "hello there"], "accurate", lambda *a: None)
+    assert from_cache == 1
+    assert np.allclose(vectors[0], planted) and np.allclose(vectors[2], planted)
+    assert not np.allclose(vectors[1], planted)
+    store.close()

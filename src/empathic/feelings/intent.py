@@ -2,7 +2,7 @@
 
 Explicit cues decide first (churn → question → suggestion, ``rules``); then the unit's sentiment and complaint
 cues separate complaints from praise; units that are neither go to their nearest few-shot prototypes
-(``data/intent_prototypes.csv``) when those are clearly closer than chance, else ``other``.
+(``data/intent_prototypes.csv``) when those clearly point to a complaint or suggestion, else ``other``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from empathic.feelings.prototypes import nearest_label
 INTENTS = ("complaint", "suggestion", "praise", "question", "churn", "other")
 #: A prototype match must beat the runner-up class by this much cosine to override "other".
 PROTOTYPE_MARGIN = 0.05
+#: Intents the prototypes may assign without a cue (questions and churn need an explicit one).
+FALLBACK = ("complaint", "suggestion")
 
 
 def classify_intent(
@@ -46,8 +48,6 @@ def classify_intent(
         best, scores, classes = nearest_label(embeddings[todo], "intent_prototypes", embedder)
         ranked = -np.sort(-scores, axis=1)
         names = np.array(classes, dtype=object)[best]
-        confident = (ranked[:, 0] - ranked[:, 1] >= PROTOTYPE_MARGIN) & np.isin(
-            names, ["complaint", "suggestion", "question", "churn"]
-        )
+        confident = (ranked[:, 0] - ranked[:, 1] >= PROTOTYPE_MARGIN) & np.isin(names, FALLBACK)
         out[todo] = np.where(confident, names, "other")
     return out

@@ -90,7 +90,8 @@ CHURN = re.compile(
     r"|\b(?:never|won't|will not|wont|not going to|no longer|refuse to)\s+(?:\w+\s+)?(?:fly|flying|buy|buying|"
     r"order|ordering|shop|shopping|use|using|book|booking|be back|return|come back|recommend|purchase|"
     r"choose|trust)\b(?:.*\b(?:again|anymore|any more|ever)\b)?"
-    r"|\b(?:last|final) time (?:i|we)\b|\btaking (?:my|our) (?:business|money)\b|\bdone with\b"
+    r"|\b(?:last|final) time (?:that )?(?:i|we)\b|\btaking (?:my|our) (?:business|money)\b|\bdone with\b"
+    r"|\bnever again\b|\bswitch(?:ed|ing)? (?:over )?to\b|\b(?:not|never) (?:be )?(?:going|coming) (?:\w+ ){0,4}again\b"
     r"|\b(?:unsubscrib\w*|leaving for|lost a (?:loyal )?customer|lost me as a customer|goodbye)\b"
     r"|\b(?:i|we)(?:'m| am| are|'re)? (?:cancel+ing|leaving|switching|quitting|done)\b"
 )

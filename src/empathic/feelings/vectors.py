@@ -40,10 +40,10 @@ def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tup
     cur = store.cursor()
     try:
         cur.register("feelings_wanted", keys)
-        hit = cur.execute(
+        hit = cur.sql(
             "SELECT w.pos, c.vector FROM feelings_wanted w JOIN embedding_cache c "
-            "ON c.text_hash = w.text_hash AND c.model = ?",
-            [model],
+            "ON c.text_hash = w.text_hash AND c.model = $model",
+            params={"model": model},
         ).to_arrow_table()
         cur.unregister("feelings_wanted")
     finally:
