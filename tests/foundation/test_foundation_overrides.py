@@ -175,3 +175,49 @@ def test_cli_unknown_column_exits_2_and_writes_nothing(tmp_path: Path, survey: P
     err = capsys.readouterr().err
     assert "error:" in err and "hint:" in err and "nope" in err and "Traceback" not in err
     assert is_empty_workspace(ws_path)
+
+
+LENIENT = pd.DataFrame(
+    {
+        "id": ["c", "d", "e"],
+        "when": ["2024-01-01", "garbage", "2024-01-03"],
+        "nps": [3, 11, 5],
+        "comment": ["some words here for the text", "more words for the text column", "and a third comment here"],
+    }
+)
+
+
+def test_lenient_stores_bad_values_as_empty_and_warns(ws: Workspace) -> None:
+    summary = ws.ingest(LENIENT, lenient=True, score=["nps:nps"], date="when")
+    assert any("unparseable date 'garbage'" in w and "row 2" in w for w in summary.warnings)
+    assert any("outside the nps scale" in w for w in summary.warnings)
+    rows = ws.sql(
+        "SELECT f.feedback_id, f.created_at, s.value FROM feedback f "
+        "LEFT JOIN feedback_scores s USING (feedback_id) ORDER BY 1"
+    )
+    assert rows["feedback_id"].tolist() == ["c", "d", "e"]  # every row is kept
+    assert pd.isna(rows["created_at"].iloc[1])
+    assert pd.isna(rows["value"].iloc[1])  # an NPS of 11 must not reach the score table
+    assert rows["value"].iloc[[0, 2]].tolist() == [3.0, 5.0]
+
+
+def test_lenient_from_the_cli(tmp_path: Path, write_text, capsys) -> None:
+    out = io.StringIO()
+    LENIENT.to_csv(out, index=False, lineterminator="\n")
+    path = write_text("lenient.csv", out.getvalue())
+    ws_path = tmp_path / "lenient.empathic"
+    assert main(["ingest", str(ws_path), str(path), "--score", "nps:nps", "--date", "when", "-q"]) == 2
+    assert "--lenient" in capsys.readouterr().err  # the error says how to go on
+    assert main(["ingest", str(ws_path), str(path), "--score", "nps:nps", "--date", "when", "--lenient", "-q"]) == 0
+    assert "warning:" in capsys.readouterr().err
+    with Workspace.open(ws_path) as ws:
+        assert ws.store.count("feedback") == 3
+        assert ws.store.count("feedback_scores") == 2
+
+
+def test_overlong_comments_are_truncated_with_a_warning(ws: Workspace) -> None:
+    frame = pd.DataFrame({"id": ["long", "short"], "comment": ["word " * 6000, "a normal comment with words"]})
+    summary = ws.ingest(frame)
+    limit = ws.settings.ingest.max_text_chars
+    assert ws.store.scalar("SELECT length(text) FROM feedback WHERE feedback_id = 'long'") == limit
+    assert any("truncated" in w for w in summary.warnings)

@@ -97,6 +97,7 @@ def ingest(
         progress(f"ingest {Path(label).name}", 1, 4)
         mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
         warnings = raw.warnings + validate(con, raw, mapping, lenient=lenient)
+        warnings += _truncation_warning(con, raw, mapping, settings.max_text_chars)
         progress(f"ingest {Path(label).name}", 2, 4)
         source_id = _source_id(raw, mapping)
         writer = {"feedback": _write_feedback, "customers": _write_customers, "events": _write_events}[mapping.kind]
@@ -120,6 +121,15 @@ def ingest(
         mapping=mapping,
         warnings=warnings,
     )
+
+
+def _truncation_warning(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, max_chars: int) -> list[str]:
+    """The warning that IngestSettings.max_text_chars promises when comments are cut."""
+    if m.kind != "feedback" or not m.text:
+        return []
+    n = con.execute(f"SELECT count(*) FROM {raw.name} WHERE length({text_expr(m, 10 * max_chars)}) > {max_chars}")
+    n = n.fetchone()[0]
+    return [f"{n} comment(s) longer than {max_chars:,} characters were truncated"] if n else []
 
 
 def _now() -> datetime:
@@ -175,10 +185,12 @@ def _write_feedback(
         [source_id, now],
     )
     for sc in m.scores:
+        # lenient mode promised "stored as empty" for values outside the scale: keep them out of the table
+        in_scale = "" if sc.kind == "number" else f" AND {score_expr(sc)} BETWEEN {sc.scale_min} AND {sc.scale_max}"
         con.execute(
             f"INSERT INTO feedback_scores SELECT feedback_id, ?, ?, ?, ?, {score_expr(sc)} FROM _rows "
-            f"WHERE {score_expr(sc)} IS NOT NULL AND feedback_id NOT IN (SELECT feedback_id FROM feedback_scores "
-            f"WHERE name = {lit(sc.name)})",
+            f"WHERE {score_expr(sc)} IS NOT NULL{in_scale} AND feedback_id NOT IN (SELECT feedback_id FROM "
+            f"feedback_scores WHERE name = {lit(sc.name)})",
             [sc.name, sc.kind, sc.scale_min, sc.scale_max],
         )
     for attr in m.attrs:
