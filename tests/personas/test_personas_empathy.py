@@ -98,3 +98,29 @@ def test_ask_why_uses_empathy_quadrants_when_feelings_exist(felt_store):
     quadrants = df[df["item_kind"] == "quadrant"].set_index("item")
     # reliability (planted for churners) was mapped to says & does + pain: both over-index among churned customers
     assert quadrants.loc["says_does", "direction"] == "over" and quadrants.loc["pains", "lift"] > 1
+
+
+def test_empathy_map_on_hand_data_prefers_distinctive_themes_and_never_repeats():
+    import pandas as pd
+
+    from empathic.personas.cards import empathy_map
+
+    s = pd.DataFrame(
+        {
+            "feedback_id": ["a", "b", "c", "d"],
+            "sentence_idx": [0, 0, 1, 0],
+            "text": ["w", "x", "y", "z"],
+            "quadrant": ["sees", "sees", "hears", "sees"],
+            "pain": [True, False, None, True],
+            "gain": [False, True, None, False],
+            "sentiment": [-0.2, 0.9, None, -0.5],
+            "theme_ids": ["t1", None, "t2", ""],
+        }
+    )
+    cells = empathy_map(s, {"t1": 2.0})
+    assert [q["text"] for q in cells["sees"]] == ["w", "x", "z"]  # the distinctive theme first, then by strength
+    assert cells["thinks_feels"] == [] and cells["says_does"] == []  # empty quadrants stay empty
+    assert [q["text"] for q in cells["hears"]] == ["y"] and cells["hears"][0]["sentence_idx"] == 1
+    assert cells["pains"] == [] and cells["gains"] == []  # already quoted under "sees"
+    plain = empathy_map(s.drop(columns="theme_ids"))
+    assert [q["text"] for q in plain["sees"]] == ["x", "z", "w"]  # by |sentiment| alone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from empathic.personas import cards
@@ -57,10 +58,13 @@ def theme_mix(mine: pd.DataFrame, everyone: pd.DataFrame, theme_labels: dict[str
     return sorted(rows, key=lambda r: (-r["share"], r["theme_id"]))
 
 
-def _empathy(sentences: pd.DataFrame, mine: pd.DataFrame, member_ids: set) -> dict:
+def _empathy(sentences: pd.DataFrame, mine: pd.DataFrame, member_ids: set, top_themes: list[dict]) -> dict:
     """The empathy map from sentence feelings; without them, only "says & does" from the comments themselves."""
     if len(sentences):
-        return cards.empathy_map(sentences[sentences["customer_id"].isin(member_ids)])
+        own = sentences[sentences["customer_id"].isin(member_ids)]
+        own = own.merge(mine[["feedback_id", "theme_ids"]], on="feedback_id", how="left")
+        weight = {t["theme_id"]: float(np.log(t["lift"])) for t in top_themes if t["lift"] > 1}
+        return cards.empathy_map(own, weight)
     empty = cards.empathy_map(sentences.iloc[:0])
     empty["says_does"] = cards.representative_quotes(mine, None, n=cards.QUOTES_PER_CELL)
     return empty
@@ -109,7 +113,7 @@ def build_personas(
                 "traits": json.dumps([{k: v for k, v in t.items() if k != "strength"} for t in persona_traits[:12]]),
                 "top_themes": json.dumps(top_themes),
                 "feelings": json.dumps(_feelings(persona_traits)),
-                "empathy_map": json.dumps(_empathy(sentences, mine, member_ids)),
+                "empathy_map": json.dumps(_empathy(sentences, mine, member_ids, top_themes)),
                 "quotes": json.dumps(cards.representative_quotes(mine, distinct)),
                 "score": _score(mine),
             }

@@ -138,28 +138,48 @@ def _stable_order(frame: pd.DataFrame) -> pd.Series:
     return key.map(lambda s: hashlib.md5(s.encode()).hexdigest())
 
 
-def empathy_map(sentences: pd.DataFrame) -> dict[str, list[dict]]:
+def empathy_map(sentences: pd.DataFrame, theme_weight: dict[str, float] | None = None) -> dict[str, list[dict]]:
     """Quotes per quadrant plus pains and gains from a persona's sentence feelings.
 
     Args:
-        sentences: ``(feedback_id, sentence_idx, text, quadrant, pain, gain, sentiment)`` of the persona.
+        sentences: ``(feedback_id, sentence_idx, text, quadrant, pain, gain, sentiment)`` of the persona, optionally
+            ``theme_ids`` (';'-joined themes of the sentence's comment).
+        theme_weight: theme id → how much it distinguishes the persona (e.g. log-lift); statements from comments
+            about those themes come first, so the map speaks of what sets the persona apart.
 
     Returns:
         ``{thinks_feels, sees, says_does, hears, pains, gains}`` → up to 3 ``{feedback_id, sentence_idx, text}``;
-        the strongest statements (largest |sentiment|) first, distinct texts only.
+        distinctive and strong statements (|sentiment|) first; a text appears in one cell only.
     """
     cells: dict[str, list[dict]] = {q: [] for q in (*QUADRANTS, "pains", "gains")}
     if sentences.empty:
         return cells
-    s = sentences.assign(strength=sentences["sentiment"].abs().fillna(0), tie=_stable_order(sentences))
-    picks = {q: s[s["quadrant"] == q] for q in QUADRANTS}
-    picks["pains"] = s[s["pain"].fillna(False).astype(bool)].assign(strength=-s["sentiment"].fillna(0))
-    picks["gains"] = s[s["gain"].fillna(False).astype(bool)].assign(strength=s["sentiment"].fillna(0))
+    weight = theme_weight or {}
+    topical = (
+        sentences["theme_ids"]
+        .fillna("")
+        .str.split(";")
+        .map(lambda ids: max((weight.get(t, 0.0) for t in ids), default=0.0))
+        if "theme_ids" in sentences and weight
+        else 0.0
+    )
+    sentiment = sentences["sentiment"].astype(float).fillna(0.0)
+    # strengths are columns before any filtering (assigning a Series to an empty frame would add its rows)
+    s = sentences.assign(
+        topical=topical, tie=_stable_order(sentences), strong=sentiment.abs(), neg=-sentiment, pos=sentiment
+    )
+    picks = {q: s[s["quadrant"] == q].assign(strength=lambda f: f["strong"]) for q in QUADRANTS}
+    picks["pains"] = s[s["pain"].fillna(False).astype(bool)].assign(strength=lambda f: f["neg"])
+    picks["gains"] = s[s["gain"].fillna(False).astype(bool)].assign(strength=lambda f: f["pos"])
+    used: set[str] = set()
     for cell, frame in picks.items():
-        frame = frame.sort_values(["strength", "tie"], ascending=[False, True]).drop_duplicates("text")
+        frame = frame.assign(rank=frame["topical"] + frame["strength"])
+        frame = frame.sort_values(["rank", "tie"], ascending=[False, True]).drop_duplicates("text")
+        frame = frame[~frame["text"].isin(used)].head(QUOTES_PER_CELL)
+        used.update(frame["text"])
         cells[cell] = [
             {"feedback_id": r.feedback_id, "sentence_idx": int(r.sentence_idx), "text": r.text}
-            for r in frame.head(QUOTES_PER_CELL).itertuples()
+            for r in frame.itertuples()
         ]
     return cells
 
