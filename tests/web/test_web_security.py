@@ -223,3 +223,28 @@ def test_jobs_interrupted_by_a_restart_are_marked_failed(tmp_path: Path, web_env
         assert accounts.get_job(finished)["status"] == "done"
     finally:
         app.state.ctx.workspaces["copy"].close()
+
+
+def test_admin_manages_accounts_in_the_browser_forms(client_as, app) -> None:
+    admin = client_as("ada")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and "olga" in page.text
+    csrf = csrf_of(page.text)
+    added = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "newbie",
+            "password": "long-enough-pw",
+            "role": "viewer",
+            "workspace": "other",
+        },
+    )
+    assert added.status_code == 303
+    user = app.state.ctx.accounts.get_user("newbie")
+    assert user.role == "viewer" and not user.all_workspaces and user.workspaces == frozenset({"other"})
+    assert admin.post("/admin/users/ada/remove", data={"csrf_token": csrf}).status_code == 400  # not yourself
+    assert admin.post("/admin/users/newbie/remove", data={"csrf_token": csrf}).status_code == 303
+    assert app.state.ctx.accounts.get_user("newbie") is None
+    analyst = client_as("ann")
+    assert analyst.get("/admin/users").status_code == 403

@@ -27,7 +27,7 @@ from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
 from empathic.web.jobs import JobRunner
-from empathic.web.routers import api, auth, edits, pages, workflow
+from empathic.web.routers import admin, api, auth, edits, pages, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import SESSION_COOKIE, Access, LoginLimiter, NotAuthenticated, Principal, Sessions
 from empathic.workspace import Workspace
@@ -99,7 +99,7 @@ def create_app(
     app.state.ctx = ctx
     _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (auth.router, workflow.router, edits.router, pages.router):
+    for router in (auth.router, admin.router, workflow.router, edits.router, pages.router):
         app.include_router(router, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(edits.api_router)

@@ -1,0 +1,56 @@
+"""Admin pages: accounts and API tokens (the same operations as ``empathic users …`` / ``empathic tokens …``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from empathic.errors import InputError
+from empathic.web.accounts import ROLES
+from empathic.web.security import Access, Principal
+from empathic.web.views import render
+
+router = APIRouter()
+Admin = Annotated[Principal, Depends(Access("admin"))]
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, principal: Admin) -> Response:
+    ctx = request.app.state.ctx
+    context = {
+        "accounts": ctx.accounts.list_users(),
+        "tokens": ctx.accounts.list_tokens(),
+        "roles": ROLES,
+        "all_workspaces": sorted(ctx.workspaces),
+    }
+    return render(request, principal, "admin_users.html", context)
+
+
+@router.post("/admin/users")
+async def add_user(request: Request, principal: Admin) -> Response:
+    form = await request.form()
+    ctx = request.app.state.ctx
+    chosen = [str(w) for w in form.getlist("workspace") if str(w) in ctx.workspaces]
+    ctx.accounts.add_user(
+        str(form.get("username", "")).strip(),
+        str(form.get("password", "")),
+        str(form.get("role", "viewer")),
+        None if form.get("all") == "1" or not chosen else chosen,
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{username}/remove")
+def remove_user(request: Request, username: str, principal: Admin) -> Response:
+    if principal.user is not None and username == principal.user.username:
+        raise InputError("you cannot remove your own account", hint="ask another admin")
+    request.app.state.ctx.accounts.remove_user(username)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: str, principal: Admin) -> Response:
+    request.app.state.ctx.accounts.revoke_token(token_id)
+    return RedirectResponse("/admin/users", status_code=303)
