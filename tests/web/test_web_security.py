@@ -248,3 +248,15 @@ def test_admin_manages_accounts_in_the_browser_forms(client_as, app) -> None:
     assert app.state.ctx.accounts.get_user("newbie") is None
     analyst = client_as("ann")
     assert analyst.get("/admin/users").status_code == 403
+
+
+def test_changing_the_password_ends_other_sessions(client_as, app) -> None:
+    app.state.ctx.accounts.add_user("pat", PASSWORD, "viewer")
+    old = login(client_as(None), "pat")
+    assert old.get("/w/acme/overview").status_code == 200
+    app.state.ctx.accounts.set_password("pat", "a brand new password")
+    assert old.get("/w/acme/overview").status_code == 303  # back to the login page
+    fresh = login(client_as(None), "pat", "a brand new password")
+    assert fresh.get("/w/acme/overview").status_code == 200
+    app.state.ctx.accounts.remove_user("pat")
+    assert fresh.get("/w/acme/overview").status_code == 303

@@ -66,6 +66,7 @@ class User:
     role: str
     all_workspaces: bool
     workspaces: frozenset[str]
+    session_tag: str = ""  # changes with the password: sessions signed before a change stop working
 
     def can(self, role: str) -> bool:
         """True if this user's role is at least ``role``."""
@@ -130,7 +131,7 @@ class Accounts:
             self._con.execute("COMMIT")
 
     def set_password(self, username: str, password: str) -> None:
-        """Replace a user's password (existing sessions stay valid until they expire)."""
+        """Replace a user's password; sessions signed in with the old one stop working."""
         if not self.get_user(username):
             raise InputError(f"no user {username!r}", hint="see `empathic users list`")
         self._check_password(password)
@@ -147,12 +148,15 @@ class Accounts:
 
     def get_user(self, username: str) -> User | None:
         """The user called ``username``, or None."""
-        rows = self._exec("SELECT username, role, all_workspaces FROM users WHERE username = ?", (username,))
+        rows = self._exec(
+            "SELECT username, role, all_workspaces, password_hash FROM users WHERE username = ?", (username,)
+        )
         if not rows:
             return None
         grants = self._exec("SELECT workspace FROM workspace_access WHERE username = ?", (username,))
-        name, role, all_ws = rows[0]
-        return User(name, role, bool(all_ws), frozenset(g[0] for g in grants))
+        name, role, all_ws, pw_hash = rows[0]
+        tag = hashlib.sha256(pw_hash.encode()).hexdigest()[:16]
+        return User(name, role, bool(all_ws), frozenset(g[0] for g in grants), tag)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password matches; None otherwise (same cost whether or not the user exists)."""

@@ -242,6 +242,8 @@ def _error_response(
     ctx: AppContext = request.app.state.ctx
     session = getattr(request.state, "session", None) or {}
     user = ctx.accounts.get_user(session["u"]) if session.get("u") else None
+    if user is not None and session.get("t") != user.session_tag:
+        user = None
     context = {
         "request": request,
         "status": status,

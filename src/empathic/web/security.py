@@ -60,9 +60,12 @@ class Sessions:
         secure = "; Secure" if web.secure_cookies else ""
         return f"{SESSION_COOKIE}={value}; HttpOnly; Max-Age={web.session_max_age_s}; Path=/; SameSite=lax{secure}"
 
-    def dump(self, username: str | None) -> tuple[str, dict[str, Any]]:
-        """A fresh cookie value (and its payload) with a new CSRF token; called at login/logout too."""
-        data = {"u": username, "csrf": secrets.token_urlsafe(24)}
+    def dump(self, username: str | None, tag: str = "") -> tuple[str, dict[str, Any]]:
+        """A fresh cookie value (and its payload) with a new CSRF token; called at login/logout too.
+
+        ``tag`` is the user's session tag (it changes with the password, which ends older sessions).
+        """
+        data = {"u": username, "t": tag, "csrf": secrets.token_urlsafe(24)}
         return self._serializer.dumps(data), data
 
 
@@ -159,7 +162,7 @@ class Access:
             return user, "token"
         if session.get("u"):
             user = ctx.accounts.get_user(session["u"])
-            if user is not None:
+            if user is not None and secrets.compare_digest(str(session.get("t", "")), user.session_tag):
                 return user, "session"
         return None, "anonymous"
 

@@ -38,7 +38,8 @@ def render(
 def set_session_cookie(request: Request, response: Response, username: str | None) -> None:
     """Start a fresh session (new CSRF token) for ``username`` (None = signed out)."""
     ctx = request.app.state.ctx
-    value, data = ctx.sessions.dump(username)
+    user = ctx.accounts.get_user(username) if username else None
+    value, data = ctx.sessions.dump(username, user.session_tag if user else "")
     request.state.session = data
     request.state.session_fresh = True
     response.set_cookie(
