@@ -1,4 +1,24 @@
-"""The web app (``empathic serve``): FastAPI, server-rendered templates, vendored JS/CSS, users and roles."""
+"""The web app (``empathic serve``): FastAPI, server-rendered templates, vendored JS/CSS, users and roles.
+
+Layout:
+
+- ``pages/``: the page registry. A section is a module exposing ``PAGE = Page(slug, title, order, needs, template,
+  load, detail…)``; list it in ``pages.PAGE_MODULES`` and it gets ``/w/{ws}/{slug}``, a nav entry and a
+  "not analysed yet" state when its ``needs`` tables are empty. Read models live in :mod:`empathic.report` so the
+  report and the REST API show the same numbers.
+- ``routers/``: ``auth`` (login/logout), ``pages`` (the registry), ``workflow`` (upload → mapping → ingest +
+  analyse job, rename, report), ``edits`` (merge/split/delete/create themes as jobs), ``admin`` (accounts,
+  tokens), ``api`` (``/api/v1``, OpenAPI at ``/api/v1/openapi.json``).
+- ``accounts.py``: the server-side accounts file (SQLite beside the workspace): users (argon2id), roles,
+  per-workspace grants, API tokens (SHA-256 digests), jobs.
+- ``security.py``: signed HttpOnly SameSite session cookies, CSRF on every state-changing request, the ``Access``
+  rule every route declares (checked by the authorization-matrix test), login rate limiting.
+- ``server.py``: binds 127.0.0.1 by default and refuses a non-loopback address until accounts exist.
+
+Customer text is hostile: Jinja2 autoescaping everywhere (no ``|safe``), highlights built as escaped segments,
+charts fed through ``<script type="application/json">`` blocks, and a strict CSP (no inline script, scripts only
+from this server; Plotly's JS is served from the installed ``plotly`` package).
+"""
 
 from __future__ import annotations
 
