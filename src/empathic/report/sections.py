@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -> dict[str, Any] | None:
     """Attributes with their values, and the segment differences (significant first)."""
-    if not has_data(ws, "feedback_attributes"):
+    if not has_data(ws, "feedback_attributes") and not has_data(ws, "segment_differences"):
         return None
     attributes = rows(
         ws,

@@ -32,4 +32,7 @@ def lines(series: dict[str, tuple[list[Any], list[Any]]], *, y_title: str = "") 
 
 def heatmap(x: list[Any], y: list[Any], z: list[list[Any]]) -> dict[str, Any]:
     """A heatmap with rows ``y`` and columns ``x``."""
-    return {"data": [{"type": "heatmap", "x": x, "y": y, "z": z, "colorscale": "Blues"}], "layout": dict(_LAYOUT)}
+    return {
+        "data": [{"type": "heatmap", "x": x, "y": y, "z": z, "colorscale": "Blues", "reversescale": True}],
+        "layout": dict(_LAYOUT),
+    }

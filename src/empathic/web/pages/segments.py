@@ -9,7 +9,7 @@ from empathic.web.pages import Page
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    data = sections.segments(ws, attribute=query.get("attribute") or None)
+    data = sections.segments(ws, attribute=query.get("attribute") or None) or {"attributes": [], "differences": None}
     return {"data": data, "attribute": query.get("attribute") or ""}
 
 
@@ -17,7 +17,7 @@ PAGE = Page(
     slug="segments",
     title="Segments",
     order=20,
-    needs=("feedback_attributes",),
+    needs=("feedback",),
     template="segments.html",
     load=load,
     hint="ingest a file with segment columns (plan, region, …) and run `empathic analyze`",
