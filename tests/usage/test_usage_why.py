@@ -86,6 +86,9 @@ def test_stored_why_covers_standard_groups(sub_ws):
 def test_unknown_group_is_a_clear_error(sub_ws):
     with pytest.raises(InputError, match="unknown group"):
         sub_ws.why("martians")
+    with pytest.raises(InputError, match="no customers in group") as err:
+        sub_ws.why("feature:teleport")
+    assert "tutorial_step" in err.value.hint
 
 
 def test_ask_why_pure_on_hand_data():

@@ -208,6 +208,13 @@ def why_for(con: duckdb.DuckDBPyConnection, groups: list[str], settings: UsageSe
     if comments.empty:  # nothing linked: skip the membership queries
         return pd.DataFrame(columns=WHY_COLUMNS)
     members = load_members(con, kinds)
+    if members.empty:
+        kind = kinds[0][0]
+        values = sorted({str(v) for v in load_members(con, [(kind, None)])["group_value"].dropna()})[:12]
+        raise InputError(
+            f"no customers in group {', '.join(groups)}",
+            hint=f"{kind} values in this workspace: {', '.join(values) or '(none)'}",
+        )
     return ask_why(comments, load_mentions(con), members, min_count=settings.why_min_count, alpha=settings.why_alpha)
 
 
