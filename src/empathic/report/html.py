@@ -63,7 +63,8 @@ def bars(items: list[tuple[str, float]], *, width: int = 520, bar_height: int = 
 def report_context(ws: Workspace, *, title: str | None = None, max_themes: int = 12) -> dict[str, Any]:
     """Everything the report shows, as plain data (also handy for tests)."""
     data = views.overview(ws)
-    themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1][:max_themes]
+    themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1 and (t["n_comments"] or not t["is_other"])]
+    themes = themes[:max_themes]
     details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
     for theme, detail in zip(themes, details, strict=True):
         theme["quotes"] = (detail or {}).get("quotes", [])[:3]
@@ -77,7 +78,7 @@ def report_context(ws: Workspace, *, title: str | None = None, max_themes: int =
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "data": data,
         "themes": themes,
-        "themes_chart": bars([(t["label"], float(t["n_comments"] or 0)) for t in themes]),
+        "themes_chart": bars([(t["label"], t["n_comments"] or 0) for t in themes]),
         "impact": impact,
         "impact_chart": bars([(r["label"], r["impact"]) for r in impact[:15]]) if impact else None,
         "segments": significant,
