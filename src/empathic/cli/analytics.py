@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from empathic.cli.common import console, open_workspace
+from empathic.errors import EmpathicError
 
 WS_ARG = typer.Argument(..., help="Workspace file.")
 
@@ -126,7 +127,7 @@ def trends(
         df = ws.trends(grain)
         try:
             wf = ws.waterfall() if len(df) else None
-        except Exception:  # a waterfall needs a score and two periods; trends alone are still useful
+        except EmpathicError:  # a waterfall needs a score and two periods; trends alone are still useful
             wf = None
     if df.empty:
         console.print("[yellow]no trends[/yellow]: needs dated comments and themes")
