@@ -307,6 +307,15 @@ def infer_mapping(
         )
     if m.kind == "events":
         _infer_event_roles(m, free, profiles, take)
+    if m.kind == "customers" and not m.customer:
+        if not m.id:
+            raise InputError(
+                "a customers file needs a customer id column",
+                file=raw.label,
+                hint=f"name it with --customer COLUMN; columns are: {', '.join(raw.columns)}",
+            )
+        m.customer, m.id = m.id, None  # in a customers file the row id *is* the customer id
+        m.reasons[m.customer] = m.reasons.get(m.customer, "") + " (the customer id of a customers file)"
     free = [c for c in raw.columns if c not in taken]
     if m.kind == "feedback" and "score" not in ov:
         for c in free:
