@@ -125,7 +125,12 @@ def personas(
     workspace: Path = WS_ARG,
     persona_id: str = typer.Option(None, "--id", help="Show one persona in full."),
 ) -> None:
-    """Personas: name, size, defining traits, top themes, score — and with --id the empathy map with quotes."""
+    """Personas: name, size, defining traits, top themes, score — and with --id the empathy map with quotes.
+
+    Examples:
+      empathic personas acme.empathic
+      empathic personas acme.empathic --id P1
+    """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.personas()
     if persona_id is None:
@@ -180,7 +185,10 @@ def customers(
 
 
 def customer(workspace: Path = WS_ARG, customer_id: str = typer.Argument(..., help="Customer id.")) -> None:
-    """The voice of one customer: attributes, persona, usage, and one timeline of feedback and weekly usage."""
+    """The voice of one customer: attributes, persona, usage, and one timeline of feedback and weekly usage.
+
+    Example: empathic customer acme.empathic C00042
+    """
     with open_workspace(workspace, read_only=True) as ws:
         v = ws.customer(customer_id)
     facts = [f"signup: {_cell(v['signup_at'])}"]
