@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+#: A finer resolution is preferred while its stability (mean pairwise ARI across seeds) is this close to the best.
+STABILITY_SLACK = 0.05
+
 
 def knn_graph(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine kNN of L2-normalised ``vectors`` (n, dim) → (neighbour ids (n, k), similarities (n, k)).
@@ -75,7 +78,10 @@ class Partition:
 
 
 def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n_seeds: int, seed: int) -> Partition:
-    """The Leiden partition at the most seed-stable resolution (ties → the finer one).
+    """The Leiden partition at the finest resolution whose seed-stability is within ``STABILITY_SLACK`` of the best.
+
+    Stability alone favours coarse partitions on diffuse data (a few huge communities always agree with each
+    other); allowing a small slack keeps the granularity a person needs while rejecting unstable splits.
 
     Args:
         vectors: float32 (n, dim), L2-normalised.
@@ -88,16 +94,13 @@ def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n
     if n < 3:
         return Partition(np.zeros(n, dtype=np.int64), 0.0, 1.0, 1 if n else 0)
     graph = _igraph(*knn_graph(vectors, k))
-    best: Partition | None = None
+    candidates = []
     for resolution in sorted(resolutions):
         runs = [leiden(graph, resolution, seed + i) for i in range(n_seeds)]
         pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(n_seeds) for j in range(i + 1, n_seeds)]
-        stability = float(np.mean(pairs))
-        cand = Partition(runs[0], resolution, stability, int(runs[0].max() + 1))
-        if best is None or stability >= best.stability - 1e-9:
-            best = cand
-    assert best is not None
-    return best
+        candidates.append(Partition(runs[0], resolution, float(np.mean(pairs)), int(runs[0].max() + 1)))
+    top = max(c.stability for c in candidates)
+    return [c for c in candidates if c.stability >= top - STABILITY_SLACK][-1]
 
 
 def centroids(vectors: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:

@@ -72,7 +72,7 @@ def find_emerging(
     """
     if len(texts) < settings.emerging_min_comments:
         return [], []
-    part = stable_partition(vectors, k=settings.knn, resolutions=settings.resolutions[:3], n_seeds=2, seed=seed)
+    part = stable_partition(vectors, k=settings.knn, resolutions=[0.5, 1.0], n_seeds=2, seed=seed)  # coarse groups
     cents = centroids(vectors, part.labels, part.n_clusters)
     existing = np.stack([t.centroid for t in themes if t.alive]) if any(t.alive for t in themes) else None
     picked: list[int] = []

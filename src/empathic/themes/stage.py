@@ -50,11 +50,11 @@ def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settin
         return vectors, np.arange(min(len(uniq), ts.max_discovery_units)), None, [cache]
     sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
     acc, cache_a = cached_embed(store, "accurate", [uniq[i] for i in sample], [hashes[i] for i in sample], progress)
-    fast, cache_f = cached_embed(store, "fast", uniq, hashes, progress)
+    fast = _embed_fast(uniq, progress)
     mapping = fit_mapping(fast[sample], acc)
     vectors = apply_mapping(fast, mapping)
     vectors[sample] = acc
-    return vectors, sample, mapping, [cache_a, cache_f]
+    return vectors, sample, mapping, [cache_a]
 
 
 def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, mapping, settings: Settings, progress):
@@ -77,13 +77,23 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, mapping
     if mapping is None:
         cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
     else:
-        fast, cache = cached_embed(store, "fast", texts, hashes, progress)
-        cvecs = apply_mapping(fast, mapping)
+        cache = None
+        cvecs = apply_mapping(_embed_fast(texts, progress), mapping)
     row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
     idx = np.array([row.get(f, -1) for f in units.column("feedback_id").to_pylist()])
     has = idx >= 0
     unit_vectors[has] = normalise(unit_vectors[has] + weight * cvecs[idx[has]])
-    return unit_vectors, [cache]
+    return unit_vectors, [cache] if cache is not None else []
+
+
+def _embed_fast(texts: list[str], progress: Progress) -> np.ndarray:
+    """Static vectors, not cached: recomputing them (~30k texts/s) is cheaper than storing and reading them."""
+    from empathic.text.embed import get_embedder
+
+    progress("embed units (fast)", 0, len(texts))
+    vectors = get_embedder("fast").embed(texts)
+    progress("embed units (fast)", len(texts), len(texts))
+    return vectors
 
 
 def _embed_accurate(texts: list[str]) -> np.ndarray:
