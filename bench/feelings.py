@@ -255,7 +255,12 @@ def empathy_section() -> pd.DataFrame:
         scores, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
         quad = classify_quadrant(texts, vec, embedder=embedder)
         intent = classify_intent(texts, vec, scores, embedder=embedder)
-        for subset, mask in (("random rows", ~df["source"].str.contains("targeted")), ("all rows", df["source"] != "")):
+        subsets = (
+            ("test half (even id)", df["id"] % 2 == 0),
+            ("test half, random rows", (df["id"] % 2 == 0) & ~df["source"].str.contains("targeted")),
+            ("all rows", df["source"] != ""),
+        )
+        for subset, mask in subsets:
             m = mask.to_numpy()
             rows.append(
                 {
@@ -328,7 +333,7 @@ def throughput_section(limit: int | None) -> pd.DataFrame:
     reviews = pd.read_csv(data.DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv")
     reviews = reviews.dropna(subset=["Review Text"]).head(limit) if limit else reviews.dropna(subset=["Review Text"])
     rows = []
-    for mode, n in (("fast", len(reviews)), ("accurate", min(len(reviews), 2000))):
+    for mode, n in (("fast", len(reviews)), ("accurate", min(len(reviews), 1000))):
         with (
             tempfile.TemporaryDirectory() as tmp,
             Workspace.open(Path(tmp) / "t.empathic", settings={"feelings": {"mode": mode}}) as ws,
