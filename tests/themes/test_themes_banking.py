@@ -1,7 +1,8 @@
 """Quality floor on real labelled data: 500 Banking77 queries (skipped when /work/shared/data is absent).
 
-docs/bench/themes.md: on the full Banking77 test set (3,080) empathic accurate reaches NMI ≈ 0.83; on a
-500-query sample the clusters are fewer and smaller, so the floor is set well below that, at 0.70.
+docs/bench/themes.md: on the full Banking77 test set (3,080) empathic accurate reaches NMI 0.83; on this
+500-query sample it measured NMI 0.828 (2026-11-26). The floor, 0.75, leaves room for BLAS/ONNX numeric
+differences between machines while still failing on any real regression (KMeans with the true K: ≈ 0.79).
 """
 
 from __future__ import annotations
@@ -34,6 +35,6 @@ def test_nmi_floor_on_500_banking77_queries(tmp_path):
     leaf.update(prim.set_index("feedback_id").theme_id.to_dict())  # finest theme of each query
     ids = sorted(gold)
     nmi = normalized_mutual_info_score([gold[i] for i in ids], [leaf.get(i, "none") for i in ids])
-    assert nmi >= 0.70, nmi
+    assert nmi >= 0.75, nmi
     coverage = sum(leaf.get(i, "other") != "other" for i in ids) / len(ids)
     assert coverage >= 0.95
