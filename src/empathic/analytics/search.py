@@ -6,6 +6,7 @@ sentiment alongside, ready for a table in the CLI, the web app or a notebook.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from empathic.analytics.fulltext import bm25_sql
@@ -114,6 +115,17 @@ def _semantic_filter(query: str, ctx: QueryContext):
     return out
 
 
+def _unit_vectors(store: Store, texts: list[str], embedder_name: str, embedder) -> np.ndarray:
+    """Sentence vectors, from the themes stage's embedding cache where it has them (read-only use)."""
+    try:
+        from empathic.themes.embedding import cached_embed
+        from empathic.themes.model import text_hash
+    except ImportError:  # a build without the themes stage: embed everything
+        return embedder.embed(texts)
+    vectors, _new_rows = cached_embed(store, embedder_name, texts, [text_hash(t) for t in texts], lambda *a: None)
+    return vectors
+
+
 def _semantic_rank(store: Store, ranked: pd.DataFrame, text: str, embedder_name: str) -> pd.DataFrame:
     """Re-rank candidates by the best cosine similarity between the query and any of their sentences."""
     from empathic.text.embed import get_embedder
@@ -132,6 +144,6 @@ def _semantic_rank(store: Store, ranked: pd.DataFrame, text: str, embedder_name:
         ).df()
     finally:
         cur.close()
-    sims = embedder.embed(units.text.tolist()) @ query_vec
+    sims = _unit_vectors(store, units.text.tolist(), embedder_name, embedder) @ query_vec
     best = units.assign(score=sims).groupby("feedback_id", as_index=False).score.max()
     return best.sort_values(["score", "feedback_id"], ascending=[False, True]).reset_index(drop=True)
