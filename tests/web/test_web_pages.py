@@ -88,6 +88,8 @@ def test_hostile_text_is_escaped_everywhere(client_as) -> None:
         assert "<svg onload" not in text, url
     report = client.get("/w/acme/report").text
     assert html.escape("<script>window.__xss=1</script>") in report
+    template = client.get("/w/acme/verbatims", params={"q": "7*7"}).text
+    assert "{{ 7*7 }}{% raw %}" in template  # customer text is data, never template code
 
 
 def test_api_errors_are_clean(client_as) -> None:
