@@ -19,7 +19,7 @@ from empathic.feelings.textnorm import clean_texts
 #: Product emotion → the GoEmotions labels it gathers (its score is the highest of theirs).
 PRODUCT_EMOTIONS: dict[str, tuple[str, ...]] = {
     "anger": ("anger", "disgust"),
-    "frustration": ("annoyance", "disapproval"),
+    "frustration": ("annoyance",),
     "disappointment": ("disappointment",),
     "sadness": ("sadness", "grief", "remorse"),
     "fear": ("fear", "nervousness"),
@@ -54,14 +54,17 @@ NAMED_SCORE = 0.75
 _NEGATED = re.compile(r"\b(?:not|never|no|n't|hardly|wasn'?t|isn'?t|aren'?t|weren'?t)\W+(?:\w+\W+){0,2}$", re.I)
 
 
+_ANY_NAMED = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in NAMED_EMOTIONS.items()), re.IGNORECASE)
+
+
 def named_emotions(texts: Sequence[str]) -> np.ndarray:
     """bool (n, len(EMOTIONS)): the text names the emotion and the name is not negated just before it."""
     out = np.zeros((len(texts), len(EMOTIONS)), dtype=bool)
-    for j, name in enumerate(EMOTIONS):
-        pattern = NAMED_EMOTIONS[name]
-        for i, text in enumerate(texts):
-            m = pattern.search(text or "")
-            out[i, j] = m is not None and _NEGATED.search(text[: m.start()]) is None
+    column = {name: j for j, name in enumerate(EMOTIONS)}
+    for i, text in enumerate(texts):
+        for m in _ANY_NAMED.finditer(text or ""):
+            if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]) is None:
+                out[i, column[m.lastgroup]] = True
     return out
 
 

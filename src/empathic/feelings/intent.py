@@ -2,7 +2,7 @@
 
 Explicit cues decide first (churn → question → suggestion, ``rules``); then the unit's sentiment and complaint
 cues separate complaints from praise; units that are neither go to their nearest few-shot prototypes
-(``data/intent_prototypes.csv``) when those clearly point to a complaint or suggestion, else ``other``.
+(``data/intent_prototypes.csv``) when those clearly point to a complaint, else ``other``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from empathic.feelings.prototypes import nearest_label
 INTENTS = ("complaint", "suggestion", "praise", "question", "churn", "other")
 #: A prototype match must beat the runner-up class by this much cosine to override "other".
 PROTOTYPE_MARGIN = 0.05
-#: Intents the prototypes may assign without a cue (questions and churn need an explicit one).
-FALLBACK = ("complaint", "suggestion")
+#: Intents the prototypes may assign without a cue (suggestions, questions and churn need an explicit one, so the
+#: ideas board only holds real proposals).
+FALLBACK = ("complaint",)
 
 
 def classify_intent(

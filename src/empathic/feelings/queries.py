@@ -35,13 +35,17 @@ def has_themes(store: Store) -> bool:
 def units_frame(store: Store, where: str = "TRUE", params: list | None = None) -> pd.DataFrame:
     """Unit feelings joined with their text (and primary theme when themes ran)."""
     require_feelings(store)
-    theme_cols = "NULL::VARCHAR AS theme_id, NULL::VARCHAR AS theme"
+    theme_cols = (
+        "NULL::VARCHAR AS theme_id, NULL::VARCHAR AS theme, NULL::VARCHAR AS subtheme_id, NULL::VARCHAR AS subtheme"
+    )
     theme_join = ""
     if has_themes(store):
-        theme_cols = "st.theme_id, t.label AS theme"
-        theme_join = """LEFT JOIN (SELECT feedback_id, sentence_idx, arg_max(theme_id, score) AS theme_id
+        theme_cols = "st.theme_id, t.label AS theme, st.subtheme_id, sub.label AS subtheme"
+        theme_join = """LEFT JOIN (SELECT feedback_id, sentence_idx, arg_max(theme_id, score) AS theme_id,
+                                          arg_max(subtheme_id, score) AS subtheme_id
                                    FROM sentence_themes GROUP BY ALL) st USING (feedback_id, sentence_idx)
-                        LEFT JOIN themes t ON t.theme_id = st.theme_id"""
+                        LEFT JOIN themes t ON t.theme_id = st.theme_id
+                        LEFT JOIN themes sub ON sub.theme_id = st.subtheme_id"""
     return store.read_df(
         f"""SELECT sf.*, s.text, {theme_cols} FROM sentence_feelings sf
             JOIN sentences s USING (feedback_id, sentence_idx) {theme_join}
@@ -126,8 +130,10 @@ def grouped_units(store: Store, units: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Units with ``group``/``label``: their theme when themes ran, else clusters of their fast embeddings."""
     if units.empty:
         return units.assign(group=pd.Series(dtype=str), label=pd.Series(dtype=str))
-    if units["theme_id"].notna().any():
-        return units.assign(group=units["theme_id"].fillna("~other"), label=units["theme"].fillna("other ideas"))
+    if units["theme_id"].notna().any():  # the finest theme level the themes stage assigned
+        group = units["subtheme_id"].fillna(units["theme_id"]).fillna("~other")
+        label = units["subtheme"].fillna(units["theme"]).fillna("other ideas")
+        return units.assign(group=group, label=label)
     from empathic.feelings.textnorm import clean_texts
     from empathic.text.embed import get_embedder
 

@@ -110,9 +110,9 @@ SUGGESTION = re.compile(
     r"|\b(?:i|we)(?:'d| would) (?:love|like|prefer) (?:to see|it if|if|them to|you to|a|an|more|some|the option)\b"
     r"|\bplease (?:add|make|bring|offer|consider|stock|fix|improve|change|update|allow|let us|provide|do|give|"
     r"carry|start|stop|have)\b|\b(?:suggest|suggestion|recommendation for|feature request|idea:)\b"
-    r"|\bif only\b|\bbring (?:it |them )?back\b|\b(?:needs?|need) (?:to be|more|a|an|better|to have|"
+    r"|\bif only\b|\bbring (?:it |them )?back\b|\b(?:needs?|need) (?:to be|more|better|to have|"
     r"to offer|to add|to fix|to improve|some)\b|\b(?:hope|hoping) (?:they|you|the company|retailer|"
-    r"it will|it comes|they'll)\b|\bwhy not\b|\bit would help\b|\bcould (?:use|do with|have been)\b"
+    r"it will|it comes|they'll)\b|\bwhy not\b|\bit would help\b|\bcould (?:use|do with)\b"
     r"|\b(?:make|offer|add|provide|sell) (?:it|this|them|these)? ?(?:in|with) (?:more|other|another|"
     r"different|petite|plus|a)\b|\bwould buy (?:it|this|another|again|more)? ?if\b"
 )

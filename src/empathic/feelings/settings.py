@@ -23,7 +23,7 @@ class FeelingsSettings(BaseModel):
         0.2, ge=0, le=1, description="|sentiment| below this is 'neutral' (sentiment = P(positive) − P(negative))"
     )
     mixed_share: float = Field(
-        0.25,
+        0.4,
         ge=0,
         le=1,
         description="a comment is 'mixed' when at least this share of its opinionated units goes each way",
