@@ -175,6 +175,8 @@ def test_upload_inspect_confirm_and_job_progress(fresh_app, tmp_path: Path) -> N
         time.sleep(0.2)
     assert job["status"] in ("done", "failed")
     assert any(task.startswith("ingest") for task in job["progress"])  # progress was stored as it ran
+    if job["status"] == "done":
+        assert "themes:" in job["message"]  # one line per stage outcome
     assert "Traceback" not in (job["message"] or "") or job["status"] == "failed"
     ws = fresh_app.state.ctx.workspaces["new"]
     assert ws.store.count("feedback") == 3

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from empathic.report import sections, verbatims, views
-from empathic.web.routers.workflow import rename_theme
+from empathic.web.routers.workflow import describe_results, rename_theme
 from empathic.web.security import Access, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -225,7 +225,7 @@ def analyze(request: Request, principal: Analyst) -> JobRef:
     ws = _ws(request, principal)
 
     def job(progress: Any) -> str:
-        return "analysed: " + ", ".join(r.stage for r in ws.analyze(progress=progress))
+        return describe_results(ws.analyze(progress=progress))
 
     job_id = ctx.jobs.submit(principal.workspace, "analyze", principal.user.username, job)
     return JobRef(job_id=job_id, url=f"/api/v1/w/{principal.workspace}/jobs/{job_id}")

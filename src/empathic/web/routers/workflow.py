@@ -149,7 +149,8 @@ async def confirm_ingest(request: Request, principal: Analyst) -> Response:
         summary = ws.ingest(str(path), kind="feedback", progress=progress, **roles)
         results = ws.analyze(progress=progress)
         shutil.rmtree(path.parent, ignore_errors=True)
-        return f"{summary}; analysed: {', '.join(r.stage for r in results)}"
+        warnings = [f"ingest: {w}" for w in getattr(summary, "warnings", [])]
+        return f"{summary}\n{describe_results(results, warnings)}"
 
     job_id = ctx.jobs.submit(principal.workspace, "ingest+analyze", principal.user.username, job)
     return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
@@ -162,10 +163,17 @@ def start_analysis(request: Request, principal: Analyst) -> Response:
 
     def job(progress: Any) -> str:
         results = ws.analyze(progress=progress)
-        return "analysed: " + ", ".join(f"{r.stage}{' (skipped)' if r.skipped else ''}" for r in results)
+        return describe_results(results)
 
     job_id = ctx.jobs.submit(principal.workspace, "analyze", principal.user.username, job)
     return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
+
+
+def describe_results(results: list[Any], warnings: list[str] | None = None) -> str:
+    """The job message: each stage's outcome, then every warning (weak data warns, it does not fail)."""
+    lines = [f"{r.stage}: {'skipped — ' + r.message if r.skipped else (r.message or 'done')}" for r in results]
+    notes = list(warnings or []) + [f"{r.stage}: {w}" for r in results for w in r.warnings]
+    return "\n".join(lines + [f"warning — {w}" for w in notes])
 
 
 @router.get("/w/{ws}/jobs/{job_id}", response_class=HTMLResponse)
