@@ -248,6 +248,9 @@ def test_admin_manages_accounts_in_the_browser_forms(client_as, app) -> None:
     assert app.state.ctx.accounts.get_user("newbie") is None
     analyst = client_as("ann")
     assert analyst.get("/admin/users").status_code == 403
+    settings = admin.get("/admin/settings")
+    assert settings.status_code == 200 and 'id="settings-acme"' in settings.text and "page_size" in settings.text
+    assert analyst.get("/admin/settings").status_code == 403
 
 
 def test_changing_the_password_ends_other_sessions(client_as, app) -> None:

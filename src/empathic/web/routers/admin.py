@@ -54,3 +54,16 @@ def remove_user(request: Request, username: str, principal: Admin) -> Response:
 def revoke_token(request: Request, token_id: str, principal: Admin) -> Response:
     request.app.state.ctx.accounts.revoke_token(token_id)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/settings", response_class=HTMLResponse)
+def settings_page(request: Request, principal: Admin) -> Response:
+    """The resolved settings of every served workspace (defaults → empathic.toml → env), read-only."""
+    import json
+
+    ctx = request.app.state.ctx
+    resolved = {
+        name: json.dumps(ws.settings.model_dump(mode="json"), indent=2, sort_keys=True)
+        for name, ws in sorted(ctx.workspaces.items())
+    }
+    return render(request, principal, "admin_settings.html", {"resolved": resolved})
