@@ -62,7 +62,7 @@ def users_add(
 def users_list(
     workspace: Path = typer.Argument(...), auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP)
 ) -> None:
-    """List web accounts."""
+    """List web accounts. Example: empathic users list acme.empathic"""
     table = Table("user", "role", "workspaces")
     for u in _accounts(workspace, auth).list_users():
         table.add_row(u.username, u.role, "all" if u.all_workspaces else ", ".join(sorted(u.workspaces)))
@@ -75,7 +75,7 @@ def users_remove(
     username: str = typer.Argument(...),
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
-    """Remove a web account with its API tokens."""
+    """Remove a web account with its API tokens. Example: empathic users remove acme.empathic ann"""
     _accounts(workspace, auth).remove_user(username)
     console.print(f"removed {username}")
 
@@ -87,7 +87,7 @@ def users_passwd(
     password: str | None = typer.Option(None, "--password", help="Prompted for when omitted."),
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
-    """Change a web account's password."""
+    """Change a web account's password. Example: empathic users passwd acme.empathic ann"""
     _accounts(workspace, auth).set_password(username, _password(password))
     console.print(f"password of {username} changed")
 
@@ -99,7 +99,10 @@ def tokens_create(
     name: str = typer.Option("", "--name", help="What the token is for."),
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
-    """Create a REST API token (shown once). Use it as `Authorization: Bearer <token>`."""
+    """Create a REST API token (shown once). Use it as `Authorization: Bearer <token>`.
+
+    Example: empathic tokens create acme.empathic ann --name ci
+    """
     token_id, secret = _accounts(workspace, auth).create_token(username, name)
     console.print(f"token {token_id} for {username}:\n{secret}", highlight=False)
 
@@ -108,7 +111,7 @@ def tokens_create(
 def tokens_list(
     workspace: Path = typer.Argument(...), auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP)
 ) -> None:
-    """List API tokens (never their secrets)."""
+    """List API tokens (never their secrets). Example: empathic tokens list acme.empathic"""
     table = Table("id", "user", "name", "created", "last used")
     for t in _accounts(workspace, auth).list_tokens():
         table.add_row(t["token_id"], t["username"], t["name"] or "", t["created_at"], t["last_used_at"] or "")
@@ -121,7 +124,7 @@ def tokens_revoke(
     token_id: str = typer.Argument(...),
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
-    """Revoke an API token by id."""
+    """Revoke an API token by id. Example: empathic tokens revoke acme.empathic 3"""
     _accounts(workspace, auth).revoke_token(token_id)
     console.print(f"revoked {token_id}")
 
