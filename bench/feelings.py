@@ -239,8 +239,11 @@ def emotions_section(cache: Path | None) -> pd.DataFrame:
 
 
 def per_class_f1(gold: pd.Series, pred: np.ndarray, classes: list[str]) -> dict:
-    f1s = f1_score(gold, pred, labels=classes, average=None, zero_division=0)
-    out = {c: round(float(f), 3) for c, f in zip(classes, f1s, strict=True)}
+    """Per-class F1 (blank for a class with no gold rows in the subset; the macro averages the others)."""
+    present = [c for c in classes if (gold == c).any()]
+    f1s = f1_score(gold, pred, labels=present, average=None, zero_division=0)
+    out: dict[str, object] = {c: "" for c in classes}
+    out.update({c: round(float(f), 3) for c, f in zip(present, f1s, strict=True)})
     out["macro"] = round(float(np.mean(f1s)), 3)
     out["accuracy"] = round(float(accuracy_score(gold, pred)), 3)
     return out

@@ -176,3 +176,33 @@ def test_accurate_mode_reuses_the_themes_embedding_cache() -> None:
     assert np.allclose(vectors[0], planted) and np.allclose(vectors[2], planted)
     assert not np.allclose(vectors[1], planted)
     store.close()
+
+
+def test_ideas_and_empathy_map_use_the_themes_tables_when_present(tmp_path: Path) -> None:
+    """Plant a theme tree as the themes stage would write it: ideas group by subtheme, maps split by theme."""
+    with Workspace.open(tmp_path / "themed.empathic", settings={"feelings": {"mode": "fast"}}) as ws:
+        insert_comments(ws, COMMENTS)
+        ws.analyze(stages=["feelings"])
+        units = ws.sql("SELECT feedback_id, sentence_idx, text FROM sentences")
+        colour = units[units["text"].str.contains("color", case=False)]
+        with ws.store.write() as con:
+            con.execute(
+                "INSERT INTO themes VALUES ('t1', NULL, 1, 'Product', 12, 20, 1.0, false, 'active', '[]', '[]', "
+                "NULL, NULL), ('t1a', 't1', 2, 'Colour range', 3, 3, 0.2, false, 'active', '[]', '[]', NULL, NULL)"
+            )
+            for r in units.itertuples():
+                sub = "t1a" if r.Index in colour.index else None
+                con.execute(
+                    "INSERT INTO sentence_themes VALUES (?, ?, 't1', ?, 0.9)", [r.feedback_id, r.sentence_idx, sub]
+                )
+        board = ws.ideas()
+        assert board.iloc[0]["label"] == "Colour range"
+        assert board.iloc[0]["n_comments"] == 2  # c04 and c10 ask for more colours
+        by_theme = ws.empathy_map(by="theme")
+        assert set(by_theme["group"]) == {"Product"}
+        only_colour = ws.empathy_map(theme_id="t1a")
+        assert only_colour[only_colour["cell"].isin(["thinks_feels", "sees", "says_does", "hears"])][
+            "n_sentences"
+        ].sum() == len(colour)
+        with pytest.raises(InputError, match="no sentences in theme"):
+            ws.empathy_map(theme_id="nope")
