@@ -83,6 +83,7 @@ def test_ideas_board_groups_and_ranks_suggestions(analysed: Workspace) -> None:
 
 
 def test_pain_points_and_emotions_summary(analysed: Workspace) -> None:
+    assert analysed.theme_feelings().empty  # no themes stage here
     pains = analysed.pain_points()
     assert pains["n_comments"].sum() >= 3
     pain_texts = " ".join(q["text"] for quotes in pains["quotes"] for q in quotes)
@@ -206,3 +207,8 @@ def test_ideas_and_empathy_map_use_the_themes_tables_when_present(tmp_path: Path
         ].sum() == len(colour)
         with pytest.raises(InputError, match="no sentences in theme"):
             ws.empathy_map(theme_id="nope")
+        per_theme = ws.theme_feelings().set_index("theme_id")
+        assert set(per_theme.index) == {"t1", "t1a"}
+        assert per_theme.loc["t1a", "n_mentions"] == len(colour)
+        assert per_theme.loc["t1", "n_mentions"] == len(units)
+        assert -1 <= per_theme.loc["t1", "mean_sentiment"] <= 1

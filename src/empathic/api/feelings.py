@@ -48,6 +48,11 @@ class FeelingsAPI:
         """The ideas board: suggestions grouped by theme (or by similarity) ranked by volume, pain and impact."""
         return queries.ideas(self.store, self.settings.feelings, self.settings.seed)
 
+    def theme_feelings(self) -> pd.DataFrame:
+        """Per theme and subtheme: mentions, mean sentiment of its mentions, negative/positive/pain shares, top
+        emotions (empty frame when the themes stage has not run)."""
+        return queries.theme_feelings(self.store)
+
     def pain_points(self) -> pd.DataFrame:
         """Pains (negative units, complaints, churn signals) grouped and ranked like ideas."""
         return queries.pain_points(self.store, self.settings.feelings, self.settings.seed)

@@ -202,3 +202,49 @@ def parse_scores(frame: pd.DataFrame) -> pd.DataFrame:
             emotion_scores=[json.loads(s) if isinstance(s, str) else s for s in frame["emotion_scores"]]
         )
     return frame
+
+
+def theme_feelings(store: Store) -> pd.DataFrame:
+    """Per theme (both levels): mentions, mean mention sentiment, negative/positive shares, top emotions, pains.
+
+    Each theme mention (a unit assigned to the theme) carries its own sentiment, so a theme's score is the
+    average over its mentions, not over whole comments. Empty when the themes stage has not run.
+    """
+    require_feelings(store)
+    if not has_themes(store):
+        return pd.DataFrame(
+            columns=[
+                "theme_id",
+                "label",
+                "level",
+                "n_mentions",
+                "n_comments",
+                "mean_sentiment",
+                "share_negative",
+                "share_positive",
+                "share_pain",
+                "top_emotions",
+            ]
+        )
+    return store.read_df(
+        """WITH mentions AS (
+               SELECT theme_id, feedback_id, sentence_idx FROM sentence_themes
+               UNION SELECT subtheme_id, feedback_id, sentence_idx FROM sentence_themes WHERE subtheme_id IS NOT NULL),
+           joined AS (
+               SELECT m.theme_id, m.feedback_id, sf.* EXCLUDE (feedback_id, sentence_idx)
+               FROM mentions m JOIN sentence_feelings sf USING (feedback_id, sentence_idx)),
+           emo AS (
+               SELECT theme_id, string_agg(emotion, ';' ORDER BY n DESC, emotion) AS top_emotions FROM (
+                   SELECT theme_id, e.emotion, count(*) AS n,
+                          row_number() OVER (PARTITION BY theme_id ORDER BY count(*) DESC, e.emotion) AS r
+                   FROM joined, unnest(string_split(emotions, ';')) AS e(emotion)
+                   WHERE emotions <> '' GROUP BY theme_id, e.emotion) WHERE r <= 3 GROUP BY theme_id)
+           SELECT t.theme_id, t.label, t.level, count(*) AS n_mentions, count(DISTINCT j.feedback_id) AS n_comments,
+                  round(avg(j.sentiment), 4) AS mean_sentiment,
+                  round(avg(CASE WHEN j.sentiment_label = 'negative' THEN 1 ELSE 0 END), 4) AS share_negative,
+                  round(avg(CASE WHEN j.sentiment_label = 'positive' THEN 1 ELSE 0 END), 4) AS share_positive,
+                  round(avg(CASE WHEN j.pain THEN 1 ELSE 0 END), 4) AS share_pain,
+                  coalesce(any_value(emo.top_emotions), '') AS top_emotions
+           FROM joined j JOIN themes t ON t.theme_id = j.theme_id LEFT JOIN emo ON emo.theme_id = j.theme_id
+           GROUP BY t.theme_id, t.label, t.level ORDER BY t.level, n_mentions DESC, t.theme_id"""
+    )
