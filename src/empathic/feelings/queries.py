@@ -64,11 +64,20 @@ def scaled_scores(store: Store) -> pd.DataFrame:
     )
 
 
-def _quotes(group: pd.DataFrame, n: int, ascending: bool) -> list[dict]:
-    """Representative quotes: strongest sentiment first, then shorter, deduplicated (deterministic)."""
-    g = group.assign(_len=group["text"].str.len(), _s=group["sentiment"] * (1 if ascending else -1))
-    g = g[(g["_len"] >= 15) & (g["_len"] <= 240)] if (g["_len"].between(15, 240)).any() else g
-    g = g.sort_values(["_s", "_len", "feedback_id", "sentence_idx"]).drop_duplicates("text").head(n)
+def _quotes(group: pd.DataFrame, n: int, order: str) -> list[dict]:
+    """Representative quotes, deduplicated and deterministic.
+
+    ``order``: "negative" (most negative first: pains), "positive" (most positive first: gains) or "typical"
+    (closest to the cell's median sentiment: quadrants). Ties go to texts of 40–160 characters, then ids.
+    """
+    g = group.assign(_len=group["text"].str.len())
+    g = g[g["_len"].between(15, 240)] if g["_len"].between(15, 240).any() else g
+    if order == "typical":
+        key = (g["sentiment"] - g["sentiment"].median()).abs().round(2)
+    else:
+        key = g["sentiment"] * (1 if order == "negative" else -1)
+    g = g.assign(_key=key, _fit=(g["_len"] - 100).abs() // 60)
+    g = g.sort_values(["_key", "_fit", "feedback_id", "sentence_idx"]).drop_duplicates("text").head(n)
     return [{"feedback_id": r.feedback_id, "sentence_idx": int(r.sentence_idx), "text": r.text} for r in g.itertuples()]
 
 
@@ -106,7 +115,9 @@ def empathy_map(
                     "n_comments": c["feedback_id"].nunique(),
                     "share": round(len(c) / max(len(g), 1), 4),
                     "mean_sentiment": round(float(c["sentiment"].mean()), 4) if len(c) else None,
-                    "quotes": _quotes(c, settings.n_quotes, ascending=cell == "pains"),
+                    "quotes": _quotes(
+                        c, settings.n_quotes, {"pains": "negative", "gains": "positive"}.get(cell, "typical")
+                    ),
                 }
             )
     return pd.DataFrame(rows)
