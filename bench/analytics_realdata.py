@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from empathic import Workspace
-from empathic.pipeline import available_stages
 
 DATA = Path("/work/shared/data")
 DATASETS = {
