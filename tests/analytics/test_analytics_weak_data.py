@@ -66,7 +66,7 @@ def test_tiny_segment_is_not_tested(tmp_path):
     seg = results.segments(s, CFG, "plan")
     rare = seg[seg.segment == "rare"]
     assert (rare.test == "too_small").all() and rare.p_value.isna().all() and not rare.significant.any()
-    assert any("'rare' has only 5" in w for w in seg.attrs["warnings"])
+    assert any(w.startswith("plan: 1 segment(s) under 30") and "'rare' has only 5" in w for w in seg.attrs["warnings"])
 
 
 def test_high_cardinality_text_attribute_skipped_numeric_banded(tmp_path):

@@ -212,10 +212,13 @@ def compare_segments(
         df.loc[idx, "q_value"] = stats.benjamini_hochberg(df.loc[idx, "p_value"].to_numpy(float))
     df["significant"] = (df.q_value <= alpha).fillna(False).astype(bool)
     tiny = sizes[sizes.n < min_segment_size]
-    warnings = [
-        f"segment {r.attribute}={r.segment!r} has only {r.n} comments (< {min_segment_size}); not tested"
-        for r in tiny.itertuples(index=False)
-    ]
+    warnings = []
+    for attribute, part in tiny.groupby("attribute", sort=True):  # one line per attribute, not per segment
+        listed = ", ".join(f"{r.segment!r} has only {r.n}" for r in part.head(6).itertuples(index=False))
+        more = f" and {len(part) - 6} more" if len(part) > 6 else ""
+        warnings.append(
+            f"{attribute}: {len(part)} segment(s) under {min_segment_size} comments not tested ({listed}{more})"
+        )
     df = df.sort_values(
         ["attribute", "significant", "q_value", "segment", "metric", "theme_id", "score_name"],
         ascending=[True, False, True, True, True, True, True], na_position="last", kind="mergesort",
