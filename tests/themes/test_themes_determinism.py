@@ -16,7 +16,7 @@ from themes_corpus import corpus
 import empathic
 mode = sys.argv[2]
 with empathic.Workspace.open(sys.argv[1], settings={{"themes": {{"mode": mode, "fast_discovery_sample": 200}}}}) as ws:
-    ws.ingest(corpus()[["id", "text"]], text="text", id="id")
+    ws.ingest(corpus(n_single=120, n_double=30)[["id", "text"]], text="text", id="id")
     ws.analyze(stages=["themes"])
     out = {{
         "themes": ws.sql("SELECT theme_id, parent_id, level, label, n_comments, keywords, quotes FROM themes "

@@ -77,7 +77,9 @@ class Partition:
     n_clusters: int
 
 
-def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n_seeds: int, seed: int) -> Partition:
+def stable_partition(
+    vectors: np.ndarray, *, k: int, resolutions: list[float], n_seeds: int, seed: int, min_size: int = 5
+) -> Partition:
     """The Leiden partition at the finest resolution whose seed-stability is within ``STABILITY_SLACK`` of the best.
 
     Stability alone favours coarse partitions on diffuse data (a few huge communities always agree with each
@@ -89,6 +91,7 @@ def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n
         resolutions: candidate resolutions.
         n_seeds: partitions per resolution; stability = mean pairwise ARI between them.
         seed: base seed; the returned partition is the one computed with ``seed``.
+        min_size: partitions leaving most nodes in communities smaller than this are not considered.
     """
     n = len(vectors)
     if n < 3:
@@ -99,8 +102,16 @@ def stable_partition(vectors: np.ndarray, *, k: int, resolutions: list[float], n
         runs = [leiden(graph, resolution, seed + i) for i in range(n_seeds)]
         pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(n_seeds) for j in range(i + 1, n_seeds)]
         candidates.append(Partition(runs[0], resolution, float(np.mean(pairs)), int(runs[0].max() + 1)))
-    top = max(c.stability for c in candidates)
-    return [c for c in candidates if c.stability >= top - STABILITY_SLACK][-1]
+    # a partition into crumbs (most nodes in communities smaller than ``min_size``) is trivially "stable"
+    usable = [c for c in candidates if _share_in_big(c.labels, min_size) >= 0.5] or candidates[:1]
+    top = max(c.stability for c in usable)
+    return [c for c in usable if c.stability >= top - STABILITY_SLACK][-1]
+
+
+def _share_in_big(labels: np.ndarray, min_size: int) -> float:
+    """Share of nodes that sit in communities of at least ``min_size`` nodes."""
+    sizes = np.bincount(labels)
+    return float(sizes[sizes >= min_size].sum() / max(1, len(labels)))
 
 
 def centroids(vectors: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:

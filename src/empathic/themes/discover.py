@@ -51,7 +51,12 @@ def discover(
         The themes (top-level first, each followed by its subthemes) and a summary of the choice made.
     """
     part = stable_partition(
-        vectors, k=settings.knn, resolutions=settings.resolutions, n_seeds=settings.stability_seeds, seed=seed
+        vectors,
+        k=settings.knn,
+        resolutions=settings.resolutions,
+        n_seeds=settings.stability_seeds,
+        seed=seed,
+        min_size=settings.min_theme_units,
     )
     fine = dissolve_small(vectors, part.labels, settings.min_theme_units)
     n_fine = int(fine.max() + 1) if len(fine) else 0
