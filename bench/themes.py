@@ -183,20 +183,23 @@ def score(res: dict, gold: list[str]) -> dict:
     }
     if "pred_top" in res:
         row["nmi_top"] = normalized_mutual_info_score(gold, res["pred_top"])
+        row["ari_top"] = adjusted_rand_score(gold, res["pred_top"])
     return row
 
 
 def table(results: dict) -> str:
     """The results as a markdown table (one row per dataset × method)."""
     lines = [
-        "| dataset (n, true K) | method | NMI | ARI | coverage | themes (top/sub) | wall s | CPU s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| dataset (n, true K) | method | NMI | ARI | NMI / ARI top level | coverage | themes (top/sub) | wall s"
+        " | CPU s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, methods in results.items():
         for method, r in methods.items():
             lines.append(
                 f"| {name} ({r['n']:,}, {r['k_true']}) | {method} | {r['nmi']:.3f} | {r['ari']:.3f} | "
-                f"{100 * r['coverage']:.1f}% | {r['n_top']}/{r['n_sub']} | {r['seconds']:.1f} | "
+                + (f"{r['nmi_top']:.3f} / {r['ari_top']:.3f} | " if "ari_top" in r else "– | ")
+                + f"{100 * r['coverage']:.1f}% | {r['n_top']}/{r['n_sub']} | {r['seconds']:.1f} | "
                 f"{r.get('cpu_seconds', float('nan')):.1f} | {r['peak_rss_mb']:.0f} |"
             )
     return "\n".join(lines)
