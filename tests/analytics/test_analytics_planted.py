@@ -153,3 +153,20 @@ def test_stale_results_are_recomputed(ws):
         assert not stored.is_fresh(other.store, other.settings.analytics)  # different settings → live
     finally:
         other.close()
+
+
+def test_freshness_follows_the_inputs(ws):
+    from empathic.analytics import stored
+
+    started = ws.sql("SELECT max(started_at) t FROM runs WHERE stage = 'analytics'").t[0]
+    later = started + pd.Timedelta(microseconds=1)  # after this analytics run, before the next
+    with ws.store.write() as con:
+        con.execute("INSERT INTO runs VALUES ('p1', 'personas', 'ok', '{}', '{}', ?, ?, '')", [later, later])
+    assert stored.is_fresh(ws.store, ws.settings.analytics)  # downstream stages do not matter
+    with ws.store.write() as con:
+        con.execute("INSERT INTO runs VALUES ('t1', 'themes', 'ok', '{}', '{}', ?, ?, '')", [later, later])
+    assert not stored.is_fresh(ws.store, ws.settings.analytics)  # new themes: answer live until re-analysed
+    ws.analyze(stages=["analytics"])
+    assert stored.is_fresh(ws.store, ws.settings.analytics)
+    with ws.store.write() as con:
+        con.execute("DELETE FROM runs WHERE run_id IN ('p1', 't1')")

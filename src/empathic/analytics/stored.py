@@ -27,9 +27,13 @@ ORDER_BY = {
 
 
 def _latest_input_change(store: Store, since) -> bool:
-    """True if anything analytics reads changed after ``since``."""
+    """True if anything analytics reads changed after ``since`` (stages downstream, e.g. personas, do not count)."""
     checks = [
-        ("SELECT count(*) FROM runs WHERE stage <> 'analytics' AND coalesce(finished_at, started_at) > ?", True),
+        (
+            "SELECT count(*) FROM runs WHERE stage IN ('sentences', 'themes', 'feelings') "
+            "AND coalesce(finished_at, started_at) > ?",
+            True,
+        ),
         ("SELECT count(*) FROM sources WHERE ingested_at > ?", True),
         ("SELECT count(*) FROM theme_edits WHERE created_at > ?", store.has_table("theme_edits")),
     ]
