@@ -16,6 +16,16 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def refresh_console_width() -> None:
+    """Honour ``COLUMNS`` as it is now (Rich reads it once, when the console is created)."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    for c in (console, err_console):
+        if columns.isdigit():
+            c.width = int(columns)
+
+
 def render_error(exc: EmpathicError) -> None:
     """Print ``error:``/``where:``/``hint:`` lines on stderr (never a traceback)."""
     err_console.print(f"[bold red]error:[/bold red] {exc.message}", highlight=False, markup=True, soft_wrap=True)

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from empathic.cli.common import console, err_console, render_error
+from empathic.cli.common import console, err_console, refresh_console_width, render_error
 from empathic.errors import EmpathicError
 
 #: Command modules; each has ``register(app)``. A module that does not exist yet is skipped.
@@ -63,6 +63,7 @@ for _name in COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app; every ``EmpathicError`` becomes a clean message and exit code 2."""
+    refresh_console_width()
     try:
         app(args=argv, standalone_mode=False)
     except EmpathicError as exc:
