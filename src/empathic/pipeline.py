@@ -5,7 +5,6 @@ A stage module exposes ``NAME``, ``REQUIRES`` and ``run(store, settings, progres
 
 from __future__ import annotations
 
-import importlib
 import json
 import traceback
 import uuid
@@ -15,6 +14,7 @@ from types import ModuleType
 
 from empathic.config import Settings
 from empathic.errors import EmpathicError, StageError
+from empathic.plugins import present_modules
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
@@ -32,16 +32,7 @@ STAGE_MODULES: tuple[str, ...] = (
 
 def available_stages() -> dict[str, ModuleType]:
     """Name → module of every stage that this installation has, in flow order."""
-    stages: dict[str, ModuleType] = {}
-    for name in STAGE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        stages[module.NAME] = module
-    return stages
+    return {module.NAME: module for module in present_modules(STAGE_MODULES)}
 
 
 def _versions() -> dict[str, str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
 
 from empathic.cli.common import console, err_console, refresh_console_width, render_error
 from empathic.errors import EmpathicError
+from empathic.plugins import present_modules
 
 #: Command modules; each has ``register(app)``. A module that does not exist yet is skipped.
 COMMAND_MODULES = (
@@ -51,13 +51,7 @@ def _root(
     pass
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:
-        if _exc.name == _name:
-            continue
-        raise
+for _module in present_modules(COMMAND_MODULES):
     _module.register(app)
 
 

@@ -7,10 +7,11 @@ into a template context. A new stage adds a page by adding a module here; no oth
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from empathic.plugins import present_modules
 
 if TYPE_CHECKING:
     from empathic.workspace import Workspace
@@ -64,15 +65,7 @@ PAGE_MODULES: tuple[str, ...] = (
 
 def registered_pages() -> list[Page]:
     """Every page this installation has, in nav order."""
-    pages = []
-    for name in PAGE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        pages.append(module.PAGE)
+    pages = [module.PAGE for module in present_modules(PAGE_MODULES)]
     return sorted(pages, key=lambda p: (p.order, p.slug))
 
 
