@@ -26,7 +26,8 @@ _ENV = jinja2.Environment(
 )
 
 
-def _num(value: Any, digits: int = 2) -> str:
+def format_number(value: Any, digits: int = 2) -> str:
+    """Numbers as people read them (thousands separators, fixed decimals, "–" for missing); a template filter."""
     if value is None:
         return "–"
     if isinstance(value, int):
@@ -40,7 +41,7 @@ def _pct(value: Any) -> str:
     return "–" if value is None else f"{100 * float(value):.1f} %"
 
 
-_ENV.filters["num"] = _num
+_ENV.filters["num"] = format_number
 _ENV.filters["pct"] = _pct
 
 

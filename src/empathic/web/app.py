@@ -23,6 +23,7 @@ from starlette.datastructures import MutableHeaders
 
 from empathic.config import Settings
 from empathic.errors import EmpathicError
+from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
@@ -79,7 +80,7 @@ def create_app(
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    env.filters["num"] = _num
+    env.filters["num"] = format_number
     env.filters["pct"] = _pct
     env.filters.update(ROW_FILTERS)
     accounts.fail_interrupted_jobs()
@@ -106,16 +107,6 @@ def create_app(
     _add_middleware(app)
     _add_error_handlers(app)
     return app
-
-
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return str(value)
 
 
 def _pct(value: Any, digits: int = 1) -> str:
