@@ -36,37 +36,40 @@ def validate(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, *, lenie
             hint=hint + "; or pass --lenient to store such values as empty",
         )
 
+    def check(column: str, bad_condition: str, message: str, hint: str) -> None:
+        """Find rows matching ``bad_condition``; ``message`` may name the first bad value as ``{value}``."""
+        n, row, value = _first_bad(con, raw, column, bad_condition)
+        problem(n, row, column, message.replace("{value}", repr(value)), hint)
+
+    def unparseable(column: str, parsed: str) -> str:
+        return f"{clean(column)} IS NOT NULL AND {parsed} IS NULL"
+
     if m.date:
-        n, row, value = _first_bad(
-            con, raw, m.date, f"{clean(m.date)} IS NOT NULL AND {date_expr(m.date, m.date_format)} IS NULL"
-        )
-        problem(
-            n,
-            row,
+        check(
             m.date,
-            f"unparseable date {value!r}",
+            unparseable(m.date, date_expr(m.date, m.date_format)),
+            "unparseable date {value}",
             "use ISO dates (2024-05-31 or 2024-05-31 14:02:00) or give --date-format, e.g. '%d/%m/%Y'",
         )
     for s in m.scores:
         expr = score_expr(s)
-        n, row, value = _first_bad(con, raw, s.column, f"{clean(s.column)} IS NOT NULL AND {expr} IS NULL")
-        problem(n, row, s.column, f"non-numeric score {value!r}", "scores must be numbers")
+        check(s.column, unparseable(s.column, expr), "non-numeric score {value}", "scores must be numbers")
         if s.kind != "number":
-            n, row, value = _first_bad(
-                con, raw, s.column, f"{expr} IS NOT NULL AND ({expr} < {s.scale_min} OR {expr} > {s.scale_max})"
-            )
-            problem(
-                n,
-                row,
+            check(
                 s.column,
-                f"score {value!r} is outside the {s.kind} scale {s.scale_min:g}–{s.scale_max:g}",
+                f"{expr} IS NOT NULL AND ({expr} < {s.scale_min} OR {expr} > {s.scale_max})",
+                f"score {{value}} is outside the {s.kind} scale {s.scale_min:g}–{s.scale_max:g}",
                 f"fix the value, or declare the column's kind, e.g. --score '{s.column}:number'",
             )
     for role in ("duration", "value", "quantity", "price"):
         col = getattr(m, role)
         if col:
-            n, row, value = _first_bad(con, raw, col, f"{clean(col)} IS NOT NULL AND {number_expr(col)} IS NULL")
-            problem(n, row, col, f"non-numeric {role} {value!r}", f"the {role} column must hold numbers")
+            check(
+                col,
+                unparseable(col, number_expr(col)),
+                f"non-numeric {role} {{value}}",
+                f"the {role} column must hold numbers",
+            )
     if m.kind in ("events", "customers"):
         n, row, _ = _first_bad(con, raw, m.customer, f"{clean(m.customer)} IS NULL")
         if n:
