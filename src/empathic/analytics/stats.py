@@ -16,9 +16,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
 ArrayLike = Any  # scalar or array-like of numbers
+
+
+class _LazyScipyStats:
+    """``scipy.stats`` imported on first use: it costs ≈ 0.7 s, and every CLI command imports this module."""
+
+    def __getattr__(self, name: str) -> Any:
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+sps = _LazyScipyStats()
 
 
 def _z(conf: float) -> float:
