@@ -212,7 +212,7 @@ def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     return _answer(request, principal, sections.customers)
 
 
-@router.get("/w/{ws}/customers/{customer_id}")
+@router.get("/w/{ws}/customers/{customer_id:path}")
 def customer(request: Request, customer_id: str, principal: Viewer) -> dict[str, Any]:
     """One customer: attributes, comments, usage summary and persona."""
     return _answer(request, principal, sections.customer, customer_id, missing=(404, f"no customer {customer_id!r}"))

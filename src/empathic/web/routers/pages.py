@@ -72,5 +72,8 @@ for _page in registered_pages():
     router.add_api_route(f"/w/{{ws}}/{_page.slug}", _list_route(_page), methods=["GET"], response_class=HTMLResponse)
     if _page.detail is not None:
         router.add_api_route(
-            f"/w/{{ws}}/{_page.slug}/{{item_id}}", _detail_route(_page), methods=["GET"], response_class=HTMLResponse
+            f"/w/{{ws}}/{_page.slug}/{{item_id:path}}",
+            _detail_route(_page),
+            methods=["GET"],
+            response_class=HTMLResponse,
         )
