@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from empathic.feelings import rules
 from empathic.feelings.heads import load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
@@ -58,11 +59,15 @@ _ANY_NAMED = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in NAMED
 
 
 def named_emotions(texts: Sequence[str]) -> np.ndarray:
-    """bool (n, len(EMOTIONS)): the text names the emotion and the name is not negated just before it."""
+    """bool (n, len(EMOTIONS)): the text names the emotion and the name is not negated just before it.
+
+    One batch-wide search finds the texts that name any emotion; only those are scanned match by match.
+    """
     out = np.zeros((len(texts), len(EMOTIONS)), dtype=bool)
     column = {name: j for j, name in enumerate(EMOTIONS)}
-    for i, text in enumerate(texts):
-        for m in _ANY_NAMED.finditer(text or ""):
+    for i in np.flatnonzero(rules.search_many(_ANY_NAMED, texts)):
+        text = texts[i] or ""
+        for m in _ANY_NAMED.finditer(text):
             if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]) is None:
                 out[i, column[m.lastgroup]] = True
     return out

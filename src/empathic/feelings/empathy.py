@@ -36,15 +36,22 @@ _RULE_ORDER = (
 FALLBACK = ("sees", "thinks_feels")
 
 
-def classify_quadrant(texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast") -> np.ndarray:
-    """object array (n,) of quadrant names, one per text."""
-    lowered = [(t or "").lower() for t in texts]
+def classify_quadrant(
+    texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast", lowered: object | None = None
+) -> np.ndarray:
+    """object array (n,) of quadrant names, one per text.
+
+    ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
+    """
+    if lowered is None:
+        lowered = rules.column([(t or "").lower() for t in texts])
     out = np.full(len(texts), None, dtype=object)
-    for quadrant, pattern in _RULE_ORDER:
-        todo = np.flatnonzero(out == None)  # noqa: E711 - numpy elementwise comparison
-        hits = rules.matches(pattern, [lowered[i] for i in todo])
-        out[todo[np.array(hits, dtype=bool)]] = quadrant
-    todo = np.flatnonzero(out == None)  # noqa: E711
+    decided = np.zeros(len(texts), dtype=bool)
+    for quadrant, pattern in _RULE_ORDER:  # every rule over the whole batch, the first that fires wins
+        hits = rules.search_many(pattern, lowered) & ~decided
+        out[hits] = quadrant
+        decided |= hits
+    todo = np.flatnonzero(~decided)
     if todo.size:
         _, scores, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)
         cols = [classes.index(q) for q in FALLBACK]

@@ -30,16 +30,22 @@ def classify_intent(
     embedder: str = "fast",
     pain_below: float = -0.2,
     gain_above: float = 0.2,
+    lowered: object | None = None,
 ) -> np.ndarray:
-    """object array (n,) of intents from the texts, their embeddings and their sentiment scores (n,)."""
-    lowered = [(t or "").lower() for t in texts]
+    """object array (n,) of intents from the texts, their embeddings and their sentiment scores (n,).
+
+    ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
+    """
+    if lowered is None:
+        lowered = rules.column([(t or "").lower() for t in texts])
     out = np.full(len(texts), None, dtype=object)
+    decided = np.zeros(len(texts), dtype=bool)
     for intent, pattern in (("churn", rules.CHURN), ("question", rules.QUESTION), ("suggestion", rules.SUGGESTION)):
-        todo = np.flatnonzero(out == None)  # noqa: E711 - numpy elementwise comparison
-        hits = np.array(rules.matches(pattern, [lowered[i] for i in todo]), dtype=bool)
-        out[todo[hits]] = intent
-    todo = np.flatnonzero(out == None)  # noqa: E711
-    cue = np.array(rules.matches(rules.COMPLAINT, [lowered[i] for i in todo]), dtype=bool)
+        hits = rules.search_many(pattern, lowered) & ~decided
+        out[hits] = intent
+        decided |= hits
+    todo = np.flatnonzero(~decided)
+    cue = rules.search_many(rules.COMPLAINT, lowered)[todo]
     s = sentiment[todo]
     out[todo[(s <= pain_below) | (cue & (s < gain_above))]] = "complaint"
     todo = np.flatnonzero(out == None)  # noqa: E711

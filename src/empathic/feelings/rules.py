@@ -3,11 +3,20 @@
 Rules decide when a cue is present ("my friend said" → hears, "I returned it" → says & does, "I'm cancelling" →
 churn); when none fires, the few-shot prototypes in ``data/*.csv`` decide (see :mod:`empathic.feelings.empathy`
 and :mod:`empathic.feelings.intent`). Patterns are compiled once and run over lower-cased text.
+
+:func:`search_many` tests one pattern against a whole batch: with polars installed it runs the pattern in Rust's
+regex engine over an Arrow string column (≈ 20× faster than one ``re.search`` per text; same matches on the
+126k clothing-review units, see the tests), otherwise with ``re``. Texts with a line break keep ``re`` (its ``$``
+also matches before a final newline).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
 
 _PEOPLE = (
     r"(?:my|a|our|the)\s+(?:\w+\s+)?(?:friend|friends|wife|husband|mom|mother|dad|father|sister|brother|daughter|"
@@ -129,8 +138,47 @@ COMPLAINT = re.compile(
 
 def matches(pattern: re.Pattern[str], lowered: list[str]) -> list[bool]:
     """Whether ``pattern`` occurs in each lower-cased text."""
-    search = pattern.search
-    return [search(t) is not None for t in lowered]
+    return search_many(pattern, lowered).tolist()
+
+
+@lru_cache(maxsize=1)
+def _polars():
+    try:
+        import polars
+    except ImportError:  # optional: the ``re`` path gives the same answers, slower
+        return None
+    return polars
+
+
+def _rust_pattern(pattern: re.Pattern[str]) -> str:
+    return ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern
+
+
+def column(texts: Sequence[str | None]) -> object:
+    """The texts prepared once for many :func:`search_many` calls (a polars Series when polars is installed)."""
+    pl = _polars()
+    values = [t or "" for t in texts]
+    return values if pl is None else pl.Series(values=values, dtype=pl.String)
+
+
+def search_many(pattern: re.Pattern[str], texts: Sequence[str] | object) -> np.ndarray:
+    """bool (n,): whether ``pattern`` occurs in each text (a sequence of str, or a polars Series of them).
+
+    Only ``re.IGNORECASE`` is carried over to the Rust engine; the rules use no other flag.
+    """
+    pl = _polars()
+    if pl is None or (len(texts) < 64 and not isinstance(texts, pl.Series)):
+        items = texts.to_list() if hasattr(texts, "to_list") else [t or "" for t in texts]
+        search = pattern.search
+        return np.fromiter((search(t) is not None for t in items), dtype=bool, count=len(items))
+    series = texts if isinstance(texts, pl.Series) else column(texts)
+    out = series.str.contains(_rust_pattern(pattern)).fill_null(False).to_numpy().astype(bool)
+    breaks = series.str.contains("\n", literal=True).fill_null(False).to_numpy()
+    if breaks.any():
+        search = pattern.search
+        for i in np.flatnonzero(breaks):
+            out[i] = search(series[int(i)]) is not None
+    return out
 
 
 #: Service-failure vocabulary: a unit that reports one of these is a problem report, negative unless clearly positive

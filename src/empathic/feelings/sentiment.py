@@ -37,11 +37,8 @@ def lexicon_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray
     - A unit with no opinion word (|compound| < 0.05) and no problem cue moves half its opinion mass to neutral:
       "I ordered a medium" is a fact, whatever the reviews it came from went on to say.
     """
-    lowered = [t.lower() for t in texts]
-    problem = np.array(
-        [rules.PROBLEM_REPORT.search(t) is not None or rules.COMPLAINT.search(t) is not None for t in lowered],
-        dtype=bool,
-    )
+    lowered = rules.column([t.lower() for t in texts])
+    problem = rules.search_many(rules.PROBLEM_REPORT, lowered) | rules.search_many(rules.COMPLAINT, lowered)
     out = proba.copy()
     shift = problem & (proba[:, 2] < 0.5)
     moved = out[shift, 1] * PROBLEM_SHIFT
@@ -55,7 +52,12 @@ def lexicon_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray
 
 
 def sentiment_probabilities(
-    texts: Sequence[str], embeddings: np.ndarray, *, embedder: str = "fast", lexicon: np.ndarray | None = None
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    *,
+    embedder: str = "fast",
+    lexicon: np.ndarray | None = None,
+    cleaned: Sequence[str] | None = None,
 ) -> np.ndarray:
     """float32 (n, 3) probabilities in the order negative, neutral, positive.
 
@@ -64,14 +66,16 @@ def sentiment_probabilities(
         embeddings: float32 (n, dim) embeddings of the cleaned texts from the named embedder.
         embedder: "fast" or "accurate": picks the head trained on that embedder.
         lexicon: precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None).
+        cleaned: precomputed ``clean_texts(texts)`` (computed here when None).
     """
     head = load_head(f"sentiment-{embedder}")
+    cleaned = clean_texts(texts) if cleaned is None else cleaned
     if lexicon is None:
-        lexicon = lexicon_features(clean_texts(texts))
+        lexicon = lexicon_features(cleaned)
     features = np.hstack([embeddings.astype(np.float32), lexicon])
     proba = head.predict_proba(features)
     order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
-    return lexicon_adjust(clean_texts(texts), proba[:, order], lexicon[:, 0])
+    return lexicon_adjust(cleaned, proba[:, order], lexicon[:, 0])
 
 
 def label_sentiment(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
