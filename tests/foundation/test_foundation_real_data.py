@@ -74,8 +74,11 @@ def test_ba_airline_reviews() -> None:
     show("ba_airline_reviews/ba_reviews.csv", m)
     assert (m.kind, m.text, m.title, m.customer) == ("feedback", ["content"], "header", "author")
     assert (m.date, m.date_format) == ("date", "%d/%m/%Y")
-    assert scores_of(m) == {"rating": ("rating", 1, 10), "recommended": ("recommend", 0, 1)}
-    assert {"seat_type", "traveller_type"} <= set(m.attrs)
+    scores = scores_of(m)
+    assert (scores["rating"], scores["recommended"]) == (("rating", 1, 10), ("recommend", 0, 1))
+    aspects = {"seat_comfort", "cabin_staff_service", "food_beverages", "ground_service", "value_for_money"}
+    assert all(scores[a] == ("rating", 1, 5) for a in aspects)  # aspect ratings, with -1 read as not rated
+    assert {"seat_type", "traveller_type"} <= set(m.attrs) and not aspects & set(m.attrs)
 
 
 @pytest.mark.parametrize("name", ["seat.csv", "lounge.csv"])

@@ -122,6 +122,36 @@ def test_recommend_yes_no_lands_as_zero_one(ws: Workspace, write_text) -> None:
     assert values == [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
 
 
+def test_aspect_ratings_beside_an_overall_rating_are_scores(ws: Workspace, write_text) -> None:
+    content = csv_of(
+        {
+            "id": range(N),
+            "comment": COMMENTS,
+            "overall": [1, 10, 2, 8, 1, 9, 3, 6],
+            "rating": [1, 5, 2, 4, 1, 5, 3, 3],  # named like a rating: already a score
+            "seat_comfort": [1, 5, -1, 4, 2, 5, 3, -1],  # -1 = not rated
+            "value_for_money": [2, 5, 1, 4, 1, 5, 3, 3],
+            "children": [0, 1, 2, 0, 3, 1, 0, 2],  # a count on the same scale, not a rating
+            "plan": ["free", "pro", "free", "team", "pro", "pro", "free", "team"],
+        }
+    )
+    m = inspect(write_text("aspects.csv", content)).mapping
+    scores = {s.column: (s.kind, s.scale_min, s.scale_max, s.missing) for s in m.scores}
+    assert scores["seat_comfort"] == ("rating", 1, 5, -1.0)
+    assert scores["value_for_money"] == ("rating", 1, 5, None)
+    assert "children" not in scores and "plan" in m.attrs
+    assert "aspect rating" in m.reasons["seat_comfort"]
+    ws.ingest(write_text("aspects.csv", content))
+    stored = ws.sql("SELECT feedback_id, value FROM feedback_scores WHERE name = 'seat_comfort'")
+    assert len(stored) == N - 2 and stored["value"].min() == 1.0  # the -1 codes are stored as not answered
+
+
+def test_without_a_main_score_small_integers_stay_segments(write_text) -> None:
+    content = csv_of({"comment": COMMENTS, "tier": [1, 2, 3, 1, 2, 3, 1, 2]})
+    m = inspect(write_text("tiers.csv", content)).mapping
+    assert m.scores == [] and "tier" in m.attrs
+
+
 def test_a_plain_number_column_is_not_a_score(write_text) -> None:
     content = csv_of({"comment": COMMENTS, "order_total": [12.5, 99.0, 3.25, 47.0, 8.0, 120.0, 5.5, 60.0]})
     result = inspect(write_text("orders.csv", content))

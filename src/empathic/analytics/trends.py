@@ -31,15 +31,17 @@ def choose_grain(first: datetime | None, last: datetime | None, requested: str =
 
 
 def primary_score(store: Store) -> str | None:
-    """The score trends and alerts follow: NPS first, then CSAT, rating, recommend (most answers breaks ties)."""
+    """The score trends and alerts follow: NPS first, then CSAT, rating, recommend; among ratings the widest scale
+    (an overall 1–10 rating over its 1–5 aspect ratings), then the most answers."""
     df = store.read_df(
-        "SELECT name, any_value(kind) AS kind, count(*) AS n FROM feedback_scores "
-        "WHERE kind IN ('nps', 'csat', 'rating', 'recommend') GROUP BY name"
+        "SELECT name, any_value(kind) AS kind, max(scale_max) - min(scale_min) AS span, count(value) AS n "
+        "FROM feedback_scores WHERE kind IN ('nps', 'csat', 'rating', 'recommend') GROUP BY name"
     )
     if df.empty:
         return None
     df["pref"] = df.kind.map(SCORE_PREFERENCE)
-    return str(df.sort_values(["pref", "n", "name"], ascending=[True, False, True]).iloc[0]["name"])
+    order = df.sort_values(["pref", "span", "n", "name"], ascending=[True, False, False, True])
+    return str(order.iloc[0]["name"])
 
 
 def trend_aggregates(

@@ -23,6 +23,8 @@ class ScoreColumn:
     scale_min: float
     scale_max: float
     name: str = ""
+    #: A code that means "not answered" (e.g. -1 in an aspect rating), stored as empty instead of as a value.
+    missing: float | None = None
 
     def __post_init__(self) -> None:
         self.name = self.name or self.column

@@ -181,6 +181,34 @@ def _score_kind(p: ColumnProfile, name: str) -> ScoreColumn | None:
     return None
 
 
+#: Names of small integer columns that are counts or demographics, not ratings.
+NOT_A_RATING = re.compile(r"(^|_| )(age|counts?|number|num|qty|quantity|children|kids|size|year|nights)($|_| )", re.I)
+
+
+def _add_sub_ratings(m: Mapping, free: list[str], profiles: dict[str, ColumnProfile], taken: set[str]) -> None:
+    """Beside a detected rating, integer columns on a 0/1–5 scale are aspect ratings ("seat_comfort",
+    "value_for_money"): scores to explain, not segments to compare. Empty cells (aspect not rated) stay empty."""
+    if not any(s.kind in ("rating", "nps", "csat") for s in m.scores):
+        return
+    main = next(s.name for s in m.scores if s.kind in ("rating", "nps", "csat"))
+    for c in free:
+        p = profiles[c]
+        if p.numeric < 0.98 or p.integer < 0.98 or p.vmin is None or p.vmax is None or not p.small_values:
+            continue
+        values = {float(v) for v in p.small_values}
+        missing = -1.0 if p.vmin == -1 and min(values - {-1.0}, default=-1) >= 0 else None
+        lowest = p.vmin if missing is None else min(values - {-1.0})
+        if not (lowest >= 0 and 3 <= p.vmax <= 5 and p.distinct_in_file <= 7):
+            continue
+        if NAME["id"].search(c) or NOT_A_RATING.search(c):
+            continue
+        lo = 1 if lowest >= 1 else 0
+        m.scores.append(ScoreColumn(c, "rating", lo, 5, missing=missing))
+        taken.add(c)
+        unrated = "; -1 means not rated" if missing is not None else ""
+        m.reasons[c] = f"values {lo}–5 beside the score {main!r}: an aspect rating{unrated}"
+
+
 def infer_mapping(
     con: duckdb.DuckDBPyConnection,
     raw: RawTable,
@@ -324,6 +352,7 @@ def infer_mapping(
                 m.scores.append(sc)
                 taken.add(c)
                 m.reasons[c] = f"values {sc.scale_min:g}–{sc.scale_max:g}, name suggests {sc.kind}"
+        _add_sub_ratings(m, [c for c in raw.columns if c not in taken], profiles, taken)
     free = [c for c in raw.columns if c not in taken]
     if "attr" not in ov:
         for c in free:

@@ -69,6 +69,8 @@ def score_expr(s: ScoreColumn) -> str:
             f"CASE WHEN {v} IN ('1','yes','y','true','t','1.0') THEN 1.0 "
             f"WHEN {v} IN ('0','no','n','false','f','0.0') THEN 0.0 ELSE {number_expr(s.column)} END"
         )
+    if s.missing is not None:
+        return f"NULLIF({number_expr(s.column)}, {float(s.missing)!r})"
     return number_expr(s.column)
 
 

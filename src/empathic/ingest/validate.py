@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 
 from empathic.errors import InputError
@@ -53,7 +55,8 @@ def validate(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, *, lenie
         )
     for s in m.scores:
         expr = score_expr(s)
-        check(s.column, unparseable(s.column, expr), "non-numeric score {value}", "scores must be numbers")
+        parsed = score_expr(dataclasses.replace(s, missing=None))  # the "not answered" code is a number too
+        check(s.column, unparseable(s.column, parsed), "non-numeric score {value}", "scores must be numbers")
         if s.kind != "number":
             check(
                 s.column,
