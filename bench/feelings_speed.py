@@ -27,7 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,58 +58,49 @@ def reviews(limit: int | None) -> pd.DataFrame:
 
 
 def phases(store, settings) -> dict:
-    """The stage's steps one by one (same functions, same order as ``stage.run`` / ``annotate_units``)."""
+    """The stage's steps one at a time over all units (same functions and order as ``stage.run`` and
+    ``annotate_units``; one batch instead of 20k-unit batches, and no write), wall and CPU seconds each."""
     import pyarrow as pa
 
-    from empathic.feelings import stage as feelings_stage
-    from empathic.feelings.annotate import aggregate_comments, annotate_units
+    from empathic.feelings import rules
+    from empathic.feelings.annotate import aggregate_comments, annotate_units, scores_json
+    from empathic.feelings.emotions import detect_emotions, emotion_labels
+    from empathic.feelings.empathy import classify_quadrant, pains_and_gains
+    from empathic.feelings.intent import classify_intent
+    from empathic.feelings.lexicon import lexicon_features
+    from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
     from empathic.feelings.textnorm import clean_texts
     from empathic.feelings.vectors import unit_vectors
-    from empathic.progress import Progress
+    from empathic.progress import silent
 
-    out = {}
-    c = Clock()
-    units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
-    out["read"] = c.lap()
-    c = Clock()
-    cleaned = clean_texts(units.column("text").to_pylist())
-    out["clean"] = c.lap()
-    c = Clock()
-    vectors, _ = unit_vectors(store, cleaned, "fast", Progress())
-    out["embed"] = c.lap()
-    fs = settings.feelings
-    c = Clock()
-    parts, emotions = [], []
-    for start in range(0, units.num_rows, feelings_stage.BATCH_UNITS):
-        table, emo = annotate_units(
-            units.slice(start, feelings_stage.BATCH_UNITS),
-            vectors[start : start + feelings_stage.BATCH_UNITS],
-            fs,
-            embedder="fast",
-        )
-        parts.append(table)
-        emotions.append(emo)
-    unit_table, emo = pa.concat_tables(parts), np.vstack(emotions)
-    out["annotate_units"] = c.lap()
-    c = Clock()
-    aggregate_comments(unit_table, emo, fs)
-    out["roll_up"] = c.lap()
+    fs, out = settings.feelings, {}
+
+    def step(name, fn):
+        c = Clock()
+        value = fn()
+        out[name] = c.lap()
+        return value
+
+    units = step("read", lambda: store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY 1, 2"))
+    texts = units.column("text").to_pylist()
+    cleaned = step("clean", lambda: clean_texts(texts))
+    vectors, _ = step("embed", lambda: unit_vectors(store, cleaned, "fast", silent))
+    lex = step("lexicon", lambda: lexicon_features(cleaned))
+    scores, labels = step(
+        "sentiment",
+        lambda: label_sentiment(sentiment_probabilities(texts, vectors, embedder="fast", lexicon=lex, cleaned=cleaned)),
+    )
+    emotions = step("emotions", lambda: detect_emotions(texts, vectors, embedder="fast", lexicon=lex))
+    lowered = step("lowered", lambda: rules.column([(t or "").lower() for t in texts]))
+    step("quadrant", lambda: classify_quadrant(texts, vectors, embedder="fast", lowered=lowered))
+    intents = step("intent", lambda: classify_intent(texts, vectors, scores, embedder="fast", lowered=lowered))
+    step("pains_gains", lambda: pains_and_gains(scores, intents))
+    step("emotion_labels", lambda: emotion_labels(emotions, fs.emotion_threshold))
+    step("scores_json", lambda: scores_json(emotions))
+    step("label_arrays", lambda: (pa.array(labels.tolist(), pa.string()), pa.array(intents.tolist(), pa.string())))
+    table, emo = step("annotate_units_one_batch", lambda: annotate_units(units, vectors, fs, embedder="fast"))
+    step("roll_up", lambda: aggregate_comments(table, emo, fs))
     return out
-
-
-def annotate_breakdown(store) -> dict:
-    """cProfile-free split of ``annotate_units`` on all units: the cost of each step it calls."""
-    from empathic.feelings import annotate
-    from empathic.feelings.textnorm import clean_texts
-    from empathic.feelings.vectors import unit_vectors
-    from empathic.progress import Progress
-
-    units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
-    vectors, _ = unit_vectors(store, clean_texts(units.column("text").to_pylist()), "fast", Progress())
-    steps = getattr(annotate, "timed_steps", None)
-    if steps is None:
-        return {}
-    return steps(units, vectors)
 
 
 def run(limit: int | None, repeat: int, profile: bool) -> dict:
@@ -153,7 +143,6 @@ def run(limit: int | None, repeat: int, profile: bool) -> dict:
                 "feedback_feelings": ws.store.count("feedback_feelings"),
             }
             result["phases"] = phases(ws.store, ws.settings)
-            result["annotate_steps"] = annotate_breakdown(ws.store)
     return result
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from empathic.feelings import rules
 from empathic.feelings.emotions import EMOTIONS, detect_emotions, emotion_labels
 from empathic.feelings.empathy import QUADRANTS, classify_quadrant, pains_and_gains
 from empathic.feelings.intent import INTENTS, classify_intent
@@ -47,11 +49,32 @@ FEEDBACK_EMOTIONS_SCHEMA = pa.schema([("feedback_id", pa.string()), ("emotion", 
 
 
 _SCORES_TEMPLATE = "{{" + ", ".join(f'"{e}": {{:.3f}}' for e in EMOTIONS) + "}}"
+#: "0.000" … "1.000": every score in 0..1 printed with 3 decimals, looked up instead of formatted.
+_THOUSANDTHS = pa.array([f"{k / 1000:.3f}" for k in range(1001)], pa.string())
 
 
 def _scores_json(row: np.ndarray) -> str:
     """JSON object emotion → score (3 decimals), formatted directly (json.dumps per row is the slow part)."""
     return _SCORES_TEMPLATE.format(*row.tolist())
+
+
+def scores_json(scores: np.ndarray) -> pa.Array:
+    """Arrow strings (n,): ``_scores_json`` of every row of float (n, len(EMOTIONS)) scores, for the whole batch.
+
+    A float32 score times 1000 is exact in float64 and never lies on a .5 tie, so rounding it gives the same
+    3 decimals as ``"{:.3f}"``; the digits come from a lookup table and Arrow joins the columns.
+    """
+    if len(scores) == 0:
+        return pa.array([], pa.string())
+    if scores.dtype != np.float32 or not ((scores >= 0) & (scores <= 1)).all():
+        return pa.array([_scores_json(r) for r in scores], pa.string())
+    k = np.rint(scores.astype(np.float64) * 1000).astype(np.int64)
+    parts: list = []
+    for j, name in enumerate(EMOTIONS):
+        parts.append(("{" if j == 0 else ", ") + f'"{name}": ')
+        parts.append(_THOUSANDTHS.take(pa.array(k[:, j])))
+    parts.append("}")
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def annotate_units(
@@ -69,12 +92,22 @@ def annotate_units(
         (a table in SENTENCE_FEELINGS_SCHEMA, float32 (n, len(EMOTIONS)) emotion scores for the roll-up).
     """
     texts = units.column("text").to_pylist()
-    lexicon = lexicon_features(clean_texts(texts))
-    scores, labels = label_sentiment(sentiment_probabilities(texts, embeddings, embedder=embedder, lexicon=lexicon))
+    cleaned = clean_texts(texts)
+    lexicon = lexicon_features(cleaned)
+    scores, labels = label_sentiment(
+        sentiment_probabilities(texts, embeddings, embedder=embedder, lexicon=lexicon, cleaned=cleaned)
+    )
     emotions = detect_emotions(texts, embeddings, embedder=embedder, lexicon=lexicon)
-    quadrants = classify_quadrant(texts, embeddings, embedder=embedder)
+    lowered = rules.column([(t or "").lower() for t in texts])
+    quadrants = classify_quadrant(texts, embeddings, embedder=embedder, lowered=lowered)
     intents = classify_intent(
-        texts, embeddings, scores, embedder=embedder, pain_below=settings.pain_below, gain_above=settings.gain_above
+        texts,
+        embeddings,
+        scores,
+        embedder=embedder,
+        pain_below=settings.pain_below,
+        gain_above=settings.gain_above,
+        lowered=lowered,
     )
     pain, gain = pains_and_gains(scores, intents, pain_below=settings.pain_below, gain_above=settings.gain_above)
     columns = [
@@ -82,8 +115,8 @@ def annotate_units(
         units.column("sentence_idx").cast(pa.int32()),
         pa.array(scores),
         pa.array(labels.tolist(), pa.string()),
-        pa.array(emotion_labels(emotions, settings.emotion_threshold)),
-        pa.array([_scores_json(r) for r in emotions]),
+        pa.array(emotion_labels(emotions, settings.emotion_threshold), pa.string()),
+        scores_json(emotions),
         pa.array(quadrants.tolist(), pa.string()),
         pa.array(pain),
         pa.array(gain),
@@ -160,7 +193,7 @@ def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: Feelings
             "sentiment": pa.array(np.round(mean, 4)),
             "sentiment_label": pa.array(labels.tolist(), pa.string()),
             "emotions": pa.array(emotion_labels(emo, settings.emotion_threshold), pa.string()),
-            "emotion_scores": pa.array([_scores_json(r) for r in emo], pa.string()),
+            "emotion_scores": scores_json(emo),
             "empathy_quadrants": pa.array(
                 _joined({q: _any_per_group(quadrants == q, starts) for q in QUADRANTS}, QUADRANTS), pa.string()
             ),

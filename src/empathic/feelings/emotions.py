@@ -123,8 +123,13 @@ def detect_emotions(
 
 def emotion_labels(scores: np.ndarray, threshold: float = 0.5) -> list[str]:
     """';'-joined emotions at or over ``threshold`` per row, strongest first ('' when none)."""
-    out = []
-    for row in scores:
-        idx = [int(i) for i in np.argsort(-row, kind="stable") if row[i] >= threshold]
-        out.append(";".join(EMOTIONS[i] for i in idx))
-    return out
+    if len(scores) == 0:
+        return []
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = np.argsort(-scores, axis=1, kind="stable")
+    keep = np.take_along_axis(scores, order, axis=1) >= threshold
+    offsets = np.r_[0, np.cumsum(keep.sum(axis=1))].astype(np.int32)
+    names = pa.array(np.array(EMOTIONS, dtype=object)[order[keep]].tolist(), pa.string())
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), names), ";").to_pylist()

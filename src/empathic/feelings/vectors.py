@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from empathic.progress import Progress
 from empathic.store import Store
@@ -56,21 +57,34 @@ def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tup
     return out, found
 
 
+def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct texts in sorted order, index of each text in them) — what ``np.unique(..., return_inverse=True)``
+    gives, without building a fixed-width unicode array (Arrow hashes; UTF-8 byte order is code point order)."""
+    encoded = pa.array([str(t) for t in texts], pa.string()).dictionary_encode()
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    unique = encoded.dictionary.take(pa.array(order)).to_pylist()
+    return unique, rank[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
 def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progress) -> tuple[np.ndarray, int]:
     """(float32 (n, dim) vectors of the cleaned unit texts, number taken from the cache).
 
     Identical texts are embedded once.
     """
     embedder = get_embedder(mode)
-    unique, inverse = np.unique(np.array(texts, dtype=object).astype(str), return_inverse=True)
+    unique, inverse = _distinct(texts)
     vectors, found = (
         _from_cache(store, embedder.name, embedder.dim, list(unique))
         if mode == "accurate"
         else (np.zeros((len(unique), embedder.dim), np.float32), np.zeros(len(unique), bool))
     )
     missing = np.flatnonzero(~found)
-    for start in range(0, len(missing), BATCH):
-        idx = missing[start : start + BATCH]
+    # the static embedder tokenises each distinct word once per call: give it everything at once
+    batch = BATCH if mode == "accurate" else max(len(missing), 1)
+    for start in range(0, len(missing), batch):
+        idx = missing[start : start + batch]
         vectors[idx] = embedder.embed([str(unique[i]) for i in idx])
-        progress(f"feelings: embed units ({mode})", min(start + BATCH, len(missing)), len(missing))
+        progress(f"feelings: embed units ({mode})", min(start + batch, len(missing)), len(missing))
     return vectors[inverse.ravel()], int(found.sum())
