@@ -2,7 +2,8 @@
 
 Run from the repo root (works without /work/shared: it uses the bundled sample)::
 
-    .venv/bin/python bench/feelings_speed.py [--limit N] [--repeat 2] [--profile]
+    .venv/bin/python bench/feelings_speed.py [--limit N] [--repeat 2] [--profile] [--write]
+    .venv/bin/python bench/feelings_speed.py --quality      # fast-mode quality figures only
 
 Ingests the reviews and splits them into sentence units (not timed), then times:
 
@@ -27,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +105,75 @@ def phases(store, settings) -> dict:
     return out
 
 
+EKMAN = {
+    "anger": ("anger", "annoyance", "disapproval"),
+    "disgust": ("disgust",),
+    "fear": ("fear", "nervousness"),
+    "joy": (
+        "joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism", "relief", "pride",
+        "admiration", "desire", "caring",
+    ),
+    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+    "surprise": ("surprise", "realization", "confusion", "curiosity"),
+    "neutral": ("neutral",),
+}  # fmt: skip
+
+
+def quality() -> dict:
+    """Fast-mode quality with the same scoring as ``bench/feelings.py`` (airline tweets, GoEmotions test, the
+    empathy eval set), so a speed change can show it did not cost quality. Needs /work/shared/data for the first
+    two; uses only APIs that existed before the fast path (so it also runs against an older ``src``)."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import feelings_data as data
+    from empathic.feelings.emotions import goemotions_labels, goemotions_scores
+    from empathic.feelings.empathy import classify_quadrant
+    from empathic.feelings.intent import classify_intent
+    from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
+    from empathic.feelings.textnorm import clean_texts
+    from empathic.text.embed import get_embedder
+
+    embed = get_embedder("fast").embed
+    out: dict = {}
+    if (data.DATA / "airline_tweets").exists():
+        tw = data.airline_tweets()
+        texts = tw["text"].tolist()
+        proba = sentiment_probabilities(texts, embed(clean_texts(texts)), embedder="fast")
+        pred = np.array(["negative", "neutral", "positive"])[proba.argmax(axis=1)]
+        out["airline_macro_f1"] = round(float(f1_score(tw["label"], pred, average="macro")), 4)
+        out["airline_accuracy"] = round(float(accuracy_score(tw["label"], pred)), 4)
+    if data.GOEMO.exists():
+        texts, labels, names = data.goemotions("test")
+        y = np.zeros((len(texts), len(names)), dtype=int)
+        for i, ls in enumerate(labels):
+            y[i, ls] = 1
+        scores = goemotions_scores(texts, embed(clean_texts(texts)), embedder="fast")
+        order = [goemotions_labels("fast").index(n) for n in names]
+        out["goemotions_macro_f1_28"] = round(float(f1_score(y, scores[:, order] >= 0.5, average="macro")), 4)
+        ek_gold = np.column_stack([y[:, [names.index(m) for m in ms]].max(axis=1) for ms in EKMAN.values()])
+        ek_pred = np.column_stack(
+            [scores[:, [order[names.index(m)] for m in ms]].max(axis=1) >= 0.5 for ms in EKMAN.values()]
+        )
+        out["goemotions_macro_f1_ekman7"] = round(float(f1_score(ek_gold, ek_pred, average="macro")), 4)
+    df = pd.read_csv(ROOT / "tests" / "feelings" / "data" / "empathy_eval.csv")
+    texts = df["text"].tolist()
+    vec = embed(clean_texts(texts))
+    sent, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder="fast"))
+    quad = classify_quadrant(texts, vec, embedder="fast")
+    intent = classify_intent(texts, vec, sent, embedder="fast")
+    for subset, mask in (("all", np.ones(len(df), bool)), ("test_half", (df["id"] % 2 == 0).to_numpy())):
+        for task, pred, classes in (
+            ("quadrant", quad, ["thinks_feels", "sees", "says_does", "hears"]),
+            ("intent", intent, ["complaint", "suggestion", "praise", "question", "churn", "other"]),
+        ):
+            gold = df[task][mask]
+            present = [c for c in classes if (gold == c).any()]
+            f1 = f1_score(gold, pred[mask], labels=present, average="macro", zero_division=0)
+            out[f"empathy_{task}_macro_f1_{subset}"] = round(float(f1), 4)
+    return out
+
+
 def run(limit: int | None, repeat: int, profile: bool) -> dict:
     from empathic import Workspace
     from empathic.feelings import stage as feelings_stage
@@ -152,8 +223,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="stage runs; the best wall time is reported")
     parser.add_argument("--profile", action="store_true", help="cProfile the stage runs (printed to stderr)")
     parser.add_argument("--write", action="store_true", help=f"also write {OUT.relative_to(ROOT)}")
+    parser.add_argument("--quality", action="store_true", help="only the fast-mode quality figures (no timing)")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.quality:
+        print(json.dumps({"started": started, **quality()}, indent=2))
+        return
     result = {"started": started, "load_average_start": os.getloadavg()}
     result.update(run(args.limit, args.repeat, args.profile))
     result["load_average_end"] = os.getloadavg()
