@@ -297,19 +297,38 @@ def _special_idioms(v: np.ndarray, w0: np.ndarray, before: tuple, after: tuple) 
 
 
 def _apply_but(sentiments: np.ndarray, codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """VADER's ``_but_check`` on every text with the word "but" (its list-index quirk included, hence per text)."""
+    """VADER's ``_but_check``: words before a text's first "but" × 0.5, after it × 1.5.
+
+    VADER finds each word by ``list.index(value)``, so when a value repeats (or equals an already re-weighted
+    one) it may re-weight another word; texts where that can happen take VADER's own function, the rest are
+    re-weighted as arrays.
+    """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     is_but = codes == _tables()["code"]["but"]
     if not is_but.any():
         return sentiments
     text_of = np.repeat(np.arange(len(lengths)), lengths)
-    ends = np.cumsum(lengths)
-    out = sentiments.copy()
-    for i in np.unique(text_of[is_but]):
-        start, end = int(ends[i] - lengths[i]), int(ends[i])
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(len(codes)) - starts[text_of]
+    but_at = np.flatnonzero(is_but)
+    texts, first = np.unique(text_of[but_at], return_index=True)
+    first_but = np.full(len(lengths), -1)
+    first_but[texts] = pos[but_at[first]]
+    bi = first_but[text_of]
+    factor = np.where(bi < 0, 1.0, np.where(pos < bi, 0.5, np.where(pos > bi, 1.5, 1.0)))
+    out = sentiments * factor
+    # values that could collide inside a text: every non-zero original value and every re-weighted one
+    nz = np.flatnonzero((bi >= 0) & (sentiments != 0))
+    moved = nz[factor[nz] != 1.0]
+    keys_text = np.r_[text_of[nz], text_of[moved]]
+    keys_value = np.r_[sentiments[nz], out[moved]]
+    order = np.lexsort((keys_value, keys_text))
+    same = (np.diff(keys_text[order]) == 0) & (np.diff(keys_value[order]) == 0)
+    for i in np.unique(keys_text[order][1:][same]):
+        start, end = int(starts[i]), int(starts[i] + lengths[i])
         words = ["but" if b else "" for b in is_but[start:end]]
-        out[start:end] = SentimentIntensityAnalyzer._but_check(words, out[start:end].tolist())
+        out[start:end] = SentimentIntensityAnalyzer._but_check(words, sentiments[start:end].tolist())
     return out
 
 

@@ -154,30 +154,44 @@ def _rust_pattern(pattern: re.Pattern[str]) -> str:
     return ("(?i)" if pattern.flags & re.IGNORECASE else "") + pattern.pattern
 
 
-def column(texts: Sequence[str | None]) -> object:
-    """The texts prepared once for many :func:`search_many` calls (a polars Series when polars is installed)."""
-    pl = _polars()
-    values = [t or "" for t in texts]
-    return values if pl is None else pl.Series(values=values, dtype=pl.String)
+class TextColumn:
+    """A batch of texts prepared once for many :func:`search_many` calls.
+
+    Holds the texts, their polars Series (when polars is installed) and which texts have a line break (those
+    keep ``re``, whose ``$`` also matches before a final newline).
+    """
+
+    def __init__(self, texts: Sequence[str | None]) -> None:
+        pl = _polars()
+        self.values = [t or "" for t in texts]
+        self.series = None if pl is None else pl.Series(values=self.values, dtype=pl.String)
+        self.breaks = [i for i, t in enumerate(self.values) if "\n" in t]
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
-def search_many(pattern: re.Pattern[str], texts: Sequence[str] | object) -> np.ndarray:
-    """bool (n,): whether ``pattern`` occurs in each text (a sequence of str, or a polars Series of them).
+def column(texts: Sequence[str | None]) -> TextColumn:
+    """The texts prepared once for many :func:`search_many` calls."""
+    return TextColumn(texts)
+
+
+def search_many(pattern: re.Pattern[str], texts: Sequence[str | None] | TextColumn) -> np.ndarray:
+    """bool (n,): whether ``pattern`` occurs in each text (a sequence of str, or a :class:`TextColumn`).
 
     Only ``re.IGNORECASE`` is carried over to the Rust engine; the rules use no other flag.
     """
-    pl = _polars()
-    if pl is None or (len(texts) < 64 and not isinstance(texts, pl.Series)):
-        items = texts.to_list() if hasattr(texts, "to_list") else [t or "" for t in texts]
+    col = texts if isinstance(texts, TextColumn) else None
+    if col is None and (_polars() is None or len(texts) < 64):
         search = pattern.search
-        return np.fromiter((search(t) is not None for t in items), dtype=bool, count=len(items))
-    series = texts if isinstance(texts, pl.Series) else column(texts)
-    out = series.str.contains(_rust_pattern(pattern)).fill_null(False).to_numpy().astype(bool)
-    breaks = series.str.contains("\n", literal=True).fill_null(False).to_numpy()
-    if breaks.any():
-        search = pattern.search
-        for i in np.flatnonzero(breaks):
-            out[i] = search(series[int(i)]) is not None
+        return np.fromiter((search(t or "") is not None for t in texts), dtype=bool, count=len(texts))
+    col = col or TextColumn(texts)
+    search = pattern.search
+    if col.series is None:
+        return np.fromiter((search(t) is not None for t in col.values), dtype=bool, count=len(col))
+    out = col.series.str.contains(_rust_pattern(pattern)).fill_null(False).to_numpy().astype(bool)
+    for i in col.breaks:
+        out[i] = search(col.values[i]) is not None
     return out
 
 
