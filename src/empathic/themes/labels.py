@@ -15,10 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from empathic.themes.stopwords import STOP_WORDS
+from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 MAX_NGRAM = 3
+#: Extra score per extra word: "runs small" reads better than "small".
+MULTIWORD_BONUS = 0.5
 
 
 def phrases(text: str) -> set[str]:
@@ -39,9 +41,11 @@ def phrases(text: str) -> set[str]:
 def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> list[list[tuple[str, float]]]:
     """For each group of unit texts, its candidate phrases sorted by c-TF-IDF score (best first).
 
-    score = (units of the group containing the phrase / units of the group) × sqrt(log(1 + mean units per group /
-    units containing the phrase overall)) × (1 + 0.5 × (words − 1)): coverage first, distinctiveness second.
-    Ties break alphabetically.
+    score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
+    units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
+    distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
+    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates. Ties break
+    alphabetically.
     """
     per_group = [Counter(p for text in group for p in phrases(text)) for group in groups]
     overall: Counter[str] = Counter()
@@ -51,15 +55,15 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
     ranked = []
     for group, counts in zip(groups, per_group, strict=True):
         size = max(1, len(group))
+        usable = {p: c for p, c in counts.items() if p.count(" ") or p not in GENERIC_WORDS}  # not "brought"
+        floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
-        floor = min(min_count, size) if any(c >= min(min_count, size) for c in counts.values()) else 1
-        for phrase, c in counts.items():
-            if c < floor:  # tiny groups (weak data) may use a phrase seen once
-                continue
+        for phrase, c in usable.items():
             words = phrase.count(" ") + 1
-            score = (c / size) * math.sqrt(math.log(1 + mean_size / overall[phrase])) * (1 + 0.5 * (words - 1))
+            score = (c / size) * math.log(1 + mean_size / overall[phrase]) * (1 + MULTIWORD_BONUS * (words - 1))
             scored.append((phrase, score, c))
-        scored.sort(key=lambda t: (-t[1], t[0]))
+        # phrases seen fewer than ``floor`` times come last: a fallback when the frequent ones are taken
+        scored.sort(key=lambda t: (t[2] < floor, -t[1], t[0]))
         ranked.append(_prefer_longer([(p, s) for p, s, _ in scored], counts))
     return ranked
 
@@ -81,11 +85,14 @@ def distinct_labels(
 ) -> dict[int, str]:
     """Pick one label per group, visiting groups in ``order``; a label already ``taken`` is never reused.
 
-    Groups with no usable phrase get ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
+    When every phrase of a group is taken, two of its best phrases are joined ("lining and zipper"); only a group
+    with no usable phrase at all gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
     """
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
         label = next((p for p, _ in ranked[g] if p not in taken), None)
+        if label is None:
+            label = _joined_label([p for p, _ in ranked[g][:6]], taken)
         if label is None:
             label = f"theme {pos + 1}"
             while label in taken:
@@ -93,6 +100,19 @@ def distinct_labels(
         taken.add(label)
         out[g] = label
     return out
+
+
+def _joined_label(best: Sequence[str], taken: set[str]) -> str | None:
+    """The first "a and b" of two distinct single-or-double-word phrases that is not taken (None if none)."""
+    short = [p for p in best if p.count(" ") <= 1]
+    for i, a in enumerate(short):
+        for b in short[i + 1 :]:
+            if a in b or b in a:
+                continue
+            label = f"{a} and {b}"
+            if label not in taken:
+                return label
+    return None
 
 
 def pick_quotes(

@@ -22,3 +22,18 @@ still anyway anything something everything nothing someone anyone everyone way t
 two three four five six seven eight nine ten first second third exactly completely totally absolutely definitely
 """.split()  # noqa: SIM905
 )
+
+#: Words that may sit inside or at the end of a label phrase but never label a theme alone: generic verbs, praise
+#: and filler that say nothing about *what* customers talk about ("brought", "seen", "love", "idea").
+GENERIC_WORDS: frozenset[str] = frozenset(
+    """
+love loved loves like liked good great nice bad best better worse worst well fine perfect perfectly beautiful pretty
+cute amazing awesome excellent happy glad sad fun wonderful gorgeous lovely super
+buy bought brought purchase purchased order ordered orders get got came come comes go goes went going gone see saw
+seen look looks looked looking think thought feel feels felt know knew want wanted need needed say said tell told
+try tried trying put take took give gave find found use used keep kept make wear wearing wore worn run ran
+idea piece item items product products problem problems issue issues person people time times day days today
+review reviews star stars expected expect actually usually recommend recommended maybe sure little big
+new old back around since already always never again ago going able enough right left thank hope
+""".split()  # noqa: SIM905
+)
