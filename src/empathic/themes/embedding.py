@@ -7,6 +7,7 @@ all vectors and theme centroids live in one space whichever mode ran.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,16 @@ def cached_embed(
         caller to insert in its write transaction.
     """
     embedder = get_embedder(model)
+    out, missing = cache_lookup(store, embedder, hashes)
+    for start in range(0, len(missing), BATCH):
+        idx = missing[start : start + BATCH]
+        out[idx] = embedder.embed([texts[i] for i in idx])
+        progress(f"embed units ({model})", min(start + BATCH, len(missing)), len(missing))
+    return out, cache_rows(embedder.name, out, hashes, missing)
+
+
+def cache_lookup(store: Store, embedder, hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Cached vectors: float32 (n, dim) with zero rows where missing, and the missing positions (int64)."""
     keys = pa.table({"text_hash": list(hashes), "pos": np.arange(len(hashes), dtype=np.int64)})
     cur = store.cursor()
     try:
@@ -41,27 +52,71 @@ def cached_embed(
         cur.unregister("wanted")
     finally:
         cur.close()
-    out = np.zeros((len(texts), embedder.dim), np.float32)
-    have = np.zeros(len(texts), bool)
+    out = np.zeros((len(hashes), embedder.dim), np.float32)
+    have = np.zeros(len(hashes), bool)
     pos = hit.column("pos").to_numpy()
     if len(pos):
         blob = b"".join(hit.column("vector").to_pylist())
         out[pos] = np.frombuffer(blob, dtype=np.float32).reshape(len(pos), embedder.dim)
         have[pos] = True
-    missing = np.flatnonzero(~have)
-    for start in range(0, len(missing), BATCH):
-        idx = missing[start : start + BATCH]
-        out[idx] = embedder.embed([texts[i] for i in idx])
-        progress(f"embed units ({model})", min(start + BATCH, len(missing)), len(missing))
-    new_rows = pa.table(
+    return out, np.flatnonzero(~have)
+
+
+def cache_rows(model_name: str, vectors: np.ndarray, hashes: Sequence[str], missing: np.ndarray) -> pa.Table:
+    """New ``embedding_cache`` rows (model, text_hash, vector) for the ``missing`` positions of ``vectors``."""
+    return pa.table(
         {
-            "model": [embedder.name] * len(missing),
+            "model": [model_name] * len(missing),
             "text_hash": [hashes[i] for i in missing],
-            "vector": [out[i].tobytes() for i in missing],
+            "vector": [vectors[i].tobytes() for i in missing],
         },
         schema=pa.schema([("model", pa.string()), ("text_hash", pa.string()), ("vector", pa.binary())]),
     )
-    return out, new_rows
+
+
+class BackgroundEmbed:
+    """MiniLM vectors of ``texts`` computed in background threads, one single-threaded session per thread.
+
+    Two one-thread sessions on separate batches use 2 cores better than one two-thread session on short
+    sentences, and the calling thread stays free for other work meanwhile (onnxruntime releases the GIL).
+    Batches are fixed by the texts alone (sorted by length, ``batch`` per call), never by thread timing, so the
+    vectors are deterministic. Call :meth:`result` to wait for them: float32 (len(texts), 384).
+    """
+
+    def __init__(self, texts: Sequence[str], *, workers: int = 2, batch: int = 64) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._n = len(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        self._batches = [order[i : i + batch] for i in range(0, len(order), batch)]
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        self._jobs = [self._pool.submit(_embed_one_thread, [texts[i] for i in b]) for b in self._batches]
+
+    def result(self) -> np.ndarray:
+        out = np.zeros((self._n, 384), np.float32)
+        try:
+            for idx, job in zip(self._batches, self._jobs, strict=True):
+                out[idx] = job.result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+        return out
+
+
+_IDLE_SESSIONS: queue.SimpleQueue = queue.SimpleQueue()
+
+
+def _embed_one_thread(texts: list[str]) -> np.ndarray:
+    """Embed with an idle one-thread MiniLM session (created on first need, kept for reuse)."""
+    from empathic.text.embed.onnx_minilm import MiniLMEmbedder
+
+    try:
+        embedder = _IDLE_SESSIONS.get_nowait()
+    except queue.Empty:
+        embedder = MiniLMEmbedder(threads=1)
+    try:
+        return embedder.embed(texts)
+    finally:
+        _IDLE_SESSIONS.put(embedder)
 
 
 def fit_mapping(fast: np.ndarray, accurate: np.ndarray, *, alpha: float = 1.0) -> np.ndarray:

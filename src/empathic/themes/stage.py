@@ -21,7 +21,15 @@ from empathic.themes import rows as theme_rows
 from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, sentence_rows
 from empathic.themes.discover import discover
 from empathic.themes.edits import EditContext, apply_edit
-from empathic.themes.embedding import apply_mapping, cached_embed, choose_mode, fit_mapping
+from empathic.themes.embedding import (
+    BackgroundEmbed,
+    apply_mapping,
+    cache_lookup,
+    cache_rows,
+    cached_embed,
+    choose_mode,
+    fit_mapping,
+)
 from empathic.themes.evolve import find_emerging, match_to_previous
 from empathic.themes.model import Theme, children, normalise, text_hash
 from empathic.themes.persist import centroid_rows, load_themes, now
@@ -35,30 +43,70 @@ def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray, list[str]]:
     """Units in (feedback_id, sentence_idx) order, unique normalised texts sorted by hash, each unit's text index."""
     units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
     keys = [" ".join((t or "").split()) for t in units.column("text").to_pylist()]
-    uniq = sorted(set(keys), key=lambda t: (text_hash(t), t))
+    ordered = sorted((text_hash(t), t) for t in set(keys))
+    uniq = [t for _, t in ordered]
     index = {t: i for i, t in enumerate(uniq)}
-    pos = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
-    return units, uniq, pos, [text_hash(t) for t in uniq]
+    pos = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return units, uniq, pos, [h for h, _ in ordered]
+
+
+def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: its comment's row among the comments that have several units (−1 for single-unit comments),
+    and the index of each such comment's first unit (units are ordered by comment)."""
+    fids = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
+    n = len(fids)
+    starts = np.flatnonzero(np.r_[True, fids[1:] != fids[:-1]]) if n else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, n])
+    multi = sizes > 1
+    row = np.where(multi, np.cumsum(multi) - 1, -1)
+    return np.repeat(row, sizes), starts[multi]
 
 
 def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settings: Settings, progress: Progress):
-    """Vectors of the unique texts in the accurate space, the discovery sample, the fast→accurate mapping
-    (None in accurate mode) and the new cache rows."""
-    ts = settings.themes
-    if mode == "accurate":
-        vectors, cache = cached_embed(store, "accurate", uniq, hashes, progress)
-        return vectors, np.arange(min(len(uniq), ts.max_discovery_units)), None, [cache]
+    """Accurate mode: vectors of the unique texts, the discovery sample and the new cache rows."""
+    vectors, cache = cached_embed(store, "accurate", uniq, hashes, progress)
+    return vectors, np.arange(min(len(uniq), settings.themes.max_discovery_units)), [cache]
+
+
+def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarray, hashes: list[str], ts, progress):
+    """Fast mode: per-unit vectors in the accurate space, the discovery sample (unique-text indices) and the new
+    cache rows.
+
+    MiniLM embeds the sample in two worker threads (:class:`BackgroundEmbed`) while this thread computes the static
+    sums of every unique text. A comment's static vector is the sum of its units' sums (no second tokenisation), and
+    context mixing is one vectorised pass: normalise(unit + w · comment) for units of multi-unit comments.
+    """
+    from empathic.text.embed import get_embedder
+
     sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
-    acc, cache_a = cached_embed(store, "accurate", [uniq[i] for i in sample], [hashes[i] for i in sample], progress)
-    fast = _embed_fast(uniq, progress)
-    mapping = fit_mapping(fast[sample], acc)
-    vectors = apply_mapping(fast, mapping)
-    vectors[sample] = acc
-    return vectors, sample, mapping, [cache_a]
+    accurate = get_embedder("accurate")
+    acc, missing = cache_lookup(store, accurate, [hashes[i] for i in sample])
+    progress("embed sample (accurate)", 0, len(missing))
+    job = BackgroundEmbed([uniq[sample[i]] for i in missing]) if len(missing) else None
+    progress("embed units (fast)", 0, len(uniq))
+    sums = get_embedder("fast").sums(uniq)
+    progress("embed units (fast)", len(uniq), len(uniq))
+    if job is not None:
+        progress("embed sample (accurate)", 0, len(missing))
+        acc[missing] = job.result()
+    progress("map to the accurate space", 0, len(pos))
+    cache = cache_rows(accurate.name, acc, [hashes[i] for i in sample], missing)
+    mapping = fit_mapping(normalise(sums[sample]), acc)
+    vectors = apply_mapping(normalise(sums), mapping)[pos]
+    on_sample = pos < len(sample)  # the sample is the first unique texts; their units carry MiniLM vectors
+    vectors[on_sample] = acc[pos[on_sample]]
+    comment, first = _comment_of_unit(units)
+    if ts.context_weight > 0 and len(first):
+        has = comment >= 0
+        runs = np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0])  # a comment's units are contiguous
+        totals = np.add.reduceat(sums[pos[has]], runs, axis=0)
+        context = apply_mapping(normalise(totals), mapping)
+        vectors[has] = normalise(vectors[has] + ts.context_weight * context[comment[has]])
+    return vectors, sample, [cache]
 
 
-def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, mapping, settings: Settings, progress):
-    """Units of multi-unit comments get their comment's meaning mixed in: normalise(unit + w · comment).
+def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress):
+    """Accurate mode: units of multi-unit comments get their comment's meaning mixed in: normalise(unit + w · comment).
 
     A fragment such as "maybe you can confirm" means nothing alone; with its comment's vector it lands with the
     comment's topic, while the unit's own words still dominate (w = ``themes.context_weight``).
@@ -74,26 +122,12 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, mapping
         return unit_vectors, []
     texts = [" ".join((t or "").split()) for t in comments.column("text").to_pylist()]
     hashes = [text_hash(t) for t in texts]
-    if mapping is None:
-        cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
-    else:
-        cache = None
-        cvecs = apply_mapping(_embed_fast(texts, progress), mapping)
+    cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
     row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
     idx = np.array([row.get(f, -1) for f in units.column("feedback_id").to_pylist()])
     has = idx >= 0
     unit_vectors[has] = normalise(unit_vectors[has] + weight * cvecs[idx[has]])
-    return unit_vectors, [cache] if cache is not None else []
-
-
-def _embed_fast(texts: list[str], progress: Progress) -> np.ndarray:
-    """Static vectors, not cached: recomputing them (~30k texts/s) is cheaper than storing and reading them."""
-    from empathic.text.embed import get_embedder
-
-    progress("embed units (fast)", 0, len(texts))
-    vectors = get_embedder("fast").embed(texts)
-    progress("embed units (fast)", len(texts), len(texts))
-    return vectors
+    return unit_vectors, [cache]
 
 
 def _embed_accurate(texts: list[str]) -> np.ndarray:
@@ -123,10 +157,13 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
     n_unique = len(uniq)
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
-    uniq_vectors, uniq_sample, mapping, cache_rows = _vectors(store, mode, uniq, hashes, settings, progress)
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
-    vectors, more_cache = _in_context(store, units, uniq_vectors[pos], mapping, settings, progress)
-    cache_rows += more_cache
+    if mode == "fast":
+        vectors, uniq_sample, new_cache = _fast_vectors(store, units, uniq, pos, hashes, ts, progress)
+    else:
+        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, uniq, hashes, settings, progress)
+        vectors, more_cache = _in_context(store, units, uniq_vectors[pos], settings, progress)
+        new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
     uniq = [uniq[i] for i in pos]
@@ -148,6 +185,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         warning = apply_edit(themes, edit["op"], json.loads(edit["payload"]), ctx)
         if warning:
             warnings.append(warning)
+    progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
     n_emerging = 0
     if not rediscovered:
@@ -164,6 +202,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         themes,
     )
     model_name = "minilm-l6-v2-int8"
+    progress("write themes", 0, 1)
     with store.write() as con:
         con.register("st", st)
         ft = con.sql(FEEDBACK_THEMES_SQL).to_arrow_table()
@@ -180,7 +219,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         con.execute("INSERT INTO themes SELECT * FROM tree")
         con.register("cents", centroid_rows(themes, model_name))
         con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
-        for i, rows in enumerate(cache_rows):
+        for i, rows in enumerate(new_cache):
             if rows.num_rows:
                 con.register(f"cache{i}", rows)
                 con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")

@@ -8,10 +8,13 @@ per token.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from empathic.text.embed.base import register_embedder
 from empathic.text.embed.onnx_minilm import TOKENIZER_PATH
@@ -19,6 +22,8 @@ from empathic.text.embed.onnx_minilm import TOKENIZER_PATH
 STATIC_PATH = Path(__file__).parent / "models" / "static-minilm.npz"
 SPECIAL_IDS = (0, 100, 101, 102, 103)  # [PAD] [UNK] [CLS] [SEP] [MASK]
 MAX_TOKENS = 256
+#: Characters Python splits on but BERT's normaliser deletes or keeps inside a word (such texts are tokenised whole)
+ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 
 
 class StaticEmbedder:
@@ -44,27 +49,75 @@ class StaticEmbedder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """float32 array of shape ``(len(texts), dim)``, rows L2-normalised (zero rows for empty texts).
+        """float32 array of shape ``(len(texts), dim)``, rows L2-normalised (zero rows for empty texts)."""
+        out = self.sums(texts)
+        out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
+        return out
 
-        Token ids become a sparse (texts × vocabulary) count matrix; one sparse-dense product sums the vectors.
+    def sums(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 ``(len(texts), dim)``: the *unnormalised* sum of each text's token vectors.
+
+        Sums add up: the sum over a comment's sentences is (up to the separators) the comment's own sum, which is
+        how the themes stage gets comment vectors without tokenising comments again.
+
+        Whitespace-separated words are tokenised once per distinct word (a word's WordPiece tokens never depend
+        on its neighbours), so each batch costs a dictionary lookup per word plus one sparse (texts × words)
+        product. Texts over ``MAX_TOKENS`` tokens, or with characters where Python's and BERT's idea of
+        whitespace differ, go through the tokenizer whole, so the result equals tokenising every text.
         """
-        import scipy.sparse as sp
-
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+        words = _WordCache(self)
         for start in range(0, len(texts), self.batch_size):
             chunk = [t or "" for t in texts[start : start + self.batch_size]]
-            encs = encode(chunk, add_special_tokens=False)
-            lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
-            ids = np.fromiter((i for e in encs for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
+            split = [t.split() for t in chunk]
+            gid, n_tokens = words.ids(split)
+            lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
             indptr = np.concatenate([[0], np.cumsum(lengths)])
-            counts = sp.csr_matrix(
-                (np.ones(len(ids), np.float32), ids, indptr), shape=(len(chunk), self._vectors.shape[0])
-            )
-            block = np.asarray(counts @ self._vectors, dtype=np.float32)
-            norms = np.linalg.norm(block, axis=1, keepdims=True)
-            out[start : start + len(chunk)] = block / np.clip(norms, 1e-12, None)
+            used, local = np.unique(gid, return_inverse=True)
+            counts = sp.csr_matrix((np.ones(len(gid), np.float32), local, indptr), shape=(len(chunk), len(used)))
+            out[start : start + len(chunk)] = counts @ words.vectors[used]
+            running = np.concatenate([[0], np.cumsum(n_tokens[gid])])
+            total = running[indptr[1:]] - running[indptr[:-1]]
+            odd = [i for i, t in enumerate(chunk) if total[i] >= MAX_TOKENS or (t and ODD_SPACE.search(t))]
+            if odd:
+                out[start + np.asarray(odd)] = self._token_sums([chunk[i] for i in odd])
         return out
+
+    def _token_sums(self, texts: list[str]) -> np.ndarray:
+        """Sum of token vectors per text through the tokenizer (truncated at ``MAX_TOKENS``)."""
+        return np.asarray(self._counts(texts) @ self._vectors, dtype=np.float32)
+
+    def _counts(self, texts: list[str]):
+        """Sparse (texts × vocabulary) token counts and the token count per text."""
+        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+        encs = encode(texts, add_special_tokens=False)
+        lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
+        ids = np.fromiter((i for e in encs for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        return sp.csr_matrix((np.ones(len(ids), np.float32), ids, indptr), shape=(len(texts), self._vectors.shape[0]))
+
+
+class _WordCache:
+    """Distinct words seen so far in one ``sums`` call → their summed token vectors and token counts."""
+
+    def __init__(self, embedder: StaticEmbedder) -> None:
+        self._embedder = embedder
+        self._index: dict[str, int] = {}
+        self.vectors = np.zeros((0, embedder.dim), np.float32)
+        self.n_tokens = np.zeros(0, np.int64)
+
+    def ids(self, split: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Word ids of every word of every text (flattened, in order) and the token count per word id."""
+        flat = list(chain.from_iterable(split))
+        new = sorted(set(flat).difference(self._index))
+        if new:
+            counts = self._embedder._counts(new)
+            first = len(self._index)
+            self._index.update(zip(new, range(first, first + len(new)), strict=True))
+            self.vectors = np.concatenate([self.vectors, np.asarray(counts @ self._embedder._vectors, np.float32)])
+            self.n_tokens = np.concatenate([self.n_tokens, np.diff(counts.indptr).astype(np.int64)])
+        gid = np.fromiter(map(self._index.__getitem__, flat), dtype=np.int64, count=len(flat))
+        return gid, self.n_tokens
 
 
 register_embedder("fast", StaticEmbedder)
