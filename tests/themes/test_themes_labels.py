@@ -1,0 +1,62 @@
+"""Label and top-level-cut rules: no generic single-word or 'theme N' labels, no giant top-level theme."""
+
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from empathic.themes.cluster import MAX_TOP_SHARE, group_clusters
+from empathic.themes.labels import distinct_labels, phrase_scores
+from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
+
+
+def _bundled_review_groups(n_reviews: int = 3000) -> list[list[str]]:
+    """Sentences of the first bundled reviews, grouped by the reviews' product class (real text, real groups)."""
+    source = resources.files("empathic") / "data" / "womens_clothing_reviews.csv.gz"
+    with source.open("rb") as raw, gzip.open(raw) as f:
+        df = pd.read_csv(f, nrows=n_reviews)
+    df = df.dropna(subset=["Review Text", "Class Name"])
+    groups: dict[str, list[str]] = {}
+    for cls, text in zip(df["Class Name"], df["Review Text"], strict=True):
+        groups.setdefault(cls, []).extend(s.strip() for s in str(text).split(".") if s.strip())
+    return [groups[k] for k in sorted(groups)]
+
+
+def test_labels_of_the_bundled_reviews_are_phrases_not_generic_words():
+    groups = _bundled_review_groups()
+    ranked = phrase_scores(groups)
+    labels = distinct_labels(ranked, range(len(groups)), {"other"})
+    assert len(set(labels.values())) == len(groups)
+    for label in labels.values():
+        words = label.split()
+        assert not label.startswith("theme "), label
+        assert any(w not in STOP_WORDS for w in words), label
+        assert not (len(words) == 1 and label in GENERIC_WORDS), label
+    for phrases in ranked:  # keywords too: a lone "brought" or "love" is never a candidate
+        assert not any(p in GENERIC_WORDS for p, _ in phrases)
+
+
+def test_a_taken_phrase_falls_back_to_another_phrase_not_to_theme_n():
+    groups = [["the zipper broke", "zipper broke again"], ["the zipper broke", "zipper and lining tore"]]
+    labels = distinct_labels(phrase_scores(groups), [0, 1], {"other"})
+    assert labels[0] != labels[1]
+    assert not any(lab.startswith("theme ") for lab in labels.values()), labels
+
+
+def test_top_level_cut_caps_the_biggest_theme():
+    # a chain of 60 fine clusters (diffuse data) plus a few clear blobs: average linkage made one giant theme
+    rng = np.random.default_rng(0)
+    chain = np.cumsum(rng.normal(0, 0.15, (60, 16)), axis=0) + rng.normal(0, 1, 16)
+    blobs = np.repeat(rng.normal(0, 3, (6, 16)), 5, axis=0) + rng.normal(0, 0.1, (30, 16))
+    cents = np.vstack([chain, blobs])
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True)
+    sizes = rng.integers(5, 50, len(cents))
+    groups = group_clusters(cents, sizes, min_groups=8, max_groups=40)
+    totals = np.bincount(groups, weights=sizes)
+    assert 8 <= len(totals) <= 40
+    assert totals.max() / sizes.sum() <= MAX_TOP_SHARE
+    assert (np.diff(totals) <= 0).all()  # ids ordered by size
+    assert (group_clusters(cents, sizes, min_groups=8, max_groups=40) == groups).all()  # deterministic
