@@ -18,7 +18,9 @@ class ThemesSettings(BaseModel):
         "(mapped into MiniLM space) for the rest; auto: fast above accurate_max_units unique units.",
     )
     accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
-    fast_discovery_sample: int = Field(2_000, ge=200, description="units embedded with MiniLM in fast mode")
+    fast_discovery_sample: int = Field(
+        2_500, ge=200, description="units embedded with MiniLM in fast mode (where discovery happens)"
+    )
     max_discovery_units: int = Field(12_000, ge=200, description="units clustered (a deterministic sample)")
     context_weight: float = Field(
         1.0, ge=0, le=4, description="weight of the whole comment's vector mixed into each of its units' vectors"
