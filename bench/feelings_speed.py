@@ -27,6 +27,7 @@ import resource
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,7 @@ def phases(store, settings) -> dict:
     import pyarrow as pa
 
     from empathic.feelings import rules
+    from empathic.feelings import stage as feelings_stage
     from empathic.feelings.annotate import aggregate_comments, annotate_units, scores_json
     from empathic.feelings.emotions import detect_emotions, emotion_labels
     from empathic.feelings.empathy import classify_quadrant, pains_and_gains
@@ -102,6 +104,16 @@ def phases(store, settings) -> dict:
     step("scores_json", lambda: scores_json(emotions))
     step("label_arrays", lambda: (pa.array(labels.tolist(), pa.string()), pa.array(intents.tolist(), pa.string())))
     table, emo = step("annotate_units_one_batch", lambda: annotate_units(units, vectors, fs, embedder="fast"))
+    batch = feelings_stage.BATCH_UNITS
+
+    def one(start: int):
+        return annotate_units(units.slice(start, batch), vectors[start : start + batch], fs, embedder="fast")
+
+    starts = range(0, units.num_rows, batch)
+    serial = step("annotate_20k_batches_serial", lambda: [one(s) for s in starts])
+    with ThreadPoolExecutor(2) as pool:  # an experiment for a quiet machine: does a second thread pay?
+        threaded = step("annotate_20k_batches_2_threads", lambda: list(pool.map(one, starts)))
+    assert all(a[0].equals(b[0]) for a, b in zip(serial, threaded, strict=True))
     step("roll_up", lambda: aggregate_comments(table, emo, fs))
     return out
 
