@@ -103,3 +103,10 @@ def test_scores_json_and_labels_match_the_per_row_formatting() -> None:
     expected = [";".join(EMOTIONS[i] for i in np.argsort(-row, kind="stable") if row[i] >= 0.5) for row in scores]
     assert emotion_labels(scores, 0.5) == expected
     assert emotion_labels(scores[:0]) == []
+
+
+def test_text_that_is_not_utf8_takes_the_per_text_path() -> None:
+    texts = ["so good \ud800 but bad"] * 70 + ["not good at all"]
+    np.testing.assert_array_equal(lexicon_features(texts), reference_lexicon_features(texts))
+    expected = np.array([rules.COMPLAINT.search(t) is not None for t in texts])
+    np.testing.assert_array_equal(rules.search_many(rules.COMPLAINT, rules.column(texts)), expected)

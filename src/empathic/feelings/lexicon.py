@@ -100,12 +100,24 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     out = np.zeros((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
     if not texts:
         return out
+    if not all(map(_utf8_ok, texts)):  # lone surrogates cannot go into Arrow: the per-text path takes them
+        return reference_lexicon_features(texts)
     out[:, 0:4] = vader_scores(texts)
     arr = pa.array(texts, pa.string())
     out[:, 4] = search_many(NEGATION, texts)
     out[:, 5] = pc.greater(pc.count_substring(arr, "?"), 0).to_numpy(zero_copy_only=False)
     out[:, 6] = np.minimum(pc.count_substring(arr, "!").to_numpy(), 3) / 3.0
     return out
+
+
+def _utf8_ok(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _replace_emojis(texts: list[str]) -> list[str]:

@@ -164,7 +164,12 @@ class TextColumn:
     def __init__(self, texts: Sequence[str | None]) -> None:
         pl = _polars()
         self.values = [t or "" for t in texts]
-        self.series = None if pl is None else pl.Series(values=self.values, dtype=pl.String)
+        self.series = None
+        if pl is not None:
+            try:
+                self.series = pl.Series(values=self.values, dtype=pl.String)
+            except UnicodeEncodeError:  # lone surrogates are not UTF-8: ``re`` takes the batch
+                self.series = None
         self.breaks = [i for i, t in enumerate(self.values) if "\n" in t]
 
     def __len__(self) -> int:
