@@ -60,3 +60,12 @@ def test_top_level_cut_caps_the_biggest_theme():
     assert totals.max() / sizes.sum() <= MAX_TOP_SHARE
     assert (np.diff(totals) <= 0).all()  # ids ordered by size
     assert (group_clusters(cents, sizes, min_groups=8, max_groups=40) == groups).all()  # deterministic
+
+
+def test_theme_text_drops_handles_urls_and_ticket_numbers_but_never_empties():
+    from empathic.themes.model import theme_text
+
+    tweet = "@united flight UA1234 Cancelled Flightled http://t.co/x #fail"
+    assert theme_text(tweet) == "flight Cancelled Flightled fail"
+    assert theme_text("Runs small, order a size up.") == "Runs small, order a size up."
+    assert theme_text("@AmericanAir") == "@AmericanAir"  # nothing else to embed: keep the text

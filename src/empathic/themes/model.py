@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,6 +57,23 @@ def stable_id(*parts: str) -> str:
 def text_hash(text: str) -> str:
     """Hash of a unit's text: the key of the embedding cache and of deterministic ordering."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+_HANDLE_OR_URL = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_TICKET_NUMBER = re.compile(r"\b[A-Za-z]{0,3}\d{3,}\b")
+
+
+def theme_text(text: str) -> str:
+    """The text a unit's *theme vector* should be computed from: without @handles, URLs and ticket/flight numbers.
+
+    Tweets open with the company's handle ("@united ..."); embedded raw, whole-text MiniLM clusters of the airline
+    tweets agree more with the airline (NMI 0.33) than with the complaint (0.17); stripped, KMeans on the same
+    9,178 tweets goes from NMI 0.182 to 0.237 (see docs/bench/themes.md). Hashtags keep their word. Display text
+    (labels, quotes) stays raw. Returns the stripped text, or the original when nothing would be left.
+    """
+    stripped = _TICKET_NUMBER.sub(" ", _HANDLE_OR_URL.sub(" ", text)).replace("#", " ")
+    stripped = " ".join(stripped.split())
+    return stripped or text
 
 
 def normalise(v: np.ndarray) -> np.ndarray:
