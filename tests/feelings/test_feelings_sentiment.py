@@ -9,6 +9,15 @@ from empathic.feelings.sentiment import score_sentiment
 from empathic.text.sentences import split_units
 
 EMBEDDERS = ["fast", "accurate"]
+#: Known limits of the fine-tuned encoder (accurate mode; docs/bench/feelings.md): emoji are [UNK] to its vocabulary,
+#: and short plain statements from 5-star clothing reviews in its weak training labels lean positive. strict: the
+#: marks must go when a retrained encoder fixes them.
+ENCODER_EMOJI = pytest.param(
+    "accurate", marks=pytest.mark.xfail(strict=True, reason="encoder: emoji are [UNK] tokens (no emoji signal)")
+)
+ENCODER_FACTS = pytest.param(
+    "accurate", marks=pytest.mark.xfail(strict=True, reason="encoder: 'I ordered a medium.' leans positive")
+)
 
 
 def _score(texts: list[str], embedder: str) -> tuple[np.ndarray, np.ndarray]:
@@ -36,7 +45,7 @@ def test_each_side_of_a_contrast_gets_its_own_sentiment(embedder: str) -> None:
     assert labels[1] == "negative" and scores[1] < -0.3
 
 
-@pytest.mark.parametrize("embedder", EMBEDDERS)
+@pytest.mark.parametrize("embedder", ["fast", ENCODER_EMOJI])
 def test_intensifiers_and_emoji(embedder: str) -> None:
     scores, labels = _score(
         [
@@ -53,7 +62,7 @@ def test_intensifiers_and_emoji(embedder: str) -> None:
     assert scores[3] > scores[4]  # the emoji alone moves the score the right way
 
 
-@pytest.mark.parametrize("embedder", EMBEDDERS)
+@pytest.mark.parametrize("embedder", ["fast", ENCODER_FACTS])
 def test_scores_are_bounded_and_neutral_facts_are_neutral(embedder: str) -> None:
     scores, labels = _score(
         ["I ordered a medium.", "What time does the store open?", "Terrible!", "Perfect!"], embedder

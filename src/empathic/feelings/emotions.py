@@ -1,8 +1,10 @@
 """Multi-label emotions per sentence unit, in the vocabulary product teams use.
 
-The head (``models/emotions-<embedder>.npz``) predicts the 28 GoEmotions labels (independent sigmoids, each with
-a threshold tuned on the GoEmotions dev split). They are grouped into product emotions, and each score is
-*calibrated* so that 0.5 is the emotion's decision threshold: ``score ≥ 0.5`` means "expressed".
+Fast mode: the head (``models/emotions-fast.npz``) predicts the 28 GoEmotions labels (independent sigmoids, each
+with a threshold tuned on the GoEmotions dev split); accurate mode: the fine-tuned feelings encoder
+(:mod:`empathic.feelings.encoder`) predicts the same 28 labels, with its own dev-tuned thresholds. They are
+grouped into product emotions, and each score is *calibrated* so that 0.5 is the emotion's decision threshold:
+``score ≥ 0.5`` means "expressed".
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.feelings import rules
+from empathic.feelings.encoder import get_encoder
 from empathic.feelings.heads import load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
@@ -86,8 +89,12 @@ def goemotions_scores(
 ) -> np.ndarray:
     """Calibrated float32 (n, 28) scores for the GoEmotions labels (column order: ``goemotions_labels()``).
 
-    ``lexicon`` is the precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None).
+    ``lexicon`` is the precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None). In accurate
+    mode the fine-tuned encoder reads the texts (``embeddings`` and ``lexicon`` are not used).
     """
+    if embedder == "accurate":
+        encoder = get_encoder()
+        return calibrate(encoder.predict(clean_texts(texts))[1], encoder.meta.goemotions_thresholds)
     head = load_head(f"emotions-{embedder}")
     if lexicon is None:
         lexicon = lexicon_features(clean_texts(texts))
@@ -96,7 +103,9 @@ def goemotions_scores(
 
 
 def goemotions_labels(embedder: str = "fast") -> tuple[str, ...]:
-    """The 28 GoEmotions label names in the head's column order."""
+    """The 28 GoEmotions label names in the head's (or, accurate mode, the encoder's) column order."""
+    if embedder == "accurate":
+        return get_encoder().meta.goemotions_labels
     return load_head(f"emotions-{embedder}").classes
 
 
@@ -108,7 +117,9 @@ def detect_emotions(
     lexicon: np.ndarray | None = None,
 ) -> np.ndarray:
     """Calibrated float32 (n, len(EMOTIONS)) product-emotion scores; ``≥ 0.5`` means the emotion is expressed."""
-    if embeddings is None:
+    if embeddings is None and embedder == "accurate":  # the encoder reads the texts
+        embeddings = np.zeros((len(texts), 0), np.float32)
+    elif embeddings is None:
         from empathic.text.embed import get_embedder
 
         embeddings = get_embedder(embedder).embed(clean_texts(texts))

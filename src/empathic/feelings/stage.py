@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from empathic.config import Settings
 from empathic.feelings.annotate import aggregate_comments, annotate_units
+from empathic.feelings.encoder import get_encoder
 from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, unit_vectors
 from empathic.progress import Progress
@@ -64,9 +65,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     warnings = []
     if comments.num_rows < FEW_COMMENTS:
         warnings.append(f"only {comments.num_rows} comments: feelings aggregates are weak evidence")
+    model = "fine-tuned encoder " + get_encoder().name if mode == "accurate" else "heads on the static embedder"
     return StageResult(
         NAME,
-        message=f"mode={mode} ({units.num_rows} units, {cached} vectors from the themes cache)",
+        message=f"mode={mode}, sentiment/emotions by {model} ({units.num_rows} units, {cached} vectors from the "
+        "themes cache)",
         counts={
             "units": units.num_rows,
             "comments": comments.num_rows,
