@@ -10,7 +10,7 @@ from empathic.text.sentences import split_units
 
 EMBEDDERS = ["fast", "accurate"]
 #: Known limits of the fine-tuned encoder (accurate mode; docs/bench/feelings.md): emoji are [UNK] to its vocabulary,
-#: and short plain statements from 5-star clothing reviews in its weak training labels lean positive. strict: the
+#: and short plain statements can lean positive (few neutral statements in its training data). strict: the
 #: marks must go when a retrained encoder fixes them.
 ENCODER_EMOJI = pytest.param(
     "accurate", marks=pytest.mark.xfail(strict=True, reason="encoder: emoji are [UNK] tokens (no emoji signal)")
