@@ -96,3 +96,14 @@ def test_fast_rerun_embeds_nothing_with_minilm(tmp_path, monkeypatch):
     assert calls == []
     cols = ["feedback_id", "sentence_idx", "theme_id"]
     assert before[cols].equals(after[cols])
+
+
+def test_blockwise_in_place_mapping_equals_the_formula():
+    rng = np.random.default_rng(0)
+    fast = rng.normal(size=(20_000, 16)).astype(np.float32)
+    weights = rng.normal(size=(17, 8)).astype(np.float32)
+    expected = np.hstack([fast, np.ones((len(fast), 1), np.float32)]) @ weights
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    got = embedding.apply_mapping(fast, weights)
+    assert got.dtype == np.float32 and got.shape == (20_000, 8)
+    assert np.allclose(got, expected, atol=1e-5)

@@ -29,6 +29,7 @@ from empathic.themes.embedding import (
     cached_embed,
     choose_mode,
     fit_mapping,
+    normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
 from empathic.themes.model import Theme, children, normalise, text_hash
@@ -92,16 +93,19 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     progress("map to the accurate space", 0, len(pos))
     cache = cache_rows(accurate.name, acc, [hashes[i] for i in sample], missing)
     mapping = fit_mapping(normalise(sums[sample]), acc)
-    vectors = apply_mapping(normalise(sums), mapping)[pos]
-    on_sample = pos < len(sample)  # the sample is the first unique texts; their units carry MiniLM vectors
-    vectors[on_sample] = acc[pos[on_sample]]
+    mapped = apply_mapping(normalise_rows(sums.copy()), mapping)
+    mapped[sample] = acc  # the sample is the first unique texts; their units carry MiniLM vectors
+    vectors = mapped[pos]
+    del mapped
     comment, first = _comment_of_unit(units)
     if ts.context_weight > 0 and len(first):
-        has = comment >= 0
+        has = np.flatnonzero(comment >= 0)
         runs = np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0])  # a comment's units are contiguous
-        totals = np.add.reduceat(sums[pos[has]], runs, axis=0)
-        context = apply_mapping(normalise(totals), mapping)
-        vectors[has] = normalise(vectors[has] + ts.context_weight * context[comment[has]])
+        context = apply_mapping(normalise_rows(np.add.reduceat(sums[pos[has]], runs, axis=0)), mapping)
+        context *= ts.context_weight
+        mixed = vectors[has]
+        mixed += context[comment[has]]
+        vectors[has] = normalise_rows(mixed)
     return vectors, sample, [cache]
 
 
