@@ -187,19 +187,21 @@ def quality() -> dict:
     return out
 
 
-def run(limit: int | None, repeat: int, profile: bool, with_phases: bool = True) -> dict:
+def run(limit: int | None, repeat: int, profile: bool, with_phases: bool = True, workers: int | None = None) -> dict:
     from empathic import Workspace
     from empathic.feelings import stage as feelings_stage
     from empathic.pipeline import run_stage
 
     frame = reviews(limit)
     result: dict = {"comments": len(frame), "mode": "fast", "pid_cores": os.cpu_count()}
+    feelings = {"mode": "fast"} if workers is None else {"mode": "fast", "workers": workers}
+    result["feelings_settings"] = feelings
     with tempfile.TemporaryDirectory() as tmp:
-        with Workspace.open(Path(tmp) / "warm.empathic", settings={"feelings": {"mode": "fast"}}) as ws:
+        with Workspace.open(Path(tmp) / "warm.empathic", settings={"feelings": feelings}) as ws:
             ws.ingest(frame.head(200), text="text", id="id")
             ws.analyze(stages=["sentences"])
             run_stage(ws.store, feelings_stage, ws.settings)  # loads models and prototypes once
-        with Workspace.open(Path(tmp) / "t.empathic", settings={"feelings": {"mode": "fast"}}) as ws:
+        with Workspace.open(Path(tmp) / "t.empathic", settings={"feelings": feelings}) as ws:
             ws.ingest(frame, text="text", id="id")
             ws.analyze(stages=["sentences"])
             result["units"] = ws.store.count("sentences")
@@ -238,6 +240,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the stage runs (printed to stderr)")
     parser.add_argument("--write", action="store_true", help=f"also write {OUT.relative_to(ROOT)}")
     parser.add_argument("--quality", action="store_true", help="only the fast-mode quality figures (no timing)")
+    parser.add_argument("--workers", type=int, default=None, help="feelings.workers (default: the setting's default)")
     parser.add_argument("--no-phases", action="store_true", help="time the stage only (also runs on older src/)")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -245,7 +248,7 @@ def main() -> None:
         print(json.dumps({"started": started, **quality()}, indent=2))
         return
     result = {"started": started, "load_average_start": os.getloadavg()}
-    result.update(run(args.limit, args.repeat, args.profile, with_phases=not args.no_phases))
+    result.update(run(args.limit, args.repeat, args.profile, with_phases=not args.no_phases, workers=args.workers))
     result["load_average_end"] = os.getloadavg()
     text = json.dumps(result, indent=2)
     print(text)

@@ -6,6 +6,11 @@ translates to SQL. Neither touches the store.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -77,21 +82,85 @@ def scores_json(scores: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
+@lru_cache(maxsize=1)
+def _blas_controller() -> object | None:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a core dependency; without it BLAS keeps its own threads
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Context: BLAS on one thread. The heads' products are small (20k × 263 × 384): on 2 cores OpenBLAS's own
+    threads cost ≈ 40 % more CPU seconds than they save (``docs/bench/feelings-speed.md``); results are identical."""
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+
+
+#: ``annotate_units`` splits a batch over its workers only when each part gets at least this many distinct texts.
+MIN_UNITS_PER_WORKER = 2_000
+
+
 def annotate_units(
-    units: pa.Table, embeddings: np.ndarray, settings: FeelingsSettings, *, embedder: str
+    units: pa.Table,
+    embeddings: np.ndarray,
+    settings: FeelingsSettings,
+    *,
+    embedder: str,
+    workers: int | None = None,
 ) -> tuple[pa.Table, np.ndarray]:
     """Feelings of every unit.
+
+    Every output row depends only on the unit's text (and its embedding, a function of the text), so identical
+    texts are read once, and the distinct texts are split into contiguous parts read on ``workers`` threads
+    (numpy's matrix products, polars' regexes and Arrow release the GIL). The result does not depend on the
+    number of workers or on how the caller batches the units (``tests/feelings/test_fast_path_parallel.py``).
 
     Args:
         units: Arrow table with ``feedback_id``, ``sentence_idx``, ``text`` (n rows).
         embeddings: float32 (n, dim) embeddings of the cleaned unit texts from ``embedder``.
-        settings: thresholds (neutral band, pain/gain, emotion threshold).
+        settings: thresholds (neutral band, pain/gain, emotion threshold) and ``workers``.
         embedder: "fast" or "accurate" — selects the heads trained on that embedder.
+        workers: threads for this batch (default ``settings.workers``).
 
     Returns:
         (a table in SENTENCE_FEELINGS_SCHEMA, float32 (n, len(EMOTIONS)) emotion scores for the roll-up).
     """
-    texts = units.column("text").to_pylist()
+    workers = max(1, settings.workers if workers is None else workers)
+    text = units.column("text").combine_chunks()
+    encoded = pc.dictionary_encode(text, null_encoding="encode")
+    inverse = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    first = np.full(len(encoded.dictionary), len(inverse), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(inverse), dtype=np.int64))
+    texts = encoded.dictionary.to_pylist()
+    vectors = embeddings[first] if len(first) else embeddings[:0]
+    n = len(texts)
+    parts = min(workers, max(1, n // MIN_UNITS_PER_WORKER))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    spans = list(itertools.pairwise(bounds))
+
+    def read(span: tuple[int, int]) -> tuple[list, np.ndarray]:
+        a, b = span
+        return _annotate_texts(texts[a:b], vectors[a:b], settings, embedder)
+
+    with _one_blas_thread():
+        if parts == 1:
+            results = [read(spans[0])]
+        else:
+            with ThreadPoolExecutor(parts, thread_name_prefix="feelings") as pool:
+                results = list(pool.map(read, spans))
+    take = pa.array(inverse)
+    per_text = [pa.concat_arrays([r[0][j] for r in results]).take(take) for j in range(len(results[0][0]))]
+    emotions = np.vstack([r[1] for r in results])[inverse]
+    columns = [units.column("feedback_id"), units.column("sentence_idx").cast(pa.int32()), *per_text]
+    return pa.Table.from_arrays(columns, schema=SENTENCE_FEELINGS_SCHEMA), emotions
+
+
+def _annotate_texts(
+    texts: list, embeddings: np.ndarray, settings: FeelingsSettings, embedder: str
+) -> tuple[list[pa.Array], np.ndarray]:
+    """The per-text columns of SENTENCE_FEELINGS_SCHEMA (sentiment … intent) and float32 emotion scores."""
     cleaned = clean_texts(texts)
     lexicon = lexicon_features(cleaned)
     scores, labels = label_sentiment(
@@ -111,18 +180,16 @@ def annotate_units(
     )
     pain, gain = pains_and_gains(scores, intents, pain_below=settings.pain_below, gain_above=settings.gain_above)
     columns = [
-        units.column("feedback_id"),
-        units.column("sentence_idx").cast(pa.int32()),
-        pa.array(scores),
+        pa.array(scores, pa.float64()),
         pa.array(labels.tolist(), pa.string()),
         pa.array(emotion_labels(emotions, settings.emotion_threshold), pa.string()),
         scores_json(emotions),
         pa.array(quadrants.tolist(), pa.string()),
-        pa.array(pain),
-        pa.array(gain),
+        pa.array(pain, pa.bool_()),
+        pa.array(gain, pa.bool_()),
         pa.array(intents.tolist(), pa.string()),
     ]
-    return pa.Table.from_arrays(columns, schema=SENTENCE_FEELINGS_SCHEMA), emotions
+    return columns, emotions
 
 
 def _group_starts(ids: np.ndarray) -> np.ndarray:

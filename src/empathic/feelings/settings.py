@@ -37,4 +37,11 @@ class FeelingsSettings(BaseModel):
     pain_below: float = Field(-0.2, ge=-1, le=0, description="a unit at or below this sentiment is a pain")
     gain_above: float = Field(0.2, ge=0, le=1, description="a unit at or above this sentiment is a gain")
     ideas_min_group: int = Field(2, ge=1, description="ideas groups smaller than this are merged into 'other ideas'")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="threads that read a batch of sentence units at once (the output does not depend on it; 2 was "
+        "slower than 1 under load, see docs/bench/feelings-speed.md)",
+    )
     n_quotes: int = Field(3, ge=1, le=10, description="representative quotes per empathy-map cell or idea group")

@@ -1,0 +1,82 @@
+"""``annotate_units`` gives the same bytes whatever the number of worker threads, the batch size and repeated texts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from empathic.config import Settings
+from empathic.feelings import annotate
+from empathic.feelings.annotate import SENTENCE_FEELINGS_SCHEMA, _annotate_texts, annotate_units
+from empathic.feelings.textnorm import clean_texts
+from empathic.text.embed import get_embedder
+
+EVAL = Path(__file__).parent / "data" / "empathy_eval.csv"
+EXTRA = ["Love it!", "GOOD", "", "   ", "!!!", "Not bad at all", "The dress😍was perfect", "line one\nline two"]
+
+
+def eval_texts() -> list[str]:
+    with EVAL.open(encoding="utf-8", newline="") as fh:
+        return [row["text"] for row in csv.DictReader(fh)]
+
+
+@pytest.fixture(scope="module")
+def batch() -> tuple[pa.Table, np.ndarray]:
+    """Real sentences with repeats (short units recur), an empty text and a null, and their fast embeddings."""
+    base = eval_texts() + EXTRA
+    texts: list[str | None] = base + base[::7] + ["Love it!"] * 5 + ["", None]
+    texts = [texts[(i * 37) % len(texts)] for i in range(len(texts))]  # repeats scattered, not adjacent
+    assert len(set(texts)) < len(texts)
+    units = pa.table(
+        {
+            "feedback_id": pa.array([f"c{i // 3:04d}" for i in range(len(texts))], pa.string()),
+            "sentence_idx": pa.array([i % 3 for i in range(len(texts))], pa.int64()),
+            "text": pa.array(texts, pa.string()),
+        }
+    )
+    return units, get_embedder("fast").embed(clean_texts(texts))
+
+
+def _run(units: pa.Table, vectors: np.ndarray, *, workers: int, batch_size: int) -> tuple[pa.Table, np.ndarray]:
+    fs = Settings().feelings
+    parts = [
+        annotate_units(units.slice(s, batch_size), vectors[s : s + batch_size], fs, embedder="fast", workers=workers)
+        for s in range(0, units.num_rows, batch_size)
+    ]
+    return pa.concat_tables([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+
+def test_output_is_the_same_with_1_and_2_workers_and_any_batch_size(batch, monkeypatch) -> None:
+    units, vectors = batch
+    monkeypatch.setattr(annotate, "MIN_UNITS_PER_WORKER", 40)  # small enough that the test batch is really split
+    ref_table, ref_emotions = _run(units, vectors, workers=1, batch_size=units.num_rows)
+    assert ref_table.num_rows == units.num_rows and ref_table.schema == SENTENCE_FEELINGS_SCHEMA
+    for workers, batch_size in ((2, units.num_rows), (2, 101), (3, 257), (1, 64)):
+        table, emotions = _run(units, vectors, workers=workers, batch_size=batch_size)
+        assert table.equals(ref_table), (workers, batch_size)
+        assert emotions.tobytes() == ref_emotions.tobytes(), (workers, batch_size)
+
+
+def test_repeated_texts_are_read_once_with_the_same_answer(batch) -> None:
+    """The dedupe is invisible: each row equals reading every unit on its own row, repeats included."""
+    units, vectors = batch
+    fs = Settings().feelings
+    table, emotions = annotate_units(units, vectors, fs, embedder="fast", workers=1)
+    columns, direct = _annotate_texts(units.column("text").to_pylist(), vectors, fs, "fast")
+    assert emotions.tobytes() == direct.tobytes()
+    for name, column in zip(SENTENCE_FEELINGS_SCHEMA.names[2:], columns, strict=True):
+        assert table.column(name).combine_chunks().equals(column), name
+    texts = units.column("text").to_pylist()
+    love = [i for i, t in enumerate(texts) if t == "Love it!"]
+    assert len(set(table.column("emotion_scores").take(love).to_pylist())) == 1
+    assert table.column("feedback_id").to_pylist() == units.column("feedback_id").to_pylist()
+
+
+def test_workers_setting_is_validated() -> None:
+    assert Settings().feelings.workers >= 1
+    with pytest.raises(Exception, match="workers"):
+        Settings.model_validate({"feelings": {"workers": 0}})
