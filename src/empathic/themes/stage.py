@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 import pyarrow as pa
+import scipy.sparse as sp
 
 from empathic.config import Settings
 from empathic.progress import Progress
@@ -100,8 +101,10 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     comment, first = _comment_of_unit(units)
     if ts.context_weight > 0 and len(first):
         has = np.flatnonzero(comment >= 0)
-        runs = np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0])  # a comment's units are contiguous
-        context = apply_mapping(normalise_rows(np.add.reduceat(sums[pos[has]], runs, axis=0)), mapping)
+        # a comment's units are contiguous: one sparse (comments × unique texts) product sums each comment's units
+        indptr = np.r_[np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0]), len(has)]
+        members = sp.csr_matrix((np.ones(len(has), np.float32), pos[has], indptr), shape=(len(first), len(uniq)))
+        context = apply_mapping(normalise_rows(np.asarray(members @ sums, dtype=np.float32)), mapping)
         context *= ts.context_weight
         mixed = vectors[has]
         mixed += context[comment[has]]
