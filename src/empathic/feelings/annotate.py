@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -91,11 +93,31 @@ def _blas_controller() -> object | None:
     return ThreadpoolController()
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager:
+_BLAS_LOCK = threading.Lock()
+_blas_state: dict = {"users": 0, "limiter": None}
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
     """Context: BLAS on one thread. The heads' products are small (20k × 263 × 384): on 2 cores OpenBLAS's own
-    threads cost ≈ 40 % more CPU seconds than they save (``docs/bench/feelings-speed.md``); results are identical."""
+    threads cost ≈ 40 % more CPU seconds than they save (``docs/bench/feelings-speed.md``); results are identical.
+    Counted, so concurrent ``annotate_units`` calls restore the original limit only when the last one ends."""
     controller = _blas_controller()
-    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+    if controller is None:
+        yield
+        return
+    with _BLAS_LOCK:
+        if _blas_state["users"] == 0:
+            _blas_state["limiter"] = controller.limit(limits=1, user_api="blas")
+        _blas_state["users"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _blas_state["users"] -= 1
+            if _blas_state["users"] == 0:
+                _blas_state["limiter"].restore_original_limits()
+                _blas_state["limiter"] = None
 
 
 #: ``annotate_units`` splits a batch over its workers only when each part gets at least this many distinct texts.
