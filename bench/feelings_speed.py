@@ -63,12 +63,13 @@ def reviews(limit: int | None) -> pd.DataFrame:
 
 def phases(store, settings) -> dict:
     """The stage's steps one at a time over all units (same functions and order as ``stage.run`` and
-    ``annotate_units``; one batch instead of 20k-unit batches, and no write), wall and CPU seconds each."""
+    ``annotate_units``; one batch instead of 20k-unit batches, every unit instead of the distinct texts, and no
+    write), wall and CPU seconds each; the heads run with BLAS on one thread, as in ``annotate_units``."""
     import pyarrow as pa
 
     from empathic.feelings import rules
     from empathic.feelings import stage as feelings_stage
-    from empathic.feelings.annotate import aggregate_comments, annotate_units, scores_json
+    from empathic.feelings.annotate import _one_blas_thread, aggregate_comments, annotate_units, scores_json
     from empathic.feelings.emotions import detect_emotions, emotion_labels
     from empathic.feelings.empathy import classify_quadrant, pains_and_gains
     from empathic.feelings.intent import classify_intent
@@ -90,19 +91,22 @@ def phases(store, settings) -> dict:
     texts = units.column("text").to_pylist()
     cleaned = step("clean", lambda: clean_texts(texts))
     vectors, _ = step("embed", lambda: unit_vectors(store, cleaned, "fast", silent))
-    lex = step("lexicon", lambda: lexicon_features(cleaned))
-    scores, labels = step(
-        "sentiment",
-        lambda: label_sentiment(sentiment_probabilities(texts, vectors, embedder="fast", lexicon=lex, cleaned=cleaned)),
-    )
-    emotions = step("emotions", lambda: detect_emotions(texts, vectors, embedder="fast", lexicon=lex))
-    lowered = step("lowered", lambda: rules.column([(t or "").lower() for t in texts]))
-    step("quadrant", lambda: classify_quadrant(texts, vectors, embedder="fast", lowered=lowered))
-    intents = step("intent", lambda: classify_intent(texts, vectors, scores, embedder="fast", lowered=lowered))
-    step("pains_gains", lambda: pains_and_gains(scores, intents))
-    step("emotion_labels", lambda: emotion_labels(emotions, fs.emotion_threshold))
-    step("scores_json", lambda: scores_json(emotions))
-    step("label_arrays", lambda: (pa.array(labels.tolist(), pa.string()), pa.array(intents.tolist(), pa.string())))
+    with _one_blas_thread():  # as annotate_units runs them
+        lex = step("lexicon", lambda: lexicon_features(cleaned))
+        scores, labels = step(
+            "sentiment",
+            lambda: label_sentiment(
+                sentiment_probabilities(texts, vectors, embedder="fast", lexicon=lex, cleaned=cleaned)
+            ),
+        )
+        emotions = step("emotions", lambda: detect_emotions(texts, vectors, embedder="fast", lexicon=lex))
+        lowered = step("lowered", lambda: rules.column([(t or "").lower() for t in texts]))
+        step("quadrant", lambda: classify_quadrant(texts, vectors, embedder="fast", lowered=lowered))
+        intents = step("intent", lambda: classify_intent(texts, vectors, scores, embedder="fast", lowered=lowered))
+        step("pains_gains", lambda: pains_and_gains(scores, intents))
+        step("emotion_labels", lambda: emotion_labels(emotions, fs.emotion_threshold))
+        step("scores_json", lambda: scores_json(emotions))
+        step("label_arrays", lambda: (pa.array(labels.tolist(), pa.string()), pa.array(intents.tolist(), pa.string())))
     table, emo = step("annotate_units_one_batch", lambda: annotate_units(units, vectors, fs, embedder="fast"))
     batch = feelings_stage.BATCH_UNITS
 

@@ -80,3 +80,16 @@ def test_workers_setting_is_validated() -> None:
     assert Settings().feelings.workers >= 1
     with pytest.raises(Exception, match="workers"):
         Settings.model_validate({"feelings": {"workers": 0}})
+
+
+@pytest.mark.parametrize("name", ["sentiment-fast", "emotions-fast"])
+def test_head_rows_do_not_depend_on_the_batch_around_them(name: str) -> None:
+    """OpenBLAS picks kernels by shape; the heads multiply in fixed-shape blocks so a row's bits never change."""
+    from empathic.feelings.heads import ROW_BLOCK, load_head
+
+    head = load_head(name)
+    rng = np.random.default_rng(7)
+    features = (rng.normal(size=(2 * ROW_BLOCK + 300, head.n_features)) * head.scale + head.mean).astype(np.float32)
+    full = head.predict_proba(features)
+    for start, stop in ((0, 1), (5, 6), (ROW_BLOCK - 3, ROW_BLOCK + 9), (1000, 1211), (17, 2 * ROW_BLOCK + 300)):
+        assert head.predict_proba(features[start:stop]).tobytes() == full[start:stop].tobytes(), (start, stop)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from empathic.feelings.heads import row_matmul
 from empathic.feelings.textnorm import clean_texts
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -40,7 +41,7 @@ def nearest_label(
     """Per text: (best label index (n,), class scores (n, n_classes), class names) by mean top-``k`` cosine."""
     _, labels = load_prototypes(name)
     classes = tuple(sorted(set(labels)))
-    sims = embeddings.astype(np.float32) @ prototype_embeddings(name, embedder).T
+    sims = row_matmul(embeddings.astype(np.float32), prototype_embeddings(name, embedder).T)
     label_idx = np.array([classes.index(lab) for lab in labels])
     scores = np.zeros((embeddings.shape[0], len(classes)), dtype=np.float32)
     for c in range(len(classes)):
