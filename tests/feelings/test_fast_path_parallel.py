@@ -93,3 +93,25 @@ def test_head_rows_do_not_depend_on_the_batch_around_them(name: str) -> None:
     full = head.predict_proba(features)
     for start, stop in ((0, 1), (5, 6), (ROW_BLOCK - 3, ROW_BLOCK + 9), (1000, 1211), (17, 2 * ROW_BLOCK + 300)):
         assert head.predict_proba(features[start:stop]).tobytes() == full[start:stop].tobytes(), (start, stop)
+
+
+def test_named_emotions_fast_path_matches_the_match_by_match_scan() -> None:
+    """Texts without a negator take per-emotion batch searches; they must agree with the reference scan."""
+    import pandas as pd
+
+    from empathic.feelings.emotions import EMOTIONS, _scan_named, named_emotions
+
+    sample = Path(__file__).parents[2] / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz"
+    reviews = pd.read_csv(sample, nrows=4000)["Review Text"].dropna().tolist()
+    tricky = [
+        "I was not disappointed, I was thrilled", "Not happy. So sad and ANGRY", "so frustrated and fed up, thanks",
+        "I'm sick of it but I love it", "never loved it", "no  thanks", "mad at them, not mad at you",
+        "Unexpectedly wow!!", "hardly surprised", "I don't understand, confused", "let down\nnot upset", None, "",
+    ]  # fmt: skip
+    texts = eval_texts() + reviews + tricky
+    fast = named_emotions(texts)
+    ref = np.zeros((len(texts), len(EMOTIONS)), dtype=bool)
+    _scan_named(texts, np.arange(len(texts)), ref)
+    assert fast.sum() > 500  # the sample really names emotions
+    bad = np.flatnonzero((fast != ref).any(axis=1))
+    assert bad.size == 0, [(texts[i], fast[i], ref[i]) for i in bad[:5]]

@@ -61,18 +61,41 @@ _NEGATED = re.compile(r"\b(?:not|never|no|n't|hardly|wasn'?t|isn'?t|aren'?t|were
 _ANY_NAMED = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in NAMED_EMOTIONS.items()), re.IGNORECASE)
 
 
-def named_emotions(texts: Sequence[str]) -> np.ndarray:
-    """bool (n, len(EMOTIONS)): the text names the emotion and the name is not negated just before it.
+#: Any negator of ``_NEGATED`` anywhere in a text (a superset: no word boundaries). A text without one cannot have
+#: a negated emotion name, so its named emotions are just which emotion patterns occur in it.
+_ANY_NEGATOR = re.compile(r"not|never|no|n't|hardly|wasn'?t|isn'?t|aren'?t|weren'?t", re.IGNORECASE)
 
-    One batch-wide search finds the texts that name any emotion; only those are scanned match by match.
-    """
-    out = np.zeros((len(texts), len(EMOTIONS)), dtype=bool)
+
+def _scan_named(texts: Sequence[str], rows: np.ndarray, out: np.ndarray) -> None:
+    """The reference: every name match in ``texts[rows]``, set unless negated just before it."""
     column = {name: j for j, name in enumerate(EMOTIONS)}
-    for i in np.flatnonzero(rules.search_many(_ANY_NAMED, texts)):
+    for i in rows:
         text = texts[i] or ""
         for m in _ANY_NAMED.finditer(text):
             if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]) is None:
                 out[i, column[m.lastgroup]] = True
+
+
+def named_emotions(texts: Sequence[str]) -> np.ndarray:
+    """bool (n, len(EMOTIONS)): the text names the emotion and the name is not negated just before it.
+
+    One batch-wide search finds the texts that name any emotion; those holding a negator are scanned match by
+    match (:func:`_scan_named`), the others get one batch search per emotion. The emotion patterns are whole words
+    and no word of one emotion's names is a name of another, so a text's matches never overlap across emotions and
+    "occurs" equals "``finditer`` reports it" (``tests/feelings/test_fast_path_parallel.py`` checks both ways agree).
+    """
+    out = np.zeros((len(texts), len(EMOTIONS)), dtype=bool)
+    flagged = np.flatnonzero(rules.search_many(_ANY_NAMED, texts))
+    if flagged.size == 0:
+        return out
+    named = [texts[i] or "" for i in flagged]
+    negator = rules.search_many(_ANY_NEGATOR, named)
+    _scan_named(texts, flagged[negator], out)
+    plain = np.flatnonzero(~negator)
+    if plain.size:
+        column = rules.column([named[k] for k in plain])
+        for j, name in enumerate(EMOTIONS):
+            out[flagged[plain], j] = rules.search_many(NAMED_EMOTIONS[name], column)
     return out
 
 
