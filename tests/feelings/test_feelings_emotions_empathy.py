@@ -72,15 +72,7 @@ CLEAR_INTENTS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "embedder",
-    [
-        "fast",
-        pytest.param(  # known limit of the fine-tuned encoder, see test_feelings_sentiment.ENCODER_FACTS
-            "accurate", marks=pytest.mark.xfail(strict=True, reason="encoder: 'I ordered a medium.' → praise")
-        ),
-    ],
-)
+@pytest.mark.parametrize("embedder", EMBEDDERS)
 def test_each_intent_on_clear_examples(embedder: str) -> None:
     texts = [t for t, _ in CLEAR_INTENTS]
     vectors = _vectors(texts, embedder)
