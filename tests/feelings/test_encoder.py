@@ -1,4 +1,4 @@
-"""The fine-tuned feelings encoder (int8 ONNX, packaged): loads offline, sane outputs, deterministic, quality floor."""
+"""The fine-tuned feelings encoder (ONNX, packaged): loads offline, sane outputs, deterministic, quality floor."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ TEXTS = [
 
 def test_model_files_are_packaged_and_small() -> None:
     assert MODEL_PATH.exists() and META_PATH.exists()
-    assert 5e6 < MODEL_PATH.stat().st_size < 40e6  # int8: ≈ 23 MB
+    assert 5e6 < MODEL_PATH.stat().st_size < 60e6  # float16-stored weights: ≈ 45 MB
     meta = json.loads(META_PATH.read_text())
     assert meta["sentiment_classes"] == ["negative", "neutral", "positive"]
     assert len(meta["goemotions_labels"]) == len(meta["goemotions_thresholds"]) == 28
@@ -99,3 +99,18 @@ def test_goemotions_quality_floor(goemotions_sample: tuple[list[str], np.ndarray
     order = [goemotions_labels("accurate").index(n) for n in names]
     pred = scores[:, order] >= 0.5
     assert f1_score(y, pred, average="micro", zero_division=0) >= GOEMO_SAMPLE_FLOOR_MICRO
+
+
+def test_a_text_reads_the_same_whatever_it_is_batched_with() -> None:
+    """Dynamic int8 quantization scaled activations per batch and moved a text's sentiment with its neighbours
+    (2 % of labels flipped on a shuffle); the shipped graph computes in float32, so each row is independent."""
+    crowd = [
+        "I ordered a medium.",
+        "😡😡😡 WORST. AIRLINE. EVER!!! 3 hours on the tarmac and no water, never again @united",
+        "Absolutely wonderful staff, thank you thank you thank you!!!",
+        "ok",
+    ] * 20
+    alone = get_encoder().predict(["I ordered a medium."])
+    crowded = get_encoder().predict(crowd)
+    np.testing.assert_allclose(crowded[0][0], alone[0][0], atol=1e-5)
+    np.testing.assert_allclose(crowded[1][0], alone[1][0], atol=1e-5)

@@ -1,10 +1,12 @@
-"""The fine-tuned feelings encoder: all-MiniLM-L6-v2 trained end to end for sentiment and emotions (int8 ONNX).
+"""The fine-tuned feelings encoder: all-MiniLM-L6-v2 trained end to end for sentiment and emotions (ONNX).
 
 ``models/feelings-encoder.onnx`` holds the whole model — encoder, mean pooling and both heads — so one onnxruntime
 call maps token ids to ``sentiment_proba`` (n, 3: negative, neutral, positive; softmax) and ``goemotions_proba``
 (n, 28; independent sigmoids). ``models/feelings-encoder.json`` names the classes and holds the per-label
 thresholds tuned on GoEmotions dev. Built by ``bench/train_feelings_encoder.py``; the accurate mode of the feelings
-stage uses it. Runtime needs only onnxruntime + tokenizers (no torch).
+stage uses it. Runtime needs only onnxruntime + tokenizers (no torch). The weights are stored as float16 and the graph
+computes in float32: unlike dynamic int8 quantization (which scales activations per batch), a text's result does
+not depend on the texts batched with it.
 """
 
 from __future__ import annotations
