@@ -93,3 +93,19 @@ def banking_questions() -> pd.DataFrame:
     df = pd.read_csv(DATA / "banking77" / "train.csv")
     q = df[df["text"].str.match(QUESTION_START)]
     return pd.DataFrame({"text": q["text"], "label": "neutral"})
+
+
+def tune_thresholds(proba, y):
+    """Per-label decision threshold maximising F1 on a development split (grid 0.02..0.90): float (n_labels,).
+
+    Shared by the fast heads (``train_feelings.py``) and the fine-tuned encoder (``train_feelings_encoder.py``).
+    """
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    grid = np.arange(0.02, 0.91, 0.02)
+    best = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        f1s = [f1_score(y[:, j], proba[:, j] >= t, zero_division=0) for t in grid]
+        best[j] = grid[int(np.argmax(f1s))]
+    return best

@@ -143,16 +143,6 @@ def multi_hot(label_jsons: list[str], n: int) -> np.ndarray:
     return y
 
 
-def tune_thresholds(proba: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-label threshold maximising F1 on a development split (grid 0.02..0.9)."""
-    grid = np.arange(0.02, 0.91, 0.02)
-    best = np.full(y.shape[1], 0.5)
-    for j in range(y.shape[1]):
-        f1s = [f1_score(y[:, j], proba[:, j] >= t, zero_division=0) for t in grid]
-        best[j] = grid[int(np.argmax(f1s))]
-    return best
-
-
 def train_emotions(cache: Path, embedder: str, hidden: int) -> Head:
     names = goemo_names()
     _, tr_lab, x_tr = load(cache, "goemo_train", embedder)
@@ -182,7 +172,7 @@ def train_emotions(cache: Path, embedder: str, hidden: int) -> Head:
         W1=clf.coefs_[0],
         b1=clf.intercepts_[0],
     )
-    thresholds = tune_thresholds(head.predict_proba(x_dv), y_dv)
+    thresholds = data.tune_thresholds(head.predict_proba(x_dv), y_dv)
     head = Head(**{**head.__dict__, "thresholds": thresholds})
     dev_f1 = f1_score(y_dv, head.predict_proba(x_dv) >= thresholds, average="macro", zero_division=0)
     print(f"emotions-{embedder}: dev macro-F1 (28) {dev_f1:.3f} after {clf.n_iter_} epochs", flush=True)

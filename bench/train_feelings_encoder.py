@@ -254,25 +254,13 @@ def pad(ids: list[list[int]], idx: np.ndarray):
     return torch.from_numpy(x), torch.from_numpy(m)
 
 
-def tune_thresholds(proba: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-label threshold maximising F1 on GoEmotions dev (grid 0.02..0.90)."""
-    from sklearn.metrics import f1_score
-
-    grid = np.arange(0.02, 0.91, 0.02)
-    best = np.full(y.shape[1], 0.5)
-    for j in range(y.shape[1]):
-        f1s = [f1_score(y[:, j], proba[:, j] >= t, zero_division=0) for t in grid]
-        best[j] = grid[int(np.argmax(f1s))]
-    return best
-
-
 def dev_scores(sent: np.ndarray, emo: np.ndarray, dev: dict) -> dict:
     """Selection metrics: GoEmotions dev macro-F1 (thresholds tuned on dev itself: optimistic, selection only)
     and SemEval train-held-out sentiment macro-F1."""
     from sklearn.metrics import f1_score
 
     n = len(dev["emo"])
-    th = tune_thresholds(emo[:n], dev["emo"])
+    th = data.tune_thresholds(emo[:n], dev["emo"])
     f28 = f1_score(dev["emo"], emo[:n] >= th, average="macro", zero_division=0)
     f05 = f1_score(dev["emo"], emo[:n] >= 0.5, average="macro", zero_division=0)
     sem = f1_score(dev["sem_gold"], sent[n:].argmax(1), average="macro")
@@ -487,7 +475,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     dev = dev_set()
     sent, emo = predict_onnx(sess, dev["ids"])
     n = len(dev["emo"])
-    th = tune_thresholds(emo[:n], dev["emo"])
+    th = data.tune_thresholds(emo[:n], dev["emo"])
     _, _, _, names = goemo_rows("dev")
     meta = {
         "model": "feelings-encoder-v1",
