@@ -121,8 +121,7 @@ def goemotions_scores(
     head = load_head(f"emotions-{embedder}")
     if lexicon is None:
         lexicon = lexicon_features(clean_texts(texts))
-    features = np.hstack([embeddings.astype(np.float32), lexicon])
-    return calibrate(head.predict_proba(features), head.thresholds)
+    return calibrate(head.predict_proba(embeddings, lexicon), head.thresholds)
 
 
 def goemotions_labels(embedder: str = "fast") -> tuple[str, ...]:

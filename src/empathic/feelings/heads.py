@@ -13,7 +13,7 @@ A head is a linear layer (optionally after one ReLU hidden layer) on top of a fe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -57,22 +57,44 @@ class Head:
     b1: np.ndarray | None = None
     thresholds: np.ndarray | None = None
 
+    @cached_property
+    def _standardised_first_layer(self) -> tuple[np.ndarray, np.ndarray]:
+        """The first layer with the feature standardisation folded in: ``((x − mean) / scale) @ W + b`` equals
+        ``x @ (W / scale) + (b − (mean / scale) @ W)``, which saves a full pass over the (n, d) features."""
+        first, bias = (self.W1, self.b1) if self.W1 is not None else (self.W, self.b)
+        inv = (1.0 / self.scale.astype(np.float64))[:, None]
+        weights = (first.astype(np.float64) * inv).astype(np.float32)
+        offset = (bias.astype(np.float64) - (self.mean.astype(np.float64)[:, None] * inv * first).sum(axis=0))
+        return weights, offset.astype(np.float32)
+
     @property
     def n_features(self) -> int:
         """Width of the feature vector the head expects."""
         return int(self.mean.shape[0])
 
-    def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        """float32 (n, n_classes): softmax rows summing to 1, or independent sigmoid probabilities."""
-        if features.shape[1] != self.n_features:
+    def predict_proba(self, *blocks: np.ndarray) -> np.ndarray:
+        """float32 (n, n_classes): softmax rows summing to 1, or independent sigmoid probabilities.
+
+        ``blocks`` are the feature columns side by side (e.g. the embedding and the lexicon features): the first
+        layer multiplies each block by its rows of the weights, so the (n, d) feature matrix is never stacked.
+        """
+        width = sum(b.shape[1] for b in blocks)
+        if width != self.n_features:
             raise StageError(
-                f"feelings head {self.name!r} expects {self.n_features} features, got {features.shape[1]}",
+                f"feelings head {self.name!r} expects {self.n_features} features, got {width}",
                 hint="the embedder does not match the one the head was trained on; retrain or change feelings.mode",
             )
-        x = (features.astype(np.float32) - self.mean) / self.scale
+        w_in, b_in = self._standardised_first_layer
+        x, start = b_in, 0
+        for block in blocks:
+            stop = start + block.shape[1]
+            x = x + row_matmul(block.astype(np.float32, copy=False), w_in[start:stop])
+            start = stop
         if self.W1 is not None:
-            x = np.maximum(row_matmul(x, self.W1) + self.b1, 0.0)
-        logits = row_matmul(x, self.W) + self.b
+            x = np.maximum(x, 0.0)
+            logits = row_matmul(x, self.W) + self.b
+        else:
+            logits = x
         if self.kind == "sigmoid":
             return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
         logits = logits - logits.max(axis=1, keepdims=True)

@@ -112,8 +112,7 @@ def sentiment_probabilities(
             return lexicon_adjust(cleaned, proba, lexicon[:, 0])
         return plain_statement_adjust(cleaned, proba, lexicon[:, 0])
     head = load_head(f"sentiment-{embedder}")
-    features = np.hstack([embeddings.astype(np.float32), lexicon])
-    proba = head.predict_proba(features)
+    proba = head.predict_proba(embeddings, lexicon)
     order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
     return lexicon_adjust(cleaned, proba[:, order], lexicon[:, 0])
 
