@@ -85,13 +85,18 @@ class Head:
                 hint="the embedder does not match the one the head was trained on; retrain or change feelings.mode",
             )
         w_in, b_in = self._standardised_first_layer
-        x, start = b_in, 0
-        for block in blocks:
+        x, start = None, 0
+        for block in blocks:  # in place: (n, hidden) arrays are the big allocations here
             stop = start + block.shape[1]
-            x = x + row_matmul(block.astype(np.float32, copy=False), w_in[start:stop])
+            product = row_matmul(block.astype(np.float32, copy=False), w_in[start:stop])
+            if x is None:
+                x = product
+                x += b_in
+            else:
+                x += product
             start = stop
         if self.W1 is not None:
-            x = np.maximum(x, 0.0)
+            np.maximum(x, 0.0, out=x)
             logits = row_matmul(x, self.W) + self.b
         else:
             logits = x
