@@ -189,7 +189,7 @@ def _annotate_texts(
         sentiment_probabilities(texts, embeddings, embedder=embedder, lexicon=lexicon, cleaned=cleaned)
     )
     emotions = detect_emotions(texts, embeddings, embedder=embedder, lexicon=lexicon)
-    lowered = rules.column([(t or "").lower() for t in texts])
+    lowered = rules.lowered_column(texts)
     quadrants = classify_quadrant(texts, embeddings, embedder=embedder, lowered=lowered)
     intents = classify_intent(
         texts,

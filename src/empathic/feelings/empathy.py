@@ -44,13 +44,8 @@ def classify_quadrant(
     ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
     """
     if lowered is None:
-        lowered = rules.column([(t or "").lower() for t in texts])
-    out = np.full(len(texts), None, dtype=object)
-    decided = np.zeros(len(texts), dtype=bool)
-    for quadrant, pattern in _RULE_ORDER:  # every rule over the whole batch, the first that fires wins
-        hits = rules.search_many(pattern, lowered) & ~decided
-        out[hits] = quadrant
-        decided |= hits
+        lowered = rules.lowered_column(texts)
+    out, decided = rules.first_match(_RULE_ORDER, lowered)
     todo = np.flatnonzero(~decided)
     if todo.size:
         _, scores, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)

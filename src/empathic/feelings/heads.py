@@ -64,7 +64,7 @@ class Head:
         first, bias = (self.W1, self.b1) if self.W1 is not None else (self.W, self.b)
         inv = (1.0 / self.scale.astype(np.float64))[:, None]
         weights = (first.astype(np.float64) * inv).astype(np.float32)
-        offset = (bias.astype(np.float64) - (self.mean.astype(np.float64)[:, None] * inv * first).sum(axis=0))
+        offset = bias.astype(np.float64) - (self.mean.astype(np.float64)[:, None] * inv * first).sum(axis=0)
         return weights, offset.astype(np.float32)
 
     @property

@@ -17,6 +17,8 @@ from empathic.feelings.prototypes import nearest_label
 INTENTS = ("complaint", "suggestion", "praise", "question", "churn", "other")
 #: A prototype match must beat the runner-up class by this much cosine to override "other".
 PROTOTYPE_MARGIN = 0.05
+#: Intents that need an explicit cue, in priority order (the first that fires wins).
+_CUES = (("churn", rules.CHURN), ("question", rules.QUESTION), ("suggestion", rules.SUGGESTION))
 #: Intents the prototypes may assign without a cue (suggestions, questions and churn need an explicit one, so the
 #: ideas board only holds real proposals).
 FALLBACK = ("complaint",)
@@ -37,13 +39,8 @@ def classify_intent(
     ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
     """
     if lowered is None:
-        lowered = rules.column([(t or "").lower() for t in texts])
-    out = np.full(len(texts), None, dtype=object)
-    decided = np.zeros(len(texts), dtype=bool)
-    for intent, pattern in (("churn", rules.CHURN), ("question", rules.QUESTION), ("suggestion", rules.SUGGESTION)):
-        hits = rules.search_many(pattern, lowered) & ~decided
-        out[hits] = intent
-        decided |= hits
+        lowered = rules.lowered_column(texts)
+    out, decided = rules.first_match(_CUES, lowered)
     todo = np.flatnonzero(~decided)
     cue = rules.search_many(rules.COMPLAINT, lowered)[todo]
     s = sentiment[todo]

@@ -181,6 +181,25 @@ def column(texts: Sequence[str | None]) -> TextColumn:
     return TextColumn(texts)
 
 
+def lowered_column(texts: Sequence[str | None]) -> TextColumn:
+    """The lower-cased texts (None as ""), prepared once for the rules."""
+    return TextColumn([(t or "").lower() for t in texts])
+
+
+def first_match(ordered: Sequence[tuple[str, re.Pattern[str]]], lowered: TextColumn) -> tuple[np.ndarray, np.ndarray]:
+    """(object (n,) name of the first rule that fires per text, None when none does; bool (n,) whether one fired).
+
+    Every rule runs over the whole batch once; earlier rules win.
+    """
+    out = np.full(len(lowered), None, dtype=object)
+    decided = np.zeros(len(lowered), dtype=bool)
+    for name, pattern in ordered:
+        hits = search_many(pattern, lowered) & ~decided
+        out[hits] = name
+        decided |= hits
+    return out, decided
+
+
 def search_many(pattern: re.Pattern[str], texts: Sequence[str | None] | TextColumn) -> np.ndarray:
     """bool (n,): whether ``pattern`` occurs in each text (a sequence of str, or a :class:`TextColumn`).
 

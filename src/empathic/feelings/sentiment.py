@@ -49,25 +49,27 @@ def lexicon_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray
     - A unit with no opinion word (|compound| < 0.05) and no problem cue moves half its opinion mass to neutral:
       "I ordered a medium" is a fact, whatever the reviews it came from went on to say.
     """
-    lowered = rules.column([t.lower() for t in texts])
-    problem = rules.search_many(rules.PROBLEM_REPORT, lowered) | rules.search_many(rules.COMPLAINT, lowered)
+    problem = _problem_reports(texts)
     out = proba.copy()
     shift = problem & (proba[:, 2] < 0.5)
     moved = out[shift, 1] * PROBLEM_SHIFT
     out[shift, 0] += moved
     out[shift, 1] -= moved
-    calm = ~problem & (np.abs(compound) < 0.05)
-    out[calm, 1] += NO_OPINION_SHIFT * (out[calm, 0] + out[calm, 2])
-    out[calm, 0] *= 1 - NO_OPINION_SHIFT
-    out[calm, 2] *= 1 - NO_OPINION_SHIFT
+    _opinion_to_neutral(out, ~problem & (np.abs(compound) < 0.05), NO_OPINION_SHIFT)
     return out
 
 
-def _calm(texts: Sequence[str], compound: np.ndarray) -> np.ndarray:
-    """Units with no opinion word (|VADER compound| < 0.05) and no problem cue."""
-    lowered = rules.column([t.lower() for t in texts])
-    problem = rules.search_many(rules.PROBLEM_REPORT, lowered) | rules.search_many(rules.COMPLAINT, lowered)
-    return ~problem & (np.abs(compound) < 0.05)
+def _problem_reports(texts: Sequence[str]) -> np.ndarray:
+    """bool (n,): the unit reports a service failure or complains (``rules.PROBLEM_REPORT`` / ``rules.COMPLAINT``)."""
+    lowered = rules.lowered_column(texts)
+    return rules.search_many(rules.PROBLEM_REPORT, lowered) | rules.search_many(rules.COMPLAINT, lowered)
+
+
+def _opinion_to_neutral(proba: np.ndarray, rows: np.ndarray, share: float) -> None:
+    """Move ``share`` of the negative and positive mass of ``rows`` to neutral, in place."""
+    proba[rows, 1] += share * (proba[rows, 0] + proba[rows, 2])
+    proba[rows, 0] *= 1 - share
+    proba[rows, 2] *= 1 - share
 
 
 def plain_statement_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray) -> np.ndarray:
@@ -78,10 +80,8 @@ def plain_statement_adjust(texts: Sequence[str], proba: np.ndarray, compound: np
     0.7550 → 0.7567 and intent macro-F1 on the empathy_eval tuning half 0.656 → 0.662 (docs/bench/feelings.md).
     """
     out = proba.copy()
-    hit = _calm(texts, compound) & (proba[:, 1] >= PLAIN_NEUTRAL)
-    out[hit, 1] += PLAIN_SHIFT * (out[hit, 0] + out[hit, 2])
-    out[hit, 0] *= 1 - PLAIN_SHIFT
-    out[hit, 2] *= 1 - PLAIN_SHIFT
+    calm = ~_problem_reports(texts) & (np.abs(compound) < 0.05)
+    _opinion_to_neutral(out, calm & (proba[:, 1] >= PLAIN_NEUTRAL), PLAIN_SHIFT)
     return out
 
 
