@@ -24,11 +24,11 @@ FEEL = {
 
 
 @pytest.fixture(scope="module")
-def felt_store(persona_path, persona_truth, tmp_path_factory):
+def felt_store(subscription_path, subscription_truth, tmp_path_factory):
     path = tmp_path_factory.mktemp("felt") / "felt.empathic"
-    path.write_bytes(persona_path.read_bytes())
+    path.write_bytes(subscription_path.read_bytes())
     store = Store(path)
-    topics = persona_truth["feedback_topics"].set_index("response_id")["topics"].str.split(";").str[0]
+    topics = subscription_truth["feedback_topics"].set_index("response_id")["topics"].str.split(";").str[0]
     with store.write() as con:
         rows = con.execute("SELECT feedback_id, text FROM feedback ORDER BY feedback_id").fetchall()
         con.execute("DELETE FROM sentences")

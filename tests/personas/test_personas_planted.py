@@ -23,26 +23,26 @@ def planted(truth: dict):
 
 
 @pytest.fixture(scope="module")
-def ws(persona_path):
-    w = Workspace.open(persona_path, read_only=True)
+def ws(subscription_path):
+    w = Workspace.open(subscription_path, read_only=True)
     yield w
     w.close()
 
 
-def test_personas_recover_planted_personas(ws, persona_truth):
-    got = ws.customer_personas().merge(planted(persona_truth), on="customer_id")
-    assert len(got) == len(persona_truth["truth"])
+def test_personas_recover_planted_personas(ws, subscription_truth):
+    got = ws.customer_personas().merge(planted(subscription_truth), on="customer_id")
+    assert len(got) == len(subscription_truth["truth"])
     ari = adjusted_rand_score(got["planted"], got["persona_id"])
     print(f"ARI personas vs planted: {ari:.3f} ({got['persona_id'].nunique()} personas)")
     assert ari >= 0.8
     assert 3 <= got["persona_id"].nunique() <= 8
 
 
-def test_cards_name_and_explain_each_persona(ws, persona_truth):
+def test_cards_name_and_explain_each_persona(ws, subscription_truth):
     cards = ws.personas()
     assert cards["name"].is_unique and cards["size"].is_monotonic_decreasing
     assert cards["share"].sum() == pytest.approx(1.0)
-    got = ws.customer_personas().merge(planted(persona_truth), on="customer_id")
+    got = ws.customer_personas().merge(planted(subscription_truth), on="customer_id")
     night = got[got["planted"] == "night_owl"]["persona_id"].mode()[0]
     card = cards.set_index("persona_id").loc[night]
     assert card["name"].startswith("Night-owl") and "pro" in card["name"]
@@ -56,9 +56,9 @@ def test_cards_name_and_explain_each_persona(ws, persona_truth):
         assert c.traits and c.top_themes
 
 
-def test_rerun_is_deterministic(persona_path, tmp_path):
+def test_rerun_is_deterministic(subscription_path, tmp_path):
     copy = tmp_path / "copy.empathic"
-    copy.write_bytes(persona_path.read_bytes())
+    copy.write_bytes(subscription_path.read_bytes())
     store = Store(copy)
     before = store.read_df("SELECT * FROM customer_personas ORDER BY customer_id")
     names = store.read_df("SELECT persona_id, name, traits FROM personas ORDER BY persona_id")

@@ -125,9 +125,9 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_cli_commands(sub_path, capsys, monkeypatch):
+def test_cli_commands(subscription_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    ws = str(sub_path)
+    ws = str(subscription_path)
     code, out, _ = run_cli(capsys, "usage", ws, "retention")
     assert code == 0 and "100%" in out and "cohort" in out
     code, out, _ = run_cli(capsys, "usage", ws, "time-of-day", "--time-zone", "UTC")
@@ -149,10 +149,10 @@ def test_cli_commands(sub_path, capsys, monkeypatch):
     assert code == 0 and "timeline" in out
 
 
-def test_cli_errors_are_clean(sub_path, capsys):
-    code, _, err = run_cli(capsys, "usage", str(sub_path), "vibes")
+def test_cli_errors_are_clean(subscription_path, capsys):
+    code, _, err = run_cli(capsys, "usage", str(subscription_path), "vibes")
     assert code == 2 and "error:" in err and "hint:" in err and "Traceback" not in err
-    code, _, err = run_cli(capsys, "why", str(sub_path), "--group", "nope")
+    code, _, err = run_cli(capsys, "why", str(subscription_path), "--group", "nope")
     assert code == 2 and "unknown group" in err
-    code, _, err = run_cli(capsys, "customer", str(sub_path), "NOPE")
+    code, _, err = run_cli(capsys, "customer", str(subscription_path), "NOPE")
     assert code == 2 and "no customer" in err

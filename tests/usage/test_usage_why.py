@@ -52,7 +52,7 @@ def test_shuffled_group_labels_report_nothing(sub_ws):
     assert hits <= 4  # 3 groups × BH at 5 %: a permuted control should rarely report anything (expect ≈ 2/40)
 
 
-def test_units_are_linked_customers(sub_ws, sub_truth):
+def test_units_are_linked_customers(sub_ws, subscription_truth):
     df = sub_ws.why("churned")
     speakers = sub_ws.sql(
         "SELECT count(DISTINCT customer_id) AS n FROM feedback JOIN usage_customers USING (customer_id)"
@@ -61,7 +61,9 @@ def test_units_are_linked_customers(sub_ws, sub_truth):
     assert anonymous > 0  # the generator plants feedback without a customer id; it cannot take part
     row = df.iloc[0]
     assert row["n_group"] + row["n_rest"] == speakers
-    silent = set(sub_truth["customers"]["customer_id"]) - set(sub_truth["feedback"]["customer_id"].dropna())
+    silent = set(subscription_truth["customers"]["customer_id"]) - set(
+        subscription_truth["feedback"]["customer_id"].dropna()
+    )
     assert silent, "the generator plants customers without feedback"
     churned_speakers = sub_ws.sql(
         "SELECT count(DISTINCT f.customer_id) AS n FROM feedback f JOIN usage_customers u "
