@@ -100,7 +100,7 @@ def phases(store, settings) -> dict:
             ),
         )
         emotions = step("emotions", lambda: detect_emotions(texts, vectors, embedder="fast", lexicon=lex))
-        lowered = step("lowered", lambda: rules.column([(t or "").lower() for t in texts]))
+        lowered = step("lowered", lambda: rules.lowered_column(texts))
         step("quadrant", lambda: classify_quadrant(texts, vectors, embedder="fast", lowered=lowered))
         intents = step("intent", lambda: classify_intent(texts, vectors, scores, embedder="fast", lowered=lowered))
         step("pains_gains", lambda: pains_and_gains(scores, intents))

@@ -41,7 +41,7 @@ def classify_quadrant(
 ) -> np.ndarray:
     """object array (n,) of quadrant names, one per text.
 
-    ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
+    ``lowered`` is ``rules.lowered_column(texts)`` when the caller already built it.
     """
     if lowered is None:
         lowered = rules.lowered_column(texts)

@@ -36,7 +36,7 @@ def classify_intent(
 ) -> np.ndarray:
     """object array (n,) of intents from the texts, their embeddings and their sentiment scores (n,).
 
-    ``lowered`` is ``rules.column`` of the lower-cased texts when the caller already built it.
+    ``lowered`` is ``rules.lowered_column(texts)`` when the caller already built it.
     """
     if lowered is None:
         lowered = rules.lowered_column(texts)
