@@ -191,14 +191,25 @@ def quality() -> dict:
     return out
 
 
-def run(limit: int | None, repeat: int, profile: bool, with_phases: bool = True, workers: int | None = None) -> dict:
+def run(
+    limit: int | None,
+    repeat: int,
+    profile: bool,
+    with_phases: bool = True,
+    workers: int | None = None,
+    overlap: bool | None = None,
+) -> dict:
     from empathic import Workspace
     from empathic.feelings import stage as feelings_stage
     from empathic.pipeline import run_stage
 
     frame = reviews(limit)
     result: dict = {"comments": len(frame), "mode": "fast", "pid_cores": os.cpu_count()}
-    feelings = {"mode": "fast"} if workers is None else {"mode": "fast", "workers": workers}
+    feelings: dict = {"mode": "fast"}
+    if workers is not None:
+        feelings["workers"] = workers
+    if overlap is not None:  # None: the setting's default (older src/ has no such setting)
+        feelings["overlap_embedding"] = overlap
     result["feelings_settings"] = feelings
     with tempfile.TemporaryDirectory() as tmp:
         with Workspace.open(Path(tmp) / "warm.empathic", settings={"feelings": feelings}) as ws:
@@ -246,13 +257,22 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="only the fast-mode quality figures (no timing)")
     parser.add_argument("--workers", type=int, default=None, help="feelings.workers (default: the setting's default)")
     parser.add_argument("--no-phases", action="store_true", help="time the stage only (also runs on older src/)")
+    parser.add_argument(
+        "--no-overlap",
+        action="store_true",
+        help="feelings.overlap_embedding=false: embed every unit first, then annotate (the pre-overlap stage)",
+    )
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     if args.quality:
         print(json.dumps({"started": started, **quality()}, indent=2))
         return
     result = {"started": started, "load_average_start": os.getloadavg()}
-    result.update(run(args.limit, args.repeat, args.profile, with_phases=not args.no_phases, workers=args.workers))
+    overlap = False if args.no_overlap else None
+    phases_too = not args.no_phases
+    result.update(
+        run(args.limit, args.repeat, args.profile, with_phases=phases_too, workers=args.workers, overlap=overlap)
+    )
     result["load_average_end"] = os.getloadavg()
     text = json.dumps(result, indent=2)
     print(text)

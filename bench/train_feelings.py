@@ -7,8 +7,8 @@ Heads (one per embedder, "fast" = static, "accurate" = MiniLM):
 
 - ``sentiment-<embedder>``: 3-class softmax over [embedding, VADER features]. Trained on SemEval-14 *train*
   sentences (restaurants + laptops), GoEmotions *train* comments mapped to sentiment groups, weakly labelled
-  clothing-review titles/short reviews (rating 1–2 / 5) and BA review headers (rating ≤ 3 / ≥ 8), and Banking77
-  questions as neutral. NOT trained on: airline tweets, SemEval test, GoEmotions dev/test.
+  clothing-review titles (rating 1–2 / 5) and Banking77 questions as neutral. NOT trained on: airline tweets,
+  SemEval test, GoEmotions dev/test, nor the British Airways review headers (no licence: internal evaluation only).
 - ``emotions-<embedder>``: 28 independent sigmoids (one hidden layer) on GoEmotions *train*, per-label thresholds
   tuned on GoEmotions *dev*. The test split is only used by ``bench/feelings.py``.
 
@@ -18,6 +18,7 @@ Everything is seeded; re-running gives the same artifacts.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -109,7 +110,7 @@ def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.n
     xs.append(x[keep])
     ys += [lab[i] for i in keep]
     titles = set(data.clothing_titles_and_short_reviews().query("text.str.len() < 60")["text"])
-    for corpus in ("clothing_weak", "ba_titles", "banking_questions"):
+    for corpus in ("clothing_weak", "banking_questions"):
         texts, labels, x = load(cache, corpus, embedder)
         if corpus == "clothing_weak":  # whole-review ratings mislabel single sentences: keep short titles only
             keep = [i for i, t in enumerate(texts) if t in titles]
@@ -173,7 +174,7 @@ def train_emotions(cache: Path, embedder: str, hidden: int) -> Head:
         b1=clf.intercepts_[0],
     )
     thresholds = data.tune_thresholds(head.predict_proba(x_dv), y_dv)
-    head = Head(**{**head.__dict__, "thresholds": thresholds})
+    head = dataclasses.replace(head, thresholds=thresholds)  # not Head(**__dict__): it holds cached properties
     dev_f1 = f1_score(y_dv, head.predict_proba(x_dv) >= thresholds, average="macro", zero_division=0)
     print(f"emotions-{embedder}: dev macro-F1 (28) {dev_f1:.3f} after {clf.n_iter_} epochs", flush=True)
     return head

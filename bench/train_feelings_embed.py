@@ -42,8 +42,6 @@ def corpora() -> dict[str, tuple[list[str], list[str]]]:
     cl = cl.sample(frac=1.0, random_state=0)
     cl = cl.groupby("label", group_keys=False).head(5000)
     out["clothing_weak"] = (cl["text"].tolist(), cl["label"].tolist())
-    ba = data.airline_reviews_titles()
-    out["ba_titles"] = (ba["text"].tolist(), ba["label"].tolist())
     bq = data.banking_questions().sample(n=2500, random_state=0)
     out["banking_questions"] = (bq["text"].tolist(), bq["label"].tolist())
     tw = data.airline_tweets()

@@ -7,9 +7,9 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import COMMENTS, insert_comments
 from typer.testing import CliRunner
 
+from conftest import COMMENTS, insert_comments
 from empathic import Workspace
 from empathic.cli.main import app
 from empathic.errors import InputError, StageError
@@ -117,6 +117,22 @@ def test_deterministic_and_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             assert "only 12 comments" in result.warnings[0]
             snapshots.append(_snapshot(ws))
             json.dumps(snapshots[-1], default=str)
+    assert snapshots[0] == snapshots[1]
+
+
+def test_fast_mode_overlapped_embedding_gives_the_same_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Embedding batch k+1 on a helper thread while batch k is annotated changes nothing (small batches here)."""
+    from empathic.feelings import stage
+
+    monkeypatch.setattr(stage, "BATCH_UNITS", 5)
+    snapshots = []
+    for overlap in (True, False):
+        settings = {"feelings": {"mode": "fast", "overlap_embedding": overlap}}
+        with Workspace.open(tmp_path / f"o{overlap}.empathic", settings=settings) as ws:
+            insert_comments(ws, COMMENTS)
+            ws.analyze(stages=["feelings"])
+            assert ws.store.count("sentence_feelings") > 2 * stage.BATCH_UNITS
+            snapshots.append(_snapshot(ws))
     assert snapshots[0] == snapshots[1]
 
 

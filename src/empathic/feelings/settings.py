@@ -44,4 +44,9 @@ class FeelingsSettings(BaseModel):
         description="threads that read a batch of sentence units at once (the output does not depend on it; 2 was "
         "slower than 1 under load, see docs/bench/feelings-speed.md)",
     )
+    overlap_embedding: bool = Field(
+        True,
+        description="fast mode: embed the next batch of units on a helper thread while the current one is "
+        "annotated (same output; off = embed everything first, one thread)",
+    )
     n_quotes: int = Field(3, ge=1, le=10, description="representative quotes per empathy-map cell or idea group")

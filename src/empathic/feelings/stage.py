@@ -2,10 +2,14 @@
 
 Reads ``sentences``, runs the pure functions of :mod:`empathic.feelings.annotate` and replaces
 ``sentence_feelings``, ``feedback_feelings`` and ``feedback_emotions`` in one transaction. Works without the themes
-stage; when themes has cached MiniLM vectors, accurate mode reuses them.
+stage; when themes has cached MiniLM vectors, accurate mode reuses them. In fast mode the static embedding of the
+next batch runs on a helper thread while the current batch is annotated (the tokenizer, the sparse products and the
+heads' matrix products release the GIL), so the second core does useful work.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -14,7 +18,7 @@ from empathic.config import Settings
 from empathic.feelings.annotate import aggregate_comments, annotate_units
 from empathic.feelings.encoder import get_encoder
 from empathic.feelings.textnorm import clean_texts
-from empathic.feelings.vectors import choose_mode, unit_vectors
+from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
 from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store
@@ -41,6 +45,29 @@ def _annotate_in_batches(
     return pa.concat_tables(parts), np.vstack(emotions)
 
 
+def _annotate_fast_overlapped(units: pa.Table, settings: Settings, progress: Progress) -> tuple[pa.Table, np.ndarray]:
+    """Fast mode: the same batches as :func:`_annotate_in_batches`, with batch k+1 cleaned and embedded on one helper
+    thread while batch k is annotated. A unit's vector depends only on its text, so the output is identical to
+    embedding everything first (``tests/feelings/test_fast_path_parallel.py``)."""
+
+    def embed(start: int) -> np.ndarray:
+        return distinct_vectors(clean_texts(units.slice(start, BATCH_UNITS).column("text").to_pylist()), "fast")
+
+    parts, emotions = [], []
+    total = units.num_rows
+    with ThreadPoolExecutor(1, thread_name_prefix="feelings-embed") as pool:
+        pending = pool.submit(embed, 0)
+        for start in range(0, total, BATCH_UNITS):
+            vectors = pending.result()
+            if start + BATCH_UNITS < total:
+                pending = pool.submit(embed, start + BATCH_UNITS)
+            table, emo = annotate_units(units.slice(start, BATCH_UNITS), vectors, settings.feelings, embedder="fast")
+            parts.append(table)
+            emotions.append(emo)
+            progress("feelings: read units", min(start + BATCH_UNITS, total), total)
+    return pa.concat_tables(parts), np.vstack(emotions)
+
+
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     """Annotate every unit and roll up to comments, replacing the previous feelings output."""
     units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
@@ -48,8 +75,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         return StageResult(NAME, skipped=True, message="no sentence units yet: ingest comments and run sentences")
     fs = settings.feelings
     mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units)
-    vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
-    unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
+    if mode == "fast" and fs.overlap_embedding:
+        cached = 0
+        unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
+    else:
+        vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
+        unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs)
     with store.write() as con:
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions"):

@@ -68,6 +68,15 @@ def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return unique, rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
+def distinct_vectors(texts: Sequence[str], mode: str) -> np.ndarray:
+    """float32 (n, dim) vectors of cleaned texts from the ``mode`` embedder, each distinct text embedded once (no
+    workspace cache: what the fast mode's helper thread runs per batch)."""
+    unique, inverse = _distinct(texts)
+    if not unique:
+        return np.zeros((0, get_embedder(mode).dim), np.float32)
+    return get_embedder(mode).embed(unique)[inverse.ravel()]
+
+
 def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progress) -> tuple[np.ndarray, int]:
     """(float32 (n, dim) vectors of the cleaned unit texts, number taken from the cache).
 
