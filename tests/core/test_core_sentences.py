@@ -44,3 +44,14 @@ def test_split_sentences_table_shape() -> None:
     assert out.column("feedback_id").to_pylist() == ["a", "a"]
     assert out.column("sentence_idx").to_pylist() == [0, 1]
     assert out.column("text").to_pylist() == ["One two three.", "Four five six."]
+
+
+def test_a_trailing_link_or_handle_is_not_a_unit_of_its_own():
+    text = "@NorthAir The fabric is thin and see-through. https://t.co/x0001 @SouthAir"
+    units = [text[s:e] for s, e in split_units(text)]
+    assert units == [text]
+    two = "The fabric is thin. The colour faded after one wash. https://t.co/x0001"
+    assert [two[s:e] for s, e in split_units(two)] == [
+        "The fabric is thin.",
+        "The colour faded after one wash. https://t.co/x0001",
+    ]

@@ -69,3 +69,44 @@ def test_theme_text_drops_handles_urls_and_ticket_numbers_but_never_empties():
     assert theme_text(tweet) == "flight Cancelled Flightled fail"
     assert theme_text("Runs small, order a size up.") == "Runs small, order a size up."
     assert theme_text("@AmericanAir") == "@AmericanAir"  # nothing else to embed: keep the text
+
+
+def test_handles_and_links_do_not_drive_themes_or_labels(tmp_path):
+    """Tweets open with a company handle: themes must follow what is said, not whom it is said to; quotes stay raw."""
+    import random
+
+    from sklearn.metrics import normalized_mutual_info_score
+    from themes_corpus import OPENERS, TOPICS
+
+    import empathic
+
+    rng = random.Random(3)
+    handles = ["@NorthAir", "@SouthAir", "@EastAir"]
+    rows = []
+    for i in range(240):
+        topic = sorted(TOPICS)[i % len(TOPICS)]
+        handle = handles[rng.randrange(3)]  # independent of the topic
+        link = f" https://t.co/x{i:04d}" if i % 2 else ""
+        rows.append(
+            {
+                "id": f"t{i:04d}",
+                "topic": topic,
+                "handle": handle,
+                "text": f"{handle} {rng.choice(OPENERS)}{rng.choice(TOPICS[topic])}{link}",
+            }
+        )
+    data = pd.DataFrame(rows)
+    with empathic.Workspace.open(tmp_path / "tweets.empathic") as ws:
+        ws.ingest(data[["id", "text"]], text="text", id="id")
+        ws.analyze(stages=["themes"])
+        top = ws.sql("SELECT feedback_id, theme_id FROM feedback_themes WHERE is_primary AND level = 1")
+        tree = ws.themes()
+        quotes = [ws.theme_quotes(t) for t in tree[~tree.is_other].theme_id]
+    merged = data.merge(top, left_on="id", right_on="feedback_id")
+    assert normalized_mutual_info_score(merged.topic, merged.theme_id) >= 0.6
+    assert normalized_mutual_info_score(merged.handle, merged.theme_id) < 0.1
+    words = {w for label in tree.label for w in label.split()}
+    assert not words & {"northair", "southair", "eastair", "https", "t.co", "co"}, [
+        l for l in tree.label if set(l.split()) & {"northair", "southair", "eastair", "https", "t.co", "co"}
+    ]
+    assert any("@" in q for qs in quotes for q in qs.text)  # what people read is what they wrote

@@ -19,6 +19,8 @@ CONTRAST = re.compile(
     re.IGNORECASE,
 )
 WORD = re.compile(r"\w+", re.UNICODE)
+#: Links and @handles: not words of the unit ("https://t.co/x1" alone is not a sentence), nor of a theme's meaning.
+LINK_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|@\w+")
 
 #: A clause shorter than this many words is merged back into its neighbour.
 MIN_CLAUSE_WORDS = 3
@@ -55,12 +57,17 @@ def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tu
     return out
 
 
+def _n_words(fragment: str) -> int:
+    """Words of a fragment, links and @handles not counted."""
+    return len(WORD.findall(LINK_OR_HANDLE.sub(" ", fragment)))
+
+
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Merge spans with fewer than MIN_CLAUSE_WORDS words into the previous (or next) span."""
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        short = len(WORD.findall(text[s:e])) < MIN_CLAUSE_WORDS
-        if merged and (short or len(WORD.findall(text[merged[-1][0] : merged[-1][1]])) < MIN_CLAUSE_WORDS):
+        short = _n_words(text[s:e]) < MIN_CLAUSE_WORDS
+        if merged and (short or _n_words(text[merged[-1][0] : merged[-1][1]]) < MIN_CLAUSE_WORDS):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))

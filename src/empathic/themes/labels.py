@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from empathic.text.sentences import LINK_OR_HANDLE
 from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
@@ -24,8 +25,9 @@ MULTIWORD_BONUS = 0.5
 
 
 def phrases(text: str) -> set[str]:
-    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word)."""
-    tokens = TOKEN.findall(text.lower().replace("’", "'"))
+    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word;
+    links and @handles are not words)."""
+    tokens = TOKEN.findall(LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'"))
     out: set[str] = set()
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(tokens) - n + 1):

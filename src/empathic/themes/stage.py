@@ -33,7 +33,7 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
-from empathic.themes.model import Theme, children, normalise, text_hash
+from empathic.themes.model import Theme, children, normalise, text_hash, theme_text
 from empathic.themes.persist import centroid_rows, load_themes, now
 
 NAME = "themes"
@@ -127,7 +127,7 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
     )
     if weight <= 0 or comments.num_rows == 0:
         return unit_vectors, []
-    texts = [" ".join((t or "").split()) for t in comments.column("text").to_pylist()]
+    texts = [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()]
     hashes = [text_hash(t) for t in texts]
     cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
     row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
@@ -156,7 +156,7 @@ def _members_fn(themes: list[Theme], vectors: np.ndarray, ts):
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     """Find or update themes for every sentence unit and store the tree and assignments."""
     ts = settings.themes
-    units, uniq, pos, hashes = _units(store)
+    units, uniq, pos, _ = _units(store)
     if units.num_rows == 0:
         return StageResult(NAME, skipped=True, message="no sentence units (ingest comments with text first)")
     warnings = []
@@ -164,16 +164,20 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
     n_unique = len(uniq)
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
+    # vectors and labels come from the theme text (no @handles, URLs, ticket numbers); quotes show the raw unit
+    meaning = [theme_text(t) for t in uniq]
+    meaning_hashes = [text_hash(t) for t in meaning]
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
-        vectors, uniq_sample, new_cache = _fast_vectors(store, units, uniq, pos, hashes, ts, progress)
+        vectors, uniq_sample, new_cache = _fast_vectors(store, units, meaning, pos, meaning_hashes, ts, progress)
     else:
-        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, uniq, hashes, settings, progress)
+        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, meaning, meaning_hashes, settings, progress)
         vectors, more_cache = _in_context(store, units, uniq_vectors[pos], settings, progress)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
     uniq = [uniq[i] for i in pos]
+    meaning = [meaning[i] for i in pos]
     pos = np.arange(len(pos))
     previous = load_themes(store)
     edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
@@ -181,7 +185,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     info = None
     if rediscovered:
         progress("discover themes", 0, 1)
-        themes, info = discover([uniq[i] for i in sample], vectors[sample], ts, seed=settings.seed)
+        themes, info = discover([meaning[i] for i in sample], vectors[sample], ts, seed=settings.seed)
         match_to_previous(themes, previous)
         todo = edits
         progress("discover themes", 1, 1)
@@ -196,7 +200,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
     n_emerging = 0
     if not rediscovered:
-        emerging = _emerging(store, units, pos, uniq, vectors, result, themes, settings)
+        emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)
         if emerging:
             themes.extend(emerging)
             n_emerging = len(emerging)
@@ -257,7 +261,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     return StageResult(NAME, message=message, counts=counts, warnings=warnings)
 
 
-def _emerging(store, units, pos, uniq, vectors, result, themes, settings) -> list[Theme]:
+def _emerging(store, units, pos, texts, vectors, result, themes, settings) -> list[Theme]:
     """Emerging themes from units that are new since the last run and fit no existing theme."""
     seen = store.read("SELECT DISTINCT feedback_id FROM sentence_themes").column("feedback_id").to_pylist()
     if not seen:
@@ -270,10 +274,10 @@ def _emerging(store, units, pos, uniq, vectors, result, themes, settings) -> lis
     new_pos = np.unique(pos[new_units])
     old_pos = np.setdiff1d(np.unique(pos[~new_units]), new_pos)
     candidates = new_pos[~result.fits[new_pos]]
-    n_comments = np.bincount(pos[new_units], minlength=len(uniq))[candidates]
-    background = [uniq[i] for i in old_pos[:: max(1, len(old_pos) // 3000)]]
+    n_comments = np.bincount(pos[new_units], minlength=len(texts))[candidates]
+    background = [texts[i] for i in old_pos[:: max(1, len(old_pos) // 3000)]]
     found, _ = find_emerging(
-        [uniq[i] for i in candidates],
+        [texts[i] for i in candidates],
         vectors[candidates],
         n_comments,
         background,
