@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import resource
@@ -62,6 +63,20 @@ def load(name: str) -> tuple[list[str], list[str]]:
                 texts.append(parts[0])
                 labels.append(parts[1].split(",")[0])
         return texts, labels
+    if name == "mixed_100k":
+        # the 100k speed corpus of themes_speed.py with a gold label: source + its own label (GoEmotions' first
+        # emotion, the Banking77 intent, the airline complaint reason, the clothing review's product class)
+        texts, labels = [], []
+        for source in ("goemotions", "banking77_all", "airline_negative"):
+            t, g = load(source)
+            texts += t
+            labels += [f"{source}:{x}" for x in g]
+        with gzip.open(ROOT / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz", "rt") as f:
+            for r in csv.DictReader(f):
+                if r["Review Text"]:
+                    texts.append(r["Review Text"])
+                    labels.append(f"clothing:{r['Class Name']}")
+        return texts[:100_000], labels[:100_000]
     raise SystemExit(f"unknown dataset {name}")
 
 

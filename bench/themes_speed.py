@@ -5,6 +5,7 @@ Run from the repo root (needs /work/shared/data; BERTopic runs in the benchmark-
 
     .venv/bin/python bench/themes_speed.py                            # 100k fast path, throughput, fidelity
     .venv/bin/python bench/themes_speed.py --compare banking77_all    # empathic fast vs BERTopic, end to end
+    .venv/bin/python bench/themes_speed.py --compare mixed_100k      # the same on the 100k corpus (source:label gold)
 
 Prints JSON and merges it into docs/bench/themes-speed.json. Reports wall *and* CPU seconds (user + system of the
 process and its threads): the machine is shared (2 cores, other jobs running), so CPU time is the steadier figure.
@@ -85,13 +86,8 @@ def throughput(units: list[str]) -> dict:
 
 
 def corpus_100k() -> pd.DataFrame:
-    """~100k real comments: GoEmotions + Women's clothing reviews + Banking77 + airline tweets."""
-    texts = []
-    for name in ("goemotions", "banking77_all", "airline_negative"):
-        texts += load(name)[0]
-    clothing = pd.read_csv(ROOT / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz")
-    texts += clothing["Review Text"].dropna().tolist()
-    texts = texts[:100_000]
+    """~100k real comments: GoEmotions + Banking77 + airline tweets + Women's clothing reviews (``mixed_100k``)."""
+    texts, _ = load("mixed_100k")
     return pd.DataFrame({"id": [f"c{i:06d}" for i in range(len(texts))], "text": texts})
 
 
