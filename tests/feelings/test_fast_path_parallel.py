@@ -115,3 +115,22 @@ def test_named_emotions_fast_path_matches_the_match_by_match_scan() -> None:
     assert fast.sum() > 500  # the sample really names emotions
     bad = np.flatnonzero((fast != ref).any(axis=1))
     assert bad.size == 0, [(texts[i], fast[i], ref[i]) for i in bad[:5]]
+
+
+def test_precomputed_cleaned_texts_give_the_same_output(batch) -> None:
+    """The stage hands ``annotate_units`` the texts it already cleaned for the embedder: nothing may change."""
+    units, vectors = batch
+    fs = Settings().feelings
+    ref_table, ref_emotions = annotate_units(units, vectors, fs, embedder="fast")
+    cleaned = clean_texts(units.column("text").to_pylist())
+    table, emotions = annotate_units(units, vectors, fs, embedder="fast", cleaned=cleaned)
+    assert table.equals(ref_table)
+    assert emotions.tobytes() == ref_emotions.tobytes()
+
+
+def test_batch_utf8_check_flags_lone_surrogates_even_when_two_meet_at_a_join() -> None:
+    from empathic.feelings.lexicon import _all_utf8
+
+    assert _all_utf8(["plain", "café 😍", ""])
+    assert not _all_utf8(["ok", "bad \ud83d"])
+    assert not _all_utf8(["ends high \ud83d", "\ude00 starts low"])  # a valid pair only if Python merged them

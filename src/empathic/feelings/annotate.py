@@ -131,6 +131,7 @@ def annotate_units(
     *,
     embedder: str,
     workers: int | None = None,
+    cleaned: list[str] | None = None,
 ) -> tuple[pa.Table, np.ndarray]:
     """Feelings of every unit.
 
@@ -145,6 +146,7 @@ def annotate_units(
         settings: thresholds (neutral band, pain/gain, emotion threshold) and ``workers``.
         embedder: "fast" or "accurate" — selects the heads trained on that embedder.
         workers: threads for this batch (default ``settings.workers``).
+        cleaned: ``clean_texts`` of the unit texts (n,) when the caller already has them (computed here otherwise).
 
     Returns:
         (a table in SENTENCE_FEELINGS_SCHEMA, float32 (n, len(EMOTIONS)) emotion scores for the roll-up).
@@ -156,6 +158,7 @@ def annotate_units(
     first = np.full(len(encoded.dictionary), len(inverse), dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(len(inverse), dtype=np.int64))
     texts = encoded.dictionary.to_pylist()
+    clean = clean_texts(texts) if cleaned is None else [cleaned[i] for i in first.tolist()]
     vectors = embeddings[first] if len(first) else embeddings[:0]
     n = len(texts)
     parts = min(workers, max(1, n // MIN_UNITS_PER_WORKER))
@@ -164,7 +167,7 @@ def annotate_units(
 
     def read(span: tuple[int, int]) -> tuple[list, np.ndarray]:
         a, b = span
-        return _annotate_texts(texts[a:b], vectors[a:b], settings, embedder)
+        return _annotate_texts(texts[a:b], vectors[a:b], settings, embedder, clean[a:b])
 
     with _one_blas_thread():
         if parts == 1:
@@ -180,10 +183,10 @@ def annotate_units(
 
 
 def _annotate_texts(
-    texts: list, embeddings: np.ndarray, settings: FeelingsSettings, embedder: str
+    texts: list, embeddings: np.ndarray, settings: FeelingsSettings, embedder: str, cleaned: list[str] | None = None
 ) -> tuple[list[pa.Array], np.ndarray]:
     """The per-text columns of SENTENCE_FEELINGS_SCHEMA (sentiment … intent) and float32 emotion scores."""
-    cleaned = clean_texts(texts)
+    cleaned = clean_texts(texts) if cleaned is None else cleaned
     lexicon = lexicon_features(cleaned)
     scores, labels = label_sentiment(
         sentiment_probabilities(texts, embeddings, embedder=embedder, lexicon=lexicon, cleaned=cleaned)

@@ -100,7 +100,7 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     out = np.zeros((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
     if not texts:
         return out
-    if not all(map(_utf8_ok, texts)):  # lone surrogates cannot go into Arrow: the per-text path takes them
+    if not _all_utf8(texts):  # lone surrogates cannot go into Arrow: the per-text path takes them
         return reference_lexicon_features(texts)
     out[:, 0:4] = vader_scores(texts)
     arr = pa.array(texts, pa.string())
@@ -110,11 +110,14 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def _utf8_ok(text: str) -> bool:
-    if text.isascii():
+def _all_utf8(texts: list[str]) -> bool:
+    """Every text encodes as UTF-8 (no lone surrogates). One join + encode of the batch: Python never merges two
+    surrogates that meet at a join into a pair, so the batch fails exactly when some text would on its own."""
+    joined = "".join(texts)
+    if joined.isascii():
         return True
     try:
-        text.encode("utf-8")
+        joined.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True

@@ -47,21 +47,24 @@ def _annotate_in_batches(
 
 def _annotate_fast_overlapped(units: pa.Table, settings: Settings, progress: Progress) -> tuple[pa.Table, np.ndarray]:
     """Fast mode: the same batches as :func:`_annotate_in_batches`, with batch k+1 cleaned and embedded on one helper
-    thread while batch k is annotated. A unit's vector depends only on its text, so the output is identical to
-    embedding everything first (``tests/feelings/test_fast_path_parallel.py``)."""
+    thread while batch k is annotated (the cleaned texts are handed on, so each is cleaned once). A unit's vector
+    depends only on its text, so the output is identical to embedding everything first
+    (``tests/feelings/test_feelings_stage.py``)."""
 
-    def embed(start: int) -> np.ndarray:
-        return distinct_vectors(clean_texts(units.slice(start, BATCH_UNITS).column("text").to_pylist()), "fast")
+    def embed(start: int) -> tuple[list[str], np.ndarray]:
+        cleaned = clean_texts(units.slice(start, BATCH_UNITS).column("text").to_pylist())
+        return cleaned, distinct_vectors(cleaned, "fast")
 
     parts, emotions = [], []
     total = units.num_rows
     with ThreadPoolExecutor(1, thread_name_prefix="feelings-embed") as pool:
         pending = pool.submit(embed, 0)
         for start in range(0, total, BATCH_UNITS):
-            vectors = pending.result()
+            cleaned, vectors = pending.result()
             if start + BATCH_UNITS < total:
                 pending = pool.submit(embed, start + BATCH_UNITS)
-            table, emo = annotate_units(units.slice(start, BATCH_UNITS), vectors, settings.feelings, embedder="fast")
+            batch = units.slice(start, BATCH_UNITS)
+            table, emo = annotate_units(batch, vectors, settings.feelings, embedder="fast", cleaned=cleaned)
             parts.append(table)
             emotions.append(emo)
             progress("feelings: read units", min(start + BATCH_UNITS, total), total)
