@@ -108,3 +108,25 @@ def test_handles_and_links_do_not_drive_themes_or_labels(tmp_path):
     noise = {"northair", "southair", "eastair", "https", "t.co", "co"}
     assert not [label for label in tree.label if set(label.split()) & noise]
     assert any("@" in q for qs in quotes for q in qs.text)  # what people read is what they wrote
+
+
+def test_modifiers_never_label_alone_but_nouns_in_ly_or_ed_do():
+    from empathic.themes.labels import _modifier_words
+
+    groups = [
+        ["it runs slightly small", "slightly too long", "the lining reinforced the seams", "reinforced hems"],
+        ["the lining is soft", "a lined skirt", "the bed is comfy", "the embroidered collar"],
+    ]
+    modifiers = _modifier_words(groups)
+    assert {"slightly", "reinforced"} <= modifiers
+    assert "embroidered" not in modifiers  # "the embroidered collar": a determiner-led use
+
+
+def test_top_level_label_names_what_its_subthemes_share():
+    from empathic.themes.labels import phrase_scores, rerank_by_spread
+
+    sizing = [["runs small in the size", "xs xs xs", "xs was tight"], ["size up", "order a size up"], ["true to size"]]
+    other = [["the colour faded"], ["colour is off"]]
+    groups = [[t for sub in sizing for t in sub], [t for sub in other for t in sub]]
+    ranked = rerank_by_spread(phrase_scores(groups, min_count=1), [sizing, other])
+    assert ranked[0][0][0] == "size"  # in every sizing subtheme, where "xs" is loud in one

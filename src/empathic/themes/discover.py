@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
-from empathic.themes.labels import distinct_labels, phrase_scores
+from empathic.themes.labels import distinct_labels, phrase_scores, rerank_by_spread
 from empathic.themes.model import Theme, normalise, stable_id, text_hash
 from empathic.themes.settings import ThemesSettings
 
@@ -69,7 +69,8 @@ def discover(
     top_groups = [list(text_arr[top_of_unit == g]) for g in range(n_top)]
     fine_groups = [list(text_arr[fine == c]) for c in range(n_fine)]
     taken: set[str] = {"other"}
-    top_ranked = phrase_scores(top_groups)
+    children_texts = [[fine_groups[c] for c in np.flatnonzero(group == g)] for g in range(n_top)]
+    top_ranked = rerank_by_spread(phrase_scores(top_groups), children_texts)
     top_labels = distinct_labels(top_ranked, range(n_top), taken)
     fine_ranked = phrase_scores(fine_groups)
     fine_labels = distinct_labels(fine_ranked, list(range(n_fine)), taken)

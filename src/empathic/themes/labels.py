@@ -46,10 +46,12 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
     score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
-    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates. Ties break
+    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") and modifiers (``_modifier_words``:
+    "slightly", "reinforced") are never candidates alone. Ties break
     alphabetically.
     """
     per_group = [Counter(p for text in group for p in phrases(text)) for group in groups]
+    modifiers = _modifier_words(groups)
     overall: Counter[str] = Counter()
     for counts in per_group:
         overall.update(counts)
@@ -57,7 +59,9 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
     ranked = []
     for group, counts in zip(groups, per_group, strict=True):
         size = max(1, len(group))
-        usable = {p: c for p, c in counts.items() if p.count(" ") or p not in GENERIC_WORDS}  # not "brought"
+        usable = {  # not "brought", not "slightly"
+            p: c for p, c in counts.items() if p.count(" ") or (p not in GENERIC_WORDS and p not in modifiers)
+        }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
         for phrase, c in usable.items():
@@ -68,6 +72,67 @@ def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> lis
         scored.sort(key=lambda t: (t[2] < floor, -t[1], t[0]))
         ranked.append(_prefer_longer([(p, s) for p, s, _ in scored], counts))
     return ranked
+
+
+#: A phrase "runs through" a subtheme when at least this share of the subtheme's units use it.
+SPREAD_SHARE = 0.15
+#: Weight of a phrase's c-TF-IDF score that does not depend on its spread (see :func:`rerank_by_spread`).
+SPREAD_FLOOR = 0.2
+
+
+def rerank_by_spread(
+    ranked: Sequence[Sequence[tuple[str, float]]], children: Sequence[Sequence[Sequence[str]]], *, top: int = 40
+) -> list[list[tuple[str, float]]]:
+    """Re-rank each top-level theme's phrases by how many of its subthemes they run through.
+
+    A top-level theme groups subthemes; its label should name what they share ("size" over "xs and bust dd",
+    "return" over "fell in love"), not the loudest phrase of one child. Each of the ``top`` best phrases gets
+    score × (``SPREAD_FLOOR`` + share of the theme's units that sit in subthemes the phrase runs through).
+
+    Args:
+        ranked: ``phrase_scores`` of the top-level groups.
+        children: per top-level group, the unit texts of each of its subthemes.
+    """
+    out = []
+    for phrases_scored, subs in zip(ranked, children, strict=True):
+        total = sum(len(s) for s in subs)
+        if len(subs) < 2 or not total:
+            out.append(list(phrases_scored))
+            continue
+        through: Counter[str] = Counter()
+        for sub in subs:
+            counts = Counter(p for text in sub for p in phrases(text))
+            for p, c in counts.items():
+                if c >= SPREAD_SHARE * len(sub):
+                    through[p] += len(sub)
+        head = [(p, sc * (SPREAD_FLOOR + through[p] / total)) for p, sc in phrases_scored[:top]]
+        head.sort(key=lambda t: (-t[1], t[0]))
+        out.append(head + list(phrases_scored[top:]))
+    return out
+
+
+#: Words that can stand for a thing follow a determiner now and then ("the lining", "a fitted blazer").
+DETERMINERS = frozenset("a an the this that these those my your our their his her its".split())
+#: Share of determiner-led uses below which an -ly / -ed word is a modifier, not a label ("slightly", "reinforced").
+MODIFIER_DET_SHARE = 0.05
+
+
+def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
+    """Words ending in -ly or -ed that (almost) never follow a determiner in these texts: adverbs and participles
+    ("slightly", "reinforced", "hoped") say how, not what, and never label a theme alone. No tagger is shipped;
+    the texts themselves tell "the lining" from "slightly"."""
+    seen: Counter[str] = Counter()
+    after_det: Counter[str] = Counter()
+    for group in groups:
+        for text in group:
+            prev = ""
+            for tok in TOKEN.findall(text.lower()):
+                if tok.endswith(("ly", "ed")):
+                    seen[tok] += 1
+                    if prev in DETERMINERS:
+                        after_det[tok] += 1
+                prev = tok
+    return {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
 
 
 def _prefer_longer(scored: list[tuple[str, float]], counts: Counter[str]) -> list[tuple[str, float]]:

@@ -35,5 +35,7 @@ try tried trying put take took give gave find found use used keep kept make wear
 idea piece item items product products problem problems issue issues person people time times day days today
 review reviews star stars expected expect actually usually recommend recommended maybe sure little big
 new old back around since already always never again ago going able enough right left thank hope
+hoped hoping away along otherwise depending keeping hesitate typically normally honestly simply probably especially
+certainly literally basically slightly pull pulled hid
 """.split()  # noqa: SIM905
 )
