@@ -158,9 +158,9 @@ def group_clusters(cents: np.ndarray, sizes: np.ndarray, *, min_groups: int, max
     average linkage chained most clusters of diffuse data into one giant theme (57% of the reviews under "dress").
     Cuts from ``min_groups`` to ``max_groups`` groups are scored by the cosine silhouette of the centroids; a cut
     whose biggest group holds more than ``MAX_TOP_SHARE`` of the units is only used when no cut meets the cap;
-    among cuts scoring at least ``SILHOUETTE_SHARE`` of the best silhouette the one with the fewest groups wins. Cuts below
-    ``min_groups`` are only considered for small trees (at least a third of the clusters) and must beat the best
-    cut in range by 0.05 (a scannable list of 8–40 themes is preferred, but six real topics stay six).
+    among cuts scoring at least ``SILHOUETTE_SHARE`` of the best silhouette the one with the fewest groups wins.
+    Cuts below ``min_groups`` are only considered for small trees (at least a third of the clusters) and must beat
+    the best cut in range by 0.05 (a scannable list of 8–40 themes is preferred, but six real topics stay six).
     Returns the group id (0..g-1, ordered by total size) of each fine cluster.
     """
     from scipy.cluster.hierarchy import fcluster, linkage

@@ -112,7 +112,9 @@ def rerank_by_spread(
 
 
 #: Words that can stand for a thing follow a determiner now and then ("the lining", "a fitted blazer").
-DETERMINERS = frozenset("a an the this that these those my your our their his her its".split())
+DETERMINERS = frozenset(
+    ("a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "their", "his", "her", "its")
+)
 #: Share of determiner-led uses below which an -ly / -ed word is a modifier, not a label ("slightly", "reinforced").
 MODIFIER_DET_SHARE = 0.05
 
