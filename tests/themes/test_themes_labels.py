@@ -130,3 +130,37 @@ def test_top_level_label_names_what_its_subthemes_share():
     groups = [[t for sub in sizing for t in sub], [t for sub in other for t in sub]]
     ranked = rerank_by_spread(phrase_scores(groups, min_count=1), [sizing, other])
     assert ranked[0][0][0] == "size"  # in every sizing subtheme, where "xs" is loud in one
+
+
+def test_labels_are_redone_from_all_assigned_units_but_user_names_stay():
+    from empathic.themes.assign import Assignment
+    from empathic.themes.discover import relabel_from_members
+    from empathic.themes.model import Theme
+
+    def theme(tid, parent, level, label, **kw):
+        return Theme(tid, parent, level, label, np.zeros(4, np.float32), np.zeros((1, 4), np.float32), **kw)
+
+    themes = [
+        theme("a", None, 1, "throw"),
+        theme("a1", "a", 2, "meets"),
+        theme("a2", "a", 2, "hoped"),
+        theme("b", None, 1, "my name", label_locked=True),
+        theme("b1", "b", 2, "dd"),
+        theme("b2", "b", 2, "kept"),
+    ]
+    texts = (
+        ["the zipper broke", "zipper stuck again", "a broken zipper"] * 3
+        + ["the lining tore", "lining is itchy", "torn lining"] * 3
+        + ["runs small", "it runs small", "order a size up"] * 3
+        + ["delivery was late", "late delivery", "delivery took weeks"] * 3
+    )
+    leaf = np.repeat(np.arange(4), 9)
+    result = Assignment(["a1", "a2", "b1", "b2"], leaf, np.ones(36, np.float32), np.ones(36, bool), [])
+    relabel_from_members(themes, texts, result, n_keywords=5)
+    labels = {t.theme_id: t.label for t in themes}
+    assert labels["b"] == "my name"  # the user's name for it
+    assert "zipper" in labels["a1"] and "lining" in labels["a2"]
+    assert "runs small" in labels["b1"] or "size" in labels["b1"]
+    assert "delivery" in labels["b2"]
+    assert len(set(labels.values())) == len(labels)
+    assert themes[1].keywords and themes[1].keywords[0] == labels["a1"]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from empathic.themes.assign import Assignment
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
 from empathic.themes.labels import distinct_labels, phrase_scores, rerank_by_spread
-from empathic.themes.model import Theme, normalise, stable_id, text_hash
+from empathic.themes.model import Theme, children, normalise, stable_id, text_hash
 from empathic.themes.settings import ThemesSettings
 
 
@@ -96,3 +97,47 @@ def discover(
             themes.append(sub)
     info = DiscoveryInfo(len(texts), part.resolution, part.stability, n_fine, n_top)
     return themes, info
+
+
+#: Units per leaf theme read when labels are redone from the assigned members (evenly spaced, deterministic).
+LABEL_SAMPLE = 400
+
+
+def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: Assignment, n_keywords: int) -> None:
+    """Label discovered themes from the units assigned to them, in place.
+
+    Discovery sees a sample (2,500 units in fast mode, so ≈ 15 per subtheme): phrase counts that small pick
+    flukes ("throw", "meets"). After assignment every unit belongs to a theme, so labels and keywords are redone
+    from up to ``LABEL_SAMPLE`` members per leaf. Themes the user named (``label_locked``) or made (guided, split,
+    merged) keep their labels, and labels stay distinct from theirs.
+    """
+    members = {tid: np.flatnonzero(assignment.leaf == i) for i, tid in enumerate(assignment.leaf_ids)}
+    groups = {tid: [texts[i] for i in _evenly(idx, LABEL_SAMPLE)] for tid, idx in members.items() if len(idx)}
+    taken = {"other"} | {t.label for t in themes if t.alive and not _relabelable(t)}
+    tops = [t for t in themes if t.level == 1 and t.alive]
+    top_children = []
+    for t in tops:
+        kids = [groups[c.theme_id] for c in children(themes, t.theme_id) if c.theme_id in groups]
+        top_children.append(kids or [groups.get(t.theme_id, [])])
+    top_ranked = rerank_by_spread(phrase_scores([sum(k, []) for k in top_children]), top_children)
+    _apply_labels(tops, top_ranked, taken, n_keywords)
+    subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
+    _apply_labels(subs, phrase_scores([groups[t.theme_id] for t in subs]), taken, n_keywords)
+
+
+def _relabelable(theme: Theme) -> bool:
+    return theme.origin == "discovered" and not theme.label_locked
+
+
+def _evenly(idx: np.ndarray, n: int) -> np.ndarray:
+    """At most ``n`` elements of ``idx``, evenly spaced (deterministic)."""
+    return idx if len(idx) <= n else idx[np.linspace(0, len(idx) - 1, n).astype(np.int64)]
+
+
+def _apply_labels(group: list[Theme], ranked, taken: set[str], n_keywords: int) -> None:
+    """Give the relabelable themes of ``group`` distinct labels from ``ranked`` (a theme with no phrase keeps its own)."""
+    order = [i for i, t in enumerate(group) if _relabelable(t) and ranked[i]]
+    labels = distinct_labels(ranked, order, taken)
+    for i in order:
+        group[i].label = labels[i]
+        group[i].keywords = [p for p, _ in ranked[i][:n_keywords]]

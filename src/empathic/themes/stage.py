@@ -20,7 +20,7 @@ from empathic.stage import StageResult
 from empathic.store import Store
 from empathic.themes import rows as theme_rows
 from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, sentence_rows
-from empathic.themes.discover import discover
+from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import (
     BackgroundEmbed,
@@ -198,6 +198,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             warnings.append(warning)
     progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    if rediscovered:
+        relabel_from_members(themes, meaning, result, ts.n_keywords)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)

@@ -20,6 +20,7 @@ you'd you'll you're you've your yours yourself yourselves im ive id dont doesnt 
 youre thats theres its also etc ok okay oh yes yeah please thank thanks hi hello hey lol u ur re s t d ll m ve
 still anyway anything something everything nothing someone anyone everyone way thing things lot lots bit
 two three four five six seven eight nine ten first second third exactly completely totally absolutely definitely
+don didn doesn isn wasn couldn wouldn shouldn haven hasn aren weren ain amp quot nbsp
 """.split()  # noqa: SIM905
 )
 
