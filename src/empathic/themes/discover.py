@@ -119,7 +119,7 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     for t in tops:
         kids = [groups[c.theme_id] for c in children(themes, t.theme_id) if c.theme_id in groups]
         top_children.append(kids or [groups.get(t.theme_id, [])])
-    top_ranked = rerank_by_spread(phrase_scores([sum(k, []) for k in top_children]), top_children)
+    top_ranked = rerank_by_spread(phrase_scores([[x for g in k for x in g] for k in top_children]), top_children)
     _apply_labels(tops, top_ranked, taken, n_keywords)
     subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
     _apply_labels(subs, phrase_scores([groups[t.theme_id] for t in subs]), taken, n_keywords)
@@ -135,7 +135,7 @@ def _evenly(idx: np.ndarray, n: int) -> np.ndarray:
 
 
 def _apply_labels(group: list[Theme], ranked, taken: set[str], n_keywords: int) -> None:
-    """Give the relabelable themes of ``group`` distinct labels from ``ranked`` (a theme with no phrase keeps its own)."""
+    """Give the relabelable themes of ``group`` distinct labels from ``ranked`` (no phrase: the label stays)."""
     order = [i for i, t in enumerate(group) if _relabelable(t) and ranked[i]]
     labels = distinct_labels(ranked, order, taken)
     for i in order:
