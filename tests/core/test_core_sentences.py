@@ -55,3 +55,13 @@ def test_a_trailing_link_or_handle_is_not_a_unit_of_its_own():
         "The fabric is thin.",
         "The colour faded after one wash. https://t.co/x0001",
     ]
+
+
+def test_contrast_words_in_any_case_and_dash_bullets_still_cut_clauses():
+    text = "The fabric is lovely and soft HOWEVER the sizing runs very small"
+    assert [text[s:e] for s, e in split_units(text)] == [
+        "The fabric is lovely and soft",
+        "HOWEVER the sizing runs very small",
+    ]
+    bullets = "pros:\n- flattering fit and flow\n- good overall length for me"
+    assert len(split_units(bullets)) == 2

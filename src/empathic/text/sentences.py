@@ -18,6 +18,8 @@ CONTRAST = re.compile(
     r"(?:,\s*|\s+)(?=(?:but|however|although|though|except|whereas|yet)\b)|\s+-\s+(?=\w)",
     re.IGNORECASE,
 )
+#: Substrings without which ``CONTRAST`` cannot match (a cheap test before the regex).
+CONTRAST_CUES = ("but", "however", "though", "except", "whereas", "yet", "-")
 WORD = re.compile(r"\w+", re.UNICODE)
 #: Links and @handles: not words of the unit ("https://t.co/x1" alone is not a sentence), nor of a theme's meaning.
 LINK_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|@\w+")
@@ -59,7 +61,9 @@ def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tu
 
 def _n_words(fragment: str) -> int:
     """Words of a fragment, links and @handles not counted."""
-    return len(WORD.findall(LINK_OR_HANDLE.sub(" ", fragment)))
+    if "@" in fragment or "http" in fragment or "www." in fragment:
+        fragment = LINK_OR_HANDLE.sub(" ", fragment)
+    return len(WORD.findall(fragment))
 
 
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,7 +84,11 @@ def split_units(text: str) -> list[tuple[int, int]]:
         return []
     units: list[tuple[int, int]] = []
     for s, e in _merge_short(text, _spans(text, SENTENCE_END, 0, len(text))):
-        units.extend(_merge_short(text, _spans(text, CONTRAST, s, e)))
+        lowered = text[s:e].lower()
+        if any(cue in lowered for cue in CONTRAST_CUES):
+            units.extend(_merge_short(text, _spans(text, CONTRAST, s, e)))
+        else:  # no contrast word: the sentence is one unit (most sentences; skips the clause regex)
+            units.append((s, e))
     return units
 
 
