@@ -63,6 +63,8 @@ def text_hash(text: str) -> str:
 
 
 _TICKET_NUMBER = re.compile(r"\b[A-Za-z]{0,3}\d{3,}\b")
+#: Anything :func:`theme_text` would change: a link, a handle, an HTML entity, a hashtag, three digits in a row.
+_STRIPPABLE = re.compile(r"https?://|www\.|@\w|&#?\w+;|#|\d{3}")
 
 
 def theme_text(text: str) -> str:
@@ -74,9 +76,19 @@ def theme_text(text: str) -> str:
     ("&amp;") are decoded. Display text (labels, quotes) stays raw. Returns the stripped text, or the original
     when nothing would be left.
     """
+    if not _STRIPPABLE.search(text):  # most units: nothing to strip (whitespace is normalised by the caller)
+        return text
     stripped = _TICKET_NUMBER.sub(" ", LINK_OR_HANDLE.sub(" ", html.unescape(text))).replace("#", " ")
     stripped = " ".join(stripped.split())
     return stripped or text
+
+
+def theme_texts(texts: list[str]) -> list[str]:
+    """:func:`theme_text` of many texts: one vectorised scan (polars) finds the few that need it (15k of 233k units)."""
+    import polars as pl
+
+    flagged = pl.Series(texts, dtype=pl.String).str.contains(_STRIPPABLE.pattern).fill_null(False).to_numpy()
+    return [theme_text(t) if f else t for t, f in zip(texts, flagged, strict=True)]
 
 
 def normalise(v: np.ndarray) -> np.ndarray:

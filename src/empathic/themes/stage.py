@@ -33,7 +33,7 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
-from empathic.themes.model import Theme, children, normalise, text_hash, theme_text
+from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
 from empathic.themes.persist import centroid_rows, load_themes, now
 
 NAME = "themes"
@@ -165,7 +165,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     n_unique = len(uniq)
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
     # vectors and labels come from the theme text (no @handles, URLs, ticket numbers); quotes show the raw unit
-    meaning = [theme_text(t) for t in uniq]
+    meaning = theme_texts(uniq)
     meaning_hashes = [text_hash(t) for t in meaning]
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
