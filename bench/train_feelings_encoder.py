@@ -12,7 +12,9 @@ Runs in the separate, gitignored training venv (torch is never a runtime depende
 
 CPU budget (2 shared cores): the word embeddings and the first ``--frozen 2`` transformer layers stay frozen, their
 outputs are computed once and cached (float16, /tmp/feelings_encoder/), and the top 4 layers + heads train on
-them (≈ 85 examples/s, 3 epochs ≈ 35 min; full fine-tuning measured ≈ 5 examples/s on the loaded machine).
+them (≈ 85-110 examples/s on one thread, 3 epochs ≈ 26-35 min; full fine-tuning measured ≈ 5 examples/s on the
+loaded machine). One torch thread is the default: with two, every op waits for both, and on shared cores the second
+is often descheduled (10-25 examples/s measured while another job ran).
 One shared encoder, mean pooling, three heads: 3-class sentiment softmax, 28 GoEmotions sigmoids and an Ekman-7
 auxiliary head (training signal only, not exported). Training data — never the held-out sets the benchmark reports:
 
@@ -560,7 +562,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--head-lr", type=float, default=2e-3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads. 1: on the 2 shared cores, 2 threads ran at 10-25 examples/s whenever another "
+        "job was busy (their barriers wait for a descheduled thread) vs ≈ 110 with 1 (2026-11-26, load 4-6)",
+    )
     parser.add_argument("--limit", type=int, default=0, help="train on this many random rows (smoke test)")
     parser.add_argument("--frozen", type=int, default=2, help="lower layers kept frozen (outputs cached once)")
     parser.add_argument("--checkpoint", default="", help="export: checkpoint file (default: the last epoch)")

@@ -43,20 +43,7 @@ def test_emoji_move_the_score(embedder: str) -> None:
     assert scores[1] > scores[2]  # the emoji alone moves the score the right way
 
 
-@pytest.mark.parametrize(
-    "embedder",
-    [
-        "fast",
-        pytest.param(
-            "accurate",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the fine-tuned encoder saturates on clear praise: 'extremely good!!!' 0.905 < 'good.' 0.929 "
-                "(docs/bench/feelings.md, known limits)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("embedder", EMBEDDERS)
 def test_intensifiers_raise_the_score(embedder: str) -> None:
     scores, _ = _score(["The quality was good.", "The quality was extremely good!!!"], embedder)
     assert scores[1] >= scores[0] > 0
