@@ -2,7 +2,8 @@
 
 Shared by ``bench/train_feelings.py`` (training) and ``bench/feelings.py`` (held-out evaluation). Nothing here is
 imported by the package. Held-out sets are never used for training: airline tweets (sentiment, never trained on),
-the SemEval-14 *test* files and the GoEmotions *test* split.
+the SemEval-14 *test* files and the GoEmotions *test* split. There is deliberately no loader for the British Airways
+reviews: they have no licence (their SOURCE.md allows internal evaluation only), so no model may be trained on them.
 """
 
 from __future__ import annotations
@@ -74,18 +75,6 @@ def clothing_titles_and_short_reviews() -> pd.DataFrame:
     short = pd.DataFrame({"text": df["Review Text"], "label": label}).dropna()
     short = short[short["text"].str.len() < 220]
     return pd.concat([titles, short], ignore_index=True)
-
-
-def airline_reviews_titles() -> pd.DataFrame:
-    """Weak labels from British Airways review headers (rating ≤ 3 negative, ≥ 8 positive)."""
-    df = pd.read_csv(DATA / "ba_airline_reviews" / "ba_reviews.csv")
-    df = df.dropna(subset=["header", "rating"])
-    rating = pd.to_numeric(df["rating"], errors="coerce")
-    label = pd.Series(None, index=df.index, dtype=object)
-    label[rating <= 3] = "negative"
-    label[rating >= 8] = "positive"
-    out = pd.DataFrame({"text": df["header"].str.strip('"“” '), "label": label}).dropna()
-    return out[out["text"].str.len() > 3]
 
 
 def banking_questions() -> pd.DataFrame:
