@@ -137,16 +137,22 @@ def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
     return {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
 
 
-def _prefer_longer(scored: list[tuple[str, float]], counts: Counter[str]) -> list[tuple[str, float]]:
-    """Drop a phrase when a longer phrase containing it covers ≥ 60% of its uses (keeps "runs small" over "runs")."""
+def _prefer_longer(
+    scored: list[tuple[str, float]], counts: Counter[str], *, head: int = 200
+) -> list[tuple[str, float]]:
+    """Drop a phrase when a longer phrase containing it covers ≥ 60% of its uses (keeps "runs small" over "runs").
+
+    Only the ``head`` best phrases are checked (labels and keywords come from the top; the tail is a fallback kept
+    as it is), against the 40 best: a group of 400 varied units has thousands of phrases.
+    """
+    best = [f" {p} " for p, _ in scored[:40]]
     keep = []
-    for phrase, score in scored:
-        longer = [
-            p for p, _ in scored[:40] if p != phrase and f" {phrase} " in f" {p} " and counts[p] >= 0.6 * counts[phrase]
-        ]
+    for phrase, score in scored[:head]:
+        padded = f" {phrase} "
+        longer = any(b != padded and padded in b and counts[b[1:-1]] >= 0.6 * counts[phrase] for b in best)
         if not longer:
             keep.append((phrase, score))
-    return keep
+    return keep + list(scored[head:])
 
 
 def distinct_labels(
