@@ -153,3 +153,35 @@ def test_newer_workspace_exits_2_from_the_cli(seeded: Path, write_text, command:
         assert con.execute("SELECT count(*) FROM feedback").fetchone() == (2,)
     finally:
         con.close()
+
+
+TABLES_SQL = (
+    "SELECT table_name, sql FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()"
+)
+
+
+def test_empty_table_keeps_every_table_exactly_as_migrated(tmp_path: Path) -> None:
+    """Stages replace their output with ``empty_table`` (drop + create from the table's own DDL): every workspace
+    table must come back with the same DDL, keys still enforced, and a rolled-back replacement must keep the rows."""
+    from empathic.store import empty_table
+
+    with Workspace.open(tmp_path / "w.empathic") as ws:
+        ws.ingest(SEED, text="comment", id="id")
+        tables = ws.sql(TABLES_SQL)
+        assert len(tables) > 20
+        with ws.store.write() as con:
+            for name in tables.table_name:
+                empty_table(con, name)
+        after = ws.sql(TABLES_SQL)
+        assert dict(zip(after.table_name, after.sql, strict=True)) == dict(
+            zip(tables.table_name, tables.sql, strict=True)
+        )
+        assert ws.store.count("feedback") == 0
+        with pytest.raises(duckdb.ConstraintException), ws.store.write() as con:  # keys survive the re-creation
+            con.execute("INSERT INTO sentence_feelings (feedback_id, sentence_idx) VALUES ('a', 0), ('a', 0)")
+    with Workspace.open(tmp_path / "w2.empathic") as ws:
+        ws.ingest(SEED, text="comment", id="id")
+        with pytest.raises(RuntimeError), ws.store.write() as con:
+            empty_table(con, "feedback")
+            raise RuntimeError("a stage failed half-way")
+        assert ws.store.count("feedback") == 2  # the transaction rolled the drop back

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from empathic.store import Store
+from empathic.store import Store, empty_table
 
 _STOPWORD_TEXT = (
     "a an and are as at be but by for from has have i in is it its of on or so that the their this to was were "
@@ -45,8 +45,8 @@ def normalise_terms(text: str) -> list[str]:
 
 def rebuild_index(con) -> int:
     """Replace the index with one over every comment (inside the caller's write transaction); returns #terms."""
-    con.execute("DELETE FROM search_postings")
-    con.execute("DELETE FROM search_docs")
+    empty_table(con, "search_postings")
+    empty_table(con, "search_docs")
     con.execute(
         "INSERT INTO search_postings SELECT term, feedback_id, count(*) AS tf "
         f"FROM ({_terms_sql('feedback')}) GROUP BY ALL ORDER BY term, feedback_id"  # sorted: zone maps skip by term

@@ -14,7 +14,7 @@ from empathic.analytics.sql import available
 from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, empty_table
 
 NAME = "analytics"
 REQUIRES: tuple[str, ...] = ()
@@ -35,7 +35,7 @@ TABLES = {
 
 
 def _replace(con, table: str, frame: pd.DataFrame, columns: list[str], computed_at) -> None:
-    con.execute(f"DELETE FROM {table}")
+    empty_table(con, table)
     if frame.empty:
         return
     data = frame[columns].copy()
@@ -73,7 +73,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     with store.write() as con:
         for table, columns in TABLES.items():
             _replace(con, table, out[table], columns, stamp)
-        con.execute("DELETE FROM alerts")
+        empty_table(con, "alerts")
         if not alert_frame.empty:
             con.register("_alerts", alert_frame)
             con.execute("INSERT INTO alerts SELECT * FROM _alerts")

@@ -21,7 +21,7 @@ from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
 from empathic.progress import Progress
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, empty_table
 
 NAME = "feelings"
 REQUIRES: tuple[str, ...] = ("sentences",)
@@ -87,7 +87,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs)
     with store.write() as con:
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions"):
-            con.execute(f"DELETE FROM {table}")
+            empty_table(con, table)
         for table, data in (
             ("sentence_feelings", unit_table),
             ("feedback_feelings", comments),

@@ -11,7 +11,7 @@ from empathic.personas.cluster import find_personas
 from empathic.personas.features import build_features
 from empathic.progress import Progress
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, empty_table
 
 NAME = "personas"
 REQUIRES: tuple[str, ...] = ()
@@ -63,8 +63,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         cur.close()
     personas["created_at"] = datetime.now(UTC).replace(tzinfo=None)
     with store.write() as con:
-        con.execute("DELETE FROM personas")
-        con.execute("DELETE FROM customer_personas")
+        empty_table(con, "personas")
+        empty_table(con, "customer_personas")
         con.register("new_personas", personas)
         con.execute("INSERT INTO personas BY NAME SELECT * FROM new_personas")
         con.unregister("new_personas")

@@ -138,3 +138,24 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Remove every row of ``table`` inside the caller's write transaction (a stage replacing its output).
+
+    The table is dropped and created again from its own DDL (``duckdb_tables().sql``: columns, types, keys,
+    defaults) rather than emptied with ``DELETE``: DuckDB removes primary-key index entries one by one, and
+    DELETE + INSERT of 130k keyed rows took 3.9 s against 0.16 s for DROP + CREATE + INSERT (probe, 2026-11-26);
+    re-analysing 22k reviews spent 1.5 s of its 6.5 s feelings stage there. Workspace tables carry no separate
+    indexes, views or foreign keys that a drop would lose (``tests/foundation/test_foundation_migrations.py``
+    checks the DDL round trip).
+    """
+    row = con.execute(
+        "SELECT sql FROM duckdb_tables() "
+        "WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()",
+        [table],
+    ).fetchone()
+    if row is None:
+        raise WorkspaceError(f"no table {table!r} in this workspace", hint="run `empathic analyze` to create it")
+    con.execute(f'DROP TABLE "{table}"')
+    con.execute(row[0])

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
 from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, sentence_rows
 from empathic.themes.discover import discover, relabel_from_members
@@ -222,10 +222,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         con.register("ft", ft)
         created = dict(con.execute("SELECT theme_id, created_at FROM themes").fetchall())
         tree = theme_rows.theme_table(con, themes, uniq, vectors, units, pos, result, ts, created, now())
-        con.execute("DELETE FROM sentence_themes")
-        con.execute("DELETE FROM feedback_themes")
-        con.execute("DELETE FROM themes")
-        con.execute("DELETE FROM theme_centroids")
+        empty_table(con, "sentence_themes")
+        empty_table(con, "feedback_themes")
+        empty_table(con, "themes")
+        empty_table(con, "theme_centroids")
         con.execute("INSERT INTO sentence_themes SELECT * FROM st")
         con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
         con.register("tree", tree)

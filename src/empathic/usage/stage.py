@@ -6,7 +6,7 @@ from __future__ import annotations
 from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, empty_table
 from empathic.usage import sql
 from empathic.usage.compute import CLEAN_TABLE, materialise_clean_events, view_statements
 from empathic.usage.why import standard_why
@@ -35,7 +35,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         statements = view_statements(settings.usage, src, sessions_table="usage_sessions")
         total = len(statements) + 1
         for table in TABLES:
-            con.execute(f"DELETE FROM {table}")
+            empty_table(con, table)
         for i, (table, select) in enumerate(statements):
             con.execute(f"INSERT INTO {table} BY NAME {select}")
             progress("usage views", i + 1, total)
