@@ -28,7 +28,8 @@ class ThemesSettings(BaseModel):
     knn: int = Field(10, ge=3, le=100, description="neighbours per unit in the similarity graph")
     resolutions: list[float] = Field(
         default_factory=lambda: [2.0, 4.0, 8.0, 16.0],
-        description="Leiden resolutions tried; the most stable one across seeds wins",
+        description="Leiden resolutions tried for the subthemes: the finest whose communities are crisp (seed "
+        "stability >= 0.8) wins, else the one nearest 4; give one value (e.g. [16]) to force finer subthemes",
     )
     stability_seeds: int = Field(3, ge=2, le=8, description="partitions per resolution to measure stability")
     min_theme_units: int = Field(5, ge=2, description="smaller clusters are dissolved into their neighbours")
