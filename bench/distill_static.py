@@ -8,7 +8,7 @@ How the shipped ``src/empathic/text/embed/models/static-minilm.npz`` is built (r
    pooling), giving one 384-d vector per token.
 2. PCA to ``--dim`` dimensions (fitted on the token vectors), which also removes the common direction.
 3. Token weights by smooth inverse frequency ``a / (a + p(token))`` with ``p`` counted on in-domain review text
-   (Women's clothing reviews + GoEmotions + BA airline reviews from /work/shared/data, if present; otherwise no
+   (Women's clothing reviews + GoEmotions from /work/shared/data, if present; otherwise no
    weighting). No benchmark-labelled data (Banking77, airline tweets, SemEval) is used.
 4. Stored as int8 with one float16 scale per token (``np.savez_compressed``), a few MB.
 
@@ -32,20 +32,16 @@ DATA = Path("/work/shared/data")
 
 
 def corpus_texts(limit: int = 200_000) -> list[str]:
-    """In-domain, unlabelled review text used only to count token frequencies."""
+    """In-domain, unlabelled review text used only to count token frequencies: the CC0 clothing reviews and the
+    GoEmotions comments. The British Airways reviews were listed here until 2026-11-26 (their SOURCE.md allows
+    internal evaluation only) but never read: no column of theirs contains "review", so the shipped artifact never
+    had them — rebuilt without the listing, it is byte-identical."""
     texts: list[str] = []
     csv.field_size_limit(sys.maxsize)
     clothing = DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv"
     if clothing.exists():
         with clothing.open(encoding="utf-8", errors="replace") as f:
             texts += [r.get("Review Text") or "" for r in csv.DictReader(f)]
-    ba = DATA / "ba_airline_reviews" / "ba_reviews.csv"
-    if ba.exists():
-        with ba.open(encoding="utf-8", errors="replace") as f:
-            rows = list(csv.DictReader(f))
-        col = next((c for c in (rows[0].keys() if rows else []) if "review" in c.lower()), None)
-        if col:
-            texts += [r[col] or "" for r in rows]
     for path in sorted((DATA / "goemotions" / "original").glob("*.tsv")):
         with path.open(encoding="utf-8", errors="replace") as f:
             texts += [line.split("\t", 1)[0] for line in f]
