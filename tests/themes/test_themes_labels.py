@@ -123,12 +123,13 @@ def test_modifiers_never_label_alone_but_nouns_in_ly_or_ed_do():
 
 
 def test_top_level_label_names_what_its_subthemes_share():
-    from empathic.themes.labels import phrase_scores, rerank_by_spread
+    from empathic.themes.labels import phrase_counts, phrase_scores, rerank_by_spread
 
     sizing = [["runs small in the size", "xs xs xs", "xs was tight"], ["size up", "order a size up"], ["true to size"]]
     other = [["the colour faded"], ["colour is off"]]
     groups = [[t for sub in sizing for t in sub], [t for sub in other for t in sub]]
-    ranked = rerank_by_spread(phrase_scores(groups, min_count=1), [sizing, other])
+    children = [[(phrase_counts(sub), len(sub)) for sub in top] for top in (sizing, other)]
+    ranked = rerank_by_spread(phrase_scores(groups, min_count=1), children)
     assert ranked[0][0][0] == "size"  # in every sizing subtheme, where "xs" is loud in one
 
 

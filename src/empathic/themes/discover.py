@@ -9,7 +9,7 @@ import numpy as np
 
 from empathic.themes.assign import Assignment
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
-from empathic.themes.labels import distinct_labels, phrase_scores, rerank_by_spread
+from empathic.themes.labels import distinct_labels, phrase_counts, phrase_scores, rerank_by_spread, summed_counts
 from empathic.themes.model import Theme, children, normalise, stable_id, text_hash
 from empathic.themes.settings import ThemesSettings
 
@@ -70,10 +70,14 @@ def discover(
     top_groups = [list(text_arr[top_of_unit == g]) for g in range(n_top)]
     fine_groups = [list(text_arr[fine == c]) for c in range(n_fine)]
     taken: set[str] = {"other"}
-    children_texts = [[fine_groups[c] for c in np.flatnonzero(group == g)] for g in range(n_top)]
-    top_ranked = rerank_by_spread(phrase_scores(top_groups), children_texts)
+    fine_counts = [phrase_counts(g) for g in fine_groups]  # each unit's phrases extracted once for both levels
+    kids = [np.flatnonzero(group == g) for g in range(n_top)]
+    top_counts = [summed_counts([fine_counts[c] for c in k]) for k in kids]
+    top_ranked = rerank_by_spread(
+        phrase_scores(top_groups, counts=top_counts), [[(fine_counts[c], len(fine_groups[c])) for c in k] for k in kids]
+    )
     top_labels = distinct_labels(top_ranked, range(n_top), taken)
-    fine_ranked = phrase_scores(fine_groups)
+    fine_ranked = phrase_scores(fine_groups, counts=fine_counts)
     fine_labels = distinct_labels(fine_ranked, list(range(n_fine)), taken)
     themes: list[Theme] = []
     for g in range(n_top):
@@ -114,15 +118,23 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     members = {tid: np.flatnonzero(assignment.leaf == i) for i, tid in enumerate(assignment.leaf_ids)}
     groups = {tid: [texts[i] for i in _evenly(idx, LABEL_SAMPLE)] for tid, idx in members.items() if len(idx)}
     taken = {"other"} | {t.label for t in themes if t.alive and not _relabelable(t)}
+    counts = {tid: phrase_counts(g) for tid, g in groups.items()}  # each unit's phrases extracted once
     tops = [t for t in themes if t.level == 1 and t.alive]
-    top_children = []
-    for t in tops:
-        kids = [groups[c.theme_id] for c in children(themes, t.theme_id) if c.theme_id in groups]
-        top_children.append(kids or [groups.get(t.theme_id, [])])
-    top_ranked = rerank_by_spread(phrase_scores([[x for g in k for x in g] for k in top_children]), top_children)
+    kids = []
+    for t in tops:  # a top-level theme's leaves: its subthemes, or itself when it owns its units
+        ids = [c.theme_id for c in children(themes, t.theme_id) if c.theme_id in groups]
+        kids.append(ids or [tid for tid in (t.theme_id,) if tid in groups])
+    top_ranked = rerank_by_spread(
+        phrase_scores(
+            [[x for i in k for x in groups[i]] for k in kids],
+            counts=[summed_counts([counts[i] for i in k]) for k in kids],
+        ),
+        [[(counts[i], len(groups[i])) for i in k] for k in kids],
+    )
     _apply_labels(tops, top_ranked, taken, n_keywords)
     subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
-    _apply_labels(subs, phrase_scores([groups[t.theme_id] for t in subs]), taken, n_keywords)
+    sub_ranked = phrase_scores([groups[t.theme_id] for t in subs], counts=[counts[t.theme_id] for t in subs])
+    _apply_labels(subs, sub_ranked, taken, n_keywords)
 
 
 def _relabelable(theme: Theme) -> bool:

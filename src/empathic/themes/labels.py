@@ -40,17 +40,24 @@ def phrases(text: str) -> set[str]:
     return out
 
 
-def phrase_scores(groups: Sequence[Sequence[str]], *, min_count: int = 2) -> list[list[tuple[str, float]]]:
+def phrase_counts(group: Sequence[str]) -> Counter[str]:
+    """Units of ``group`` containing each candidate phrase."""
+    return Counter(p for text in group for p in phrases(text))
+
+
+def phrase_scores(
+    groups: Sequence[Sequence[str]], *, min_count: int = 2, counts: Sequence[Counter[str]] | None = None
+) -> list[list[tuple[str, float]]]:
     """For each group of unit texts, its candidate phrases sorted by c-TF-IDF score (best first).
 
     score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
     Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") and modifiers (``_modifier_words``:
-    "slightly", "reinforced") are never candidates alone. Ties break
-    alphabetically.
+    "slightly", "reinforced") are never candidates alone. Ties break alphabetically. ``counts``: the groups'
+    :func:`phrase_counts` when the caller already has them (a tree's leaves and their unions).
     """
-    per_group = [Counter(p for text in group for p in phrases(text)) for group in groups]
+    per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
     modifiers = _modifier_words(groups)
     overall: Counter[str] = Counter()
     for counts in per_group:
@@ -81,7 +88,10 @@ SPREAD_FLOOR = 0.2
 
 
 def rerank_by_spread(
-    ranked: Sequence[Sequence[tuple[str, float]]], children: Sequence[Sequence[Sequence[str]]], *, top: int = 40
+    ranked: Sequence[Sequence[tuple[str, float]]],
+    children: Sequence[Sequence[tuple[Counter[str], int]]],
+    *,
+    top: int = 40,
 ) -> list[list[tuple[str, float]]]:
     """Re-rank each top-level theme's phrases by how many of its subthemes they run through.
 
@@ -91,24 +101,31 @@ def rerank_by_spread(
 
     Args:
         ranked: ``phrase_scores`` of the top-level groups.
-        children: per top-level group, the unit texts of each of its subthemes.
+        children: per top-level group, each subtheme's :func:`phrase_counts` and number of units.
     """
     out = []
     for phrases_scored, subs in zip(ranked, children, strict=True):
-        total = sum(len(s) for s in subs)
+        total = sum(n for _, n in subs)
         if len(subs) < 2 or not total:
             out.append(list(phrases_scored))
             continue
         through: Counter[str] = Counter()
-        for sub in subs:
-            counts = Counter(p for text in sub for p in phrases(text))
+        for counts, n in subs:
             for p, c in counts.items():
-                if c >= SPREAD_SHARE * len(sub):
-                    through[p] += len(sub)
+                if c >= SPREAD_SHARE * n:
+                    through[p] += n
         head = [(p, sc * (SPREAD_FLOOR + through[p] / total)) for p, sc in phrases_scored[:top]]
         head.sort(key=lambda t: (-t[1], t[0]))
         out.append(head + list(phrases_scored[top:]))
     return out
+
+
+def summed_counts(parts: Sequence[Counter[str]]) -> Counter[str]:
+    """The :func:`phrase_counts` of a union of groups, from theirs (a top-level theme from its subthemes)."""
+    total: Counter[str] = Counter()
+    for part in parts:
+        total.update(part)
+    return total
 
 
 #: Words that can stand for a thing follow a determiner now and then ("the lining", "a fitted blazer").

@@ -41,7 +41,7 @@ REQUIRES: tuple[str, ...] = ("sentences",)
 WEAK_UNITS = 50
 
 
-def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray, list[str]]:
+def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray]:
     """Units in (feedback_id, sentence_idx) order, unique normalised texts sorted by hash, each unit's text index."""
     units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
     keys = [" ".join((t or "").split()) for t in units.column("text").to_pylist()]
@@ -49,7 +49,7 @@ def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray, list[str]]:
     uniq = [t for _, t in ordered]
     index = {t: i for i, t in enumerate(uniq)}
     pos = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return units, uniq, pos, [h for h, _ in ordered]
+    return units, uniq, pos
 
 
 def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +156,7 @@ def _members_fn(themes: list[Theme], vectors: np.ndarray, ts):
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     """Find or update themes for every sentence unit and store the tree and assignments."""
     ts = settings.themes
-    units, uniq, pos, _ = _units(store)
+    units, uniq, pos = _units(store)
     if units.num_rows == 0:
         return StageResult(NAME, skipped=True, message="no sentence units (ingest comments with text first)")
     warnings = []
