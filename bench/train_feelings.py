@@ -7,8 +7,9 @@ Heads (one per embedder, "fast" = static, "accurate" = MiniLM):
 
 - ``sentiment-<embedder>``: 3-class softmax over [embedding, VADER features]. Trained on SemEval-14 *train*
   sentences (restaurants + laptops), GoEmotions *train* comments mapped to sentiment groups, weakly labelled
-  clothing-review titles (rating 1–2 / 5) and Banking77 questions as neutral. NOT trained on: airline tweets,
-  SemEval test, GoEmotions dev/test, nor the British Airways review headers (no licence: internal evaluation only).
+  clothing-review titles (rating 1–2 / 5) and 2,500 Banking77 *train* questions as neutral (other Banking77 mixes:
+  ``BANKING_MIXES``). NOT trained on: airline tweets, SemEval test, GoEmotions dev/test, Banking77 test, nor the
+  British Airways review headers (no licence: internal evaluation only).
 - ``emotions-<embedder>``: 28 independent sigmoids (one hidden layer) on GoEmotions *train*, per-label thresholds
   tuned on GoEmotions *dev*. The test split is only used by ``bench/feelings.py``.
 
@@ -95,13 +96,53 @@ def goemo_group(label_json: str, names: list[str]) -> str | None:
     return next(iter(groups)) if len(groups) == 1 and "ambiguous" not in groups else None
 
 
-def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.ndarray]:
+#: How Banking77 enters the sentiment mix (``--banking``): "questions" (the shipped mix) = 2,500 random train
+#: questions as neutral; "intents" = train queries of problem-report intents as negative (optionally a seeded sample,
+#: ``--banking-negatives``) and every query of an information intent as neutral (``feelings_data.BANKING_NEGATIVE`` /
+#: ``BANKING_NEUTRAL``, decided from the intent names alone); "questions+negative" = the old neutral questions minus
+#: those of non-information intents, plus the problem reports as negative. The two problem-report mixes were tried
+#: on 2026-11-26 and rejected: the head learns the *topic* as negative ("Got my refund today 😍" → negative;
+#: ``bench/feelings_sentiment_dev.py``, docs/bench/feelings.md).
+BANKING_MIXES = ("questions", "intents", "questions+negative")
+
+
+def banking_rows(cache: Path, embedder: str, mix: str, negative_cap: int | None = None) -> tuple[np.ndarray, list[str]]:
+    """(features, labels) of the Banking77 rows of the sentiment mix ``mix`` (see ``BANKING_MIXES``)."""
+    if mix not in BANKING_MIXES:
+        raise ValueError(f"unknown Banking77 mix {mix!r}; choose from {BANKING_MIXES}")
+    texts, intents, x = load(cache, "banking_train", embedder)
+    weak = np.array([data.banking_intent_sentiment(c) or "" for c in intents])
+    neg = np.flatnonzero(weak == "negative")
+    if negative_cap is not None and negative_cap < len(neg):
+        neg = np.sort(np.random.default_rng(SEED).choice(neg, negative_cap, replace=False))
+    if mix == "intents":
+        keep = np.concatenate([neg, np.flatnonzero(weak == "neutral")])
+        return x[keep], weak[keep].tolist()
+    q_texts, q_labels, q_x = load(cache, "banking_questions", embedder)
+    if mix == "questions":
+        return q_x, q_labels
+    intent_of = dict(zip(texts, weak, strict=True))
+    q_keep = [i for i, t in enumerate(q_texts) if intent_of.get(t) == "neutral"]
+    return np.vstack([q_x[q_keep], x[neg]]), [q_labels[i] for i in q_keep] + ["negative"] * len(neg)
+
+
+def sentiment_training_set(
+    cache: Path,
+    embedder: str,
+    *,
+    banking: str = "questions",
+    negative_cap: int | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> tuple[np.ndarray, np.ndarray]:
+    """(features (n, dim + 7), labels (n,)) of the sentiment heads' mix; SemEval sentences in ``exclude`` are left
+    out (``bench/feelings_sentiment_dev.py`` holds out 10 % of them to choose the mix)."""
     names = goemo_names()
     xs, ys = [], []
     for corpus in ("semeval_restaurants_train", "semeval_laptops_train"):
-        _, labels, x = load(cache, corpus, embedder)
+        texts, labels, x = load(cache, corpus, embedder)
         lab = [json.loads(s)["label"] for s in labels]
-        keep = [i for i, v in enumerate(lab) if isinstance(v, str)]  # unlabelled sentences are NaN
+        # unlabelled sentences are NaN
+        keep = [i for i, v in enumerate(lab) if isinstance(v, str) and texts[i] not in exclude]
         xs.append(x[keep])
         ys += [lab[i] for i in keep]
     _, labels, x = load(cache, "goemo_train", embedder)
@@ -110,24 +151,23 @@ def sentiment_training_set(cache: Path, embedder: str) -> tuple[np.ndarray, np.n
     xs.append(x[keep])
     ys += [lab[i] for i in keep]
     titles = set(data.clothing_titles_and_short_reviews().query("text.str.len() < 60")["text"])
-    for corpus in ("clothing_weak", "banking_questions"):
-        texts, labels, x = load(cache, corpus, embedder)
-        if corpus == "clothing_weak":  # whole-review ratings mislabel single sentences: keep short titles only
-            keep = [i for i, t in enumerate(texts) if t in titles]
-            x, labels = x[keep], [labels[i] for i in keep]
-        xs.append(x)
-        ys += labels
+    texts, labels, x = load(cache, "clothing_weak", embedder)
+    keep = [i for i, t in enumerate(texts) if t in titles]  # whole-review ratings mislabel sentences: titles only
+    xs.append(x[keep])
+    ys += [labels[i] for i in keep]
+    bx, by = banking_rows(cache, embedder, banking, negative_cap)
+    xs.append(bx)
+    ys += by
     return np.vstack(xs), np.array(ys)
 
 
-def train_sentiment(cache: Path, embedder: str, c: float = 0.05) -> Head:
-    x, y = sentiment_training_set(cache, embedder)
-    print(f"sentiment-{embedder}: {len(y)} rows", {c: int((y == c).sum()) for c in np.unique(y)}, flush=True)
+def fit_sentiment(x: np.ndarray, y: np.ndarray, name: str, c: float = 0.05) -> Head:
+    """Multinomial logistic regression (balanced classes, L2 ``C``) on standardised features, as a ``Head``."""
     scaler = StandardScaler().fit(x)
     clf = LogisticRegression(C=c, max_iter=500, class_weight="balanced", random_state=SEED)
     clf.fit(scaler.transform(x), y)
     return Head(
-        name=f"sentiment-{embedder}",
+        name=name,
         classes=tuple(clf.classes_),
         kind="softmax",
         W=clf.coef_.T,
@@ -135,6 +175,14 @@ def train_sentiment(cache: Path, embedder: str, c: float = 0.05) -> Head:
         mean=scaler.mean_,
         scale=scaler.scale_,
     )
+
+
+def train_sentiment(
+    cache: Path, embedder: str, c: float = 0.05, banking: str = "questions", negative_cap: int | None = None
+) -> Head:
+    x, y = sentiment_training_set(cache, embedder, banking=banking, negative_cap=negative_cap)
+    print(f"sentiment-{embedder}: {len(y)} rows", {c: int((y == c).sum()) for c in np.unique(y)}, flush=True)
+    return fit_sentiment(x, y, f"sentiment-{embedder}", c)
 
 
 def multi_hot(label_jsons: list[str], n: int) -> np.ndarray:
@@ -187,12 +235,16 @@ def main() -> None:
     parser.add_argument("--heads", default="sentiment,emotions")
     parser.add_argument("--hidden", type=int, default=384)
     parser.add_argument("--C", type=float, default=0.05, help="inverse L2 strength of the sentiment heads")
+    parser.add_argument("--banking", default="questions", choices=BANKING_MIXES, help="Banking77 rows (sentiment)")
+    parser.add_argument("--banking-negatives", type=int, default=0, help="cap on the problem reports (0: all)")
     args = parser.parse_args()
     cache = Path(args.cache)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     for embedder in args.embedders.split(","):
         if "sentiment" in args.heads:
-            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", train_sentiment(cache, embedder, args.C))
+            cap = args.banking_negatives or None
+            head = train_sentiment(cache, embedder, args.C, args.banking, cap)
+            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", head)
         if "emotions" in args.heads:
             save_head(MODELS_DIR / f"emotions-{embedder}.npz", train_emotions(cache, embedder, args.hidden))
 

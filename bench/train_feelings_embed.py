@@ -1,9 +1,10 @@
 """Step 1 of training the feelings heads: embed every labelled text once with both embedders (cached .npz).
 
-    .venv/bin/python bench/train_feelings_embed.py [--out /tmp/feelings_train_cache]
+    .venv/bin/python bench/train_feelings_embed.py [--out /tmp/feelings_train_cache] [--threads 1]
 
-Writes one ``<corpus>.npz`` per corpus with ``texts``, ``labels`` (JSON strings) and ``fast``/``accurate``
-embeddings of the cleaned texts. Step 2 is ``bench/train_feelings.py``.
+Writes one ``<corpus>.npz`` per corpus with ``texts``, ``labels`` (JSON strings, or plain labels / Banking77 intent
+names) and ``fast``/``accurate`` embeddings of the cleaned texts; corpora already in the cache are skipped. Step 2
+is ``bench/train_feelings.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import feelings_data as data
 from empathic.feelings.textnorm import clean_texts
 from empathic.text.embed import get_embedder
+from empathic.text.embed.onnx_minilm import MiniLMEmbedder
 
 
 def corpora() -> dict[str, tuple[list[str], list[str]]]:
@@ -44,6 +46,8 @@ def corpora() -> dict[str, tuple[list[str], list[str]]]:
     out["clothing_weak"] = (cl["text"].tolist(), cl["label"].tolist())
     bq = data.banking_questions().sample(n=2500, random_state=0)
     out["banking_questions"] = (bq["text"].tolist(), bq["label"].tolist())
+    bt = data.banking_train()  # labels: intent names (mapped to weak sentiment in train_feelings.py)
+    out["banking_train"] = (bt["text"].tolist(), bt["category"].tolist())
     tw = data.airline_tweets()
     out["airline_tweets"] = (tw["text"].tolist(), tw["label"].tolist())
     return out
@@ -52,10 +56,12 @@ def corpora() -> dict[str, tuple[list[str], list[str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="/tmp/feelings_train_cache")
+    parser.add_argument("--threads", type=int, default=None, help="MiniLM intra-op threads (default: all cores)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fast, accurate = get_embedder("fast"), get_embedder("accurate")
+    fast = get_embedder("fast")
+    accurate = MiniLMEmbedder(threads=args.threads) if args.threads else get_embedder("accurate")
     for name, (texts, labels) in corpora().items():
         path = out / f"{name}.npz"
         if path.exists():
