@@ -12,6 +12,7 @@ Prints a Markdown report (paste into docs/bench/feelings.md).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -165,11 +166,42 @@ def aspect_rows(domain: str, cache: Path | None) -> list[dict]:
     return rows
 
 
+def goemotions_group_rows(cache: Path | None) -> list[dict]:
+    """GoEmotions *test* comments whose labels all fall in one sentiment group (Demszky et al.'s mapping, as the
+    heads' training data uses it), 3 classes; the other comments are left out."""
+    import train_feelings as tf
+
+    texts, labels, names = data.goemotions("test")
+    group = [tf.goemo_group(json.dumps(ls), names) for ls in labels]
+    keep = np.array([g is not None for g in group])
+    gold = np.array([g for g in group if g])
+    kept = [t for t, k in zip(texts, keep, strict=True) if k]
+    name = "GoEmotions test, sentiment groups"
+    rows = []
+    for embedder in EMBEDDERS:
+        vec = embed(texts, embedder, "goemo_test", cache)[keep]
+        pred = three_class(sentiment_probabilities(kept, vec, embedder=embedder))
+        rows.append({"data": name, "method": METHOD[embedder], **_scores(gold, pred)})
+    rows.append({"data": name, "method": "VADER (±0.05)", **_scores(gold, lexicon_label(vader_compound(kept), 0.05))})
+    return rows
+
+
+def limit_encoder_threads(threads: int) -> None:
+    """Run the fine-tuned encoder on ``threads`` intra-op threads (the package default is all cores, at most 4):
+    the stage modules hold their own reference to ``get_encoder``, so each is pointed at one shared instance."""
+    from empathic.feelings import emotions, encoder, sentiment, stage
+
+    shared = encoder.FeelingsEncoder(threads=threads)
+    for module in (encoder, emotions, sentiment, stage):
+        module.get_encoder = lambda: shared
+
+
 def sentiment_section(cache: Path | None) -> pd.DataFrame:
     tw = data.airline_tweets()
     rows = sentiment_rows(
         "airline tweets (3-class)", tw["text"].tolist(), tw["label"].to_numpy(), "airline_tweets", cache
     )
+    rows += goemotions_group_rows(cache)
     for domain in ("restaurants", "laptops"):
         df = data.semeval_sentences(domain, "test")
         keep = df["label"].notna().to_numpy()
@@ -463,7 +495,10 @@ def main() -> None:
         "--only", default="", help="comma list of sections: sentiment,emotions,empathy,intent,rules,encoder,throughput"
     )
     parser.add_argument("--limit", type=int, default=None, help="reviews for the throughput run (default all)")
+    parser.add_argument("--threads", type=int, default=None, help="encoder intra-op threads (default: package's)")
     args = parser.parse_args()
+    if args.threads:
+        limit_encoder_threads(args.threads)
     cache = Path(args.cache) if args.cache and Path(args.cache).exists() else None
     pd.set_option("display.width", 200)
     only = (
