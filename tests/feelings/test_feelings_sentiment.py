@@ -85,3 +85,24 @@ def test_plain_statement_rule_is_narrow() -> None:
     assert out[0].argmax() == 1 and out[0, 2] < 0.2
     np.testing.assert_array_equal(out[1:], proba[1:])  # low own neutral margin, an opinion word, a problem cue
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
+
+
+def test_fast_no_opinion_rule_settings() -> None:
+    from empathic.feelings.lexicon import lexicon_features
+    from empathic.feelings.sentiment import NO_OPINION_MIN_NEUTRAL, NO_OPINION_SHIFT, lexicon_adjust
+
+    texts = ["I ordered a medium.", "I ordered a small.", "I love it.", "My bag never arrived."]
+    proba = np.array([[0.53, 0.21, 0.26], [0.1, 0.5, 0.4], [0.0, 0.45, 0.55], [0.2, 0.6, 0.2]])
+    compound = lexicon_features(texts)[:, 0]
+    shipped = lexicon_adjust(texts, proba, compound)
+    explicit = lexicon_adjust(
+        texts, proba, compound, no_opinion_shift=NO_OPINION_SHIFT, no_opinion_min_neutral=NO_OPINION_MIN_NEUTRAL
+    )
+    np.testing.assert_array_equal(shipped, explicit)
+    assert shipped[0].argmax() == 1  # every calm unit: the plain fact becomes neutral
+    narrow = lexicon_adjust(texts, proba, compound, no_opinion_shift=0.8, no_opinion_min_neutral=0.4)
+    np.testing.assert_array_equal(narrow[0], proba[0])  # its own P(neutral) 0.21 < 0.4: left alone
+    assert narrow[1, 1] > proba[1, 1]
+    np.testing.assert_array_equal(narrow[2], proba[2])  # an opinion word
+    assert narrow[3, 0] > proba[3, 0]  # the problem report still moves to negative
+    np.testing.assert_allclose(narrow.sum(axis=1), 1.0)
