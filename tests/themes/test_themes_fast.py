@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from themes_corpus import corpus
 
 import empathic
@@ -36,24 +37,27 @@ def _reference(fast, texts: list[str]) -> np.ndarray:
     return sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)
 
 
-def test_word_cached_sums_equal_tokenising_every_text():
-    fast = get_embedder("fast")
+@pytest.mark.parametrize("name", ["fast", "fast-minilm"])
+def test_word_cached_sums_equal_tokenising_every_text(name):
+    fast = get_embedder(name)
     texts = ODD + corpus(n_single=40, n_double=10)["text"].tolist()
     got = fast.embed(texts)
     assert np.allclose(got, _reference(fast, texts), atol=1e-5)
     assert np.abs(got[-3]).sum() > 0 and np.linalg.norm(got[0]) == 0.0
 
 
-def test_sums_add_up_over_a_comments_sentences():
-    fast = get_embedder("fast")
+@pytest.mark.parametrize("name", ["fast", "fast-minilm"])
+def test_sums_add_up_over_a_comments_sentences(name):
+    fast = get_embedder(name)
     parts = ["The parcel arrived two weeks late.", "Nobody answered my emails."]
     whole = fast.sums([" ".join(parts)])[0]
     assert np.allclose(fast.sums(parts).sum(axis=0), whole, atol=1e-4)
     assert not np.allclose(fast.sums(parts[:1])[0], whole, atol=1e-2)
 
 
-def test_small_batches_give_the_same_vectors():
-    fast = get_embedder("fast")
+@pytest.mark.parametrize("name", ["fast", "fast-minilm"])
+def test_small_batches_give_the_same_vectors(name):
+    fast = get_embedder(name)
     texts = ODD * 3
     old = fast.batch_size
     try:

@@ -86,7 +86,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     progress("embed sample (accurate)", 0, len(missing))
     job = BackgroundEmbed([uniq[sample[i]] for i in missing]) if len(missing) else None
     progress("embed units (fast)", 0, len(uniq))
-    sums = get_embedder("fast").sums(uniq)
+    sums = get_embedder("fast-minilm").sums(uniq)
     progress("embed units (fast)", len(uniq), len(uniq))
     if job is not None:
         progress("embed sample (accurate)", 0, len(missing))

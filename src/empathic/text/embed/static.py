@@ -1,9 +1,13 @@
-"""The fast embedder: static token vectors distilled from MiniLM (model2vec-style), no neural network at run time.
+"""The fast embedders: static token vectors derived from MiniLM, no neural network at run time.
 
-A text's vector is the mean of its WordPiece tokens' vectors (already weighted by smooth inverse frequency at
-distillation time), L2-normalised. The artifact ``models/static-minilm.npz`` is built by
-``bench/distill_static.py`` (see its docstring for exactly how); it holds int8 vectors plus one float16 scale
-per token.
+A text's vector is the mean of its WordPiece tokens' vectors, L2-normalised. Two artifacts, each int8 vectors plus
+one float16 scale per token:
+
+- ``get_embedder("fast")`` — ``models/static-minilm.npz`` (v1, 256-d): each token run through MiniLM alone, PCA,
+  smooth-inverse-frequency weights (``bench/distill_static.py``). The feelings stage's fast heads are trained on it.
+- ``get_embedder("fast-minilm")`` — ``models/static-minilm-v2.npz`` (v2, 384-d, in MiniLM's own space): the v1
+  vectors refitted so that a text's mean token vector reproduces MiniLM's sentence vector
+  (``bench/learn_static.py``). Closer to MiniLM on every held-out set; the themes stage's fast mode uses it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from empathic.text.embed.base import register_embedder
 from empathic.text.embed.onnx_minilm import TOKENIZER_PATH
 
 STATIC_PATH = Path(__file__).parent / "models" / "static-minilm.npz"
+STATIC_V2_PATH = Path(__file__).parent / "models" / "static-minilm-v2.npz"
 SPECIAL_IDS = (0, 100, 101, 102, 103)  # [PAD] [UNK] [CLS] [SEP] [MASK]
 MAX_TOKENS = 256
 #: Characters Python splits on but BERT's normaliser deletes or keeps inside a word (such texts are tokenised whole)
@@ -34,11 +39,10 @@ class StaticEmbedder:
         batch_size: texts tokenised per call of the (parallel, Rust) tokenizer.
     """
 
-    name = "static-minilm-v1"
-
-    def __init__(self, *, path: Path = STATIC_PATH, batch_size: int = 16384) -> None:
+    def __init__(self, *, path: Path = STATIC_PATH, name: str = "static-minilm-v1", batch_size: int = 16384) -> None:
         from tokenizers import Tokenizer
 
+        self.name = name
         with np.load(path) as data:
             self._vectors = data["vectors"].astype(np.float32) * data["scale"].astype(np.float32)[:, None]
         self._vectors[list(SPECIAL_IDS)] = 0.0
@@ -121,3 +125,4 @@ class _WordCache:
 
 
 register_embedder("fast", StaticEmbedder)
+register_embedder("fast-minilm", lambda: StaticEmbedder(path=STATIC_V2_PATH, name="static-minilm-v2"))
