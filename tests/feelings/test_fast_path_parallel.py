@@ -12,6 +12,7 @@ import pytest
 from empathic.config import Settings
 from empathic.feelings import annotate
 from empathic.feelings.annotate import SENTENCE_FEELINGS_SCHEMA, _annotate_texts, annotate_units
+from empathic.feelings.heads import FAST_EMBEDDER
 from empathic.feelings.textnorm import clean_texts
 from empathic.text.embed import get_embedder
 
@@ -38,7 +39,7 @@ def batch() -> tuple[pa.Table, np.ndarray]:
             "text": pa.array(texts, pa.string()),
         }
     )
-    return units, get_embedder("fast").embed(clean_texts(texts))
+    return units, get_embedder(FAST_EMBEDDER).embed(clean_texts(texts))
 
 
 def _run(units: pa.Table, vectors: np.ndarray, *, workers: int, batch_size: int) -> tuple[pa.Table, np.ndarray]:

@@ -7,6 +7,7 @@ import pytest
 
 from empathic.feelings.emotions import EMOTIONS, detect_emotions, emotion_labels
 from empathic.feelings.empathy import classify_quadrant, pains_and_gains
+from empathic.feelings.heads import embedder_name
 from empathic.feelings.intent import classify_intent
 from empathic.feelings.sentiment import score_sentiment
 from empathic.feelings.textnorm import clean_texts
@@ -16,7 +17,7 @@ EMBEDDERS = ["fast", "accurate"]
 
 
 def _vectors(texts: list[str], embedder: str) -> np.ndarray:
-    return get_embedder(embedder).embed(clean_texts(texts))
+    return get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
 
 
 def test_emotion_scores_are_calibrated_per_emotion() -> None:
@@ -87,3 +88,18 @@ def test_pains_and_gains_follow_sentiment_and_intent() -> None:
     pain, gain = pains_and_gains(sentiment, intents)
     assert pain.tolist() == [True, False, True, False]
     assert gain.tolist() == [False, True, False, False]
+
+
+def test_fast_mode_reads_every_vector_from_the_embedder_its_heads_were_trained_on() -> None:
+    from empathic.feelings.heads import FAST_EMBEDDER, load_head
+    from empathic.feelings.lexicon import FEATURE_NAMES
+    from empathic.feelings.prototypes import prototype_embeddings
+    from empathic.feelings.vectors import distinct_vectors
+
+    dim = get_embedder(FAST_EMBEDDER).dim
+    assert embedder_name("fast") == FAST_EMBEDDER and embedder_name("accurate") == "accurate"
+    for head in ("sentiment-fast", "emotions-fast"):
+        assert load_head(head).n_features == dim + len(FEATURE_NAMES)
+    assert distinct_vectors(["ok", "fine", "ok"], "fast").shape == (3, dim)
+    for prototypes in ("empathy_prototypes", "intent_prototypes"):
+        assert prototype_embeddings(prototypes, "fast").shape[1] == dim

@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from empathic.feelings.empathy import classify_quadrant
+from empathic.feelings.heads import embedder_name
 from empathic.feelings.intent import classify_intent
 from empathic.feelings.lexicon import vader_compound
 from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
@@ -35,7 +36,7 @@ def tweets() -> pd.DataFrame:
 @pytest.mark.parametrize("embedder", ["fast", "accurate"])
 def test_airline_tweets_sentiment_floor_and_beats_vader(tweets: pd.DataFrame, embedder: str) -> None:
     texts = tweets["text"].tolist()
-    vectors = get_embedder(embedder).embed(clean_texts(texts))
+    vectors = get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
     _, labels = label_sentiment(sentiment_probabilities(texts, vectors, embedder=embedder))
     pred = np.where(labels == "mixed", "neutral", labels)
     ours = f1_score(tweets["airline_sentiment"], pred, average="macro")
@@ -50,7 +51,7 @@ def test_empathy_map_and_intent_floor_on_labelled_sentences(embedder: str) -> No
     df = pd.read_csv(EVAL)
     assert len(df) >= 300
     texts = df["text"].tolist()
-    vectors = get_embedder(embedder).embed(clean_texts(texts))
+    vectors = get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
     scores, _ = label_sentiment(sentiment_probabilities(texts, vectors, embedder=embedder))
     quadrants = classify_quadrant(texts, vectors, embedder=embedder)
     intents = classify_intent(texts, vectors, scores, embedder=embedder)

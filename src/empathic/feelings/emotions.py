@@ -16,7 +16,7 @@ import numpy as np
 
 from empathic.feelings import rules
 from empathic.feelings.encoder import get_encoder
-from empathic.feelings.heads import load_head
+from empathic.feelings.heads import embedder_name, load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
 
@@ -144,7 +144,7 @@ def detect_emotions(
     elif embeddings is None:
         from empathic.text.embed import get_embedder
 
-        embeddings = get_embedder(embedder).embed(clean_texts(texts))
+        embeddings = get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
     fine = goemotions_scores(texts, embeddings, embedder=embedder, lexicon=lexicon)
     names = goemotions_labels(embedder)
     out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)

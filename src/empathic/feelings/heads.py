@@ -25,6 +25,17 @@ MODELS_DIR = Path(__file__).parent / "models"
 #: row's product depend on how many rows share the call (a 4th-decimal sentiment flip between batch sizes was
 #: seen on the clothing reviews); a fixed shape makes every row's result independent of the batch around it.
 ROW_BLOCK = 1024
+#: The registered embedder (``empathic.text.embed.get_embedder``) of fast mode: the fast heads (``*-fast.npz``)
+#: were trained on its vectors, and fast mode embeds the units and the few-shot prototypes with it. Changing it
+#: means retraining those heads (``bench/train_feelings_embed.py`` + ``bench/train_feelings.py``); a head fed
+#: vectors of another width raises a ``StageError``.
+FAST_EMBEDDER = "fast"
+
+
+def embedder_name(mode: str) -> str:
+    """The registered embedder behind a feelings mode: ``FAST_EMBEDDER`` for ``"fast"``; ``"accurate"`` (MiniLM,
+    used for quadrant and intent; sentiment and emotions come from the fine-tuned encoder) otherwise."""
+    return FAST_EMBEDDER if mode == "fast" else mode
 
 
 def row_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:

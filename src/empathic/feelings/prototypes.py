@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.feelings.heads import row_matmul
+from empathic.feelings.heads import embedder_name, row_matmul
 from empathic.feelings.textnorm import clean_texts
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -26,13 +26,17 @@ def load_prototypes(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(r[0] for r in rows), tuple(r[1] for r in rows)
 
 
+def prototype_embeddings(name: str, mode: str) -> np.ndarray:
+    """float32 (n_examples, dim) embeddings of a prototype set by the ``mode``'s embedder (``heads.embedder_name``)."""
+    return _embedded_prototypes(name, embedder_name(mode))
+
+
 @lru_cache(maxsize=8)
-def prototype_embeddings(name: str, embedder: str) -> np.ndarray:
-    """float32 (n_examples, dim) embeddings of a prototype set."""
+def _embedded_prototypes(name: str, registered: str) -> np.ndarray:
     from empathic.text.embed import get_embedder
 
     texts, _ = load_prototypes(name)
-    return get_embedder(embedder).embed(clean_texts(list(texts)))
+    return get_embedder(registered).embed(clean_texts(list(texts)))
 
 
 def nearest_label(

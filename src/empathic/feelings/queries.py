@@ -145,11 +145,12 @@ def grouped_units(store: Store, units: pd.DataFrame, seed: int) -> pd.DataFrame:
         group = units["subtheme_id"].fillna(units["theme_id"]).fillna("~other")
         label = units["subtheme"].fillna(units["theme"]).fillna("other ideas")
         return units.assign(group=group, label=label)
+    from empathic.feelings.heads import FAST_EMBEDDER
     from empathic.feelings.textnorm import clean_texts
     from empathic.text.embed import get_embedder
 
     np.random.seed(seed)
-    vectors = get_embedder("fast").embed(clean_texts(units["text"].tolist()))
+    vectors = get_embedder(FAST_EMBEDDER).embed(clean_texts(units["text"].tolist()))
     clusters = cluster_suggestions(vectors)
     labels = {c: keywords_label(units["text"][clusters == c].tolist()) for c in np.unique(clusters)}
     return units.assign(group=[f"c{c:04d}" for c in clusters], label=[labels[c] for c in clusters])

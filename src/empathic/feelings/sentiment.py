@@ -18,7 +18,7 @@ import numpy as np
 
 from empathic.feelings import rules
 from empathic.feelings.encoder import get_encoder
-from empathic.feelings.heads import load_head
+from empathic.feelings.heads import embedder_name, load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
 
@@ -114,9 +114,10 @@ def sentiment_probabilities(
 
     Args:
         texts: the raw units (cleaned here for the lexicon features).
-        embeddings: float32 (n, dim) embeddings of the cleaned texts from the named embedder (fast mode; the
-            accurate mode's fine-tuned encoder reads the texts and ignores them).
-        embedder: "fast" (head on the static embedder) or "accurate" (the fine-tuned feelings encoder).
+        embeddings: float32 (n, dim) embeddings of the cleaned texts from ``heads.embedder_name(embedder)`` (fast
+            mode; the accurate mode's fine-tuned encoder reads the texts and ignores them).
+        embedder: the mode — "fast" (head on the static embedder ``heads.FAST_EMBEDDER``) or "accurate" (the
+            fine-tuned feelings encoder).
         lexicon: precomputed ``lexicon_features(clean_texts(texts))`` (computed here when None).
         cleaned: precomputed ``clean_texts(texts)`` (computed here when None).
     """
@@ -152,5 +153,5 @@ def score_sentiment(
     elif embeddings is None:
         from empathic.text.embed import get_embedder
 
-        embeddings = get_embedder(embedder).embed(clean_texts(texts))
+        embeddings = get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
     return label_sentiment(sentiment_probabilities(texts, embeddings, embedder=embedder))

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from empathic.feelings.heads import embedder_name
 from empathic.progress import Progress
 from empathic.store import Store
 from empathic.text.embed import get_embedder
@@ -69,12 +70,13 @@ def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 
 def distinct_vectors(texts: Sequence[str], mode: str) -> np.ndarray:
-    """float32 (n, dim) vectors of cleaned texts from the ``mode`` embedder, each distinct text embedded once (no
-    workspace cache: what the fast mode's helper thread runs per batch)."""
+    """float32 (n, dim) vectors of cleaned texts from the ``mode``'s embedder (``heads.embedder_name``), each
+    distinct text embedded once (no workspace cache: what the fast mode's helper thread runs per batch)."""
+    embedder = get_embedder(embedder_name(mode))
     unique, inverse = _distinct(texts)
     if not unique:
-        return np.zeros((0, get_embedder(mode).dim), np.float32)
-    return get_embedder(mode).embed(unique)[inverse.ravel()]
+        return np.zeros((0, embedder.dim), np.float32)
+    return embedder.embed(unique)[inverse.ravel()]
 
 
 def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progress) -> tuple[np.ndarray, int]:
@@ -82,7 +84,7 @@ def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progre
 
     Identical texts are embedded once.
     """
-    embedder = get_embedder(mode)
+    embedder = get_embedder(embedder_name(mode))
     unique, inverse = _distinct(texts)
     vectors, found = (
         _from_cache(store, embedder.name, embedder.dim, list(unique))
