@@ -1,6 +1,8 @@
 """Benchmark of the feelings stage: sentiment, emotions, empathy map / intent, throughput (one run, this machine).
 
     .venv/bin/python bench/feelings.py [--cache /tmp/feelings_train_cache] [--skip-throughput]
+    .venv/bin/python bench/feelings.py --only sentiment,emotions,empathy --modes fast \
+        --fast-embedder fast-minilm --models /tmp/heads-v2      # fast heads trained on another static embedder
 
 Held-out data only: airline tweets (never trained on), SemEval-14 *test* files, GoEmotions *test* split, the
 hand-labelled ``tests/feelings/data/empathy_eval.csv``. Baselines (VADER, TextBlob) are measured in the same run.
@@ -23,6 +25,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).parent))
 import feelings_data as data
+from empathic.feelings import heads
 from empathic.feelings.emotions import goemotions_labels, goemotions_scores
 from empathic.feelings.empathy import classify_quadrant
 from empathic.feelings.intent import classify_intent
@@ -32,7 +35,8 @@ from empathic.feelings.textnorm import clean_texts
 from empathic.text.embed import get_embedder
 from empathic.text.sentences import split_units
 
-EMBEDDERS = ("fast", "accurate")
+#: Modes measured (``--modes``): "fast" = heads on the static embedder ``heads.FAST_EMBEDDER``, "accurate" = encoder.
+EMBEDDERS: tuple[str, ...] = ("fast", "accurate")
 #: Method names in the tables: accurate mode now runs the fine-tuned encoder (it ignores the MiniLM vectors).
 METHOD = {"fast": "empathic fast", "accurate": "empathic accurate (fine-tuned encoder)"}
 THREE = ["negative", "neutral", "positive"]
@@ -71,9 +75,10 @@ def embed(texts: list[str], embedder: str, cache_name: str | None, cache: Path |
         return np.zeros((len(texts), 384), np.float32)
     if cache and cache_name and (cache / f"{cache_name}.npz").exists():
         z = np.load(cache / f"{cache_name}.npz", allow_pickle=True)
-        if [str(t) for t in z["texts"]] == list(texts):
-            return z[embedder].astype(np.float32)
-    return get_embedder(embedder).embed(clean_texts(texts))
+        key = heads.embedder_name(embedder)
+        if key in z.files and [str(t) for t in z["texts"]] == list(texts):
+            return z[key].astype(np.float32)
+    return get_embedder(heads.embedder_name(embedder)).embed(clean_texts(texts))
 
 
 def three_class(proba: np.ndarray) -> np.ndarray:
@@ -146,7 +151,7 @@ def aspect_rows(domain: str, cache: Path | None) -> list[dict]:
         vec = (
             embed(units, embedder, None, None)
             if embedder == "accurate"
-            else get_embedder(embedder).embed(clean_texts(units))
+            else get_embedder(heads.embedder_name(embedder)).embed(clean_texts(units))
         )
         proba = sentiment_probabilities(units, vec, embedder=embedder)
         rows.append(
@@ -298,7 +303,7 @@ def empathy_section() -> pd.DataFrame:
     texts = df["text"].tolist()
     rows = []
     for embedder in EMBEDDERS:
-        vec = get_embedder(embedder).embed(clean_texts(texts))
+        vec = get_embedder(heads.embedder_name(embedder)).embed(clean_texts(texts))
         scores, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
         quad = classify_quadrant(texts, vec, embedder=embedder)
         intent = classify_intent(texts, vec, scores, embedder=embedder)
@@ -352,7 +357,11 @@ def intent_sanity() -> pd.DataFrame:
             ),
             ("airline tweets labelled positive", tw["text"][tw["label"] == "positive"].tolist(), {"praise"}),
         ):
-            vec = get_embedder(embedder).embed(clean_texts(texts)) if embedder == "fast" or len(texts) < 3500 else None
+            vec = (
+                get_embedder(heads.embedder_name(embedder)).embed(clean_texts(texts))
+                if embedder == "fast" or len(texts) < 3500
+                else None
+            )
             if vec is None:
                 continue
             scores, _ = label_sentiment(sentiment_probabilities(texts, vec, embedder=embedder))
@@ -496,7 +505,25 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, default=None, help="reviews for the throughput run (default all)")
     parser.add_argument("--threads", type=int, default=None, help="encoder intra-op threads (default: package's)")
+    parser.add_argument("--modes", default="fast,accurate", help="comma list of modes to measure")
+    parser.add_argument(
+        "--fast-embedder", default=None, help="registered embedder of the fast heads (default heads.FAST_EMBEDDER)"
+    )
+    parser.add_argument("--models", default=None, help="directory of the *-fast.npz heads (default: the shipped)")
+    parser.add_argument(
+        "--no-opinion-shift", type=float, default=None, help="sentiment.NO_OPINION_SHIFT for the fast head"
+    )
     args = parser.parse_args()
+    global EMBEDDERS
+    EMBEDDERS = tuple(args.modes.split(","))
+    if args.fast_embedder:  # this process only: an A/B of fast heads trained on another embedder
+        heads.FAST_EMBEDDER = args.fast_embedder
+    if args.models:
+        heads.MODELS_DIR = Path(args.models)
+    if args.no_opinion_shift is not None:
+        from empathic.feelings import sentiment
+
+        sentiment.NO_OPINION_SHIFT = args.no_opinion_shift
     if args.threads:
         limit_encoder_threads(args.threads)
     cache = Path(args.cache) if args.cache and Path(args.cache).exists() else None
@@ -507,6 +534,12 @@ def main() -> None:
     if not args.skip_throughput and not args.only:
         only.add("throughput")
     print(f"# feelings benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    from empathic.feelings.sentiment import NO_OPINION_SHIFT  # after the overrides
+
+    print(
+        f"modes {', '.join(EMBEDDERS)}; fast heads on {heads.FAST_EMBEDDER!r} from {heads.MODELS_DIR}, "
+        f"no-opinion shift {NO_OPINION_SHIFT}\n"
+    )
     sections = (
         ("sentiment", "Sentiment", lambda: sentiment_section(cache)),
         ("emotions", "Emotions (GoEmotions test)", lambda: emotions_section(cache)),

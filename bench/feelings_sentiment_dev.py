@@ -1,6 +1,7 @@
 """Choose the fast sentiment head's data mix on development data only — never on the airline tweets.
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 15 .venv/bin/python bench/feelings_sentiment_dev.py
+        [--fast-embedder fast-minilm]      # the same grid for a head on another static embedder
 
 Needs the embedding cache of ``bench/train_feelings_embed.py``. Each variant trains the fast sentiment head as
 ``bench/train_feelings.py`` does, five times: each time one fifth of the single-polarity SemEval-14 *train*
@@ -36,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import feelings_data as data
 import train_feelings as tf
 import train_feelings_encoder as tfe
-from empathic.feelings.heads import Head
+from empathic.feelings import heads
+from empathic.feelings.heads import Head, embedder_name
 from empathic.feelings.intent import classify_intent
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.sentiment import label_sentiment, lexicon_adjust
@@ -76,7 +78,7 @@ class DevSet:
     def __init__(self, texts: list[str], gold: np.ndarray, vec: np.ndarray | None = None) -> None:
         self.texts, self.gold = texts, gold
         self.cleaned = clean_texts(texts)
-        self.vec = get_embedder("fast").embed(self.cleaned) if vec is None else vec
+        self.vec = get_embedder(embedder_name("fast")).embed(self.cleaned) if vec is None else vec
         self.lexicon = lexicon_features(self.cleaned)
 
     def proba(self, head: Head, rule: tuple[float, float] = (0.5, 0.0)) -> np.ndarray:
@@ -112,7 +114,9 @@ def dev_sets(cache: Path) -> tuple[dict[str, DevSet], pd.DataFrame, DevSet]:
     keep = [i for i, g in enumerate(group) if g]
     sets = {
         "GoEmotions dev, sentiment groups": DevSet(
-            [texts[i] for i in keep], np.array([group[i] for i in keep]), z["fast"][keep].astype(np.float32)
+            [texts[i] for i in keep],
+            np.array([group[i] for i in keep]),
+            z[embedder_name("fast")][keep].astype(np.float32),
         )
     }
     bank = pd.read_csv(data.DATA / "banking77" / "test.csv")
@@ -143,7 +147,10 @@ def main() -> None:
     parser.add_argument("--cache", default="/tmp/feelings_train_cache")
     parser.add_argument("--C", type=float, default=0.05)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--fast-embedder", default=heads.FAST_EMBEDDER, help="registered embedder of the head")
     args = parser.parse_args()
+    heads.FAST_EMBEDDER = args.fast_embedder  # this process only: which vectors the head and the prototypes read
+    print(f"fast sentiment head on {heads.FAST_EMBEDDER!r}", flush=True)
     cache = Path(args.cache)
     sets, emp, emp_units = dev_sets(cache)
     folds = semeval_folds(args.folds)

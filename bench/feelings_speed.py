@@ -4,6 +4,7 @@ Run from the repo root (works without /work/shared: it uses the bundled sample):
 
     .venv/bin/python bench/feelings_speed.py [--limit N] [--repeat 2] [--profile] [--write]
     .venv/bin/python bench/feelings_speed.py --quality      # fast-mode quality figures only
+    .venv/bin/python bench/feelings_speed.py --fast-embedder fast-minilm --models /tmp/heads-v2   # other fast heads
     PYTHONPATH=<old checkout>/src .venv/bin/python bench/feelings_speed.py --no-phases   # the same run, older code
 
 Ingests the reviews and splits them into sentence units (not timed), then times:
@@ -151,7 +152,11 @@ def quality() -> dict:
     from empathic.feelings.textnorm import clean_texts
     from empathic.text.embed import get_embedder
 
-    embed = get_embedder("fast").embed
+    try:
+        from empathic.feelings.heads import FAST_EMBEDDER
+    except ImportError:  # an older src/: its fast heads are on get_embedder("fast")
+        FAST_EMBEDDER = "fast"
+    embed = get_embedder(FAST_EMBEDDER).embed
     out: dict = {}
     if (data.DATA / "airline_tweets").exists():
         tw = data.airline_tweets()
@@ -256,6 +261,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"also write {OUT.relative_to(ROOT)}")
     parser.add_argument("--quality", action="store_true", help="only the fast-mode quality figures (no timing)")
     parser.add_argument("--workers", type=int, default=None, help="feelings.workers (default: the setting's default)")
+    parser.add_argument("--fast-embedder", default=None, help="registered embedder of the fast heads (A/B only)")
+    parser.add_argument("--models", default=None, help="directory of the *-fast.npz heads (A/B only)")
     parser.add_argument("--no-phases", action="store_true", help="time the stage only (also runs on older src/)")
     parser.add_argument(
         "--no-overlap",
@@ -264,6 +271,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.fast_embedder or args.models:  # this process only: time fast heads trained on another embedder
+        from empathic.feelings import heads
+
+        heads.FAST_EMBEDDER = args.fast_embedder or heads.FAST_EMBEDDER
+        heads.MODELS_DIR = Path(args.models) if args.models else heads.MODELS_DIR
+        started += f" (fast heads on {heads.FAST_EMBEDDER!r} from {heads.MODELS_DIR})"
     if args.quality:
         print(json.dumps({"started": started, **quality()}, indent=2))
         return

@@ -3,7 +3,10 @@
     .venv/bin/python bench/train_feelings_embed.py       # once: embeds the corpora (≈ 10 min on 2 cores)
     .venv/bin/python bench/train_feelings.py             # fits and writes src/empathic/feelings/models/*.npz
 
-Heads (one per embedder, "fast" = static, "accurate" = MiniLM):
+    .venv/bin/python bench/train_feelings.py --embedders fast --fast-embedder fast-minilm --out /tmp/heads-v2
+                                                        # fast heads on another static embedder, written elsewhere
+
+Heads (one per mode: "fast" = on ``heads.FAST_EMBEDDER`` or ``--fast-embedder``, "accurate" = on MiniLM):
 
 - ``sentiment-<embedder>``: 3-class softmax over [embedding, VADER features]. Trained on SemEval-14 *train*
   sentences (restaurants + laptops), GoEmotions *train* comments mapped to sentiment groups, weakly labelled
@@ -33,7 +36,8 @@ from sklearn.preprocessing import StandardScaler
 sys.path.insert(0, str(Path(__file__).parent))
 
 import feelings_data as data
-from empathic.feelings.heads import MODELS_DIR, Head, save_head
+from empathic.feelings import heads
+from empathic.feelings.heads import MODELS_DIR, Head, embedder_name, save_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
 
@@ -68,10 +72,11 @@ NEGATIVE = {
 
 
 def load(cache: Path, name: str, embedder: str) -> tuple[list[str], list[str], np.ndarray]:
-    """(texts, labels, features = [embedding, lexicon]) of one cached corpus."""
+    """(texts, labels, features = [embedding, lexicon]) of one cached corpus; ``embedder`` is the mode ("fast":
+    the cached vectors of ``heads.FAST_EMBEDDER``, "accurate": MiniLM's)."""
     z = np.load(cache / f"{name}.npz", allow_pickle=True)
     texts = [str(t) for t in z["texts"]]
-    feats = np.hstack([z[embedder].astype(np.float32), lexicon_features(clean_texts(texts))])
+    feats = np.hstack([z[embedder_name(embedder)].astype(np.float32), lexicon_features(clean_texts(texts))])
     return texts, [str(x) for x in z["labels"]], feats
 
 
@@ -237,16 +242,21 @@ def main() -> None:
     parser.add_argument("--C", type=float, default=0.05, help="inverse L2 strength of the sentiment heads")
     parser.add_argument("--banking", default="questions", choices=BANKING_MIXES, help="Banking77 rows (sentiment)")
     parser.add_argument("--banking-negatives", type=int, default=0, help="cap on the problem reports (0: all)")
+    parser.add_argument(
+        "--fast-embedder", default=heads.FAST_EMBEDDER, help="registered embedder of the fast heads (cache key)"
+    )
+    parser.add_argument("--out", default=str(MODELS_DIR), help="directory for the .npz heads")
     args = parser.parse_args()
-    cache = Path(args.cache)
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    heads.FAST_EMBEDDER = args.fast_embedder  # this process only: which cached vectors the fast heads read
+    cache, out = Path(args.cache), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     for embedder in args.embedders.split(","):
         if "sentiment" in args.heads:
             cap = args.banking_negatives or None
             head = train_sentiment(cache, embedder, args.C, args.banking, cap)
-            save_head(MODELS_DIR / f"sentiment-{embedder}.npz", head)
+            save_head(out / f"sentiment-{embedder}.npz", head)
         if "emotions" in args.heads:
-            save_head(MODELS_DIR / f"emotions-{embedder}.npz", train_emotions(cache, embedder, args.hidden))
+            save_head(out / f"emotions-{embedder}.npz", train_emotions(cache, embedder, args.hidden))
 
 
 if __name__ == "__main__":

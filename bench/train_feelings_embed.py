@@ -1,10 +1,13 @@
-"""Step 1 of training the feelings heads: embed every labelled text once with both embedders (cached .npz).
+"""Step 1 of training the feelings heads: embed every labelled text once per embedder (cached .npz).
 
     .venv/bin/python bench/train_feelings_embed.py [--out /tmp/feelings_train_cache] [--threads 1]
+        [--embedders fast,fast-minilm,accurate]
 
 Writes one ``<corpus>.npz`` per corpus with ``texts``, ``labels`` (JSON strings, or plain labels / Banking77 intent
-names) and ``fast``/``accurate`` embeddings of the cleaned texts; corpora already in the cache are skipped. Step 2
-is ``bench/train_feelings.py``.
+names) and one float16 array of embeddings of the cleaned texts per embedder, keyed by its registered name
+(``get_embedder(name)``: ``fast`` = static v1, ``fast-minilm`` = static v2, ``accurate`` = MiniLM). Embeddings
+already in the cache are kept; a corpus file missing an embedder gets it added. Step 2 is
+``bench/train_feelings.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 import feelings_data as data
 from empathic.feelings.textnorm import clean_texts
-from empathic.text.embed import get_embedder
+from empathic.text.embed import Embedder, get_embedder
 from empathic.text.embed.onnx_minilm import MiniLMEmbedder
 
 
@@ -57,27 +60,34 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="/tmp/feelings_train_cache")
     parser.add_argument("--threads", type=int, default=None, help="MiniLM intra-op threads (default: all cores)")
+    parser.add_argument("--embedders", default="fast,fast-minilm,accurate", help="registered embedder names")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fast = get_embedder("fast")
-    accurate = MiniLMEmbedder(threads=args.threads) if args.threads else get_embedder("accurate")
+    wanted = args.embedders.split(",")
+
+    def embedder(name: str) -> Embedder:
+        if name == "accurate" and args.threads:
+            return MiniLMEmbedder(threads=args.threads)
+        return get_embedder(name)
+
     for name, (texts, labels) in corpora().items():
         path = out / f"{name}.npz"
+        arrays = {"texts": np.array(texts, dtype=object), "labels": np.array(labels, dtype=object)}
         if path.exists():
+            with np.load(path, allow_pickle=True) as z:
+                if [str(t) for t in z["texts"]] != list(texts):
+                    raise SystemExit(f"{path}: cached texts differ from the corpus; delete the file to re-embed")
+                arrays.update({k: z[k] for k in z.files if k not in ("texts", "labels")})
+        missing = [e for e in wanted if e not in arrays]
+        if not missing:
             continue
         clean = clean_texts(texts)
-        t0 = time.time()
-        vf = fast.embed(clean)
-        va = accurate.embed(clean)
-        np.savez(
-            path,
-            texts=np.array(texts, dtype=object),
-            labels=np.array(labels, dtype=object),
-            fast=vf.astype(np.float16),
-            accurate=va.astype(np.float16),
-        )
-        print(f"{name}: {len(texts)} texts in {time.time() - t0:.0f}s", flush=True)
+        for e in missing:
+            t0 = time.time()
+            arrays[e] = embedder(e).embed(clean).astype(np.float16)
+            print(f"{name}: {len(texts)} texts, {e} in {time.time() - t0:.1f}s", flush=True)
+        np.savez(path, **arrays)
 
 
 if __name__ == "__main__":
