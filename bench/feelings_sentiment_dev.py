@@ -189,10 +189,14 @@ def main() -> None:
             )
             rows[-1]["criterion"] = float(np.mean([rows[-1][k] for k in CRITERION]))
             print(rows[-1], flush=True)
-    df = pd.DataFrame(rows)
+    print_table(pd.DataFrame(rows), digits=4)
+
+
+def print_table(df: pd.DataFrame, *, digits: int) -> None:
+    """Print ``df`` as a markdown table, floats rounded to ``digits``."""
     print("| " + " | ".join(df.columns) + " |\n|" + "---|" * len(df.columns))
     for r in df.itertuples(index=False):
-        print("| " + " | ".join(f"{v:.4f}" if isinstance(v, float) else str(v) for v in r) + " |")
+        print("| " + " | ".join(f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in r) + " |")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import feelings_data as data
 import train_feelings as tf
 from empathic.feelings.lexicon import vader_compound
-from feelings_sentiment_dev import THREE, DevSet
+from feelings_sentiment_dev import THREE, DevSet, print_table
 
 SHIPPED_RULE = (0.5, 0.0)
 NARROW_RULE = (0.8, 0.4)
@@ -91,10 +91,7 @@ def main() -> None:
         row[f"{set_name} F1"] = f1_score(s.gold, pred, average="macro")
         row[f"{set_name} acc"] = accuracy_score(s.gold, pred)
     rows.append(row)
-    df = pd.DataFrame(rows)
-    print("| " + " | ".join(df.columns) + " |\n|" + "---|" * len(df.columns))
-    for r in df.itertuples(index=False):
-        print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r) + " |")
+    print_table(pd.DataFrame(rows), digits=3)
 
 
 if __name__ == "__main__":
