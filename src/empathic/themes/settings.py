@@ -21,6 +21,12 @@ class ThemesSettings(BaseModel):
     fast_discovery_sample: int = Field(
         2_500, ge=200, description="units embedded with MiniLM in fast mode (where discovery happens)"
     )
+    refine_min_units: int = Field(
+        1_500,
+        ge=0,
+        description="after assignment, a discovered subtheme with at least this many units is split when its members "
+        "form crisp communities of their own (finer subthemes on big data); 0 turns it off",
+    )
     max_discovery_units: int = Field(12_000, ge=200, description="units clustered (a deterministic sample)")
     context_weight: float = Field(
         1.0, ge=0, le=4, description="weight of the whole comment's vector mixed into each of its units' vectors"

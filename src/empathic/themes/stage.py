@@ -35,6 +35,7 @@ from empathic.themes.embedding import (
 from empathic.themes.evolve import find_emerging, match_to_previous
 from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
 from empathic.themes.persist import centroid_rows, load_themes, now
+from empathic.themes.refine import refine
 
 NAME = "themes"
 REQUIRES: tuple[str, ...] = ("sentences",)
@@ -198,6 +199,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             warnings.append(warning)
     progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    if rediscovered and ts.refine_min_units:
+        progress("refine big subthemes", 0, 1)
+        added = refine(themes, meaning, vectors, result, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
+        if added:
+            result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+        progress("refine big subthemes", 1, 1)
     if rediscovered:
         relabel_from_members(themes, meaning, result, ts.n_keywords)
     n_emerging = 0

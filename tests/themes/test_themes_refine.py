@@ -1,0 +1,93 @@
+"""Refinement at scale: a big subthemes splits when its members form crisp communities, and only then."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+import empathic
+from empathic.themes.assign import assign
+from empathic.themes.model import Theme, leaves, normalise
+from empathic.themes.refine import refine
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _tree(vectors: np.ndarray, groups: list[np.ndarray]) -> list[Theme]:
+    """One top theme with one discovered subtheme per group of rows (centroid = the group's mean)."""
+    top = Theme("top", None, 1, "top", normalise(vectors.mean(axis=0)), np.zeros((0, vectors.shape[1]), np.float32))
+    subs = []
+    for i, rows in enumerate(groups):
+        c = normalise(vectors[rows].mean(axis=0))
+        subs.append(Theme(f"sub{i}", "top", 2, f"sub {i}", c, c[None, :]))
+    return [top, *subs]
+
+
+def _planted(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """2,000 rows: 1,600 in 8 tight communities around one region (a 'mix' a sample saw as one subtheme) and 400
+    diffuse rows elsewhere."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(0, 1, 48)
+    centres = base + rng.normal(0, 0.6, (8, 48))
+    crisp = np.repeat(centres, 200, axis=0) + rng.normal(0, 0.12, (1600, 48))
+    diffuse = -base + rng.normal(0, 1.0, (400, 48))
+    return _unit(np.vstack([crisp, diffuse])), np.r_[np.repeat(np.arange(8), 200), np.full(400, 8)]
+
+
+def test_a_big_subtheme_with_crisp_inner_communities_is_split_and_units_follow():
+    vectors, truth = _planted(0)
+    themes = _tree(vectors, [np.arange(1600), np.arange(1600, 2000)])
+    texts = [f"unit {i}" for i in range(len(vectors))]
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    added = refine(themes, texts, vectors, result, min_units=1000, k=10, seed=0)
+    assert added >= 5  # the 8 planted communities (a few may merge), all under the same parent
+    new_leaves = [t for t in leaves(themes) if t.theme_id != "sub1"]
+    assert all(t.parent_id == "top" and t.level == 2 for t in new_leaves)
+    again = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    assert adjusted_rand_score(truth[:1600], again.leaf[:1600]) > 0.8
+    assert "sub1" in {t.theme_id for t in leaves(themes)}  # the small subtheme is untouched
+
+
+def test_a_diffuse_big_subtheme_stays_whole():
+    rng = np.random.default_rng(3)
+    vectors = _unit(rng.normal(0, 1, (2000, 24)))  # no structure: seeds disagree
+    themes = _tree(vectors, [np.arange(2000)])
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    assert refine(themes, [str(i) for i in range(2000)], vectors, result, min_units=1000, k=10, seed=0) == 0
+    assert [t.theme_id for t in leaves(themes)] == ["sub0"]
+
+
+def test_named_and_guided_subthemes_are_never_split():
+    vectors, _ = _planted(1)
+    themes = _tree(vectors, [np.arange(1600), np.arange(1600, 2000)])
+    themes[1].label_locked = True
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    assert refine(themes, [str(i) for i in range(2000)], vectors, result, min_units=1000, k=10, seed=0) == 0
+
+
+def test_refinement_is_deterministic():
+    vectors, _ = _planted(2)
+    runs = []
+    for _ in range(2):
+        themes = _tree(vectors, [np.arange(1600), np.arange(1600, 2000)])
+        result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+        refine(themes, [f"u{i}" for i in range(2000)], vectors, result, min_units=1000, k=10, seed=7)
+        runs.append([(t.theme_id, t.centroid.tobytes()) for t in themes])
+    assert runs[0] == runs[1]
+
+
+def test_the_stage_records_refinement_and_can_turn_it_off(tmp_path):
+    """A small corpus has no subtheme big enough: the default changes nothing, and 0 turns the step off."""
+    from themes_corpus import corpus
+
+    df = corpus(n_single=60, n_double=20)
+    counts = []
+    for minimum in (1_500, 0):
+        with empathic.Workspace.open(
+            tmp_path / f"r{minimum}.empathic", settings={"themes": {"refine_min_units": minimum}}
+        ) as ws:
+            ws.ingest(df, text="text", id="id")
+            counts.append(ws.analyze(stages=["themes"])[-1].counts["subthemes"])
+    assert counts[0] == counts[1] > 0
