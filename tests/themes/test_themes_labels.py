@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from empathic.themes.cluster import MAX_TOP_SHARE, group_clusters
+from empathic.themes import labels as theme_labels
 from empathic.themes.labels import distinct_labels, phrase_scores
 from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
 
@@ -165,3 +166,9 @@ def test_labels_are_redone_from_all_assigned_units_but_user_names_stay():
     assert "delivery" in labels["b2"]
     assert len(set(labels.values())) == len(labels)
     assert themes[1].keywords and themes[1].keywords[0] == labels["a1"]
+
+
+def test_echoed_words_are_not_phrases():
+    got = theme_labels.phrases("Love love this dress this dress runs small")
+    assert "love love" not in got and "dress this dress" not in got
+    assert {"dress", "runs small", "love this dress"} <= got

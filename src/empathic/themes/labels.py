@@ -25,8 +25,8 @@ MULTIWORD_BONUS = 0.5
 
 
 def phrases(text: str) -> set[str]:
-    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word;
-    links and @handles are not words)."""
+    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word and
+    do not start and end with the same word; links and @handles are not words)."""
     tokens = TOKEN.findall(LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'"))
     out: set[str] = set()
     for n in range(1, MAX_NGRAM + 1):
@@ -35,6 +35,8 @@ def phrases(text: str) -> set[str]:
             if gram[0] in STOP_WORDS or gram[-1] in STOP_WORDS or len(gram[0]) < 2 or len(gram[-1]) < 2:
                 continue
             if n == 3 and gram[1] not in STOP_WORDS:  # "runs too small" reads as a phrase, "sale full price" not
+                continue
+            if n > 1 and gram[0] == gram[-1]:  # "love love", "dress this dress": an echo, not a label
                 continue
             out.add(" ".join(gram))
     return out
