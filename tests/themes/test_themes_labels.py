@@ -8,8 +8,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from empathic.themes.cluster import MAX_TOP_SHARE, group_clusters
 from empathic.themes import labels as theme_labels
+from empathic.themes.cluster import MAX_TOP_SHARE, group_clusters
 from empathic.themes.labels import distinct_labels, phrase_scores
 from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
 
