@@ -92,6 +92,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     if job is not None:
         progress("embed sample (accurate)", 0, len(missing))
         acc[missing] = job.result()
+        progress("embed sample (accurate)", len(missing), len(missing))
     progress("map to the accurate space", 0, len(pos))
     cache = cache_rows(accurate.name, acc, [hashes[i] for i in sample], missing)
     mapping = fit_mapping(normalise(sums[sample]), acc)
@@ -110,6 +111,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
         mixed = vectors[has]
         mixed += context[comment[has]]
         vectors[has] = normalise_rows(mixed)
+    progress("map to the accurate space", len(pos), len(pos))
     return vectors, sample, [cache]
 
 
@@ -199,6 +201,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             warnings.append(warning)
     progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    progress("assign units", len(vectors), len(vectors))
     if rediscovered and ts.refine_min_units:
         progress("refine big subthemes", 0, 1)
         added = refine(themes, meaning, vectors, result, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
@@ -253,6 +256,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             "SELECT count(*) FROM themes WHERE level = 1 AND NOT is_other AND status <> 'deleted'"
         ).fetchone()[0]
         n_sub = con.execute("SELECT count(*) FROM themes WHERE level = 2 AND status <> 'deleted'").fetchone()[0]
+    progress("write themes", 1, 1)
     counts = {
         "mode": mode,
         "units": units.num_rows,
