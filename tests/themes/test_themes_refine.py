@@ -91,3 +91,39 @@ def test_the_stage_records_refinement_and_can_turn_it_off(tmp_path):
             ws.ingest(df, text="text", id="id")
             counts.append(ws.analyze(stages=["themes"])[-1].counts["subthemes"])
     assert counts[0] == counts[1] > 0
+
+
+def test_a_rename_of_a_refined_subtheme_survives_rediscovery(tmp_path):
+    """Refined subthemes exist before the user's edits are replayed, so editing one lasts like any other edit."""
+    from themes_corpus import corpus
+
+    df = corpus(n_single=200, n_double=40)
+    subthemes = {}
+    for minimum in (0, 20):  # a tiny threshold makes this small corpus refine
+        path = tmp_path / f"r{minimum}.empathic"
+        with empathic.Workspace.open(path, settings={"themes": {"refine_min_units": minimum}}) as ws:
+            ws.ingest(df, text="text", id="id")
+            ws.analyze(stages=["themes"])
+            tree = ws.themes()
+            subthemes[minimum] = set(tree[tree.level == 2].theme_id)
+    refined = sorted(subthemes[20] - subthemes[0])
+    assert refined  # refinement split at least one subtheme
+    settings = {"themes": {"refine_min_units": 20}}
+    with empathic.Workspace.open(path, settings=settings) as ws:
+        ws.rename_theme(refined[0], "my refined name")
+    with empathic.Workspace.open(path, settings={"themes": {"refine_min_units": 20, "rediscover": True}}) as ws:
+        result = ws.analyze(stages=["themes"])[-1]
+        assert not [w for w in result.warnings if refined[0] in w]
+        tree = ws.themes()
+        assert tree.set_index("theme_id").loc[refined[0], "label"] == "my refined name"
+        assert set(tree[tree.level == 2].theme_id) == subthemes[20]  # the same refined tree, not a merged-back one
+
+
+def test_members_by_leaf_equals_a_scan_per_leaf():
+    from empathic.themes.assign import Assignment, members_by_leaf
+
+    leaf = np.random.default_rng(0).integers(-1, 5, 1000)  # −1 = other; leaf 5 has no units
+    result = Assignment([f"t{i}" for i in range(6)], leaf, np.zeros(1000, np.float32), np.zeros(1000, bool), [])
+    got = members_by_leaf(result)
+    assert len(got) == 6
+    assert all(np.array_equal(got[i], np.flatnonzero(leaf == i)) for i in range(6))

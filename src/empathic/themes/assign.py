@@ -62,6 +62,13 @@ def assign(vectors: np.ndarray, themes: list[Theme], *, min_similarity: float, g
     return Assignment([t.theme_id for t in leaf_themes], leaf, best_score, fits, extra)
 
 
+def members_by_leaf(assignment: Assignment) -> list[np.ndarray]:
+    """Unit indices of each leaf (ascending), in ``leaf_ids`` order: one stable sort instead of a scan per leaf."""
+    order = np.argsort(assignment.leaf, kind="stable")
+    counts = np.bincount(assignment.leaf[order] + 1, minlength=len(assignment.leaf_ids) + 1)  # "other" (−1) first
+    return np.split(order, np.cumsum(counts)[:-1])[1:]
+
+
 def sentence_rows(
     unit_fid: np.ndarray, unit_idx: np.ndarray, unit_text_pos: np.ndarray, result: Assignment, themes: list[Theme]
 ) -> pa.Table:

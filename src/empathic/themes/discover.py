@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from empathic.themes.assign import Assignment
+from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
 from empathic.themes.labels import distinct_labels, phrase_counts, phrase_scores, rerank_by_spread, summed_counts
 from empathic.themes.model import Theme, children, normalise, stable_id, text_hash
@@ -115,7 +115,7 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     from up to ``LABEL_SAMPLE`` members per leaf. Themes the user named (``label_locked``) or made (guided, split,
     merged) keep their labels, and labels stay distinct from theirs.
     """
-    members = {tid: np.flatnonzero(assignment.leaf == i) for i, tid in enumerate(assignment.leaf_ids)}
+    members = dict(zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True))
     groups = {tid: [texts[i] for i in _evenly(idx, LABEL_SAMPLE)] for tid, idx in members.items() if len(idx)}
     taken = {"other"} | {t.label for t in themes if t.alive and not _relabelable(t)}
     counts = {tid: phrase_counts(g) for tid, g in groups.items()}  # each unit's phrases extracted once

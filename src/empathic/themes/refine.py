@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from empathic.themes.assign import Assignment
+from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import _igraph, centroids, dissolve_small, knn_graph
 from empathic.themes.model import Theme, normalise, stable_id, text_hash
 
@@ -79,9 +79,8 @@ def refine(
     """
     added = 0
     by_id = {t.theme_id: t for t in themes}
-    for leaf_index, leaf_id in enumerate(assignment.leaf_ids):
+    for leaf_id, members in zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True):
         leaf = by_id[leaf_id]
-        members = np.flatnonzero(assignment.leaf == leaf_index)
         if leaf.origin != "discovered" or leaf.level != 2 or leaf.label_locked or len(members) < min_units:
             continue
         pick = members[np.linspace(0, len(members) - 1, min(SAMPLE, len(members))).astype(np.int64)]

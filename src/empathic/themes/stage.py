@@ -71,7 +71,7 @@ def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settin
     return vectors, np.arange(min(len(uniq), settings.themes.max_discovery_units)), [cache]
 
 
-def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarray, hashes: list[str], ts, progress):
+def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarray, ts, progress):
     """Fast mode: per-unit vectors in the accurate space, the discovery sample (unique-text indices) and the new
     cache rows.
 
@@ -82,8 +82,9 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     from empathic.text.embed import get_embedder
 
     sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
+    hashes = [text_hash(uniq[i]) for i in sample]  # only the sample is cached (static vectors are recomputed)
     accurate = get_embedder("accurate")
-    acc, missing = cache_lookup(store, accurate, [hashes[i] for i in sample])
+    acc, missing = cache_lookup(store, accurate, hashes)
     progress("embed sample (accurate)", 0, len(missing))
     job = BackgroundEmbed([uniq[sample[i]] for i in missing]) if len(missing) else None
     progress("embed units (fast)", 0, len(uniq))
@@ -94,7 +95,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
         acc[missing] = job.result()
         progress("embed sample (accurate)", len(missing), len(missing))
     progress("map to the accurate space", 0, len(pos))
-    cache = cache_rows(accurate.name, acc, [hashes[i] for i in sample], missing)
+    cache = cache_rows(accurate.name, acc, hashes, missing)
     mapping = fit_mapping(normalise(sums[sample]), acc)
     mapped = apply_mapping(normalise_rows(sums.copy()), mapping)
     mapped[sample] = acc  # the sample is the first unique texts; their units carry MiniLM vectors
@@ -169,12 +170,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
     # vectors and labels come from the theme text (no @handles, URLs, ticket numbers); quotes show the raw unit
     meaning = theme_texts(uniq)
-    meaning_hashes = [text_hash(t) for t in meaning]
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
-        vectors, uniq_sample, new_cache = _fast_vectors(store, units, meaning, pos, meaning_hashes, ts, progress)
+        vectors, uniq_sample, new_cache = _fast_vectors(store, units, meaning, pos, ts, progress)
     else:
-        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, meaning, meaning_hashes, settings, progress)
+        hashes = [text_hash(t) for t in meaning]
+        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, meaning, hashes, settings, progress)
         vectors, more_cache = _in_context(store, units, uniq_vectors[pos], settings, progress)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
@@ -189,9 +190,15 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if rediscovered:
         progress("discover themes", 0, 1)
         themes, info = discover([meaning[i] for i in sample], vectors[sample], ts, seed=settings.seed)
+        progress("discover themes", 1, 1)
+        if ts.refine_min_units:
+            # before the ids are matched and the user's edits replayed, so an edit of a refined subtheme finds it
+            progress("refine big subthemes", 0, 1)
+            first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+            refine(themes, meaning, vectors, first, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
+            progress("refine big subthemes", 1, 1)
         match_to_previous(themes, previous)
         todo = edits
-        progress("discover themes", 1, 1)
     else:
         themes, todo = previous, [e for e in edits if not e["applied"]]
     ctx = EditContext(uniq, vectors, _members_fn(themes, vectors, ts), _embed_accurate, settings.seed)
@@ -202,12 +209,6 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
     progress("assign units", len(vectors), len(vectors))
-    if rediscovered and ts.refine_min_units:
-        progress("refine big subthemes", 0, 1)
-        added = refine(themes, meaning, vectors, result, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
-        if added:
-            result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
-        progress("refine big subthemes", 1, 1)
     if rediscovered:
         relabel_from_members(themes, meaning, result, ts.n_keywords)
     n_emerging = 0
