@@ -108,10 +108,10 @@ def teacher(name: str, texts: list[str]) -> np.ndarray:
 
 
 def frequencies(texts: list[str]) -> sp.csr_matrix:
-    """Texts × vocabulary token frequencies, each non-empty row summing to 1."""
-    from empathic.text.embed.static import StaticEmbedder
+    """Texts × vocabulary token frequencies, each non-empty row summing to 1 (same tokenizer for v1 and v2)."""
+    from empathic.text.embed import get_embedder
 
-    counts = StaticEmbedder()._counts(texts).tocsr()
+    counts = get_embedder("fast")._counts(texts).tocsr()
     n_tokens = np.asarray(counts.sum(axis=1)).ravel()
     return sp.diags(1.0 / np.maximum(n_tokens, 1.0)).astype(np.float32) @ counts
 
@@ -143,11 +143,13 @@ def v1_in_minilm_space(a: sp.csr_matrix, y: np.ndarray, v1: np.ndarray) -> np.nd
     return (v1 @ np.linalg.solve(gram + ridge * np.eye(len(gram)), x.T @ y)).astype(np.float32)
 
 
-def fidelity(vectors: np.ndarray, texts: list[str], y: np.ndarray, *, seed: int = 0) -> tuple[float, float]:
-    """Mean cosine to MiniLM: raw (v2 only, same space) and after the themes stage's mapping fitted on 2,500 texts."""
+def fidelity(vectors: np.ndarray, freqs: sp.csr_matrix, y: np.ndarray, *, seed: int = 0) -> tuple[float, float]:
+    """Mean cosine to MiniLM: raw (v2 only, same space) and after the themes stage's mapping fitted on 2,500 texts.
+
+    ``freqs``: the texts' :func:`frequencies` (tokenised once for both embedders)."""
     from empathic.themes.embedding import apply_mapping, fit_mapping, normalise_rows
 
-    x = normalise_rows(np.asarray(frequencies(texts) @ vectors, np.float32))
+    x = normalise_rows(np.asarray(freqs @ vectors, np.float32))
     order = np.random.default_rng(seed).permutation(len(x))
     fit, rest = order[:2500], order[2500:]
     raw = float(np.mean(np.einsum("ij,ij->i", x[rest], y[rest]))) if x.shape[1] == y.shape[1] else float("nan")
@@ -190,8 +192,9 @@ def main() -> None:
     rows = {}
     for name, texts in held_out().items():
         y = teacher(name.split()[0].lower() + str(len(texts)), texts)
-        rows[name] = {"n": len(texts), "v1_mapped": fidelity(v1, texts, y)[1]} | dict(
-            zip(("v2_raw", "v2_mapped"), fidelity(v2, texts, y), strict=True)
+        freqs = frequencies(texts)
+        rows[name] = {"n": len(texts), "v1_mapped": fidelity(v1, freqs, y)[1]} | dict(
+            zip(("v2_raw", "v2_mapped"), fidelity(v2, freqs, y), strict=True)
         )
         print(name, {k: round(v, 3) for k, v in rows[name].items()}, flush=True)
     print(json.dumps(rows))

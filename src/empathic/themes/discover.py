@@ -25,11 +25,12 @@ class DiscoveryInfo:
     n_top: int
 
 
-def _radius(vectors: np.ndarray, centroid: np.ndarray) -> float:
+def member_radius(vectors: np.ndarray, centroid: np.ndarray) -> float:
+    """A typical member's similarity to the centroid (10th percentile): new units below it do not fit."""
     return float(np.percentile(vectors @ centroid, 10)) if len(vectors) else 0.0
 
 
-def _typical_id(texts: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, level: int) -> str:
+def typical_id(texts: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, level: int) -> str:
     """Deterministic id from the three most typical member texts (ties broken by text hash)."""
     sims = vectors @ centroid
     hashes = [text_hash(t) for t in texts]
@@ -84,18 +85,18 @@ def discover(
         members = np.flatnonzero(group == g)
         mask = top_of_unit == g
         cent = normalise(vectors[mask].mean(axis=0))
-        top_id = _typical_id(top_groups[g], vectors[mask], cent, 1)
+        top_id = typical_id(top_groups[g], vectors[mask], cent, 1)
         single = len(members) == 1
         own = fine_cents[members] if single else np.zeros((0, vectors.shape[1]), np.float32)
-        top = Theme(top_id, None, 1, top_labels[g], cent, own, radius=_radius(vectors[mask], cent))
+        top = Theme(top_id, None, 1, top_labels[g], cent, own, radius=member_radius(vectors[mask], cent))
         top.keywords = [p for p, _ in top_ranked[g][: settings.n_keywords]]
         themes.append(top)
         if single:
             continue
         for c in members:
             cmask = fine == c
-            sub_id = _typical_id(fine_groups[c], vectors[cmask], fine_cents[c], 2)
-            radius = _radius(vectors[cmask], fine_cents[c])
+            sub_id = typical_id(fine_groups[c], vectors[cmask], fine_cents[c], 2)
+            radius = member_radius(vectors[cmask], fine_cents[c])
             sub = Theme(sub_id, top_id, 2, fine_labels[c], fine_cents[c], fine_cents[c][None, :], radius=radius)
             sub.keywords = [p for p, _ in fine_ranked[c][: settings.n_keywords]]
             themes.append(sub)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.themes.cluster import centroids, stable_partition
+from empathic.themes.discover import member_radius
 from empathic.themes.labels import distinct_labels, phrase_scores
 from empathic.themes.model import Theme, stable_id
 from empathic.themes.settings import ThemesSettings
@@ -103,7 +104,7 @@ def find_emerging(
             cents[c][None, :],
             status="emerging",
             origin="emerging",
-            radius=float(np.percentile(vectors[members] @ cents[c], 10)),
+            radius=member_radius(vectors[members], cents[c]),
         )
         t.keywords = [p for p, _ in ranked[k][: settings.n_keywords]]
         out.append(t)

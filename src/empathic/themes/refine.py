@@ -14,8 +14,9 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from empathic.themes.assign import Assignment, members_by_leaf
-from empathic.themes.cluster import _igraph, centroids, dissolve_small, knn_graph
-from empathic.themes.model import Theme, normalise, stable_id, text_hash
+from empathic.themes.cluster import centroids, dissolve_small, igraph_leiden, similarity_graph
+from empathic.themes.discover import member_radius, typical_id
+from empathic.themes.model import Theme
 
 #: Seeds must agree this much (mean pairwise ARI) for a leaf to be split.
 CRISP = 0.8
@@ -29,26 +30,10 @@ RESOLUTION = 1.0
 N_SEEDS = 3
 
 
-def _communities(graph, resolution: float, seed: int) -> np.ndarray:
-    """igraph's own Leiden (modularity at ``resolution``), seeded through a private RNG."""
-    import random
-
-    import igraph as ig
-
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        part = graph.community_leiden(
-            objective_function="modularity", weights="weight", resolution=resolution, n_iterations=2
-        )
-    finally:
-        ig.set_random_number_generator(random)
-    return np.asarray(part.membership, dtype=np.int64)
-
-
 def _split(vectors: np.ndarray, *, k: int, seed: int) -> np.ndarray | None:
     """Part id per row when the rows form crisp communities (modularity, resolution 1), else None."""
-    graph = _igraph(*knn_graph(vectors, k))
-    runs = [_communities(graph, RESOLUTION, seed + i) for i in range(N_SEEDS)]
+    graph = similarity_graph(vectors, k)
+    runs = [igraph_leiden(graph, RESOLUTION, seed + i) for i in range(N_SEEDS)]
     pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(N_SEEDS) for j in range(i + 1, N_SEEDS)]
     if np.mean(pairs) < CRISP:
         return None
@@ -93,12 +78,9 @@ def refine(
         new = []
         for p in range(n_parts):
             own = pick[parts == p]
-            sims = vectors[own] @ cents[p]
-            typical = sorted(range(len(own)), key=lambda i: (-round(float(sims[i]), 5), text_hash(texts[own[i]])))[:3]
-            theme_id = stable_id("2", leaf_id, *sorted(text_hash(texts[own[i]]) for i in typical))
-            radius = float(np.percentile(sims, 10))
-            part = Theme(theme_id, leaf.parent_id, 2, leaf.label, normalise(cents[p]), cents[p][None, :], radius=radius)
-            new.append(part)
+            part_id = typical_id([texts[i] for i in own], vectors[own], cents[p], 2)
+            radius = member_radius(vectors[own], cents[p])
+            new.append(Theme(part_id, leaf.parent_id, 2, leaf.label, cents[p], cents[p][None, :], radius=radius))
         themes[position : position + 1] = new
         added += n_parts - 1
     return added
