@@ -127,3 +127,15 @@ def test_members_by_leaf_equals_a_scan_per_leaf():
     got = members_by_leaf(result)
     assert len(got) == 6
     assert all(np.array_equal(got[i], np.flatnonzero(leaf == i)) for i in range(6))
+
+
+def test_parts_get_distinct_ids_even_when_their_texts_repeat():
+    """Part ids come from their most typical texts; units repeating one text (\"thank you\") must not give two
+    parts — or a part and another theme — the same id (the themes table's primary key)."""
+    vectors, _ = _planted(4)
+    themes = _tree(vectors, [np.arange(1600), np.arange(1600, 2000)])
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    added = refine(themes, ["thank you"] * len(vectors), vectors, result, min_units=1000, k=10, seed=0)
+    assert added >= 5
+    ids = [t.theme_id for t in themes]
+    assert len(ids) == len(set(ids))

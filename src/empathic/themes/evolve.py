@@ -92,11 +92,15 @@ def find_emerging(
     taken = {t.label for t in themes if t.alive} | {"other"}
     labels = distinct_labels(ranked, list(range(len(picked))), taken)
     out, members_out = [], []
+    taken_ids = {t.theme_id for t in themes}
     for k, c in enumerate(picked):
         members = np.flatnonzero(part.labels == c)
-        hashes = sorted(texts[i] for i in members)[:3]
+        theme_id = stable_id("emerging", *sorted(texts[i] for i in members)[:3])
+        while theme_id in taken_ids:  # a repeated text can open two groups, or an older theme, alike
+            theme_id = stable_id(theme_id, "emerging")
+        taken_ids.add(theme_id)
         t = Theme(
-            stable_id("emerging", *hashes),
+            theme_id,
             None,
             1,
             labels[k],

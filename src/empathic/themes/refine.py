@@ -16,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, igraph_leiden, similarity_graph
 from empathic.themes.discover import member_radius, typical_id
-from empathic.themes.model import Theme
+from empathic.themes.model import Theme, stable_id
 
 #: Seeds must agree this much (mean pairwise ARI) for a leaf to be split.
 CRISP = 0.8
@@ -64,6 +64,7 @@ def refine(
     """
     added = 0
     by_id = {t.theme_id: t for t in themes}
+    taken = set(by_id)
     for leaf_id, members in zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True):
         leaf = by_id[leaf_id]
         if leaf.origin != "discovered" or leaf.level != 2 or leaf.label_locked or len(members) < min_units:
@@ -79,6 +80,9 @@ def refine(
         for p in range(n_parts):
             own = pick[parts == p]
             part_id = typical_id([texts[i] for i in own], vectors[own], cents[p], 2)
+            while part_id in taken and part_id != leaf_id:  # repeated texts can make two parts look alike
+                part_id = stable_id(part_id, "part")
+            taken.add(part_id)
             radius = member_radius(vectors[own], cents[p])
             new.append(Theme(part_id, leaf.parent_id, 2, leaf.label, cents[p], cents[p][None, :], radius=radius))
         themes[position : position + 1] = new
