@@ -19,6 +19,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -130,6 +131,7 @@ def run_empathic(name: str, texts: list[str], mode: str) -> dict:
         "mode": result.counts.get("mode"),
         "units": result.counts.get("units"),
         "labels_sample": alive[alive.level == 1].label.head(12).tolist(),
+        "cluster_labels": dict(zip(alive.theme_id, alive.label, strict=True)),
     }
 
 
@@ -157,9 +159,13 @@ def run_bertopic(name: str, texts: list[str]) -> dict:
     vecs = np.load(CACHE / f"{name}.npy")
     embed_s = json.loads((CACHE / f"{name}.json").read_text())["seconds"]
     t0 = time.perf_counter()
-    topics, _ = BERTopic().fit_transform(texts, vecs)
+    model = BERTopic()
+    topics, _ = model.fit_transform(texts, vecs)
     topics = [int(t) for t in topics]
+    words = {str(t): [w for w, _ in (model.get_topic(t) or [])[:3]] for t in set(topics) - {-1}}
     return {
+        "cluster_labels": {t: " ".join(w[:1]) for t, w in words.items()},
+        "cluster_labels_3": {t: " ".join(w) for t, w in words.items()},
         "pred": topics,
         "covered": [t != -1 for t in topics],
         "n_top": len(set(topics) - {-1}),
@@ -196,10 +202,48 @@ def score(res: dict, gold: list[str]) -> dict:
         "ari": adjusted_rand_score(gold, res["pred"]),
         "coverage": sum(res["covered"]) / len(gold),
     }
+    if "cluster_labels" in res:
+        row["label_hit"] = label_hit(res["pred"], gold, res["cluster_labels"])
+    if "cluster_labels_3" in res:
+        row["label_hit_3"] = label_hit(res["pred"], gold, res["cluster_labels_3"])
     if "pred_top" in res:
         row["nmi_top"] = normalized_mutual_info_score(gold, res["pred_top"])
         row["ari_top"] = adjusted_rand_score(gold, res["pred_top"])
     return row
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")) if len(w) >= 3}
+
+
+def label_hit(pred: list, gold: list[str], labels: dict[str, str], *, min_size: int = 10) -> float:
+    """Share of comments (in themes of ≥ ``min_size``) whose theme's label names its majority gold label.
+
+    A label "names" a gold label when they share a distinctive word (compared on the first 5 letters, so "arrive" ~
+    "arrival", "cancelled" ~ "cancel"); a gold word used by 3 or more gold labels of the dataset ("card", "flight")
+    is not distinctive. Themes whose majority gold label has no distinctive word ("Can't Tell",
+    "anecdotes/miscellaneous") are left out. A crude, automatic check of "labels a human would write": synonyms
+    ("delayed" for "Late Flight") count as misses for every method alike.
+    """
+    from collections import Counter, defaultdict
+
+    names = set(gold)
+    uses = Counter(stem for name in names for stem in _stems(name))
+    distinctive = {name: {s for s in _stems(name) if uses[s] < 3} for name in names}
+    by_cluster: dict[str, Counter] = defaultdict(Counter)
+    for p, g in zip(pred, gold, strict=True):
+        by_cluster[str(p)][g] += 1
+    hit = total = 0
+    for cluster, counts in by_cluster.items():
+        size = sum(counts.values())
+        if cluster not in labels or size < min_size:
+            continue
+        words = distinctive[counts.most_common(1)[0][0]]
+        if not words:
+            continue
+        total += size
+        hit += size * bool(words & _stems(labels[cluster]))
+    return hit / total if total else float("nan")
 
 
 def table(results: dict) -> str:
@@ -263,7 +307,8 @@ def main() -> None:
             print(
                 f"{name:24s} {method:18s} NMI {row['nmi']:.3f} ARI {row['ari']:.3f} cov {row['coverage']:.3f} "
                 f"themes {row['n_top']}/{row['n_sub']} {row['seconds']:.1f}s cpu {row['cpu_seconds']:.1f}s "
-                f"{row['peak_rss_mb']:.0f}MB",
+                f"{row['peak_rss_mb']:.0f}MB label_hit {row.get('label_hit', float('nan')):.3f}"
+                f" (3 words {row.get('label_hit_3', float('nan')):.3f})",
                 flush=True,
             )
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -172,3 +172,28 @@ def test_echoed_words_are_not_phrases():
     got = theme_labels.phrases("Love love this dress this dress runs small")
     assert "love love" not in got and "dress this dress" not in got
     assert {"dress", "runs small", "love this dress"} <= got
+
+
+def test_a_negation_stays_with_the_phrase_it_turns_around():
+    got = theme_labels.phrases("I can't wait to wear it but it didn't fit and has no pockets")
+    assert {"can't wait to wear", "didn't fit", "no pockets"} <= got
+    assert not {"wait to wear", "fit"} & got  # never counted without their negation
+
+
+def test_particles_may_close_a_phrase_and_light_verbs_may_not_lead_into_stop_words():
+    got = theme_labels.phrases("I had to size up, I need to cancel my transfer and order a virtual card")
+    assert {"size up", "cancel my transfer", "virtual card"} <= got
+    assert not {"need to cancel", "order a virtual", "transfer and order"} & got
+    assert "service is always" not in theme_labels.phrases("the service is always slow")
+
+
+def test_verb_forms_in_s_never_label_alone_but_plural_nouns_do():
+    from empathic.themes.labels import _modifier_words
+
+    groups = [
+        ["it runs small", "runs large in the chest", "the belt adds shape", "adds a nice touch"],
+        ["these pants are long", "my pants ripped", "the sleeves are long", "short sleeves"],
+    ]
+    modifiers = _modifier_words(groups)
+    assert {"runs", "adds"} <= modifiers
+    assert not {"pants", "sleeves"} & modifiers

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.text.sentences import LINK_OR_HANDLE
-from empathic.themes.stopwords import GENERIC_WORDS, STOP_WORDS
+from empathic.themes.stopwords import GENERIC_WORDS, LIGHT_VERBS, STOP_WORDS, TRAILING_ADVERBS
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 MAX_NGRAM = 3
@@ -24,22 +24,48 @@ MAX_NGRAM = 3
 MULTIWORD_BONUS = 0.5
 
 
+#: Words that turn what follows around: "can't wait to wear", "didn't fit", "no pockets". A phrase right after one
+#: is only counted with it ("wait to wear" alone would read the opposite of what was said).
+NEGATIONS = frozenset(
+    """no not never cannot can't cant don't dont didn't didnt doesn't doesnt won't wont isn't isnt wasn't wasnt
+    couldn't couldnt wouldn't wouldnt aren't arent weren't werent hasn't haven't""".split()  # noqa: SIM905
+)
+#: Particles that may end a phrase after a content word: "size up", "sized down", "sold out", "came off".
+PARTICLES = frozenset(("up", "down", "out", "off"))
+
+
 def phrases(text: str) -> set[str]:
-    """The distinct candidate phrases of one unit (lower-cased 1–3-grams that do not start/end with a stop word and
-    do not start and end with the same word; links and @handles are not words)."""
+    """The distinct candidate phrases of one unit: lower-cased 1–3-grams that do not start or end with a stop word
+    and do not start and end with the same word; links and @handles are not words.
+
+    Two kinds of stop word are kept because they carry the meaning: a negation leads the phrase it turns around
+    ("no pockets", "didn't fit"; the phrase is then never counted without it), and a particle may end a phrase
+    after a content word ("size up", "sold out").
+    """
     tokens = TOKEN.findall(LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'"))
     out: set[str] = set()
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(tokens) - n + 1):
             gram = tokens[i : i + n]
-            if gram[0] in STOP_WORDS or gram[-1] in STOP_WORDS or len(gram[0]) < 2 or len(gram[-1]) < 2:
+            if not _is_phrase(gram):
                 continue
-            if n == 3 and gram[1] not in STOP_WORDS:  # "runs too small" reads as a phrase, "sale full price" not
-                continue
-            if n > 1 and gram[0] == gram[-1]:  # "love love", "dress this dress": an echo, not a label
-                continue
+            if i > 0 and tokens[i - 1] in NEGATIONS:
+                gram = [tokens[i - 1], *gram]
             out.add(" ".join(gram))
     return out
+
+
+def _is_phrase(gram: list[str]) -> bool:
+    first, last, n = gram[0], gram[-1], len(gram)
+    if first in STOP_WORDS or len(first) < 2 or len(last) < 2:
+        return False
+    if last in STOP_WORDS and not (last in PARTICLES and n >= 2 and gram[-2] not in STOP_WORDS):
+        return False
+    if n == 3 and gram[1] not in STOP_WORDS:  # "runs too small" reads as a phrase, "sale full price" not
+        return False
+    if n > 1 and ((first in LIGHT_VERBS and gram[1] in STOP_WORDS) or last in TRAILING_ADVERBS or last in LIGHT_VERBS):
+        return False  # "need to cancel", "order a new", "service is always", "lbs and bought"
+    return not (n > 1 and first == last)  # "love love", "dress this dress": an echo, not a label
 
 
 def phrase_counts(group: Sequence[str]) -> Counter[str]:
@@ -134,21 +160,27 @@ def summed_counts(parts: Sequence[Counter[str]]) -> Counter[str]:
 DETERMINERS = frozenset(
     ("a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "their", "his", "her", "its")
 )
-#: Share of determiner-led uses below which an -ly / -ed word is a modifier, not a label ("slightly", "reinforced").
+#: Share of determiner-led uses below which an -ly / -ed / -s word is a modifier or a verb form, not a label
+#: ("slightly", "reinforced", "runs").
 MODIFIER_DET_SHARE = 0.05
+#: Endings of words that are often modifiers or verb forms ("slightly", "hoped", "runs", "adds") and as often
+#: nouns ("the embroidered collar", "these pants"): the texts tell which. Not -ing: "flattering", "stunning" are
+#: adjectives that label well and rarely follow a determiner.
+AMBIGUOUS_ENDINGS = ("ly", "ed", "s")
 
 
 def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
-    """Words ending in -ly or -ed that (almost) never follow a determiner in these texts: adverbs and participles
-    ("slightly", "reinforced", "hoped") say how, not what, and never label a theme alone. No tagger is shipped;
-    the texts themselves tell "the lining" from "slightly"."""
+    """Words ending in -ly, -ed or -s that (almost) never follow a determiner in these texts: adverbs, participles
+    and verb forms ("slightly", "reinforced", "runs", "adds") say how or what happens, not what customers talk
+    about, and never label a theme alone. No tagger is shipped; the texts themselves tell "the embroidered collar"
+    and "these pants" from "slightly" and "runs"."""
     seen: Counter[str] = Counter()
     after_det: Counter[str] = Counter()
     for group in groups:
         for text in group:
             prev = ""
             for tok in TOKEN.findall(text.lower()):
-                if tok.endswith(("ly", "ed")):
+                if tok.endswith(AMBIGUOUS_ENDINGS) and not tok.endswith("ss"):
                     seen[tok] += 1
                     if prev in DETERMINERS:
                         after_det[tok] += 1

@@ -38,5 +38,22 @@ review reviews star stars expected expect actually usually recommend recommended
 new old back around since already always never again ago going able enough right left thank hope
 hoped hoping away along otherwise depending keeping hesitate typically normally honestly simply probably especially
 certainly literally basically slightly pull pulled hid
+agree work works negative positive reference overall instead wish true mention note
 """.split()  # noqa: SIM905
+)
+
+#: Light verbs: a phrase that opens with one and goes on with a stop word ("need to cancel", "tried to pay", "order a
+#: new", "think my top") leans on its last word and is cut where the meaning gets interesting; its content words
+#: make better labels ("cancel my transfer", "virtual card", "top up").
+LIGHT_VERBS: frozenset[str] = frozenset(
+    """
+buy bought get got go goes went going come came see saw look looked think thought feel felt know knew want wanted
+need needed say said tell told try tried trying put take took give gave find found use used keep kept make order
+ordered help
+""".split()  # noqa: SIM905
+)
+
+#: Adverbs that never end a label phrase: "service is always", "minutes ago" trail off where the point should be.
+TRAILING_ADVERBS: frozenset[str] = frozenset(
+    "always never again already ago enough today around away along since otherwise anyway anymore".split()  # noqa: SIM905
 )
