@@ -204,6 +204,8 @@ def score(res: dict, gold: list[str]) -> dict:
     }
     if "cluster_labels" in res:
         row["label_hit"] = label_hit(res["pred"], gold, res["cluster_labels"])
+        if "pred_top" in res:
+            row["label_hit_top"] = label_hit(res["pred_top"], gold, res["cluster_labels"])
     if "cluster_labels_3" in res:
         row["label_hit_3"] = label_hit(res["pred"], gold, res["cluster_labels_3"])
     if "pred_top" in res:
