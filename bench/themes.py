@@ -64,6 +64,11 @@ def load(name: str) -> tuple[list[str], list[str]]:
                 texts.append(parts[0])
                 labels.append(parts[1].split(",")[0])
         return texts, labels
+    if name == "clothing":
+        # the bundled sample (CC0): each review's product class as the gold label (a coarse, partial proxy)
+        with gzip.open(ROOT / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz", "rt") as f:
+            rows = [r for r in csv.DictReader(f) if r["Review Text"]]
+        return [r["Review Text"] for r in rows], [r["Class Name"] for r in rows]
     if name == "mixed_100k":
         # the 100k speed corpus of themes_speed.py with a gold label: source + its own label (GoEmotions' first
         # emotion, the Banking77 intent, the airline complaint reason, the clothing review's product class)

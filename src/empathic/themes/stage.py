@@ -99,9 +99,8 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     mapping = fit_mapping(normalise(sums[sample]), acc)
     mapped = apply_mapping(normalise_rows(sums.copy()), mapping)
     mapped[sample] = acc  # the sample is the first unique texts; their units carry MiniLM vectors
-    vectors = mapped[pos]
-    del mapped
     comment, first = _comment_of_unit(units)
+    context = None
     if ts.context_weight > 0 and len(first):
         has = np.flatnonzero(comment >= 0)
         # a comment's units are contiguous: one sparse (comments × unique texts) product sums each comment's units
@@ -109,11 +108,30 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
         members = sp.csr_matrix((np.ones(len(has), np.float32), pos[has], indptr), shape=(len(first), len(uniq)))
         context = apply_mapping(normalise_rows(np.asarray(members @ sums, dtype=np.float32)), mapping)
         context *= ts.context_weight
-        mixed = vectors[has]
-        mixed += context[comment[has]]
-        vectors[has] = normalise_rows(mixed)
+    vectors = _units_in_context(mapped, pos, comment, context)
     progress("map to the accurate space", len(pos), len(pos))
     return vectors, sample, [cache]
+
+
+def _units_in_context(
+    uniq_vectors: np.ndarray, pos: np.ndarray, comment: np.ndarray, context: np.ndarray | None
+) -> np.ndarray:
+    """Per-unit vectors: each unit's text vector, plus its comment's (weighted) context vector where it has one,
+    re-normalised. Done in row blocks that stay in cache: gathering 240k × 384 floats, then gathering and scattering
+    the mixed rows across the whole array, took ~1 s more at 100k comments than the same work block by block."""
+    out = np.empty((len(pos), uniq_vectors.shape[1]), np.float32)
+    for start in range(0, len(pos), 8192):
+        block = out[start : start + 8192]
+        np.take(uniq_vectors, pos[start : start + 8192], axis=0, out=block)
+        if context is None:
+            continue
+        rows = comment[start : start + 8192]
+        mix = np.flatnonzero(rows >= 0)
+        if len(mix):
+            mixed = block[mix]
+            mixed += context[rows[mix]]
+            block[mix] = normalise_rows(mixed)
+    return out
 
 
 def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress):
