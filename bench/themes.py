@@ -253,12 +253,20 @@ def label_hit(pred: list, gold: list[str], labels: dict[str, str], *, min_size: 
     return hit / total if total else float("nan")
 
 
+def _hit(r: dict) -> str:
+    """Label hit for the table: the label phrase (empathic) or top word / three words (BERTopic); – if none."""
+    hit = r.get("label_hit")
+    if hit is None or hit != hit:  # not measured, or NaN (no gold label with a distinctive word: GoEmotions ids)
+        return "–"
+    return f"{hit:.3f}" + (f" / {r['label_hit_3']:.3f}" if "label_hit_3" in r else "")
+
+
 def table(results: dict) -> str:
     """The results as a markdown table (one row per dataset × method)."""
     lines = [
         "| dataset (n, true K) | method | NMI | ARI | NMI / ARI top level | coverage | themes (top/sub) | wall s"
-        " | CPU s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        " | CPU s | peak RSS MB | label hit |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, methods in results.items():
         for method, r in methods.items():
@@ -266,7 +274,7 @@ def table(results: dict) -> str:
                 f"| {name} ({r['n']:,}, {r['k_true']}) | {method} | {r['nmi']:.3f} | {r['ari']:.3f} | "
                 + (f"{r['nmi_top']:.3f} / {r['ari_top']:.3f} | " if "ari_top" in r else "– | ")
                 + f"{100 * r['coverage']:.1f}% | {r['n_top']}/{r['n_sub']} | {r['seconds']:.1f} | "
-                f"{r.get('cpu_seconds', float('nan')):.1f} | {r['peak_rss_mb']:.0f} |"
+                f"{r.get('cpu_seconds', float('nan')):.1f} | {r['peak_rss_mb']:.0f} | {_hit(r)} |"
             )
     return "\n".join(lines)
 
