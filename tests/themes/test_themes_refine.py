@@ -139,3 +139,18 @@ def test_parts_get_distinct_ids_even_when_their_texts_repeat():
     assert added >= 5
     ids = [t.theme_id for t in themes]
     assert len(ids) == len(set(ids))
+
+
+def test_only_one_part_may_keep_the_split_leafs_id():
+    """A part whose typical texts are the leaf's own keeps the leaf's id (stable ids); with repeated texts every part
+    can look like that, and only the first may have it."""
+    from empathic.themes.discover import typical_id
+
+    vectors, _ = _planted(5)
+    themes = _tree(vectors, [np.arange(1600), np.arange(1600, 2000)])
+    texts = ["thank you"] * len(vectors)
+    themes[1].theme_id = typical_id(texts[:3], vectors[:3], themes[1].centroid, 2)
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    assert refine(themes, texts, vectors, result, min_units=1000, k=10, seed=0) >= 5
+    ids = [t.theme_id for t in themes]
+    assert len(ids) == len(set(ids))

@@ -9,7 +9,7 @@ import numpy as np
 from empathic.themes.cluster import centroids, stable_partition
 from empathic.themes.discover import member_radius
 from empathic.themes.labels import distinct_labels, phrase_scores
-from empathic.themes.model import Theme, stable_id
+from empathic.themes.model import Theme, stable_id, unique_id
 from empathic.themes.settings import ThemesSettings
 
 MATCH_SIMILARITY = 0.8
@@ -95,12 +95,8 @@ def find_emerging(
     taken_ids = {t.theme_id for t in themes}
     for k, c in enumerate(picked):
         members = np.flatnonzero(part.labels == c)
-        theme_id = stable_id("emerging", *sorted(texts[i] for i in members)[:3])
-        while theme_id in taken_ids:  # a repeated text can open two groups, or an older theme, alike
-            theme_id = stable_id(theme_id, "emerging")
-        taken_ids.add(theme_id)
         t = Theme(
-            theme_id,
+            unique_id(stable_id("emerging", *sorted(texts[i] for i in members)[:3]), taken_ids),
             None,
             1,
             labels[k],

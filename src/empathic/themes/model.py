@@ -57,6 +57,15 @@ def stable_id(*parts: str) -> str:
     return "t" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
+def unique_id(theme_id: str, taken: set[str]) -> str:
+    """``theme_id``, or a deterministic variant of it not in ``taken`` (repeated texts such as "thank you" can give
+    two new themes the same typical-text id); the result is added to ``taken``."""
+    while theme_id in taken:
+        theme_id = stable_id(theme_id, "again")
+    taken.add(theme_id)
+    return theme_id
+
+
 def text_hash(text: str) -> str:
     """Hash of a unit's text: the key of the embedding cache and of deterministic ordering."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]

@@ -16,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, igraph_leiden, similarity_graph
 from empathic.themes.discover import member_radius, typical_id
-from empathic.themes.model import Theme, stable_id
+from empathic.themes.model import Theme, unique_id
 
 #: Seeds must agree this much (mean pairwise ARI) for a leaf to be split.
 CRISP = 0.8
@@ -33,7 +33,7 @@ N_SEEDS = 3
 
 
 def _split(vectors: np.ndarray, *, k: int, seed: int) -> np.ndarray | None:
-    """Part id per row when the rows form crisp communities (modularity, resolution 1), else None."""
+    """Part id per row when the rows form crisp communities (modularity at ``RESOLUTION``), else None."""
     graph = similarity_graph(vectors, k)
     runs = [igraph_leiden(graph, RESOLUTION, seed + i) for i in range(N_SEEDS)]
     pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(N_SEEDS) for j in range(i + 1, N_SEEDS)]
@@ -78,13 +78,11 @@ def refine(
         n_parts = int(parts.max() + 1)
         cents = centroids(vectors[pick], parts, n_parts)
         position = themes.index(leaf)
+        taken.discard(leaf_id)  # the leaf gives way: one of its parts may keep its id, but only one
         new = []
         for p in range(n_parts):
             own = pick[parts == p]
-            part_id = typical_id([texts[i] for i in own], vectors[own], cents[p], 2)
-            while part_id in taken and part_id != leaf_id:  # repeated texts can make two parts look alike
-                part_id = stable_id(part_id, "part")
-            taken.add(part_id)
+            part_id = unique_id(typical_id([texts[i] for i in own], vectors[own], cents[p], 2), taken)
             radius = member_radius(vectors[own], cents[p])
             new.append(Theme(part_id, leaf.parent_id, 2, leaf.label, cents[p], cents[p][None, :], radius=radius))
         themes[position : position + 1] = new
