@@ -140,7 +140,8 @@ def test_labels_are_redone_from_all_assigned_units_but_user_names_stay():
     from empathic.themes.model import Theme
 
     def theme(tid, parent, level, label, **kw):
-        return Theme(tid, parent, level, label, np.zeros(4, np.float32), np.zeros((1, 4), np.float32), **kw)
+        # centroids live in the embedders' 384-d space; zero ones leave the counted order to decide
+        return Theme(tid, parent, level, label, np.zeros(384, np.float32), np.zeros((1, 384), np.float32), **kw)
 
     themes = [
         theme("a", None, 1, "throw"),
@@ -197,3 +198,30 @@ def test_verb_forms_in_s_never_label_alone_but_plural_nouns_do():
     modifiers = _modifier_words(groups)
     assert {"runs", "adds"} <= modifiers
     assert not {"pants", "sleeves"} & modifiers
+
+
+def test_meaning_lifts_the_phrase_that_names_what_the_units_share():
+    from empathic.text.embed import get_embedder
+
+    units = [
+        "highly recommend this place",
+        "i would recommend it to anyone",
+        "we recommend it to all our friends",
+        "a place i recommend without hesitation",
+    ]
+    centroid = get_embedder("fast-minilm").embed(units).mean(axis=0)
+    centroid /= np.linalg.norm(centroid)
+    counted = [("dim sum", 0.05), ("highly recommend", 0.03), ("last week", 0.02)]
+    phrases = [p for p, _ in counted]
+    vectors = dict(zip(phrases, get_embedder("fast-minilm").embed(phrases), strict=True))
+    (got,) = theme_labels.rerank_by_meaning([counted], [centroid], vectors)
+    assert got[0][0] == "highly recommend"  # the loud detail ("dim sum") loses to what the units mean together
+    (kept,) = theme_labels.rerank_by_meaning([counted], [np.zeros(384, np.float32)], vectors)
+    assert [p for p, _ in kept] == [p for p, _ in counted]  # no meaning known: the counted order stands
+
+
+def test_labels_a_reader_would_take_for_the_same_are_not_both_used():
+    ranked = [[("top-up", 1.0)], [("top up", 1.0), ("top up card", 0.5)], [("fee", 1.0)], [("fees", 1.0), ("atm", 0.2)]]
+    labels = theme_labels.distinct_labels(ranked, range(4), {"other"})
+    assert labels == {0: "top-up", 1: "top up card", 2: "fee", 3: "atm"}
+    assert theme_labels.label_key("Top-Ups") == theme_labels.label_key("top up") != theme_labels.label_key("dress")

@@ -9,7 +9,15 @@ import numpy as np
 
 from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
-from empathic.themes.labels import distinct_labels, phrase_counts, phrase_scores, rerank_by_spread, summed_counts
+from empathic.themes.labels import (
+    MEANING_HEAD,
+    distinct_labels,
+    phrase_counts,
+    phrase_scores,
+    rerank_by_meaning,
+    rerank_by_spread,
+    summed_counts,
+)
 from empathic.themes.model import Theme, children, normalise, stable_id, text_hash
 from empathic.themes.settings import ThemesSettings
 
@@ -132,10 +140,24 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
         ),
         [[(counts[i], len(groups[i])) for i in k] for k in kids],
     )
-    _apply_labels(tops, top_ranked, taken, n_keywords)
     subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
     sub_ranked = phrase_scores([groups[t.theme_id] for t in subs], counts=[counts[t.theme_id] for t in subs])
+    # counts find the candidates; meaning picks among them (the centroid is what the members say together)
+    vectors = _phrase_vectors(top_ranked + sub_ranked)
+    top_ranked = rerank_by_meaning(top_ranked, [t.centroid for t in tops], vectors)
+    sub_ranked = rerank_by_meaning(sub_ranked, [t.centroid for t in subs], vectors)
+    _apply_labels(tops, top_ranked, taken, n_keywords)
     _apply_labels(subs, sub_ranked, taken, n_keywords)
+
+
+def _phrase_vectors(ranked: Sequence[Sequence[tuple[str, float]]]) -> dict[str, np.ndarray]:
+    """L2-normalised vectors of the phrases :func:`rerank_by_meaning` weighs, from the static embedder that lives in
+    MiniLM's space (``fast-minilm``): a few thousand short phrases at most, embedded in milliseconds in either mode."""
+    from empathic.text.embed import get_embedder
+
+    phrases = sorted({p for scored in ranked for p, _ in scored[:MEANING_HEAD]})
+    vectors = get_embedder("fast-minilm").embed(phrases) if phrases else np.zeros((0, 384), np.float32)
+    return dict(zip(phrases, vectors, strict=True))
 
 
 def _relabelable(theme: Theme) -> bool:

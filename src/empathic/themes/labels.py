@@ -148,6 +148,40 @@ def rerank_by_spread(
     return out
 
 
+#: Phrases per theme whose score is weighed by meaning (see :func:`rerank_by_meaning`).
+MEANING_HEAD = 20
+#: Exponent of the similarity to the theme's centroid in :func:`rerank_by_meaning`: 3 lets a phrase 26 % closer
+#: in meaning beat one twice as frequent. Picked on label hit (Banking77 test, airline, SemEval: 1, 2, 3, 4, 8 tried;
+#: docs/bench/themes.md, round 6).
+MEANING_POWER = 3.0
+#: Similarity floor: a phrase at or below it keeps this weight, so an unknown or empty centroid leaves the counted
+#: order as it was instead of tying every phrase at zero.
+MEANING_FLOOR = 0.05
+
+
+def rerank_by_meaning(
+    ranked: Sequence[Sequence[tuple[str, float]]],
+    centroids: Sequence[np.ndarray],
+    phrase_vectors: dict[str, np.ndarray],
+    *,
+    head: int = MEANING_HEAD,
+    power: float = MEANING_POWER,
+) -> list[list[tuple[str, float]]]:
+    """Weigh each theme's ``head`` best phrases by how close their meaning is to the theme's centroid.
+
+    Counting alone favours what is frequent and distinctive in a theme's units, which can be one loud detail
+    ("dim sum" for a theme of recommendations); the phrase whose own vector sits nearest the centroid names what
+    the units mean together. score × max(``MEANING_FLOOR``, cos(phrase, centroid)) ** ``power``, as BERTopic's
+    KeyBERT-inspired representation re-ranks its c-TF-IDF words.
+    """
+    out = []
+    for scored, cent in zip(ranked, centroids, strict=True):
+        weighed = [(p, s * max(MEANING_FLOOR, float(phrase_vectors[p] @ cent)) ** power) for p, s in scored[:head]]
+        weighed.sort(key=lambda t: (-t[1], t[0]))
+        out.append(weighed + list(scored[head:]))
+    return out
+
+
 def summed_counts(parts: Sequence[Counter[str]]) -> Counter[str]:
     """The :func:`phrase_counts` of a union of groups, from theirs (a top-level theme from its subthemes)."""
     total: Counter[str] = Counter()
@@ -206,37 +240,47 @@ def _prefer_longer(
     return keep + list(scored[head:])
 
 
+def label_key(label: str) -> str:
+    """What a reader compares two labels by: case, hyphens and a plural -s do not make labels distinct
+    ("top-up" / "top up", "fee" / "fees", "transfer" / "transfers" read as the same theme)."""
+    words = label.lower().replace("-", " ").split()
+    return " ".join(w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
 def distinct_labels(
     ranked: Sequence[Sequence[tuple[str, float]]], order: Sequence[int], taken: set[str]
 ) -> dict[int, str]:
-    """Pick one label per group, visiting groups in ``order``; a label already ``taken`` is never reused.
+    """Pick one label per group, visiting groups in ``order``; a label already ``taken`` (or one a reader would
+    take for it, :func:`label_key`) is never reused. The labels picked are added to ``taken``.
 
     When every phrase of a group is taken, two of its best phrases are joined ("lining and zipper"); only a group
     with no usable phrase at all gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
     """
+    keys = {label_key(t) for t in taken}
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
-        label = next((p for p, _ in ranked[g] if p not in taken), None)
+        label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
         if label is None:
-            label = _joined_label([p for p, _ in ranked[g][:6]], taken)
+            label = _joined_label([p for p, _ in ranked[g][:6]], keys)
         if label is None:
             label = f"theme {pos + 1}"
-            while label in taken:
+            while label_key(label) in keys:
                 label += "+"
         taken.add(label)
+        keys.add(label_key(label))
         out[g] = label
     return out
 
 
-def _joined_label(best: Sequence[str], taken: set[str]) -> str | None:
-    """The first "a and b" of two distinct single-or-double-word phrases that is not taken (None if none)."""
+def _joined_label(best: Sequence[str], keys: set[str]) -> str | None:
+    """The first "a and b" of two distinct single-or-double-word phrases whose :func:`label_key` is not taken."""
     short = [p for p in best if p.count(" ") <= 1]
     for i, a in enumerate(short):
         for b in short[i + 1 :]:
             if a in b or b in a:
                 continue
             label = f"{a} and {b}"
-            if label not in taken:
+            if label_key(label) not in keys:
                 return label
     return None
 
