@@ -65,10 +65,18 @@ def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(row, sizes), starts[multi]
 
 
-def _vectors(store: Store, mode: str, uniq: list[str], hashes: list[str], settings: Settings, progress: Progress):
+def _vectors(
+    store: Store,
+    units: pa.Table,
+    pos: np.ndarray,
+    uniq: list[str],
+    hashes: list[str],
+    settings: Settings,
+    progress: Progress,
+):
     """Accurate mode: vectors of the unique texts, the discovery sample and the new cache rows."""
     vectors, cache = cached_embed(store, "accurate", uniq, hashes, progress)
-    return vectors, np.arange(min(len(uniq), settings.themes.max_discovery_units)), [cache]
+    return vectors, _discovery_sample(units, pos, len(uniq), settings.themes.max_discovery_units), [cache]
 
 
 def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarray, ts, progress):
@@ -81,7 +89,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     """
     from empathic.text.embed import get_embedder
 
-    sample = np.arange(min(len(uniq), ts.fast_discovery_sample))
+    sample = _discovery_sample(units, pos, len(uniq), ts.fast_discovery_sample)
     hashes = [text_hash(uniq[i]) for i in sample]  # only the sample is cached (static vectors are recomputed)
     accurate = get_embedder("accurate")
     acc, missing = cache_lookup(store, accurate, hashes)
@@ -98,7 +106,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     cache = cache_rows(accurate.name, acc, hashes, missing)
     mapping = fit_mapping(normalise(sums[sample]), acc)
     mapped = apply_mapping(normalise_rows(sums.copy()), mapping)
-    mapped[sample] = acc  # the sample is the first unique texts; their units carry MiniLM vectors
+    mapped[sample] = acc  # the sample's units carry their MiniLM vectors
     comment, first = _comment_of_unit(units)
     context = None
     if ts.context_weight > 0 and len(first):
@@ -111,6 +119,27 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     vectors = _units_in_context(mapped, pos, comment, context)
     progress("map to the accurate space", len(pos), len(pos))
     return vectors, sample, [cache]
+
+
+def _discovery_sample(units: pa.Table, pos: np.ndarray, n_uniq: int, size: int) -> np.ndarray:
+    """Indices of the ``size`` unique texts discovery clusters (all of them, in hash order, when they fit), drawn
+    so that each *comment* weighs the same.
+
+    A ten-sentence review would otherwise count ten times a one-line comment in deciding what the themes are, and a
+    corpus of long reviews and short tickets would get its themes from the reviews' sentences. Each unit weighs
+    1 / (units of its comment); a text weighs the sum over its units; the order is a weighted sample without
+    replacement (Efraimidis–Spirakis keys −log(1 − u) / w, with u spread evenly over the texts' hash order), so
+    equal weights keep the hash order itself and the result is deterministic.
+    """
+    if n_uniq <= size:
+        return np.arange(n_uniq)
+    fids = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
+    starts = np.flatnonzero(np.r_[True, fids[1:] != fids[:-1]]) if len(fids) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(fids)])
+    unit_weight = np.repeat(1.0 / sizes, sizes)
+    weight = np.bincount(pos, weights=unit_weight, minlength=n_uniq)
+    u = (np.arange(n_uniq) + 0.5) / max(1, n_uniq)
+    return np.sort(np.argsort(-np.log1p(-u) / np.maximum(weight, 1e-12), kind="stable")[:size])
 
 
 def _units_in_context(
@@ -193,7 +222,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         vectors, uniq_sample, new_cache = _fast_vectors(store, units, meaning, pos, ts, progress)
     else:
         hashes = [text_hash(t) for t in meaning]
-        uniq_vectors, uniq_sample, new_cache = _vectors(store, mode, meaning, hashes, settings, progress)
+        uniq_vectors, uniq_sample, new_cache = _vectors(store, units, pos, meaning, hashes, settings, progress)
         vectors, more_cache = _in_context(store, units, uniq_vectors[pos], settings, progress)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
