@@ -286,17 +286,25 @@ def _joined_label(best: Sequence[str], keys: set[str]) -> str | None:
 
 
 def pick_quotes(
-    vectors: np.ndarray, centroid: np.ndarray, texts: Sequence[str], *, n: int, pool: int = 60, lam: float = 0.7
+    vectors: np.ndarray,
+    centroid: np.ndarray,
+    texts: Sequence[str],
+    *,
+    n: int,
+    pool: int = 60,
+    lam: float = 0.7,
+    n_words: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of up to ``n`` representative units: typical (cosine to centroid) yet varied (MMR, λ = ``lam``).
 
     Very short (< 4 words) or very long (> 60 words) units are only used when nothing else is left. Identical
-    texts are never quoted twice.
+    texts are never quoted twice. ``n_words``: each text's word count when the caller has them (a top-level theme
+    of 100k units need not split them all again); only the ``pool`` most typical texts are then read.
     """
     if len(texts) == 0:
         return []
     sims = vectors @ centroid
-    words = np.array([len(t.split()) for t in texts])
+    words = np.array([len(t.split()) for t in texts]) if n_words is None else n_words
     good = (words >= 4) & (words <= 60)
     order = np.lexsort((np.arange(len(texts)), -sims, ~good))[:pool]
     chosen: list[int] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
@@ -46,6 +47,19 @@ def _positions(themes: list[Theme], result: Assignment) -> dict[str, np.ndarray]
     return out
 
 
+class _Taken(Sequence):
+    """``texts[positions]`` read on demand: quotes look at a few dozen texts of a theme that may hold 100k."""
+
+    def __init__(self, texts: Sequence[str], positions: np.ndarray) -> None:
+        self._texts, self._positions = texts, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, i):
+        return self._texts[self._positions[i]]
+
+
 def theme_table(
     con, themes, uniq, vectors, units, pos, result, ts: ThemesSettings, created, stamp: datetime
 ) -> pa.Table:
@@ -57,8 +71,8 @@ def theme_table(
         con.execute("SELECT subtheme_id, count(*) FROM st WHERE subtheme_id IS NOT NULL GROUP BY ALL").fetchall()
     )
     _, first_unit = np.unique(pos, return_index=True)
-    fids = units.column("feedback_id").to_pylist()
-    idxs = units.column("sentence_idx").to_pylist()
+    fids, idxs = units.column("feedback_id"), units.column("sentence_idx")
+    n_words = np.fromiter((len(t.split()) for t in uniq), dtype=np.int64, count=len(uniq))
     held = _positions(themes, result)
     other_pos = held[OTHER_ID]
     other_kw = (
@@ -80,9 +94,9 @@ def theme_table(
         p = held.get(t.theme_id, np.zeros(0, np.int64))
         quotes = []
         if len(p) and t.alive:
-            for q in pick_quotes(vectors[p], t.centroid, [uniq[i] for i in p], n=ts.n_quotes):
+            for q in pick_quotes(vectors[p], t.centroid, _Taken(uniq, p), n=ts.n_quotes, n_words=n_words[p]):
                 u = first_unit[p[q]]
-                quotes.append({"feedback_id": fids[u], "sentence_idx": int(idxs[u]), "text": uniq[p[q]]})
+                quotes.append({"feedback_id": fids[u].as_py(), "sentence_idx": idxs[u].as_py(), "text": uniq[p[q]]})
         alive = t.alive
         nc = int(n_comments.get(t.theme_id, 0)) if alive else 0
         rows.append(
