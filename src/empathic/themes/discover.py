@@ -121,7 +121,8 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
 
     Discovery sees a sample (2,500 units in fast mode, so ≈ 15 per subtheme): phrase counts that small pick
     flukes ("throw", "meets"). After assignment every unit belongs to a theme, so labels and keywords are redone
-    from up to ``LABEL_SAMPLE`` members per leaf. Themes the user named (``label_locked``) or made (guided, split,
+    from up to ``LABEL_SAMPLE`` members per leaf: counts rank the candidate phrases, closeness in meaning to the
+    theme's centroid picks among the best of them. Themes the user named (``label_locked``) or made (guided, split,
     merged) keep their labels, and labels stay distinct from theirs.
     """
     members = dict(zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True))

@@ -2,7 +2,8 @@
 
 Labels are frequent phrases (1–3 words, never starting or ending with a stop word) scored c-TF-IDF-style: how many
 of a theme's units use the phrase times how rare the phrase is across themes, with a bonus for multi-word phrases
-("runs small" reads better than "small"). Labels are made distinct across the tree. Quotes are picked for
+("runs small" reads better than "small"); among a theme's best-counted phrases, the one nearest the theme's centroid in
+meaning is preferred (:func:`rerank_by_meaning`). Labels are made distinct across the tree. Quotes are picked for
 typicality (close to the centroid) and variety (maximal marginal relevance).
 """
 
