@@ -4,7 +4,8 @@ Discovery clusters a sample (2,500 units in fast mode), so on 100k comments a su
 and, inside a mix, several real topics (Banking77's intents are ~175 units of such a sample). After every unit is
 assigned, each big leaf's members are clustered again (an evenly spaced sample of them, Leiden on a kNN graph):
 the leaf is split only when its members' communities are crisp — partitions from different seeds agree (mean
-pairwise ARI ≥ ``CRISP``) — so diffuse subthemes (opinions, chatter) stay whole. The parts become subthemes of the
+pairwise ARI ≥ ``CRISP``) — and distinct — members sit clearly closer to their own part than to the next
+(``MIN_MARGIN``) — so diffuse subthemes (opinions, chatter) stay whole. The parts become subthemes of the
 same top-level theme. Pure function over vectors and themes; deterministic for a seed.
 """
 
@@ -30,6 +31,12 @@ MIN_PART_SHARE = 0.02
 RESOLUTION = 2.0
 #: Partitions compared for the crispness test.
 N_SEEDS = 3
+#: Members must sit this much closer (mean cosine) to their own part's centroid than to the nearest other part's.
+#: Crisp communities are not always distinct topics: in fast mode a review's sentences share its context vector,
+#: so a diffuse subtheme of reviews ("shirt") can split crisply into groups of similar reviews whose parts all read
+#: "cute shirt", "shirt is pretty", "beautiful shirt" (mean margin 0.034 in the demo), while Banking77's intents
+#: inside a mixed subtheme part at 0.064–0.094 (round 6 in docs/bench/themes.md).
+MIN_MARGIN = 0.05
 
 
 def _split(vectors: np.ndarray, *, k: int, seed: int) -> np.ndarray | None:
@@ -40,7 +47,18 @@ def _split(vectors: np.ndarray, *, k: int, seed: int) -> np.ndarray | None:
     if np.mean(pairs) < CRISP:
         return None
     parts = dissolve_small(vectors, runs[0], max(5, int(MIN_PART_SHARE * len(vectors))))
-    return parts if parts.max() >= 1 else None
+    if parts.max() < 1:
+        return None
+    return parts if _margin(vectors, parts) >= MIN_MARGIN else None
+
+
+def _margin(vectors: np.ndarray, parts: np.ndarray) -> float:
+    """Mean over rows of cos(row, own part's centroid) − max cos(row, another part's centroid)."""
+    sims = vectors @ centroids(vectors, parts, int(parts.max() + 1)).T
+    rows = np.arange(len(parts))
+    own = sims[rows, parts].copy()
+    sims[rows, parts] = -np.inf
+    return float(np.mean(own - sims.max(axis=1)))
 
 
 def refine(
