@@ -50,6 +50,24 @@ def test_a_big_subtheme_with_crisp_inner_communities_is_split_and_units_follow()
     assert "sub1" in {t.theme_id for t in leaves(themes)}  # the small subtheme is untouched
 
 
+def test_crisp_groups_that_mean_the_same_do_not_split_a_subtheme():
+    # 40 tight groups whose centres almost coincide: Leiden finds them crisply (as it finds groups of similar reviews
+    # whose sentences share a context vector), but no member is clearly closer to its own group than to the next
+    rng = np.random.default_rng(5)
+    base = rng.normal(0, 1, 48)
+    centres = base + rng.normal(0, 0.1, (40, 48))
+    vectors = _unit(np.repeat(centres, 40, axis=0) + rng.normal(0, 0.02, (1600, 48)))
+    themes = _tree(vectors, [np.arange(1600)])
+    result = assign(vectors, themes, min_similarity=-1, guided_similarity=2)
+    assert refine(themes, [str(i) for i in range(1600)], vectors, result, min_units=1000, k=10, seed=0) == 0
+    assert [t.theme_id for t in leaves(themes)] == ["sub0"]
+    # the same groups spread six times further apart are distinct topics, and split
+    far = _unit(np.repeat(base + rng.normal(0, 0.6, (40, 48)), 40, axis=0) + rng.normal(0, 0.12, (1600, 48)))
+    themes = _tree(far, [np.arange(1600)])
+    result = assign(far, themes, min_similarity=-1, guided_similarity=2)
+    assert refine(themes, [str(i) for i in range(1600)], far, result, min_units=1000, k=10, seed=0) >= 20
+
+
 def test_a_diffuse_big_subtheme_stays_whole():
     rng = np.random.default_rng(3)
     vectors = _unit(rng.normal(0, 1, (2000, 24)))  # no structure: seeds disagree
