@@ -225,3 +225,5 @@ def test_labels_a_reader_would_take_for_the_same_are_not_both_used():
     labels = theme_labels.distinct_labels(ranked, range(4), {"other"})
     assert labels == {0: "top-up", 1: "top up card", 2: "fee", 3: "atm"}
     assert theme_labels.label_key("Top-Ups") == theme_labels.label_key("top up") != theme_labels.label_key("dress")
+    assert theme_labels.label_key("loved this dress") == theme_labels.label_key("love this dress")
+    assert theme_labels.label_key("sized down") == theme_labels.label_key("size down")

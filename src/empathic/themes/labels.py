@@ -242,10 +242,19 @@ def _prefer_longer(
 
 
 def label_key(label: str) -> str:
-    """What a reader compares two labels by: case, hyphens and a plural -s do not make labels distinct
-    ("top-up" / "top up", "fee" / "fees", "transfer" / "transfers" read as the same theme)."""
+    """What a reader compares two labels by: case, hyphens, a plural -s and a past -d do not make labels distinct
+    ("top-up" / "top up", "fee" / "fees", "love this dress" / "loved this dress" read as the same theme)."""
     words = label.lower().replace("-", " ").split()
-    return " ".join(w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return " ".join(_word_key(w) for w in words)
+
+
+def _word_key(word: str) -> str:
+    """A word without a plural -s or a past -d after e ("fees" → "fee", "loved" → "love")."""
+    if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    if len(word) > 4 and word.endswith("ed") and word[-3] not in "e":
+        return word[:-1]
+    return word
 
 
 def distinct_labels(
