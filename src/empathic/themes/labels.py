@@ -252,7 +252,7 @@ def _word_key(word: str) -> str:
     """A word without a plural -s or a past -d after e ("fees" → "fee", "loved" → "love")."""
     if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
-    if len(word) > 4 and word.endswith("ed") and word[-3] not in "e":
+    if len(word) > 4 and word.endswith("ed") and word[-3] != "e":
         return word[:-1]
     return word
 

@@ -56,7 +56,7 @@ def _margin(vectors: np.ndarray, parts: np.ndarray) -> float:
     """Mean over rows of cos(row, own part's centroid) − max cos(row, another part's centroid)."""
     sims = vectors @ centroids(vectors, parts, int(parts.max() + 1)).T
     rows = np.arange(len(parts))
-    own = sims[rows, parts].copy()
+    own = sims[rows, parts]  # fancy indexing copies, so masking ``sims`` below leaves it as it is
     sims[rows, parts] = -np.inf
     return float(np.mean(own - sims.max(axis=1)))
 

@@ -53,13 +53,18 @@ def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray]:
     return units, uniq, pos
 
 
-def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: its comment's row among the comments that have several units (−1 for single-unit comments),
-    and the index of each such comment's first unit (units are ordered by comment)."""
+def _comment_runs(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Each comment's first unit and number of units (units are ordered by comment, so a comment is one run)."""
     fids = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
     n = len(fids)
     starts = np.flatnonzero(np.r_[True, fids[1:] != fids[:-1]]) if n else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, n])
+    return starts, np.diff(np.r_[starts, n])
+
+
+def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: its comment's row among the comments that have several units (−1 for single-unit comments),
+    and the index of each such comment's first unit."""
+    starts, sizes = _comment_runs(units)
     multi = sizes > 1
     row = np.where(multi, np.cumsum(multi) - 1, -1)
     return np.repeat(row, sizes), starts[multi]
@@ -133,9 +138,7 @@ def _discovery_sample(units: pa.Table, pos: np.ndarray, n_uniq: int, size: int) 
     """
     if n_uniq <= size:
         return np.arange(n_uniq)
-    fids = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
-    starts = np.flatnonzero(np.r_[True, fids[1:] != fids[:-1]]) if len(fids) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(fids)])
+    _, sizes = _comment_runs(units)
     unit_weight = np.repeat(1.0 / sizes, sizes)
     weight = np.bincount(pos, weights=unit_weight, minlength=n_uniq)
     u = (np.arange(n_uniq) + 0.5) / max(1, n_uniq)
