@@ -7,6 +7,7 @@ import pytest
 
 import empathic
 from empathic.text.embed import get_embedder
+from empathic.themes import embedding
 from empathic.themes.embedding import apply_mapping, fit_mapping
 
 TEXTS = [
@@ -71,6 +72,8 @@ def test_cache_means_nothing_is_embedded_twice(workspace_copy, monkeypatch):
         acc = get_embedder("accurate")
         original = acc.embed
         monkeypatch.setattr(acc, "embed", lambda texts: calls.append(len(texts)) or original(texts))
+        one_thread = embedding._embed_one_thread  # the stage embeds in two one-thread sessions
+        monkeypatch.setattr(embedding, "_embed_one_thread", lambda texts: calls.append(len(texts)) or one_thread(texts))
         ws.analyze(stages=["themes"])
         assert sum(calls) == 0
         assert ws.sql("SELECT count(*) AS n FROM embedding_cache").n[0] == n_cached

@@ -32,3 +32,19 @@ def test_diffuse_data_takes_the_fallback_resolution_whatever_the_seeds():
         part = stable_partition(points, k=10, resolutions=RESOLUTIONS, n_seeds=n_seeds, seed=0)
         assert part.stability < CLEAR_STABILITY
         assert part.resolution == FALLBACK_RESOLUTION
+
+
+def test_stability_uses_the_same_adjusted_rand_index_as_scikit_learn():
+    from sklearn.metrics import adjusted_rand_score as reference
+
+    from empathic.themes.cluster import adjusted_rand_score
+
+    rng = np.random.default_rng(1)
+    for trial in range(300):
+        n = int(rng.integers(1, 80))
+        a = rng.integers(0, int(rng.integers(1, 9)), n)
+        b = a.copy() if trial % 5 == 0 else rng.integers(0, int(rng.integers(1, 9)), n)
+        if trial % 7 == 0:
+            b = np.arange(n)
+        assert abs(adjusted_rand_score(a, b) - reference(a, b)) < 1e-12
+    assert adjusted_rand_score(["x", "x", "y", "y"], [1, 1, 2, 2]) == 1.0

@@ -12,10 +12,9 @@ same top-level theme. Pure function over vectors and themes; deterministic for a
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import adjusted_rand_score
 
 from empathic.themes.assign import Assignment, members_by_leaf
-from empathic.themes.cluster import centroids, dissolve_small, igraph_leiden, similarity_graph
+from empathic.themes.cluster import adjusted_rand_score, centroids, dissolve_small, igraph_leiden, similarity_graph
 from empathic.themes.discover import member_radius, typical_id
 from empathic.themes.model import Theme, unique_id
 

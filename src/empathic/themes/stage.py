@@ -89,8 +89,8 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     cache rows.
 
     MiniLM embeds the sample in two worker threads (:class:`BackgroundEmbed`) while this thread computes the static
-    sums of every unique text. A comment's static vector is the sum of its units' sums (no second tokenisation), and
-    context mixing is one vectorised pass: normalise(unit + w · comment) for units of multi-unit comments.
+    sums of every unique text and, from them, every comment's: the sum of its units' sums (no second tokenisation).
+    Context mixing is one vectorised pass: normalise(unit + w · comment) for units of multi-unit comments.
     """
     from empathic.text.embed import get_embedder
 
@@ -101,7 +101,17 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     progress("embed sample (accurate)", 0, len(missing))
     job = BackgroundEmbed([uniq[sample[i]] for i in missing]) if len(missing) else None
     progress("embed units (fast)", 0, len(uniq))
-    sums = get_embedder("fast-minilm").sums(uniq)
+    units_static = get_embedder("fast-minilm").sums(uniq)
+    # while MiniLM still runs: the comments' static vectors (the sum of their units' sums), then the units' own
+    comment, first = _comment_of_unit(units)
+    comments_static = None
+    if ts.context_weight > 0 and len(first):
+        has = np.flatnonzero(comment >= 0)
+        # a comment's units are contiguous: one sparse (comments × unique texts) product sums each comment's units
+        indptr = np.r_[np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0]), len(has)]
+        members = sp.csr_matrix((np.ones(len(has), np.float32), pos[has], indptr), shape=(len(first), len(uniq)))
+        comments_static = normalise_rows(np.asarray(members @ units_static, dtype=np.float32))
+    normalise_rows(units_static)
     progress("embed units (fast)", len(uniq), len(uniq))
     if job is not None:
         progress("embed sample (accurate)", 0, len(missing))
@@ -109,17 +119,12 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
         progress("embed sample (accurate)", len(missing), len(missing))
     progress("map to the accurate space", 0, len(pos))
     cache = cache_rows(accurate.name, acc, hashes, missing)
-    mapping = fit_mapping(normalise(sums[sample]), acc)
-    mapped = apply_mapping(normalise_rows(sums.copy()), mapping)
+    mapping = fit_mapping(units_static[sample], acc)
+    mapped = apply_mapping(units_static, mapping)
     mapped[sample] = acc  # the sample's units carry their MiniLM vectors
-    comment, first = _comment_of_unit(units)
     context = None
-    if ts.context_weight > 0 and len(first):
-        has = np.flatnonzero(comment >= 0)
-        # a comment's units are contiguous: one sparse (comments × unique texts) product sums each comment's units
-        indptr = np.r_[np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0]), len(has)]
-        members = sp.csr_matrix((np.ones(len(has), np.float32), pos[has], indptr), shape=(len(first), len(uniq)))
-        context = apply_mapping(normalise_rows(np.asarray(members @ sums, dtype=np.float32)), mapping)
+    if comments_static is not None:
+        context = apply_mapping(comments_static, mapping)
         context *= ts.context_weight
     vectors = _units_in_context(mapped, pos, comment, context)
     progress("map to the accurate space", len(pos), len(pos))

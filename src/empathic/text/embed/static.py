@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from empathic.text.embed.base import register_embedder
@@ -65,23 +66,32 @@ class StaticEmbedder:
         how the themes stage gets comment vectors without tokenising comments again.
 
         Whitespace-separated words are tokenised once per distinct word (a word's WordPiece tokens never depend
-        on its neighbours), so each batch costs a dictionary lookup per word plus one sparse (texts × words)
-        product. Texts over ``MAX_TOKENS`` tokens, or with characters where Python's and BERT's idea of
+        on its neighbours), so each batch costs a dictionary lookup per distinct word plus one sparse
+        (texts × words) product. Texts over ``MAX_TOKENS`` tokens, or with characters where Python's and BERT's idea of
         whitespace differ, go through the tokenizer whole, so the result equals tokenising every text.
         """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        words = _WordCache(self)
+        index: dict[str, int] = {}  # distinct word → id, in order of first appearance
+        batches = []
         for start in range(0, len(texts), self.batch_size):
             chunk = [t or "" for t in texts[start : start + self.batch_size]]
-            split = [t.split() for t in chunk]
-            gid, n_tokens = words.ids(split)
-            lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-            indptr = np.concatenate([[0], np.cumsum(lengths)])
-            used, local = np.unique(gid, return_inverse=True)
-            counts = sp.csr_matrix((np.ones(len(gid), np.float32), local, indptr), shape=(len(chunk), len(used)))
-            out[start : start + len(chunk)] = counts @ words.vectors[used]
-            running = np.concatenate([[0], np.cumsum(n_tokens[gid])])
-            total = running[indptr[1:]] - running[indptr[:-1]]
+            # Arrow splits exactly where str.split() does (checked on every code point) and finds the distinct
+            # words in C++: Python only touches each batch's distinct words, not its millions of word tokens
+            split = pc.utf8_split_whitespace(pa.array(chunk, pa.string()))
+            encoded = pc.dictionary_encode(split.flatten())
+            distinct = encoded.dictionary.to_pylist()
+            gid = np.fromiter((index.setdefault(w, len(index)) for w in distinct), np.int32, count=len(distinct))
+            local = encoded.indices.to_numpy(zero_copy_only=False)
+            batches.append((start, len(chunk), split.offsets.to_numpy().astype(np.int64), gid[local]))
+        # every distinct word tokenised once, in one parallel call; its vector is the sum of its tokens' vectors
+        words = self._counts(list(index)) if index else sp.csr_matrix((0, len(self._vectors)), dtype=np.float32)
+        word_vectors = np.asarray(words @ self._vectors, np.float32)
+        word_tokens = np.diff(words.indptr).astype(np.float32)
+        for start, n, indptr, ids in batches:
+            counts = sp.csr_matrix((np.ones(len(ids), np.float32), ids, indptr), shape=(n, len(index)))
+            out[start : start + n] = counts @ word_vectors
+            total = counts @ word_tokens
+            chunk = texts[start : start + n]
             odd = [i for i, t in enumerate(chunk) if total[i] >= MAX_TOKENS or (t and ODD_SPACE.search(t))]
             if odd:
                 out[start + np.asarray(odd)] = self._token_sums([chunk[i] for i in odd])
@@ -99,29 +109,6 @@ class StaticEmbedder:
         ids = np.fromiter((i for e in encs for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         return sp.csr_matrix((np.ones(len(ids), np.float32), ids, indptr), shape=(len(texts), self._vectors.shape[0]))
-
-
-class _WordCache:
-    """Distinct words seen so far in one ``sums`` call → their summed token vectors and token counts."""
-
-    def __init__(self, embedder: StaticEmbedder) -> None:
-        self._embedder = embedder
-        self._index: dict[str, int] = {}
-        self.vectors = np.zeros((0, embedder.dim), np.float32)
-        self.n_tokens = np.zeros(0, np.int64)
-
-    def ids(self, split: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Word ids of every word of every text (flattened, in order) and the token count per word id."""
-        flat = list(chain.from_iterable(split))
-        new = sorted(set(flat).difference(self._index))
-        if new:
-            counts = self._embedder._counts(new)
-            first = len(self._index)
-            self._index.update(zip(new, range(first, first + len(new)), strict=True))
-            self.vectors = np.concatenate([self.vectors, np.asarray(counts @ self._embedder._vectors, np.float32)])
-            self.n_tokens = np.concatenate([self.n_tokens, np.diff(counts.indptr).astype(np.int64)])
-        gid = np.fromiter(map(self._index.__getitem__, flat), dtype=np.int64, count=len(flat))
-        return gid, self.n_tokens
 
 
 register_embedder("fast", StaticEmbedder)
