@@ -3,7 +3,9 @@
 Every unit goes to the theme owning its nearest prototype, unless even that is below ``min_similarity`` (then to
 "other"). Guided themes (created by the user) also tag every unit at least ``guided_similarity`` close, so one
 unit can carry a discovered and a guided theme. A comment's themes are the union of its units' themes; its
-primary theme is the one most of its units carry (ties: higher summed score, then theme id).
+primary theme is the one of them that fits the *whole comment* best (its vector's similarity to the theme), then the
+one most of its units carry, then the higher summed score, then the theme id. Counting sentences let a review's
+asides outvote its subject: "Love this dress. Runs small. Great colour." is about the dress as a whole.
 """
 
 from __future__ import annotations
@@ -69,15 +71,38 @@ def members_by_leaf(assignment: Assignment) -> list[np.ndarray]:
     return np.split(order, np.cumsum(counts)[:-1])[1:]
 
 
+def comment_similarity(comment_vectors: np.ndarray, themes: list[Theme], leaf_ids: list[str]) -> np.ndarray:
+    """float32 (n_comments, n_leaves): each comment vector's similarity to each leaf (its nearest prototype)."""
+    by_id = {t.theme_id: t for t in themes}
+    out = np.zeros((len(comment_vectors), len(leaf_ids)), np.float32)
+    if not len(comment_vectors) or not leaf_ids:
+        return out
+    protos = np.concatenate([by_id[i].prototypes for i in leaf_ids])
+    starts = np.cumsum([0] + [len(by_id[i].prototypes) for i in leaf_ids[:-1]])
+    for start in range(0, len(comment_vectors), 8192):
+        sims = comment_vectors[start : start + 8192] @ protos.T
+        out[start : start + len(sims)] = np.maximum.reduceat(sims, starts, axis=1)
+    return out
+
+
 def sentence_rows(
-    unit_fid: np.ndarray, unit_idx: np.ndarray, unit_text_pos: np.ndarray, result: Assignment, themes: list[Theme]
+    unit_fid: np.ndarray,
+    unit_idx: np.ndarray,
+    unit_text_pos: np.ndarray,
+    result: Assignment,
+    themes: list[Theme],
+    whole: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pa.Table:
-    """The ``sentence_themes`` rows: one per unit × top-level theme (subtheme where the leaf is one).
+    """The ``sentence_themes`` rows: one per unit × top-level theme (subtheme where the leaf is one), plus a
+    ``fit`` column (how well the unit's theme fits its whole comment) that only ranks a comment's themes.
 
     Args:
         unit_fid: feedback_id per unit (n_units,).
         unit_idx: sentence_idx per unit.
         unit_text_pos: index of each unit's text in the unique texts the assignment was made on.
+        whole: each unit's comment row (−1 where the comment is the unit alone) and the (n_comments, n_leaves)
+            :func:`comment_similarity` of those comments; for a comment of one unit the fit is the unit's own
+            score. Without it every fit is 0, so the number of units carrying a theme decides.
     """
     by_id = {t.theme_id: t for t in themes}
     top_of, sub_of = [], []
@@ -86,6 +111,11 @@ def sentence_rows(
         top_of.append(t.parent_id if t.level == 2 else t.theme_id)
         sub_of.append(t.theme_id if t.level == 2 else None)
     leaf = result.leaf[unit_text_pos]
+    score = result.score[unit_text_pos].astype(np.float64)
+    row, sims = whole if whole is not None else (np.full(len(leaf), -1), np.zeros((0, 0), np.float32))
+    fit = score.copy() if whole is not None else np.zeros_like(score)
+    multi = np.flatnonzero((row >= 0) & (leaf >= 0))
+    fit[multi] = sims[row[multi], leaf[multi]]
     top = np.array([*top_of, OTHER_ID], dtype=object)[leaf]
     sub = np.array([*sub_of, None], dtype=object)[leaf]
     cols = {
@@ -93,14 +123,16 @@ def sentence_rows(
         "sentence_idx": [int(i) for i in unit_idx],
         "theme_id": list(top),
         "subtheme_id": list(sub),
-        "score": result.score[unit_text_pos].astype(np.float64).tolist(),
+        "score": score.tolist(),
+        "fit": fit.tolist(),
     }
     if result.extra:
         pos_to_units: dict[int, list[int]] = {}
         for u, p in enumerate(unit_text_pos):
             pos_to_units.setdefault(int(p), []).append(u)
         seen = set(zip(cols["feedback_id"], cols["sentence_idx"], cols["theme_id"], strict=True))
-        for p, theme_id, score in result.extra:
+        leaf_index = {tid: i for i, tid in enumerate(result.leaf_ids)}
+        for p, theme_id, extra_score in result.extra:
             t = by_id[theme_id]
             top_id = t.parent_id if t.level == 2 else t.theme_id
             for u in pos_to_units.get(p, []):
@@ -112,7 +144,9 @@ def sentence_rows(
                 cols["sentence_idx"].append(int(unit_idx[u]))
                 cols["theme_id"].append(top_id)
                 cols["subtheme_id"].append(t.theme_id if t.level == 2 else None)
-                cols["score"].append(score)
+                cols["score"].append(extra_score)
+                own = extra_score if whole is not None else 0.0
+                cols["fit"].append(float(sims[row[u], leaf_index[theme_id]]) if row[u] >= 0 else own)
     return pa.table(
         cols,
         schema=pa.schema(
@@ -122,6 +156,7 @@ def sentence_rows(
                 ("theme_id", pa.string()),
                 ("subtheme_id", pa.string()),
                 ("score", pa.float64()),
+                ("fit", pa.float64()),
             ]
         ),
     )
@@ -132,19 +167,19 @@ WITH real AS (
     SELECT * FROM st WHERE theme_id <> '{other}'
 ), covered AS (SELECT DISTINCT feedback_id FROM real),
 top AS (
-    SELECT feedback_id, theme_id, count(*) AS n, sum(score) AS s FROM real GROUP BY ALL
+    SELECT feedback_id, theme_id, count(*) AS n, sum(score) AS s, max(fit) AS f FROM real GROUP BY ALL
     UNION ALL
-    SELECT feedback_id, theme_id, count(*), sum(score) FROM st
+    SELECT feedback_id, theme_id, count(*), sum(score), max(fit) FROM st
     WHERE theme_id = '{other}' AND feedback_id NOT IN (SELECT feedback_id FROM covered) GROUP BY ALL
 ), top_ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY n DESC, s DESC, theme_id) AS r FROM top
+    SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY f DESC, n DESC, s DESC, theme_id) AS r FROM top
 ), sub AS (
-    SELECT r.feedback_id, r.subtheme_id AS theme_id, count(*) AS n, sum(r.score) AS s,
+    SELECT r.feedback_id, r.subtheme_id AS theme_id, count(*) AS n, sum(r.score) AS s, max(r.fit) AS f,
            any_value(r.theme_id) AS parent
     FROM real r WHERE r.subtheme_id IS NOT NULL GROUP BY r.feedback_id, r.subtheme_id
 ), sub_ranked AS (
     SELECT s.*, t.theme_id AS primary_top, row_number() OVER (PARTITION BY s.feedback_id
-        ORDER BY (s.parent = t.theme_id) DESC, s.n DESC, s.s DESC, s.theme_id) AS r
+        ORDER BY (s.parent = t.theme_id) DESC, s.f DESC, s.n DESC, s.s DESC, s.theme_id) AS r
     FROM sub s JOIN top_ranked t ON t.feedback_id = s.feedback_id AND t.r = 1
 )
 SELECT feedback_id, theme_id, 1 AS level, r = 1 AS is_primary, n::INTEGER AS n_mentions FROM top_ranked

@@ -19,7 +19,7 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
-from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, sentence_rows
+from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, comment_similarity, sentence_rows
 from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import (
@@ -85,8 +85,8 @@ def _vectors(
 
 
 def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarray, ts, progress):
-    """Fast mode: per-unit vectors in the accurate space, the discovery sample (unique-text indices) and the new
-    cache rows.
+    """Fast mode: per-unit vectors in the accurate space, the discovery sample (unique-text indices), the new
+    cache rows and the comments' own vectors (each unit's comment row, −1 for a one-unit comment; the vectors).
 
     MiniLM embeds the sample in two worker threads (:class:`BackgroundEmbed`) while this thread computes the static
     sums of every unique text and, from them, every comment's: the sum of its units' sums (no second tokenisation).
@@ -105,7 +105,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     # while MiniLM still runs: the comments' static vectors (the sum of their units' sums), then the units' own
     comment, first = _comment_of_unit(units)
     comments_static = None
-    if ts.context_weight > 0 and len(first):
+    if len(first):
         has = np.flatnonzero(comment >= 0)
         # a comment's units are contiguous: one sparse (comments × unique texts) product sums each comment's units
         indptr = np.r_[np.flatnonzero(np.r_[True, np.diff(comment[has]) != 0]), len(has)]
@@ -122,13 +122,12 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     mapping = fit_mapping(units_static[sample], acc)
     mapped = apply_mapping(units_static, mapping)
     mapped[sample] = acc  # the sample's units carry their MiniLM vectors
-    context = None
+    context = np.zeros((0, mapped.shape[1]), np.float32)
     if comments_static is not None:
         context = apply_mapping(comments_static, mapping)
-        context *= ts.context_weight
-    vectors = _units_in_context(mapped, pos, comment, context)
+    vectors = _units_in_context(mapped, pos, comment, context, ts.context_weight)
     progress("map to the accurate space", len(pos), len(pos))
-    return vectors, sample, [cache]
+    return vectors, sample, [cache], (comment if len(context) else np.full(len(pos), -1), context)
 
 
 def _discovery_sample(units: pa.Table, pos: np.ndarray, n_uniq: int, size: int) -> np.ndarray:
@@ -151,7 +150,7 @@ def _discovery_sample(units: pa.Table, pos: np.ndarray, n_uniq: int, size: int) 
 
 
 def _units_in_context(
-    uniq_vectors: np.ndarray, pos: np.ndarray, comment: np.ndarray, context: np.ndarray | None
+    uniq_vectors: np.ndarray, pos: np.ndarray, comment: np.ndarray, context: np.ndarray, weight: float
 ) -> np.ndarray:
     """Per-unit vectors: each unit's text vector, plus its comment's (weighted) context vector where it has one,
     re-normalised. Done in row blocks that stay in cache: gathering 240k × 384 floats, then gathering and scattering
@@ -160,13 +159,13 @@ def _units_in_context(
     for start in range(0, len(pos), 8192):
         block = out[start : start + 8192]
         np.take(uniq_vectors, pos[start : start + 8192], axis=0, out=block)
-        if context is None:
+        if weight <= 0 or not len(context):
             continue
         rows = comment[start : start + 8192]
         mix = np.flatnonzero(rows >= 0)
         if len(mix):
             mixed = block[mix]
-            mixed += context[rows[mix]]
+            mixed += weight * context[rows[mix]]
             block[mix] = normalise_rows(mixed)
     return out
 
@@ -176,7 +175,8 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
 
     A fragment such as "maybe you can confirm" means nothing alone; with its comment's vector it lands with the
     comment's topic, while the unit's own words still dominate (w = ``themes.context_weight``).
-    Returns the per-unit vectors and new cache rows.
+    Returns the per-unit vectors, the new cache rows and the comments' own vectors (each unit's comment row, −1
+    for a one-unit comment; the vectors).
     """
     weight = settings.themes.context_weight
     comments = store.read(
@@ -185,7 +185,7 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
            ORDER BY f.feedback_id"""
     )
     if weight <= 0 or comments.num_rows == 0:
-        return unit_vectors, []
+        return unit_vectors, [], (np.full(len(unit_vectors), -1), np.zeros((0, unit_vectors.shape[1]), np.float32))
     texts = [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()]
     hashes = [text_hash(t) for t in texts]
     cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
@@ -193,7 +193,7 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
     idx = np.array([row.get(f, -1) for f in units.column("feedback_id").to_pylist()])
     has = idx >= 0
     unit_vectors[has] = normalise(unit_vectors[has] + weight * cvecs[idx[has]])
-    return unit_vectors, [cache]
+    return unit_vectors, [cache], (idx, cvecs)
 
 
 def _embed_accurate(texts: list[str]) -> np.ndarray:
@@ -227,11 +227,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     meaning = theme_texts(uniq)
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
-        vectors, uniq_sample, new_cache = _fast_vectors(store, units, meaning, pos, ts, progress)
+        vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
     else:
         hashes = [text_hash(t) for t in meaning]
         uniq_vectors, uniq_sample, new_cache = _vectors(store, units, pos, meaning, hashes, settings, progress)
-        vectors, more_cache = _in_context(store, units, uniq_vectors[pos], settings, progress)
+        vectors, more_cache, whole = _in_context(store, units, uniq_vectors[pos], settings, progress)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
@@ -279,6 +279,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         pos,
         result,
         themes,
+        (whole[0], comment_similarity(whole[1], themes, result.leaf_ids)),
     )
     model_name = "minilm-l6-v2-int8"
     progress("write themes", 0, 1)
@@ -292,7 +293,9 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         empty_table(con, "feedback_themes")
         empty_table(con, "themes")
         empty_table(con, "theme_centroids")
-        con.execute("INSERT INTO sentence_themes SELECT * FROM st")
+        con.execute(
+            "INSERT INTO sentence_themes SELECT feedback_id, sentence_idx, theme_id, subtheme_id, score FROM st"
+        )
         con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
         con.register("tree", tree)
         con.execute("INSERT INTO themes SELECT * FROM tree")
