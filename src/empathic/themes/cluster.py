@@ -154,15 +154,16 @@ def stable_partition(
         return Partition(np.zeros(n, dtype=np.int64), 0.0, 1.0, 1 if n else 0)
     graph = similarity_graph(vectors, k)
     candidates = []
-    for resolution in sorted(resolutions):
+    # finest first: the first usable crisp partition is the answer, and coarser resolutions need not be run
+    for resolution in sorted(resolutions, reverse=True):
         runs = [leiden(graph, resolution, seed + i) for i in range(n_seeds)]
         pairs = [adjusted_rand_score(runs[i], runs[j]) for i in range(n_seeds) for j in range(i + 1, n_seeds)]
-        candidates.append(Partition(runs[0], resolution, float(np.mean(pairs)), int(runs[0].max() + 1)))
-    # a partition into crumbs (most nodes in communities smaller than ``min_size``) is trivially "stable"
+        part = Partition(runs[0], resolution, float(np.mean(pairs)), int(runs[0].max() + 1))
+        # a partition into crumbs (most nodes in communities smaller than ``min_size``) is trivially "stable"
+        if part.stability >= CLEAR_STABILITY and _share_in_big(part.labels, min_size) >= 0.5:
+            return part
+        candidates.insert(0, part)
     usable = [c for c in candidates if _share_in_big(c.labels, min_size) >= 0.5] or candidates[:1]
-    clear = [c for c in usable if c.stability >= CLEAR_STABILITY]
-    if clear:
-        return clear[-1]
     return min(usable, key=lambda c: (abs(np.log(max(c.resolution, 1e-9) / FALLBACK_RESOLUTION)), c.resolution))
 
 
