@@ -77,3 +77,15 @@ def test_every_comment_keeps_all_its_themes_whatever_is_primary():
     rows = con.sql(FEEDBACK_THEMES_SQL).fetchall()
     assert sorted(t for _, t, level, _, _ in rows if level == 1) == ["tA", "tB"]
     assert sum(primary for _, _, level, primary, _ in rows if level == 1) == 1
+
+
+def test_only_comments_of_three_units_or_more_are_ranked_by_the_whole():
+    import pyarrow as pa
+
+    from empathic.themes.assign import WHOLE_MIN_UNITS
+    from empathic.themes.stage import _long_comments_only
+
+    assert WHOLE_MIN_UNITS == 3
+    units = pa.table({"feedback_id": ["a", "a", "b", "c", "c", "c"], "sentence_idx": [0, 1, 0, 0, 1, 2]})
+    row = np.array([0, 0, -1, 1, 1, 1])
+    assert _long_comments_only(units, row).tolist() == [-1, -1, -1, 1, 1, 1]

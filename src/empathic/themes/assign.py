@@ -2,10 +2,13 @@
 
 Every unit goes to the theme owning its nearest prototype, unless even that is below ``min_similarity`` (then to
 "other"). Guided themes (created by the user) also tag every unit at least ``guided_similarity`` close, so one
-unit can carry a discovered and a guided theme. A comment's themes are the union of its units' themes; its
-primary theme is the one of them that fits the *whole comment* best (its vector's similarity to the theme), then the
-one most of its units carry, then the higher summed score, then the theme id. Counting sentences let a review's
-asides outvote its subject: "Love this dress. Runs small. Great colour." is about the dress as a whole.
+unit can carry a discovered and a guided theme. A comment's themes are the union of its units' themes. Its primary
+theme: in a comment of ``WHOLE_MIN_UNITS`` or more units, the one of its themes that fits the *whole comment* best
+(the comment vector's similarity to the theme) — counting sentences let a review's asides outvote its subject
+("Love this dress. Runs small. Great colour. …" is about the dress); otherwise, and to break ties, the one most of
+its units carry, then the higher summed score, then the theme id. In a two-sentence comment the comment vector is
+only the blend of its two sentences and the theme nearest that blend is no better a pick (measured: GoEmotions
+NMI 0.087 → 0.080 when every multi-unit comment used it; docs/bench/themes.md, round 7).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import numpy as np
 import pyarrow as pa
 
 from empathic.themes.model import OTHER_ID, Theme, leaves
+
+#: Comments with at least this many units take the theme nearest the whole comment as primary.
+WHOLE_MIN_UNITS = 3
 
 
 @dataclass(frozen=True)
@@ -100,9 +106,9 @@ def sentence_rows(
         unit_fid: feedback_id per unit (n_units,).
         unit_idx: sentence_idx per unit.
         unit_text_pos: index of each unit's text in the unique texts the assignment was made on.
-        whole: each unit's comment row (−1 where the comment is the unit alone) and the (n_comments, n_leaves)
-            :func:`comment_similarity` of those comments; for a comment of one unit the fit is the unit's own
-            score. Without it every fit is 0, so the number of units carrying a theme decides.
+        whole: each unit's comment row (−1 where its comment is not ranked by the whole, e.g. shorter than
+            ``WHOLE_MIN_UNITS``) and the (n_comments, n_leaves) :func:`comment_similarity` of those comments. The fit
+            is 0 elsewhere (and everywhere without ``whole``), so there the number of units carrying a theme decides.
     """
     by_id = {t.theme_id: t for t in themes}
     top_of, sub_of = [], []
@@ -113,7 +119,7 @@ def sentence_rows(
     leaf = result.leaf[unit_text_pos]
     score = result.score[unit_text_pos].astype(np.float64)
     row, sims = whole if whole is not None else (np.full(len(leaf), -1), np.zeros((0, 0), np.float32))
-    fit = score.copy() if whole is not None else np.zeros_like(score)
+    fit = np.zeros_like(score)
     multi = np.flatnonzero((row >= 0) & (leaf >= 0))
     fit[multi] = sims[row[multi], leaf[multi]]
     top = np.array([*top_of, OTHER_ID], dtype=object)[leaf]
@@ -145,8 +151,7 @@ def sentence_rows(
                 cols["theme_id"].append(top_id)
                 cols["subtheme_id"].append(t.theme_id if t.level == 2 else None)
                 cols["score"].append(extra_score)
-                own = extra_score if whole is not None else 0.0
-                cols["fit"].append(float(sims[row[u], leaf_index[theme_id]]) if row[u] >= 0 else own)
+                cols["fit"].append(float(sims[row[u], leaf_index[theme_id]]) if row[u] >= 0 else 0.0)
     return pa.table(
         cols,
         schema=pa.schema(

@@ -19,7 +19,13 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
-from empathic.themes.assign import FEEDBACK_THEMES_SQL, assign, comment_similarity, sentence_rows
+from empathic.themes.assign import (
+    FEEDBACK_THEMES_SQL,
+    WHOLE_MIN_UNITS,
+    assign,
+    comment_similarity,
+    sentence_rows,
+)
 from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import (
@@ -59,6 +65,12 @@ def _comment_runs(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     n = len(fids)
     starts = np.flatnonzero(np.r_[True, fids[1:] != fids[:-1]]) if n else np.zeros(0, np.int64)
     return starts, np.diff(np.r_[starts, n])
+
+
+def _long_comments_only(units: pa.Table, row: np.ndarray) -> np.ndarray:
+    """``row`` (each unit's comment-vector row) with −1 for units of comments shorter than ``WHOLE_MIN_UNITS``."""
+    _, sizes = _comment_runs(units)
+    return np.where(np.repeat(sizes, sizes) >= WHOLE_MIN_UNITS, row, -1)
 
 
 def _comment_of_unit(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
@@ -279,7 +291,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         pos,
         result,
         themes,
-        (whole[0], comment_similarity(whole[1], themes, result.leaf_ids)),
+        (_long_comments_only(units, whole[0]), comment_similarity(whole[1], themes, result.leaf_ids)),
     )
     model_name = "minilm-l6-v2-int8"
     progress("write themes", 0, 1)
