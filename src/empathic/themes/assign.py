@@ -49,17 +49,13 @@ def assign(vectors: np.ndarray, themes: list[Theme], *, min_similarity: float, g
     n = len(vectors)
     if not leaf_themes or n == 0:
         return Assignment([], np.full(n, -1, np.int64), np.zeros(n, np.float32), np.zeros(n, bool), [])
-    protos = np.concatenate([t.prototypes for t in leaf_themes])
-    starts = np.cumsum([0] + [len(t.prototypes) for t in leaf_themes[:-1]])
     best_leaf = np.zeros(n, np.int64)
     best_score = np.zeros(n, np.float32)
     extra: list[tuple[int, str, float]] = []
     guided = [i for i, t in enumerate(leaf_themes) if t.origin == "guided"]
-    for start in range(0, n, 8192):
-        sims = vectors[start : start + 8192] @ protos.T
-        per_leaf = sims if len(protos) == len(leaf_themes) else np.maximum.reduceat(sims, starts, axis=1)
-        best_leaf[start : start + len(sims)] = np.argmax(per_leaf, axis=1)
-        best_score[start : start + len(sims)] = per_leaf.max(axis=1)
+    for start, per_leaf in _leaf_similarities(vectors, leaf_themes):
+        best_leaf[start : start + len(per_leaf)] = np.argmax(per_leaf, axis=1)
+        best_score[start : start + len(per_leaf)] = per_leaf.max(axis=1)
         for g in guided:
             for r in np.flatnonzero(per_leaf[:, g] >= guided_similarity):
                 if best_leaf[start + r] != g:
@@ -81,14 +77,19 @@ def comment_similarity(comment_vectors: np.ndarray, themes: list[Theme], leaf_id
     """float32 (n_comments, n_leaves): each comment vector's similarity to each leaf (its nearest prototype)."""
     by_id = {t.theme_id: t for t in themes}
     out = np.zeros((len(comment_vectors), len(leaf_ids)), np.float32)
-    if not len(comment_vectors) or not leaf_ids:
-        return out
-    protos = np.concatenate([by_id[i].prototypes for i in leaf_ids])
-    starts = np.cumsum([0] + [len(by_id[i].prototypes) for i in leaf_ids[:-1]])
-    for start in range(0, len(comment_vectors), 8192):
-        sims = comment_vectors[start : start + 8192] @ protos.T
-        out[start : start + len(sims)] = np.maximum.reduceat(sims, starts, axis=1)
+    if leaf_ids:
+        for start, per_leaf in _leaf_similarities(comment_vectors, [by_id[i] for i in leaf_ids]):
+            out[start : start + len(per_leaf)] = per_leaf
     return out
+
+
+def _leaf_similarities(vectors: np.ndarray, leaf_themes: list[Theme], block: int = 8192):
+    """(start, float32 (rows, n_leaves)) blocks: each vector's similarity to each leaf's nearest prototype."""
+    protos = np.concatenate([t.prototypes for t in leaf_themes])
+    starts = np.cumsum([0] + [len(t.prototypes) for t in leaf_themes[:-1]])
+    for start in range(0, len(vectors), block):
+        sims = vectors[start : start + block] @ protos.T
+        yield start, sims if len(protos) == len(leaf_themes) else np.maximum.reduceat(sims, starts, axis=1)
 
 
 def sentence_rows(

@@ -139,7 +139,7 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
         context = apply_mapping(comments_static, mapping)
     vectors = _units_in_context(mapped, pos, comment, context, ts.context_weight)
     progress("map to the accurate space", len(pos), len(pos))
-    return vectors, sample, [cache], (comment if len(context) else np.full(len(pos), -1), context)
+    return vectors, sample, [cache], (comment, context)  # no multi-unit comment: every row is −1
 
 
 def _discovery_sample(units: pa.Table, pos: np.ndarray, n_uniq: int, size: int) -> np.ndarray:
