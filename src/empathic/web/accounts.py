@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     message TEXT, username TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+);
 """
 
 _USERNAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
@@ -126,7 +129,7 @@ class Accounts:
             raise InputError(f"no user {username!r}", hint="see `empathic users list`")
         with self._lock:
             self._con.execute("BEGIN")
-            for table in ("users", "workspace_access", "api_tokens"):
+            for table in ("users", "workspace_access", "api_tokens", "sessions"):
                 self._con.execute(f"DELETE FROM {table} WHERE username = ?", (username,))
             self._con.execute("COMMIT")
 
@@ -135,7 +138,13 @@ class Accounts:
         if not self.get_user(username):
             raise InputError(f"no user {username!r}", hint="see `empathic users list`")
         self._check_password(password)
-        self._exec("UPDATE users SET password_hash = ? WHERE username = ?", (self._hasher.hash(password), username))
+        with self._lock:
+            self._con.execute("BEGIN")
+            self._con.execute(
+                "UPDATE users SET password_hash = ? WHERE username = ?", (self._hasher.hash(password), username)
+            )
+            self._con.execute("DELETE FROM sessions WHERE username = ?", (username,))
+            self._con.execute("COMMIT")
 
     def list_users(self) -> list[User]:
         """Every user, sorted by name."""
@@ -219,6 +228,34 @@ class Accounts:
         if not self._exec("SELECT 1 FROM api_tokens WHERE token_id = ?", (token_id,)):
             raise InputError(f"no token {token_id!r}", hint="see `empathic tokens list`")
         self._exec("DELETE FROM api_tokens WHERE token_id = ?", (token_id,))
+
+    # -- sessions ----------------------------------------------------------------------------------------------
+    def start_session(self, username: str, max_age_s: int) -> str:
+        """Record a signed-in session and return its id (the cookie carries it; logout deletes the row).
+
+        Expired rows are purged here, so the table holds only live sessions.
+        """
+        session_id = secrets.token_urlsafe(24)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        expires = (now + timedelta(seconds=max_age_s)).isoformat(timespec="seconds")
+        with self._lock:
+            self._con.execute("BEGIN")
+            self._con.execute("DELETE FROM sessions WHERE expires_at <= ?", (_now(),))
+            self._con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (session_id, username, _now(), expires))
+            self._con.execute("COMMIT")
+        return session_id
+
+    def session_alive(self, session_id: str, username: str) -> bool:
+        """True while the session exists (not logged out, user not removed, password not changed) and is unexpired."""
+        rows = self._exec(
+            "SELECT 1 FROM sessions WHERE session_id = ? AND username = ? AND expires_at > ?",
+            (session_id, username, _now()),
+        )
+        return bool(rows)
+
+    def end_session(self, session_id: str) -> None:
+        """Forget a session (logout): its cookie is refused from now on, even if someone kept a copy."""
+        self._exec("DELETE FROM sessions WHERE session_id = ?", (session_id,))
 
     # -- server secret -----------------------------------------------------------------------------------------
     def secret_key(self) -> str:

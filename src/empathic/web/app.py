@@ -8,7 +8,8 @@ script) as a second line of defence behind Jinja2 autoescaping.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,10 +28,22 @@ from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
+from empathic.web.gate import RequestGate
 from empathic.web.jobs import JobRunner
+from empathic.web.links import item_url
+from empathic.web.redact import PathRedactor
 from empathic.web.routers import admin, api, auth, edits, pages, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
-from empathic.web.security import SESSION_COOKIE, Access, LoginLimiter, NotAuthenticated, Principal, Sessions
+from empathic.web.security import (
+    SESSION_COOKIE,
+    Access,
+    LoginLimiter,
+    NotAuthenticated,
+    Principal,
+    Sessions,
+    session_user,
+)
+from empathic.web.uploads import Uploads
 from empathic.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -71,7 +84,9 @@ def create_app(
         workspaces: open workspaces by name, or a list of workspace paths/``Workspace`` objects (named by file stem).
         accounts: the accounts file; default ``settings.web.auth_db`` or ``empathic-users.sqlite`` beside the first
             workspace.
-        upload_dir: where uploads wait for confirmation (default: a temporary folder).
+        upload_dir: where uploads wait for confirmation (default: ``settings.web.upload_dir``, else a temporary
+            folder removed when the server stops). Upload folders older than ``web.upload_max_age_s`` are swept now
+            and at every upload; all are removed when the server stops.
     """
     opened = _open_workspaces(workspaces, settings)
     if accounts is None:
@@ -83,8 +98,12 @@ def create_app(
     env.filters["num"] = format_number
     env.filters["pct"] = _pct
     env.filters.update(ROW_FILTERS)
+    env.globals["item_url"] = item_url
     accounts.fail_interrupted_jobs()
     cache = ReadCache()
+    uploads = Uploads(upload_dir or settings.web.upload_dir, settings.web.upload_max_age_s)
+    uploads.sweep()
+    redact = PathRedactor([uploads.root, tempfile.gettempdir(), *(Path(ws.path).parent for ws in opened.values())])
     ctx = AppContext(
         settings=settings,
         accounts=accounts,
@@ -92,11 +111,18 @@ def create_app(
         sessions=Sessions(accounts.secret_key(), settings.web.session_max_age_s),
         limiter=LoginLimiter(settings.web.login_max_failures, settings.web.login_window_s),
         templates=Jinja2Templates(env=env),
-        jobs=JobRunner(accounts, on_finish=cache.invalidate),
-        upload_dir=upload_dir or Path(tempfile.mkdtemp(prefix="empathic-uploads-")),
+        jobs=JobRunner(accounts, on_finish=cache.invalidate, redact=redact),
+        uploads=uploads,
+        redact=redact,
         cache=cache,
     )
-    app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        uploads.close()  # server stop: no unconfirmed upload outlives it
+
+    app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.ctx = ctx
     _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -131,7 +157,8 @@ def _add_assets_and_schema(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
-    app.add_middleware(SessionAndHeaders)
+    app.add_middleware(RequestGate)  # inner: runs each route's access rule before its body is read
+    app.add_middleware(SessionAndHeaders)  # outer: the gate's rejections get the session and headers too
 
 
 class SessionAndHeaders:
@@ -228,13 +255,12 @@ def _error_response(
     payload: dict[str, Any],
     headers: dict[str, str] | None = None,
 ) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    message, hint, payload = ctx.redact(message) or "", ctx.redact(hint), ctx.redact.deep(payload)
     if _wants_json(request):
         return JSONResponse(payload, status_code=status, headers=headers)
-    ctx: AppContext = request.app.state.ctx
     session = getattr(request.state, "session", None) or {}
-    user = ctx.accounts.get_user(session["u"]) if session.get("u") else None
-    if user is not None and session.get("t") != user.session_tag:
-        user = None
+    user = session_user(ctx, session)
     context = {
         "request": request,
         "status": status,

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from empathic.config import Settings
     from empathic.web.jobs import JobRunner
+    from empathic.web.redact import PathRedactor
+    from empathic.web.uploads import Uploads
     from empathic.workspace import Workspace
 
 
@@ -45,5 +47,6 @@ class AppContext:
     limiter: LoginLimiter
     templates: Jinja2Templates
     jobs: JobRunner
-    upload_dir: Path
+    uploads: Uploads
+    redact: PathRedactor
     cache: ReadCache = field(default_factory=ReadCache)

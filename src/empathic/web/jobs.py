@@ -26,11 +26,20 @@ class JobRunner:
     Args:
         accounts: where job rows (status, progress, message) are stored.
         min_interval_s: least time between two stored progress updates of one task (the last one always lands).
+        on_finish: called with the workspace name after each job (cache invalidation).
+        redact: applied to every stored message (jobs are shown to viewers: no server paths).
     """
 
-    def __init__(self, accounts: Accounts, min_interval_s: float = 0.3, on_finish: Listener | None = None) -> None:
+    def __init__(
+        self,
+        accounts: Accounts,
+        min_interval_s: float = 0.3,
+        on_finish: Listener | None = None,
+        redact: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.accounts = accounts
         self.on_finish = on_finish
+        self.redact = redact or (lambda text: text)
         self.min_interval_s = min_interval_s
         self._queue: queue.Queue[tuple[str, str, JobFn] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="empathic-jobs", daemon=True)
@@ -75,14 +84,13 @@ class JobRunner:
         try:
             message = fn(progress)
         except EmpathicError as exc:
-            self.accounts.update_job(job_id, status="failed", progress=state, message=str(exc))
+            self.accounts.update_job(job_id, status="failed", progress=state, message=self.redact(str(exc)))
         except Exception as exc:  # a bug: keep a short trace in the job for the report
             tail = traceback.format_exc()[-1500:]
-            self.accounts.update_job(
-                job_id, status="failed", progress=state, message=f"{type(exc).__name__}: {exc}\n{tail}"
-            )
+            text = self.redact(f"{type(exc).__name__}: {exc}\n{tail}")
+            self.accounts.update_job(job_id, status="failed", progress=state, message=text)
         else:
-            self.accounts.update_job(job_id, status="done", progress=state, message=message)
+            self.accounts.update_job(job_id, status="done", progress=state, message=self.redact(message))
 
     def wait_idle(self, timeout_s: float = 60.0) -> None:
         """Block until the queue is empty and the current job finished (tests, shutdown)."""

@@ -1,20 +1,28 @@
 """Sessions, CSRF, role/workspace access rules and login rate limiting.
 
-- Sessions are signed cookies (itsdangerous, timed) that are HttpOnly and SameSite=Lax; they carry the username
-  and a per-session CSRF token. Anonymous visitors get a session too, so the login form has a CSRF token.
+- Sessions are signed cookies (itsdangerous, timed) that are HttpOnly and SameSite=Lax; they carry the username,
+  a server-side session id and a per-session CSRF token. A signed-in session is also a row in the accounts file:
+  logout (or removing the user, or changing the password) deletes it, so a copied cookie stops working at once.
+  Anonymous visitors get a (stateless) session too, so the login form has a CSRF token.
 - Every state-changing request (POST/PUT/PATCH/DELETE) authenticated by cookie must echo the CSRF token in the
-  ``X-CSRF-Token`` header or the ``csrf_token`` form field. Bearer API tokens are not sent automatically by a
-  browser, so token-authenticated API calls need no CSRF token.
+  ``X-CSRF-Token`` header or the ``csrf_token`` form field (looked for in the first bytes of the body only, see
+  :mod:`empathic.web.gate`). Bearer API tokens are not sent automatically by a browser, so token-authenticated
+  API calls need no CSRF token.
 - Every route declares its rule with :class:`Access` (``Depends(Access("viewer"))``); the authorization-matrix
-  test reads these from the route table, so a route without a rule fails it.
+  test reads these from the route table, so a route without a rule fails it. The request gate runs the same rule
+  before a request body is read.
+- The login rate limit keys on the socket peer; ``X-Forwarded-For`` is believed only from a proxy named in
+  ``web.trusted_proxies`` (default: none), so rotating that header gains an attacker nothing.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +36,22 @@ if TYPE_CHECKING:
 
 SESSION_COOKIE = "empathic_session"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Where the request gate (:mod:`empathic.web.gate`) keeps itself in the ASGI scope.
+GATE_KEY = "empathic.gate"
 
 
-class NotAuthenticated(Exception):
-    """Raised by :class:`Access` when nobody is signed in; pages redirect to /login, the API answers 401."""
+class NotAuthenticated(HTTPException):
+    """Raised by :class:`Access` when nobody is signed in; pages redirect to /login, the API answers 401.
+
+    An ``HTTPException`` so that it passes unchanged through FastAPI's body reading (the gate raises it there).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(401, "sign in or send an API token")
 
 
 class Sessions:
-    """Signs and reads the session cookie payload ``{"u": username | None, "csrf": token}``."""
+    """Signs and reads the session cookie payload ``{"u": username | None, "t": tag, "sid": id, "csrf": token}``."""
 
     def __init__(self, secret_key: str, max_age_s: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="empathic.session")
@@ -60,13 +76,49 @@ class Sessions:
         secure = "; Secure" if web.secure_cookies else ""
         return f"{SESSION_COOKIE}={value}; HttpOnly; Max-Age={web.session_max_age_s}; Path=/; SameSite=lax{secure}"
 
-    def dump(self, username: str | None, tag: str = "") -> tuple[str, dict[str, Any]]:
+    def dump(self, username: str | None, tag: str = "", session_id: str = "") -> tuple[str, dict[str, Any]]:
         """A fresh cookie value (and its payload) with a new CSRF token; called at login/logout too.
 
-        ``tag`` is the user's session tag (it changes with the password, which ends older sessions).
+        ``tag`` is the user's session tag (it changes with the password, which ends older sessions);
+        ``session_id`` the server-side session row (:meth:`Accounts.start_session`) that logout deletes.
         """
-        data = {"u": username, "t": tag, "csrf": secrets.token_urlsafe(24)}
+        data = {"u": username, "t": tag, "sid": session_id, "csrf": secrets.token_urlsafe(24)}
         return self._serializer.dumps(data), data
+
+
+def session_user(ctx: AppContext, session: dict[str, Any]) -> User | None:
+    """The signed-in user of a session payload, or None (anonymous, logged out, removed, or password changed)."""
+    username, session_id = session.get("u"), session.get("sid")
+    if not username or not isinstance(session_id, str) or not session_id:
+        return None
+    user = ctx.accounts.get_user(username)
+    if user is None or not secrets.compare_digest(str(session.get("t", "")), user.session_tag):
+        return None
+    return user if ctx.accounts.session_alive(session_id, username) else None
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: Iterable[str]) -> str:
+    """The address a login attempt is counted against.
+
+    The socket peer, unless the peer is a trusted proxy: then the right-most ``X-Forwarded-For`` entry that is
+    not itself a trusted proxy (the left part of that header is whatever the client chose to send).
+    """
+    networks = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
+    if not peer or not networks or not forwarded_for or not _in(peer, networks):
+        return peer or "?"
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in(hop, networks):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _in(address: str, networks: list[Any]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
 
 
 class LoginLimiter:
@@ -136,20 +188,19 @@ class Access:
         ctx: AppContext = request.app.state.ctx
         session = getattr(request.state, "session", None) or {}
         user, via = self._identify(request, ctx, session)
+        ws_name = request.path_params.get("ws") if self.workspace else None
+        if self.role is not None:  # who may call, decided from headers alone, before any body byte is read
+            if user is None:
+                raise NotAuthenticated()
+            if not user.can(self.role):
+                raise HTTPException(403, f"your role ({user.role}) may not do this; it needs {self.role}")
+            if self.workspace:
+                if ws_name not in ctx.workspaces:
+                    raise HTTPException(404, f"no workspace {ws_name!r}")
+                if not user.may_open(ws_name):
+                    raise HTTPException(403, f"you have no access to workspace {ws_name!r}")
         if request.method in UNSAFE_METHODS and via != "token":
             await _check_csrf(request, session)
-        ws_name = request.path_params.get("ws") if self.workspace else None
-        if self.role is None:
-            return Principal(user, via, ws_name, session.get("csrf"))
-        if user is None:
-            raise NotAuthenticated()
-        if not user.can(self.role):
-            raise HTTPException(403, f"your role ({user.role}) may not do this; it needs {self.role}")
-        if self.workspace:
-            if ws_name not in ctx.workspaces:
-                raise HTTPException(404, f"no workspace {ws_name!r}")
-            if not user.may_open(ws_name):
-                raise HTTPException(403, f"you have no access to workspace {ws_name!r}")
         return Principal(user, via, ws_name, session.get("csrf"))
 
     @staticmethod
@@ -160,21 +211,27 @@ class Access:
             if user is None:
                 raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
             return user, "token"
-        if session.get("u"):
-            user = ctx.accounts.get_user(session["u"])
-            if user is not None and secrets.compare_digest(str(session.get("t", "")), user.session_tag):
-                return user, "session"
-        return None, "anonymous"
+        user = session_user(ctx, session)
+        return (user, "session") if user is not None else (None, "anonymous")
 
 
 async def _check_csrf(request: Request, session: dict[str, Any]) -> None:
     expected = session.get("csrf")
     sent = request.headers.get("x-csrf-token")
-    if not sent and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        value = form.get("csrf_token")
-        sent = value if isinstance(value, str) else None
+    gate = request.scope.get(GATE_KEY)
+    if not sent and gate is not None:  # an HTML form: the field, from the first bytes of the body only
+        sent = await gate.form_token()
     if not expected or not sent or not secrets.compare_digest(str(expected), str(sent)):
         raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")
+
+
+def access_rule(route: Any) -> Access | None:
+    """The :class:`Access` rule a route declares (searched through its dependencies), or None."""
+    dependant = getattr(route, "dependant", None)
+    stack = list(dependant.dependencies) if dependant is not None else []
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Access):
+            return dep.call
+        stack.extend(dep.dependencies)
+    return None

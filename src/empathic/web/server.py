@@ -11,6 +11,7 @@ import ipaddress
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from empathic.config import Settings
 from empathic.errors import InputError
@@ -75,4 +76,16 @@ def serve(
         announce(f"created user 'admin' with password: {password}  (change it: empathic users passwd)")
     app = create_app(settings, list(workspaces), accounts=accounts)
     announce(f"empathic is serving {', '.join(app.state.ctx.workspaces)} on http://{host}:{port}/")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn_config(app, host, port)).run()
+
+
+def uvicorn_config(app: Any, host: str, port: int) -> Any:
+    """How ``empathic serve`` runs uvicorn.
+
+    ``proxy_headers=False``: uvicorn would otherwise believe ``X-Forwarded-For`` from 127.0.0.1 and hand the app a
+    client address of the caller's choosing (which defeated the login rate limit). The app itself reads that
+    header only from the proxies named in ``web.trusted_proxies``.
+    """
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)

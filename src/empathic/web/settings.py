@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import ipaddress
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class WebSettings(BaseModel):
     """Tunable parameters of the web app; every field has a sensible default.
 
-    ``auth_db`` is the server-side accounts file (users, roles, API tokens, workspace access, jobs). When unset,
-    ``empathic-users.sqlite`` beside the (first) workspace is used.
+    ``auth_db`` is the server-side accounts file (users, roles, API tokens, workspace access, sessions, jobs).
+    When unset, ``empathic-users.sqlite`` beside the (first) workspace is used.
+
+    Request bodies: an upload may be ``max_upload_mb``, any other body (JSON, form) ``max_body_kb``; both are
+    checked while the body streams. ``trusted_proxies`` lists the reverse proxies (addresses or CIDR networks)
+    whose ``X-Forwarded-For`` header is believed for the login rate limit; none by default. Unconfirmed uploads
+    wait in ``upload_dir`` (default: a fresh temporary folder removed when the server stops) and are deleted after
+    ``upload_max_age_s``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -22,4 +30,18 @@ class WebSettings(BaseModel):
     login_window_s: int = Field(900, ge=1)
     page_size: int = Field(25, ge=1, le=500)
     max_upload_mb: int = Field(200, ge=1)
+    max_body_kb: int = Field(1024, ge=1)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    upload_dir: str | None = None
+    upload_max_age_s: int = Field(24 * 3600, ge=60)
     secure_cookies: bool = False
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value

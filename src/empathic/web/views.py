@@ -36,10 +36,17 @@ def render(
 
 
 def set_session_cookie(request: Request, response: Response, username: str | None) -> None:
-    """Start a fresh session (new CSRF token) for ``username`` (None = signed out)."""
+    """Start a fresh session (new CSRF token) for ``username`` (None = signed out).
+
+    The session it replaces ends server-side, so its cookie is refused even if someone kept a copy.
+    """
     ctx = request.app.state.ctx
+    old = getattr(request.state, "session", None) or {}
+    if isinstance(old.get("sid"), str) and old["sid"]:
+        ctx.accounts.end_session(old["sid"])
     user = ctx.accounts.get_user(username) if username else None
-    value, data = ctx.sessions.dump(username, user.session_tag if user else "")
+    session_id = ctx.accounts.start_session(user.username, ctx.settings.web.session_max_age_s) if user else ""
+    value, data = ctx.sessions.dump(username if user else None, user.session_tag if user else "", session_id)
     request.state.session = data
     request.state.session_fresh = True
     response.set_cookie(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -32,14 +33,30 @@ def users_page(request: Request, principal: Admin) -> Response:
 async def add_user(request: Request, principal: Admin) -> Response:
     form = await request.form()
     ctx = request.app.state.ctx
-    chosen = [str(w) for w in form.getlist("workspace") if str(w) in ctx.workspaces]
     ctx.accounts.add_user(
         str(form.get("username", "")).strip(),
         str(form.get("password", "")),
         str(form.get("role", "viewer")),
-        None if form.get("all") == "1" or not chosen else chosen,
+        granted_workspaces(form.get("all") == "1", [str(w) for w in form.getlist("workspace")], ctx.workspaces),
     )
     return RedirectResponse("/admin/users", status_code=303)
+
+
+def granted_workspaces(every: bool, chosen: list[str], served: Collection[str]) -> list[str] | None:
+    """The workspaces a new account may open: ``None`` (all) only when "every workspace" was ticked explicitly.
+
+    Nothing chosen, an unknown name, or both "every" and a list is an error rather than a silent grant of all.
+    """
+    unknown = sorted(set(chosen) - set(served))
+    if unknown:
+        raise InputError(
+            f"no workspace {unknown[0]!r} on this server", hint=f"choose from: {', '.join(sorted(served))}"
+        )
+    if every and chosen:
+        raise InputError("choose either 'every workspace' or some workspaces, not both", hint="untick one of them")
+    if not every and not chosen:
+        raise InputError("no workspace chosen", hint="tick the workspaces this account may open, or 'every workspace'")
+    return None if every else sorted(set(chosen))
 
 
 @router.post("/admin/users/{username}/remove")

@@ -1,4 +1,4 @@
-"""Login and logout (session cookies, CSRF, rate limiting)."""
+"""Login and logout (server-side sessions in signed cookies, CSRF, rate limiting by client address)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from empathic.web.security import Access, Principal
+from empathic.web.security import Access, Principal, client_address
 from empathic.web.views import render, set_session_cookie
 
 router = APIRouter()
@@ -34,7 +34,8 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     ctx = request.app.state.ctx
-    client = request.client.host if request.client else "?"
+    peer = request.client.host if request.client else None
+    client = client_address(peer, request.headers.get("x-forwarded-for"), ctx.settings.web.trusted_proxies)
     if ctx.limiter.blocked(client, username):
         context = {"next": _safe_next(next), "error": "Too many failed attempts. Wait a few minutes and try again."}
         return render(request, principal, "login.html", context, status_code=429)
@@ -51,6 +52,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, principal: Annotated[Principal, Depends(Access("viewer"))]) -> Response:
+    """Sign out: the session row is deleted (an old copy of the cookie is refused) and a fresh anonymous one set."""
     response = RedirectResponse("/login", status_code=303)
     set_session_cookie(request, response, None)
     return response

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from empathic.report.views import has_data
+from empathic.web.links import item_id_of
 from empathic.web.pages import Page, registered_pages
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
@@ -57,7 +58,7 @@ def _detail_route(page: Page):
         if not ctx.cache.get(principal.workspace, ("needs", page.slug), lambda: has_data(ws, *page.needs)):
             return render(request, principal, "not_ready.html", {"page": page})
         assert page.detail is not None and page.detail_template is not None
-        query = _query(request)
+        item_id, query = item_id_of(item_id, _query(request))
         key = (page.slug, item_id, tuple(sorted(query.items())))
         context = ctx.cache.get(principal.workspace, key, lambda: page.detail(ws, item_id, query))
         if context is None:

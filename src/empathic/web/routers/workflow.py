@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from empathic.errors import InputError, StageError
+from empathic.web.gate import accepts_upload
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
 
@@ -20,7 +20,6 @@ router = APIRouter()
 
 #: Roles a column can be given on the mapping page (feedback files), mapped to ``ws.ingest`` keywords.
 COLUMN_ROLES = ("ignore", "text", "id", "customer", "date", "score", "attr")
-_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
 
 
@@ -31,16 +30,6 @@ def safe_filename(name: str) -> str:
     return stem[-120:]
 
 
-def _upload_path(request: Request, upload_id: str) -> Path:
-    if not _UPLOAD_ID.match(upload_id):
-        raise InputError("invalid upload id", hint="upload the file again")
-    folder = request.app.state.ctx.upload_dir / upload_id
-    files = sorted(folder.glob("*")) if folder.is_dir() else []
-    if not files:
-        raise InputError("the uploaded file is gone", hint="upload the file again")
-    return files[0]
-
-
 @router.get("/w/{ws}/upload", response_class=HTMLResponse)
 def upload_page(request: Request, principal: Analyst) -> Response:
     jobs = request.app.state.ctx.accounts.list_jobs(principal.workspace)
@@ -48,25 +37,30 @@ def upload_page(request: Request, principal: Analyst) -> Response:
 
 
 @router.post("/w/{ws}/upload", response_class=HTMLResponse)
+@accepts_upload
 def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
-    """Save the file, infer its mapping and show it for confirmation (nothing is ingested yet)."""
+    """Save the file, infer its mapping and show it for confirmation (nothing is ingested yet).
+
+    The request gate has already checked the caller and capped the body at ``web.max_upload_mb`` while it
+    streamed; the upload's folder is removed again if inspecting it fails.
+    """
     from empathic.ingest.inspect import inspect
 
     ctx = request.app.state.ctx
-    upload_id = uuid.uuid4().hex
-    folder = ctx.upload_dir / upload_id
-    folder.mkdir(parents=True)
-    target = folder / safe_filename(file.filename or "upload.csv")
-    limit = ctx.settings.web.max_upload_mb * 1024 * 1024
-    with target.open("wb") as out:
-        shutil.copyfileobj(file.file, out, length=1024 * 1024)
-    if target.stat().st_size > limit:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise InputError(f"file larger than {ctx.settings.web.max_upload_mb} MB", hint="raise web.max_upload_mb")
+    upload_id, folder = ctx.uploads.new()
     try:
-        inspection = inspect(target)
-    except InputError as exc:  # e.g. no column looks like text: show the columns and let the user choose
-        inspection = _columns_only(target, exc)
+        target = folder / safe_filename(file.filename or "upload.csv")
+        with target.open("wb") as out:
+            shutil.copyfileobj(file.file, out, length=1024 * 1024)
+        try:
+            inspection = inspect(target)
+        except InputError as exc:  # e.g. no column looks like text: show the columns and let the user choose
+            inspection = _columns_only(target, exc)
+    except BaseException:
+        ctx.uploads.remove(folder)
+        raise
+    inspection.warnings = [ctx.redact(w) for w in inspection.warnings]
+    inspection.problems = [ctx.redact(p) for p in inspection.problems]
     roles = _default_roles(inspection)
     context = {
         "upload_id": upload_id,
@@ -130,7 +124,8 @@ def _default_roles(inspection: Any) -> dict[str, str]:
 async def confirm_ingest(request: Request, principal: Analyst) -> Response:
     """Ingest the uploaded file with the confirmed roles, then analyse: one background job."""
     form = await request.form()
-    path = _upload_path(request, str(form.get("upload_id", "")))
+    ctx = request.app.state.ctx
+    path = ctx.uploads.file(str(form.get("upload_id", "")))
     roles: dict[str, Any] = {"text": [], "score": [], "attr": [], "ignore": []}
     for key, value in form.multi_items():
         if key.startswith("role:") and value in COLUMN_ROLES:
@@ -142,13 +137,14 @@ async def confirm_ingest(request: Request, principal: Analyst) -> Response:
     if not roles["text"]:
         raise InputError("no text column chosen", hint="give at least one column the role 'text'")
     roles = {k: v for k, v in roles.items() if v not in ([], None, "")}
-    ctx = request.app.state.ctx
     ws = ctx.workspaces[principal.workspace]
 
     def job(progress: Any) -> str:
-        summary = ws.ingest(str(path), kind="feedback", progress=progress, **roles)
+        try:
+            summary = ws.ingest(str(path), kind="feedback", progress=progress, **roles)
+        finally:  # done or failed, the upload has served its purpose
+            ctx.uploads.remove(path.parent)
         results = ws.analyze(progress=progress)
-        shutil.rmtree(path.parent, ignore_errors=True)
         warnings = [f"ingest: {w}" for w in getattr(summary, "warnings", [])]
         return f"{summary}\n{describe_results(results, warnings)}"
 
