@@ -6,6 +6,7 @@ has not finished).
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -126,10 +127,8 @@ def _answer_while_streaming(url: str, head: bytes, prefix: bytes) -> bytes:
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
 
         def push() -> None:
-            try:
+            with contextlib.suppress(OSError):  # the server may answer and close first
                 sock.sendall(head + prefix)
-            except OSError:  # the server answered and closed first
-                pass
 
         sender = threading.Thread(target=push, daemon=True)
         sender.start()
