@@ -14,20 +14,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 
 from empathic.config import Settings
-from empathic.errors import EmpathicError
 from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
+from empathic.web.errors import add_error_handlers
 from empathic.web.gate import RequestGate
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
@@ -38,10 +37,8 @@ from empathic.web.security import (
     SESSION_COOKIE,
     Access,
     LoginLimiter,
-    NotAuthenticated,
     Principal,
     Sessions,
-    session_user,
 )
 from empathic.web.uploads import Uploads
 from empathic.workspace import Workspace
@@ -131,7 +128,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(edits.api_router)
     _add_middleware(app)
-    _add_error_handlers(app)
+    add_error_handlers(app)
     return app
 
 
@@ -207,71 +204,3 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
-    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
-        if _wants_json(request):
-            return JSONResponse(
-                {"detail": "sign in or send an API token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-            )
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import quote
-
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-    @app.exception_handler(EmpathicError)
-    async def empathic_error(request: Request, exc: EmpathicError) -> Response:
-        return _error_response(request, 400, exc.message, exc.hint, exc.to_dict())
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error_response(
-            request,
-            exc.status_code,
-            str(exc.detail),
-            None,
-            {"detail": exc.detail},
-            headers=getattr(exc, "headers", None),
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
-        return _error_response(request, 422, message, None, {"detail": errors})
-
-
-def _error_response(
-    request: Request,
-    status: int,
-    message: str,
-    hint: str | None,
-    payload: dict[str, Any],
-    headers: dict[str, str] | None = None,
-) -> Response:
-    ctx: AppContext = request.app.state.ctx
-    message, hint, payload = ctx.redact(message) or "", ctx.redact(hint), ctx.redact.deep(payload)
-    if _wants_json(request):
-        return JSONResponse(payload, status_code=status, headers=headers)
-    session = getattr(request.state, "session", None) or {}
-    user = session_user(ctx, session)
-    context = {
-        "request": request,
-        "status": status,
-        "message": message,
-        "hint": hint,
-        "user": user,
-        "csrf_token": session.get("csrf", ""),
-        "workspaces": [],
-        "ws": None,
-        "pages": [],
-        "can_edit": False,
-        "is_admin": False,
-    }
-    return ctx.templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
