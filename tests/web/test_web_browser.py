@@ -26,6 +26,7 @@ from empathic.web import create_app
 from empathic.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"
+EVIL_LINK = '<a href="https://evil">x</a>'
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,6 +57,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
     root = tmp_path_factory.mktemp("browser")
     fake_workspace.build(root / "acme.empathic", n=120, hostile=True)
+    with Workspace.open(root / "acme.empathic") as ws, ws.store.write() as con:  # a theme named as a link
+        con.execute("UPDATE themes SET label = ? WHERE theme_id = 'shipping'", [EVIL_LINK])
     fake_workspace.build(root / "demo.empathic", n=300, seed=11)
     Workspace.open(root / "fresh.empathic").close()
     csv = fake_workspace.reviews_csv(root / "reviews.csv")
@@ -185,6 +188,18 @@ def test_hostile_text_executes_nothing(server: dict, page) -> None:
     assert_not_executed(page)
     page.goto(f"{url}/w/acme/themes/colour")
     assert page.locator("#theme-label").inner_text().startswith("<img src=x")  # visible as text, not an element
+
+
+def test_chart_labels_are_text_not_links_or_markup(server: dict, page) -> None:
+    """Plotly draws its pseudo-HTML (<a href>, <b>…) in chart text; labels must show literally instead."""
+    sign_in(page, server["url"], "vic")
+    page.goto(f"{server['url']}/w/acme/overview")
+    page.wait_for_selector("#chart-themes .main-svg")
+    chart = page.locator("#chart-themes")
+    assert chart.locator("svg a").count() == 0  # no link element anywhere in the drawn chart
+    ticks = chart.locator("svg .ytick text").all_text_contents()
+    assert EVIL_LINK in ticks and "<script>window.__xss=1</script>" in ticks
+    assert_not_executed(page)
 
 
 def test_charts_render_and_numbers_are_one_click_away(server: dict, page) -> None:
