@@ -20,7 +20,7 @@ from web_helpers import USERS, csrf_of, login, make_accounts
 from empathic.config import Settings
 from empathic.web import create_app
 from empathic.web.accounts import ROLES
-from empathic.web.security import SESSION_COOKIE, Access
+from empathic.web.security import SESSION_COOKIE, Access, access_rule
 
 IDENTITIES = (None, *USERS)
 PUBLIC_MOUNTS = {"/static"}  # packaged CSS/JS only
@@ -33,16 +33,6 @@ def route_table(app) -> list[tuple[str, set[str], object]]:
     except ImportError:  # older FastAPI: app.routes is already flat
         return [(r.path, set(getattr(r, "methods", None) or ()), r) for r in app.routes]
     return [(rc.path, set(rc.methods or ()), rc.original_route) for rc in iter_route_contexts(app.routes)]
-
-
-def access_rule(route: APIRoute) -> Access | None:
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        if isinstance(dep.call, Access):
-            return dep.call
-        stack.extend(dep.dependencies)
-    return None
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ import re
 
 import pytest
 from fastapi.routing import APIRoute
-from test_web_authz_matrix import access_rule, route_table
+from test_web_authz_matrix import route_table
 from web_helpers import csrf_of
 
 from empathic.errors import EmpathicError, InputError, NotInstalledError, StageError, WorkspaceError
 from empathic.web.errors import error_name, status_of
+from empathic.web.security import access_rule
 
 KEYS = {"error", "status", "message", "hint", "where", "detail"}
 

@@ -27,7 +27,7 @@ from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
 from empathic.web.errors import add_error_handlers
-from empathic.web.gate import RequestGate
+from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
 from empathic.web.redact import PathRedactor
@@ -154,12 +154,14 @@ def _add_assets_and_schema(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
-    app.add_middleware(RequestGate)  # inner: runs each route's access rule before its body is read
-    app.add_middleware(SessionAndHeaders)  # outer: the gate's rejections get the session and headers too
+    app.add_middleware(SessionAndHeaders)
 
 
 class SessionAndHeaders:
-    """Pure ASGI middleware: loads (or starts) the signed session and adds the security headers.
+    """Pure ASGI middleware: loads (or starts) the signed session, guards the body, adds the security headers.
+
+    The body is read through the request gate (:func:`empathic.web.gate.guard`): no route sees a byte of it
+    before its access rule admitted the caller, nor more than its size limit.
 
     Pure ASGI rather than ``BaseHTTPMiddleware`` because it runs on every request and the latter costs a task
     and a stream copy per request.
@@ -195,7 +197,7 @@ class SessionAndHeaders:
                     headers.append("set-cookie", ctx.sessions.cookie_header(value, ctx.settings.web))
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, guard(scope, receive), send_with_headers)
 
 
 SECURITY_HEADERS = (

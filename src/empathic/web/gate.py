@@ -47,19 +47,11 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body larger than {size}; send a smaller file or raise {setting}")
 
 
-class RequestGate:
-    """Pure ASGI middleware that gives every HTTP request a :class:`Gate` in place of its ``receive``."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        gate = Gate(scope, receive)
-        scope[GATE_KEY] = gate
-        await self.app(scope, gate.receive, send)
+def guard(scope: dict[str, Any], receive: Callable[[], Awaitable[Message]]) -> Callable[[], Awaitable[Message]]:
+    """Give an HTTP request a :class:`Gate`: returns the ``receive`` the app must be called with instead."""
+    gate = Gate(scope, receive)
+    scope[GATE_KEY] = gate
+    return gate.receive
 
 
 class Gate:
