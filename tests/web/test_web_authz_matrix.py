@@ -3,7 +3,8 @@
 Each route must declare an ``Access`` rule; a route without one fails ``test_every_route_declares_a_rule``. For
 each route and each identity (anonymous, viewer, analyst, admin, and an analyst who may only open "other") the
 test derives the expected outcome from the rule and the user's role/grants, calls the endpoint for real, and
-checks allow/deny. Jobs are recorded instead of run so the matrix stays fast and side-effect free.
+checks allow/deny — and that a denied request had not one byte of its body read. Jobs are recorded instead of
+run so the matrix stays fast and side-effect free.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
-from web_helpers import USERS, csrf_of, login, make_accounts
+from web_helpers import USERS, counting, csrf_of, login, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -112,7 +113,8 @@ def _call(client: TestClient, method: str, url: str, csrf: str):
 def test_authorization_matrix(matrix_app, identity: str | None, workspace: str) -> None:
     job_id = matrix_app.state.ctx.accounts.create_job(workspace, "analyze", "ada")
     failures = []
-    client = TestClient(matrix_app, follow_redirects=False)
+    counted_app, counter = counting(matrix_app)
+    client = TestClient(counted_app, follow_redirects=False)
     if identity:
         login(client, identity)
     csrf = csrf_of(client.get("/login").text)
@@ -122,6 +124,7 @@ def test_authorization_matrix(matrix_app, identity: str | None, workspace: str) 
         client.cookies.clear()
         client.cookies.set(SESSION_COOKIE, cookie)
         url = _fill(path, workspace, job_id)
+        counter["bytes"] = 0
         response = _call(client, method, url, csrf)
         allowed = expected_allowed(rule, identity, workspace)
         status = response.status_code
@@ -138,6 +141,8 @@ def test_authorization_matrix(matrix_app, identity: str | None, workspace: str) 
             ok = status == 403
         if not ok:
             failures.append(f"{method} {url} as {identity}: expected {'allow' if allowed else 'deny'}, got {status}")
+        elif not allowed and counter["bytes"]:
+            failures.append(f"{method} {url} as {identity}: denied, but {counter['bytes']} body bytes were read")
     client.close()
     assert not failures, "\n".join(failures)
 

@@ -15,7 +15,7 @@ import fake_workspace
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import csrf_of, http_login, live_server, login, make_accounts
+from web_helpers import counting, csrf_of, http_login, live_server, login, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -37,21 +37,6 @@ def gate_app(tmp_path_factory: pytest.TempPathFactory):
     app.state.ctx.jobs.submit = lambda ws, kind, user, fn: accounts.create_job(ws, kind, user)
     yield app
     app.state.ctx.workspaces["acme"].close()
-
-
-def counting(app):
-    """``(wrapped_app, counter)``: ``counter["bytes"]`` is how many body bytes the app pulled from ``receive``."""
-    counter = {"bytes": 0}
-
-    async def wrapped(scope, receive, send):
-        async def counted():
-            message = await receive()
-            counter["bytes"] += len(message.get("body", b""))
-            return message
-
-        await app(scope, counted, send)
-
-    return wrapped, counter
 
 
 BIG_UPLOAD = {"file": ("big.csv", b"text\n" + b"x" * (3 * 1024 * 1024))}

@@ -90,3 +90,18 @@ def http_login(client, username: str, password: str = PASSWORD):
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def counting(app):
+    """``(wrapped_app, counter)``: ``counter["bytes"]`` is how many body bytes the app pulled from ``receive``."""
+    counter = {"bytes": 0}
+
+    async def wrapped(scope, receive, send):
+        async def counted():
+            message = await receive()
+            counter["bytes"] += len(message.get("body", b""))
+            return message
+
+        await app(scope, counted, send)
+
+    return wrapped, counter
