@@ -37,9 +37,7 @@ def neutralise_cell(value: object) -> object:
 
 def _is_text_column(series: pd.Series) -> bool:
     return (
-        series.dtype == object
-        or pd.api.types.is_string_dtype(series)
-        or isinstance(series.dtype, pd.CategoricalDtype)
+        series.dtype == object or pd.api.types.is_string_dtype(series) or isinstance(series.dtype, pd.CategoricalDtype)
     )
 
 
