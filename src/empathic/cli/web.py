@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, open_workspace
 from empathic.config import load_settings
 
 AUTH_HELP = "Accounts file (default: web.auth_db, else empathic-users.sqlite beside the workspace)."
@@ -39,7 +39,12 @@ def serve(
     for ws in workspaces:
         open_workspace(ws).close()  # clear error now for a missing/locked/newer workspace
     run(
-        list(workspaces), settings=load_settings(workspaces[0]), host=host, port=port, auth=auth, announce=console.print
+        list(workspaces),
+        settings=load_settings(workspaces[0]),
+        host=host,
+        port=port,
+        auth=auth,
+        announce=lambda text: console.print(text, markup=False, highlight=False),  # names and paths verbatim
     )
 
 
@@ -55,7 +60,7 @@ def users_add(
     """Add a web account. Example: empathic users add acme.empathic ann --role analyst"""
     accounts = _accounts(workspace, auth)
     accounts.add_user(username, _password(password), role, list(access) if access else None)
-    console.print(f"added {username} ({role})")
+    console.print(f"added {esc(username)} ({esc(role)})")
 
 
 @users_app.command("list")
@@ -65,7 +70,7 @@ def users_list(
     """List web accounts. Example: empathic users list acme.empathic"""
     table = Table("user", "role", "workspaces")
     for u in _accounts(workspace, auth).list_users():
-        table.add_row(u.username, u.role, "all" if u.all_workspaces else ", ".join(sorted(u.workspaces)))
+        table.add_row(esc(u.username), esc(u.role), "all" if u.all_workspaces else esc(", ".join(sorted(u.workspaces))))
     console.print(table)
 
 
@@ -77,7 +82,7 @@ def users_remove(
 ) -> None:
     """Remove a web account with its API tokens. Example: empathic users remove acme.empathic ann"""
     _accounts(workspace, auth).remove_user(username)
-    console.print(f"removed {username}")
+    console.print(f"removed {esc(username)}")
 
 
 @users_app.command("passwd")
@@ -89,7 +94,7 @@ def users_passwd(
 ) -> None:
     """Change a web account's password. Example: empathic users passwd acme.empathic ann"""
     _accounts(workspace, auth).set_password(username, _password(password))
-    console.print(f"password of {username} changed")
+    console.print(f"password of {esc(username)} changed")
 
 
 @tokens_app.command("create")
@@ -104,7 +109,7 @@ def tokens_create(
     Example: empathic tokens create acme.empathic ann --name ci
     """
     token_id, secret = _accounts(workspace, auth).create_token(username, name)
-    console.print(f"token {token_id} for {username}:\n{secret}", highlight=False)
+    console.print(f"token {esc(token_id)} for {esc(username)}:\n{esc(secret)}", highlight=False)
 
 
 @tokens_app.command("list")
@@ -114,7 +119,7 @@ def tokens_list(
     """List API tokens (never their secrets). Example: empathic tokens list acme.empathic"""
     table = Table("id", "user", "name", "created", "last used")
     for t in _accounts(workspace, auth).list_tokens():
-        table.add_row(t["token_id"], t["username"], t["name"] or "", t["created_at"], t["last_used_at"] or "")
+        table.add_row(*(esc(t[k]) for k in ("token_id", "username", "name", "created_at", "last_used_at")))
     console.print(table)
 
 
@@ -126,7 +131,7 @@ def tokens_revoke(
 ) -> None:
     """Revoke an API token by id. Example: empathic tokens revoke acme.empathic 3"""
     _accounts(workspace, auth).revoke_token(token_id)
-    console.print(f"revoked {token_id}")
+    console.print(f"revoked {esc(token_id)}")
 
 
 def report(
@@ -137,7 +142,7 @@ def report(
     """Write a self-contained offline HTML report. Example: empathic report acme.empathic -o report.html"""
     with open_workspace(workspace, read_only=True) as ws:
         ws.report(output, title=title)
-    console.print(f"wrote {output}")
+    console.print(f"wrote {esc(output)}")
 
 
 def register(app: typer.Typer) -> None:
