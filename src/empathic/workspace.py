@@ -25,6 +25,7 @@ from empathic.pipeline import analyze
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
+from empathic.store.runs import active_run_ids, fail_interrupted_runs
 
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
 CORE_TABLES = (
@@ -61,7 +62,13 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
     ) -> Workspace:
         """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree."""
         resolved = settings if isinstance(settings, Settings) else load_settings(path, settings)
-        return cls(Store(path, create=create, read_only=read_only), resolved)
+        store = Store(path, create=create, read_only=read_only)
+        try:
+            fail_interrupted_runs(store)  # a killed analysis must not look like it is still running
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, resolved)
 
     @property
     def path(self) -> str:
@@ -121,9 +128,7 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         sources = self.store.read_df(
             "SELECT source_id, kind, path, n_rows, n_inserted, n_updated, ingested_at FROM sources ORDER BY ingested_at"
         )
-        runs = self.store.read_df(
-            "SELECT stage, status, started_at, finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20"
-        )
+        runs = self._recent_runs()
         span = self.store.read_df("SELECT min(created_at) AS first, max(created_at) AS last FROM feedback")
         return {
             "path": self.path,
@@ -134,6 +139,19 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
             "runs": runs,
             "feedback_span": span.iloc[0].to_dict(),
         }
+
+    def _recent_runs(self) -> pd.DataFrame:
+        """The last 20 runs; read-only, a ``running`` row no process can be executing shows as ``interrupted``.
+
+        A read-only open succeeds only when no other process holds the workspace for writing, so such a row was
+        left by a killed process (a read-write open marks it failed in the file).
+        """
+        stale = "status = 'running' AND NOT list_contains(?::VARCHAR[], run_id)"
+        return self.store.read_df(
+            f"SELECT stage, CASE WHEN ? AND {stale} THEN 'interrupted' ELSE status END AS status, started_at, "
+            "finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20",
+            [self.store.read_only and not getattr(self.store, "is_snapshot", False), active_run_ids()],
+        )
 
     def close(self) -> None:
         """Close the workspace file."""
