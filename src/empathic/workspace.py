@@ -26,6 +26,7 @@ from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
 from empathic.store.runs import active_run_ids, fail_interrupted_runs
+from empathic.store.snapshot import open_store
 
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
 CORE_TABLES = (
@@ -59,10 +60,16 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         create: bool = True,
         read_only: bool = False,
         settings: dict[str, Any] | Settings | None = None,
+        snapshot_if_locked: bool = False,
     ) -> Workspace:
-        """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree."""
+        """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree.
+
+        A read-only, locked or unreadable file is a :class:`~empathic.errors.WorkspaceError` that says what to do.
+        With ``read_only`` and ``snapshot_if_locked``, a workspace another program holds (``empathic serve``) is
+        read from a snapshot copy instead (``ws.store.is_snapshot``; see :mod:`empathic.store.snapshot`).
+        """
         resolved = settings if isinstance(settings, Settings) else load_settings(path, settings)
-        store = Store(path, create=create, read_only=read_only)
+        store = open_store(path, create=create, read_only=read_only, snapshot_if_locked=snapshot_if_locked)
         try:
             fail_interrupted_runs(store)  # a killed analysis must not look like it is still running
         except BaseException:

@@ -83,5 +83,17 @@ def rich_progress(enabled: bool = True) -> Iterator[object]:
 
 
 def open_workspace(path: Path, *, create: bool = False, read_only: bool = False) -> Workspace:
-    """Open a workspace for a command; missing files are an error unless the command creates them."""
-    return Workspace.open(path, create=create, read_only=read_only)
+    """Open a workspace for a command; missing files are an error unless the command creates them.
+
+    A read-only command on a workspace another program holds (``empathic serve``) reads a snapshot, and says so.
+    """
+    ws = Workspace.open(path, create=create, read_only=read_only, snapshot_if_locked=read_only)
+    if getattr(ws.store, "is_snapshot", False):
+        holder = f" (process {ws.store.holder})" if ws.store.holder else ""
+        err_console.print(
+            f"[yellow]note:[/yellow] {esc(path)} is in use by another program{holder}, e.g. `empathic serve`; "
+            f"showing a snapshot taken at {ws.store.taken_at:%H:%M:%S} (later changes are not in it)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return ws

@@ -146,5 +146,15 @@ def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None
     """Export ``what`` (comments/themes/drivers/segments) to ``path``; returns the number of rows written."""
     chosen = format_for(path, fmt)
     frame = export_frame(ws, what)
-    write_frame(frame, path, chosen)
+    try:
+        write_frame(frame, path, chosen)
+    except OSError as exc:
+        from empathic.store.access import is_denied
+
+        if not is_denied(exc):
+            raise
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc} (the file or its folder is read-only)",
+            hint="choose a file in a writable folder with -o PATH, or make the folder writable",
+        ) from None
     return len(frame)
