@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from empathic.cli.main import main
+from app_cli import cli_fixture  # noqa: F401 - the shared `cli` fixture
 
 TEXT_COL, ATTR_COL = "[list]", "[bold]plan[/bold]"
 CSV = (
@@ -20,19 +18,6 @@ CSV = (
     "3,angry about [link=http://x]price[/link],free,3\n"
     "4,great support team,[i]pro[/i],10\n"
 )
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys):
-    """Run the CLI in-process on a wide console; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("COLUMNS", "250")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def test_column_names_values_and_errors_print_verbatim(tmp_path: Path, cli) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_cli import cli_fixture  # noqa: F401 - the shared `cli` fixture
 
-from empathic.cli.main import main
 from empathic.errors import WorkspaceError
 from empathic.workspace import Workspace
 
@@ -56,19 +56,6 @@ def read_only() -> Iterator[Callable[[Path], None]]:
             subprocess.run(["chattr", "-i", str(path)], check=True)
         else:
             path.chmod(mode)
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys):
-    monkeypatch.setenv("COLUMNS", "250")
-
-    def run(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return code, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture

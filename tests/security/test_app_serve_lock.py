@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
+from app_cli import cli_fixture  # noqa: F401 - the shared `cli` fixture
 
-from empathic.cli.main import main
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.workspace import Workspace
 
@@ -95,19 +95,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=30)
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys):
-    monkeypatch.setenv("COLUMNS", "250")
-
-    def run(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return code, captured.out, captured.err
-
-    return run
 
 
 def test_the_lock_is_real(served: dict) -> None:
