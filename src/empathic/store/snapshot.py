@@ -10,6 +10,7 @@ taken when neither file changes during it (else it is retried), and removed when
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -22,6 +23,29 @@ from empathic.store.store import Store
 
 #: Copy attempts before giving up on a workspace that is being written the whole time.
 ATTEMPTS = 5
+#: Snapshot folders are named ``empathic-snapshot-<pid>-…`` so one left by a killed command can be recognised.
+PREFIX = "empathic-snapshot-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_orphans(root: Path | None = None) -> int:
+    """Delete snapshot folders whose process is gone (a command killed while it read); returns how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        pid = folder.name[len(PREFIX) :].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _state(files: list[Path]) -> tuple:
@@ -42,11 +66,18 @@ def copy_workspace(path: Path, folder: Path) -> Path:
     target = folder / path.name
     for attempt in range(ATTEMPTS):
         before = _state(files)
-        for source in files:
-            destination = folder / source.name
-            destination.unlink(missing_ok=True)
-            if source.exists():
-                shutil.copyfile(source, destination)
+        try:
+            for source in files:
+                destination = folder / source.name
+                destination.unlink(missing_ok=True)
+                if source.exists():
+                    shutil.copyfile(source, destination)
+        except OSError as exc:  # e.g. no space left in the temporary folder
+            raise WorkspaceError(
+                f"workspace {path} is in use by another program, and a snapshot to read could not be copied to "
+                f"{folder.parent}: {exc.strerror or exc}",
+                hint="free space there (or point TMPDIR at a roomier folder), or stop the other program",
+            ) from None
         if _state(files) == before:
             return target
         time.sleep(0.2 * (attempt + 1))
@@ -68,7 +99,8 @@ class SnapshotStore(Store):
     def __init__(self, path: str | Path, *, holder: int | None = None) -> None:
         original = Path(path)
         self.holder = holder
-        self._folder = Path(tempfile.mkdtemp(prefix="empathic-snapshot-"))
+        remove_orphans()
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         try:
             copy = copy_workspace(original, self._folder)
             self.taken_at = datetime.now()
