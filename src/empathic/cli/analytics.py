@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, esc, is_missing, open_workspace
+from empathic.cli.common import console, esc, is_missing, num, open_workspace
 from empathic.errors import EmpathicError
 
 WS_ARG = typer.Argument(..., help="Workspace file.")
@@ -75,12 +75,14 @@ def drivers(
             coef = weight = "–"
             if presence is not None and (name, r.theme_id) in presence.index:
                 d = presence.loc[(name, r.theme_id)]
-                coef, weight = f"{d.coef:+.1f} ({d.ci_low:+.1f}…{d.ci_high:+.1f})", f"{d.relative_weight:.3f}"
+                coef = f"{num(d.coef, '+.1f')} ({num(d.ci_low, '+.1f')}…{num(d.ci_high, '+.1f')})"
+                weight = num(d.relative_weight, ".3f")
             style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
+            impact = f"[{style}]{r.impact:+.2f}[/{style}]" if style else num(r.impact, "+.2f")
+            interval = f"{num(r.ci_low, '+.2f')} … {num(r.ci_high, '+.2f')}"
             table.add_row(
-                esc(r.label), f"{r.n_with:,}", _fmt(r.score_with), f"[{style}]{r.impact:+.2f}[/{style}]" if style else
-                f"{r.impact:+.2f}", f"{r.ci_low:+.2f} … {r.ci_high:+.2f}", _p(r.q_value), coef, weight,
-            )  # fmt: skip
+                esc(r.label), f"{r.n_with:,}", _fmt(r.score_with), impact, interval, _p(r.q_value), coef, weight
+            )
         console.print(table)
 
 
@@ -144,7 +146,7 @@ def trends(
         table.add_column(pd.Timestamp(p).strftime("%Y-%m-%d"), justify="right")
     pivot = recent.pivot_table(index="label", columns="period_start", values="share")
     for label in order:
-        table.add_row(esc(label), *[f"{pivot.loc[label, p]:.1%}" for p in last])
+        table.add_row(esc(label), *[num(pivot.loc[label, p], ".1%") for p in last])
     console.print(table)
     if wf is not None:
         a = wf.attrs
@@ -152,8 +154,9 @@ def trends(
         for col in ("primary theme", "share a→b", "score a→b", "volume", "score effect", "contribution"):
             wt.add_column(col, justify="left" if col == "primary theme" else "right")
         for r in wf.itertuples(index=False):
-            wt.add_row(esc(r.label), f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
-                       f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}", f"{r.contribution:+.2f}")  # fmt: skip
+            effects = (num(r.volume_effect, "+.2f"), num(r.score_effect, "+.2f"), num(r.contribution, "+.2f"))
+            shares = f"{num(r.share_a, '.0%')}→{num(r.share_b, '.0%')}"
+            wt.add_row(esc(r.label), shares, f"{_fmt(r.score_a)}→{_fmt(r.score_b)}", *effects)
         console.print(wt)
 
 
@@ -197,7 +200,7 @@ def search(
     for r in df.itertuples(index=False):
         date = "" if pd.isna(r.created_at) else pd.Timestamp(r.created_at).strftime("%Y-%m-%d")
         text = r.text if len(r.text) <= 300 else r.text[:297] + "…"
-        table.add_row(f"{r.score:.2f}", date, esc(r.primary_theme), esc(text))
+        table.add_row(num(r.score, ".2f"), date, esc(r.primary_theme), esc(text))
     console.print(table)
 
 

@@ -48,6 +48,11 @@ def esc(value: object, missing: str = "") -> str:
     return missing if is_missing(value) else escape(str(value))
 
 
+def num(value: object, spec: str, missing: str = "–") -> str:
+    """``format(value, spec)`` for a number a person reads; a missing one (None/NaN/NaT) is ``missing``, never 'nan'."""
+    return missing if is_missing(value) else format(value, spec)
+
+
 def render_error(exc: EmpathicError) -> None:
     """Print ``error:``/``where:``/``hint:`` lines on stderr (never a traceback); user text prints verbatim."""
     err_console.print(f"[bold red]error:[/bold red] {esc(exc.message)}", highlight=False, markup=True, soft_wrap=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, esc, open_workspace
+from empathic.cli.common import console, esc, num, open_workspace
 
 LABEL_STYLE = {"positive": "green", "negative": "red", "mixed": "yellow", "neutral": "dim"}
 CELL_TITLES = {
@@ -48,7 +48,7 @@ def feelings(
     for col in ("emotion", "comments", "share", "mean sentiment"):
         emo.add_column(col)
     for r in emotions.itertuples():
-        emo.add_row(esc(r.emotion), f"{r.n_comments:,}", f"{r.share:.1%}", f"{r.mean_sentiment:+.2f}")
+        emo.add_row(esc(r.emotion), f"{r.n_comments:,}", f"{r.share:.1%}", num(r.mean_sentiment, "+.2f"))
     console.print(emo)
     intents = comments["intent"].str.split(";").explode().value_counts()
     console.print("intents: " + ", ".join(f"{esc(k)} {v:,}" for k, v in intents.items()))
@@ -105,7 +105,7 @@ def ideas(
             esc(r.label),
             f"{r.n_comments:,}",
             f"{r.share:.1%}",
-            f"{r.mean_sentiment:+.2f}",
+            num(r.mean_sentiment, "+.2f"),
             impact,
             _quote_lines(r.quotes, 90),
         )
