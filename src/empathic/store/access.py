@@ -63,8 +63,8 @@ def denied_os_error(exc: OSError) -> WorkspaceError:
     """A refused file operation (``PermissionError``, read-only file system) as an error naming the file."""
     where = exc.filename or "a file"
     return WorkspaceError(
-        f"cannot write {where}: {exc.strerror or exc} (the file or its folder is read-only for this user)",
-        hint="make it writable, or choose a file in a writable folder (e.g. with -o PATH)",
+        f"cannot use {where}: {exc.strerror or exc} (this user may not read or write it: a read-only file or folder?)",
+        hint="check the permissions of the file and its folder, or choose a file in a writable folder (e.g. -o PATH)",
     )
 
 
