@@ -25,7 +25,7 @@ from empathic.pipeline import analyze
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
-from empathic.store.runs import active_run_ids, fail_interrupted_runs
+from empathic.store.runs import STALE_RUNNING, active_run_ids, fail_interrupted_runs
 from empathic.store.snapshot import open_store
 
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
@@ -153,9 +153,8 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         A read-only open succeeds only when no other process holds the workspace for writing, so such a row was
         left by a killed process (a read-write open marks it failed in the file).
         """
-        stale = "status = 'running' AND NOT list_contains(?::VARCHAR[], run_id)"
         return self.store.read_df(
-            f"SELECT stage, CASE WHEN ? AND {stale} THEN 'interrupted' ELSE status END AS status, started_at, "
+            f"SELECT stage, CASE WHEN ? AND {STALE_RUNNING} THEN 'interrupted' ELSE status END AS status, started_at, "
             "finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20",
             [self.store.read_only and not getattr(self.store, "is_snapshot", False), active_run_ids()],
         )

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 ACTIVE_RUNS: set[str] = set()
 _ACTIVE_LOCK = threading.Lock()
 
+#: SQL condition (one parameter: the active run ids) for a ``runs`` row no stage of this process is executing.
+STALE_RUNNING = "status = 'running' AND NOT list_contains(?::VARCHAR[], run_id)"
+
 INTERRUPTED_MESSAGE = (
     "interrupted: the process running this stage ended before it finished (killed, crashed or the machine stopped); "
     "nothing it was writing was kept. Noticed when the workspace was opened at {now} UTC. "
@@ -55,7 +58,7 @@ def fail_interrupted_runs(store: Store) -> int:
     """
     if store.read_only or not store.has_table("runs"):
         return 0
-    stale = "status = 'running' AND NOT list_contains(?::VARCHAR[], run_id)"
+    stale = STALE_RUNNING
     active = active_run_ids()
     if not store.scalar(f"SELECT count(*) FROM runs WHERE {stale}", [active]):
         return 0  # the usual case: no write transaction on open
