@@ -44,7 +44,11 @@ def _accounts(workspace: Path, auth: Path | None):
     from empathic.web.server import open_accounts
 
     with _accounts_file_errors(workspace, auth):
-        yield open_accounts(load_settings(workspace), [workspace], auth)
+        accounts = open_accounts(load_settings(workspace), [workspace], auth)
+        try:
+            yield accounts
+        finally:
+            accounts.close()
 
 
 def _password(password: str | None) -> str:
