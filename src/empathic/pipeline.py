@@ -6,6 +6,7 @@ A stage module exposes ``NAME``, ``REQUIRES`` and ``run(store, settings, progres
 from __future__ import annotations
 
 import json
+import os
 import traceback
 import uuid
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from empathic.plugins import present_modules
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
+from empathic.store.runs import active_run, fail_interrupted_runs
 
 #: Stage modules in flow order. A module that does not exist yet is skipped (stages land one issue at a time).
 STAGE_MODULES: tuple[str, ...] = (
@@ -50,14 +52,24 @@ def _now() -> datetime:
 
 
 def run_stage(store: Store, module: ModuleType, settings: Settings, progress: Progress = silent) -> StageResult:
-    """Run one stage and record it in ``runs`` (status, settings, versions, timings, message)."""
+    """Run one stage and record it in ``runs`` (status, settings, versions, timings, message).
+
+    While it works the row says ``running`` (with the process id, for people); if the process dies, the next
+    read-write open marks it failed (:func:`empathic.store.runs.fail_interrupted_runs`).
+    """
     run_id = uuid.uuid4().hex[:16]
+    with active_run(run_id):
+        return _run_recorded(store, module, settings, progress, run_id)
+
+
+def _run_recorded(store: Store, module: ModuleType, settings: Settings, progress: Progress, run_id: str) -> StageResult:
     started = _now()
     with store.write() as con:
         con.execute(
-            "INSERT INTO runs VALUES (?, ?, 'running', ?, ?, ?, NULL, NULL)",
-            [run_id, module.NAME, settings.model_dump_json(), json.dumps(_versions()), started],
-        )
+            "INSERT INTO runs VALUES (?, ?, 'running', ?, ?, ?, NULL, ?)",
+            [run_id, module.NAME, settings.model_dump_json(), json.dumps(_versions()), started,
+             f"running in process {os.getpid()}"],
+        )  # fmt: skip
     try:
         result: StageResult = module.run(store, settings, progress)
     except EmpathicError as exc:
@@ -105,4 +117,5 @@ def analyze(
                         changed = True
     else:
         wanted = set(known)
+    fail_interrupted_runs(store)  # a stage killed last time shows as failed, not as running forever
     return [run_stage(store, module, settings, progress) for name, module in known.items() if name in wanted]

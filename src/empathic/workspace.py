@@ -25,6 +25,8 @@ from empathic.pipeline import analyze
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
 from empathic.store import Store
+from empathic.store.runs import STALE_RUNNING, active_run_ids, fail_interrupted_runs
+from empathic.store.snapshot import open_store
 
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
 CORE_TABLES = (
@@ -58,10 +60,22 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         create: bool = True,
         read_only: bool = False,
         settings: dict[str, Any] | Settings | None = None,
+        snapshot_if_locked: bool = False,
     ) -> Workspace:
-        """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree."""
+        """Open (and by default create) the workspace at ``path``; ``settings`` override the resolved tree.
+
+        A read-only, locked or unreadable file is a :class:`~empathic.errors.WorkspaceError` that says what to do.
+        With ``read_only`` and ``snapshot_if_locked``, a workspace another program holds (``empathic serve``) is
+        read from a snapshot copy instead (``ws.store.is_snapshot``; see :mod:`empathic.store.snapshot`).
+        """
         resolved = settings if isinstance(settings, Settings) else load_settings(path, settings)
-        return cls(Store(path, create=create, read_only=read_only), resolved)
+        store = open_store(path, create=create, read_only=read_only, snapshot_if_locked=snapshot_if_locked)
+        try:
+            fail_interrupted_runs(store)  # a killed analysis must not look like it is still running
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, resolved)
 
     @property
     def path(self) -> str:
@@ -121,9 +135,7 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         sources = self.store.read_df(
             "SELECT source_id, kind, path, n_rows, n_inserted, n_updated, ingested_at FROM sources ORDER BY ingested_at"
         )
-        runs = self.store.read_df(
-            "SELECT stage, status, started_at, finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20"
-        )
+        runs = self._recent_runs()
         span = self.store.read_df("SELECT min(created_at) AS first, max(created_at) AS last FROM feedback")
         return {
             "path": self.path,
@@ -134,6 +146,18 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
             "runs": runs,
             "feedback_span": span.iloc[0].to_dict(),
         }
+
+    def _recent_runs(self) -> pd.DataFrame:
+        """The last 20 runs; read-only, a ``running`` row no process can be executing shows as ``interrupted``.
+
+        A read-only open succeeds only when no other process holds the workspace for writing, so such a row was
+        left by a killed process (a read-write open marks it failed in the file).
+        """
+        return self.store.read_df(
+            f"SELECT stage, CASE WHEN ? AND {STALE_RUNNING} THEN 'interrupted' ELSE status END AS status, started_at, "
+            "finished_at, message FROM runs ORDER BY started_at DESC LIMIT 20",
+            [self.store.read_only and not getattr(self.store, "is_snapshot", False), active_run_ids()],
+        )
 
     def close(self) -> None:
         """Close the workspace file."""

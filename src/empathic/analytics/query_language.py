@@ -18,7 +18,8 @@ Fields: ``theme``, ``subtheme``, ``sentiment`` (a label, or a number with < >), 
 (numeric comparisons) and any **attribute** name of the workspace. Safety: the SQL text is assembled only from
 fixed fragments of this module and operators from a whitelist; every user value — including score and attribute
 *names* — travels as a bound parameter. Unknown fields and malformed queries raise :class:`InputError` with the
-character position.
+character position. Nesting (parentheses and ``NOT``) is capped at :data:`MAX_QUERY_DEPTH` levels: the parser is
+recursive, and 1,000 parentheses or 3,000 ``NOT`` used to end in a ``RecursionError`` traceback (issue 16).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ OPERATORS = {":": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=
 BUILTIN_FIELDS = ("theme", "subtheme", "sentiment", "emotion", "intent", "quadrant", "date", "created", "customer",
                   "id", "source", "text")  # fmt: skip
 SENTIMENT_LABELS = ("negative", "neutral", "positive", "mixed")
+#: Most levels of nesting a query may have; each "(" and each NOT is one level. Real queries use two or three.
+MAX_QUERY_DEPTH = 50
 
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _TOKEN = re.compile(
@@ -115,8 +118,19 @@ def tokenize(query: str) -> list[tuple[str, object, int]]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, object, int]], query: str) -> None:
+    def __init__(self, tokens: list[tuple[str, object, int]], query: str, max_depth: int = MAX_QUERY_DEPTH) -> None:
         self.tokens, self.i, self.query = tokens, 0, query
+        self.depth, self.max_depth = 0, max_depth
+
+    def enter(self) -> None:
+        """One level deeper (a "(" or a NOT); past ``max_depth`` the query is refused before Python's stack is."""
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise InputError(
+                f"the query nests deeper than {self.max_depth} levels (parentheses and NOTs) at character "
+                f"{self.tokens[self.i][2] + 1}",
+                hint=f"the limit is {self.max_depth} levels; write the query with fewer nested parentheses and NOTs",
+            )
 
     def peek(self) -> str | None:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -152,18 +166,23 @@ class _Parser:
 
     def parse_not(self):
         if self.peek() == "NOT":
+            self.enter()
             self.i += 1
-            return Not(self.parse_not())
+            node = Not(self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self):
         kind = self.peek()
         if kind == "(":
+            self.enter()
             self.i += 1
             node = self.parse_or()
             if self.peek() != ")":
                 raise self.fail("missing ')'")
             self.i += 1
+            self.depth -= 1
             return node
         if kind in ("field", "text"):
             node = self.tokens[self.i][1]
@@ -172,6 +191,6 @@ class _Parser:
         raise self.fail('expected a word, a "phrase" or a field:value' if kind is None else f"unexpected {kind!r}")
 
 
-def parse(query: str):
-    """Parse a query into its syntax tree (``None`` for an empty query)."""
-    return _Parser(tokenize(query), query).parse()
+def parse(query: str, *, max_depth: int = MAX_QUERY_DEPTH):
+    """Parse a query into its syntax tree (``None`` for an empty query); deeper than ``max_depth`` is an error."""
+    return _Parser(tokenize(query), query, max_depth).parse()

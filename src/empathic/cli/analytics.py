@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, is_missing, num, open_workspace
 from empathic.errors import EmpathicError
 
 WS_ARG = typer.Argument(..., help="Workspace file.")
@@ -29,7 +29,7 @@ def _p(q: float) -> str:
 
 def _warn(frame: pd.DataFrame) -> None:
     for w in frame.attrs.get("warnings", []):
-        console.print(f"[yellow]warning[/yellow]: {w}")
+        console.print(f"[yellow]warning[/yellow]: {esc(w)}")
 
 
 def scores(workspace: Path = WS_ARG) -> None:
@@ -43,7 +43,8 @@ def scores(workspace: Path = WS_ARG) -> None:
     for col in ("score", "kind", "n", "value", "95 % interval"):
         table.add_column(col, justify="right" if col != "score" else "left")
     for r in df.itertuples(index=False):
-        table.add_row(r.score_name, r.metric, f"{r.n:,}", _fmt(r.value), f"{_fmt(r.ci_low)} … {_fmt(r.ci_high)}")
+        interval = f"{_fmt(r.ci_low)} … {_fmt(r.ci_high)}"
+        table.add_row(esc(r.score_name), esc(r.metric), f"{r.n:,}", _fmt(r.value), interval)
     console.print(table if len(df) else "[yellow]no score columns[/yellow] (ingest with score=...)")
 
 
@@ -65,19 +66,23 @@ def drivers(
         return
     presence = model[model.feature == "presence"].set_index(["score_name", "theme_id"]) if len(model) else None
     for name, part in impact.groupby("score_name", sort=True):
-        table = Table(title=f"drivers of {name} ({part.metric.iloc[0]}, overall {part.score_overall.iloc[0]:.1f})")
+        table = Table(
+            title=f"drivers of {esc(name)} ({esc(part.metric.iloc[0])}, overall {part.score_overall.iloc[0]:.1f})"
+        )
         for col in ("theme", "comments", "score with", "impact", "95 % CI", "q", "driver coef", "rel. weight"):
             table.add_column(col, justify="left" if col == "theme" else "right")
         for r in part.head(top).itertuples(index=False):
             coef = weight = "–"
             if presence is not None and (name, r.theme_id) in presence.index:
                 d = presence.loc[(name, r.theme_id)]
-                coef, weight = f"{d.coef:+.1f} ({d.ci_low:+.1f}…{d.ci_high:+.1f})", f"{d.relative_weight:.3f}"
+                coef = f"{num(d.coef, '+.1f')} ({num(d.ci_low, '+.1f')}…{num(d.ci_high, '+.1f')})"
+                weight = num(d.relative_weight, ".3f")
             style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
+            impact = f"[{style}]{r.impact:+.2f}[/{style}]" if style else num(r.impact, "+.2f")
+            interval = f"{num(r.ci_low, '+.2f')} … {num(r.ci_high, '+.2f')}"
             table.add_row(
-                r.label, f"{r.n_with:,}", _fmt(r.score_with), f"[{style}]{r.impact:+.2f}[/{style}]" if style else
-                f"{r.impact:+.2f}", f"{r.ci_low:+.2f} … {r.ci_high:+.2f}", _p(r.q_value), coef, weight,
-            )  # fmt: skip
+                esc(r.label), f"{r.n_with:,}", _fmt(r.score_with), impact, interval, _p(r.q_value), coef, weight
+            )
         console.print(table)
 
 
@@ -96,16 +101,16 @@ def segments(
     _warn(df)
     shown = df if show_all else df[df.significant]
     table = Table(
-        title=f"segments by {by}: {int(df.significant.sum())} significant of {df.p_value.notna().sum()} tests"
+        title=f"segments by {esc(by)}: {int(df.significant.sum())} significant of {df.p_value.notna().sum()} tests"
     )
     for col in ("segment", "metric", "segment value", "rest", "lift", "n", "q", "test"):
         table.add_column(col, justify="left" if col in ("segment", "metric", "test") else "right")
     for r in shown.head(top).itertuples(index=False):
         share = r.metric == "theme_share"
-        what = f"{r.label}" if share else (r.score_name or r.metric)
+        what = r.label if share else (r.metric if is_missing(r.score_name) else r.score_name)
         value = (lambda v: f"{v:.1%}") if share else (lambda v: _fmt(v, 2))
         table.add_row(
-            str(r.segment), what, value(r.value_segment), value(r.value_rest), _fmt(r.lift, 2), f"{r.n_segment:,}",
+            esc(r.segment), esc(what), value(r.value_segment), value(r.value_rest), _fmt(r.lift, 2), f"{r.n_segment:,}",
             _p(r.q_value), r.test,
         )  # fmt: skip
     console.print(table)
@@ -141,16 +146,17 @@ def trends(
         table.add_column(pd.Timestamp(p).strftime("%Y-%m-%d"), justify="right")
     pivot = recent.pivot_table(index="label", columns="period_start", values="share")
     for label in order:
-        table.add_row(label, *[f"{pivot.loc[label, p]:.1%}" for p in last])
+        table.add_row(esc(label), *[num(pivot.loc[label, p], ".1%") for p in last])
     console.print(table)
     if wf is not None:
         a = wf.attrs
-        wt = Table(title=f"{a['score_name']}: {a['score_a']:.1f} → {a['score_b']:.1f} ({a['change']:+.1f})")
+        wt = Table(title=f"{esc(a['score_name'])}: {a['score_a']:.1f} → {a['score_b']:.1f} ({a['change']:+.1f})")
         for col in ("primary theme", "share a→b", "score a→b", "volume", "score effect", "contribution"):
             wt.add_column(col, justify="left" if col == "primary theme" else "right")
         for r in wf.itertuples(index=False):
-            wt.add_row(r.label, f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
-                       f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}", f"{r.contribution:+.2f}")  # fmt: skip
+            effects = (num(r.volume_effect, "+.2f"), num(r.score_effect, "+.2f"), num(r.contribution, "+.2f"))
+            shares = f"{num(r.share_a, '.0%')}→{num(r.share_b, '.0%')}"
+            wt.add_row(esc(r.label), shares, f"{_fmt(r.score_a)}→{_fmt(r.score_b)}", *effects)
         console.print(wt)
 
 
@@ -166,7 +172,7 @@ def alerts(workspace: Path = WS_ARG) -> None:
         return
     colours = {"high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
     for r in df.itertuples(index=False):
-        console.print(f"[{colours.get(r.severity, '')}]{r.severity:>6}[/] {r.kind:<10} {r.message}")
+        console.print(f"[{colours.get(r.severity, '')}]{r.severity:>6}[/] {esc(f'{r.kind:<10}')} {esc(r.message)}")
 
 
 def search(
@@ -187,14 +193,14 @@ def search(
         df = ws.search(query, semantic=semantic, limit=limit)
         if save:
             ws.save_filter(save, query)
-            console.print(f"saved filter {save!r}")
+            console.print(f"saved filter {esc(repr(save))}")
     table = Table(title=f"{len(df)} comments" + (" (semantic)" if semantic else ""))
     for col in ("score", "date", "theme", "comment"):
         table.add_column(col, justify="right" if col == "score" else "left", overflow="fold")
     for r in df.itertuples(index=False):
         date = "" if pd.isna(r.created_at) else pd.Timestamp(r.created_at).strftime("%Y-%m-%d")
         text = r.text if len(r.text) <= 300 else r.text[:297] + "…"
-        table.add_row(f"{r.score:.2f}", date, r.primary_theme or "", text)
+        table.add_row(num(r.score, ".2f"), date, esc(r.primary_theme), esc(text))
     console.print(table)
 
 

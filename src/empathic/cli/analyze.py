@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace, rich_progress
+from empathic.cli.common import console, esc, open_workspace, rich_progress
 from empathic.stage import StageResult
 
 
@@ -17,14 +17,14 @@ def _print_results(results: list[StageResult]) -> None:
     table.add_column("result")
     for r in results:
         if r.skipped:
-            table.add_row(r.stage, f"[dim]skipped: {r.message}[/dim]")
+            table.add_row(esc(r.stage), f"[dim]skipped: {esc(r.message)}[/dim]")
         else:
             counts = ", ".join(f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}" for k, v in r.counts.items())
-            table.add_row(r.stage, counts or r.message or "done")
+            table.add_row(esc(r.stage), esc(counts or r.message or "done"))
     console.print(table)
     for r in results:
         for w in r.warnings:
-            console.print(f"[yellow]warning[/yellow] ({r.stage}): {w}")
+            console.print(f"[yellow]warning[/yellow] ({esc(r.stage)}): {esc(w)}")
 
 
 def analyze(
@@ -61,9 +61,9 @@ def demo(
     with rich_progress(not quiet) as progress:
         result = build_demo(folder, example=example, limit=limit, progress=progress)
     for summary in result.ingests:
-        console.print(f"[green]✓[/green] {summary}")
+        console.print(f"[green]✓[/green] {esc(summary)}")
     _print_results(result.stages)
-    console.print(f"\n[bold]Demo workspace:[/bold] {result.workspace}\nWhat to look at next (WS = that path):")
+    console.print(f"\n[bold]Demo workspace:[/bold] {esc(result.workspace)}\nWhat to look at next (WS = that path):")
     grid = Table.grid(padding=(0, 2))
     for command, why in NEXT_STEPS:
         grid.add_row(f"  [bold]{command}[/bold]", f"[dim]{why}[/dim]")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, open_workspace
 
 
 def export(
@@ -21,7 +21,7 @@ def export(
     """
     with open_workspace(workspace, read_only=True) as ws:
         n = ws.export(what, output, fmt=fmt)
-    console.print(f"wrote {n:,} rows to {output}")
+    console.print(f"wrote {n:,} rows to {esc(output)}")
 
 
 def register(app: typer.Typer) -> None:

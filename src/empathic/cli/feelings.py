@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, num, open_workspace
 
 LABEL_STYLE = {"positive": "green", "negative": "red", "mixed": "yellow", "neutral": "dim"}
 CELL_TITLES = {
@@ -22,7 +22,7 @@ CELL_TITLES = {
 
 
 def _quote_lines(quotes: list[dict], width: int = 110) -> str:
-    return "\n".join(f"“{q['text'][:width]}”" for q in quotes) or "[dim]–[/dim]"
+    return "\n".join(f"“{esc(q['text'][:width])}”" for q in quotes) or "[dim]–[/dim]"
 
 
 def feelings(
@@ -48,10 +48,10 @@ def feelings(
     for col in ("emotion", "comments", "share", "mean sentiment"):
         emo.add_column(col)
     for r in emotions.itertuples():
-        emo.add_row(r.emotion, f"{r.n_comments:,}", f"{r.share:.1%}", f"{r.mean_sentiment:+.2f}")
+        emo.add_row(esc(r.emotion), f"{r.n_comments:,}", f"{r.share:.1%}", num(r.mean_sentiment, "+.2f"))
     console.print(emo)
     intents = comments["intent"].str.split(";").explode().value_counts()
-    console.print("intents: " + ", ".join(f"{k} {v:,}" for k, v in intents.items()))
+    console.print("intents: " + ", ".join(f"{esc(k)} {v:,}" for k, v in intents.items()))
     console.print(f"churn signals: {int(comments['churn_signal'].sum()):,} comments")
 
 
@@ -70,7 +70,7 @@ def empathy_map(
     with open_workspace(workspace, read_only=True) as ws:
         cells = ws.empathy_map(by=by, theme_id=theme)
     for group, g in cells.groupby("group", sort=True):
-        table = Table(title=f"empathy map: {group}", show_lines=True)
+        table = Table(title=f"empathy map: {esc(group)}", show_lines=True)
         for col in ("cell", "sentences", "share", "sentiment", "quotes"):
             table.add_column(col)
         for r in g.itertuples():
@@ -102,10 +102,10 @@ def ideas(
         impact = "" if r.impact is None or pd.isna(r.impact) else f"{r.impact:+.3f}"
         table.add_row(
             str(i),
-            r.label,
+            esc(r.label),
             f"{r.n_comments:,}",
             f"{r.share:.1%}",
-            f"{r.mean_sentiment:+.2f}",
+            num(r.mean_sentiment, "+.2f"),
             impact,
             _quote_lines(r.quotes, 90),
         )

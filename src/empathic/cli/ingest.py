@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, err_console, open_workspace, rich_progress
+from empathic.cli.common import console, err_console, esc, is_missing, open_workspace, rich_progress
 from empathic.ingest import inspect as inspect_source
 
 KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
@@ -32,21 +33,21 @@ def inspect(
         file, kind=kind, text=text, id=id, customer=customer, date=date, score=score, attr=attr, mapping=mapping
     )
     console.print(
-        f"[bold]{result.label}[/bold]: {result.n_rows:,} rows, {result.file_format}"
-        + (f", {result.encoding}" if result.encoding else "")
-        + f" → ingests as [bold]{result.mapping.kind}[/bold]"
+        f"[bold]{esc(result.label)}[/bold]: {result.n_rows:,} rows, {esc(result.file_format)}"
+        + (f", {esc(result.encoding)}" if result.encoding else "")
+        + f" → ingests as [bold]{esc(result.mapping.kind)}[/bold]"
     )
     table = Table(show_lines=False)
     for col in ("column", "role", "why", "samples"):
         table.add_column(col, overflow="fold")
     for row in result.table().itertuples(index=False):
         style = "dim" if row.role == "ignored" else None
-        table.add_row(row.column, row.role, row.why, row.samples, style=style)
+        table.add_row(esc(row.column), esc(row.role), esc(row.why), esc(row.samples), style=style)
     console.print(table)
     for w in result.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}")
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     for p in result.problems:
-        err_console.print(f"[red]would fail:[/red] {p}")
+        err_console.print(f"[red]would fail:[/red] {esc(p)}")
     console.print("Override any role with flags, e.g. --text COL --score COL:nps --attr COL, then `empathic ingest`.")
 
 
@@ -96,11 +97,11 @@ def ingest(
             mapping=mapping,
         )
     for w in summary.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}")
-    console.print(f"[green]✓[/green] {summary}")
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
+    console.print(f"[green]✓[/green] {esc(summary)}")
     roles = ", ".join(f"{c} → {r}" for c, r in summary.mapping.roles().items() if r != "ignored")
-    console.print(f"  mapping: {roles}")
-    console.print(f"Next: [bold]empathic analyze {workspace}[/bold]")
+    console.print(f"  mapping: {esc(roles)}")
+    console.print(f"Next: [bold]empathic analyze {esc(workspace)}[/bold]")
 
 
 def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
@@ -110,16 +111,16 @@ def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
     """
     with open_workspace(workspace, read_only=True) as ws:
         data = ws.info()
-    console.print(f"[bold]{data['path']}[/bold]")
+    console.print(f"[bold]{esc(data['path'])}[/bold]")
     counts = Table(title="tables")
     counts.add_column("table")
     counts.add_column("rows", justify="right")
     for name, n in data["counts"].items():
-        counts.add_row(name, f"{n:,}")
+        counts.add_row(esc(name), f"{n:,}")
     console.print(counts)
     span = data["feedback_span"]
-    if span.get("first") is not None and str(span.get("first")) != "NaT":
-        console.print(f"feedback from {span['first']} to {span['last']}")
+    if not is_missing(span.get("first")):
+        console.print(f"feedback from {human(span['first'])} to {human(span['last'])}")
     for title, frame in (
         ("sources", data["sources"]),
         ("scores", data["scores"]),
@@ -129,10 +130,21 @@ def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
         if len(frame):
             t = Table(title=title)
             for col in frame.columns:
-                t.add_column(str(col), overflow="fold")
+                t.add_column(esc(col), overflow="fold")
             for row in frame.itertuples(index=False):
-                t.add_row(*["" if v is None else str(v) for v in row])
+                t.add_row(*[esc(human(v)) for v in row])
             console.print(t)
+
+
+def human(value: object) -> str:
+    """A stored value as a person reads it: missing (None/NaN/NaT) as a dash, times to the second, floats rounded."""
+    if is_missing(value):
+        return "–"
+    if isinstance(value, datetime):  # pandas Timestamps are datetimes
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
 
 
 def register(app: typer.Typer) -> None:

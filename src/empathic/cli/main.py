@@ -9,6 +9,7 @@ import typer
 from empathic.cli.common import console, err_console, refresh_console_width, render_error
 from empathic.errors import EmpathicError
 from empathic.plugins import present_modules
+from empathic.store.access import denied_os_error, is_denied
 
 #: Command modules; each has ``register(app)``. A module that does not exist yet is skipped.
 COMMAND_MODULES = (
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors (typer ≥ 0.20 vendors click as typer._click) show themselves
         if any(cls.__name__ == "ClickException" for cls in type(exc).__mro__):
             exc.show()
+            return 2
+        if isinstance(exc, OSError) and is_denied(exc):  # a read-only file or folder met outside the store
+            render_error(denied_os_error(exc))
             return 2
         raise
     return 0

@@ -10,7 +10,7 @@ import typer
 from rich.tree import Tree
 from typer.core import TyperGroup
 
-from empathic.cli.common import console, open_workspace, rich_progress
+from empathic.cli.common import console, esc, open_workspace, rich_progress
 
 
 class _ThemesGroup(TyperGroup):
@@ -57,20 +57,21 @@ def show(
     if as_json:
         console.print_json(json.dumps(tree.to_dict("records"), default=str))
         return
-    root = Tree(f"[bold]{workspace.name}[/bold] — {int(tree[tree.level == 1].n_comments.sum()):,} theme mentions")
+    root = Tree(f"[bold]{esc(workspace.name)}[/bold] — {int(tree[tree.level == 1].n_comments.sum()):,} theme mentions")
     nodes = {}
     for r in tree.itertuples():
         if r.level > level:
             continue
-        label = f"[dim]{r.label}[/dim]" if r.is_other else f"[bold]{r.label}[/bold]" if r.level == 1 else r.label
+        name = esc(r.label)
+        label = f"[dim]{name}[/dim]" if r.is_other else f"[bold]{name}[/bold]" if r.level == 1 else name
         status = " [magenta](emerging)[/magenta]" if r.status == "emerging" else ""
         text = f"{label}{status}  {r.n_comments:,} comments ({100 * r.share:.1f}%){_sentiment(r.sentiment)}"
-        text += f"  [dim]{r.theme_id}[/dim]"
+        text += f"  [dim]{esc(r.theme_id)}[/dim]"
         parent = nodes.get(r.parent_id, root) if r.level == 2 else root
         node = parent.add(text)
         nodes[r.theme_id] = node
         for q in quote_map.get(r.theme_id, []).itertuples() if quotes else []:
-            node.add(f"[italic]“{q.text}”[/italic]")
+            node.add(f"[italic]“{esc(q.text)}”[/italic]")
     console.print(root)
 
 

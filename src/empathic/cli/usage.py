@@ -10,7 +10,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, is_missing, open_workspace
 from empathic.errors import InputError
 
 WS_ARG = typer.Argument(..., help="Workspace file.")
@@ -18,7 +18,8 @@ VIEWS = ("retention", "features", "time-of-day", "sessions", "lifecycle", "stick
 
 
 def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A value as a human reads it: numbers rounded, times to the minute, missing (None/NaN/NaT) as a dash."""
+    if not isinstance(value, (list, tuple, dict)) and is_missing(value):
         return "–"
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
@@ -31,11 +32,11 @@ def render(df: pd.DataFrame, title: str, *, limit: int = 60, index: bool = False
     """Print a DataFrame as a Rich table (first ``limit`` rows)."""
     if index:
         df = df.reset_index()
-    table = Table(title=title, show_lines=False)
+    table = Table(title=esc(title), show_lines=False)
     for col in df.columns:
-        table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(df[col]) else "left")
+        table.add_column(esc(col), justify="right" if pd.api.types.is_numeric_dtype(df[col]) else "left")
     for row in df.head(limit).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(esc(_cell(v)) for v in row))
     console.print(table)
     if len(df) > limit:
         console.print(f"[dim]… {len(df) - limit} more rows (use the Python API or export for all)[/dim]")
@@ -47,7 +48,7 @@ SHADES = " ░▒▓█"
 def heatmap(table: pd.DataFrame, zone: str) -> None:
     """Weekday × hour counts as a shaded text heatmap (darker = more events), with the busiest hour named."""
     peak = float(table.to_numpy().max()) or 1.0
-    console.print(f"[bold]events by weekday × hour[/bold] (time zone: {zone}; darkest = {int(peak):,} events)")
+    console.print(f"[bold]events by weekday × hour[/bold] (time zone: {esc(zone)}; darkest = {int(peak):,} events)")
     console.print("     " + "".join(f"{h:<3d}" for h in range(24)))
     for day, row in table.iterrows():
         cells = "".join(SHADES[min(4, math.ceil(4 * v / peak))] * 2 + " " for v in row)
@@ -115,7 +116,8 @@ def why(
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.why(group, significant_only=not show_all)
     if df.empty:
-        console.print(f"[yellow]nothing significant[/yellow] for group {group!r} (try --all, or more feedback)")
+        hint = "(try --all, or more feedback)"
+        console.print(f"[yellow]nothing significant[/yellow] for group {esc(repr(group))} {hint}")
         return
     cols = ["group_value", "item_kind", "label", "share_group", "share_rest", "lift", "q_value", "direction"]
     render(df[cols], f"why: {group} (BH-adjusted q)", limit=limit)
@@ -139,21 +141,24 @@ def personas(
             table.add_column(col, justify="right" if col in ("size", "share", "score") else "left")
         for r in df.itertuples(index=False):
             themes = ", ".join(t["label"] for t in r.top_themes[:3])
-            table.add_row(r.persona_id, r.name, str(r.size), f"{r.share:.0%}", themes, _cell(r.score), r.description)
+            table.add_row(
+                esc(r.persona_id), esc(r.name), str(r.size), f"{r.share:.0%}", esc(themes), _cell(r.score),
+                esc(r.description),
+            )  # fmt: skip
         console.print(table)
         return
     hit = df[df["persona_id"] == persona_id]
     if hit.empty:
         raise InputError(f"no persona {persona_id!r}", hint=f"choose one of: {', '.join(df['persona_id'])}")
     p = hit.iloc[0]
-    console.print(Panel(p["description"], title=f"{p['persona_id']} · {p['name']}"))
+    console.print(Panel(esc(p["description"]), title=f"{esc(p['persona_id'])} · {esc(p['name'])}"))
     for cell, quotes in p["empathy_map"].items():
         console.print(f"[bold]{cell.replace('_', ' & ')}[/bold]")
         for q in quotes or [{"text": "–"}]:
-            console.print(f"  “{q['text']}”")
+            console.print(f"  “{esc(q['text'])}”")
     console.print("[bold]quotes[/bold]")
     for q in p["quotes"]:
-        console.print(f"  “{q['text']}”")
+        console.print(f"  “{esc(q['text'])}”")
 
 
 def customers(
@@ -192,7 +197,7 @@ def customer(workspace: Path = WS_ARG, customer_id: str = typer.Argument(..., he
     with open_workspace(workspace, read_only=True) as ws:
         v = ws.customer(customer_id)
     facts = [f"signup: {_cell(v['signup_at'])}"]
-    facts += [f"{k}: {val}" for k, val in v["attributes"].items()]
+    facts += [f"{k}: {_cell(val)}" for k, val in v["attributes"].items()]
     if v["persona"]:
         facts.append(f"persona: {v['persona']['name']} ({v['persona']['persona_id']})")
     if v["usage"]:
@@ -201,7 +206,7 @@ def customer(workspace: Path = WS_ARG, customer_id: str = typer.Argument(..., he
             f"usage: {u['n_sessions']} sessions, {u['time_used_s'] / 3600:.1f} h, {u['active_days']} active "
             f"days, status {u['status']}, mostly {u['peak_daypart']}"
         )
-    console.print(Panel("\n".join(facts), title=f"customer {v['customer_id']}"))
+    console.print(Panel(esc("\n".join(facts)), title=f"customer {esc(v['customer_id'])}"))
     tl = v["timeline"]
     if tl.empty:
         console.print("[dim]no feedback or usage[/dim]")
@@ -212,7 +217,8 @@ def customer(workspace: Path = WS_ARG, customer_id: str = typer.Argument(..., he
     for r in tl.itertuples(index=False):
         if r.kind == "feedback":
             extra = " · ".join(str(x) for x in (r.score, r.themes, r.sentiment_label) if _cell(x) != "–")
-            table.add_row(_cell(r.at), "[bold]said[/bold]", f"{r.text}" + (f"  [dim]({extra})[/dim]" if extra else ""))
+            said = esc(r.text) + (f"  [dim]({esc(extra)})[/dim]" if extra else "")
+            table.add_row(_cell(r.at), "[bold]said[/bold]", said)
         else:
             table.add_row(_cell(r.at), "used", f"{int(r.sessions)} sessions, {r.time_used_s / 60:.0f} min")
     console.print(table)

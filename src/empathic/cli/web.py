@@ -2,23 +2,53 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, open_workspace
 from empathic.config import load_settings
+from empathic.errors import WorkspaceError
+from empathic.store.access import is_denied
 
 AUTH_HELP = "Accounts file (default: web.auth_db, else empathic-users.sqlite beside the workspace)."
 users_app = typer.Typer(help="Manage web accounts: add, list, remove, passwd.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage REST API tokens: create, list, revoke.", no_args_is_help=True)
 
 
+@contextmanager
+def _accounts_file_errors(workspace: Path, auth: Path | None) -> Iterator[None]:
+    """Turn SQLite's "unable to open database file" on a read-only accounts file or folder into a clear error."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        if not (is_denied(exc) or "unable to open database file" in str(exc)):
+            raise
+        from empathic.web.accounts import default_auth_path
+
+        path = auth or load_settings(workspace).web.auth_db or default_auth_path(workspace)
+        raise WorkspaceError(
+            f"cannot open or write the accounts file {path}: it or its folder is read-only ({exc})",
+            hint="make the file and its folder writable, or keep the accounts in a writable place with "
+            "--auth PATH (or the web.auth_db setting)",
+        ) from None
+
+
+@contextmanager
 def _accounts(workspace: Path, auth: Path | None):
+    """The accounts file of ``workspace`` (or ``auth``), with read-only files and folders reported clearly."""
     from empathic.web.server import open_accounts
 
-    return open_accounts(load_settings(workspace), [workspace], auth)
+    with _accounts_file_errors(workspace, auth):
+        accounts = open_accounts(load_settings(workspace), [workspace], auth)
+        try:
+            yield accounts
+        finally:
+            accounts.close()
 
 
 def _password(password: str | None) -> str:
@@ -37,10 +67,16 @@ def serve(
     from empathic.web.server import serve as run
 
     for ws in workspaces:
-        open_workspace(ws).close()  # clear error now for a missing/locked/newer workspace
-    run(
-        list(workspaces), settings=load_settings(workspaces[0]), host=host, port=port, auth=auth, announce=console.print
-    )
+        open_workspace(ws).close()  # clear error now for a missing/locked/read-only/newer workspace
+    with _accounts_file_errors(workspaces[0], auth):
+        run(
+            list(workspaces),
+            settings=load_settings(workspaces[0]),
+            host=host,
+            port=port,
+            auth=auth,
+            announce=lambda text: console.print(text, markup=False, highlight=False),  # names and paths verbatim
+        )
 
 
 @users_app.command("add")
@@ -53,9 +89,10 @@ def users_add(
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
     """Add a web account. Example: empathic users add acme.empathic ann --role analyst"""
-    accounts = _accounts(workspace, auth)
-    accounts.add_user(username, _password(password), role, list(access) if access else None)
-    console.print(f"added {username} ({role})")
+    secret = _password(password)
+    with _accounts(workspace, auth) as accounts:
+        accounts.add_user(username, secret, role, list(access) if access else None)
+    console.print(f"added {esc(username)} ({esc(role)})")
 
 
 @users_app.command("list")
@@ -64,8 +101,10 @@ def users_list(
 ) -> None:
     """List web accounts. Example: empathic users list acme.empathic"""
     table = Table("user", "role", "workspaces")
-    for u in _accounts(workspace, auth).list_users():
-        table.add_row(u.username, u.role, "all" if u.all_workspaces else ", ".join(sorted(u.workspaces)))
+    with _accounts(workspace, auth) as accounts:
+        users = accounts.list_users()
+    for u in users:
+        table.add_row(esc(u.username), esc(u.role), "all" if u.all_workspaces else esc(", ".join(sorted(u.workspaces))))
     console.print(table)
 
 
@@ -76,8 +115,9 @@ def users_remove(
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
     """Remove a web account with its API tokens. Example: empathic users remove acme.empathic ann"""
-    _accounts(workspace, auth).remove_user(username)
-    console.print(f"removed {username}")
+    with _accounts(workspace, auth) as accounts:
+        accounts.remove_user(username)
+    console.print(f"removed {esc(username)}")
 
 
 @users_app.command("passwd")
@@ -88,8 +128,10 @@ def users_passwd(
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
     """Change a web account's password. Example: empathic users passwd acme.empathic ann"""
-    _accounts(workspace, auth).set_password(username, _password(password))
-    console.print(f"password of {username} changed")
+    secret = _password(password)
+    with _accounts(workspace, auth) as accounts:
+        accounts.set_password(username, secret)
+    console.print(f"password of {esc(username)} changed")
 
 
 @tokens_app.command("create")
@@ -103,8 +145,9 @@ def tokens_create(
 
     Example: empathic tokens create acme.empathic ann --name ci
     """
-    token_id, secret = _accounts(workspace, auth).create_token(username, name)
-    console.print(f"token {token_id} for {username}:\n{secret}", highlight=False)
+    with _accounts(workspace, auth) as accounts:
+        token_id, secret = accounts.create_token(username, name)
+    console.print(f"token {esc(token_id)} for {esc(username)}:\n{esc(secret)}", highlight=False)
 
 
 @tokens_app.command("list")
@@ -113,8 +156,10 @@ def tokens_list(
 ) -> None:
     """List API tokens (never their secrets). Example: empathic tokens list acme.empathic"""
     table = Table("id", "user", "name", "created", "last used")
-    for t in _accounts(workspace, auth).list_tokens():
-        table.add_row(t["token_id"], t["username"], t["name"] or "", t["created_at"], t["last_used_at"] or "")
+    with _accounts(workspace, auth) as accounts:
+        tokens = accounts.list_tokens()
+    for t in tokens:
+        table.add_row(*(esc(t[k]) for k in ("token_id", "username", "name", "created_at", "last_used_at")))
     console.print(table)
 
 
@@ -125,8 +170,9 @@ def tokens_revoke(
     auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
 ) -> None:
     """Revoke an API token by id. Example: empathic tokens revoke acme.empathic 3"""
-    _accounts(workspace, auth).revoke_token(token_id)
-    console.print(f"revoked {token_id}")
+    with _accounts(workspace, auth) as accounts:
+        accounts.revoke_token(token_id)
+    console.print(f"revoked {esc(token_id)}")
 
 
 def report(
@@ -137,7 +183,7 @@ def report(
     """Write a self-contained offline HTML report. Example: empathic report acme.empathic -o report.html"""
     with open_workspace(workspace, read_only=True) as ws:
         ws.report(output, title=title)
-    console.print(f"wrote {output}")
+    console.print(f"wrote {esc(output)}")
 
 
 def register(app: typer.Typer) -> None:

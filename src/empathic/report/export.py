@@ -3,6 +3,11 @@
 Spreadsheet formula injection is neutralised in CSV and XLSX: a text cell that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading apostrophe, so Excel/LibreOffice/Sheets show it as text instead
 of evaluating it (OWASP's recommendation). Parquet/JSON keep the raw text — they are not opened by spreadsheets.
+
+CSV rows end in CRLF (RFC 4180), which also makes the csv writer quote every cell holding a CR or LF: with pandas'
+default ``\n`` terminator a bare ``\r`` was written unquoted, a reader split the row there, and the text after it
+became a new row whose first cell could be a formula (issue 16). XLSX cannot hold C0 control characters, so they
+become U+FFFD instead of failing the export.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from empathic.errors import InputError, StageError
 
@@ -29,14 +35,27 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
+def _is_text_column(series: pd.Series) -> bool:
+    return (
+        series.dtype == object or pd.api.types.is_string_dtype(series) or isinstance(series.dtype, pd.CategoricalDtype)
+    )
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells (and column names) cannot be read as spreadsheet formulas."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
+        if _is_text_column(out[col]):
+            out[col] = out[col].astype(object).map(neutralise_cell)
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
+
+
+def xlsx_safe_cell(value: object) -> object:
+    """Replace the control characters XML (and so XLSX) cannot hold with U+FFFD; other values pass unchanged."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
 
 
 def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
@@ -105,12 +124,15 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str) -> None:
     if not target.parent.exists():
         raise InputError(f"folder {target.parent} does not exist", hint="create it or choose another -o path")
     if fmt == "csv":
-        neutralise_frame(frame).to_csv(target, index=False, encoding="utf-8")
+        neutralise_frame(frame).to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
     elif fmt == "xlsx":
         safe = neutralise_frame(frame)
         for col in safe.columns:  # Excel has no time zones and no JSON: write naive timestamps and text
             if isinstance(safe[col].dtype, pd.DatetimeTZDtype):
                 safe[col] = safe[col].dt.tz_localize(None)
+            elif _is_text_column(safe[col]):
+                safe[col] = safe[col].map(xlsx_safe_cell)
+        safe.columns = [xlsx_safe_cell(c) for c in safe.columns]
         safe.to_excel(target, index=False, engine="openpyxl")
     elif fmt == "parquet":
         frame.to_parquet(target, index=False)
@@ -124,5 +146,15 @@ def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None
     """Export ``what`` (comments/themes/drivers/segments) to ``path``; returns the number of rows written."""
     chosen = format_for(path, fmt)
     frame = export_frame(ws, what)
-    write_frame(frame, path, chosen)
+    try:
+        write_frame(frame, path, chosen)
+    except OSError as exc:
+        from empathic.store.access import is_denied
+
+        if not is_denied(exc):
+            raise
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc} (the file or its folder is read-only)",
+            hint="choose a file in a writable folder with -o PATH, or make the folder writable",
+        ) from None
     return len(frame)

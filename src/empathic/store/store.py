@@ -122,7 +122,13 @@ class Store:
                 cur.execute("ROLLBACK")
                 cur.close()
                 raise
-            cur.execute("COMMIT")
+            try:
+                cur.execute("COMMIT")
+            except duckdb.Error as exc:  # e.g. the journal (.wal) cannot be created in a read-only folder
+                from empathic.store.access import write_error
+
+                cur.close()
+                raise write_error(exc, self.path) from exc
             cur.close()
 
     def close(self) -> None:
