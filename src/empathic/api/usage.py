@@ -210,12 +210,15 @@ class UsageAPI:
                 raise InputError(
                     f"no feature {feature!r} in the events", hint=f"try one of: {', '.join(known['event'])}"
                 )
-            base = f"""SELECT CAST(customer_id AS VARCHAR) AS customer_id, min(ts) AS adopted_at FROM events
-                       WHERE event = {sql._q(feature)} AND customer_id IS NOT NULL GROUP BY 1"""
-        return self.store.read_df(f"""
+            base = """SELECT CAST(customer_id AS VARCHAR) AS customer_id, min(ts) AS adopted_at FROM events
+                       WHERE event = ? AND customer_id IS NOT NULL GROUP BY 1"""
+        return self.store.read_df(
+            f"""
             WITH b AS ({base}), n AS (SELECT greatest(1, CAST(ceil(count(*) * {float(share)}) AS INTEGER)) AS k FROM b)
             SELECT b.customer_id, b.adopted_at FROM b ORDER BY b.adopted_at, b.customer_id
-            LIMIT (SELECT k FROM n)""")
+            LIMIT (SELECT k FROM n)""",
+            [] if feature is None else [feature],
+        )
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The voice of one customer: attributes, persona, usage summary, one timeline of feedback (with themes and

@@ -14,6 +14,7 @@ import pandas as pd
 from empathic.errors import InputError
 from empathic.ingest.mapping import Mapping, ScoreColumn, normalise_overrides
 from empathic.ingest.readers import RawTable
+from empathic.store import ident
 
 SAMPLE_ROWS = 5000
 
@@ -86,12 +87,13 @@ class ColumnProfile:
 
 def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, ColumnProfile]:
     """Profile every column on a sample (first SAMPLE_ROWS rows) plus whole-file uniqueness."""
+    table = ident(raw.name)
     sample = con.execute(
-        f"SELECT * EXCLUDE (__row) FROM (SELECT * FROM {raw.name} ORDER BY __row) "
-        f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+        f"SELECT * EXCLUDE (__row) FROM (SELECT * FROM {table} ORDER BY __row) "
+        f"USING SAMPLE reservoir({int(SAMPLE_ROWS)} ROWS) REPEATABLE (42)"
     ).df()
     distinct_in_file = con.execute(
-        "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in raw.columns) + f" FROM {raw.name}"
+        "SELECT " + ", ".join(f"approx_count_distinct({ident(c)})" for c in raw.columns) + f" FROM {table}"
     ).fetchone()
     profiles = {}
     for col, file_distinct in zip(raw.columns, distinct_in_file, strict=True):
@@ -124,11 +126,11 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         ranges = con.execute(
             "SELECT "
             + ", ".join(
-                f"min(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE)), "
-                f"max(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE))"
+                f"min(TRY_CAST(replace(trim({ident(c)}), ',', '.') AS DOUBLE)), "
+                f"max(TRY_CAST(replace(trim({ident(c)}), ',', '.') AS DOUBLE))"
                 for c in numeric_cols
             )
-            + f" FROM {raw.name}"
+            + f" FROM {table}"
         ).fetchone()
         for i, c in enumerate(numeric_cols):
             lo, hi = ranges[2 * i], ranges[2 * i + 1]
@@ -136,8 +138,9 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
                 profiles[c].vmin, profiles[c].vmax = float(lo), float(hi)
     for col, p in profiles.items():
         if p.n and p.distinct == p.n:
+            c = ident(col)
             total, distinct = con.execute(
-                f'SELECT count("{col}"), count(DISTINCT "{col}") FROM {raw.name} WHERE trim("{col}") <> \'\''
+                f"SELECT count({c}), count(DISTINCT {c}) FROM {table} WHERE trim({c}) <> ''"
             ).fetchone()
             p.unique_in_file = total == distinct and total >= raw.n_rows * 0.99
     return profiles
