@@ -62,12 +62,15 @@ class UsageAPI:
         """Time used per ``day`` or ``week``: customers active, total and average seconds per active customer."""
         if per not in ("day", "week"):
             raise InputError(f"per must be 'day' or 'week', not {per!r}")
-        return self._view(f"""SELECT date_trunc('{per}', started_at) AS period,
-                                     count(DISTINCT customer_id) AS customers,
-                                     count(*) AS sessions, sum(duration_s) AS time_used_s,
-                                     sum(duration_s) / count(DISTINCT customer_id) AS avg_time_used_s,
-                                     median(duration_s) AS median_session_s
-                              FROM usage_sessions GROUP BY 1 ORDER BY 1""")
+        return self._view(
+            """SELECT date_trunc(?, started_at) AS period,
+                      count(DISTINCT customer_id) AS customers,
+                      count(*) AS sessions, sum(duration_s) AS time_used_s,
+                      sum(duration_s) / count(DISTINCT customer_id) AS avg_time_used_s,
+                      median(duration_s) AS median_session_s
+               FROM usage_sessions GROUP BY 1 ORDER BY 1""",
+            [per],
+        )
 
     def time_used_distribution(self) -> pd.DataFrame:
         """Distribution of time used per customer (and per session): mean and percentiles, in seconds."""

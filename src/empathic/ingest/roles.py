@@ -138,9 +138,9 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
                 profiles[c].vmin, profiles[c].vmax = float(lo), float(hi)
     for col, p in profiles.items():
         if p.n and p.distinct == p.n:
-            c = ident(col)
+            qc = ident(col)
             total, distinct = con.execute(
-                f"SELECT count({c}), count(DISTINCT {c}) FROM {table} WHERE trim({c}) <> ''"
+                f"SELECT count({qc}), count(DISTINCT {qc}) FROM {table} WHERE trim({qc}) <> ''"
             ).fetchone()
             p.unique_in_file = total == distinct and total >= raw.n_rows * 0.99
     return profiles

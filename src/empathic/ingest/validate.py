@@ -12,10 +12,10 @@ from empathic.ingest.readers import RawTable
 from empathic.ingest.sql import clean, date_expr, number_expr, q, score_expr
 
 
-def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_condition: str) -> tuple[int, int, str]:
+def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_sql: str) -> tuple[int, int, str]:
     """(number of bad rows, first bad row number, its value) for a condition over the raw table."""
     n, row, value = con.execute(
-        f"SELECT count(*), min(__row), arg_min({q(column)}, __row) FROM {q(raw.name)} WHERE {bad_condition}"
+        f"SELECT count(*), min(__row), arg_min({q(column)}, __row) FROM {q(raw.name)} WHERE {bad_sql}"
     ).fetchone()
     return int(n), int(row or 0), value
 
