@@ -4,8 +4,9 @@ DuckDB reads CSV/TSV/JSON/Parquet itself (streaming, no Python object per row); 
 and non-UTF-8 text is transcoded to a temporary UTF-8 copy in chunks. Everything becomes VARCHAR here so that role
 inference and validation see the user's values as written, and can name the row and column of a bad one.
 
-Files are untrusted: each is parsed in a :func:`~empathic.ingest.sandbox.sandboxed` connection that may read that
-one file only, its rows reach the caller's connection as an Arrow stream, every column name enters SQL through
+Files are untrusted: each is parsed (and a frame's columns cast) in a :func:`~empathic.ingest.sandbox.sandboxed`
+connection that may read that one file only (a frame: no file), its rows reach the caller's connection as an
+Arrow stream, every column name enters SQL through
 :func:`empathic.store.ident`, and every path or option is a bound parameter. Temporary files (an inflated ``.gz``,
 a transcoded copy) live in one folder per read that is removed on success and on failure. The caps of
 :class:`IngestSettings` (inflated size, column count) are checked before the work they guard.
@@ -100,12 +101,22 @@ def _read_frame(
     names = [str(c) if str(c) else f"column{i}" for i, c in enumerate(table.column_names)]
     _check_column_names(names, label, settings.max_columns)
     table = table.rename_columns(names)
-    con.register("_frame_in", table)
     try:
-        run_one(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT {_numbered(names)} FROM _frame_in")
-    finally:
-        con.unregister("_frame_in")
+        with closing(sandboxed()) as reader:
+            reader.register("_frame_in", table)
+            _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(names)} FROM _frame_in")))
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, label) from None
     return _finish(con, name, label, "frame")
+
+
+def _copy_in(con: duckdb.DuckDBPyConnection, name: str, rows: duckdb.DuckDBPyRelation) -> None:
+    """Stream ``rows`` (a relation of a sandboxed connection) into ``con`` as the temp table ``name``."""
+    con.register("_stream_in", rows.to_arrow_reader(STREAM_BATCH_ROWS))
+    try:
+        run_one(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM _stream_in")
+    finally:
+        con.unregister("_stream_in")
 
 
 def _numbered(names: list[str]) -> str:
@@ -273,18 +284,32 @@ def _whitespace_to_tsv(path: Path, scratch: Path) -> Path:
     return out
 
 
-def _first_row_is_header(path: Path, delimiter: str) -> bool:
-    """Decide whether the first row names columns: header cells are short, non-numeric and distinct."""
+def _first_row_is_header(path: Path, delimiter: str, sample_rows: int = 20) -> bool:
+    """Decide whether the first row names columns: header cells are non-numeric and distinct, and short unless
+    the values below them are short or repeat (a long question above yes/no answers is a header; a long first
+    cell above distinct comments is a comment)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
             first = next(reader)
-        except (csv.Error, StopIteration):
+            below = [row for _, row in zip(range(sample_rows), reader, strict=False)]
+        except StopIteration:
             return True
+        except csv.Error:
+            below = []
     cells = [c.strip() for c in first]
     if not cells or len(set(cells)) < len(cells) - cells.count(""):
         return False
-    return all(not (len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x")) for c in cells)
+
+    def answers_below(i: int) -> bool:
+        values = [row[i].strip() for row in below if i < len(row)]
+        repeating = len(values) >= 4 and len(set(values)) <= len(values) / 2
+        return bool(values) and (repeating or all(len(v) <= 20 for v in values))
+
+    return all(
+        not ((len(c) > 60 and not answers_below(i)) or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x"))
+        for i, c in enumerate(cells)
+    )
 
 
 def _check_line_lengths(path: Path, label: str, max_lines: int = 20480) -> None:
@@ -410,12 +435,7 @@ def _read_with_duckdb(
             names = [d[0] for d in described]
             _check_column_names(names, label, settings.max_columns)
             select = single(reader, f"SELECT {_numbered(names)} FROM {source}")
-            rows = reader.sql(select, params=params).to_arrow_reader(STREAM_BATCH_ROWS)
-            con.register("_stream_in", rows)
-            try:
-                run_one(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM _stream_in")
-            finally:
-                con.unregister("_stream_in")
+            _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
         raise _duckdb_error(exc, label) from None
     return _finish(con, name, label, fmt)
