@@ -18,6 +18,7 @@ import codecs
 import csv
 import re
 import tempfile
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ import duckdb
 import pyarrow as pa
 
 from empathic.errors import InputError
+from empathic.ingest.diagnose import check_json_records, diagnose_csv
+from empathic.ingest.encoding import SAMPLE_BYTES, ensure_utf8
 from empathic.ingest.sandbox import allowed_path, run_one, sandboxed, single
 from empathic.ingest.settings import IngestSettings
 from empathic.store import ident
@@ -42,7 +45,6 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-SAMPLE_BYTES = 1 << 20
 #: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
 MAX_LINE_BYTES = 16 << 20
 #: Rows per Arrow batch when a parsed file streams from its sandbox into the caller's connection.
@@ -161,12 +163,10 @@ def _read_path(
             file=label,
             hint="export the data as CSV/TSV/JSON/Parquet/XLSX; check the file is not corrupt",
         )
-    text_path, encoding, warnings = _ensure_utf8(path, head, scratch)
+    text_path, encoding, warnings = ensure_utf8(path, head, scratch)
     if fmt == "csv":
         return _read_csv(con, text_path, name, label, encoding, warnings, settings, scratch)
-    table = "newline_delimited" if fmt == "jsonl" else "array"
-    if fmt == "json":
-        _check_json_array_closed(text_path, label)
+    table = "newline_delimited" if fmt == "jsonl" else check_json_records(text_path, label)
     raw = _read_with_duckdb(
         con,
         name,
@@ -214,53 +214,6 @@ def _sniff_format(head: bytes) -> str | None:
     if stripped.startswith(b"{"):
         return "jsonl"
     return None
-
-
-def _ensure_utf8(path: Path, head: bytes, scratch: Path) -> tuple[Path, str, list[str]]:
-    """Return a UTF-8 file to read: the file itself, or a transcoded temporary copy (Latin-1/CP1252/UTF-16)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return path, "utf-8-sig", []
-    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"))
-    boms += ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-    for bom, enc in boms:  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
-        if head.startswith(bom):
-            return _transcode(path, enc, scratch), enc, [f"{path.name}: read as {enc.upper()} and converted to UTF-8"]
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=len(head) < SAMPLE_BYTES)
-        return path, "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    enc = (best.encoding if best else "cp1252").lower()
-    if enc in {"ascii", "utf_8", "utf-8"} or enc.startswith(("latin", "iso8859", "cp125", "windows")):
-        enc = "cp1252" if enc not in {"latin_1", "latin-1", "iso8859_1"} else "latin-1"
-    else:
-        enc = "cp1252"
-    warn = (
-        f"{path.name} is not UTF-8; it was read as {enc} (Latin-1/Windows). "
-        "Check accented characters; save the file as UTF-8 to silence this warning"
-    )
-    return _transcode(path, enc, scratch), enc, [warn]
-
-
-def _transcode(path: Path, encoding: str, scratch: Path) -> Path:
-    """Stream ``path`` from ``encoding`` into a UTF-8 file in ``scratch`` (chunked: constant memory)."""
-    out = scratch / (path.stem + ".utf8" + path.suffix)
-    # cp1252 leaves 5 bytes undefined; decode those as latin-1 rather than failing on one stray byte.
-    errors = "replace" if encoding.startswith("utf") else "strict"
-    if encoding == "cp1252":
-        codecs.register_error("cp1252_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end))
-        errors = "cp1252_fallback"
-    with (
-        path.open("r", encoding=encoding, errors=errors, newline="") as src,
-        out.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
-    return out
 
 
 WHITESPACE_ROW = re.compile(r"\S+")
@@ -354,19 +307,6 @@ def _check_header_names(path: Path, delimiter: str, label: str) -> None:
     _check_column_names(names, label)
 
 
-def _check_json_array_closed(path: Path, label: str) -> None:
-    """DuckDB reads the complete objects of a cut-off JSON array without complaint; refuse it instead."""
-    with path.open("rb") as fh:
-        fh.seek(max(path.stat().st_size - 64, 0))
-        tail = fh.read().rstrip()
-    if not tail.endswith(b"]"):
-        raise InputError(
-            "the JSON file is cut off (it does not end with ']')",
-            file=label,
-            hint="export the file again; for very large data use JSON Lines (one object per line)",
-        )
-
-
 def _read_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -390,7 +330,8 @@ def _read_csv(
             found = sniff.fetchone()
         delimiter = found[0] if found else ","
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        guess = _fallback_delimiter(first_lines[0], ",")
+        raise diagnose_csv(path, guess, label) or _duckdb_error(exc, label) from None
     delimiter = _fallback_delimiter(first_lines[0], delimiter)
     _check_header_names(path, delimiter, label)
     header = _first_row_is_header(path, delimiter)
@@ -399,7 +340,17 @@ def _read_csv(
         "sample_size=-1)"
     )
     params = [allowed_path(path), header, delimiter, MAX_LINE_BYTES]
-    raw = _read_with_duckdb(con, name, label, "csv", path, source, params, settings)
+    raw = _read_with_duckdb(
+        con,
+        name,
+        label,
+        "csv",
+        path,
+        source,
+        params,
+        settings,
+        lambda: diagnose_csv(path, delimiter, label, header=header),
+    )
     raw.encoding = encoding
     raw.warnings = warnings + raw.warnings
     return raw
@@ -426,9 +377,11 @@ def _read_with_duckdb(
     source: str,
     params: list[Any],
     settings: IngestSettings,
+    explain: Callable[[], InputError | None] | None = None,
 ) -> RawTable:
     """Parse ``path`` with the DuckDB table function ``source`` (``?`` bound to ``params``) in a sandbox that can
-    read only that file, and stream its rows into ``con`` as the temp table ``name``."""
+    read only that file, and stream its rows into ``con`` as the temp table ``name``. When DuckDB fails,
+    ``explain`` may name the concrete problem (see :mod:`empathic.ingest.diagnose`)."""
     try:
         with closing(sandboxed([path])) as reader:
             described = run_one(reader, f"DESCRIBE SELECT * FROM {source}", params).fetchall()
@@ -437,7 +390,7 @@ def _read_with_duckdb(
             select = single(reader, f"SELECT {_numbered(names)} FROM {source}")
             _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        raise (explain and explain()) or _duckdb_error(exc, label) from None
     return _finish(con, name, label, fmt)
 
 
@@ -510,7 +463,9 @@ LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
 
 def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
     """Translate a DuckDB reader error into an InputError with the row and a hint."""
-    msg = str(exc)
+    # only DuckDB's own words: its echo of the query ("LINE 1: ... maximum_object_size ...") and its list of
+    # "possible fixes" (which names max_line_size) must not decide which problem we report
+    msg = str(exc).split("\nLINE ")[0].split("Possible fixes:")[0].split("The search space used was")[0]
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
     m = LINE_RE.search(msg)
     row = int(m.group(1)) if m else None
@@ -535,6 +490,13 @@ def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
             file=label,
             row=row,
             hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
+        )
+    if "recursion depth" in low:
+        return InputError(
+            "the JSON is nested too deeply (more than 128 levels)",
+            file=label,
+            row=row,
+            hint="give one flat object per comment, with plain values (text, numbers, dates)",
         )
     if "json" in low or "malformed" in low:
         return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")

@@ -58,7 +58,16 @@ NAME = {
 #: Index columns written by pandas/R/spreadsheets: unique, but not a key worth trusting across files.
 UNNAMED = re.compile(r"|column\d*|unnamed:? ?\d*|index|row|x|\.\.\.1", re.I)
 BOOL_VALUES = {"0", "1", "yes", "no", "true", "false", "y", "n", "t", "f"}
-WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+#: Ideographs and kana: scripts written without spaces, where about two characters make a word.
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: A word of a spaced script (Latin, Greek, Cyrillic, Hangul, Arabic, ...): two or more letters.
+WORD = re.compile(rf"(?:(?![{UNSPACED}])[^\W\d_]){{2,}}")
+UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+
+
+def word_count(value: str) -> int:
+    """Words in ``value``: spaced words, plus one per two characters of Chinese or Japanese."""
+    return len(WORD.findall(value)) + len(UNSPACED_CHAR.findall(value)) // 2
 
 
 @dataclass
@@ -104,7 +113,7 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         numeric = float(nums.notna().mean()) if n else 0.0
         finite = nums.dropna()
         integer = float((finite == finite.round()).mean()) if len(finite) else 0.0
-        words = values.map(lambda v: len(WORD.findall(v))) if n else pd.Series(dtype=float)
+        words = values.map(word_count) if n else pd.Series(dtype=float)
         date_share, date_fmt = _date_share(con, values.head(500).tolist(), numeric)
         profiles[col] = ColumnProfile(
             name=col,
