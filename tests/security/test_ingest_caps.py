@@ -90,11 +90,14 @@ def test_10001_columns_are_refused_before_any_row_is_read(tmp_path: Path) -> Non
     assert caught.value.row == 1 and "ingest.max_columns" in (caught.value.hint or "")
 
 
-@pytest.mark.parametrize("fmt", ["frame", "parquet", "xlsx"])
+@pytest.mark.parametrize("fmt", ["frame", "parquet", "xlsx", "jsonl"])
 def test_column_cap_applies_to_every_format(tmp_path: Path, fmt: str) -> None:
     frame = pd.DataFrame({"review": [REVIEW], **{f"c{i}": ["x"] for i in range(12)}})
     data: object = frame
-    if fmt == "parquet":
+    if fmt == "jsonl":
+        data = tmp_path / "wide.jsonl"
+        frame.to_json(data, orient="records", lines=True)
+    elif fmt == "parquet":
         data = tmp_path / "wide.parquet"
         frame.to_parquet(data)
     elif fmt == "xlsx":
@@ -121,3 +124,12 @@ def test_attribute_cap_counts_the_workspace_and_writes_nothing(tmp_path: Path) -
 def test_caps_have_defaults() -> None:
     s = IngestSettings()
     assert (s.max_inflated_mb, s.max_columns, s.max_attributes) == (2048, 2000, 500)
+
+
+def test_json_with_many_keys_keeps_one_column_per_key(tmp_path: Path) -> None:
+    """Past 200 keys DuckDB folds a JSON object into one map column; every key must stay a column."""
+    src = tmp_path / "wide.jsonl"
+    frame = pd.DataFrame({"review": [REVIEW, REVIEW + "!"], **{f"q{i}": ["yes", "no"] for i in range(300)}})
+    frame.to_json(src, orient="records", lines=True)
+    result = inspect(src)
+    assert len(result.samples) == 301 and result.mapping.text == ["review"]

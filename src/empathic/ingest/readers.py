@@ -173,7 +173,8 @@ def _read_path(
         label,
         fmt,
         text_path,
-        "read_json(?, format=?, maximum_object_size=?)",
+        # map_inference_threshold=-1: past 200 keys DuckDB would fold every key into ONE map column
+        "read_json(?, format=?, maximum_object_size=?, map_inference_threshold=-1)",
         [allowed_path(text_path), table, MAX_LINE_BYTES],
         settings,
     )
