@@ -315,3 +315,14 @@ def test_web_upload_confirm_ingests_the_names_verbatim(hostile: Hostile, web) ->
     names = {r["name"] for r in ws.store.read("SELECT DISTINCT name FROM feedback_attributes").to_pylist()}
     assert names == set(hostile.names)
     hostile.assert_clean(json.dumps(job), ws.comments().to_csv())
+
+
+def test_names_differing_only_in_case_keep_their_own_values(tmp_path: Path) -> None:
+    """DuckDB identifiers ignore case; two sources' "Plan" and "plan" still export as two columns with their own
+    values (before, both columns showed the first one's values)."""
+    with Workspace.open(tmp_path / "case.empathic") as ws:
+        ws.ingest(pd.DataFrame({"review": REVIEWS[:2], "Plan": ["a", "b"]}), text="review", attr=["Plan"])
+        ws.ingest(pd.DataFrame({"review": REVIEWS[2:4], "plan": ["x", "y"]}), text="review", attr=["plan"])
+        comments = ws.comments().set_index("text")
+    assert comments.loc[REVIEWS[0], "Plan"] == "a" and pd.isna(comments.loc[REVIEWS[0], "plan"])
+    assert comments.loc[REVIEWS[2], "plan"] == "x" and pd.isna(comments.loc[REVIEWS[2], "Plan"])

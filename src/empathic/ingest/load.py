@@ -23,7 +23,7 @@ from empathic.ingest.settings import IngestSettings
 from empathic.ingest.sql import clean, date_expr, lit, number_expr, q, row_hash, score_expr, text_expr
 from empathic.ingest.validate import validate
 from empathic.progress import Progress, silent
-from empathic.store import Store, ident
+from empathic.store import Store
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _ingest(
             [source_id, mapping.kind, raw.label, sha, mapping.to_json(), raw.n_rows, inserted, updated, _now()],
         )
         for tmp in ("_raw", "_rows", "_keyed", "_changed", "_known"):
-            con.execute(f"DROP TABLE IF EXISTS {ident(tmp)}")
+            con.execute(f"DROP TABLE IF EXISTS {q(tmp)}")
     progress(f"ingest {Path(label).name}", 4, 4)
     return IngestSummary(
         source_id=source_id,
