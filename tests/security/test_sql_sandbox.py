@@ -109,3 +109,11 @@ def test_the_exploits_work_without_the_sandbox(files: dict[str, Path]) -> None:
     cast = f"CAST({_naive_ident(name)} AS VARCHAR) AS {_naive_ident(name)}"
     sql = f"SELECT row_number() OVER () AS __row, {cast} FROM _frame_in"
     assert con.execute(sql).fetchall() == [(1, "v", "TOKEN-7f3a")]
+
+
+def test_the_lock_stays_in_the_sandbox(files: dict[str, Path]) -> None:
+    """Each sandbox is its own in-memory database: other connections (the workspace's) keep their settings."""
+    sandboxed([files["allowed"]])
+    other = duckdb.connect()
+    assert other.execute("SELECT content FROM read_text(?)", [str(files["secret"])]).fetchone() == ("TOKEN-7f3a",)
+    assert other.execute("SELECT current_setting('lock_configuration')").fetchone() == (False,)
