@@ -4,33 +4,44 @@ from __future__ import annotations
 
 import pandas as pd
 
-from empathic.store import Store
+from empathic.store import Store, ident
 
 
 def _pivot(store: Store, table: str, value: str) -> tuple[str, list[str]]:
-    """A ``SELECT feedback_id, max(...) FILTER (name = ...) ...`` pivot of a long name/value table."""
-    names = [n["name"] for n in store.read(f"SELECT DISTINCT name FROM {table} ORDER BY name").to_pylist()]
+    """A ``SELECT feedback_id, max(value) FILTER (WHERE name = ?) AS c0, ...`` pivot of a long name/value table.
+
+    Returns the SQL and the names; the names are also the SQL's bound parameters, in order, and name ``i`` is the
+    column ``c{i}``. The outer query gives each its own spelling (quotes and all, through :func:`ident`); the
+    positional alias keeps names that differ only in case ("Plan", "plan") apart, as DuckDB identifiers ignore case.
+    """
+    names = [n["name"] for n in store.read(f"SELECT DISTINCT name FROM {ident(table)} ORDER BY name").to_pylist()]
     if not names:
         return "", []
-    cols = ", ".join(
-        f"max({value}) FILTER (WHERE name = '{n.replace(chr(39), chr(39) * 2)}') AS \"{n.replace(chr(34), '')}\""
-        for n in names
-    )
-    return f"SELECT feedback_id, {cols} FROM {table} GROUP BY feedback_id", names
+    cols = ", ".join(f"max({ident(value)}) FILTER (WHERE name = ?) AS c{int(i)}" for i in range(len(names)))
+    return f"SELECT feedback_id, {cols} FROM {ident(table)} GROUP BY feedback_id", names
 
 
 def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
     """See :meth:`empathic.Workspace.comments`. Sorted by id, so exports are deterministic."""
     joins: list[str] = []
+    params: list[str] = []
     select = ["f.feedback_id AS id", "f.text", "f.customer_id", "f.created_at", "f.source_id"]
+    #: the frame's column names, one per select item: DuckDB renames a name that repeats another but for case
+    #: ("plan" after "Plan") to "plan_1", so the user's spellings are set on the frame afterwards
+    labels = ["id", "text", "customer_id", "created_at", "source_id"]
     scores_sql, score_names = _pivot(store, "feedback_scores", "value")
     if score_names:
         joins.append(f"LEFT JOIN ({scores_sql}) sc ON sc.feedback_id = f.feedback_id")
-        select += [f'sc."{n.replace(chr(34), "")}"' for n in score_names]
+        params += score_names
+        select += [f"sc.c{int(i)}" for i in range(len(score_names))]
+        labels += score_names
     attrs_sql, attr_names = _pivot(store, "feedback_attributes", "value")
     if attr_names:
         joins.append(f"LEFT JOIN ({attrs_sql}) attrs ON attrs.feedback_id = f.feedback_id")
-        select += [f'attrs."{n.replace(chr(34), "")}"' for n in attr_names if n not in score_names]
+        params += attr_names
+        kept = [(i, n) for i, n in enumerate(attr_names) if n not in score_names]
+        select += [f"attrs.c{int(i)}" for i, _ in kept]
+        labels += [n for _, n in kept]
     if store.has_table("feedback_themes") and store.has_table("themes"):
         joins.append(
             """LEFT JOIN (
@@ -49,10 +60,14 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
             ) th ON th.feedback_id = f.feedback_id"""
         )
         select += ["th.primary_theme_id", "th.primary_theme", "th.themes", "th.theme_ids", "th.subthemes"]
+        labels += ["primary_theme_id", "primary_theme", "themes", "theme_ids", "subthemes"]
     if store.has_table("feedback_feelings"):
         joins.append("LEFT JOIN feedback_feelings ff ON ff.feedback_id = f.feedback_id")
         select += ["ff.sentiment", "ff.sentiment_label", "ff.emotions", "ff.empathy_quadrants", "ff.intent"]
+        labels += ["sentiment", "sentiment_label", "emotions", "empathy_quadrants", "intent"]
     sql = f"SELECT {', '.join(select)} FROM feedback f {' '.join(joins)} ORDER BY f.feedback_id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return store.read_df(sql)
+    df = store.read_df(sql, params)
+    df.columns = labels
+    return df

@@ -24,7 +24,7 @@ from empathic.ingest import IngestSummary, ingest
 from empathic.pipeline import analyze
 from empathic.progress import Progress, silent
 from empathic.stage import StageResult
-from empathic.store import Store
+from empathic.store import Store, ident
 from empathic.store.runs import STALE_RUNNING, active_run_ids, fail_interrupted_runs
 from empathic.store.snapshot import open_store
 
@@ -105,7 +105,7 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
         """A whole workspace table as pandas (default) or Arrow."""
         if not self.store.has_table(name):
             raise InputError(f"no table {name!r} in this workspace", hint=f"try one of: {', '.join(CORE_TABLES)}")
-        table = self.store.read(f'SELECT * FROM "{name}"')
+        table = self.store.read(f"SELECT * FROM {ident(name)}")
         return table if as_arrow else table.to_pandas()
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:

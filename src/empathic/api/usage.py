@@ -62,12 +62,15 @@ class UsageAPI:
         """Time used per ``day`` or ``week``: customers active, total and average seconds per active customer."""
         if per not in ("day", "week"):
             raise InputError(f"per must be 'day' or 'week', not {per!r}")
-        return self._view(f"""SELECT date_trunc('{per}', started_at) AS period,
-                                     count(DISTINCT customer_id) AS customers,
-                                     count(*) AS sessions, sum(duration_s) AS time_used_s,
-                                     sum(duration_s) / count(DISTINCT customer_id) AS avg_time_used_s,
-                                     median(duration_s) AS median_session_s
-                              FROM usage_sessions GROUP BY 1 ORDER BY 1""")
+        return self._view(
+            """SELECT date_trunc(?, started_at) AS period,
+                      count(DISTINCT customer_id) AS customers,
+                      count(*) AS sessions, sum(duration_s) AS time_used_s,
+                      sum(duration_s) / count(DISTINCT customer_id) AS avg_time_used_s,
+                      median(duration_s) AS median_session_s
+               FROM usage_sessions GROUP BY 1 ORDER BY 1""",
+            [per],
+        )
 
     def time_used_distribution(self) -> pd.DataFrame:
         """Distribution of time used per customer (and per session): mean and percentiles, in seconds."""
@@ -210,12 +213,15 @@ class UsageAPI:
                 raise InputError(
                     f"no feature {feature!r} in the events", hint=f"try one of: {', '.join(known['event'])}"
                 )
-            base = f"""SELECT CAST(customer_id AS VARCHAR) AS customer_id, min(ts) AS adopted_at FROM events
-                       WHERE event = {sql._q(feature)} AND customer_id IS NOT NULL GROUP BY 1"""
-        return self.store.read_df(f"""
+            base = """SELECT CAST(customer_id AS VARCHAR) AS customer_id, min(ts) AS adopted_at FROM events
+                       WHERE event = ? AND customer_id IS NOT NULL GROUP BY 1"""
+        return self.store.read_df(
+            f"""
             WITH b AS ({base}), n AS (SELECT greatest(1, CAST(ceil(count(*) * {float(share)}) AS INTEGER)) AS k FROM b)
             SELECT b.customer_id, b.adopted_at FROM b ORDER BY b.adopted_at, b.customer_id
-            LIMIT (SELECT k FROM n)""")
+            LIMIT (SELECT k FROM n)""",
+            [] if feature is None else [feature],
+        )
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The voice of one customer: attributes, persona, usage summary, one timeline of feedback (with themes and

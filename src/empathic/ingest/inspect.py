@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from empathic.ingest.load import resolve_roles
 from empathic.ingest.mapping import Mapping
 from empathic.ingest.readers import read_source
 from empathic.ingest.roles import infer_mapping
+from empathic.ingest.sandbox import run_one, sandboxed
+from empathic.ingest.settings import IngestSettings
 from empathic.ingest.validate import validate
+from empathic.store import ident
 
 
 @dataclass
@@ -44,23 +46,27 @@ class Inspection:
         )
 
 
-def inspect(data: Any, *, kind: str | None = None, **roles: Any) -> Inspection:
-    """Read a file or frame into a scratch in-memory database and infer its mapping (nothing is written)."""
+def inspect(data: Any, *, kind: str | None = None, settings: IngestSettings | None = None, **roles: Any) -> Inspection:
+    """Read a file or frame into a scratch in-memory database and infer its mapping (nothing is written).
+
+    The scratch database is :func:`~empathic.ingest.sandbox.sandboxed` with no file allowed: it holds the rows that
+    the reader streamed in, and can neither read nor write any file itself.
+    """
     from empathic.errors import InputError
 
     roles = resolve_roles(roles)
     kind = kind or roles.pop("_kind", None)
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble the CLI output
+    con = sandboxed()
     try:
-        raw = read_source(con, data)
+        raw = read_source(con, data, settings=settings)
         mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
         samples: dict[str, list[str]] = {}
         for col in raw.columns:
-            vals = con.execute(
-                f'SELECT DISTINCT left(trim("{col}"), 60) FROM '
-                f'(SELECT "{col}" FROM {raw.name} ORDER BY __row LIMIT 200) '
-                f"WHERE trim(\"{col}\") <> '' LIMIT 3"
+            c, table = ident(col), ident(raw.name)
+            vals = run_one(
+                con,
+                f"SELECT DISTINCT left(trim({c}), 60) FROM (SELECT {c} FROM {table} ORDER BY __row LIMIT 200) "
+                f"WHERE trim({c}) <> '' LIMIT 3",
             ).fetchall()
             samples[col] = [v[0] for v in vals]
         problems: list[str] = []

@@ -81,7 +81,30 @@ def ingest(
     lenient: bool | None = None,
     **roles: Any,
 ) -> IngestSummary:
-    """Ingest a file or frame into ``store`` (see module docstring). Raises InputError on unusable input."""
+    """Ingest a file or frame into ``store`` (see module docstring). Raises InputError on unusable input.
+
+    When this is the first ingest into a workspace file that ``store`` has just created, a failure deletes that
+    file again (:meth:`Store.discard`): a typo'd or hostile file never leaves an empty workspace behind.
+    """
+    first_into_new = store.created and not store.count("sources")
+    try:
+        return _ingest(store, data, kind=kind, settings=settings, progress=progress, lenient=lenient, **roles)
+    except BaseException:
+        if first_into_new:
+            store.discard()
+        raise
+
+
+def _ingest(
+    store: Store,
+    data: Any,
+    *,
+    kind: str | None,
+    settings: IngestSettings | None,
+    progress: Progress,
+    lenient: bool | None,
+    **roles: Any,
+) -> IngestSummary:
     settings = settings or IngestSettings()
     roles = resolve_roles(roles)
     kind = kind or roles.pop("_kind", None)
@@ -92,10 +115,11 @@ def ingest(
     label = str(data) if isinstance(data, (str, Path)) else type(data).__name__
     progress(f"ingest {Path(label).name}", 0, 4)
     with store.write() as con:
-        raw = read_source(con, data)
+        raw = read_source(con, data, settings=settings)
         raw.sha256 = sha
         progress(f"ingest {Path(label).name}", 1, 4)
         mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
+        _check_attribute_count(con, raw, mapping, settings.max_attributes)
         warnings = raw.warnings + validate(con, raw, mapping, lenient=lenient)
         warnings += _truncation_warning(con, raw, mapping, settings.max_text_chars)
         progress(f"ingest {Path(label).name}", 2, 4)
@@ -108,7 +132,7 @@ def ingest(
             [source_id, mapping.kind, raw.label, sha, mapping.to_json(), raw.n_rows, inserted, updated, _now()],
         )
         for tmp in ("_raw", "_rows", "_keyed", "_changed", "_known"):
-            con.execute(f"DROP TABLE IF EXISTS {tmp}")
+            con.execute(f"DROP TABLE IF EXISTS {q(tmp)}")
     progress(f"ingest {Path(label).name}", 4, 4)
     return IngestSummary(
         source_id=source_id,
@@ -123,11 +147,29 @@ def ingest(
     )
 
 
+def _check_attribute_count(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, max_attributes: int) -> None:
+    """Refuse, before anything is written, a source that would take the workspace past ``max_attributes`` names."""
+    table = {"feedback": "feedback_attributes", "customers": "customer_attributes"}.get(m.kind)
+    if table is None or not m.attrs:
+        return
+    known = {r[0] for r in con.execute(f"SELECT DISTINCT name FROM {q(table)}").fetchall()}
+    total = len(known | set(m.attrs))
+    if total > max_attributes:
+        raise InputError(
+            f"{len(m.attrs):,} attribute column(s) would give the workspace {total:,} attributes; "
+            f"at most {max_attributes:,} are accepted",
+            file=raw.label,
+            hint="pick the attribute columns with --attr (or ignore some with a mapping file), "
+            "or raise ingest.max_attributes",
+        )
+
+
 def _truncation_warning(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, max_chars: int) -> list[str]:
     """The warning that IngestSettings.max_text_chars promises when comments are cut."""
     if m.kind != "feedback" or not m.text:
         return []
-    n = con.execute(f"SELECT count(*) FROM {raw.name} WHERE length({text_expr(m, 10 * max_chars)}) > {max_chars}")
+    text = text_expr(m, 10 * max_chars)
+    n = con.execute(f"SELECT count(*) FROM {q(raw.name)} WHERE length({text}) > {int(max_chars)}")
     n = n.fetchone()[0]
     return [f"{n} comment(s) longer than {max_chars:,} characters were truncated"] if n else []
 
@@ -142,26 +184,29 @@ def _source_id(raw: RawTable, m: Mapping) -> str:
 
 
 def _keyed_source(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping) -> tuple[str, str]:
-    """(table, key expression): the id column, else a hash of the whole row plus its occurrence number.
+    """(quoted table, key expression): the id column, else a hash of the whole row plus its occurrence number.
 
     The occurrence number keeps genuinely repeated rows (two identical purchases on one day) while re-ingesting
     the same file still produces the same keys.
     """
     if m.id:
-        return raw.name, f"trim({q(m.id)})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _keyed AS SELECT *, {row_hash(raw.columns)} AS __hash FROM {raw.name}")
+        return q(raw.name), f"trim({q(m.id)})"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _keyed AS SELECT *, {row_hash(raw.columns)} AS __hash FROM {q(raw.name)}"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _keyed AS SELECT *, row_number() OVER (PARTITION BY __hash ORDER BY __row) "
         "AS __occ FROM _keyed"
     )
-    return "_keyed", "CASE WHEN __occ = 1 THEN __hash ELSE __hash || '-' || __occ END"
+    return q("_keyed"), "CASE WHEN __occ = 1 THEN __hash ELSE __hash || '-' || __occ END"
 
 
-def _stage_rows(con: duckdb.DuckDBPyConnection, select: str, key: str) -> None:
-    """Materialise ``_rows`` with one row per key (the last occurrence in the file wins)."""
+def _stage_rows(con: duckdb.DuckDBPyConnection, select_sql: str, key: str, params: list[Any] | None = None) -> None:
+    """Materialise ``_rows`` with one row per ``key`` column (the last occurrence in the file wins)."""
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _rows AS SELECT * FROM ({select}) "
-        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY __row DESC) = 1"
+        f"CREATE OR REPLACE TEMP TABLE _rows AS SELECT * FROM ({select_sql}) "
+        f"QUALIFY row_number() OVER (PARTITION BY {q(key)} ORDER BY __row DESC) = 1",
+        params or [],
     )
 
 
@@ -190,15 +235,15 @@ def _write_feedback(
         con.execute(
             f"INSERT INTO feedback_scores SELECT feedback_id, ?, ?, ?, ?, {score_expr(sc)} FROM _rows "
             f"WHERE {score_expr(sc)} IS NOT NULL{in_scale} AND feedback_id NOT IN (SELECT feedback_id FROM "
-            f"feedback_scores WHERE name = {lit(sc.name)})",
-            [sc.name, sc.kind, sc.scale_min, sc.scale_max],
+            "feedback_scores WHERE name = ?)",
+            [sc.name, sc.kind, sc.scale_min, sc.scale_max, sc.name],
         )
     for attr in m.attrs:
         con.execute(
             f"INSERT INTO feedback_attributes SELECT feedback_id, ?, {clean(attr)} FROM _rows "
             f"WHERE {clean(attr)} IS NOT NULL AND feedback_id NOT IN (SELECT feedback_id FROM feedback_attributes "
-            f"WHERE name = {lit(attr)})",
-            [attr],
+            "WHERE name = ?)",
+            [attr, attr],
         )
     _ensure_customers(con, "_rows", source_id)
     return inserted, updated
@@ -206,11 +251,12 @@ def _write_feedback(
 
 def _diff(con: duckdb.DuckDBPyConnection, table: str, key: str) -> tuple[int, int]:
     """Count new keys and changed rows; mark changed keys in ``_changed``."""
+    t, k = q(table), q(key)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT t.{key} FROM {table} t JOIN _rows r USING ({key}) "
+        f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT t.{k} FROM {t} t JOIN _rows r USING ({k}) "
         f"WHERE t.content_hash IS DISTINCT FROM r.content_hash"
     )
-    inserted = con.execute(f"SELECT count(*) FROM _rows WHERE {key} NOT IN (SELECT {key} FROM {table})").fetchone()[0]
+    inserted = con.execute(f"SELECT count(*) FROM _rows WHERE {k} NOT IN (SELECT {k} FROM {t})").fetchone()[0]
     updated = con.execute("SELECT count(*) FROM _changed").fetchone()[0]
     return int(inserted), int(updated)
 
@@ -231,13 +277,13 @@ def _forget_changed(con: duckdb.DuckDBPyConnection, key: str) -> None:
         ).fetchall()
     ]
     for table in tables:
-        con.execute(f'DELETE FROM "{table}" WHERE {key} IN (SELECT {key} FROM _changed)')
+        con.execute(f"DELETE FROM {q(table)} WHERE {q(key)} IN (SELECT {q(key)} FROM _changed)")
 
 
 def _ensure_customers(con: duckdb.DuckDBPyConnection, rows: str, source_id: str) -> None:
     """Customers seen in feedback or events exist in ``customers`` too (without attributes)."""
     con.execute(
-        f"INSERT INTO customers SELECT DISTINCT customer_id, ?, NULL::TIMESTAMP, ? FROM {rows} "
+        f"INSERT INTO customers SELECT DISTINCT customer_id, ?, NULL::TIMESTAMP, ? FROM {q(rows)} "
         "WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)",
         [source_id, _now()],
     )
@@ -249,7 +295,7 @@ def _write_customers(
     signup = date_expr(m.date, m.date_format) if m.date else "NULL::TIMESTAMP"
     select = (
         f"SELECT __row, {clean(m.customer)} AS customer_id, {signup} AS signup_at, "
-        f"{row_hash(raw.columns)} AS content_hash, * EXCLUDE (__row) FROM {raw.name} "
+        f"{row_hash(raw.columns)} AS content_hash, * EXCLUDE (__row) FROM {q(raw.name)} "
         f"WHERE {clean(m.customer)} IS NOT NULL"
     )
     _stage_rows(con, select, "customer_id")
@@ -287,9 +333,10 @@ def _write_events(
         value = "NULL::DOUBLE"
     default_event = "purchase" if (m.value or m.price) else "activity"
     event = f"coalesce({clean(m.event)}, {lit(default_event)})" if m.event else lit(default_event)
-    # attribute-like columns of an events file (country, product code) are kept as event properties
+    # attribute-like columns of an events file (country, product code) are kept as event properties; their names
+    # are the bound parameters of the staging query
     props = [c for c in raw.columns if c not in m.used_columns() or c in m.attrs]
-    properties = "json_object(" + ", ".join(f"{lit(c)}, {clean(c)}" for c in props) + ")" if props else "NULL::JSON"
+    properties = "json_object(" + ", ".join(f"?, {clean(c)}" for c in props) + ")" if props else "NULL::JSON"
     table, key = _keyed_source(con, raw, m)
     select = (
         f"SELECT __row, {key} AS event_id, {clean(m.customer)} AS customer_id, "
@@ -298,7 +345,7 @@ def _write_events(
         f"{properties} AS properties FROM {table} "
         f"WHERE {clean(m.customer)} IS NOT NULL AND {date_expr(m.date, m.date_format)} IS NOT NULL"
     )
-    _stage_rows(con, select, "event_id")
+    _stage_rows(con, select, "event_id", props)
     inserted = con.execute("SELECT count(*) FROM _rows WHERE event_id NOT IN (SELECT event_id FROM events)").fetchone()[
         0
     ]

@@ -3,6 +3,13 @@
 DuckDB reads CSV/TSV/JSON/Parquet itself (streaming, no Python object per row); only XLSX goes through openpyxl
 and non-UTF-8 text is transcoded to a temporary UTF-8 copy in chunks. Everything becomes VARCHAR here so that role
 inference and validation see the user's values as written, and can name the row and column of a bad one.
+
+Files are untrusted: each is parsed (and a frame's columns cast) in a :func:`~empathic.ingest.sandbox.sandboxed`
+connection that may read that one file only (a frame: no file), its rows reach the caller's connection as an
+Arrow stream, every column name enters SQL through
+:func:`empathic.store.ident`, and every path or option is a bound parameter. Temporary files (an inflated ``.gz``,
+a transcoded copy) live in one folder per read that is removed on success and on failure. The caps of
+:class:`IngestSettings` (inflated size, column count) are checked before the work they guard.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import codecs
 import csv
 import re
 import tempfile
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +28,11 @@ import duckdb
 import pyarrow as pa
 
 from empathic.errors import InputError
+from empathic.ingest.diagnose import check_json_records, diagnose_csv
+from empathic.ingest.encoding import SAMPLE_BYTES, ensure_utf8
+from empathic.ingest.sandbox import allowed_path, run_one, sandboxed, single
+from empathic.ingest.settings import IngestSettings
+from empathic.store import ident
 
 TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".dat": "csv"}
 FORMATS = {
@@ -31,9 +45,10 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-SAMPLE_BYTES = 1 << 20
 #: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
 MAX_LINE_BYTES = 16 << 20
+#: Rows per Arrow batch when a parsed file streams from its sandbox into the caller's connection.
+STREAM_BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -50,11 +65,15 @@ class RawTable:
     sha256: str | None = None
 
 
-def read_source(con: duckdb.DuckDBPyConnection, data: Any, *, name: str = "_raw") -> RawTable:
+def read_source(
+    con: duckdb.DuckDBPyConnection, data: Any, *, name: str = "_raw", settings: IngestSettings | None = None
+) -> RawTable:
     """Load a path or a pandas/Polars/Arrow frame into ``con`` as the temp table ``name``."""
+    settings = settings or IngestSettings()
     if isinstance(data, (str, Path)):
-        return _read_path(con, Path(data), name)
-    return _read_frame(con, data, name)
+        with tempfile.TemporaryDirectory(prefix="empathic-") as scratch:
+            return _read_path(con, Path(data), name, settings, Path(scratch))
+    return _read_frame(con, data, name, settings)
 
 
 # -- frames ---------------------------------------------------------------------------------------------------------
@@ -74,23 +93,45 @@ def _to_arrow(data: Any) -> pa.Table:
     )
 
 
-def _read_frame(con: duckdb.DuckDBPyConnection, data: Any, name: str) -> RawTable:
+def _read_frame(
+    con: duckdb.DuckDBPyConnection, data: Any, name: str, settings: IngestSettings, label: str | None = None
+) -> RawTable:
     table = _to_arrow(data)
-    label = f"<{type(data).__module__.split('.')[0]} {type(data).__name__}>"
+    label = label or f"<{type(data).__module__.split('.')[0]} {type(data).__name__}>"
     if table.num_columns == 0:
         raise InputError("the frame has no columns", file=label, hint="pass a frame with at least a text column")
-    names = [str(c) for c in table.column_names]
-    _check_column_names(names, label)
+    names = [str(c) if str(c) else f"column{i}" for i, c in enumerate(table.column_names)]
+    _check_column_names(names, label, settings.max_columns)
     table = table.rename_columns(names)
-    con.register("_frame_in", table)
-    cols = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in names)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS __row, {cols} FROM _frame_in")
-    con.unregister("_frame_in")
+    try:
+        with closing(sandboxed()) as reader:
+            reader.register("_frame_in", table)
+            _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(names)} FROM _frame_in")))
+    except duckdb.Error as exc:
+        raise _duckdb_error(exc, label) from None
     return _finish(con, name, label, "frame")
 
 
+def _copy_in(con: duckdb.DuckDBPyConnection, name: str, rows: duckdb.DuckDBPyRelation) -> None:
+    """Stream ``rows`` (a relation of a sandboxed connection) into ``con`` as the temp table ``name``."""
+    con.register("_stream_in", rows.to_arrow_reader(STREAM_BATCH_ROWS))
+    try:
+        run_one(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM _stream_in")
+    finally:
+        con.unregister("_stream_in")
+
+
+def _numbered(names: list[str]) -> str:
+    """The select list of a raw table: ``__row`` (1, 2, ... in input order), then every column as VARCHAR."""
+    cols = "".join(f", CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in names)
+    return f"row_number() OVER () AS __row{cols}"
+
+
 # -- files ----------------------------------------------------------------------------------------------------------
-def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTable:
+def _read_path(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings, scratch: Path
+) -> RawTable:
+    """Read one file; temporary copies go to ``scratch`` (removed by the caller)."""
     label = str(path)
     if not path.exists():
         raise InputError(f"file not found: {path}", file=label, hint="check the path and spelling")
@@ -100,7 +141,7 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
         raise InputError("the file is empty", file=label, hint="export the data again; the file has 0 bytes")
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        path = _gunzip(path)
+        path = _gunzip(path, scratch, settings.max_inflated_mb)
         suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     head = path.open("rb").read(SAMPLE_BYTES)
@@ -113,41 +154,51 @@ def _read_path(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
                 hint="use CSV, TSV, JSON, JSONL, Parquet or XLSX",
             )
     if fmt == "parquet":
-        return _read_with_duckdb(con, name, label, "parquet", f"read_parquet('{_sql_str(path)}')")
+        return _read_with_duckdb(con, name, label, "parquet", path, "read_parquet(?)", [allowed_path(path)], settings)
     if fmt == "xlsx":
-        return _read_xlsx(con, path, name)
+        return _read_xlsx(con, path, name, settings)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         raise InputError(
             "the file looks binary (it contains NUL bytes), not text",
             file=label,
             hint="export the data as CSV/TSV/JSON/Parquet/XLSX; check the file is not corrupt",
         )
-    text_path, encoding, warnings = _ensure_utf8(path, head)
+    text_path, encoding, warnings = ensure_utf8(path, head, scratch)
     if fmt == "csv":
-        return _read_csv(con, text_path, name, label, encoding, warnings)
-    table = "newline_delimited" if fmt == "jsonl" else "array"
-    if fmt == "json":
-        _check_json_array_closed(text_path, label)
+        return _read_csv(con, text_path, name, label, encoding, warnings, settings, scratch)
+    table = "newline_delimited" if fmt == "jsonl" else check_json_records(text_path, label)
     raw = _read_with_duckdb(
         con,
         name,
         label,
         fmt,
-        f"read_json('{_sql_str(text_path)}', format='{table}', maximum_object_size={MAX_LINE_BYTES})",
+        text_path,
+        # map_inference_threshold=-1: past 200 keys DuckDB would fold every key into ONE map column
+        "read_json(?, format=?, maximum_object_size=?, map_inference_threshold=-1)",
+        [allowed_path(text_path), table, MAX_LINE_BYTES],
+        settings,
     )
     raw.encoding, raw.warnings = encoding, warnings
     return raw
 
 
-def _gunzip(path: Path) -> Path:
-    """Decompress ``x.csv.gz`` to a temporary ``x.csv`` in chunks."""
+def _gunzip(path: Path, scratch: Path, max_mb: int) -> Path:
+    """Decompress ``x.csv.gz`` to ``scratch/x.csv`` in chunks, refusing it once it inflates past ``max_mb``."""
     import gzip
-    import shutil
 
-    out = Path(tempfile.mkdtemp(prefix="empathic-")) / path.stem
+    out = scratch / path.stem
+    limit, written = max_mb << 20, 0
     try:
         with gzip.open(path, "rb") as src, out.open("wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                if written > limit:
+                    raise InputError(
+                        f"the compressed file inflates to more than {max_mb:,} MB",
+                        file=str(path),
+                        hint="raise ingest.max_inflated_mb if the file is genuine, or split it",
+                    )
+                dst.write(chunk)
     except (OSError, EOFError) as exc:
         raise InputError(f"cannot decompress: {exc}", file=str(path), hint="check the .gz file is complete") from None
     return out
@@ -166,57 +217,6 @@ def _sniff_format(head: bytes) -> str | None:
     return None
 
 
-def _sql_str(path: Path | str) -> str:
-    return str(path).replace("'", "''")
-
-
-def _ensure_utf8(path: Path, head: bytes) -> tuple[Path, str, list[str]]:
-    """Return a UTF-8 file to read: the file itself, or a transcoded temporary copy (Latin-1/CP1252/UTF-16)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return path, "utf-8-sig", []
-    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"))
-    boms += ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-    for bom, enc in boms:  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
-        if head.startswith(bom):
-            return _transcode(path, enc), enc, [f"{path.name}: read as {enc.upper()} and converted to UTF-8"]
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=len(head) < SAMPLE_BYTES)
-        return path, "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    enc = (best.encoding if best else "cp1252").lower()
-    if enc in {"ascii", "utf_8", "utf-8"} or enc.startswith(("latin", "iso8859", "cp125", "windows")):
-        enc = "cp1252" if enc not in {"latin_1", "latin-1", "iso8859_1"} else "latin-1"
-    else:
-        enc = "cp1252"
-    warn = (
-        f"{path.name} is not UTF-8; it was read as {enc} (Latin-1/Windows). "
-        "Check accented characters; save the file as UTF-8 to silence this warning"
-    )
-    return _transcode(path, enc), enc, [warn]
-
-
-def _transcode(path: Path, encoding: str) -> Path:
-    """Stream ``path`` from ``encoding`` into a temporary UTF-8 file (chunked: constant memory)."""
-    out = Path(tempfile.mkdtemp(prefix="empathic-")) / (path.stem + ".utf8" + path.suffix)
-    # cp1252 leaves 5 bytes undefined; decode those as latin-1 rather than failing on one stray byte.
-    errors = "replace" if encoding.startswith("utf") else "strict"
-    if encoding == "cp1252":
-        codecs.register_error("cp1252_fallback", lambda e: (e.object[e.start : e.end].decode("latin-1"), e.end))
-        errors = "cp1252_fallback"
-    with (
-        path.open("r", encoding=encoding, errors=errors, newline="") as src,
-        out.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
-    return out
-
-
 WHITESPACE_ROW = re.compile(r"\S+")
 
 
@@ -229,8 +229,8 @@ def _looks_whitespace_aligned(lines: list[str]) -> bool:
     return len(widths) == 1 and widths.pop() >= 2
 
 
-def _whitespace_to_tsv(path: Path) -> Path:
-    out = Path(tempfile.mkdtemp(prefix="empathic-")) / (path.stem + ".tsv")
+def _whitespace_to_tsv(path: Path, scratch: Path) -> Path:
+    out = scratch / (path.stem + ".tsv")
     with path.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
         for line in src:
             if line.strip():
@@ -238,18 +238,32 @@ def _whitespace_to_tsv(path: Path) -> Path:
     return out
 
 
-def _first_row_is_header(path: Path, delimiter: str) -> bool:
-    """Decide whether the first row names columns: header cells are short, non-numeric and distinct."""
+def _first_row_is_header(path: Path, delimiter: str, sample_rows: int = 20) -> bool:
+    """Decide whether the first row names columns: header cells are non-numeric and distinct, and short unless
+    the values below them are short or repeat (a long question above yes/no answers is a header; a long first
+    cell above distinct comments is a comment)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
             first = next(reader)
-        except (csv.Error, StopIteration):
+            below = [row for _, row in zip(range(sample_rows), reader, strict=False)]
+        except StopIteration:
             return True
+        except csv.Error:
+            below = []
     cells = [c.strip() for c in first]
     if not cells or len(set(cells)) < len(cells) - cells.count(""):
         return False
-    return all(not (len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x")) for c in cells)
+
+    def answers_below(i: int) -> bool:
+        values = [row[i].strip() for row in below if i < len(row)]
+        repeating = len(values) >= 4 and len(set(values)) <= len(values) / 2
+        return bool(values) and (repeating or all(len(v) <= 20 for v in values))
+
+    return all(
+        not ((len(c) > 60 and not answers_below(i)) or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c or "x"))
+        for i, c in enumerate(cells)
+    )
 
 
 def _check_line_lengths(path: Path, label: str, max_lines: int = 20480) -> None:
@@ -294,61 +308,94 @@ def _check_header_names(path: Path, delimiter: str, label: str) -> None:
     _check_column_names(names, label)
 
 
-def _check_json_array_closed(path: Path, label: str) -> None:
-    """DuckDB reads the complete objects of a cut-off JSON array without complaint; refuse it instead."""
-    with path.open("rb") as fh:
-        fh.seek(max(path.stat().st_size - 64, 0))
-        tail = fh.read().rstrip()
-    if not tail.endswith(b"]"):
-        raise InputError(
-            "the JSON file is cut off (it does not end with ']')",
-            file=label,
-            hint="export the file again; for very large data use JSON Lines (one object per line)",
-        )
-
-
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, label: str, encoding: str, warnings: list[str]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    label: str,
+    encoding: str,
+    warnings: list[str],
+    settings: IngestSettings,
+    scratch: Path,
 ) -> RawTable:
     _check_line_lengths(path, label)
     with path.open(encoding="utf-8-sig", errors="replace") as fh:
         first_lines = [fh.readline() for _ in range(20)]
     if _looks_whitespace_aligned(first_lines):
-        path = _whitespace_to_tsv(path)
+        path = _whitespace_to_tsv(path, scratch)
         warnings = [*warnings, f"{Path(label).name}: read as a whitespace-separated table"]
+    _check_column_count(first_lines[0], label, settings.max_columns)
     try:
-        sniff = con.execute(f"SELECT Delimiter FROM sniff_csv('{_sql_str(path)}', sample_size=20480)").fetchone()
-        delimiter = sniff[0] if sniff else ","
+        with closing(sandboxed([path])) as sniffer:
+            sniff = run_one(sniffer, "SELECT Delimiter FROM sniff_csv(?, sample_size=20480)", [allowed_path(path)])
+            found = sniff.fetchone()
+        delimiter = found[0] if found else ","
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        guess = _fallback_delimiter(first_lines[0], ",")
+        raise diagnose_csv(path, guess, label) or _duckdb_error(exc, label) from None
     delimiter = _fallback_delimiter(first_lines[0], delimiter)
     _check_header_names(path, delimiter, label)
     header = _first_row_is_header(path, delimiter)
     source = (
-        f"read_csv('{_sql_str(path)}', all_varchar=true, header={str(header).lower()}, delim='{_sql_str(delimiter)}', "
-        f"max_line_size={MAX_LINE_BYTES}, strict_mode=true, null_padding=false, sample_size=-1)"
+        "read_csv(?, all_varchar=true, header=?, delim=?, max_line_size=?, strict_mode=true, null_padding=false, "
+        "sample_size=-1)"
     )
-    raw = _read_with_duckdb(con, name, label, "csv", source)
+    params = [allowed_path(path), header, delimiter, MAX_LINE_BYTES]
+    raw = _read_with_duckdb(
+        con,
+        name,
+        label,
+        "csv",
+        path,
+        source,
+        params,
+        settings,
+        lambda: diagnose_csv(path, delimiter, label, header=header),
+    )
     raw.encoding = encoding
     raw.warnings = warnings + raw.warnings
     return raw
 
 
-def _read_with_duckdb(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str, source: str) -> RawTable:
-    try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-        names = [d[0] for d in described]
-        _check_column_names(names, label)
-        cols = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in names)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS __row, {cols} FROM {source}"
+def _check_column_count(header_line: str, label: str, max_columns: int) -> None:
+    """Refuse a header with more than ``max_columns`` cells before DuckDB sniffs it (10,001 columns took minutes)."""
+    longest = max(header_line.count(d) for d in (",", ";", "\t", "|")) + 1
+    if longest > max_columns:
+        raise InputError(
+            f"the file has about {longest:,} columns; at most {max_columns:,} are accepted",
+            file=label,
+            row=1,
+            hint="keep the columns you need, or raise ingest.max_columns",
         )
+
+
+def _read_with_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    label: str,
+    fmt: str,
+    path: Path,
+    source: str,
+    params: list[Any],
+    settings: IngestSettings,
+    explain: Callable[[], InputError | None] | None = None,
+) -> RawTable:
+    """Parse ``path`` with the DuckDB table function ``source`` (``?`` bound to ``params``) in a sandbox that can
+    read only that file, and stream its rows into ``con`` as the temp table ``name``. When DuckDB fails,
+    ``explain`` may name the concrete problem (see :mod:`empathic.ingest.diagnose`)."""
+    try:
+        with closing(sandboxed([path])) as reader:
+            described = run_one(reader, f"DESCRIBE SELECT * FROM {source}", params).fetchall()
+            names = [d[0] for d in described]
+            _check_column_names(names, label, settings.max_columns)
+            select = single(reader, f"SELECT {_numbered(names)} FROM {source}")
+            _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        raise (explain and explain()) or _duckdb_error(exc, label) from None
     return _finish(con, name, label, fmt)
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTable:
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings) -> RawTable:
     import zipfile
 
     from openpyxl import load_workbook
@@ -366,7 +413,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
     if header is None:
         raise InputError("the first worksheet is empty", file=label, hint="put the data on the first sheet")
     names = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header)]
-    _check_column_names(names, label)
+    _check_column_names(names, label, settings.max_columns)
     columns: list[list[str | None]] = [[] for _ in names]
     for row in rows:
         if row is None or all(v is None for v in row):
@@ -376,14 +423,25 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTabl
             columns[i].append(None if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)))
     wb.close()
     table = pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)})
-    raw = _read_frame(con, table, name)
-    raw.label, raw.file_format = label, "xlsx"
+    raw = _read_frame(con, table, name, settings, label)
+    raw.file_format = "xlsx"
     return raw
 
 
-def _check_column_names(names: list[str], label: str) -> None:
+def _check_column_names(names: list[str], label: str, max_columns: int | None = None) -> None:
+    """Refuse more than ``max_columns`` columns, reserved (``__``), unusable (NUL) and duplicate names."""
+    if max_columns is not None and len(names) > max_columns:
+        raise InputError(
+            f"the file has {len(names):,} columns; at most {max_columns:,} are accepted",
+            file=label,
+            hint="keep the columns you need, or raise ingest.max_columns",
+        )
     seen: set[str] = set()
     for n in names:
+        if "\x00" in n:
+            raise InputError(
+                f"column name {n!r} contains a NUL character", file=label, column=n, hint="rename the column"
+            )
         if n.startswith("__"):
             raise InputError(f"column name {n!r} is reserved", file=label, column=n, hint="rename the column")
         if n.lower() in seen:
@@ -394,8 +452,8 @@ def _check_column_names(names: list[str], label: str) -> None:
 
 
 def _finish(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str) -> RawTable:
-    n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-    columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall() if r[0] != "__row"]
+    n = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+    columns = [r[0] for r in con.execute(f"DESCRIBE {ident(name)}").fetchall() if r[0] != "__row"]
     if n == 0:
         raise InputError("the file has a header but no data rows", file=label, hint="check the export")
     return RawTable(name=name, columns=columns, n_rows=int(n), label=label, file_format=fmt)
@@ -406,7 +464,9 @@ LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
 
 def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
     """Translate a DuckDB reader error into an InputError with the row and a hint."""
-    msg = str(exc)
+    # only DuckDB's own words: its echo of the query ("LINE 1: ... maximum_object_size ...") and its list of
+    # "possible fixes" (which names max_line_size) must not decide which problem we report
+    msg = str(exc).split("\nLINE ")[0].split("Possible fixes:")[0].split("The search space used was")[0]
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
     m = LINE_RE.search(msg)
     row = int(m.group(1)) if m else None
@@ -431,6 +491,13 @@ def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
             file=label,
             row=row,
             hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
+        )
+    if "recursion depth" in low:
+        return InputError(
+            "the JSON is nested too deeply (more than 128 levels)",
+            file=label,
+            row=row,
+            hint="give one flat object per comment, with plain values (text, numbers, dates)",
         )
     if "json" in low or "malformed" in low:
         return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")

@@ -14,6 +14,7 @@ import pandas as pd
 from empathic.errors import InputError
 from empathic.ingest.mapping import Mapping, ScoreColumn, normalise_overrides
 from empathic.ingest.readers import RawTable
+from empathic.store import ident
 
 SAMPLE_ROWS = 5000
 
@@ -57,7 +58,16 @@ NAME = {
 #: Index columns written by pandas/R/spreadsheets: unique, but not a key worth trusting across files.
 UNNAMED = re.compile(r"|column\d*|unnamed:? ?\d*|index|row|x|\.\.\.1", re.I)
 BOOL_VALUES = {"0", "1", "yes", "no", "true", "false", "y", "n", "t", "f"}
-WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+#: Ideographs and kana: scripts written without spaces, where about two characters make a word.
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: A word of a spaced script (Latin, Greek, Cyrillic, Hangul, Arabic, ...): two or more letters.
+WORD = re.compile(rf"(?:(?![{UNSPACED}])[^\W\d_]){{2,}}")
+UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+
+
+def word_count(value: str) -> int:
+    """Words in ``value``: spaced words, plus one per two characters of Chinese or Japanese."""
+    return len(WORD.findall(value)) + len(UNSPACED_CHAR.findall(value)) // 2
 
 
 @dataclass
@@ -86,12 +96,13 @@ class ColumnProfile:
 
 def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, ColumnProfile]:
     """Profile every column on a sample (first SAMPLE_ROWS rows) plus whole-file uniqueness."""
+    table = ident(raw.name)
     sample = con.execute(
-        f"SELECT * EXCLUDE (__row) FROM (SELECT * FROM {raw.name} ORDER BY __row) "
-        f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+        f"SELECT * EXCLUDE (__row) FROM (SELECT * FROM {table} ORDER BY __row) "
+        f"USING SAMPLE reservoir({int(SAMPLE_ROWS)} ROWS) REPEATABLE (42)"
     ).df()
     distinct_in_file = con.execute(
-        "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in raw.columns) + f" FROM {raw.name}"
+        "SELECT " + ", ".join(f"approx_count_distinct({ident(c)})" for c in raw.columns) + f" FROM {table}"
     ).fetchone()
     profiles = {}
     for col, file_distinct in zip(raw.columns, distinct_in_file, strict=True):
@@ -102,7 +113,7 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         numeric = float(nums.notna().mean()) if n else 0.0
         finite = nums.dropna()
         integer = float((finite == finite.round()).mean()) if len(finite) else 0.0
-        words = values.map(lambda v: len(WORD.findall(v))) if n else pd.Series(dtype=float)
+        words = values.map(word_count) if n else pd.Series(dtype=float)
         date_share, date_fmt = _date_share(con, values.head(500).tolist(), numeric)
         profiles[col] = ColumnProfile(
             name=col,
@@ -124,11 +135,11 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         ranges = con.execute(
             "SELECT "
             + ", ".join(
-                f"min(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE)), "
-                f"max(TRY_CAST(replace(trim(\"{c}\"), ',', '.') AS DOUBLE))"
+                f"min(TRY_CAST(replace(trim({ident(c)}), ',', '.') AS DOUBLE)), "
+                f"max(TRY_CAST(replace(trim({ident(c)}), ',', '.') AS DOUBLE))"
                 for c in numeric_cols
             )
-            + f" FROM {raw.name}"
+            + f" FROM {table}"
         ).fetchone()
         for i, c in enumerate(numeric_cols):
             lo, hi = ranges[2 * i], ranges[2 * i + 1]
@@ -136,8 +147,9 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
                 profiles[c].vmin, profiles[c].vmax = float(lo), float(hi)
     for col, p in profiles.items():
         if p.n and p.distinct == p.n:
+            qc = ident(col)
             total, distinct = con.execute(
-                f'SELECT count("{col}"), count(DISTINCT "{col}") FROM {raw.name} WHERE trim("{col}") <> \'\''
+                f"SELECT count({qc}), count(DISTINCT {qc}) FROM {table} WHERE trim({qc}) <> ''"
             ).fetchone()
             p.unique_in_file = total == distinct and total >= raw.n_rows * 0.99
     return profiles

@@ -19,3 +19,18 @@ class IngestSettings(BaseModel):
     )
     max_text_chars: int = Field(20_000, ge=100, description="Longer comments are truncated (with a warning).")
     batch_rows: int = Field(250_000, ge=1000, description="Rows written per step (progress granularity).")
+    max_inflated_mb: int = Field(
+        2048,
+        ge=1,
+        description="Largest size a compressed (.gz) file may inflate to; checked while decompressing, so a small "
+        "file that inflates to gigabytes is refused after reading at most this much.",
+    )
+    max_columns: int = Field(
+        2000, ge=2, description="Most columns a file or frame may have; checked on the header, before any row is read."
+    )
+    max_attributes: int = Field(
+        500,
+        ge=1,
+        description="Most distinct attribute names a workspace may hold (each becomes an export column); checked "
+        "before anything is written.",
+    )

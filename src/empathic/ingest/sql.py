@@ -1,20 +1,25 @@
 """SQL expressions that turn the raw VARCHAR columns into typed values, built from a :class:`Mapping`.
 
-Kept as plain strings over DuckDB's dialect so the same expressions can be ported to Spark SQL.
+Kept as plain strings over DuckDB's dialect so the same expressions can be ported to Spark SQL. Column names go
+through :func:`empathic.store.ident` (``q`` here is that helper under its short local name).
 """
 
 from __future__ import annotations
 
 from empathic.ingest.mapping import Mapping, ScoreColumn
+from empathic.store import ident
 
-
-def q(col: str) -> str:
-    """Quote an identifier."""
-    return '"' + col.replace('"', '""') + '"'
+#: The one identifier helper (store.ident), under the short name these expression builders use.
+q = ident
 
 
 def lit(value: str) -> str:
-    """Quote a string literal."""
+    """Quote a string literal, for the few values that must live inside a reusable expression string.
+
+    Queries bind values as parameters; an expression builder here returns SQL text that is embedded in several
+    queries (validation, staging, counting), where positional parameters cannot follow it. DuckDB string literals
+    have no backslash escapes, so doubling ``'`` is a complete escape.
+    """
     return "'" + value.replace("'", "''") + "'"
 
 

@@ -12,10 +12,10 @@ from empathic.ingest.readers import RawTable
 from empathic.ingest.sql import clean, date_expr, number_expr, q, score_expr
 
 
-def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_condition: str) -> tuple[int, int, str]:
+def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_sql: str) -> tuple[int, int, str]:
     """(number of bad rows, first bad row number, its value) for a condition over the raw table."""
     n, row, value = con.execute(
-        f"SELECT count(*), min(__row), arg_min({q(column)}, __row) FROM {raw.name} WHERE {bad_condition}"
+        f"SELECT count(*), min(__row), arg_min({q(column)}, __row) FROM {q(raw.name)} WHERE {bad_sql}"
     ).fetchone()
     return int(n), int(row or 0), value
 
@@ -79,7 +79,7 @@ def validate(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, *, lenie
             warnings.append(f"{n} row(s) without a customer id (first: row {row}) were skipped")
     if m.kind == "feedback":
         texts = " AND ".join(f"{clean(c)} IS NULL" for c in m.text + ([m.title] if m.title else []))
-        empty = con.execute(f"SELECT count(*) FROM {raw.name} WHERE {texts}").fetchone()[0]
+        empty = con.execute(f"SELECT count(*) FROM {q(raw.name)} WHERE {texts}").fetchone()[0]
         if empty == raw.n_rows:
             raise InputError(
                 "every row's text is empty",

@@ -1,5 +1,5 @@
 """The workspace store: one DuckDB file, versioned schema, one writer."""
 
-from empathic.store.store import Store, empty_table
+from empathic.store.store import Store, empty_table, ident
 
-__all__ = ["Store", "empty_table"]
+__all__ = ["Store", "empty_table", "ident"]

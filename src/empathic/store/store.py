@@ -16,8 +16,28 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from empathic.errors import WorkspaceError
+from empathic.errors import InputError, WorkspaceError
 from empathic.store.migrations import migrate
+
+
+def ident(name: str) -> str:
+    """``name`` as a DuckDB quoted identifier: the ONE way a column, table or attribute name enters SQL.
+
+    Every ``"`` is doubled, so no name can close the identifier and append SQL of its own (a CSV header such as
+    ``a" AS x; COPY ... TO '...'; --`` stays one column name, kept verbatim). Values never go through here: they are
+    bound parameters. ``tests/security/test_sql_identifiers.py`` fails on SQL f-strings that bypass this helper.
+
+    Raises:
+        InputError: for an empty name or one containing a NUL character (DuckDB cannot round-trip either).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"an SQL identifier must be a str, not {type(name).__name__}")
+    if not name or "\x00" in name:
+        raise InputError(
+            f"the name {name!r} cannot be used as a column or table name",
+            hint="give every column a non-empty name without NUL characters",
+        )
+    return '"' + name.replace('"', '""') + '"'
 
 
 class Store:
@@ -43,8 +63,17 @@ class Store:
             if not p.parent.exists():
                 raise WorkspaceError(f"folder {p.parent} does not exist", hint="create the folder first")
         self.read_only = read_only
+        #: True when this Store made the file (see :meth:`discard`)
+        self.created = self.path != ":memory:" and not Path(self.path).exists()
+        self._lock = threading.RLock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file (creating it if allowed) and bring its schema up to date."""
+        read_only = self.read_only
         try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
+            con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             msg = str(exc)
             hint = "close the other program using it (e.g. `empathic serve`) or open it read-only"
@@ -56,25 +85,46 @@ class Store:
                 f"cannot open workspace {self.path}: {str(exc).splitlines()[0]}",
                 hint="check that the file is an empathic workspace (a DuckDB file)",
             ) from None
-        self._lock = threading.RLock()
+        self._con = con
         try:
             if not read_only:
-                with self.write() as con:
-                    migrate(con, self.path)
+                with self.write() as cur:
+                    migrate(cur, self.path)
             else:
-                migrate(self._con.cursor(), self.path, check_only=True)
+                migrate(con.cursor(), self.path, check_only=True)
         except BaseException:
-            self._con.close()  # a refused or failed open must not keep the file open (and locked)
+            self._con = None
+            con.close()  # a refused or failed open must not keep the file open (and locked)
             raise
+        return con
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """The open connection; after :meth:`discard`, the file is opened (created) again on first use."""
+        with self._lock:
+            return self._con if self._con is not None else self._connect()
+
+    def discard(self) -> None:
+        """Close and delete the workspace file that this Store created, so a failed first ingest leaves nothing.
+
+        The Store stays usable: its next read or write creates the (empty) workspace again.
+        """
+        if not self.created:
+            raise WorkspaceError(f"refusing to delete {self.path}: this Store did not create it")
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+            for path in (Path(self.path), Path(self.path + ".wal")):
+                path.unlink(missing_ok=True)
 
     # -- reading -------------------------------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for reading from the calling thread (DuckDB cursors are cheap and thread-confined)."""
-        return self._con.cursor()
+        return self._connection().cursor()
 
     def read(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pa.Table:
         """Run a read query and return an Arrow table."""
-        cur = self._con.cursor()
+        cur = self._connection().cursor()
         try:
             return cur.sql(sql, params=params or None).to_arrow_table()
         finally:
@@ -82,7 +132,7 @@ class Store:
 
     def read_df(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read query and return a pandas DataFrame."""
-        cur = self._con.cursor()
+        cur = self._connection().cursor()
         try:
             return cur.execute(sql, params or []).df()
         finally:
@@ -90,7 +140,7 @@ class Store:
 
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """Run a query that returns one value."""
-        cur = self._con.cursor()
+        cur = self._connection().cursor()
         try:
             row = cur.execute(sql, params or []).fetchone()
             return None if row is None else row[0]
@@ -105,7 +155,7 @@ class Store:
         """Row count of a table, 0 if it does not exist."""
         if not self.has_table(table):
             return 0
-        return int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+        return int(self.scalar(f"SELECT count(*) FROM {ident(table)}"))
 
     # -- writing -------------------------------------------------------------------------------------------------
     @contextmanager
@@ -114,7 +164,7 @@ class Store:
         if self.read_only:
             raise WorkspaceError(f"workspace {self.path} is open read-only", hint="open it without read_only")
         with self._lock:
-            cur = self._con.cursor()
+            cur = (self._con if self._con is not None else self._connect()).cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -132,12 +182,15 @@ class Store:
             cur.close()
 
     def close(self) -> None:
-        """Checkpoint and close the connection."""
+        """Checkpoint and close the connection (nothing to do after :meth:`discard`)."""
+        con, self._con = self._con, None
+        if con is None:
+            return
         try:
             if not self.read_only:
-                self._con.execute("CHECKPOINT")
+                con.execute("CHECKPOINT")
         finally:
-            self._con.close()
+            con.close()
 
     def __enter__(self) -> Store:
         return self
@@ -163,5 +216,5 @@ def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     ).fetchone()
     if row is None:
         raise WorkspaceError(f"no table {table!r} in this workspace", hint="run `empathic analyze` to create it")
-    con.execute(f'DROP TABLE "{table}"')
+    con.execute(f"DROP TABLE {ident(table)}")
     con.execute(row[0])

@@ -78,6 +78,7 @@ def _columns_only(path: Path, problem: InputError) -> Any:
 
     from empathic.ingest.mapping import Mapping
     from empathic.ingest.readers import read_source
+    from empathic.store import ident
 
     con = duckdb.connect()
     try:
@@ -86,7 +87,7 @@ def _columns_only(path: Path, problem: InputError) -> Any:
             c: [
                 str(v[0])
                 for v in con.execute(
-                    f'SELECT left("{c.replace(chr(34), chr(34) * 2)}", 60) FROM {raw.name} ORDER BY __row LIMIT 3'
+                    f"SELECT left({ident(c)}, 60) FROM {ident(raw.name)} ORDER BY __row LIMIT 3"
                 ).fetchall()
             ]
             for c in raw.columns

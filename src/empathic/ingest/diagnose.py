@@ -1,0 +1,113 @@
+"""Say what is actually wrong with a text file that DuckDB refused to read.
+
+DuckDB's CSV sniffer answers every dialect it cannot find with the same long list of "possible fixes" (which
+mentions the maximum line size, so users were told of a 16 MB row in a 300-byte file). When a read fails, these
+checks look at the file with Python's streaming ``csv`` module and name the first concrete problem: a row with
+the wrong number of fields, a quote that is never closed, or line endings that change within the file. They run
+only on that error path.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from empathic.errors import InputError
+
+#: Rows the checks read at most (the error path must stay quick on a huge file).
+MAX_ROWS = 1_000_000
+
+
+def diagnose_csv(path: Path, delimiter: str, label: str, *, header: bool = True) -> InputError | None:
+    """The first concrete problem of a delimited text file, or None when these checks find none."""
+    return _fields(path, delimiter, label, header) or _line_endings(path, label)
+
+
+def _fields(path: Path, delimiter: str, label: str, header: bool) -> InputError | None:
+    """Ragged rows and unclosed quotes, with the row (data rows from 1) and the line of the file."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        expected: int | None = None
+        start = 1
+        try:
+            for record in reader:
+                if reader.line_num > MAX_ROWS:
+                    return None
+                row = reader.line_num - (1 if header else 0)
+                if expected is None:
+                    expected = len(record)
+                elif record and len(record) != expected:
+                    what = "header" if header else "first row"
+                    return InputError(
+                        f"row {row} (line {start}) has {len(record)} fields; the {what} has {expected} (ragged rows)",
+                        file=label,
+                        row=row if row >= 1 else None,
+                        hint="check the delimiter and quoting on that line: a value with a "
+                        f"{_name(delimiter)} in it must be in double quotes",
+                    )
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            if "end of data" in str(exc) or "EOF" in str(exc) or "newline inside string" in str(exc):
+                return InputError(
+                    f'a quoted value that starts on line {start} is never closed (no matching ")',
+                    file=label,
+                    hint='close the quote, or write a quote inside a value as two quotes ("")',
+                )
+            return InputError(
+                f"the file is not valid CSV near line {reader.line_num}: {exc}", file=label, hint="check the quoting"
+            )
+    return None
+
+
+def _line_endings(path: Path, label: str, limit: int = 64 << 20) -> InputError | None:
+    """Rows ending in different ways (Windows \\r\\n, Unix \\n, old Mac \\r) in the first ``limit`` bytes."""
+    data = path.open("rb").read(limit)
+    crlf = data.count(b"\r\n")
+    counts = {
+        "\\r\\n (Windows)": crlf,
+        "\\n (Unix)": data.count(b"\n") - crlf,
+        "\\r (old Mac)": data.count(b"\r") - crlf,
+    }
+    kinds = {k: n for k, n in counts.items() if n}
+    if len(kinds) < 2:
+        return None
+    listed = ", ".join(f"{n:,} end with {k}" for k, n in kinds.items())
+    return InputError(
+        f"the file mixes line endings: {listed}",
+        file=label,
+        hint="save it again with one kind of line ending (a text editor's 'line endings' setting, or dos2unix)",
+    )
+
+
+def _name(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
+
+
+def check_json_records(path: Path, label: str) -> str:
+    """The DuckDB ``format`` of a ``.json`` file ('array' or, for objects one per line, 'newline_delimited').
+
+    Raises:
+        InputError: when the file holds one bare value (``42``, ``"text"``, ``null``) or is a cut-off array.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        fh.seek(max(path.stat().st_size - 64, 0))
+        tail = fh.read().rstrip()
+    if head.startswith(b"{"):
+        return "newline_delimited"
+    if not head.startswith(b"["):
+        shown = head[:20].decode("utf-8", errors="replace")
+        raise InputError(
+            f"the JSON file holds a single value ({shown!r}), not records",
+            file=label,
+            hint='give a list of objects, [{"comment": "...", "score": 9}, ...], or JSON Lines (one object per line)',
+        )
+    if not tail.endswith(b"]"):
+        raise InputError(
+            "the JSON file is cut off (it does not end with ']')",
+            file=label,
+            hint="export the file again; for very large data use JSON Lines (one object per line)",
+        )
+    return "array"
