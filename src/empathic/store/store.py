@@ -76,7 +76,10 @@ class Store:
             con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             msg = str(exc)
-            hint = "close the other program using it (e.g. `empathic serve`) or open it read-only"
+            hint = (
+                "close the other program using it (e.g. `empathic serve`); read-only commands of the CLI, and "
+                "`Workspace.open(read_only=True, snapshot_if_locked=True)`, read a snapshot meanwhile"
+            )
             if "lock" not in msg.lower():
                 hint = "check that the file is an empathic workspace (a DuckDB file)"
             raise WorkspaceError(f"cannot open workspace {self.path}: {msg.splitlines()[0]}", hint=hint) from None
