@@ -139,3 +139,25 @@ def test_rules_helpers():
     assert v[0] == pytest.approx(100 * 10 / 13) and v[1] < 1.0
     assert evidence.EvidenceRules().score_effect("nps") == pytest.approx(5.0)
     assert evidence.n_text(1234) == "n=1,234" and evidence.n_text(None) == "n=0"
+
+
+def test_sentiment_driver_of_a_frequent_theme_is_kept():
+    # 60 comments mention "slow" at sentiment −0.25: Σv² = 3.75, under min_count=5 — but 60 comments, not 3.75
+    import pyarrow as pa
+
+    from empathic.analytics import drivers
+
+    rng = np.random.default_rng(0)
+    ids = [f"c{i:03d}" for i in range(300)]
+    y = rng.normal(0, 30, 300)
+    y[:60] -= 40
+    rows = {"score_name": [], "feedback_id": [], "theme_id": [], "feature": [], "v": [], "y": []}
+    for i in range(60):
+        for feature, v in (("presence", 1.0), ("sentiment", -0.25 + 0.01 * (i % 5))):
+            for key, val in zip(rows, ("nps", ids[i], "slow", feature, v, y[i]), strict=True):
+                rows[key].append(val)
+    sums, cross = drivers.moments_from_rows(pa.table(rows))
+    totals = pd.DataFrame({"score_name": ["nps"], "n": [300], "sy": [y.sum()], "syy": [(y * y).sum()]})
+    out = drivers.key_drivers(totals, sums, cross, {"slow": "slow"}, min_count=5)
+    assert set(out.feature) == {"presence", "sentiment"}
+    assert np.isfinite(out[["ci_low", "ci_high"]].to_numpy(float)).all()

@@ -104,3 +104,24 @@ def leave_one_out_impact(
         out.loc[idx, "q_value"] = stats.benjamini_hochberg(out.loc[idx, "p_value"].to_numpy())
     out = out.sort_values(["score_name", "impact", "theme_id"], na_position="last", kind="mergesort")
     return out.reset_index(drop=True)[columns]
+
+
+def rank_by_size(impact: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The ``top`` themes that lower and the ``top`` that raise each score, ranked by absolute impact (pure).
+
+    Args:
+        impact: output of :func:`leave_one_out_impact` (rows without a finite impact are left out).
+        top: rows per direction and score.
+
+    Returns:
+        the chosen rows plus ``direction`` (``lowers`` / ``raises``), per score by ``|impact|`` largest first.
+    """
+    if impact.empty:
+        return impact.assign(direction=pd.Series(dtype=str))
+    df = impact[np.isfinite(impact.impact.astype(float))].copy()
+    df["direction"] = np.where(df.impact < 0, "lowers", "raises")
+    df["_size"] = df.impact.abs()
+    df = df.sort_values(["score_name", "_size", "theme_id"], ascending=[True, False, True], kind="mergesort")
+    df = df.groupby(["score_name", "direction"], sort=False).head(top)
+    df = df.sort_values(["score_name", "_size", "theme_id"], ascending=[True, False, True], kind="mergesort")
+    return df.drop(columns="_size").reset_index(drop=True)

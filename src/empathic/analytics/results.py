@@ -162,10 +162,17 @@ def waterfall(
     return out
 
 
-def segments(store: Store, settings: AnalyticsSettings, by: str | list[str] | None = None) -> pd.DataFrame:
-    """Every segment of ``by`` (default: every usable attribute) vs the rest; warnings in ``attrs['warnings']``."""
+def segments(
+    store: Store, settings: AnalyticsSettings, by: str | list[str] | None = None, top: int | None = None
+) -> pd.DataFrame:
+    """Every segment of ``by`` (default: every usable attribute) vs the rest; warnings in ``attrs['warnings']``.
+
+    ``top``: compare an attribute's ``top`` most common values and pool the rest as ``other`` (default: only
+    attributes with more than ``max_segment_values`` values, pooled to ``segment_top_values``)."""
     have = available(store)
-    plan = segments_mod.plan_segments(store, [by] if isinstance(by, str) else by, settings.max_segment_values)
+    plan = segments_mod.plan_segments(
+        store, [by] if isinstance(by, str) else by, settings.max_segment_values, top or settings.segment_top_values
+    )
     aggregates = segments_mod.segment_aggregates(
         store, plan, with_themes=have.has_themes, with_sentiment=have.has_feelings
     )

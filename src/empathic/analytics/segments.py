@@ -30,6 +30,7 @@ COLUMNS = ["attribute", "segment", "metric", "theme_id", "score_name", "n_segmen
            "value_rest", "lift", "diff", "test", "statistic", "p_value", "q_value", "significant"]  # fmt: skip
 
 NUMERIC_BAND_THRESHOLD = 12  # a numeric attribute with more distinct values than this is banded
+OTHER = "other"  # the pooled segment of a high-cardinality attribute's rare values
 
 
 @dataclass
@@ -52,8 +53,13 @@ def _band_labels(edges: list[float]) -> list[str]:
     return labels
 
 
-def plan_segments(store: Store, by: list[str] | None = None, max_values: int = 50) -> SegmentPlan:
-    """Decide which attributes to compare and how (categorical as is, high-cardinality numeric as quintile bands)."""
+def plan_segments(
+    store: Store, by: list[str] | None = None, max_values: int = 50, top_values: int | None = 20
+) -> SegmentPlan:
+    """Decide which attributes to compare and how: categorical as is; high-cardinality numeric as quintile bands;
+    a categorical attribute with more than ``max_values`` values (a 56-country ``place``) keeps its
+    ``top_values`` most common values and pools the rest as ``other`` (``top_values=None``: skipped instead).
+    An explicit ``top_values`` below ``max_values`` pools every attribute with more values than it."""
     info = store.read_df(
         "SELECT name, count(DISTINCT value) AS n_values, count(*) AS n, count(TRY_CAST(value AS DOUBLE)) AS n_num "
         "FROM feedback_attributes GROUP BY name ORDER BY name"
@@ -88,6 +94,21 @@ def plan_segments(store: Store, by: list[str] | None = None, max_values: int = 5
                 "FROM feedback_attributes WHERE name = ?)"
             )
             plan.params.extend([_band_labels(edges), *edges, r.name])
+        elif top_values is not None and r.n_values > min(max_values, top_values):
+            kept = store.read_df(
+                "SELECT value FROM feedback_attributes WHERE name = ? GROUP BY value ORDER BY count(*) DESC, value "
+                "LIMIT ?",
+                [r.name, top_values],
+            ).value.tolist()
+            parts.append(
+                "SELECT feedback_id, name AS attribute, CASE WHEN value IN (SELECT unnest(?::VARCHAR[])) THEN value "
+                f"ELSE '{OTHER}' END AS segment FROM feedback_attributes WHERE name = ?"
+            )
+            plan.params.extend([kept, r.name])
+            plan.warnings.append(
+                f"attribute {r.name!r} has {r.n_values} distinct values: its {len(kept)} most common are compared, "
+                f"the other {r.n_values - len(kept)} pooled as {OTHER!r} (change with --top N)"
+            )
         elif r.n_values > max_values:
             plan.warnings.append(
                 f"attribute {r.name!r} has {r.n_values} distinct values (more than {max_values}); skipped"

@@ -62,18 +62,27 @@ class AnalyticsAPI:
         return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
 
     def segments(
-        self, by: str | list[str] | None = None, *, significant_only: bool = False, live: bool = False
+        self,
+        by: str | list[str] | None = None,
+        *,
+        significant_only: bool = False,
+        live: bool = False,
+        top: int | None = None,
     ) -> pd.DataFrame:
-        """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q."""
+        """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q.
+
+        ``top``: compare the ``top`` most common values of each attribute and pool the rest as ``other``.
+        """
         from empathic.analytics import results, segments, stored
 
-        if self._stored_fresh(live):
+        cfg = self.settings.analytics
+        if top is None and self._stored_fresh(live):
             names = [by] if isinstance(by, str) else by
-            plan = segments.plan_segments(self.store, names, self.settings.analytics.max_segment_values)
+            plan = segments.plan_segments(self.store, names, cfg.max_segment_values, cfg.segment_top_values)
             out = stored.segments(self.store, names)
             out.attrs["warnings"] = plan.warnings
         else:
-            out = results.segments(self.store, self.settings.analytics, by)
+            out = results.segments(self.store, cfg, by, top)
         if significant_only:
             warnings = out.attrs.get("warnings", [])
             out = out[out.significant].reset_index(drop=True)
@@ -89,6 +98,18 @@ class AnalyticsAPI:
             if grain is None or out.empty or out.grain.iloc[0] == grain:
                 return out
         return results.trends(self.store, self.settings.analytics, grain)[0]
+
+    def score_trend(self, grain: str | None = None) -> pd.DataFrame:
+        """The main score per period with its 95 % interval: ``period, n_period, n, value, ci_low, ci_high, enough,
+        partial`` (``value`` is ``nan`` for periods under the minimum n; ``partial`` = the unfinished newest period).
+        ``.attrs`` holds ``grain`` and ``score_name``."""
+        from empathic.analytics import results
+
+        out = results.trends(self.store, self.settings.analytics, grain)[1]
+        keep = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
+        frame = out[keep].copy() if len(out) else pd.DataFrame(columns=keep)
+        frame.attrs.update(out.attrs)
+        return frame
 
     def alerts(self, *, live: bool = False) -> pd.DataFrame:
         """The digest: rising, falling and new themes, and score moves, in the latest period."""

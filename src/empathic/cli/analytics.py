@@ -23,6 +23,11 @@ def _fmt(value: object, digits: int = 1) -> str:
     return str(value)
 
 
+def _text(value: object, default: str = "–") -> str:
+    """A cell as text: a missing value (None or a NaN that pandas put in a text column) becomes ``default``."""
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
 def _p(q: float) -> str:
     return "–" if q is None or math.isnan(q) else ("<0.001" if q < 0.001 else f"{q:.3f}")
 
@@ -50,25 +55,34 @@ def scores(workspace: Path = WS_ARG) -> None:
 def drivers(
     workspace: Path = WS_ARG,
     score: str = typer.Option(None, "--score", help="Only this score column."),
-    top: int = typer.Option(15, "--top", help="Rows per score."),
+    top: int = typer.Option(10, "--top", help="Themes per direction (lowering and raising) and score."),
 ) -> None:
-    """Which themes move each score: leave-one-out impact (points) and the key-driver model.
+    """Which themes move each score, largest first in both directions: leave-one-out impact (points) and the
+    key-driver model. Themes with too few comments for an interval are not shown (evidence rules).
 
     Examples:
       empathic drivers acme.empathic
-      empathic drivers reviews.empathic --score Rating
+      empathic drivers reviews.empathic --score Rating --top 20
     """
+    from empathic.analytics.impact import rank_by_size
+
     with open_workspace(workspace, read_only=True) as ws:
         impact, model = ws.impact(score), ws.drivers(score)
+        min_n = ws.settings.analytics.min_theme_n
     if impact.empty:
         console.print("[yellow]no theme impacts[/yellow]: needs themes (empathic analyze) and a score column")
         return
+    ranked = rank_by_size(impact, top)
     presence = model[model.feature == "presence"].set_index(["score_name", "theme_id"]) if len(model) else None
-    for name, part in impact.groupby("score_name", sort=True):
-        table = Table(title=f"drivers of {name} ({part.metric.iloc[0]}, overall {part.score_overall.iloc[0]:.1f})")
+    for name, part in ranked.groupby("score_name", sort=True):
+        full = impact[impact.score_name == name]
+        table = Table(
+            title=f"drivers of {name} ({part.metric.iloc[0]}, overall {part.score_overall.iloc[0]:.1f}): "
+            f"top {top} each way of {len(full)} themes by |impact|"
+        )
         for col in ("theme", "comments", "score with", "impact", "95 % CI", "q", "driver coef", "rel. weight"):
             table.add_column(col, justify="left" if col == "theme" else "right")
-        for r in part.head(top).itertuples(index=False):
+        for r in part.itertuples(index=False):
             coef = weight = "–"
             if presence is not None and (name, r.theme_id) in presence.index:
                 d = presence.loc[(name, r.theme_id)]
@@ -79,20 +93,24 @@ def drivers(
                 f"{r.impact:+.2f}", f"{r.ci_low:+.2f} … {r.ci_high:+.2f}", _p(r.q_value), coef, weight,
             )  # fmt: skip
         console.print(table)
+    console.print(f"[dim]themes with fewer than {min_n} comments with the score are not shown[/dim]")
 
 
 def segments(
     workspace: Path = WS_ARG,
     by: str = typer.Option(..., "--by", help="Attribute to compare (e.g. plan, region, 'Department Name')."),
     show_all: bool = typer.Option(False, "--all", help="Show every test, not only the significant ones."),
-    top: int = typer.Option(30, "--top", help="At most this many rows."),
+    top: int = typer.Option(None, "--top", help="Compare the N most common values; pool the rest as 'other'."),
+    limit: int = typer.Option(30, "--limit", "-n", help="At most this many rows."),
 ) -> None:
     """Each segment of an attribute vs the rest: theme share, score, sentiment, lift and BH-adjusted q.
 
-    Example: empathic segments acme.empathic --by plan
+    Examples:
+      empathic segments acme.empathic --by plan
+      empathic segments reviews.empathic --by country --top 10
     """
     with open_workspace(workspace, read_only=True) as ws:
-        df = ws.segments(by)
+        df = ws.segments(by, top=top)
     _warn(df)
     shown = df if show_all else df[df.significant]
     table = Table(
@@ -100,31 +118,63 @@ def segments(
     )
     for col in ("segment", "metric", "segment value", "rest", "lift", "n", "q", "test"):
         table.add_column(col, justify="left" if col in ("segment", "metric", "test") else "right")
-    for r in shown.head(top).itertuples(index=False):
+    for r in shown.head(limit).itertuples(index=False):
         share = r.metric == "theme_share"
-        what = f"{r.label}" if share else (r.score_name or r.metric)
+        what = str(r.label) if share else _text(r.score_name, r.metric)
         value = (lambda v: f"{v:.1%}") if share else (lambda v: _fmt(v, 2))
         table.add_row(
-            str(r.segment), what, value(r.value_segment), value(r.value_rest), _fmt(r.lift, 2), f"{r.n_segment:,}",
-            _p(r.q_value), r.test,
+            _text(r.segment), what, value(r.value_segment), value(r.value_rest), _fmt(r.lift, 2),
+            f"{r.n_segment:,}", _p(r.q_value), _text(r.test),
         )  # fmt: skip
     console.print(table)
     if not show_all and shown.empty:
         console.print("no significant differences (use --all to see every test)")
 
 
+def waterfall_table(wf: pd.DataFrame, title: str, rows: int = 12) -> Table:
+    """The score-change waterfall (per primary theme, with its 95 % bootstrap interval) as a Rich table: the
+    ``rows`` largest contributions by absolute size, the rest summed in one line."""
+    order = wf.contribution.abs().sort_values(ascending=False, kind="mergesort").index
+    rest = wf.loc[order[rows:]]
+    wf = wf.loc[order[:rows]]
+    wt = Table(title=title, caption=f"{len(rest)} more themes contribute {rest.contribution.sum():+.2f} together"
+               if len(rest) else None)  # fmt: skip
+    for col in ("primary theme", "n a→b", "share a→b", "score a→b", "volume", "score effect", "contribution",
+                "95 % CI"):  # fmt: skip
+        wt.add_column(col, justify="left" if col == "primary theme" else "right")
+    for r in wf.itertuples(index=False):
+        style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
+        contribution = f"{r.contribution:+.2f}"
+        wt.add_row(
+            r.label, f"{r.n_a:,}→{r.n_b:,}", f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
+            f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}",
+            f"[{style}]{contribution}[/{style}]" if style else contribution, _interval(r.ci_low, r.ci_high, 2),
+        )  # fmt: skip
+    return wt
+
+
+def _interval(low: float, high: float, digits: int = 1) -> str:
+    """``low … high``, or ``–`` when either end is not finite (such intervals are never printed as nan)."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return "–"
+    return f"{low:+.{digits}f} … {high:+.{digits}f}"
+
+
 def trends(
     workspace: Path = WS_ARG,
-    grain: str = typer.Option(None, "--grain", help="day, week or month (default: from the data's span)."),
+    grain: str = typer.Option(None, "--grain", help="day, week, month or quarter (default: from the data)."),
     periods: int = typer.Option(6, "--periods", help="Show the last N periods."),
     top: int = typer.Option(10, "--top", help="Themes to show (largest first)."),
 ) -> None:
-    """Theme share per period (latest periods), and the score-change waterfall of the last two periods.
+    """The main score and theme shares per period (latest periods), and the score-change waterfall of the last two
+    complete periods. Periods with too few comments show "–"; a partial (unfinished) period is marked *.
 
     Example: empathic trends acme.empathic --grain month
     """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.trends(grain)
+        series = ws.score_trend(grain)
+        min_n = ws.settings.analytics.min_period_n
         try:
             wf = ws.waterfall() if len(df) else None
         except EmpathicError:  # a waterfall needs a score and two periods; trends alone are still useful
@@ -135,23 +185,37 @@ def trends(
     last = sorted(df.period_start.unique())[-periods:]
     recent = df[df.period_start.isin(last)]
     order = recent.groupby("label").n_comments.sum().sort_values(ascending=False).head(top).index
-    table = Table(title=f"theme share per {df.grain.iloc[0]}")
+    partial = set(series.period[series.partial]) if len(series) else set()
+    table = Table(title=f"theme share per {df.grain.iloc[0]} (* = partial period, – = too few comments)")
     table.add_column("theme")
     for p in last:
-        table.add_column(pd.Timestamp(p).strftime("%Y-%m-%d"), justify="right")
-    pivot = recent.pivot_table(index="label", columns="period_start", values="share")
+        table.add_column(pd.Timestamp(p).strftime("%Y-%m-%d") + ("*" if p in partial else ""), justify="right")
+    sizes = recent.groupby("period_start").n_period.first()
+    table.add_row("[dim]comments (n)[/dim]", *[f"[dim]{int(sizes.get(p, 0)):,}[/dim]" for p in last])
+    if len(series) and series.attrs.get("score_name"):
+        by_period = series.set_index("period")
+        cells = []
+        for p in last:
+            r = by_period.loc[p] if p in by_period.index else None
+            ok = r is not None and math.isfinite(r.value)
+            cells.append(f"{r.value:.1f} ({_interval(r.ci_low, r.ci_high)})" if ok else "–")
+        table.add_row(f"[bold]{series.attrs['score_name']}[/bold] (95 % CI)", *cells)
+    pivot = recent.pivot_table(index="label", columns="period_start", values="share", dropna=False)
     for label in order:
-        table.add_row(label, *[f"{pivot.loc[label, p]:.1%}" for p in last])
+        table.add_row(label, *[_share(pivot.loc[label, p] if p in pivot.columns else None) for p in last])
     console.print(table)
     if wf is not None:
         a = wf.attrs
-        wt = Table(title=f"{a['score_name']}: {a['score_a']:.1f} → {a['score_b']:.1f} ({a['change']:+.1f})")
-        for col in ("primary theme", "share a→b", "score a→b", "volume", "score effect", "contribution"):
-            wt.add_column(col, justify="left" if col == "primary theme" else "right")
-        for r in wf.itertuples(index=False):
-            wt.add_row(r.label, f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
-                       f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}", f"{r.contribution:+.2f}")  # fmt: skip
-        console.print(wt)
+        when = f"{a['period_a'][0]:%Y-%m-%d} → {a['period_b'][0]:%Y-%m-%d}"
+        title = (f"{a['score_name']} {when}: {a['score_a']:.1f} → {a['score_b']:.1f} ({a['change']:+.1f}, 95 % CI "
+                 f"{_interval(a['change_low'], a['change_high'])}; n={a['n_a']:,} → {a['n_b']:,})")  # fmt: skip
+        console.print(waterfall_table(wf, title))
+        if min(a["n_a"], a["n_b"]) < min_n:
+            console.print(f"[yellow]warning[/yellow]: a period has fewer than {min_n} answers; read the intervals")
+
+
+def _share(value: object) -> str:
+    return "–" if value is None or not math.isfinite(float(value)) else f"{float(value):.1%}"
 
 
 def alerts(workspace: Path = WS_ARG) -> None:

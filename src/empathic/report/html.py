@@ -69,7 +69,7 @@ def report_context(ws: Workspace, *, title: str | None = None, max_themes: int =
     details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
     for theme, detail in zip(themes, details, strict=True):
         theme["quotes"] = (detail or {}).get("quotes", [])[:3]
-    drv = sections.drivers(ws)
+    drv = sections.drivers(ws, top=10)  # the main score, top 10 each way (not every score × theme)
     impact = [r for r in (drv or {}).get("impact", []) if r["level"] in (None, 1)]
     seg = sections.segments(ws)
     significant = [d for d in (seg or {}).get("differences") or [] if d["significant"]][:20]

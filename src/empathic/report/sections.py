@@ -37,25 +37,46 @@ def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -
     return {"attributes": attributes, "differences": differences}
 
 
-def drivers(ws: Workspace) -> dict[str, Any] | None:
-    """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics."""
+def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) -> dict[str, Any] | None:
+    """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics.
+
+    Rows are ranked by absolute impact (the themes that move a score most, both directions, first). With ``top``,
+    only one score is shown — ``score``, or the main score (NPS first, see ``trends.primary_score``) — with its
+    ``top`` themes each way (``direction`` = lowers / raises): what the report shows.
+    """
     if not has_data(ws, "theme_impact"):
         return None
+    if top is not None:
+        from empathic.analytics.trends import primary_score
+
+        score = score or primary_score(ws.store)
+    where, params = ("WHERE score_name = ?", [score]) if score else ("", [])
     impact = rows(
         ws,
         "SELECT score_name, metric, theme_id, label, level, n_with, score_with, score_without, impact, ci_low, "
-        "ci_high, q_value FROM theme_impact ORDER BY score_name, impact NULLS LAST, theme_id",
+        "ci_high, q_value, CASE WHEN impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
+        f"FROM theme_impact {where} ORDER BY score_name, abs(impact) DESC NULLS LAST, theme_id",
+        params,
     )
+    if top is not None:
+        impact = [r for r in impact if r["level"] in (None, 1)]
+        impact = [r for r in impact if r["direction"] == "lowers"][:top] + [
+            r for r in impact if r["direction"] == "raises"
+        ][:top]
+        impact.sort(key=lambda r: (-abs(r["impact"] or 0.0), r["theme_id"]))
     key = (
         rows(
             ws,
             "SELECT score_name, theme_id, label, feature, coef, ci_low, ci_high, relative_weight, r_squared, n "
-            "FROM key_drivers ORDER BY score_name, relative_weight DESC NULLS LAST, theme_id, feature",
+            f"FROM key_drivers {where} ORDER BY score_name, relative_weight DESC NULLS LAST, theme_id, feature",
+            params,
         )
         if has_data(ws, "key_drivers")
         else []
     )
-    return {"impact": impact, "key_drivers": key}
+    if top is not None:
+        key = key[: 2 * top]
+    return {"impact": impact, "key_drivers": key, "score_name": score}
 
 
 def trends(ws: Workspace) -> dict[str, Any] | None:
