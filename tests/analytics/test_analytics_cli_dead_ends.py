@@ -68,3 +68,34 @@ def test_high_cardinality_attribute_is_pooled_not_skipped(workspace, capsys):
     assert code == 0, out
     assert "skipped" not in out and "pooled as 'other'" in out
     assert "UK" in out and "other" in out
+
+
+@pytest.fixture
+def feelings_workspace(tmp_path):
+    """Two themes with sentences in the empathy map's 'thinks & feels' and 'pains' cells."""
+    rows = [{"id": f"c{i}", "text": f"comment {i}", "themes": ["tz" if i % 2 else "tw"]} for i in range(8)]
+    path = tmp_path / "map.empathic"
+    store = tiny_store(path, rows, {"tz": "zipper", "tw": "waist"})
+    with store.write() as con:
+        for r in rows:
+            theme = r["themes"][0]
+            text = "the zipper broke at once" if theme == "tz" else "I think the waist runs small"
+            con.execute("INSERT INTO sentences VALUES (?, 0, ?, 0, ?)", [r["id"], text, len(text)])
+            con.execute("INSERT INTO sentence_themes VALUES (?, 0, ?, NULL, 0.9)", [r["id"], theme])
+            con.execute(
+                "INSERT INTO sentence_feelings (feedback_id, sentence_idx, sentiment, sentiment_label, quadrant, pain) "
+                "VALUES (?, 0, -0.5, 'negative', ?, ?)",
+                [r["id"], "pains" if theme == "tz" else "thinks_feels", theme == "tz"],
+            )
+    store.close()
+    return path
+
+
+def test_empathy_map_theme_by_name(feelings_workspace, capsys):
+    code, out = run(capsys, "empathy-map", feelings_workspace, "--theme", "Zipper")
+    assert code == 0, out
+    assert "theme “zipper”" in out and "the zipper broke" in out and "waist runs small" not in out
+    code, by_id = run(capsys, "empathy-map", feelings_workspace, "--theme", "tz")
+    assert code == 0 and "the zipper broke" in by_id
+    code, out = run(capsys, "empathy-map", feelings_workspace, "--theme", "zipepr")
+    assert code == 2 and "no theme 'zipepr'" in out and "'zipper'" in out and "Traceback" not in out

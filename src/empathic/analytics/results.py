@@ -36,6 +36,31 @@ def theme_labels(store: Store) -> dict[str, str]:
     return dict(store.read_df("SELECT theme_id, label FROM themes").itertuples(index=False, name=None))
 
 
+def resolve_theme(store: Store, name_or_id: str) -> tuple[str, str]:
+    """``(theme_id, label)`` of a live theme given its id or its label at any level (case-insensitive).
+
+    Raises:
+        InputError: no such theme (with the closest labels), or a label shared by several themes (with their ids).
+    """
+    found = store.read_df(
+        "SELECT theme_id, label, level FROM themes WHERE coalesce(status, 'active') <> 'deleted' "
+        "AND (theme_id = ? OR lower(label) = lower(?)) ORDER BY theme_id = ? DESC, level, theme_id",
+        [name_or_id, name_or_id, name_or_id],
+    )
+    if found.empty:
+        close = store.read_df(
+            "SELECT label FROM themes WHERE coalesce(status, 'active') <> 'deleted' "
+            "ORDER BY jaro_winkler_similarity(lower(label), lower(?)) DESC, label LIMIT 5",
+            [name_or_id],
+        ).label.tolist()
+        examples = ", ".join(map(repr, close)) or "(no themes yet)"
+        raise InputError(f"no theme {name_or_id!r} in this workspace", hint=f"use a theme id or label, e.g. {examples}")
+    if found.theme_id.iloc[0] != name_or_id and len(found) > 1:
+        ids = ", ".join(f"{r.theme_id} (level {r.level})" for r in found.itertuples(index=False))
+        raise InputError(f"{len(found)} themes are labelled {name_or_id!r}", hint=f"pass one id: {ids}")
+    return str(found.theme_id.iloc[0]), str(found.label.iloc[0])
+
+
 def theme_statuses(store: Store) -> dict[str, str]:
     """theme_id → status ('active' | 'emerging' | 'deleted')."""
     if not store.count("themes"):
