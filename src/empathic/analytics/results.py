@@ -263,3 +263,39 @@ def alerts(store: Store, settings: AnalyticsSettings, trend_pair=None) -> pd.Dat
     found += alerts_mod.score_alert(periods, score, periods.attrs["grain"], stamp, rules=rules(settings), kind=kind,
                                     span=span)  # fmt: skip
     return alerts_mod.build_alerts(found)
+
+
+def compare(
+    store: Store,
+    settings: AnalyticsSettings,
+    score: str | None = None,
+    periods: tuple | list | None = None,
+    last: str | None = None,
+):
+    """Why ``score`` moved between two periods (see :mod:`empathic.analytics.compare`).
+
+    Args:
+        score: a score column, its display name or a kind (``nps``); default the main score.
+        periods: two period specs (``"2022"``, ``"2023Q1"``, ``"2023-01"``, ``"2023-01-01..2023-03-31"``) or
+            ``(start, end)`` pairs; or else ``last`` = ``"30d"`` / ``"12w"`` (the last N days vs the N before);
+            default: the last two complete periods of the data's grain.
+    """
+    from empathic.analytics import compare as compare_mod
+
+    if last and periods:
+        raise InputError("give either --periods or --last, not both")
+    if last:
+        a, b = compare_mod.last_periods(store, last)
+    elif periods:
+        if len(periods) != 2:
+            raise InputError(f"--periods needs two periods, got {len(periods)}", hint="e.g. --periods 2022 2023")
+        a, b = (
+            p if isinstance(p, tuple) and isinstance(p[0], datetime) else waterfall_mod.parse_period(p)
+            for p in periods
+        )
+    else:
+        a, b = _last_two_periods(store, settings)
+    return compare_mod.compare_periods(
+        store, a, b, score=score, labels=theme_labels(store), conf=settings.confidence, rules=rules(settings),
+        slack=partial_slack(store),
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
+    from empathic.analytics.compare import PeriodComparison
     from empathic.config import Settings
     from empathic.store import Store
 
@@ -60,6 +61,21 @@ class AnalyticsAPI:
         from empathic.analytics import results
 
         return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
+
+    def compare(
+        self, score: str | None = None, periods: Any = None, *, last: str | None = None
+    ) -> PeriodComparison:
+        """Why ``score`` moved between two periods: the score in each with its interval and n, the change with its
+        interval and p, a waterfall of theme contributions with intervals, themes that rose, fell, appeared or
+        disappeared, and quotes.
+
+        Examples: ``ws.compare("nps", ["2022", "2023"])``, ``ws.compare(periods=["2023Q1", "2023Q2"])``,
+        ``ws.compare(periods=["2023-01-01..2023-03-31", "2023-04-01..2023-06-30"])``, ``ws.compare(last="30d")``.
+        ``.to_dict()`` gives the JSON of the REST endpoint.
+        """
+        from empathic.analytics import results
+
+        return results.compare(self.store, self.settings.analytics, score, periods, last)
 
     def segments(
         self,

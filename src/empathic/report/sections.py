@@ -79,6 +79,20 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
     return {"impact": impact, "key_drivers": key, "score_name": score}
 
 
+def compare(
+    ws: Workspace, *, score: str | None = None, a: str | None = None, b: str | None = None, last: str | None = None
+) -> dict[str, Any] | None:
+    """Why the score moved between periods ``a`` and ``b`` (or the ``last`` N days vs the N before; default the
+    last two complete periods), as the JSON of :meth:`PeriodComparison.to_dict`; None when comments are undated."""
+    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+        return None
+    if (a is None) != (b is None):
+        from empathic.errors import InputError
+
+        raise InputError("give both periods a and b (or neither)", hint="e.g. ?a=2022&b=2023 or ?last=30d")
+    return ws.compare(score, [a, b] if a else None, last=last).to_dict()
+
+
 def trends(ws: Workspace) -> dict[str, Any] | None:
     """Per-period theme volumes/shares (long format) and the period totals, or None before analytics."""
     if not has_data(ws, "theme_trends"):
