@@ -6,7 +6,9 @@ import pytest
 from analytics_tiny import tiny_store
 
 from empathic import Workspace
+from empathic.analytics.compare import resolve_score
 from empathic.cli.main import main
+from empathic.report import views
 
 MIXED = [10, 9, 9, 8, 7, 6, 3, 10, 9, 5, 8]
 
@@ -99,3 +101,20 @@ def test_empathy_map_theme_by_name(feelings_workspace, capsys):
     assert code == 0 and "the zipper broke" in by_id
     code, out = run(capsys, "empathy-map", feelings_workspace, "--theme", "zipepr")
     assert code == 2 and "no theme 'zipepr'" in out and "'zipper'" in out and "Traceback" not in out
+
+
+def test_scores_rename_and_what_they_measure(workspace, capsys):
+    code, out = run(capsys, "scores", "rename", workspace, "nps", "Likelihood to recommend")
+    assert code == 0, out
+    code, out = run(capsys, "scores", workspace)
+    assert code == 0 and "Likelihood to recommend" in out and "% promoters (9–10) − % detractors (0–6)" in out
+    with Workspace.open(workspace, read_only=True) as ws:
+        card = views.scores(ws)[0]
+        assert card["display_name"] == "Likelihood to recommend" and card["measures"].startswith("NPS: % promoters")
+        assert resolve_score(ws.store, "likelihood to recommend") == ("nps", "nps")  # compare --score takes it
+    code, out = run(capsys, "scores", "rename", workspace, "Q9", "x")
+    assert code == 2 and "no score 'Q9'" in out and "Traceback" not in out
+    code, out = run(capsys, "scores", "rename", workspace, "nps", "")
+    assert code == 0 and "column name again" in out
+    code, out = run(capsys, "scores", workspace)
+    assert "Likelihood" not in out

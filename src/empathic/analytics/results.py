@@ -99,7 +99,9 @@ def partial_slack(store: Store) -> timedelta:
 
 def scores(store: Store, settings: AnalyticsSettings) -> pd.DataFrame:
     """Headline value ± interval of every score column (see :func:`scores.summarise_scores`)."""
-    return summarise_scores(score_moments(store), settings.confidence)
+    from empathic.analytics.scores import display_names
+
+    return summarise_scores(score_moments(store), settings.confidence, display_names(store))
 
 
 def impact(store: Store, settings: AnalyticsSettings, score: str | None = None) -> pd.DataFrame:

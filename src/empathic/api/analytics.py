@@ -34,6 +34,12 @@ class AnalyticsAPI:
 
         return results.scores(self.store, self.settings.analytics)
 
+    def rename_score(self, score: str, display_name: str) -> None:
+        """Show score column ``score`` as ``display_name`` everywhere (an empty name removes it)."""
+        from empathic.analytics.scores import rename_score
+
+        rename_score(self.store, score, display_name)
+
     def impact(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""
         from empathic.analytics import results, stored

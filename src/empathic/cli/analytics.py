@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from empathic.cli.common import console, open_workspace
 from empathic.errors import EmpathicError
@@ -38,18 +39,45 @@ def _warn(frame: pd.DataFrame) -> None:
 
 
 def scores(workspace: Path = WS_ARG) -> None:
-    """Every score with its 95 % interval (NPS points, CSAT %, mean rating, recommend %).
+    """Every score with its 95 % interval and what it measures (NPS points, CSAT %, mean rating, recommend %).
 
-    Example: empathic scores acme.empathic
+    Examples:
+      empathic scores acme.empathic
+      empathic scores rename acme.empathic Q1 "Likelihood to recommend"
     """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.scores()
     table = Table(title="scores")
-    for col in ("score", "kind", "n", "value", "95 % interval"):
-        table.add_column(col, justify="right" if col != "score" else "left")
+    for col in ("score", "measures", "n", "value", "95 % interval"):
+        table.add_column(col, justify="left" if col in ("score", "measures") else "right")
     for r in df.itertuples(index=False):
-        table.add_row(r.score_name, r.metric, f"{r.n:,}", _fmt(r.value), f"{_fmt(r.ci_low)} … {_fmt(r.ci_high)}")
+        name = r.display_name if r.display_name == r.score_name else f"{r.display_name} [dim]({r.score_name})[/dim]"
+        table.add_row(name, r.measures, f"{r.n:,}", _fmt(r.value), _interval(r.ci_low, r.ci_high, signed=False))
     console.print(table if len(df) else "[yellow]no score columns[/yellow] (ingest with score=...)")
+
+
+def rename(
+    workspace: Path = WS_ARG,
+    score: str = typer.Argument(..., help="Score column, e.g. Q1."),
+    display_name: str = typer.Argument(..., help='Display name, e.g. "Likelihood to recommend" ("" removes it).'),
+) -> None:
+    """Give a score column a display name, shown everywhere instead of its column name.
+
+    Example: empathic scores rename acme.empathic Q1 "Likelihood to recommend"
+    """
+    with open_workspace(workspace) as ws:
+        ws.rename_score(score, display_name)
+    console.print(f"score {score!r} is now shown as {display_name!r}" if display_name.strip() else
+                  f"score {score!r} is shown by its column name again")  # fmt: skip
+
+
+class _ScoresGroup(TyperGroup):
+    """``empathic scores WS`` shows the scores; ``empathic scores rename WS Q1 NAME`` renames one."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
 
 
 def drivers(
@@ -153,11 +181,12 @@ def waterfall_table(wf: pd.DataFrame, title: str, rows: int = 12) -> Table:
     return wt
 
 
-def _interval(low: float, high: float, digits: int = 1) -> str:
+def _interval(low: float, high: float, digits: int = 1, *, signed: bool = True) -> str:
     """``low … high``, or ``–`` when either end is not finite (such intervals are never printed as nan)."""
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return "–"
-    return f"{low:+.{digits}f} … {high:+.{digits}f}"
+    sign = "+" if signed else ""
+    return f"{low:{sign},.{digits}f} … {high:{sign},.{digits}f}"
 
 
 def trends(
@@ -264,5 +293,10 @@ def search(
 
 def register(app: typer.Typer) -> None:
     """Add the analytics commands to the ``empathic`` app."""
-    for command in (scores, drivers, segments, trends, alerts, search):
+    scores_app = typer.Typer(cls=_ScoresGroup, no_args_is_help=True, help="Scores: show them (`empathic scores WS`) "
+                             "or rename one (`empathic scores rename WS Q1 NAME`).")  # fmt: skip
+    scores_app.command("show")(scores)
+    scores_app.command("rename")(rename)
+    app.add_typer(scores_app, name="scores")
+    for command in (drivers, segments, trends, alerts, search):
         app.command(command.__name__)(command)
