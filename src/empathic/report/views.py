@@ -165,8 +165,10 @@ def _sparklines(ws: Workspace) -> dict[str, list[float]]:
     if not has_data(ws, "theme_trends"):
         return {}
     series: dict[str, list[float]] = {}
-    for r in rows(ws, "SELECT theme_id, share FROM theme_trends ORDER BY theme_id, period_start"):
-        series.setdefault(r["theme_id"], []).append(r["share"] or 0.0)
+    # periods under the minimum n have no share (evidence rules): left out, neither a spike nor a drop to 0
+    sql = "SELECT theme_id, share FROM theme_trends WHERE share IS NOT NULL ORDER BY theme_id, period_start"
+    for r in rows(ws, sql):
+        series.setdefault(r["theme_id"], []).append(r["share"])
     return series
 
 
