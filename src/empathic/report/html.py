@@ -84,6 +84,7 @@ def report_context(ws: Workspace, *, title: str | None = None, max_themes: int =
         "impact_chart": bars([(r["label"], r["impact"]) for r in impact[:15]]) if impact else None,
         "segments": significant,
         "trends": _trend_table(sections.trends(ws)),
+        "score_change": sections.score_change(ws),
         "alerts": views.alerts(ws, limit=15) or [],
         "personas": sections.personas(ws) or [],
         "usage": usage,

@@ -93,6 +93,25 @@ def compare(
     return ws.compare(score, [a, b] if a else None, last=last).to_dict()
 
 
+def score_change(ws: Workspace, *, rows_shown: int = 6) -> dict[str, Any] | None:
+    """The report's "Why the score moved" block: the main score's last two complete periods compared (change with
+    interval and n, the largest waterfall contributions with intervals, the themes that moved, one quote each);
+    None when comments are undated or there are no two periods to compare."""
+    from empathic.errors import EmpathicError
+
+    try:
+        data = compare(ws)
+    except EmpathicError:
+        return None
+    if data is None:
+        return None
+    waterfall = sorted(data["waterfall"], key=lambda r: -abs(r["contribution"] or 0.0))[:rows_shown]
+    moved = [t for t in data["themes"] if t["status"] != "steady"][:rows_shown]
+    for t in moved:
+        t["quote"] = (data["quotes"].get(t["theme_id"]) or [None])[0]
+    return {**data, "waterfall": waterfall, "moved": moved}
+
+
 def trends(ws: Workspace) -> dict[str, Any] | None:
     """Per-period theme volumes/shares (long format) and the period totals, or None before analytics."""
     if not has_data(ws, "theme_trends"):
