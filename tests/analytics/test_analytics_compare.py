@@ -7,6 +7,7 @@ Expected: a significant drop of ≈ −23.6, carried by delivery delay (a volume
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -116,6 +117,12 @@ def test_rest_compare(workspace, tmp_path):
             assert {t["theme_id"]: t["status"] for t in body["themes"]} == {"delay": "rose", "crash": "new"}
             bad = client.get(f"/api/v1/w/{name}/compare", params={"a": "2023"})
             assert bad.status_code == 400 and "both periods" in bad.text
+            page = client.get(f"/w/{name}/compare", params={"score": "nps", "a": "2023", "b": "2024"})
+            assert page.status_code == 200 and "nps: 2023 → 2024" in page.text and "significant" in page.text
+            assert "delivery delay" in page.text and "rose" in page.text and "chart-score" in page.text
+            assert not re.search(r">\s*(nan|NaN|inf)\s*<", page.text)
+            page = client.get(f"/w/{name}/compare", params={"a": "2023", "b": "someday"})
+            assert page.status_code == 200 and "cannot read period" in page.text
     finally:
         for ws in app.state.ctx.workspaces.values():
             ws.close()

@@ -226,15 +226,17 @@ def _grain(store: Store, settings: AnalyticsSettings, grain: str | None) -> str:
     return trends_mod.choose_grain(first, last, grain or settings.grain, n=n, min_period_n=settings.min_period_n)
 
 
-def trends(store: Store, settings: AnalyticsSettings, grain: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def trends(
+    store: Store, settings: AnalyticsSettings, grain: str | None = None, score: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(theme_trends, periods)``: the period × theme table and the per-period totals with score moments, the
     score per period with its interval, and the evidence flags ``enough`` / ``partial`` (see
-    :func:`trends.period_flags`)."""
+    :func:`trends.period_flags`). ``score``: the score followed per period (default: the main score)."""
     have = available(store)
     if not have.has_dates:
         return pd.DataFrame(columns=trends_mod.TREND_COLUMNS), pd.DataFrame()
     grain = _grain(store, settings, grain)
-    score = trends_mod.primary_score(store)
+    score = check_score(store, score) or trends_mod.primary_score(store)
     periods, cells = trends_mod.trend_aggregates(
         store, grain, score, with_themes=have.has_themes,
         with_sentiment=have.has_sentence_themes and have.has_sentence_feelings,

@@ -121,13 +121,13 @@ class AnalyticsAPI:
                 return out
         return results.trends(self.store, self.settings.analytics, grain)[0]
 
-    def score_trend(self, grain: str | None = None) -> pd.DataFrame:
-        """The main score per period with its 95 % interval: ``period, n_period, n, value, ci_low, ci_high, enough,
-        partial`` (``value`` is ``nan`` for periods under the minimum n; ``partial`` = the unfinished newest period).
-        ``.attrs`` holds ``grain`` and ``score_name``."""
+    def score_trend(self, grain: str | None = None, score: str | None = None) -> pd.DataFrame:
+        """A score (default: the main one) per period with its 95 % interval: ``period, n_period, n, value,
+        ci_low, ci_high, enough, partial`` (``value`` is ``nan`` for periods under the minimum n; ``partial`` = the
+        unfinished newest period). ``.attrs`` holds ``grain`` and ``score_name``."""
         from empathic.analytics import results
 
-        out = results.trends(self.store, self.settings.analytics, grain)[1]
+        out = results.trends(self.store, self.settings.analytics, grain, score)[1]
         keep = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
         frame = out[keep].copy() if len(out) else pd.DataFrame(columns=keep)
         frame.attrs.update(out.attrs)
