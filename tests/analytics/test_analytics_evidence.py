@@ -161,3 +161,14 @@ def test_sentiment_driver_of_a_frequent_theme_is_kept():
     out = drivers.key_drivers(totals, sums, cross, {"slow": "slow"}, min_count=5)
     assert set(out.feature) == {"presence", "sentiment"}
     assert np.isfinite(out[["ci_low", "ci_high"]].to_numpy(float)).all()
+
+
+def test_grain_follows_volume():
+    from empathic.analytics.trends import choose_grain
+
+    first, last = datetime(2016, 3, 1), datetime(2023, 10, 3)
+    assert choose_grain(first, last, n=1324) == "quarter"  # ~15 reviews a month: months would all be under 30
+    assert choose_grain(first, last, n=100_000) == "month"
+    assert choose_grain(datetime(2024, 1, 1), datetime(2024, 6, 30), n=4000) == "week"
+    assert choose_grain(datetime(2024, 1, 1), datetime(2024, 6, 30), n=400) == "month"
+    assert choose_grain(first, last, "week", n=10) == "week"  # an explicit grain is kept

@@ -248,6 +248,22 @@ def trends(
     return table, periods
 
 
+def score_trend(
+    store: Store, settings: AnalyticsSettings, grain: str | None = None, score: str | None = None
+) -> pd.DataFrame:
+    """A score (default: the main one) per period with its interval and the evidence flags — the period totals of
+    :func:`trends` without the period × theme table (one aggregation)."""
+    if not available(store).has_dates:
+        return pd.DataFrame()
+    grain = _grain(store, settings, grain)
+    score = check_score(store, score) or trends_mod.primary_score(store)
+    periods, _ = trends_mod.trend_aggregates(store, grain, score, with_themes=False, with_sentiment=False)
+    periods = trends_mod.period_flags(periods, grain, newest_comment(store), rules=rules(settings),
+                                      conf=settings.confidence, slack=partial_slack(store))  # fmt: skip
+    periods.attrs.update({"grain": grain, "score_name": score})
+    return periods
+
+
 def alerts(store: Store, settings: AnalyticsSettings, trend_pair=None) -> pd.DataFrame:
     """The digest: rising / falling / new themes and score moves in the latest complete period, each passing the
     evidence rules (significance, minimum effect and volume; never a partial period)."""

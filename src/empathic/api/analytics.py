@@ -127,7 +127,7 @@ class AnalyticsAPI:
         unfinished newest period). ``.attrs`` holds ``grain`` and ``score_name``."""
         from empathic.analytics import results
 
-        out = results.trends(self.store, self.settings.analytics, grain, score)[1]
+        out = results.score_trend(self.store, self.settings.analytics, grain, score)
         keep = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
         frame = out[keep].copy() if len(out) else pd.DataFrame(columns=keep)
         frame.attrs.update(out.attrs)
