@@ -28,6 +28,11 @@ def _alert_id(kind: str, theme_id: str | None, period: str) -> str:
     return hashlib.sha1(f"{kind}|{theme_id}|{period}".encode()).hexdigest()[:16]
 
 
+def _p_text(p: float, name: str = "p") -> str:
+    """``p<0.001`` or ``p=0.023``: a digest does not print p = 2.9e-94."""
+    return f"{name}<0.001" if p < 0.001 else f"{name}={float(p):.2g}"
+
+
 def _alert(kind, theme_id, message, severity, period, now, payload) -> dict:
     clean = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in payload.items()}
     return {
@@ -95,12 +100,12 @@ def theme_alerts(
             out.append(_alert("new_theme", tid, msg, "high", period, now, payload))
         if rising[i]:
             sev = "high" if lift[i] >= 2 and q[i] < 0.001 else "medium"
-            msg = (f"“{r.label}” rose to {share:.1%} of comments in the {period} ({n_txt}; "
-                   f"from {share_hist:.1%} before, {evidence.n_text(r.n)}; ×{lift[i]:.1f}, q={q[i]:.2g})")  # fmt: skip
+            msg = (f"“{r.label}” rose to {share:.1%} of comments in the {period} ({n_txt}; from {share_hist:.1%} "
+                   f"before, {evidence.n_text(r.n)}; ×{lift[i]:.1f}, {_p_text(q[i], 'q')})")  # fmt: skip
             out.append(_alert("rising", tid, msg, sev, period, now, payload))
         elif falling[i]:
             msg = (f"“{r.label}” fell to {share:.1%} of comments in the {period} ({n_txt}; "
-                   f"from {share_hist:.1%} before, {evidence.n_text(r.n)}; q={q[i]:.2g})")  # fmt: skip
+                   f"from {share_hist:.1%} before, {evidence.n_text(r.n)}; {_p_text(q[i], 'q')})")  # fmt: skip
             out.append(_alert("falling", tid, msg, "low", period, now, payload))
     return out
 
@@ -144,7 +149,7 @@ def score_alert(
     kind_name = "score_drop" if diff < 0 else "score_rise"
     verb = "dropped" if diff < 0 else "rose"
     msg = (f"{score} {verb} to {cur.s / cur.n:.1f} in the {period} ({evidence.n_text(cur.n)}; from "
-           f"{s_h / n_h:.1f} before, {evidence.n_text(n_h)}; {float(diff):+.1f} points, p={float(p):.2g})")  # fmt: skip
+           f"{s_h / n_h:.1f} before, {evidence.n_text(n_h)}; {float(diff):+.1f} points, {_p_text(p)})")  # fmt: skip
     payload = {"score": score, "value": float(cur.s / cur.n), "n": int(cur.n), "before": float(s_h / n_h),
                "n_before": int(n_h), "change": float(diff), "p_value": float(p)}  # fmt: skip
     return [_alert(kind_name, None, msg, "high" if diff < 0 else "info", period, now, payload)]
