@@ -61,8 +61,11 @@ class AnalyticsAPI:
     def waterfall(self, score: str | None = None, period_a: Any = None, period_b: Any = None) -> pd.DataFrame:
         """Per-theme contributions to the change of ``score`` from ``period_a`` to ``period_b``.
 
-        Periods are ``"2024-05"``, ``"2024Q2"``, ``"2024-05-03"`` or ``(start, end)``; default: the last two
-        periods. ``.attrs`` holds ``score_a``, ``score_b`` and ``change`` (the contributions sum to it).
+        Periods are ``"2024"``, ``"2024Q2"``, ``"2024-05"``, ``"2024-05-03"``, ``"2024-01-01..2024-03-31"`` or
+        ``(start, end)``; default: the last two complete periods. Each contribution has a 95 % bootstrap interval
+        (``ci_low``, ``ci_high``). ``.attrs`` holds ``score_a``, ``score_b``, ``change`` (the contributions sum to
+        it) with ``change_low``/``change_high``, ``n_a``/``n_b`` and ``partial_a``/``partial_b``. See also
+        :meth:`compare`.
         """
         from empathic.analytics import results
 

@@ -39,8 +39,8 @@ def compare(
     mark = {True: " (partial)", False: ""}
     console.print(
         f"[bold]{result.score_name}[/bold] ({result.kind}): {result.label_a}{mark[a['partial']]} "
-        f"{a['value']:.1f} ({_interval(a['ci_low'], a['ci_high'])}, n={a['n']:,}) → {result.label_b}"
-        f"{mark[b['partial']]} {b['value']:.1f} ({_interval(b['ci_low'], b['ci_high'])}, n={b['n']:,})"
+        f"{a['value']:.1f} ({_interval(a['ci_low'], a['ci_high'], signed=False)}, n={a['n']:,}) → {result.label_b}"
+        f"{mark[b['partial']]} {b['value']:.1f} ({_interval(b['ci_low'], b['ci_high'], signed=False)}, n={b['n']:,})"
     )
     verdict = "[bold]significant[/bold]" if ch["significant"] else "not significant"
     p = ch["p_value"]
