@@ -126,3 +126,37 @@ def test_rest_compare(workspace, tmp_path):
     finally:
         for ws in app.state.ctx.workspaces.values():
             ws.close()
+
+
+def test_theme_changes_by_hand():
+    import pandas as pd
+
+    from empathic.analytics.compare import theme_changes
+    from empathic.analytics.evidence import EvidenceRules
+
+    # 200 comments per period. "late": 20 → 60 mentions (10 % → 30 %); "app": 0 → 15 (new); "rare": 2 → 3;
+    # "staff": 40 → 38 (steady); "old": 12 → 0 (gone)
+    shares = pd.DataFrame(
+        [("a", "late", "late", 20), ("b", "late", "late", 60), ("b", "app", "app", 15), ("a", "rare", "rare", 2),
+         ("b", "rare", "rare", 3), ("a", "staff", "staff", 40), ("b", "staff", "staff", 38), ("a", "old", "old", 12)],
+        columns=["period", "theme_id", "label", "x"],
+    )  # fmt: skip
+    out = theme_changes(shares, 200, 200, rules=EvidenceRules()).set_index("theme_id")
+    assert dict(out.status) == {"late": "rose", "app": "new", "rare": "steady", "staff": "steady", "old": "gone"}
+    assert out.loc["late", "diff"] == pytest.approx(0.20)
+    half = 1.959964 * np.sqrt(0.1 * 0.9 / 200 + 0.3 * 0.7 / 200)
+    assert out.loc["late", "ci_low"] == pytest.approx(0.20 - half, abs=1e-5)
+    assert np.isnan(out.loc["rare", "p_value"])  # 5 mentions in all: under min_cell_n, not tested
+    assert list(out.index[:2]) == ["late", "app"]  # largest |change| first
+
+
+def test_rank_by_size_keeps_both_directions():
+    import pandas as pd
+
+    from empathic.analytics.impact import rank_by_size
+
+    impact = pd.DataFrame({"score_name": "nps", "theme_id": list("abcdef"),
+                           "impact": [-9.0, -7.0, -5.0, -3.0, 1.0, 0.5]})  # fmt: skip
+    top = rank_by_size(impact, 2)
+    assert top.theme_id.tolist() == ["a", "b", "e", "f"]
+    assert top.direction.tolist() == ["lowers", "lowers", "raises", "raises"]
