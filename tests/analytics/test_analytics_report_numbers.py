@@ -26,7 +26,10 @@ def test_report_has_no_nan_and_bounded_drivers(tmp_path):
     with Workspace.open(path) as ws:
         ws.analyze(stages=["analytics"])
         html = render_report(ws)
+        chosen = ws.report(score="csat")
     text = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
     assert not re.search(r"\b(nan|NaN|NaT|inf|Infinity)\b", re.sub(r"<[^>]+>", " ", text))
     drivers = html.split("<h2>Drivers</h2>", 1)[1].split("</table>", 1)[0]
     assert drivers.count("<tr><td>") <= 20 and "csat" not in drivers  # main score (NPS), top 10 each way
+    picked = chosen.split("<h2>Drivers</h2>", 1)[1].split("</table>", 1)[0]
+    assert "<td>csat</td>" in picked and "<td>nps</td>" not in picked  # the score the user picks

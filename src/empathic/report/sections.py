@@ -46,10 +46,10 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
     """
     if not has_data(ws, "theme_impact"):
         return None
-    if top is not None:
-        from empathic.analytics.trends import primary_score
+    if top is not None or score is not None:
+        from empathic.analytics.compare import resolve_score
 
-        score = score or primary_score(ws.store)
+        score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
     where, params = ("WHERE score_name = ?", [score]) if score else ("", [])
     impact = rows(
         ws,
@@ -93,14 +93,14 @@ def compare(
     return ws.compare(score, [a, b] if a else None, last=last).to_dict()
 
 
-def score_change(ws: Workspace, *, rows_shown: int = 6) -> dict[str, Any] | None:
+def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6) -> dict[str, Any] | None:
     """The report's "Why the score moved" block: the main score's last two complete periods compared (change with
     interval and n, the largest waterfall contributions with intervals, the themes that moved, one quote each);
     None when comments are undated or there are no two periods to compare."""
     from empathic.errors import EmpathicError
 
     try:
-        data = compare(ws)
+        data = compare(ws, score=score)
     except EmpathicError:
         return None
     if data is None:
