@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from empathic.report.views import _json, has_data, rows
+from empathic.report.views import _clean, _json, has_data, rows
 
 if TYPE_CHECKING:
     from empathic.workspace import Workspace
@@ -93,6 +93,23 @@ def compare(
     return ws.compare(score, [a, b] if a else None, last=last).to_dict()
 
 
+def score_trend(
+    ws: Workspace, *, score: str | None = None, grain: str | None = None, last: int | None = None
+) -> dict[str, Any] | None:
+    """A score per period with its 95 % interval and n (``value`` null under the minimum n; ``partial`` marks the
+    unfinished newest period); the ``last`` periods only when given. None when comments are undated."""
+    from empathic.analytics.compare import resolve_score
+
+    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+        return None
+    name = resolve_score(ws.store, score)[0]
+    frame = ws.score_trend(grain, name)
+    if last:
+        frame = frame.tail(last)
+    out = [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    return {"score_name": name, "grain": frame.attrs.get("grain"), "periods": out}
+
+
 def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6) -> dict[str, Any] | None:
     """The report's "Why the score moved" block: the main score's last two complete periods compared (change with
     interval and n, the largest waterfall contributions with intervals, the themes that moved, one quote each);
@@ -109,7 +126,8 @@ def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6
     moved = [t for t in data["themes"] if t["status"] != "steady"][:rows_shown]
     for t in moved:
         t["quote"] = (data["quotes"].get(t["theme_id"]) or [None])[0]
-    return {**data, "waterfall": waterfall, "moved": moved}
+    series = score_trend(ws, score=data["score_name"], last=8)
+    return {**data, "waterfall": waterfall, "moved": moved, "series": series}
 
 
 def trends(ws: Workspace) -> dict[str, Any] | None:

@@ -189,6 +189,17 @@ def compare(
     return _answer(request, principal, sections.compare, score=score, a=a, b=b, last=last)
 
 
+@router.get("/w/{ws}/score-trend")
+def score_trend(
+    request: Request,
+    principal: Viewer,
+    score: Annotated[str | None, Query(max_length=200)] = None,
+    grain: Annotated[Literal["day", "week", "month", "quarter"] | None, Query()] = None,
+) -> dict[str, Any]:
+    """A score per period with its 95 % interval and n (null under the minimum n; the partial period flagged)."""
+    return _answer(request, principal, sections.score_trend, score=score, grain=grain)
+
+
 @router.get("/w/{ws}/trends")
 def trends(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme volume and share per period."""
