@@ -33,3 +33,22 @@ def test_report_has_no_nan_and_bounded_drivers(tmp_path):
     assert drivers.count("<tr><td>") <= 20 and "csat" not in drivers  # main score (NPS), top 10 each way
     picked = chosen.split("<h2>Drivers</h2>", 1)[1].split("</table>", 1)[0]
     assert "<td>csat</td>" in picked and "<td>nps</td>" not in picked  # the score the user picks
+
+
+def test_drivers_and_trends_show_current_labels_after_an_edit(tmp_path):
+    from empathic.report import sections
+
+    rows = [{"id": f"c{i:03d}", "date": datetime(2024, 1, 1) + timedelta(days=i % 120),
+             "themes": ["late"] if i % 4 == 0 else ["staff"] if i % 4 == 1 else [],
+             "scores": {"nps": ("nps", 1 if i % 4 == 0 else MIXED[i % 11])}} for i in range(400)]  # fmt: skip
+    path = tmp_path / "edit.empathic"
+    tiny_store(path, rows, {"late": "late delivery", "staff": "staff"}).close()
+    with Workspace.open(path) as ws:
+        ws.analyze(stages=["analytics"])
+        with ws.store.write() as con:  # what a rename and a delete leave behind until the next analysis
+            con.execute("UPDATE themes SET label = 'parcel delays' WHERE theme_id = 'late'")
+            con.execute("UPDATE themes SET status = 'deleted' WHERE theme_id = 'staff'")
+        drivers = sections.drivers(ws)
+        series = sections.trends(ws)["series"]
+    assert {r["label"] for r in drivers["impact"]} == {"parcel delays"}
+    assert {r["label"] for r in series} == {"parcel delays"}

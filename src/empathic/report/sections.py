@@ -50,12 +50,16 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
         from empathic.analytics.compare import resolve_score
 
         score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
-    where, params = ("WHERE score_name = ?", [score]) if score else ("", [])
+    # labels from the themes table and deleted themes left out: a rename, merge, delete or split made after the
+    # last analysis shows at once instead of the stored (stale) labels
+    where, params = ("AND i.score_name = ?", [score]) if score else ("", [])
+    live = "LEFT JOIN themes t USING (theme_id) WHERE coalesce(t.status, 'active') <> 'deleted'"
     impact = rows(
         ws,
-        "SELECT score_name, metric, theme_id, label, level, n_with, score_with, score_without, impact, ci_low, "
-        "ci_high, q_value, CASE WHEN impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
-        f"FROM theme_impact {where} ORDER BY score_name, abs(impact) DESC NULLS LAST, theme_id",
+        "SELECT i.score_name, i.metric, i.theme_id, coalesce(t.label, i.label) AS label, i.level, i.n_with, "
+        "i.score_with, i.score_without, i.impact, i.ci_low, i.ci_high, i.q_value, "
+        "CASE WHEN i.impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
+        f"FROM theme_impact i {live} {where} ORDER BY i.score_name, abs(i.impact) DESC NULLS LAST, i.theme_id",
         params,
     )
     if top is not None:
@@ -67,8 +71,9 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
     key = (
         rows(
             ws,
-            "SELECT score_name, theme_id, label, feature, coef, ci_low, ci_high, relative_weight, r_squared, n "
-            f"FROM key_drivers {where} ORDER BY score_name, relative_weight DESC NULLS LAST, theme_id, feature",
+            "SELECT i.score_name, i.theme_id, coalesce(t.label, i.label) AS label, i.feature, i.coef, i.ci_low, "
+            f"i.ci_high, i.relative_weight, i.r_squared, i.n FROM key_drivers i {live} {where} "
+            "ORDER BY i.score_name, i.relative_weight DESC NULLS LAST, i.theme_id, i.feature",
             params,
         )
         if has_data(ws, "key_drivers")
@@ -131,13 +136,15 @@ def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6
 
 
 def trends(ws: Workspace) -> dict[str, Any] | None:
-    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics."""
+    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics. Labels come
+    from the themes table (renames show at once) and deleted or merged-away themes are left out."""
     if not has_data(ws, "theme_trends"):
         return None
     series = rows(
         ws,
-        "SELECT grain, period_start, theme_id, label, n_comments, n_period, share, sentiment FROM theme_trends "
-        "ORDER BY period_start, theme_id",
+        "SELECT r.grain, r.period_start, r.theme_id, coalesce(t.label, r.label) AS label, r.n_comments, r.n_period, "
+        "r.share, r.sentiment FROM theme_trends r LEFT JOIN themes t USING (theme_id) "
+        "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY r.period_start, r.theme_id",
     )
     return {"series": series}
 
