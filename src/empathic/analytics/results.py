@@ -206,7 +206,7 @@ def segments(
     if plan.sql:
         out = segments_mod.compare_segments(
             *aggregates, alpha=settings.alpha, min_segment_size=settings.min_segment_size,
-            min_theme_count=settings.min_theme_count,
+            min_theme_count=settings.min_theme_count, prior_strength=settings.prior_strength,
         )  # fmt: skip
     else:
         out = pd.DataFrame(columns=segments_mod.COLUMNS)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import stats
+from empathic.analytics import evidence, stats
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store
 
@@ -175,7 +175,9 @@ def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def _mean_tests(moments: pd.DataFrame, metric: str) -> pd.DataFrame:
+def _mean_tests(moments: pd.DataFrame, metric: str, prior_strength: float = 10.0) -> pd.DataFrame:
+    """Welch tests of each segment's mean vs the rest, the variances shrunk toward the attribute's overall one
+    (evidence rules: a small segment whose answers happen to agree is not infinitely precise)."""
     if moments.empty:
         return pd.DataFrame()
     df = moments.copy()
@@ -186,9 +188,10 @@ def _mean_tests(moments: pd.DataFrame, metric: str) -> pd.DataFrame:
         m_seg, m_rest = df.s / df.n, s_r / n_r
         # a ratio only means something for positive scales (not NPS points or sentiment in -1..1)
         lift = np.where((m_rest > 0) & (m_seg >= 0), m_seg / m_rest, np.nan)
-    diff, t, p = stats.welch_test(
-        df.n, m_seg, stats.moments_variance(df.n, df.s, df.ss), n_r, m_rest, stats.moments_variance(n_r, s_r, ss_r)
-    )
+    var_all = stats.moments_variance(df.n_all, df.s_all, df.ss_all)
+    var_seg = evidence.shrunk_variance(df.n, stats.moments_variance(df.n, df.s, df.ss), var_all, prior_strength)
+    var_rest = evidence.shrunk_variance(n_r, stats.moments_variance(n_r, s_r, ss_r), var_all, prior_strength)
+    diff, t, p = stats.welch_test(df.n, m_seg, var_seg, n_r, m_rest, var_rest)
     return pd.DataFrame({
         "attribute": df.attribute, "segment": df.segment, "metric": metric, "theme_id": None,
         "score_name": df.score_name if metric == "score" else None, "n_segment": df.n, "n_rest": n_r,
@@ -206,6 +209,7 @@ def compare_segments(
     alpha: float = 0.05,
     min_segment_size: int = 30,
     min_theme_count: int = 5,
+    prior_strength: float = 10.0,
 ) -> pd.DataFrame:
     """All segment-vs-rest tests with guards and Benjamini–Hochberg per attribute (pure).
 
@@ -217,7 +221,8 @@ def compare_segments(
         DataFrame with :data:`COLUMNS`, sorted by attribute, significance, q-value. Warnings about tiny
         segments are in ``attrs['warnings']``.
     """
-    parts = [_theme_tests(sizes, themes), _mean_tests(scores, "score"), _mean_tests(sentiment, "sentiment")]
+    parts = [_theme_tests(sizes, themes), _mean_tests(scores, "score", prior_strength),
+             _mean_tests(sentiment, "sentiment", prior_strength)]  # fmt: skip
     parts = [p for p in parts if not p.empty]
     if not parts:
         out = pd.DataFrame(columns=COLUMNS)
