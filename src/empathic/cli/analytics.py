@@ -281,13 +281,15 @@ def search(
         if save:
             ws.save_filter(save, query)
             console.print(f"saved filter {save!r}")
-    table = Table(title=f"{len(df)} comments" + (" (semantic)" if semantic else ""))
-    for col in ("score", "date", "theme", "comment"):
-        table.add_column(col, justify="right" if col == "score" else "left", overflow="fold")
+    total = df.attrs.get("total")
+    shown = f"{len(df):,} of {total:,} matching comments" if total is not None else f"{len(df):,} comments"
+    table = Table(title=shown + (" (semantic)" if semantic else ""))
+    for col in ("relevance", "scores", "date", "theme", "comment"):
+        table.add_column(col, justify="right" if col == "relevance" else "left", overflow="fold")
     for r in df.itertuples(index=False):
         date = "" if pd.isna(r.created_at) else pd.Timestamp(r.created_at).strftime("%Y-%m-%d")
         text = r.text if len(r.text) <= 300 else r.text[:297] + "…"
-        table.add_row(f"{r.score:.2f}", date, r.primary_theme or "", text)
+        table.add_row(f"{r.relevance:.2f}", r.answers, date, _text(r.primary_theme, ""), text)
     console.print(table)
 
 
