@@ -96,14 +96,6 @@ def shrunk_variance(n: Any, variance: Any, prior_variance: Any, strength: float)
     return np.where(own + strength > 0, out, v0)
 
 
-def shrunk_rate(x: Any, n: Any, prior_rate: Any, strength: float) -> np.ndarray:
-    """Posterior mean of a rate with a Beta prior centred on ``prior_rate`` worth ``strength`` comments:
-    ``(x + k·p₀) / (n + k)`` — one mention out of one comment is not 100 %."""
-    x, n, p0 = (np.asarray(a, dtype=float) for a in (x, n, prior_rate))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (x + strength * p0) / (n + strength)
-
-
 def period_end(start: Any, grain: str) -> datetime:
     """Exclusive end of the period of ``grain`` (day/week/month/quarter/year) starting at ``start``."""
     ts = pd.Timestamp(start)
