@@ -63,6 +63,15 @@ WHERE ft.theme_id = ? AND f.created_at >= ? AND f.created_at < ? AND length(trim
 ORDER BY abs(length(f.text) - 160), f.feedback_id LIMIT ?
 """
 
+#: The theme's own sentences (when the themes stage annotated sentences): a quote about the theme, not a comment
+#: that also mentions it somewhere.
+SENTENCE_QUOTES_SQL = """
+SELECT st.theme_id, s.text FROM sentence_themes st JOIN sentences s USING (feedback_id, sentence_idx)
+JOIN feedback f USING (feedback_id)
+WHERE (st.theme_id = ? OR st.subtheme_id = ?) AND f.created_at >= ? AND f.created_at < ? AND length(trim(s.text)) >= 20
+ORDER BY abs(length(s.text) - 100), st.feedback_id, st.sentence_idx LIMIT ?
+"""
+
 
 @dataclass
 class PeriodComparison:
@@ -291,16 +300,19 @@ def compare_periods(
 
 def _quotes(store: Store, result: PeriodComparison, n: int) -> dict[str, list[str]]:
     """Up to ``n`` quotes of each theme that moved (and of the three largest waterfall contributions), from the
-    period where the theme is most present."""
+    period where the theme is most present: the theme's own sentences, else whole comments that mention it."""
     moved = result.themes[result.themes.status != "steady"].theme_id.tolist()
     top = result.waterfall.reindex(result.waterfall.contribution.abs().sort_values(ascending=False).index)
     wanted = list(dict.fromkeys(moved + [t for t in top.theme_id.head(3) if t != waterfall_mod.NO_THEME]))
     shares = result.themes.set_index("theme_id")
+    sentences = store.count("sentence_themes") > 0 and store.count("sentences") > 0
     quotes: dict[str, list[str]] = {}
     for theme_id in wanted[:12]:
         later = theme_id not in shares.index or shares.loc[theme_id, "share_b"] >= shares.loc[theme_id, "share_a"]
         start, end = result.period_b if later else result.period_a
-        found = store.read_df(QUOTES_SQL, [theme_id, start, end, n])
+        found = store.read_df(SENTENCE_QUOTES_SQL, [theme_id, theme_id, start, end, n]) if sentences else None
+        if found is None or found.empty:
+            found = store.read_df(QUOTES_SQL, [theme_id, start, end, n])
         if len(found):
             quotes[theme_id] = [_trim(t) for t in found.text]
     return quotes
