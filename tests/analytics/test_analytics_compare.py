@@ -164,3 +164,23 @@ def test_rank_by_size_keeps_both_directions():
     top = rank_by_size(impact, 2)
     assert top.theme_id.tolist() == ["a", "b", "e", "f"]
     assert top.direction.tolist() == ["lowers", "lowers", "raises", "raises"]
+
+
+def test_quotes_are_the_themes_own_sentences(tmp_path):
+    rows = _rows()
+    for r in rows:
+        if r["themes"] == ["delay"]:
+            r["text"] = "The app itself is lovely and quick to use. " + r["text"]
+    path = tmp_path / "quotes.empathic"
+    store = tiny_store(path, rows, {"delay": "delivery delay", "crash": "app crash"})
+    with store.write() as con:
+        for r in rows:
+            if r["themes"] == ["delay"]:
+                first, second = r["text"].split(". ", 1)
+                con.execute("INSERT INTO sentences VALUES (?, 0, ?, 0, 1), (?, 1, ?, 1, 2)",
+                            [r["id"], first + ".", r["id"], second])  # fmt: skip
+                con.execute("INSERT INTO sentence_themes VALUES (?, 1, 'delay', NULL, 0.9)", [r["id"]])
+    store.close()
+    with Workspace.open(path, read_only=True) as ws:
+        quotes = ws.compare("nps", ["2023", "2024"]).quotes["delay"]
+    assert quotes and all(q == "my parcel was two weeks late and nobody answered" for q in quotes)
