@@ -7,9 +7,8 @@ from typing import Any
 from empathic.errors import EmpathicError
 from empathic.report import sections, views
 from empathic.report.html import format_number
+from empathic.web.charts import _LAYOUT  # the app's one chart layout
 from empathic.web.pages import Page
-
-_LAYOUT = {"margin": {"l": 40, "r": 10, "t": 10, "b": 40}, "height": 260, "font": {"size": 12}}
 
 
 def score_band_chart(trend: Any) -> dict[str, Any] | None:
