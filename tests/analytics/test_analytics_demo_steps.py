@@ -16,6 +16,7 @@ from empathic.demo import build_demo
 @pytest.mark.parametrize(("example", "limit"), [("reviews", 300), ("subscription", None)])
 def test_every_next_step_runs(tmp_path, capsys, monkeypatch, example, limit):
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)  # steps that write a file (export … -o comments.csv) write it here
     workspace = build_demo(tmp_path, example=example, limit=limit).workspace
     for command, _ in NEXT_STEPS_BY_EXAMPLE[example]:
         argv = [str(workspace) if a == "WS" else a for a in shlex.split(command)[1:]]
