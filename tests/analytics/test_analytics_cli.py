@@ -47,7 +47,14 @@ def test_segments_trends_alerts(workspace, capsys):
 
 def test_search_and_save(workspace, capsys):
     code, out = run(capsys, "search", workspace, 'theme:"delivery delay" AND nps<=6 AND refund', "-n", "3")
-    assert code == 0 and "refund" in out.lower() and "3 comments" in out
+    with Workspace.open(workspace, read_only=True) as ws:  # the total: every match, not only the 3 shown
+        total = ws.sql(
+            "SELECT count(DISTINCT f.feedback_id) AS n FROM feedback f JOIN feedback_themes ft USING (feedback_id) "
+            "JOIN feedback_scores s USING (feedback_id) WHERE ft.theme_id = 't_delay' AND s.name = 'nps' "
+            "AND s.value <= 6 AND lower(f.text) LIKE '%refund%'"
+        ).n[0]
+    assert code == 0 and "refund" in out.lower() and f"3 of {total:,} matching comments" in out
+    assert "relevance" in out and "nps " in out  # the rank says what it is; the comment's own answers are shown
     code, out = run(capsys, "search", workspace, "plan:basic", "--save", "basics", "-n", "1")
     assert code == 0 and "saved filter 'basics'" in out
 

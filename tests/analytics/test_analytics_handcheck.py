@@ -10,7 +10,8 @@ from analytics_tiny import tiny_store
 from empathic.analytics import results
 from empathic.analytics.settings import AnalyticsSettings
 
-CFG = AnalyticsSettings(min_segment_size=1, min_theme_count=1)
+# the evidence rules switched off as far as they go, so six comments can be checked by hand
+CFG = AnalyticsSettings(min_segment_size=1, min_theme_count=1, min_theme_n=2, min_period_n=1, min_cell_n=1)
 
 
 @pytest.fixture

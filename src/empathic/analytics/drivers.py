@@ -58,12 +58,13 @@ def moments_from_rows(rows: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``Σx·xᵀ = XᵀX`` is one sparse product — the same numbers a SQL self-join would give, without the join.
 
     Returns:
-        ``(sums, cross)``: ``score_name, theme_id, feature, sx, sxy, sxx`` and ``score_name, theme_a, feature_a,
+        ``(sums, cross)``: ``score_name, theme_id, feature, count, sx, sxy, sxx`` (``count`` = comments with the
+        feature: for sentiment features ``sxx`` is Σv², not a count) and ``score_name, theme_a, feature_a,
         theme_b, feature_b, sab`` (pairs with (theme_a, feature_a) < (theme_b, feature_b)).
     """
     sums_parts, cross_parts = [], []
     if rows.num_rows == 0:
-        return pd.DataFrame(columns=["score_name", "theme_id", "feature", "sx", "sxy", "sxx"]), pd.DataFrame(
+        return pd.DataFrame(columns=["score_name", "theme_id", "feature", "count", "sx", "sxy", "sxx"]), pd.DataFrame(
             columns=["score_name", "theme_a", "feature_a", "theme_b", "feature_b", "sab"]
         )
     for score_name in sorted(pc.unique(rows["score_name"]).to_pylist()):
@@ -86,7 +87,8 @@ def moments_from_rows(rows: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
         theme_ids, features = zip(*(n.split("\x1f") for n in names), strict=True)
         sums_parts.append(pd.DataFrame({
             "score_name": score_name, "theme_id": theme_ids, "feature": features,
-            "sx": np.asarray(x.sum(axis=0)).ravel(), "sxy": x.T @ y_by_comment, "sxx": np.diag(gram),
+            "count": np.bincount(col, minlength=len(names)), "sx": np.asarray(x.sum(axis=0)).ravel(),
+            "sxy": x.T @ y_by_comment, "sxx": np.diag(gram),
         }))  # fmt: skip
         a, b = np.triu_indices(len(names), k=1)
         keep = gram[a, b] != 0
@@ -180,7 +182,8 @@ def key_drivers(
 ) -> pd.DataFrame:
     """Fit the driver model of every score from the aggregates of :func:`driver_statistics` (pure).
 
-    Features mentioned fewer than ``min_count`` times are dropped (their coefficient would be noise).
+    Features of fewer than ``min_count`` comments (the real ``count``, also for sentiment features) are dropped
+    (their coefficient would be noise), and so is any coefficient whose interval is not finite.
 
     Returns:
         DataFrame ``score_name, theme_id, label, feature, coef, ci_low, ci_high, relative_weight, r_squared, n``
@@ -190,7 +193,7 @@ def key_drivers(
                "r_squared", "n"]  # fmt: skip
     frames = []
     for score_name, total in totals.set_index("score_name").iterrows():
-        feats = sums[(sums.score_name == score_name) & (sums.sxx >= min_count)]
+        feats = sums[(sums.score_name == score_name) & (sums["count"] >= min_count)]
         if feats.empty:
             continue
         keys = list(zip(feats.theme_id, feats.feature, strict=True))
@@ -226,5 +229,6 @@ def key_drivers(
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
+    out = out[np.isfinite(out.ci_low.astype(float)) & np.isfinite(out.ci_high.astype(float))]
     out = out.sort_values(["score_name", "relative_weight", "theme_id"], ascending=[True, False, True])
     return out.reset_index(drop=True)[columns]

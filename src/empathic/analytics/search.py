@@ -11,6 +11,7 @@ import pandas as pd
 
 from empathic.analytics.fulltext import bm25_sql
 from empathic.analytics.query_compile import QueryContext, compile_query
+from empathic.analytics.scores import display_names
 from empathic.errors import InputError
 from empathic.store import Store
 
@@ -18,8 +19,10 @@ SEMANTIC_CANDIDATES = 500  # comments embedded on the fly at most (best BM25 / m
 
 
 def _decorate(store: Store, ranked: pd.DataFrame, ctx: QueryContext) -> pd.DataFrame:
-    """Add text, date, primary theme and sentiment to ``feedback_id, score`` rows (keyed look-ups, order kept)."""
-    columns = ["feedback_id", "score", "text", "created_at", "primary_theme", "sentiment"]
+    """Add text, date, primary theme, sentiment and the comment's own score answers (``answers``, e.g. ``Rating 2 ·
+    Recommended IND 0`` under display names) to ``feedback_id, score`` rows (keyed look-ups, order kept).
+    ``relevance`` repeats ``score`` (the BM25 or cosine rank, not a satisfaction score) under a name that says so."""
+    columns = ["feedback_id", "score", "text", "created_at", "primary_theme", "sentiment", "relevance", "answers"]
     if ranked.empty:
         return pd.DataFrame(columns=columns)
     ids = [ranked.feedback_id.tolist()]
@@ -42,6 +45,18 @@ def _decorate(store: Store, ranked: pd.DataFrame, ctx: QueryContext) -> pd.DataF
             f"SELECT feedback_id, sentiment_label AS sentiment FROM feedback_feelings WHERE feedback_id {wanted}", ids
         )
     out = out.merge(themes, on="feedback_id", how="left").merge(feelings, on="feedback_id", how="left")
+    answers = store.read_df(
+        f"SELECT feedback_id, name, value FROM feedback_scores WHERE feedback_id {wanted} AND value IS NOT NULL "
+        "ORDER BY feedback_id, name",
+        ids,
+    )
+    names = display_names(store)
+    text = {
+        fid: " · ".join(f"{names.get(n, n)} {v:g}" for n, v in zip(g.name, g.value, strict=True))
+        for fid, g in answers.groupby("feedback_id", sort=False)
+    }
+    out["relevance"] = out.score
+    out["answers"] = [text.get(fid, "") for fid in out.feedback_id]
     return out[columns]
 
 
@@ -63,7 +78,8 @@ def search_comments(
         limit: at most this many rows.
 
     Returns:
-        DataFrame ``feedback_id, score, text, created_at, primary_theme, sentiment``.
+        DataFrame ``feedback_id, score, text, created_at, primary_theme, sentiment, relevance, answers``;
+        ``attrs['total']``: how many comments match in all (``None`` for semantic search).
     """
     if limit < 1:
         raise InputError(f"limit must be at least 1, got {limit}")
@@ -83,7 +99,14 @@ def search_comments(
         )
     if semantic:
         ranked = _semantic_rank(store, ranked, " ".join(compiled.text_terms), embedder_name).head(limit)
-    return _decorate(store, ranked, ctx)
+        total = None  # semantic ranking has no "matching" set: every candidate is ranked
+    elif ctx.has_index:
+        total = store.scalar(f"SELECT count(*) FROM ({bm25_sql(candidates)})", [*compiled.params, compiled.text_terms])
+    else:
+        total = store.scalar(f"SELECT count(*) FROM feedback f WHERE {compiled.where}", compiled.params)
+    out = _decorate(store, ranked, ctx)
+    out.attrs["total"] = None if total is None else int(total)
+    return out
 
 
 def _semantic_filter(query: str, ctx: QueryContext):

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import stats
+from empathic.analytics import evidence, stats
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store
 
@@ -30,6 +30,7 @@ COLUMNS = ["attribute", "segment", "metric", "theme_id", "score_name", "n_segmen
            "value_rest", "lift", "diff", "test", "statistic", "p_value", "q_value", "significant"]  # fmt: skip
 
 NUMERIC_BAND_THRESHOLD = 12  # a numeric attribute with more distinct values than this is banded
+OTHER = "other"  # the pooled segment of a high-cardinality attribute's rare values
 
 
 @dataclass
@@ -52,8 +53,13 @@ def _band_labels(edges: list[float]) -> list[str]:
     return labels
 
 
-def plan_segments(store: Store, by: list[str] | None = None, max_values: int = 50) -> SegmentPlan:
-    """Decide which attributes to compare and how (categorical as is, high-cardinality numeric as quintile bands)."""
+def plan_segments(
+    store: Store, by: list[str] | None = None, max_values: int = 50, top_values: int | None = 20
+) -> SegmentPlan:
+    """Decide which attributes to compare and how: categorical as is; high-cardinality numeric as quintile bands;
+    a categorical attribute with more than ``max_values`` values (a 56-country ``place``) keeps its
+    ``top_values`` most common values and pools the rest as ``other`` (``top_values=None``: skipped instead).
+    An explicit ``top_values`` below ``max_values`` pools every attribute with more values than it."""
     info = store.read_df(
         "SELECT name, count(DISTINCT value) AS n_values, count(*) AS n, count(TRY_CAST(value AS DOUBLE)) AS n_num "
         "FROM feedback_attributes GROUP BY name ORDER BY name"
@@ -88,6 +94,21 @@ def plan_segments(store: Store, by: list[str] | None = None, max_values: int = 5
                 "FROM feedback_attributes WHERE name = ?)"
             )
             plan.params.extend([_band_labels(edges), *edges, r.name])
+        elif top_values is not None and r.n_values > min(max_values, top_values):
+            kept = store.read_df(
+                "SELECT value FROM feedback_attributes WHERE name = ? GROUP BY value ORDER BY count(*) DESC, value "
+                "LIMIT ?",
+                [r.name, top_values],
+            ).value.tolist()
+            parts.append(
+                "SELECT feedback_id, name AS attribute, CASE WHEN value IN (SELECT unnest(?::VARCHAR[])) THEN value "
+                f"ELSE '{OTHER}' END AS segment FROM feedback_attributes WHERE name = ?"
+            )
+            plan.params.extend([kept, r.name])
+            plan.warnings.append(
+                f"attribute {r.name!r} has {r.n_values} distinct values: its {len(kept)} most common are compared, "
+                f"the other {r.n_values - len(kept)} pooled as {OTHER!r} (change with --top N)"
+            )
         elif r.n_values > max_values:
             plan.warnings.append(
                 f"attribute {r.name!r} has {r.n_values} distinct values (more than {max_values}); skipped"
@@ -154,7 +175,9 @@ def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def _mean_tests(moments: pd.DataFrame, metric: str) -> pd.DataFrame:
+def _mean_tests(moments: pd.DataFrame, metric: str, prior_strength: float = 10.0) -> pd.DataFrame:
+    """Welch tests of each segment's mean vs the rest, the variances shrunk toward the attribute's overall one
+    (evidence rules: a small segment whose answers happen to agree is not infinitely precise)."""
     if moments.empty:
         return pd.DataFrame()
     df = moments.copy()
@@ -165,9 +188,10 @@ def _mean_tests(moments: pd.DataFrame, metric: str) -> pd.DataFrame:
         m_seg, m_rest = df.s / df.n, s_r / n_r
         # a ratio only means something for positive scales (not NPS points or sentiment in -1..1)
         lift = np.where((m_rest > 0) & (m_seg >= 0), m_seg / m_rest, np.nan)
-    diff, t, p = stats.welch_test(
-        df.n, m_seg, stats.moments_variance(df.n, df.s, df.ss), n_r, m_rest, stats.moments_variance(n_r, s_r, ss_r)
-    )
+    var_all = stats.moments_variance(df.n_all, df.s_all, df.ss_all)
+    var_seg = evidence.shrunk_variance(df.n, stats.moments_variance(df.n, df.s, df.ss), var_all, prior_strength)
+    var_rest = evidence.shrunk_variance(n_r, stats.moments_variance(n_r, s_r, ss_r), var_all, prior_strength)
+    diff, t, p = stats.welch_test(df.n, m_seg, var_seg, n_r, m_rest, var_rest)
     return pd.DataFrame({
         "attribute": df.attribute, "segment": df.segment, "metric": metric, "theme_id": None,
         "score_name": df.score_name if metric == "score" else None, "n_segment": df.n, "n_rest": n_r,
@@ -185,6 +209,7 @@ def compare_segments(
     alpha: float = 0.05,
     min_segment_size: int = 30,
     min_theme_count: int = 5,
+    prior_strength: float = 10.0,
 ) -> pd.DataFrame:
     """All segment-vs-rest tests with guards and Benjamini–Hochberg per attribute (pure).
 
@@ -196,7 +221,8 @@ def compare_segments(
         DataFrame with :data:`COLUMNS`, sorted by attribute, significance, q-value. Warnings about tiny
         segments are in ``attrs['warnings']``.
     """
-    parts = [_theme_tests(sizes, themes), _mean_tests(scores, "score"), _mean_tests(sentiment, "sentiment")]
+    parts = [_theme_tests(sizes, themes), _mean_tests(scores, "score", prior_strength),
+             _mean_tests(sentiment, "sentiment", prior_strength)]  # fmt: skip
     parts = [p for p in parts if not p.empty]
     if not parts:
         out = pd.DataFrame(columns=COLUMNS)

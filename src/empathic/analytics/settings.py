@@ -23,3 +23,21 @@ class AnalyticsSettings(BaseModel):
     alert_min_count: int = Field(10, ge=1, description="a theme needs this many mentions in the latest period to alert")
     alert_min_lift: float = Field(1.5, ge=1.0, description="latest share / historical share needed to call a rise")
     search_limit: int = Field(50, ge=1, le=10000)
+    # evidence rules (analytics/evidence.py): what a number needs before it is shown, tested or alerted on
+    min_period_n: int = Field(30, ge=1, description="a period needs this many comments to be charted or alerted")
+    min_theme_n: int = Field(10, ge=2, description="a theme needs this many comments with the score to get an impact")
+    min_cell_n: int = Field(10, ge=1, description="a period × theme or segment × theme cell needs this many comments")
+    min_score_effect: float = Field(
+        0.025, ge=0.0, lt=1.0, description="smallest score move that alerts, as a fraction of the scale (NPS: 5 points)"
+    )
+    alert_min_share_change: float = Field(
+        0.02, ge=0.0, lt=1.0, description="a theme's share must move by this much (absolute) to alert"
+    )
+    prior_strength: float = Field(
+        10.0, ge=0.0, description="pseudo-comments pulling small groups' variance toward the overall one"
+    )
+    exclude_partial_periods: bool = Field(True, description="never alert on the unfinished newest period")
+    alert_baseline_periods: int = Field(6, ge=1, description="alerts compare the latest period with this many before")
+    segment_top_values: int = Field(
+        20, ge=2, description="attributes with more values than max_segment_values keep this many, the rest 'other'"
+    )

@@ -79,7 +79,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             con.execute("INSERT INTO alerts SELECT * FROM _alerts")
             con.unregister("_alerts")
         n_terms = fulltext.rebuild_index(con)
-    warnings = have.missing() + seg.attrs.get("warnings", [])
+    warnings = have.missing() + seg.attrs.get("warnings", []) + out["theme_impact"].attrs.get("warnings", [])
     counts = {table: len(frame) for table, frame in out.items()}
     counts.update({"alerts": len(alert_frame), "search_terms": n_terms})
     n_sig = int(seg.significant.sum()) if not seg.empty else 0

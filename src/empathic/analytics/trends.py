@@ -1,4 +1,5 @@
-"""Trends: theme volume, share, sentiment and impact per period (day / week / month chosen from the data's span).
+"""Trends: theme volume, share, sentiment and impact per period (day / week / month / quarter chosen from the data's
+span and volume).
 
 Two SQL aggregations (per period; per period × theme) feed the pure :func:`theme_trends`, which fills in the
 periods where a theme was not mentioned (zero volume is information, and alerts need it).
@@ -6,28 +7,39 @@ periods where a theme was not mentioned (zero volume is information, and alerts 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
+from empathic.analytics import evidence, stats
+from empathic.analytics.evidence import EvidenceRules
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store
 
-GRAINS = ("day", "week", "month")
+GRAINS = ("day", "week", "month", "quarter")
 TREND_COLUMNS = ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment",
                  "score_name", "impact"]  # fmt: skip
+_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.4, "quarter": 91.3}
 SCORE_PREFERENCE = {"nps": 0, "csat": 1, "rating": 2, "recommend": 3}
 
 
-def choose_grain(first: datetime | None, last: datetime | None, requested: str = "auto") -> str:
-    """``day`` for spans up to ~2 months, ``week`` up to 2 years, else ``month`` (or the requested grain)."""
+def choose_grain(
+    first: datetime | None, last: datetime | None, requested: str = "auto", *, n: int | None = None,
+    min_period_n: int = 30,
+) -> str:
+    """The requested grain, or one chosen from the data: ``day`` for spans up to ~2 months, ``week`` up to 2 years,
+    else ``month`` — then coarser (up to ``quarter``) while an average period would hold fewer than
+    ``min_period_n`` of the ``n`` comments (1,300 reviews over 7 years are charted by quarter, not by month)."""
     if requested != "auto":
         return requested
     if first is None or last is None:
         return "month"
-    days = (pd.Timestamp(last) - pd.Timestamp(first)).days
-    return "day" if days <= 62 else "week" if days <= 730 else "month"
+    days = max((pd.Timestamp(last) - pd.Timestamp(first)).days, 1)
+    grain = "day" if days <= 62 else "week" if days <= 730 else "month"
+    while n is not None and grain != "quarter" and n / max(days / _GRAIN_DAYS[grain], 1.0) < min_period_n:
+        grain = GRAINS[GRAINS.index(grain) + 1]
+    return grain
 
 
 def primary_score(store: Store) -> str | None:
@@ -42,6 +54,17 @@ def primary_score(store: Store) -> str | None:
     df["pref"] = df.kind.map(SCORE_PREFERENCE)
     order = df.sort_values(["pref", "span", "n", "name"], ascending=[True, False, False, True])
     return str(order.iloc[0]["name"])
+
+
+def score_kind(store: Store, score: str) -> tuple[str, float | None]:
+    """``(kind, scale span)`` of a score column (the span sizes the minimum effect of an alert)."""
+    row = store.read_df(
+        "SELECT any_value(kind) AS kind, max(scale_max) - min(scale_min) AS span FROM feedback_scores WHERE name = ?",
+        [score],
+    )
+    kind = row.kind.iloc[0] if len(row) and row.kind.iloc[0] is not None else "rating"
+    span = row.span.iloc[0] if len(row) else None
+    return str(kind), (None if span is None or pd.isna(span) else float(span))
 
 
 def trend_aggregates(
@@ -85,13 +108,20 @@ def trend_aggregates(
 
 
 def theme_trends(
-    periods: pd.DataFrame, cells: pd.DataFrame, labels: dict[str, str], grain: str, score: str | None
+    periods: pd.DataFrame, cells: pd.DataFrame, labels: dict[str, str], grain: str, score: str | None,
+    *, rules: EvidenceRules | None = None,
 ) -> pd.DataFrame:
     """Complete period × theme grid with share and per-period leave-one-out impact on ``score`` (pure).
+
+    Evidence rules: ``share`` is shown (not ``nan``) only for periods of at least ``rules.min_period_n`` comments —
+    one comment mentioning a theme is not a 100 % spike — and always comes with the period's n (``n_period``);
+    ``impact`` needs ``rules.min_cell_n`` comments with the score in the cell. Partial periods are flagged on the
+    period totals (see :func:`period_flags`).
 
     Returns:
         DataFrame with :data:`TREND_COLUMNS`, sorted by period then theme.
     """
+    rules = rules or EvidenceRules()
     if cells.empty or periods.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
     grid = pd.MultiIndex.from_product(
@@ -103,7 +133,9 @@ def theme_trends(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = df.n_comments / df.n_period
         n_o, s_o = df.n_all - df.n, df.s_all - df.s
-        impact = np.where((n_o > 0) & (df.n > 0), df.s_all / df.n_all - s_o / n_o, np.nan)
+        impact = np.where((n_o >= rules.min_cell_n) & (df.n >= rules.min_cell_n), df.s_all / df.n_all - s_o / n_o,
+                          np.nan)  # fmt: skip
+    shown = evidence.enough(df.n_period, rules.min_period_n)
     out = pd.DataFrame(
         {
             "grain": grain,
@@ -112,10 +144,39 @@ def theme_trends(
             "label": [labels.get(t, t) for t in df.theme_id],
             "n_comments": df.n_comments.astype(np.int64),
             "n_period": df.n_period.astype(np.int64),
-            "share": share,
+            "share": np.where(shown, share, np.nan),
             "sentiment": df.sentiment.astype(float),
             "score_name": score,
             "impact": impact if score else np.nan,
         }
     )
     return out.sort_values(["period_start", "theme_id"]).reset_index(drop=True)[TREND_COLUMNS]
+
+
+def period_flags(
+    periods: pd.DataFrame, grain: str, newest, *, rules: EvidenceRules | None = None, conf: float = 0.95,
+    slack: timedelta = timedelta(days=1),
+) -> pd.DataFrame:
+    """The period totals with the score per period and the evidence flags (pure).
+
+    Args:
+        periods: ``period, n_period, n, s, ss`` from :func:`trend_aggregates`.
+        grain: the periods' grain; newest: the newest comment's timestamp and ``slack`` (see
+            :func:`evidence.partial_slack`) decide the partial period.
+
+    Returns:
+        the same rows plus ``value`` (mean score points, ``nan`` under ``rules.min_period_n``), ``ci_low``,
+        ``ci_high`` (finite or ``nan``), ``enough`` and ``partial``.
+    """
+    rules = rules or EvidenceRules()
+    out = periods.copy()
+    if out.empty:
+        return out.assign(value=[], ci_low=[], ci_high=[], enough=[], partial=[])
+    mean, low, high = stats.mean_interval(out.n, out.s, out.ss, conf)
+    ok = evidence.enough(out.n, rules.min_period_n) & evidence.finite(low, high)
+    out["value"] = np.where(ok, mean, np.nan)
+    out["ci_low"] = np.where(ok, low, np.nan)
+    out["ci_high"] = np.where(ok, high, np.nan)
+    out["enough"] = ok
+    out["partial"] = evidence.partial_periods(out.period, grain, newest, slack)
+    return out

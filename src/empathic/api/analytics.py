@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
+    from empathic.analytics.compare import PeriodComparison
     from empathic.config import Settings
     from empathic.store import Store
 
@@ -33,6 +34,12 @@ class AnalyticsAPI:
 
         return results.scores(self.store, self.settings.analytics)
 
+    def rename_score(self, score: str, display_name: str) -> None:
+        """Show score column ``score`` as ``display_name`` everywhere (an empty name removes it)."""
+        from empathic.analytics.scores import rename_score
+
+        rename_score(self.store, score, display_name)
+
     def impact(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""
         from empathic.analytics import results, stored
@@ -54,26 +61,53 @@ class AnalyticsAPI:
     def waterfall(self, score: str | None = None, period_a: Any = None, period_b: Any = None) -> pd.DataFrame:
         """Per-theme contributions to the change of ``score`` from ``period_a`` to ``period_b``.
 
-        Periods are ``"2024-05"``, ``"2024Q2"``, ``"2024-05-03"`` or ``(start, end)``; default: the last two
-        periods. ``.attrs`` holds ``score_a``, ``score_b`` and ``change`` (the contributions sum to it).
+        Periods are ``"2024"``, ``"2024Q2"``, ``"2024-05"``, ``"2024-05-03"``, ``"2024-01-01..2024-03-31"`` or
+        ``(start, end)``; default: the last two complete periods. Each contribution has a 95 % bootstrap interval
+        (``ci_low``, ``ci_high``). ``.attrs`` holds ``score_a``, ``score_b``, ``change`` (the contributions sum to
+        it) with ``change_low``/``change_high``, ``n_a``/``n_b`` and ``partial_a``/``partial_b``. See also
+        :meth:`compare`.
         """
         from empathic.analytics import results
 
         return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
 
+    def compare(
+        self, score: str | None = None, periods: Any = None, *, last: str | None = None
+    ) -> PeriodComparison:
+        """Why ``score`` moved between two periods: the score in each with its interval and n, the change with its
+        interval and p, a waterfall of theme contributions with intervals, themes that rose, fell, appeared or
+        disappeared, and quotes.
+
+        Examples: ``ws.compare("nps", ["2022", "2023"])``, ``ws.compare(periods=["2023Q1", "2023Q2"])``,
+        ``ws.compare(periods=["2023-01-01..2023-03-31", "2023-04-01..2023-06-30"])``, ``ws.compare(last="30d")``.
+        ``.to_dict()`` gives the JSON of the REST endpoint.
+        """
+        from empathic.analytics import results
+
+        return results.compare(self.store, self.settings.analytics, score, periods, last)
+
     def segments(
-        self, by: str | list[str] | None = None, *, significant_only: bool = False, live: bool = False
+        self,
+        by: str | list[str] | None = None,
+        *,
+        significant_only: bool = False,
+        live: bool = False,
+        top: int | None = None,
     ) -> pd.DataFrame:
-        """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q."""
+        """Each segment of attribute ``by`` vs the rest: theme share, score, sentiment, lift, p, BH q.
+
+        ``top``: compare the ``top`` most common values of each attribute and pool the rest as ``other``.
+        """
         from empathic.analytics import results, segments, stored
 
-        if self._stored_fresh(live):
+        cfg = self.settings.analytics
+        if top is None and self._stored_fresh(live):
             names = [by] if isinstance(by, str) else by
-            plan = segments.plan_segments(self.store, names, self.settings.analytics.max_segment_values)
+            plan = segments.plan_segments(self.store, names, cfg.max_segment_values, cfg.segment_top_values)
             out = stored.segments(self.store, names)
             out.attrs["warnings"] = plan.warnings
         else:
-            out = results.segments(self.store, self.settings.analytics, by)
+            out = results.segments(self.store, cfg, by, top)
         if significant_only:
             warnings = out.attrs.get("warnings", [])
             out = out[out.significant].reset_index(drop=True)
@@ -89,6 +123,18 @@ class AnalyticsAPI:
             if grain is None or out.empty or out.grain.iloc[0] == grain:
                 return out
         return results.trends(self.store, self.settings.analytics, grain)[0]
+
+    def score_trend(self, grain: str | None = None, score: str | None = None) -> pd.DataFrame:
+        """A score (default: the main one) per period with its 95 % interval: ``period, n_period, n, value,
+        ci_low, ci_high, enough, partial`` (``value`` is ``nan`` for periods under the minimum n; ``partial`` = the
+        unfinished newest period). ``.attrs`` holds ``grain`` and ``score_name``."""
+        from empathic.analytics import results
+
+        out = results.score_trend(self.store, self.settings.analytics, grain, score)
+        keep = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
+        frame = out[keep].copy() if len(out) else pd.DataFrame(columns=keep)
+        frame.attrs.update(out.attrs)
+        return frame
 
     def alerts(self, *, live: bool = False) -> pd.DataFrame:
         """The digest: rising, falling and new themes, and score moves, in the latest period."""

@@ -16,11 +16,12 @@ class ReportAPI:
     store: Store
     settings: Settings
 
-    def report(self, path: str | Path | None = None, *, title: str | None = None) -> str:
-        """The self-contained HTML report as a string; also written to ``path`` when given."""
+    def report(self, path: str | Path | None = None, *, title: str | None = None, score: str | None = None) -> str:
+        """The self-contained HTML report as a string; also written to ``path`` when given. ``score``: the score
+        of the drivers and "why it moved" sections (a column, display name or kind; default the main score)."""
         from empathic.report.html import render_report, save_html
 
-        html = render_report(self, title=title)  # type: ignore[arg-type]
+        html = render_report(self, title=title, score=score)  # type: ignore[arg-type]
         if path is not None:
             save_html(html, path)
         return html

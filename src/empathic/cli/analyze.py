@@ -65,7 +65,7 @@ def demo(
     _print_results(result.stages)
     console.print(f"\n[bold]Demo workspace:[/bold] {esc(result.workspace)}\nWhat to look at next (WS = that path):")
     grid = Table.grid(padding=(0, 2))
-    for command, why in NEXT_STEPS:
+    for command, why in NEXT_STEPS_BY_EXAMPLE.get(example, NEXT_STEPS):
         grid.add_row(f"  [bold]{command}[/bold]", f"[dim]{why}[/dim]")
     console.print(grid)
 
@@ -81,6 +81,22 @@ NEXT_STEPS = (
     ("empathic serve WS", "the web app on http://127.0.0.1:8000"),
     ("empathic export WS comments -o comments.csv", "every comment with its annotations"),
 )
+
+
+#: The subscription demo has NPS, dates, customers and events but no department or rating: steps that work on it.
+SUBSCRIPTION_NEXT_STEPS = (
+    ("empathic info WS", "what the workspace holds"),
+    ("empathic themes WS", "what customers talk about"),
+    ("empathic alerts WS", "what changed last month"),
+    ("empathic compare WS --score nps --last 30d", "why NPS moved: the last 30 days vs the 30 before"),
+    ("empathic drivers WS --score nps", "which themes move NPS, both ways"),
+    ("empathic usage WS", "retention, features, time of day"),
+    ("empathic personas WS", "who the customers are"),
+    ("empathic search WS 'nps<=6 AND price'", "find verbatims"),
+    ("empathic report WS -o report.html", "a self-contained report to share"),
+    ("empathic serve WS", "the web app on http://127.0.0.1:8000"),
+)
+NEXT_STEPS_BY_EXAMPLE = {"reviews": NEXT_STEPS, "subscription": SUBSCRIPTION_NEXT_STEPS}
 
 
 def register(app: typer.Typer) -> None:

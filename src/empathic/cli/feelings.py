@@ -57,20 +57,29 @@ def feelings(
 
 def empathy_map(
     workspace: Path = typer.Argument(..., help="Workspace file."),
-    theme: str | None = typer.Option(None, "--theme", help="Only the sentences of this theme id."),
+    theme: str | None = typer.Option(None, "--theme", help="Only the sentences of this theme (label or id)."),
     by: str | None = typer.Option(None, "--by", help="'theme' or a feedback attribute (one map per value)."),
 ) -> None:
     """The empathy map (thinks & feels, sees, says & does, hears, pains, gains) with representative quotes.
 
     Examples:
       empathic empathy-map acme.empathic
+      empathic empathy-map acme.empathic --theme "delivery delay"
       empathic empathy-map acme.empathic --theme t1a2b3c4d5
       empathic empathy-map acme.empathic --by 'Department Name'
     """
+    from empathic.analytics.results import resolve_theme
+
     with open_workspace(workspace, read_only=True) as ws:
-        cells = ws.empathy_map(by=by, theme_id=theme)
+        theme_id, label = resolve_theme(ws.store, theme) if theme else (None, None)
+        cells = ws.empathy_map(by=by, theme_id=theme_id)
     for group, g in cells.groupby("group", sort=True):
-        table = Table(title=f"empathy map: {esc(group)}", show_lines=True)
+        title = (
+            f"empathy map: theme “{esc(label)}”" + (f", {esc(group)}" if by else "")
+            if label
+            else f"empathy map: {esc(group)}"
+        )
+        table = Table(title=title, show_lines=True)
         for col in ("cell", "sentences", "share", "sentiment", "quotes"):
             table.add_column(col)
         for r in g.itertuples():

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "empathic.cli.themes",
     "empathic.cli.feelings",
     "empathic.cli.analytics",
+    "empathic.cli.compare",
     "empathic.cli.usage",
     "empathic.cli.web",
     "empathic.cli.export",

@@ -179,10 +179,11 @@ def report(
     workspace: Path = typer.Argument(..., help="Workspace file."),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
     title: str | None = typer.Option(None, "--title", help="Report title."),
+    score: str | None = typer.Option(None, "--score", help="Score of the drivers section (default: the main one)."),
 ) -> None:
     """Write a self-contained offline HTML report. Example: empathic report acme.empathic -o report.html"""
     with open_workspace(workspace, read_only=True) as ws:
-        ws.report(output, title=title)
+        ws.report(output, title=title, score=score)
     console.print(f"wrote {esc(output)}")
 
 

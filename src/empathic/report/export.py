@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from empathic.workspace import Workspace
 
 WHATS = ("comments", "themes", "drivers", "segments")
+MORE_WHATS = ("usage", "personas", "customers")  # tables of the later stages (need events / personas / customers)
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json", ".jsonl": "jsonl"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,14 +61,15 @@ def xlsx_safe_cell(value: object) -> object:
 
 def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
     """The table behind one export (raw values)."""
-    if what not in WHATS:
-        raise InputError(f"unknown export {what!r}", hint=f"choose one of: {', '.join(WHATS)}")
+    if what not in WHATS + MORE_WHATS:
+        raise InputError(f"unknown export {what!r}", hint=f"choose one of: {', '.join(WHATS + MORE_WHATS)}")
     if what == "comments":
         return _comments(ws)
+    if what in _READERS:
+        return _READERS[what](ws)
     table, order = {
         "themes": ("themes", "level, n_comments DESC, theme_id"),
         "drivers": ("theme_impact", "score_name, impact, theme_id"),
-        "segments": ("segment_differences", "attribute, segment, metric, theme_id, score_name"),
     }[what]
     if ws.store.count(table) == 0:
         raise StageError(f"nothing to export: {what} not analysed yet", hint="run `empathic analyze WORKSPACE` first")
@@ -158,3 +160,73 @@ def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None
             hint="choose a file in a writable folder with -o PATH, or make the folder writable",
         ) from None
     return len(frame)
+
+
+# -- segments, usage, personas, customers: each export carries labels next to its ids --------------------------------
+def _need(ws: Workspace, table: str, what: str, stage: str = "analyze") -> None:
+    if not ws.store.has_table(table) or ws.store.count(table) == 0:
+        raise StageError(f"nothing to export: {what} not analysed yet", hint=f"run `empathic {stage} WORKSPACE` first")
+
+
+def _segments(ws: Workspace) -> pd.DataFrame:
+    """Segment differences with the theme's label next to its id."""
+    _need(ws, "segment_differences", "segments")
+    return ws.store.read_df(
+        "SELECT d.* EXCLUDE (theme_id), d.theme_id, t.label AS theme_label FROM segment_differences d "
+        "LEFT JOIN themes t USING (theme_id) ORDER BY attribute, segment, metric, theme_id, score_name"
+    )
+
+
+def _usage(ws: Workspace) -> pd.DataFrame:
+    """One row per customer: events, sessions, time used, tenure, status (the usage stage's customer table)."""
+    _need(ws, "usage_customers", "usage (needs events)")
+    return ws.store.read_df("SELECT * FROM usage_customers ORDER BY customer_id")
+
+
+def _personas(ws: Workspace) -> pd.DataFrame:
+    """One row per persona (traits, themes, empathy map as JSON text) with its number of customers."""
+    _need(ws, "personas", "personas")
+    return ws.store.read_df(
+        "SELECT p.persona_id, p.name, p.size, p.share, p.score, p.description, CAST(p.traits AS VARCHAR) AS traits, "
+        "CAST(p.top_themes AS VARCHAR) AS top_themes, CAST(p.feelings AS VARCHAR) AS feelings, "
+        "CAST(p.empathy_map AS VARCHAR) AS empathy_map, CAST(p.quotes AS VARCHAR) AS quotes FROM personas p "
+        "ORDER BY p.size DESC, p.persona_id"
+    )
+
+
+def _customers(ws: Workspace) -> pd.DataFrame:
+    """One row per known customer (from the customers file or the comments): comment count, last comment, persona
+    id and name, usage status — and one column per customer attribute."""
+    ids = (
+        "SELECT customer_id FROM customers UNION SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL"
+    )
+    if not ws.store.scalar(f"SELECT count(*) FROM ({ids})"):
+        raise StageError("nothing to export: no customers", hint="ingest a customers file or comments with customer=")
+    persona = (
+        "LEFT JOIN (SELECT cp.customer_id, cp.persona_id, p.name AS persona FROM customer_personas cp "
+        "JOIN personas p USING (persona_id)) cp USING (customer_id)"
+        if ws.store.count("customer_personas")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS persona_id, "
+        "NULL::VARCHAR AS persona) cp USING (customer_id)"
+    )
+    usage = (
+        "LEFT JOIN (SELECT customer_id, status AS usage_status FROM usage_customers) u USING (customer_id)"
+        if ws.store.count("usage_customers")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS usage_status) u USING (customer_id)"
+    )
+    base = ws.store.read_df(
+        f"WITH ids AS ({ids}), fb AS (SELECT customer_id, count(*) AS n_comments, max(created_at) AS last_comment "
+        "FROM feedback WHERE customer_id IS NOT NULL GROUP BY 1) "
+        f"SELECT ids.customer_id, coalesce(fb.n_comments, 0) AS n_comments, fb.last_comment, cp.persona_id, "
+        f"cp.persona, u.usage_status FROM ids LEFT JOIN fb USING (customer_id) {persona} {usage} "
+        "ORDER BY ids.customer_id"
+    )
+    attributes = ws.store.read_df("SELECT customer_id, name, value FROM customer_attributes")
+    if attributes.empty:
+        return base
+    wide = attributes.pivot_table(index="customer_id", columns="name", values="value", aggfunc="first")
+    wide.columns = [f"attr_{c}" for c in wide.columns]
+    return base.merge(wide.reset_index(), on="customer_id", how="left")
+
+
+_READERS = {"segments": _segments, "usage": _usage, "personas": _personas, "customers": _customers}

@@ -61,15 +61,18 @@ def bars(items: list[tuple[str, float]], *, width: int = 520, bar_height: int = 
     return {"bars": out, "zero": zero, "width": width, "height": len(items) * (bar_height + 6) + 4, "bh": bar_height}
 
 
-def report_context(ws: Workspace, *, title: str | None = None, max_themes: int = 12) -> dict[str, Any]:
-    """Everything the report shows, as plain data (also handy for tests)."""
+def report_context(
+    ws: Workspace, *, title: str | None = None, max_themes: int = 12, score: str | None = None
+) -> dict[str, Any]:
+    """Everything the report shows, as plain data (also handy for tests); ``score``: the score of the drivers and
+    "why it moved" sections (default: the main score)."""
     data = views.overview(ws)
     themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1 and (t["n_comments"] or not t["is_other"])]
     themes = themes[:max_themes]
     details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
     for theme, detail in zip(themes, details, strict=True):
         theme["quotes"] = (detail or {}).get("quotes", [])[:3]
-    drv = sections.drivers(ws)
+    drv = sections.drivers(ws, score=score, top=10)  # one score, top 10 each way (not every score × theme)
     impact = [r for r in (drv or {}).get("impact", []) if r["level"] in (None, 1)]
     seg = sections.segments(ws)
     significant = [d for d in (seg or {}).get("differences") or [] if d["significant"]][:20]
@@ -84,6 +87,7 @@ def report_context(ws: Workspace, *, title: str | None = None, max_themes: int =
         "impact_chart": bars([(r["label"], r["impact"]) for r in impact[:15]]) if impact else None,
         "segments": significant,
         "trends": _trend_table(sections.trends(ws)),
+        "score_change": sections.score_change(ws, score=score),
         "alerts": views.alerts(ws, limit=15) or [],
         "personas": sections.personas(ws) or [],
         "usage": usage,
@@ -109,14 +113,14 @@ def _trend_table(trends: dict[str, Any] | None, periods: int = 6, max_themes: in
     }
 
 
-def render_report(ws: Workspace, *, title: str | None = None) -> str:
+def render_report(ws: Workspace, *, title: str | None = None, score: str | None = None) -> str:
     """The report as one HTML string."""
-    return _ENV.get_template("report.html").render(**report_context(ws, title=title))
+    return _ENV.get_template("report.html").render(**report_context(ws, title=title, score=score))
 
 
-def write_report(ws: Workspace, path: str | Path, *, title: str | None = None) -> Path:
+def write_report(ws: Workspace, path: str | Path, *, title: str | None = None, score: str | None = None) -> Path:
     """Write the report to ``path`` (parent folder must exist) and return the path."""
-    return save_html(render_report(ws, title=title), path)
+    return save_html(render_report(ws, title=title, score=score), path)
 
 
 def save_html(html: str, path: str | Path) -> Path:

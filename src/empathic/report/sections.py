@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from empathic.report.views import _json, has_data, rows
+from empathic.report.views import _clean, _json, has_data, rows
 
 if TYPE_CHECKING:
     from empathic.workspace import Workspace
@@ -37,35 +37,114 @@ def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -
     return {"attributes": attributes, "differences": differences}
 
 
-def drivers(ws: Workspace) -> dict[str, Any] | None:
-    """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics."""
+def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) -> dict[str, Any] | None:
+    """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics.
+
+    Rows are ranked by absolute impact (the themes that move a score most, both directions, first). With ``top``,
+    only one score is shown — ``score``, or the main score (NPS first, see ``trends.primary_score``) — with its
+    ``top`` themes each way (``direction`` = lowers / raises): what the report shows.
+    """
     if not has_data(ws, "theme_impact"):
         return None
+    if top is not None or score is not None:
+        from empathic.analytics.compare import resolve_score
+
+        score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
+    # labels from the themes table and deleted themes left out: a rename, merge, delete or split made after the
+    # last analysis shows at once instead of the stored (stale) labels
+    where, params = ("AND i.score_name = ?", [score]) if score else ("", [])
+    live = "LEFT JOIN themes t USING (theme_id) WHERE coalesce(t.status, 'active') <> 'deleted'"
     impact = rows(
         ws,
-        "SELECT score_name, metric, theme_id, label, level, n_with, score_with, score_without, impact, ci_low, "
-        "ci_high, q_value FROM theme_impact ORDER BY score_name, impact NULLS LAST, theme_id",
+        "SELECT i.score_name, i.metric, i.theme_id, coalesce(t.label, i.label) AS label, i.level, i.n_with, "
+        "i.score_with, i.score_without, i.impact, i.ci_low, i.ci_high, i.q_value, "
+        "CASE WHEN i.impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
+        f"FROM theme_impact i {live} {where} ORDER BY i.score_name, abs(i.impact) DESC NULLS LAST, i.theme_id",
+        params,
     )
+    if top is not None:
+        impact = [r for r in impact if r["level"] in (None, 1)]
+        impact = [r for r in impact if r["direction"] == "lowers"][:top] + [
+            r for r in impact if r["direction"] == "raises"
+        ][:top]
+        impact.sort(key=lambda r: (-abs(r["impact"] or 0.0), r["theme_id"]))
     key = (
         rows(
             ws,
-            "SELECT score_name, theme_id, label, feature, coef, ci_low, ci_high, relative_weight, r_squared, n "
-            "FROM key_drivers ORDER BY score_name, relative_weight DESC NULLS LAST, theme_id, feature",
+            "SELECT i.score_name, i.theme_id, coalesce(t.label, i.label) AS label, i.feature, i.coef, i.ci_low, "
+            f"i.ci_high, i.relative_weight, i.r_squared, i.n FROM key_drivers i {live} {where} "
+            "ORDER BY i.score_name, i.relative_weight DESC NULLS LAST, i.theme_id, i.feature",
+            params,
         )
         if has_data(ws, "key_drivers")
         else []
     )
-    return {"impact": impact, "key_drivers": key}
+    if top is not None:
+        key = key[: 2 * top]
+    return {"impact": impact, "key_drivers": key, "score_name": score}
+
+
+def compare(
+    ws: Workspace, *, score: str | None = None, a: str | None = None, b: str | None = None, last: str | None = None
+) -> dict[str, Any] | None:
+    """Why the score moved between periods ``a`` and ``b`` (or the ``last`` N days vs the N before; default the
+    last two complete periods), as the JSON of :meth:`PeriodComparison.to_dict`; None when comments are undated."""
+    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+        return None
+    if (a is None) != (b is None):
+        from empathic.errors import InputError
+
+        raise InputError("give both periods a and b (or neither)", hint="e.g. ?a=2022&b=2023 or ?last=30d")
+    return ws.compare(score, [a, b] if a else None, last=last).to_dict()
+
+
+def score_trend(
+    ws: Workspace, *, score: str | None = None, grain: str | None = None, last: int | None = None
+) -> dict[str, Any] | None:
+    """A score per period with its 95 % interval and n (``value`` null under the minimum n; ``partial`` marks the
+    unfinished newest period); the ``last`` periods only when given. None when comments are undated."""
+    from empathic.analytics.compare import resolve_score
+
+    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+        return None
+    name = resolve_score(ws.store, score)[0]
+    frame = ws.score_trend(grain, name)
+    if last:
+        frame = frame.tail(last)
+    out = [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    return {"score_name": name, "grain": frame.attrs.get("grain"), "periods": out}
+
+
+def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6) -> dict[str, Any] | None:
+    """The report's "Why the score moved" block: the main score's last two complete periods compared (change with
+    interval and n, the largest waterfall contributions with intervals, the themes that moved, one quote each);
+    None when comments are undated or there are no two periods to compare."""
+    from empathic.errors import EmpathicError
+
+    try:
+        data = compare(ws, score=score)
+    except EmpathicError:
+        return None
+    if data is None:
+        return None
+    waterfall = sorted(data["waterfall"], key=lambda r: -abs(r["contribution"] or 0.0))[:rows_shown]
+    moved = [t for t in data["themes"] if t["status"] != "steady"][:rows_shown]
+    for t in moved:
+        t["quote"] = (data["quotes"].get(t["theme_id"]) or [None])[0]
+    series = score_trend(ws, score=data["score_name"], last=8)
+    return {**data, "waterfall": waterfall, "moved": moved, "series": series}
 
 
 def trends(ws: Workspace) -> dict[str, Any] | None:
-    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics."""
+    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics. Labels come
+    from the themes table (renames show at once) and deleted or merged-away themes are left out."""
     if not has_data(ws, "theme_trends"):
         return None
     series = rows(
         ws,
-        "SELECT grain, period_start, theme_id, label, n_comments, n_period, share, sentiment FROM theme_trends "
-        "ORDER BY period_start, theme_id",
+        "SELECT r.grain, r.period_start, r.theme_id, coalesce(t.label, r.label) AS label, r.n_comments, r.n_period, "
+        "r.share, r.sentiment FROM theme_trends r LEFT JOIN themes t USING (theme_id) "
+        "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY r.period_start, r.theme_id",
     )
     return {"series": series}
 

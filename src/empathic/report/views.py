@@ -71,17 +71,31 @@ def overview(ws: Workspace) -> dict[str, Any]:
 
 
 def scores(ws: Workspace) -> list[dict[str, Any]]:
-    """One row per score: the analytics summary (with 95 % CI) when present, else the plain mean."""
+    """One row per score: the analytics summary (with 95 % CI) when present, else the plain mean; each with its
+    ``display_name`` (``empathic scores rename``) and ``measures`` (what the number means, e.g. NPS: % promoters −
+    % detractors)."""
+    from empathic.analytics.scores import describe_score, display_names
+
     if has_data(ws, "score_summary"):
-        return rows(
+        out = rows(
             ws,
-            "SELECT score_name, kind, metric, n, value, ci_low, ci_high, mean FROM score_summary ORDER BY score_name",
+            "SELECT s.score_name, s.kind, s.metric, s.n, s.value, s.ci_low, s.ci_high, s.mean, f.scale_min, "
+            "f.scale_max FROM score_summary s LEFT JOIN (SELECT name AS score_name, min(scale_min) AS scale_min, "
+            "max(scale_max) AS scale_max FROM feedback_scores GROUP BY 1) f USING (score_name) ORDER BY s.score_name",
         )
-    return rows(
-        ws,
-        "SELECT name AS score_name, any_value(kind) AS kind, 'mean' AS metric, count(*) AS n, avg(value) AS value, "
-        "NULL AS ci_low, NULL AS ci_high, avg(value) AS mean FROM feedback_scores GROUP BY name ORDER BY name",
-    )
+    else:
+        out = rows(
+            ws,
+            "SELECT name AS score_name, any_value(kind) AS kind, 'mean' AS metric, count(*) AS n, avg(value) AS value, "
+            "NULL AS ci_low, NULL AS ci_high, avg(value) AS mean, min(scale_min) AS scale_min, "
+            "max(scale_max) AS scale_max FROM feedback_scores GROUP BY name ORDER BY name",
+        )
+    names = display_names(ws.store)
+    for r in out:
+        kind = r["kind"] if r["metric"] != "mean" or r["kind"] not in ("nps", "csat", "recommend") else "rating"
+        r["display_name"] = names.get(r["score_name"], r["score_name"])
+        r["measures"] = describe_score(kind, r.pop("scale_min"), r.pop("scale_max"))
+    return out
 
 
 def sentiment_mix(ws: Workspace) -> list[dict[str, Any]] | None:
@@ -151,8 +165,10 @@ def _sparklines(ws: Workspace) -> dict[str, list[float]]:
     if not has_data(ws, "theme_trends"):
         return {}
     series: dict[str, list[float]] = {}
-    for r in rows(ws, "SELECT theme_id, share FROM theme_trends ORDER BY theme_id, period_start"):
-        series.setdefault(r["theme_id"], []).append(r["share"] or 0.0)
+    # periods under the minimum n have no share (evidence rules): left out, neither a spike nor a drop to 0
+    sql = "SELECT theme_id, share FROM theme_trends WHERE share IS NOT NULL ORDER BY theme_id, period_start"
+    for r in rows(ws, sql):
+        series.setdefault(r["theme_id"], []).append(r["share"])
     return series
 
 

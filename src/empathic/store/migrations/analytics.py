@@ -15,7 +15,9 @@ report, ``ws.drivers()`` & co. Column meanings:
   score, ``sentiment``) vs the rest of the comments, with ``lift`` (ratio), ``diff``, the test used, p, BH q and
   ``significant`` (q ≤ alpha and both groups above the minimum counts).
 - ``theme_trends``: per period (``grain`` day/week/month) × theme: volume, share of the period's comments,
-  mean sentiment, and the theme's impact on the primary score in that period.
+  mean sentiment, and the theme's impact on the primary score in that period; ``share`` is null for periods under
+  the minimum n (evidence rules: one comment is not a 100 % spike).
+- ``score_labels``: display names of score columns (``empathic scores rename``), kept across runs.
 - ``alerts``: what a weekly digest shows (``kind`` = emerging | rising | falling | new_theme | score_drop …).
 - ``saved_filters``: named search queries in the query language.
 - ``search_postings`` / ``search_docs``: the BM25 full-text index over comments (term × comment with term frequency;
@@ -64,5 +66,9 @@ MIGRATIONS: list[str] = [
     CREATE TABLE search_postings (term VARCHAR, feedback_id VARCHAR, tf INTEGER);
     DROP TABLE search_docs;
     CREATE TABLE search_docs (feedback_id VARCHAR, doc_len INTEGER);
+    """,
+    # v3: readable scores — a display name per score column, set by the user and never replaced by a run.
+    """
+    CREATE TABLE score_labels (score_name VARCHAR PRIMARY KEY, display_name VARCHAR, updated_at TIMESTAMP);
     """,
 ]

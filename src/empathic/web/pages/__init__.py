@@ -56,6 +56,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "empathic.web.pages.segments",
     "empathic.web.pages.drivers",
     "empathic.web.pages.trends",
+    "empathic.web.pages.compare",
     "empathic.web.pages.ideas",
     "empathic.web.pages.personas",
     "empathic.web.pages.usage",

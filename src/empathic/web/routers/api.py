@@ -176,6 +176,30 @@ def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
     return _answer(request, principal, sections.drivers)
 
 
+@router.get("/w/{ws}/compare")
+def compare(
+    request: Request,
+    principal: Viewer,
+    score: Annotated[str | None, Query(max_length=200)] = None,
+    a: Annotated[str | None, Query(max_length=60, description="2022, 2023Q1, 2023-01 or A..B")] = None,
+    b: Annotated[str | None, Query(max_length=60)] = None,
+    last: Annotated[str | None, Query(max_length=10, description="30d or 12w: the last N vs the N before")] = None,
+) -> dict[str, Any]:
+    """Why the score moved between two periods: score change with interval, waterfall, themes that moved, quotes."""
+    return _answer(request, principal, sections.compare, score=score, a=a, b=b, last=last)
+
+
+@router.get("/w/{ws}/score-trend")
+def score_trend(
+    request: Request,
+    principal: Viewer,
+    score: Annotated[str | None, Query(max_length=200)] = None,
+    grain: Annotated[Literal["day", "week", "month", "quarter"] | None, Query()] = None,
+) -> dict[str, Any]:
+    """A score per period with its 95 % interval and n (null under the minimum n; the partial period flagged)."""
+    return _answer(request, principal, sections.score_trend, score=score, grain=grain)
+
+
 @router.get("/w/{ws}/trends")
 def trends(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme volume and share per period."""

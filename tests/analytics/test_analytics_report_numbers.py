@@ -1,0 +1,54 @@
+"""The report of an analysed workspace with small periods and rare themes shows no nan, NaT or inf, and its drivers
+section is one score's top themes each way (not every score × theme)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from analytics_tiny import tiny_store
+
+from empathic import Workspace
+from empathic.report.html import render_report
+
+MIXED = [10, 9, 9, 8, 7, 6, 3, 10, 9, 5, 8]
+
+
+def test_report_has_no_nan_and_bounded_drivers(tmp_path):
+    rows = []
+    for i in range(400):
+        themes = [f"t{i % 30}"] if i % 3 else []  # 30 themes, several under the minimum n per period
+        day = datetime(2023, 1, 1) + timedelta(days=i * 1.7 if i < 396 else 700 + i % 4)  # a 4-comment last month
+        rows.append({"id": f"c{i:03d}", "date": day, "themes": themes,
+                     "scores": {"nps": ("nps", MIXED[i % 11]), "csat": ("csat", 1 + i % 5)}})  # fmt: skip
+    path = tmp_path / "report.empathic"
+    tiny_store(path, rows, {f"t{k}": f"theme {k}" for k in range(30)}).close()
+    with Workspace.open(path) as ws:
+        ws.analyze(stages=["analytics"])
+        html = render_report(ws)
+        chosen = ws.report(score="csat")
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    assert not re.search(r"\b(nan|NaN|NaT|inf|Infinity)\b", re.sub(r"<[^>]+>", " ", text))
+    drivers = html.split("<h2>Drivers</h2>", 1)[1].split("</table>", 1)[0]
+    assert drivers.count("<tr><td>") <= 20 and "csat" not in drivers  # main score (NPS), top 10 each way
+    picked = chosen.split("<h2>Drivers</h2>", 1)[1].split("</table>", 1)[0]
+    assert "<td>csat</td>" in picked and "<td>nps</td>" not in picked  # the score the user picks
+
+
+def test_drivers_and_trends_show_current_labels_after_an_edit(tmp_path):
+    from empathic.report import sections
+
+    rows = [{"id": f"c{i:03d}", "date": datetime(2024, 1, 1) + timedelta(days=i % 120),
+             "themes": ["late"] if i % 4 == 0 else ["staff"] if i % 4 == 1 else [],
+             "scores": {"nps": ("nps", 1 if i % 4 == 0 else MIXED[i % 11])}} for i in range(400)]  # fmt: skip
+    path = tmp_path / "edit.empathic"
+    tiny_store(path, rows, {"late": "late delivery", "staff": "staff"}).close()
+    with Workspace.open(path) as ws:
+        ws.analyze(stages=["analytics"])
+        with ws.store.write() as con:  # what a rename and a delete leave behind until the next analysis
+            con.execute("UPDATE themes SET label = 'parcel delays' WHERE theme_id = 'late'")
+            con.execute("UPDATE themes SET status = 'deleted' WHERE theme_id = 'staff'")
+        drivers = sections.drivers(ws)
+        series = sections.trends(ws)["series"]
+    assert {r["label"] for r in drivers["impact"]} == {"parcel delays"}
+    assert {r["label"] for r in series} == {"parcel delays"}
