@@ -50,9 +50,9 @@ def test_cli_search_refuses_deep_nesting_with_the_limit(small_ws: Path, query: s
 def test_nesting_up_to_the_limit_still_works(small_ws: Path, capsys) -> None:
     assert parse(nested(MAX_QUERY_DEPTH)) is not None
     assert main(["search", str(small_ws), nested(MAX_QUERY_DEPTH)]) == 0
-    assert "3 comments" in capsys.readouterr().out
+    assert "3 of 3 matching comments" in capsys.readouterr().out
     assert main(["search", str(small_ws), nots(MAX_QUERY_DEPTH)]) == 0  # 50 NOTs = "late" (an even count)
-    assert "3 comments" in capsys.readouterr().out
+    assert "3 of 3 matching comments" in capsys.readouterr().out
     with pytest.raises(InputError, match="deeper than 2 levels"):
         parse("((NOT late))", max_depth=2)
 
@@ -61,7 +61,7 @@ def test_cli_search_prints_comments_without_themes_or_dates(small_ws: Path, caps
     # no analysis ran: the primary theme is missing (NaN) and used to crash Rich with "unable to render float"
     assert main(["search", str(small_ws), "late"]) == 0
     out = capsys.readouterr().out
-    assert "3 comments" in out and "[bold]markup[/bold] late" in out
+    assert "3 of 3 matching comments" in out and "[bold]markup[/bold] late" in out
 
 
 def test_web_search_answers_deep_nesting_with_400(small_ws: Path, tmp_path: Path) -> None:

@@ -121,10 +121,10 @@ def drivers(
                 coef = f"{num(d.coef, '+.1f')} ({num(d.ci_low, '+.1f')}…{num(d.ci_high, '+.1f')})"
                 weight = num(d.relative_weight, ".3f")
             style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
-            impact = f"[{style}]{r.impact:+.2f}[/{style}]" if style else num(r.impact, "+.2f")
+            impact_cell = f"[{style}]{r.impact:+.2f}[/{style}]" if style else num(r.impact, "+.2f")
             interval = f"{num(r.ci_low, '+.2f')} … {num(r.ci_high, '+.2f')}"
             table.add_row(
-                esc(r.label), f"{r.n_with:,}", _fmt(r.score_with), impact, interval, _p(r.q_value), coef, weight
+                esc(r.label), f"{r.n_with:,}", _fmt(r.score_with), impact_cell, interval, _p(r.q_value), coef, weight
             )
         console.print(table)
     console.print(f"[dim]themes with fewer than {min_n} comments with the score are not shown[/dim]")
