@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store
 from empathic.text.sentences import split_sentences
 
-NAME = "sentences"
-REQUIRES: tuple[str, ...] = ()
+STAGE = Stage(
+    name="sentences",
+    reads=("feedback", "sentences"),  # incremental: comments without units yet
+    writes=("sentences",),
+)
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 BATCH_ROWS = 20_000
 
 

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
 from empathic.themes.assign import (
@@ -43,8 +43,16 @@ from empathic.themes.model import Theme, children, normalise, text_hash, theme_t
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 
-NAME = "themes"
-REQUIRES: tuple[str, ...] = ("sentences",)
+STAGE = Stage(
+    name="themes",
+    reads_stages=("sentences",),
+    reads=("sentences", "feedback", "themes", "theme_centroids", "sentence_themes", "theme_edits", "embedding_cache"),
+    writes=("themes", "sentence_themes", "feedback_themes", "theme_centroids", "theme_edits", "embedding_cache"),
+    requires=("sentences",),
+    settings=("themes", "seed"),
+)
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 WEAK_UNITS = 50
 
 
