@@ -27,6 +27,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
            ORDER BY f.feedback_id"""
     )
     total = todo.num_rows
+    if total == 0 and not store.count("feedback"):
+        return StageResult(NAME, skipped=True, message="no comments in the workspace")
     if total == 0:
         return StageResult(NAME, message="no new comments", counts={"sentences": store.count("sentences")})
     with store.write() as con:

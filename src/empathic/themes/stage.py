@@ -326,11 +326,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
                 con.register(f"cache{i}", rows)
                 con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
         con.execute("UPDATE theme_edits SET applied = true")
+        coverage = con.execute(  # before unregistering ft (not through DuckDB's scan of Python variables)
+            "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
+        ).fetchall()[0][0]
         for name in ("st", "ft", "tree", "cents"):
             con.unregister(name)
-        coverage = con.execute(
-            "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
-        ).fetchone()[0]
         n_top = con.execute(
             "SELECT count(*) FROM themes WHERE level = 1 AND NOT is_other AND status <> 'deleted'"
         ).fetchone()[0]
