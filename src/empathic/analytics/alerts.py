@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import stats
+from empathic import stats
 
 ALERT_COLUMNS = ["alert_id", "kind", "theme_id", "message", "severity", "period", "created_at", "payload"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
