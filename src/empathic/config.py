@@ -21,7 +21,7 @@ from empathic.ingest.settings import IngestSettings
 from empathic.personas.settings import PersonasSettings
 from empathic.themes.settings import ThemesSettings
 from empathic.usage.settings import UsageSettings
-from empathic.web.settings import WebSettings
+from empathic.web_settings import WebSettings
 
 
 class Settings(BaseModel):

@@ -1,10 +1,13 @@
 """The analysis pipeline: the registered stages, in flow order, each recorded in the ``runs`` table.
 
-A stage module exposes ``NAME``, ``REQUIRES`` and ``run(store, settings, progress) -> StageResult``.
+A stage module declares ``STAGE = Stage(...)`` (:class:`empathic.stage.Stage`: name, what it reads, what it writes),
+``NAME`` and ``REQUIRES`` taken from it, and ``run(store, settings, progress) -> StageResult``. The registry is
+strict: a registered stage that cannot be imported, or has no declaration, is an error, never skipped.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import traceback
@@ -15,13 +18,12 @@ from types import ModuleType
 
 from empathic.config import Settings
 from empathic.errors import EmpathicError, StageError
-from empathic.plugins import present_modules
 from empathic.progress import Progress, silent
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store
 from empathic.store.runs import active_run, fail_interrupted_runs
 
-#: Stage modules in flow order. A module that does not exist yet is skipped (stages land one issue at a time).
+#: Stage modules in flow order (every stage reads only stages listed before it: ``tests/core/test_stage_contract.py``).
 STAGE_MODULES: tuple[str, ...] = (
     "empathic.text.stage",
     "empathic.themes.stage",
@@ -32,9 +34,32 @@ STAGE_MODULES: tuple[str, ...] = (
 )
 
 
+def _load(module_name: str) -> ModuleType:
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise StageError(
+            f"registered stage module {module_name!r} cannot be imported: {exc}",
+            hint="reinstall empathic (pip install --force-reinstall empathic); if it persists, please report it",
+        ) from exc
+    declared = getattr(module, "STAGE", None)
+    if not isinstance(declared, Stage) or getattr(module, "NAME", None) != declared.name:
+        raise StageError(
+            f"stage module {module_name!r} has no STAGE declaration matching its NAME",
+            hint="declare STAGE = Stage(name=..., reads=..., writes=...) and NAME = STAGE.name",
+        )
+    return module
+
+
 def available_stages() -> dict[str, ModuleType]:
-    """Name → module of every stage that this installation has, in flow order."""
-    return {module.NAME: module for module in present_modules(STAGE_MODULES)}
+    """Name → module of every registered stage, in flow order (an error if one cannot be imported)."""
+    modules = [_load(name) for name in STAGE_MODULES]
+    return {module.NAME: module for module in modules}
+
+
+def declarations() -> dict[str, Stage]:
+    """Name → declaration of every registered stage, in flow order."""
+    return {name: module.STAGE for name, module in available_stages().items()}
 
 
 def _versions() -> dict[str, str]:

@@ -1,9 +1,59 @@
-"""What every analysis stage returns, and how it is described to the pipeline."""
+"""The stage contract: what every analysis stage declares and returns, and when its stored output is still fresh.
+
+A stage module declares itself once, at its top, as ``STAGE = Stage(...)`` (spaCy's ``requires``/``assigns``):
+its name, the stages and tables it **reads**, and the tables it **writes**. ``NAME`` and ``REQUIRES`` stay as
+module constants taken from it. The pipeline orders and records runs by these declarations, freshness is computed
+from them (:func:`stale_reason`), and ``tests/core/test_stage_contract.py`` checks every registered stage against
+its declaration: the tables it really writes, one transaction, an idempotent re-run, ``skipped`` on an empty
+workspace, and that the stages it says it reads are exactly the writers of the tables it says it reads.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from empathic.store import Store
+
+#: Tables written outside any stage run, and how to find when they last changed. A stage reading one of them is
+#: stale once it changed after the stage's last run started. Extend this when a front door gains a new writer.
+EXTERNAL_INPUTS: dict[str, str] = {
+    **dict.fromkeys(
+        ("sources", "feedback", "feedback_scores", "feedback_attributes", "customers", "customer_attributes", "events"),
+        "SELECT max(ingested_at) FROM sources",
+    ),
+    "theme_edits": "SELECT max(created_at) FROM theme_edits",
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What one stage is: its name, what it reads, what it writes, and which settings its output depends on.
+
+    Attributes:
+        name: the stage name recorded in ``runs`` and accepted by ``analyze --stages``.
+        reads_stages: stages whose output tables it reads (in flow order). When one of them has a newer ``ok``
+            run, this stage's stored output is stale. Must equal the writers of ``reads`` (checked by the contract
+            test), so it cannot drift from the tables.
+        reads: workspace tables it reads (its own previous output included when it keeps state, e.g. theme ids).
+        writes: workspace tables it replaces or changes, all in one ``store.write()`` transaction.
+        requires: the subset of ``reads_stages`` that must run first when this stage is asked for alone (the
+            others are optional inputs: e.g. analytics works without themes, and says so).
+        settings: sections of :class:`empathic.config.Settings` its output depends on (``"seed"`` for the seed).
+    """
+
+    name: str
+    reads_stages: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    settings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        extra = set(self.requires) - set(self.reads_stages)
+        if extra:
+            raise ValueError(f"stage {self.name!r} requires {sorted(extra)} without declaring that it reads them")
 
 
 @dataclass
@@ -15,3 +65,52 @@ class StageResult:
     message: str = ""
     counts: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+def settings_sections(stage: Stage, settings_json: str | dict[str, Any]) -> dict[str, Any]:
+    """The part of a settings tree (its JSON, as stored in ``runs.settings``) that ``stage``'s output depends on."""
+    tree = json.loads(settings_json) if isinstance(settings_json, str) else settings_json
+    return {section: tree.get(section) for section in stage.settings}
+
+
+def stale_reason(store: Store, stage: Stage, current: dict[str, Any]) -> str | None:
+    """Why the stored output of ``stage`` no longer answers for the workspace, or ``None`` when it is fresh.
+
+    Args:
+        store: the workspace.
+        stage: the stage's declaration.
+        current: the current settings sections it depends on (see :func:`settings_sections`).
+
+    Stale when its last run did not succeed, used other settings, or started before an ``ok`` run of a stage it
+    reads finished, or before a table it reads changed outside the stages (an ingest, a theme edit).
+    """
+    last = store.read_df(
+        "SELECT status, settings, started_at FROM runs WHERE stage = ? ORDER BY started_at DESC LIMIT 1", [stage.name]
+    )
+    if last.empty:
+        return f"{stage.name} has not run"
+    if last.status.iloc[0] != "ok":
+        return f"the last {stage.name} run is {last.status.iloc[0]}"
+    try:
+        used = settings_sections(stage, last.settings.iloc[0])
+    except (TypeError, ValueError):
+        return f"the last {stage.name} run has no readable settings"
+    if used != current:
+        changed = sorted(k for k in current if used.get(k) != current.get(k))
+        return f"settings changed since the last {stage.name} run: {', '.join(changed)}"
+    since = last.started_at.iloc[0]
+    if stage.reads_stages:
+        newer = store.read_df(
+            "SELECT DISTINCT stage FROM runs WHERE status = 'ok' AND stage IN (SELECT unnest(?::VARCHAR[])) "
+            "AND coalesce(finished_at, started_at) > ? ORDER BY stage",
+            [list(stage.reads_stages), since],
+        )
+        if not newer.empty:
+            return f"{', '.join(newer.stage)} ran after the last {stage.name} run"
+    for sql in dict.fromkeys(EXTERNAL_INPUTS[t] for t in stage.reads if t in EXTERNAL_INPUTS):
+        table = sql.rsplit(" ", 1)[-1]
+        if store.has_table(table):
+            changed_at = store.scalar(sql)
+            if changed_at is not None and changed_at > since:
+                return f"{table} changed after the last {stage.name} run"
+    return None

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from analytics_planted import CRASH_BASIC, CRASH_OTHER, build_planted, true_delay_impact
 
-from empathic import Workspace
-from empathic.analytics import stats
+from empathic import Workspace, stats
 from empathic.config import Settings
 from empathic.progress import silent
 

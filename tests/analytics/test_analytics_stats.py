@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from empathic.analytics import stats
+from empathic import stats
 
 
 def test_bh_matches_hand_computation():

@@ -17,7 +17,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics.evidence import EvidenceRules
 
 ALERT_COLUMNS = ["alert_id", "kind", "theme_id", "message", "severity", "period", "created_at", "payload"]

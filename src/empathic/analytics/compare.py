@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics import waterfall as waterfall_mod
 from empathic.analytics.evidence import EvidenceRules
 from empathic.analytics.sql import LIVE_THEMES_CTE, POINTS_CTE, SCORE_KINDS

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics.evidence import EvidenceRules
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store

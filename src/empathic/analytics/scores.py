@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import stats
+from empathic import stats
 from empathic.analytics.sql import POINTS_CTE
 from empathic.errors import InputError
 from empathic.store import Store

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store
 

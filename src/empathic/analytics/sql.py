@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from empathic.analytics.stats import score_points_sql
+from empathic.stats import score_points_sql
 from empathic.store import Store
 
 #: Score kinds that analytics summarises (``number`` columns are measurements, not satisfaction scores).

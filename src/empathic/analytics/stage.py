@@ -13,11 +13,20 @@ from empathic.analytics import fulltext, results
 from empathic.analytics.sql import available
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 
-NAME = "analytics"
-REQUIRES: tuple[str, ...] = ()
+STAGE = Stage(
+    name="analytics",
+    reads_stages=("sentences", "themes", "feelings"),  # optional inputs: without themes it says what is missing
+    reads=("feedback", "feedback_scores", "feedback_attributes", "sentences", "themes", "sentence_themes",
+           "feedback_themes", "sentence_feelings", "feedback_feelings"),
+    writes=("score_summary", "theme_impact", "key_drivers", "segment_differences", "theme_trends", "alerts",
+            "search_postings", "search_docs"),
+    settings=("analytics",),
+)  # fmt: skip
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 
 #: stored table → its columns, in table order (see store/migrations/analytics.py)
 TABLES = {

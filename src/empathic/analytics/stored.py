@@ -2,8 +2,9 @@
 
 The stage computes every result once and stores it; the notebook API, the CLI and the web app then answer from
 those tables in milliseconds even on millions of comments. The stored results are *fresh* when the last analytics
-run succeeded with the same analytics settings and nothing that feeds it (an ingest, another stage, a theme edit)
-happened since; otherwise callers recompute live (same functions, same output).
+run succeeded with the same analytics settings and nothing it reads changed since (an ingest, an ``ok`` run of a
+stage it declares it reads, e.g. themes after a theme edit); otherwise callers recompute live (same functions, same
+output).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 
 import pandas as pd
 
+from empathic import stage as stage_contract
 from empathic.analytics.settings import AnalyticsSettings
+from empathic.analytics.stage import STAGE
 from empathic.store import Store
 
 ORDER_BY = {
@@ -26,40 +29,22 @@ ORDER_BY = {
 }
 
 
-def _latest_input_change(store: Store, since) -> bool:
-    """True if anything analytics reads changed after ``since`` (stages downstream, e.g. personas, do not count)."""
-    checks = [
-        (
-            "SELECT count(*) FROM runs WHERE stage IN ('sentences', 'themes', 'feelings') "
-            "AND coalesce(finished_at, started_at) > ?",
-            True,
-        ),
-        ("SELECT count(*) FROM sources WHERE ingested_at > ?", True),
-        ("SELECT count(*) FROM theme_edits WHERE created_at > ?", store.has_table("theme_edits")),
-    ]
-    return any(bool(store.scalar(sql, [since])) for sql, wanted in checks if wanted)
+def stale_reason(store: Store, settings: AnalyticsSettings) -> str | None:
+    """Why the stored results do not answer for the current workspace and settings (``None``: they do).
+
+    Computed from the analytics stage's declaration (:data:`empathic.analytics.stage.STAGE`): stale when its last
+    run did not succeed or used other analytics settings, when a stage it reads (sentences, themes, feelings) has a
+    newer ``ok`` run, or when a table it reads changed outside the stages (an ingest). Stages downstream (personas)
+    and failed upstream runs (which changed nothing) do not count.
+    """
+    if not store.count("score_summary") + store.count("segment_differences"):
+        return "no stored analytics results"
+    return stage_contract.stale_reason(store, STAGE, {"analytics": json.loads(settings.model_dump_json())})
 
 
 def is_fresh(store: Store, settings: AnalyticsSettings) -> bool:
     """Whether the stored results answer for the current workspace and settings."""
-    row = store.read_df(
-        "SELECT settings, started_at FROM runs WHERE stage = 'analytics' AND status IN ('ok', 'running') "
-        "ORDER BY started_at DESC LIMIT 1"
-    )
-    if row.empty or not store.count("score_summary") + store.count("segment_differences"):
-        return False
-    last_ok = store.read_df(
-        "SELECT status FROM runs WHERE stage = 'analytics' ORDER BY started_at DESC LIMIT 1"
-    ).status.iloc[0]
-    if last_ok != "ok":
-        return False
-    try:
-        used = json.loads(row.settings.iloc[0]).get("analytics", {})
-    except (TypeError, ValueError):
-        return False
-    if used != json.loads(settings.model_dump_json()):
-        return False
-    return not _latest_input_change(store, row.started_at.iloc[0])
+    return stale_reason(store, settings) is None
 
 
 def read(store: Store, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:

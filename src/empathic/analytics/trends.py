@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics.evidence import EvidenceRules
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store

@@ -20,7 +20,8 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from empathic.analytics import evidence, stats
+from empathic import stats
+from empathic.analytics import evidence
 from empathic.analytics.sql import LIVE_THEMES_CTE, POINTS_CTE
 from empathic.errors import InputError
 from empathic.store import Store

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from empathic import pipeline
 from empathic.themes import service
 
 if TYPE_CHECKING:
@@ -40,25 +41,30 @@ class ThemesAPI:
         """The stored edits, oldest first (they are replayed after every rediscovery)."""
         return service.edit_log(self.store)
 
+    def _edit(self, op: str, payload: dict) -> None:
+        """Store one edit, then re-run the themes stage so it takes effect (recorded in ``runs`` like any run)."""
+        service.record_edit(self.store, op, payload)
+        pipeline.run_stage(self.store, pipeline.available_stages()["themes"], self.settings)
+
     def rename_theme(self, theme: str, label: str) -> pd.DataFrame:
         """Give a theme a new label (kept across re-analysis); returns the updated tree."""
-        service.edit_themes(self.store, self.settings, "rename", {"theme_id": theme, "label": label})
+        self._edit("rename", {"theme_id": theme, "label": label})
         return self.themes()
 
     def merge_themes(self, themes: list[str], *, into: str | None = None, label: str | None = None) -> pd.DataFrame:
         """Merge themes into ``into`` (default: the first); its id and label are kept unless ``label`` is given."""
         payload = {"theme_ids": list(themes), "into": into, "label": label}
-        service.edit_themes(self.store, self.settings, "merge", payload)
+        self._edit("merge", payload)
         return self.themes()
 
     def split_theme(self, theme: str, n: int = 2) -> pd.DataFrame:
         """Split a theme into ``n`` parts by its comments' meaning; returns the updated tree."""
-        service.edit_themes(self.store, self.settings, "split", {"theme_id": theme, "n": n})
+        self._edit("split", {"theme_id": theme, "n": n})
         return self.themes()
 
     def delete_theme(self, theme: str) -> pd.DataFrame:
         """Delete a theme (and its subthemes); its units go to the next closest theme or 'other'."""
-        service.edit_themes(self.store, self.settings, "delete", {"theme_id": theme})
+        self._edit("delete", {"theme_id": theme})
         return self.themes()
 
     def create_theme(
@@ -66,5 +72,5 @@ class ThemesAPI:
     ) -> pd.DataFrame:
         """A guided theme from keywords and/or example comments; it also tags paraphrases of the examples."""
         payload = {"label": label, "keywords": list(keywords or []), "examples": list(examples or [])}
-        service.edit_themes(self.store, self.settings, "create", payload)
+        self._edit("create", payload)
         return self.themes()

@@ -20,11 +20,19 @@ from empathic.feelings.encoder import get_encoder
 from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 
-NAME = "feelings"
-REQUIRES: tuple[str, ...] = ("sentences",)
+STAGE = Stage(
+    name="feelings",
+    reads_stages=("sentences",),
+    reads=("sentences", "embedding_cache"),
+    writes=("sentence_feelings", "feedback_feelings", "feedback_emotions"),
+    requires=("sentences",),
+    settings=("feelings",),
+)
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 BATCH_UNITS = 20_000
 #: Fewer comments than this still run, with a warning that aggregates are weak.
 FEW_COMMENTS = 20

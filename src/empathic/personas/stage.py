@@ -10,11 +10,19 @@ from empathic.personas.build import build_personas
 from empathic.personas.cluster import find_personas
 from empathic.personas.features import build_features
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 
-NAME = "personas"
-REQUIRES: tuple[str, ...] = ()
+STAGE = Stage(
+    name="personas",
+    reads_stages=("sentences", "themes", "feelings", "usage"),  # optional inputs: any customer features will do
+    reads=("feedback", "feedback_scores", "customer_attributes", "events", "sentences", "themes", "feedback_themes",
+           "sentence_feelings", "feedback_feelings", "feedback_emotions", "usage_customers"),
+    writes=("personas", "customer_personas"),
+    settings=("personas", "usage", "seed"),
+)  # fmt: skip
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 
 
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:

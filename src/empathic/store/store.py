@@ -66,6 +66,8 @@ class Store:
         #: True when this Store made the file (see :meth:`discard`)
         self.created = self.path != ":memory:" and not Path(self.path).exists()
         self._lock = threading.RLock()
+        #: this thread's open write transaction (its cursor and whether a nested block failed), for re-entry
+        self._open = threading.local()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._connect()
 
@@ -163,18 +165,40 @@ class Store:
     # -- writing -------------------------------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The one writer: a lock plus a transaction, committed on success and rolled back on any exception."""
+        """The one writer: a lock plus a transaction, committed on success and rolled back on any exception.
+
+        Re-entrant as ONE transaction: a ``write()`` opened inside another in the same thread joins it (same
+        connection, no commit of its own), so the outer rollback also undoes the nested writes. A nested block that
+        raises dooms the whole transaction, even if the caller catches the error: the outer block then rolls back
+        and raises :class:`WorkspaceError` rather than commit half a change.
+        """
         if self.read_only:
             raise WorkspaceError(f"workspace {self.path} is open read-only", hint="open it without read_only")
+        joined = getattr(self._open, "cur", None)
+        if joined is not None:
+            try:
+                yield joined
+            except BaseException:
+                self._open.doomed = True
+                raise
+            return
         with self._lock:
             cur = (self._con if self._con is not None else self._connect()).cursor()
             cur.execute("BEGIN TRANSACTION")
+            self._open.cur, self._open.doomed = cur, False
             try:
                 yield cur
+                if self._open.doomed:
+                    raise WorkspaceError(
+                        "a nested write failed inside this change; nothing of this change was kept",
+                        hint="let the error of the nested write propagate, or catch it outside the write",
+                    )
             except BaseException:
+                self._open.cur = None
                 cur.execute("ROLLBACK")
                 cur.close()
                 raise
+            self._open.cur = None
             try:
                 cur.execute("COMMIT")
             except duckdb.Error as exc:  # e.g. the journal (.wal) cannot be created in a read-only folder

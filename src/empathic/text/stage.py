@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store
 from empathic.text.sentences import split_sentences
 
-NAME = "sentences"
-REQUIRES: tuple[str, ...] = ()
+STAGE = Stage(
+    name="sentences",
+    reads=("feedback", "sentences"),  # incremental: comments without units yet
+    writes=("sentences",),
+)
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 BATCH_ROWS = 20_000
 
 
@@ -22,6 +27,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
            ORDER BY f.feedback_id"""
     )
     total = todo.num_rows
+    if total == 0 and not store.count("feedback"):
+        return StageResult(NAME, skipped=True, message="no comments in the workspace")
     if total == 0:
         return StageResult(NAME, message="no new comments", counts={"sentences": store.count("sentences")})
     with store.write() as con:

@@ -12,10 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from empathic.config import Settings
 from empathic.errors import InputError, StageError
-from empathic.progress import Progress, silent
-from empathic.stage import StageResult
 from empathic.store import Store
 from empathic.themes.edits import OPS, guided_id
 from empathic.themes.model import OTHER_ID
@@ -125,13 +122,12 @@ def _validate(store: Store, op: str, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def edit_themes(
-    store: Store, settings: Settings, op: str, payload: dict[str, Any], *, progress: Progress = silent
-) -> StageResult:
-    """Validate and store one edit, then re-run the themes stage so it takes effect (and is kept for replays)."""
-    from empathic.pipeline import run_stage
-    from empathic.themes import stage
+def record_edit(store: Store, op: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Validate and store one edit (kept for replays); returns the stored payload.
 
+    It takes effect when the themes stage next runs: the front doors re-run it at once
+    (:meth:`empathic.api.themes.ThemesAPI.rename_theme` and its siblings), so this module never imports the pipeline.
+    """
     require_themes(store)
     payload = _validate(store, op, dict(payload))
     with store.write() as con:
@@ -140,7 +136,7 @@ def edit_themes(
             "INSERT INTO theme_edits (edit_id, seq, op, payload, created_at, applied) VALUES (?, ?, ?, ?, ?, false)",
             [uuid.uuid4().hex[:16], seq, op, json.dumps(payload), now()],
         )
-    return run_stage(store, stage, settings, progress)
+    return payload
 
 
 def edit_log(store: Store) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
 from empathic.themes.assign import (
@@ -43,8 +43,16 @@ from empathic.themes.model import Theme, children, normalise, text_hash, theme_t
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 
-NAME = "themes"
-REQUIRES: tuple[str, ...] = ("sentences",)
+STAGE = Stage(
+    name="themes",
+    reads_stages=("sentences",),
+    reads=("sentences", "feedback", "themes", "theme_centroids", "sentence_themes", "theme_edits", "embedding_cache"),
+    writes=("themes", "sentence_themes", "feedback_themes", "theme_centroids", "theme_edits", "embedding_cache"),
+    requires=("sentences",),
+    settings=("themes", "seed"),
+)
+NAME = STAGE.name
+REQUIRES = STAGE.requires
 WEAK_UNITS = 50
 
 
@@ -318,11 +326,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
                 con.register(f"cache{i}", rows)
                 con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
         con.execute("UPDATE theme_edits SET applied = true")
+        coverage = con.execute(  # before unregistering ft (not through DuckDB's scan of Python variables)
+            "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
+        ).fetchall()[0][0]
         for name in ("st", "ft", "tree", "cents"):
             con.unregister(name)
-        coverage = con.execute(
-            "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
-        ).fetchone()[0]
         n_top = con.execute(
             "SELECT count(*) FROM themes WHERE level = 1 AND NOT is_other AND status <> 'deleted'"
         ).fetchone()[0]

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from empathic.config import Settings
 from empathic.progress import Progress
-from empathic.stage import StageResult
+from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 from empathic.usage import sql
 from empathic.usage.compute import CLEAN_TABLE, materialise_clean_events, view_statements
 from empathic.usage.why import standard_why
 
-NAME = "usage"
-REQUIRES: tuple[str, ...] = ()
-TABLES = (
-    "usage_sessions",
-    "usage_customers",
-    "usage_features",
-    "usage_retention",
-    "usage_stickiness",
-    "usage_lifecycle",
-    "usage_time_of_day",
-    "usage_why",
-)
+STAGE = Stage(
+    name="usage",
+    reads_stages=("themes", "feelings"),  # "ask why" links usage groups to what those customers said
+    reads=("events", "customers", "customer_attributes", "feedback", "themes", "feedback_themes",
+           "feedback_emotions", "sentence_feelings"),
+    writes=("usage_sessions", "usage_customers", "usage_features", "usage_retention", "usage_stickiness",
+            "usage_lifecycle", "usage_time_of_day", "usage_why"),
+    settings=("usage",),
+)  # fmt: skip
+NAME = STAGE.name
+REQUIRES = STAGE.requires
+TABLES = STAGE.writes
 
 
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from empathic.analytics.stats import benjamini_hochberg, moments_variance, two_proportion_test, welch_test
 from empathic.errors import InputError
+from empathic.stats import benjamini_hochberg, moments_variance, two_proportion_test, welch_test
 from empathic.usage.settings import UsageSettings
 
 WHY_COLUMNS = [

@@ -1,4 +1,8 @@
-"""Settings of the web stage (a pydantic sub-model of :class:`empathic.config.Settings`)."""
+"""Settings of the web app (a pydantic sub-model of :class:`empathic.config.Settings`).
+
+Kept outside the ``web`` package so that ``config.py``, which every stage imports, never imports a front door
+(``tests/core/test_import_direction.py``).
+"""
 
 from __future__ import annotations
 

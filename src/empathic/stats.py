@@ -1,5 +1,7 @@
 """Small, exact statistics shared by analytics, usage and personas: pure numpy/scipy, vectorised, no I/O.
 
+It sits below every stage (``usage`` and ``analytics`` both use it; neither imports the other for it).
+
 Every function accepts scalars or equal-length arrays (so a whole table of segment × theme counts is tested in one
 call) and returns numpy values of the broadcast shape. Conventions:
 
