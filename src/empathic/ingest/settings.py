@@ -19,3 +19,18 @@ class IngestSettings(BaseModel):
     )
     max_text_chars: int = Field(20_000, ge=100, description="Longer comments are truncated (with a warning).")
     batch_rows: int = Field(250_000, ge=1000, description="Rows written per step (progress granularity).")
+    redact_pii: Literal["all", "structured", "none"] = Field(
+        "structured",
+        description="Replace PII in comment text by typed placeholders ([EMAIL], [PHONE] …) before it is stored: "
+        "'structured' (e-mails, phones, cards, IBANs, IPs, token URLs, SSN/NI, postcodes, addresses, dates of "
+        "birth), 'all' (also person names), 'none' (store text verbatim).",
+    )
+    pii_patterns: list[str] = Field(
+        default_factory=list,
+        description=r"Extra regular expressions redacted as [ID] (order or account numbers, e.g. 'ORD-\d{8}').",
+    )
+    pseudonymize_ids: bool = Field(
+        False,
+        description="Replace customer ids (and e-mails in text) by keyed HMAC-SHA256 pseudonyms; the key is kept "
+        "beside the workspace (WORKSPACE.pseudonym-key) or in EMPATHIC_PSEUDONYM_KEY.",
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -67,10 +67,13 @@ class Redactor:
     Args:
         mode: "all" (structured + names + custom), "structured" (no names), "none" (no change).
         custom_patterns: regular expressions whose matches become ``[ID]`` (order and account numbers).
+        email_token: when given, an e-mail becomes ``[EMAIL:<token>]`` (a keyed pseudonym, 8 hex digits) so that
+            comments of one address can still be joined.
     """
 
     mode: Mode = "structured"
     custom_patterns: Sequence[str] = ()
+    email_token: Callable[[str], str] | None = None
     counts_: Counter[str] = field(default_factory=Counter, init=False)
 
     def __post_init__(self) -> None:
@@ -96,7 +99,10 @@ class Redactor:
         out, pos = [], 0
         for start, end, kind in spans:
             out.append(text[pos:start])
-            out.append(placeholder(kind))
+            if kind == "EMAIL" and self.email_token is not None:
+                out.append(f"[EMAIL:{self.email_token(text[start:end])[:8]}]")
+            else:
+                out.append(placeholder(kind))
             self.counts_[kind] += 1
             pos = end
         out.append(text[pos:])

@@ -1,0 +1,75 @@
+"""The privacy pass of ingest: redact the text columns and pseudonymise the customer column of the raw table.
+
+It runs inside ingest's transaction, after the roles are known and before any row is written, so the workspace
+never holds the raw values: content hashes, feedback ids and every stored copy of the text are computed from the
+redacted text. The same file with the same settings therefore redacts to the same rows again, and re-ingesting it
+adds nothing (ingest's idempotency holds).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from empathic.ingest.mapping import Mapping
+from empathic.ingest.readers import RawTable
+from empathic.ingest.settings import IngestSettings
+from empathic.ingest.sql import q
+from empathic.privacy.pseudonyms import is_pseudonym, load_key, pseudonym
+from empathic.text.pii import Redactor
+
+#: the ``pii_redactions`` row that records the mode of a source and its total count
+TOTAL = "TOTAL"
+
+
+def protect_source(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    mapping: Mapping,
+    source_id: str,
+    settings: IngestSettings,
+    workspace: str,
+) -> None:
+    """Rewrite ``raw`` in place (redacted text, pseudonymous customer ids) and record the counts per kind."""
+    key = load_key(workspace, create=True) if settings.pseudonymize_ids else None
+    email_token = (lambda v: pseudonym(v, key)[4:]) if key is not None else None
+    redactor = Redactor(mode=settings.redact_pii, custom_patterns=settings.pii_patterns, email_token=email_token)
+    if settings.redact_pii != "none" and mapping.kind == "feedback":
+        for column in [*mapping.text, *([mapping.title] if mapping.title else [])]:
+            _rewrite(con, raw.name, column, redactor.redact_many)
+    if key is not None and mapping.customer:
+        _rewrite(con, raw.name, mapping.customer, lambda values: _pseudonymise(values, key))
+    con.execute("DELETE FROM pii_redactions WHERE source_id = ?", [source_id]).fetchall()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [(source_id, kind, n, settings.redact_pii, now) for kind, n in sorted(redactor.counts_.items())]
+    # one TOTAL row per source, even at 0, records that (and how) redaction ran on it
+    rows.append((source_id, TOTAL, sum(redactor.counts_.values()), settings.redact_pii, now))
+    con.executemany("INSERT INTO pii_redactions VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _pseudonymise(values: list[str | None], key: bytes) -> list[str | None]:
+    return [v if v is None or not v.strip() or is_pseudonym(v.strip()) else pseudonym(v, key) for v in values]
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, table: str, column: str, fn) -> None:
+    """Replace ``table.column`` by ``fn(values)``, touching only the rows whose value changes."""
+    col = q(column)
+    # execute() (not sql()): ingest's connection may hold an unfinished result of an earlier statement
+    data = con.execute(f"SELECT __row, {col} FROM {table} WHERE {col} IS NOT NULL ORDER BY __row").fetchall()
+    if not data:
+        return
+    old = [v for _, v in data]
+    new = fn(old)
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    if not changed:
+        return
+    update = pa.table(
+        {"__row": pa.array([data[i][0] for i in changed]), "v": pa.array([new[i] for i in changed], pa.string())}
+    )
+    con.register("_pii_update", update)
+    try:
+        con.execute(f"UPDATE {table} SET {col} = u.v FROM _pii_update u WHERE {table}.__row = u.__row").fetchall()
+    finally:
+        con.unregister("_pii_update")
