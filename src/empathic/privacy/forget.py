@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from empathic.store import Store
 from empathic.themes.model import text_hash, theme_text
 
 REPLACEMENT = "[FORGOTTEN]"
+_WORD = re.compile(r"[^\W\d_]{4,}")
 #: texts shorter than this are not scrubbed out of other tables ("ok", "great") — they identify nobody
 MIN_SCRUB_CHARS = 12
 
@@ -80,7 +82,8 @@ def forget_customer(
         with store.write() as con:
             texts = _delete_rows(con, ids, result)
             result.cache_rows_removed = _delete_cache(con, texts)
-            result.quotes_scrubbed = _scrub(con, [t for t in texts if len(t) >= MIN_SCRUB_CHARS] + _long(ids))
+            needles = [t for t in texts if len(t) >= MIN_SCRUB_CHARS] + _long(ids)
+            result.quotes_scrubbed = _scrub(con, needles) + _scrub_words(con, _own_words(con, texts))
             con.execute(
                 "INSERT INTO forget_log VALUES (?, ?, ?, ?)",
                 [uuid.uuid4().hex, result.subject_hash, json.dumps(result.rows_removed), _now()],
@@ -169,29 +172,66 @@ def _delete_cache(con: duckdb.DuckDBPyConnection, texts: list[str]) -> int:
     return removed
 
 
-def _scrub(con: duckdb.DuckDBPyConnection, needles: list[str]) -> int:
-    """Replace ``needles`` (and their JSON-escaped forms) by ``[FORGOTTEN]`` in every text/JSON column of the tables
-    that are not keyed by comment or customer (theme/persona quotes, alerts, edit examples). Keyed tables already
-    lost the customer's rows, and another customer who wrote the same words keeps them."""
-    if not needles:
-        return 0
+def _unkeyed_text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(table, column) of every VARCHAR/JSON column of the tables not keyed by comment or customer."""
     keyed = set(tables_with_column(con, "feedback_id")) | set(tables_with_column(con, "customer_id"))
-    forms = sorted({f for n in needles for f in (n, json.dumps(n)[1:-1], json.dumps(n, ensure_ascii=False)[1:-1])})
     columns = con.execute(
         "SELECT c.table_name, c.column_name FROM duckdb_columns() c "
         "JOIN duckdb_tables() t USING (database_name, schema_name, table_name) "
         "WHERE NOT t.temporary AND t.database_name = current_database() AND t.schema_name = 'main' "
         "AND c.data_type IN ('VARCHAR', 'JSON') AND c.table_name NOT IN ('forget_log', 'schema_versions') ORDER BY 1, 2"
     ).fetchall()
+    return [(t, c) for t, c in columns if t not in keyed]
+
+
+def _scrub(con: duckdb.DuckDBPyConnection, needles: list[str]) -> int:
+    """Replace ``needles`` (and their JSON-escaped forms) by ``[FORGOTTEN]`` in every text/JSON column of the tables
+    that are not keyed by comment or customer (theme/persona quotes, alerts, edit examples). Keyed tables already
+    lost the customer's rows, and another customer who wrote the same words keeps them."""
+    if not needles:
+        return 0
+    forms = sorted({f for n in needles for f in (n, json.dumps(n)[1:-1], json.dumps(n, ensure_ascii=False)[1:-1])})
+    columns = _unkeyed_text_columns(con)
     total = 0
     for table, column in columns:
-        if table in keyed:
-            continue
         col = q(column)
         for form in forms:
             n = con.execute(
                 f"UPDATE {q(table)} SET {col} = replace({col}, ?, ?) WHERE contains({col}::VARCHAR, ?)",
                 [form, REPLACEMENT, form],
+            ).fetchone()[0]
+            total += int(n)
+    return total
+
+
+def _own_words(con: duckdb.DuckDBPyConnection, texts: list[str]) -> list[str]:
+    """Words (4+ letters) of the forgotten texts that no remaining comment uses: theme keywords and labels built
+    from them ("zebracorn delivery") would otherwise keep a piece of the customer's words."""
+    words = sorted({w for t in texts for w in _WORD.findall(t.lower())})
+    if not words:
+        return []
+    con.execute("CREATE OR REPLACE TEMP TABLE _forget_words (w VARCHAR)")
+    con.executemany("INSERT INTO _forget_words VALUES (?)", [[w] for w in words])
+    rows = con.execute(
+        "SELECT w FROM _forget_words WHERE NOT EXISTS "
+        "(SELECT 1 FROM feedback f WHERE contains(lower(f.text), w) "
+        "AND regexp_matches(lower(f.text), '\\b' || w || '\\b')) ORDER BY w"
+    ).fetchall()
+    con.execute("DROP TABLE _forget_words")
+    return [r[0] for r in rows]
+
+
+def _scrub_words(con: duckdb.DuckDBPyConnection, words: list[str]) -> int:
+    """Replace whole ``words`` (any case) by ``[FORGOTTEN]`` in the text/JSON columns of unkeyed tables."""
+    total = 0
+    for table, column in _unkeyed_text_columns(con) if words else []:
+        col = q(column)
+        for word in words:
+            pattern = r"\b" + word + r"\b"  # word is [^\W\d_]{4,}: nothing to escape
+            n = con.execute(
+                f"UPDATE {q(table)} SET {col} = regexp_replace({col}::VARCHAR, ?, ?, 'gi') "
+                f"WHERE regexp_matches({col}::VARCHAR, ?, 'i')",
+                [pattern, REPLACEMENT, pattern],
             ).fetchone()[0]
             total += int(n)
     return total
