@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["foundation", "themes", "themes-speed", "feelings", "analytics", "usage", "web", "privacy"]
+ORDER = ["foundation", "themes", "themes-speed", "feelings", "analytics", "usage", "web"]
 
 HEADER = """# Benchmarks
 
