@@ -97,3 +97,29 @@ def test_placeholders_never_become_theme_labels(mode: str) -> None:
 
     out = redact("Mail a@b.com, call 07700 900123, ask Sarah", mode=mode)
     assert all(tok.startswith("[") and tok.endswith("]") for tok in PLACEHOLDER.findall(out))
+
+
+def test_attributes_and_event_properties_get_structured_redaction(tmp_path: Path) -> None:
+    import pandas as pd
+
+    customers = pd.DataFrame(
+        {"customer": ["c1", "c2"], "plan": ["pro", "basic"], "phone": ["07700 900123", "+1 415 555 0199"]}
+    )
+    events = pd.DataFrame(
+        {"user": ["c1", "c2"], "ts": ["2024-01-01 10:00", "2024-01-02 10:00"], "action": ["login", "login"],
+         "note": ["from 10.0.0.12", "card 4111 1111 1111 1111"]}
+    )  # fmt: skip
+    feedback = pd.DataFrame({"customer": ["alice@example.com", "bob@example.com"], "comment": ["Fine", "Slow app"]})
+    path = tmp_path / "ws.empathic"
+    with Workspace.open(path) as ws:
+        ws.ingest(customers, kind="customers", customer="customer", attr=["plan", "phone"])
+        ws.ingest(events, kind="events", customer="user", date="ts", event="action")
+        summary = ws.ingest(feedback, text="comment", customer="customer")
+        attrs = ws.table("customer_attributes")
+        props = " ".join(ws.table("events")["properties"].astype(str))
+    assert set(attrs.loc[attrs["name"] == "phone", "value"]) == {"[PHONE]"}
+    assert set(attrs.loc[attrs["name"] == "plan", "value"]) == {"pro", "basic"}  # segments untouched
+    assert "[IP]" in props and "[CARD]" in props and "4111" not in props
+    assert any("--pseudonymize-ids" in w for w in summary.warnings)  # e-mails as ids are said, not hidden
+    data = path.read_bytes()
+    assert b"07700 900123" not in data and b"10.0.0.12" not in data

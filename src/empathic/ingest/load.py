@@ -101,7 +101,7 @@ def ingest(
         warnings += _truncation_warning(con, raw, mapping, settings.max_text_chars)
         progress(f"ingest {Path(label).name}", 2, 4)
         source_id = _source_id(raw, mapping)
-        protect_source(con, raw, mapping, source_id, settings, store.path)  # PII out before anything is written
+        warnings += protect_source(con, raw, mapping, source_id, settings, store.path)  # PII out before writing
         writer = {"feedback": _write_feedback, "customers": _write_customers, "events": _write_events}[mapping.kind]
         inserted, updated = writer(con, raw, mapping, source_id, settings)
         progress(f"ingest {Path(label).name}", 3, 4)

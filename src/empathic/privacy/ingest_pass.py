@@ -31,14 +31,23 @@ def protect_source(
     source_id: str,
     settings: IngestSettings,
     workspace: str,
-) -> None:
-    """Rewrite ``raw`` in place (redacted text, pseudonymous customer ids) and record the counts per kind."""
+) -> list[str]:
+    """Rewrite ``raw`` in place (redacted text, pseudonymous customer ids) and record the counts per kind.
+
+    Comment text gets the configured mode; attribute and event-property columns get the structured detectors only
+    (a column of agent names stays a usable segment). Returns warnings for the ingest summary.
+    """
     key = load_key(workspace, create=True) if settings.pseudonymize_ids else None
     email_token = (lambda v: pseudonym(v, key)[4:]) if key is not None else None
     redactor = Redactor(mode=settings.redact_pii, custom_patterns=settings.pii_patterns, email_token=email_token)
-    if settings.redact_pii != "none" and mapping.kind == "feedback":
-        for column in [*mapping.text, *([mapping.title] if mapping.title else [])]:
-            _rewrite(con, raw.name, column, redactor.redact_many)
+    if settings.redact_pii != "none":
+        if mapping.kind == "feedback":
+            for column in [*mapping.text, *([mapping.title] if mapping.title else [])]:
+                _rewrite(con, raw.name, column, redactor.redact_many)
+        structured = Redactor(mode="structured", custom_patterns=settings.pii_patterns, email_token=email_token)
+        for column in _free_columns(raw, mapping):
+            _rewrite(con, raw.name, column, structured.redact_many)
+        redactor.counts_.update(structured.counts_)
     if key is not None and mapping.customer:
         _rewrite(con, raw.name, mapping.customer, lambda values: _pseudonymise(values, key))
     con.execute("DELETE FROM pii_redactions WHERE source_id = ?", [source_id]).fetchall()
@@ -47,6 +56,33 @@ def protect_source(
     # one TOTAL row per source, even at 0, records that (and how) redaction ran on it
     rows.append((source_id, TOTAL, sum(redactor.counts_.values()), settings.redact_pii, now))
     con.executemany("INSERT INTO pii_redactions VALUES (?, ?, ?, ?, ?)", rows)
+    return _id_warnings(con, raw, mapping, settings)
+
+
+def _free_columns(raw: RawTable, mapping: Mapping) -> list[str]:
+    """Columns stored as values without a typed role: attributes, and (for events) the properties."""
+    roles = mapping.used_columns() - set(mapping.attrs)
+    return [c for c in raw.columns if c not in roles and c != "__row"]
+
+
+def _id_warnings(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, mapping: Mapping, settings: IngestSettings
+) -> list[str]:
+    """Ids are keys, so redaction cannot replace them; say so when they look like e-mail addresses."""
+    if settings.redact_pii == "none" or settings.pseudonymize_ids:
+        return []
+    out = []
+    for role in ("customer", "id"):
+        column = getattr(mapping, role)
+        if not column:
+            continue
+        sample = con.execute(f"SELECT {q(column)} FROM {raw.name} WHERE {q(column)} IS NOT NULL LIMIT 200").fetchall()
+        if sample and sum("@" in str(v[0]) for v in sample) * 2 > len(sample):
+            out.append(
+                f"the {role} column {column!r} holds e-mail addresses, which are stored as they are (ids are keys); "
+                "use --pseudonymize-ids to store keyed pseudonyms instead"
+            )
+    return out
 
 
 def _pseudonymise(values: list[str | None], key: bytes) -> list[str | None]:
