@@ -50,6 +50,7 @@ def test_no_planted_pii_anywhere_after_a_redacted_ingest(pii_csv: Path, tmp_path
     for survivor in SURVIVORS:
         assert survivor in joined
         assert _bytes_contain(produced["workspace"], survivor.split()[1])  # positive control: text is greppable
+    assert b"PII redaction: all on 1 source" in produced["report"]
     assert b"[PHONE]" in produced["export"]  # the export holds the (redacted) comments
     assert counts["PHONE"] == 3 and counts["CARD"] == 2 and counts["IBAN"] == 2 and counts["ID"] == 1
     assert "[PHONE]" in info_out and "PII redaction: all" in info_out

@@ -30,3 +30,15 @@ def forget_log(store: Store) -> pd.DataFrame:
     if not store.has_table("forget_log"):
         return pd.DataFrame(columns=["subject_hash", "rows_removed", "forgotten_at"])
     return store.read_df("SELECT subject_hash, rows_removed, forgotten_at FROM forget_log ORDER BY forgotten_at")
+
+
+def redaction_note(store: Store) -> str:
+    """One line for the report: whether PII was redacted on ingest, how, and how many values (no values)."""
+    modes = redaction_modes(store)
+    if not modes:
+        return "PII redaction: not recorded (ingested before empathic redacted PII)"
+    n = int(store.scalar("SELECT coalesce(sum(n), 0) FROM pii_redactions WHERE kind = 'TOTAL'") or 0)
+    if set(modes) == {"none"}:
+        return "PII redaction: off"
+    per_mode = ", ".join(f"{m} on {k} source{'s' if k != 1 else ''}" for m, k in modes.items())
+    return f"PII redaction: {per_mode} ({n:,} values replaced on ingest)"
