@@ -259,3 +259,5 @@ def compact(path: str | Path) -> None:
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    # a write-ahead log left beside the old file would be replayed onto the new one: it must not survive it
+    Path(str(path) + ".wal").unlink(missing_ok=True)
