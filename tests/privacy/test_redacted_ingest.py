@@ -124,3 +124,16 @@ def test_attributes_and_event_properties_get_structured_redaction(tmp_path: Path
     assert any("--pseudonymize-ids" in w for w in summary.warnings)  # e-mails as ids are said, not hidden
     data = path.read_bytes()
     assert b"07700 900123" not in data and b"10.0.0.12" not in data
+
+
+def test_block_wise_redaction_equals_whole(pii_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from empathic.privacy import ingest_pass
+
+    with Workspace.open(tmp_path / "whole.empathic", settings=SETTINGS) as ws:
+        ws.ingest(pii_csv)
+        whole = ws.table("feedback").sort_values("feedback_id")[["feedback_id", "text"]].reset_index(drop=True)
+    monkeypatch.setattr(ingest_pass, "BLOCK_ROWS", 7)
+    with Workspace.open(tmp_path / "blocks.empathic", settings=SETTINGS) as ws:
+        ws.ingest(pii_csv)
+        blocks = ws.table("feedback").sort_values("feedback_id")[["feedback_id", "text"]].reset_index(drop=True)
+    assert len(whole) == 60 and whole.equals(blocks)

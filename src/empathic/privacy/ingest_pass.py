@@ -8,6 +8,7 @@ adds nothing (ingest's idempotency holds).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import duckdb
@@ -89,23 +90,29 @@ def _pseudonymise(values: list[str | None], key: bytes) -> list[str | None]:
     return [v if v is None or not v.strip() or is_pseudonym(v.strip()) else pseudonym(v, key) for v in values]
 
 
-def _rewrite(con: duckdb.DuckDBPyConnection, table: str, column: str, fn) -> None:
-    """Replace ``table.column`` by ``fn(values)``, touching only the rows whose value changes."""
+#: rows redacted per step: Python holds one block of texts at a time, not the whole file
+BLOCK_ROWS = 50_000
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, table: str, column: str, fn: Callable[[list], list]) -> None:
+    """Replace ``table.column`` by ``fn(values)`` block by block, touching only the rows whose value changes."""
     col = q(column)
     # execute() (not sql()): ingest's connection may hold an unfinished result of an earlier statement
-    data = con.execute(f"SELECT __row, {col} FROM {table} WHERE {col} IS NOT NULL ORDER BY __row").fetchall()
-    if not data:
-        return
-    old = [v for _, v in data]
-    new = fn(old)
-    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-    if not changed:
-        return
-    update = pa.table(
-        {"__row": pa.array([data[i][0] for i in changed]), "v": pa.array([new[i] for i in changed], pa.string())}
-    )
-    con.register("_pii_update", update)
-    try:
-        con.execute(f"UPDATE {table} SET {col} = u.v FROM _pii_update u WHERE {table}.__row = u.__row").fetchall()
-    finally:
-        con.unregister("_pii_update")
+    last = con.execute(f"SELECT coalesce(max(__row), 0) FROM {table}").fetchone()[0]
+    for start in range(0, int(last), BLOCK_ROWS):
+        data = con.execute(
+            f"SELECT __row, {col} FROM {table} WHERE {col} IS NOT NULL AND __row > ? AND __row <= ? ORDER BY __row",
+            [start, start + BLOCK_ROWS],
+        ).fetchall()
+        old = [v for _, v in data]
+        new = fn(old)
+        changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        if changed:
+            rows = pa.array([data[i][0] for i in changed])
+            update = pa.table({"__row": rows, "v": pa.array([new[i] for i in changed], pa.string())})
+            con.register("_pii_update", update)
+            try:
+                con.execute(f"UPDATE {table} SET {col} = u.v FROM _pii_update u WHERE {table}.__row = u.__row")
+                con.fetchall()
+            finally:
+                con.unregister("_pii_update")
