@@ -32,7 +32,7 @@ _STRONG = re.compile(
     r"engineer|technician|consultant|operator|stewardess|steward|pilot|captain|nurse|doctor|"
     r"spoke to|spoke with|speak to|speak with|speaking to|speaking with|talked to|talked with|talking to|"
     r"dealt with|served by|helped by|assisted by|handled by|called|named|dear|regards|cheers|signed|"
-    r"thanks to|thank you|thanks)\W{0,3})$"
+    r"thanks to|thank you|thanks)[\s,:;(\-–]{0,3})$"  # no "." "!" "?": a cue does not cross a sentence end
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Monsieur|Madame|Señor|Señora|Sri|Smt|Shri)\.? $"
 )
 #: words right after a capitalised word that make it a person ("Deepika from customer service", "Tom on the phone")
@@ -46,8 +46,11 @@ _AFTER = re.compile(
 )
 #: a capitalised word after these is a place, not a person ("to Geneva", "St Lucia", "Denver, CO")
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:to|from|in|via|at|near|of|St\.?|Saint|Leeds|Fort|Port|New|San|Santa|Los|Las)|, ) $"
+    r"(?:\b(?:to|from|in|via|at|near|of|St\.?|Saint|Leeds|Fort|Port|New|San|Santa|Los|Las|[Ss]torm|[Hh]urricane)"
+    r"|, ) $"
 )
+#: "Sofia to London", "Venice - Gatwick": a route, so the first word is a place
+_ROUTE_AFTER = re.compile(r" (?:to|-|–) [A-Z]")
 _PLACES = _words(
     "sydney melbourne chelsea victoria florence austin dallas phoenix georgia virginia carolina madison lincoln "
     "jackson kennedy denver milan geneva bradford lucia hong kong orlando houston paris london"
@@ -119,11 +122,15 @@ def name_spans(text: str) -> Iterator[Span]:
             continue
         before = _strong_before(text, m.start())
         after = _AFTER.match(text, m.end())
-        strong = before or bool(after and (low not in _PLACES or not after.group("judged")))
+        # "X was helpful" makes a person only of a known first name ("Headrest was great", "Meals were great")
+        judged_only = bool(after and after.group("judged"))
+        strong = before or bool(after and not judged_only) or (judged_only and low in firsts and low not in _PLACES)
         listed = low in firsts and low not in _AMBIGUOUS and low not in common and low not in _PLACES
         if listed and not strong and _in_proper_noun(words, i, text, common, lasts):
             listed = False  # "Air France", "Ryan Air", "World Traveller"
-        if listed and not strong and _PLACE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        if listed and not strong and _ROUTE_AFTER.match(text, m.end()):
+            listed = False
+        if listed and not strong and _PLACE_BEFORE.search(text, max(0, m.start() - 10), m.start()):
             listed = False
         if listed and not strong and text[m.end() : m.end() + 2] == ", " and text[m.end() + 2 : m.end() + 4].isupper():
             listed = False  # "Denver, CO"
