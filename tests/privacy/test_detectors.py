@@ -63,6 +63,11 @@ def test_ssn_and_phone_rules():
         ("Hauptstraße 12, 10115 Berlin", "Hauptstraße 12", "ADDRESS"),
         ("I was born on 12/03/1985 so", "12/03/1985", "DOB"),
         ("date of birth: 3 March 1979", "3 March 1979", "DOB"),
+        ("made-up US 555-123-4567 works", "555-123-4567", "PHONE"),
+        ("Dublin D02 X285 office", "D02 X285", "POSTCODE"),
+        ("at 1600 Pennsylvania Avenue NW, DC", "1600 Pennsylvania Avenue NW", "ADDRESS"),
+        ("National insurance number QQ 12 34 56 C.", "QQ 12 34 56 C", "NI"),
+        ("my ssn is 123 45 6789", "123 45 6789", "SSN"),
     ],
 )
 def test_structured_finds(text, value, kind):

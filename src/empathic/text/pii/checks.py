@@ -105,7 +105,8 @@ def phone_ok(text: str, *, context: bool) -> bool:
             return len(groups) >= 2 or n in (10, 11)
         return n == 9 and len(groups) >= 2
     if n == 10 and sizes in ([3, 3, 4], [5, 5]) and d[0] in "23456789":
-        return (sizes == [5, 5] and d[0] in "6789") or (sizes == [3, 3, 4] and d[3] in "23456789")
+        # 3-3-4 is North American (made-up numbers often break the exchange rule: "555-123-4567", keep them)
+        return (sizes == [5, 5] and d[0] in "6789") or sizes == [3, 3, 4]
     if n == 11 and d[0] == "1" and sizes in ([1, 3, 3, 4],):
         return d[1] in "23456789"
     return n == 9 and sizes == [3, 3, 3] and d[0] in "6789"

@@ -24,9 +24,13 @@ IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:]
 CARD = re.compile(r"(?<![\w+.,-])\d(?:[ -]?\d){12,18}(?![\w]|[.,]\d)")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 SSN = re.compile(
-    r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])|(?i:ssn|social security(?: number| no\.?)?)\W{0,3}(\d{3} ?\d{2} ?\d{4})\b"
+    r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"
+    r"|(?i:ssn|social security(?: number| no\.?)?)\W{0,3}(?:is |was |number |no\.? |# ?)?(\d{3} ?\d{2} ?\d{4})\b"
 )
 NI = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+#: after "national insurance"/"NI number"/"NINO" any two letters pass (documentation-style "QQ 12 34 56 C")
+NI_ANY = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+_NI_WORDS = ("national insurance", "ni number", "ni no", "nino", "ni:")
 PHONE = re.compile(r"(?<![\w+./-])(?:\+|00)?\(?\d[\d ().\-\u00a0]{6,20}\d(?![\w/]|[.,]\d)")
 #: words that make a bare digit run a phone number when they appear within 40 characters before it
 _PHONE_WORDS = ("call", "ring", "phone", "tel", "mobile", "mob", "cell", "whatsapp", "text", "sms", "number",
@@ -34,6 +38,8 @@ _PHONE_WORDS = ("call", "ring", "phone", "tel", "mobile", "mob", "cell", "whatsa
 _UK_POSTCODE = (
     r"(?:GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW]?|\d\d|[A-HK-Y]\d[ABEHMNPRV-Y]?|[A-HK-Y]\d\d) ?\d[ABD-HJLNP-UW-Z]{2})"
 )
+#: Irish Eircode: routing key (letter + 2 digits, or D6W) and a 4-character unique identifier
+EIRCODE = re.compile(r"\b((?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4})\b")
 _CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 _STATES = (
     r"AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|"
@@ -58,7 +64,7 @@ _STREET_WORDS = (
 )
 ADDRESS = re.compile(
     rf"(?:\b(?:Flat|Apt\.?|Apartment|Unit|Suite) \w{{1,5}},? )?\b\d{{1,5}}[A-Za-z]?,? (?:[A-Z][A-Za-z'-]+ ){{1,3}}"
-    rf"(?:{_STREET_WORDS})\b\.?"
+    rf"(?:{_STREET_WORDS})\b\.?(?: (?:NW|NE|SW|SE|N|S|E|W)\b)?"
     r"|\b[A-ZÄÖÜ][a-zäöüß-]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm) \d{1,4}[a-z]?\b"
     r"|\b\d{1,4}(?: ?bis| ?ter)?,? (?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|calle|via|viale|piazza)"
     r" (?:(?:de la|de l'|du|des|de|d'|del|della|di) ?)?[A-ZÉ][\w'-]+(?: [A-Z][\w'-]+)?"
@@ -186,13 +192,18 @@ def _letter_digit_spans(text: str, start: int, end: int, nd: int) -> Iterator[Sp
         for m in IBAN.finditer(text, start - 2, min(n, start + 42)):
             yield from _iban_span(m.group(), m.start())
     if nd == 6 and _NI_FIX.search(text, max(0, start - 3), start):
-        yield from ((m.start(), m.end(), "NI") for m in NI.finditer(text, max(0, start - 3), min(n, end + 3)))
+        before = text[max(0, start - 40) : start].lower()
+        pattern = NI_ANY if any(w in before for w in _NI_WORDS) else NI
+        yield from ((m.start(), m.end(), "NI") for m in pattern.finditer(text, max(0, start - 3), min(n, end + 3)))
     if nd <= 3:
         yield from (
             (m.start(1), m.end(1), "POSTCODE") for m in POSTCODES[0].finditer(text, max(0, start - 4), min(n, end + 6))
         )
         yield from (
             (m.start(1), m.end(1), "POSTCODE") for m in POSTCODES[1].finditer(text, max(0, start - 1), min(n, end + 6))
+        )
+        yield from (
+            (m.start(1), m.end(1), "POSTCODE") for m in EIRCODE.finditer(text, max(0, start - 1), min(n, end + 6))
         )
 
 
