@@ -9,8 +9,11 @@ import typer
 from rich.table import Table
 
 from empathic.cli.common import console, err_console, esc, is_missing, open_workspace, rich_progress
+from empathic.cli.privacy import print_pii_setting, print_redactions, privacy_overrides, redaction_summary
 from empathic.ingest import inspect as inspect_source
 
+REDACT_HELP = "PII in comment text: all (also names), structured (default) or none; see `empathic inspect`."
+PATTERN_HELP = "Extra regular expression redacted as [ID] (repeatable), e.g. 'ORD-\\d{8}'."
 KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
 
 
@@ -48,6 +51,7 @@ def inspect(
         err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     for p in result.problems:
         err_console.print(f"[red]would fail:[/red] {esc(p)}")
+    print_pii_setting()
     console.print("Override any role with flags, e.g. --text COL --score COL:nps --attr COL, then `empathic ingest`.")
 
 
@@ -69,6 +73,11 @@ def ingest(
     mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles (flags win)."),
     lenient: bool = typer.Option(False, "--lenient", help="Store unparseable dates/out-of-range scores as empty."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    redact_pii: str | None = typer.Option(None, "--redact-pii", help=REDACT_HELP),
+    pii_pattern: list[str] = typer.Option(None, "--pii-pattern", help=PATTERN_HELP),
+    pseudonymize_ids: bool | None = typer.Option(
+        None, "--pseudonymize-ids/--no-pseudonymize-ids", help="Store keyed pseudonyms instead of customer ids."
+    ),
 ) -> None:
     """Ingest a file into a workspace (atomic and idempotent: re-running adds nothing twice).
 
@@ -78,6 +87,7 @@ def ingest(
       empathic ingest acme.empathic usage.csv --kind events --customer user_id --date ts --event action
     """
     with open_workspace(workspace, create=True) as ws, rich_progress(not quiet) as progress:
+        ws.settings.ingest = privacy_overrides(ws.settings.ingest, redact_pii, pii_pattern, pseudonymize_ids)
         summary = ws.ingest(
             file,
             kind=kind,
@@ -111,6 +121,7 @@ def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
     """
     with open_workspace(workspace, read_only=True) as ws:
         data = ws.info()
+        pii = redaction_summary(ws.store)
     console.print(f"[bold]{esc(data['path'])}[/bold]")
     counts = Table(title="tables")
     counts.add_column("table")
@@ -134,6 +145,7 @@ def info(workspace: Path = typer.Argument(..., help="Workspace file.")) -> None:
             for row in frame.itertuples(index=False):
                 t.add_row(*[esc(human(v)) for v in row])
             console.print(t)
+    print_redactions(*pii)
 
 
 def human(value: object) -> str:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "empathic.cli.usage",
     "empathic.cli.web",
     "empathic.cli.export",
+    "empathic.cli.privacy",
 )
 
 app = typer.Typer(

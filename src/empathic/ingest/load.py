@@ -22,6 +22,7 @@ from empathic.ingest.roles import infer_mapping
 from empathic.ingest.settings import IngestSettings
 from empathic.ingest.sql import clean, date_expr, lit, number_expr, q, row_hash, score_expr, text_expr
 from empathic.ingest.validate import validate
+from empathic.privacy.ingest_pass import protect_source
 from empathic.progress import Progress, silent
 from empathic.store import Store
 
@@ -124,6 +125,7 @@ def _ingest(
         warnings += _truncation_warning(con, raw, mapping, settings.max_text_chars)
         progress(f"ingest {Path(label).name}", 2, 4)
         source_id = _source_id(raw, mapping)
+        warnings += protect_source(con, raw, mapping, source_id, settings, store.path)  # PII out before writing
         writer = {"feedback": _write_feedback, "customers": _write_customers, "events": _write_events}[mapping.kind]
         inserted, updated = writer(con, raw, mapping, source_id, settings)
         progress(f"ingest {Path(label).name}", 3, 4)

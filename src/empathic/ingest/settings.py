@@ -34,3 +34,18 @@ class IngestSettings(BaseModel):
         description="Most distinct attribute names a workspace may hold (each becomes an export column); checked "
         "before anything is written.",
     )
+    redact_pii: Literal["all", "structured", "none"] = Field(
+        "structured",
+        description="Replace PII in comment text by typed placeholders ([EMAIL], [PHONE] …) before it is stored: "
+        "'structured' (e-mails, phones, cards, IBANs, IPs, token URLs, SSN/NI, postcodes, addresses, dates of "
+        "birth), 'all' (also person names), 'none' (store text verbatim).",
+    )
+    pii_patterns: list[str] = Field(
+        default_factory=list,
+        description=r"Extra regular expressions redacted as [ID] (order or account numbers, e.g. 'ORD-\d{8}').",
+    )
+    pseudonymize_ids: bool = Field(
+        False,
+        description="Replace customer ids (and e-mails in text) by keyed HMAC-SHA256 pseudonyms; the key is kept "
+        "beside the workspace (WORKSPACE.pseudonym-key) or in EMPATHIC_PSEUDONYM_KEY.",
+    )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from empathic.privacy.read import redaction_note
 from empathic.report import sections, views
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def report_context(
         "alerts": views.alerts(ws, limit=15) or [],
         "personas": sections.personas(ws) or [],
         "usage": usage,
+        "privacy": redaction_note(ws.store),
     }
 
 

@@ -1,0 +1,139 @@
+"""A redacted ingest: planted PII reaches neither the workspace file, nor an export, nor the report, nor the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from empathic import Workspace
+from empathic.cli.main import main
+from empathic.privacy.read import redaction_counts, redaction_modes
+from privacy_data import PLANTED, SURVIVORS
+
+SETTINGS = {"ingest": {"redact_pii": "all", "pii_patterns": [r"ORD-\d{8}"]}}
+
+
+def _bytes_contain(data: bytes, value: str) -> bool:
+    return value.encode("utf-8") in data
+
+
+def test_no_planted_pii_anywhere_after_a_redacted_ingest(pii_csv: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "ws.empathic"
+    assert main(["ingest", str(path), str(pii_csv), "--redact-pii", "all", "--pii-pattern", r"ORD-\d{8}", "-q"]) == 0
+    cli_out = capsys.readouterr()
+    with Workspace.open(path, settings=SETTINGS) as ws:
+        ws.analyze(stages=["themes", "feelings", "analytics"])
+        texts = ws.table("feedback")["text"].tolist()
+        report = tmp_path / "report.html"
+        ws.report(report)
+        export = tmp_path / "comments.csv"
+        ws.export("comments", export)
+        counts = dict(zip(*redaction_counts(ws.store)[["kind", "n"]].T.values, strict=True))
+    assert main(["info", str(path)]) == 0
+    info_out = capsys.readouterr().out
+    raw = Path(pii_csv).read_bytes()
+    produced = {
+        "workspace": path.read_bytes(),
+        "report": report.read_bytes(),
+        "export": export.read_bytes(),
+        "cli": (cli_out.out + cli_out.err + info_out).encode(),
+    }
+    for value in PLANTED:
+        assert _bytes_contain(raw, value)  # planted for real
+        leaks = [name for name, data in produced.items() if _bytes_contain(data, value)]
+        assert not leaks, f"{value!r} leaked into {leaks}"
+    # redaction left typed placeholders, kept the survivors and counted per kind
+    joined = " ".join(texts)
+    for placeholder in ("[PHONE]", "[CARD]", "[IBAN]", "[EMAIL]", "[IP]", "[SSN]", "[NI]", "[NAME]", "[ID]", "[DOB]"):
+        assert placeholder in joined
+    for survivor in SURVIVORS:
+        assert survivor in joined
+        assert _bytes_contain(produced["workspace"], survivor.split()[1])  # positive control: text is greppable
+    assert b"PII redaction: all on 1 source" in produced["report"]
+    assert b"[PHONE]" in produced["export"]  # the export holds the (redacted) comments
+    assert counts["PHONE"] == 3 and counts["CARD"] == 2 and counts["IBAN"] == 2 and counts["ID"] == 1
+    assert "[PHONE]" in info_out and "PII redaction: all" in info_out
+
+
+def test_structured_is_the_default_and_none_keeps_text(pii_csv: Path, tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "a.empathic") as ws:
+        ws.ingest(pii_csv)
+        text = " ".join(ws.table("feedback")["text"])
+        assert redaction_modes(ws.store) == {"structured": 1}
+    assert "07700 900123" not in text and "[PHONE]" in text
+    assert "Priya Sharma" in text  # names only in mode "all"
+    with Workspace.open(tmp_path / "b.empathic", settings={"ingest": {"redact_pii": "none"}}) as ws:
+        ws.ingest(pii_csv)
+        assert "07700 900123" in " ".join(ws.table("feedback")["text"])
+        assert redaction_counts(ws.store).empty
+
+
+def test_reingesting_a_redacted_file_is_idempotent(pii_csv: Path, tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "ws.empathic", settings=SETTINGS) as ws:
+        first = ws.ingest(pii_csv)
+        before = ws.table("feedback").sort_values("feedback_id").reset_index(drop=True)
+        counts = redaction_counts(ws.store)
+        again = ws.ingest(pii_csv)
+        after = ws.table("feedback").sort_values("feedback_id").reset_index(drop=True)
+        assert first.n_inserted == 60
+        assert (again.n_inserted, again.n_updated, again.n_unchanged) == (0, 0, 60)
+        assert before[["feedback_id", "text", "content_hash"]].equals(after[["feedback_id", "text", "content_hash"]])
+        assert redaction_counts(ws.store).equals(counts)  # counts per source are replaced, not added up
+
+
+def test_inspect_shows_the_setting_and_bad_flags_fail_cleanly(pii_csv: Path, tmp_path: Path, capsys) -> None:
+    assert main(["inspect", str(pii_csv)]) == 0
+    assert "PII redaction on ingest: structured" in capsys.readouterr().out.replace("\n", " ")
+    assert main(["ingest", str(tmp_path / "w.empathic"), str(pii_csv), "--redact-pii", "some", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "all, structured, none" in err and "Traceback" not in err
+    assert main(["ingest", str(tmp_path / "w.empathic"), str(pii_csv), "--pii-pattern", "ORD-(", "-q"]) == 2
+    assert "not a valid regular expression" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", ["structured", "all"])
+def test_placeholders_never_become_theme_labels(mode: str) -> None:
+    from empathic.text.pii import PLACEHOLDER, redact
+
+    out = redact("Mail a@b.com, call 07700 900123, ask Sarah", mode=mode)
+    assert all(tok.startswith("[") and tok.endswith("]") for tok in PLACEHOLDER.findall(out))
+
+
+def test_attributes_and_event_properties_get_structured_redaction(tmp_path: Path) -> None:
+    import pandas as pd
+
+    customers = pd.DataFrame(
+        {"customer": ["c1", "c2"], "plan": ["pro", "basic"], "phone": ["07700 900123", "+1 415 555 0199"]}
+    )
+    events = pd.DataFrame(
+        {"user": ["c1", "c2"], "ts": ["2024-01-01 10:00", "2024-01-02 10:00"], "action": ["login", "login"],
+         "note": ["from 10.0.0.12", "card 4111 1111 1111 1111"]}
+    )  # fmt: skip
+    feedback = pd.DataFrame({"customer": ["alice@example.com", "bob@example.com"], "comment": ["Fine", "Slow app"]})
+    path = tmp_path / "ws.empathic"
+    with Workspace.open(path) as ws:
+        ws.ingest(customers, kind="customers", customer="customer", attr=["plan", "phone"])
+        ws.ingest(events, kind="events", customer="user", date="ts", event="action")
+        summary = ws.ingest(feedback, text="comment", customer="customer")
+        attrs = ws.table("customer_attributes")
+        props = " ".join(ws.table("events")["properties"].astype(str))
+    assert set(attrs.loc[attrs["name"] == "phone", "value"]) == {"[PHONE]"}
+    assert set(attrs.loc[attrs["name"] == "plan", "value"]) == {"pro", "basic"}  # segments untouched
+    assert "[IP]" in props and "[CARD]" in props and "4111" not in props
+    assert any("--pseudonymize-ids" in w for w in summary.warnings)  # e-mails as ids are said, not hidden
+    data = path.read_bytes()
+    assert b"07700 900123" not in data and b"10.0.0.12" not in data
+
+
+def test_block_wise_redaction_equals_whole(pii_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from empathic.privacy import ingest_pass
+
+    with Workspace.open(tmp_path / "whole.empathic", settings=SETTINGS) as ws:
+        ws.ingest(pii_csv)
+        whole = ws.table("feedback").sort_values("feedback_id")[["feedback_id", "text"]].reset_index(drop=True)
+    monkeypatch.setattr(ingest_pass, "BLOCK_ROWS", 7)
+    with Workspace.open(tmp_path / "blocks.empathic", settings=SETTINGS) as ws:
+        ws.ingest(pii_csv)
+        blocks = ws.table("feedback").sort_values("feedback_id")[["feedback_id", "text"]].reset_index(drop=True)
+    assert len(whole) == 60 and whole.equals(blocks)
