@@ -11,7 +11,7 @@ from types import ModuleType
 import duckdb
 
 from empathic.errors import WorkspaceError
-from empathic.store.migrations import analytics, core, feelings, personas, themes, usage, web
+from empathic.store.migrations import analytics, core, feelings, personas, team, themes, usage, web
 
 #: Components in the order their tables are created (later ones may reference earlier ones).
 COMPONENTS: dict[str, ModuleType] = {
@@ -22,6 +22,7 @@ COMPONENTS: dict[str, ModuleType] = {
     "usage": usage,
     "personas": personas,
     "web": web,
+    "team": team,
 }
 
 

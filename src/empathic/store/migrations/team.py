@@ -1,0 +1,52 @@
+"""Tables of the team component (owned by ``empathic.team``; append migrations, never edit a shipped one).
+
+Nothing here is written by an analysis stage: these are people's decisions, so a re-analysis never empties them.
+They key on theme ids, which stay stable across runs (``themes.theme_centroids``) and through replayed edits.
+
+- ``theme_owners``: the current owner (team, person) and status of a theme, one row per theme.
+- ``theme_status_changes``: every change of owner or status, with its date, author and optional note (append-only).
+- ``notes``: notes on a theme, comment, customer or persona, with the users they @mention.
+- ``activity_log``: who changed what and when (append-only through the app).
+"""
+
+MIGRATIONS: list[str] = [
+    """CREATE TABLE theme_owners (
+        theme_id VARCHAR PRIMARY KEY,
+        team VARCHAR,
+        person VARCHAR,
+        status VARCHAR NOT NULL,
+        status_on DATE,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP
+    )""",
+    """CREATE TABLE theme_status_changes (
+        seq BIGINT PRIMARY KEY,
+        theme_id VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        team VARCHAR,
+        person VARCHAR,
+        status_on DATE,
+        author VARCHAR,
+        note VARCHAR,
+        created_at TIMESTAMP
+    )""",
+    """CREATE TABLE notes (
+        note_id VARCHAR PRIMARY KEY,
+        object_kind VARCHAR NOT NULL,
+        object_id VARCHAR NOT NULL,
+        author VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        mentions JSON,
+        created_at TIMESTAMP,
+        updated_at TIMESTAMP
+    )""",
+    """CREATE TABLE activity_log (
+        seq BIGINT PRIMARY KEY,
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR,
+        action VARCHAR NOT NULL,
+        object_kind VARCHAR,
+        object_id VARCHAR,
+        detail JSON
+    )""",
+]
