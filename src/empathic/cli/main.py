@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "empathic.cli.usage",
     "empathic.cli.web",
     "empathic.cli.export",
+    "empathic.cli.team",
 )
 
 app = typer.Typer(

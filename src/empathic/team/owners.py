@@ -126,7 +126,7 @@ def set_owner(
 def owner(store: Store, theme_id: str) -> dict[str, Any] | None:
     """The current owner row of a theme (``None`` when nobody owns it yet)."""
     df = owners(store, theme_id=theme_id)
-    return None if df.empty else _record(df.iloc[0])
+    return None if df.empty else plain_record(df.iloc[0])
 
 
 def owners(store: Store, *, theme_id: str | None = None, team: str | None = None) -> pd.DataFrame:
@@ -173,7 +173,7 @@ def fixed_on(store: Store, theme_id: str) -> date | None:
     return date.fromisoformat(str(row["status_on"]))
 
 
-def _record(row: pd.Series) -> dict[str, Any]:
+def plain_record(row: pd.Series) -> dict[str, Any]:
     """A JSON-friendly dict of one row: missing values as ``None``, dates as ISO strings, numpy scalars unboxed."""
     return {str(k): plain(v) for k, v in row.items()}
 
