@@ -1,0 +1,239 @@
+"""Theme owners, notes and the activity log: REST under ``/api/v1`` and the HTML forms and pages.
+
+Same rules as every route: each declares its :class:`~empathic.web.security.Access` (viewers read; analysts set
+owners and write notes; admins read the activity log), cookie-authenticated writes carry the CSRF token, errors
+use the one envelope. Which note a user may change is decided by :mod:`empathic.team.notes` (the author edits or
+deletes their own; an admin deletes any): it answers 403 here. Every write invalidates the workspace's read cache.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from empathic.team import activity, notes, owners
+from empathic.web import team_views
+from empathic.web.links import item_url
+from empathic.web.security import Access, Principal
+from empathic.web.views import render
+
+router = APIRouter()
+api_router = APIRouter(prefix="/api/v1", tags=["api"])
+Viewer = Annotated[Principal, Depends(Access("viewer", workspace=True))]
+Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
+Admin = Annotated[Principal, Depends(Access("admin", workspace=True))]
+Kind = Literal["theme", "comment", "customer", "persona"]
+Status = Literal["new", "acknowledged", "in_progress", "fixed", "wont_fix"]
+
+
+@contextmanager
+def _answers() -> Iterator[None]:
+    """Unknown items answer 404 and notes the caller may not change 403 (with the library's message)."""
+    try:
+        yield
+    except owners.UnknownItem as exc:
+        raise HTTPException(404, exc.message) from None
+    except notes.NotAllowed as exc:
+        raise HTTPException(403, exc.message) from None
+
+
+def _ws(request: Request, principal: Principal) -> Any:
+    return request.app.state.ctx.workspaces[principal.workspace]
+
+
+def _cached(request: Request, principal: Principal, key: tuple[Any, ...], fn: Any) -> Any:
+    return request.app.state.ctx.cache.get(principal.workspace, ("team", *key), fn)
+
+
+def _wrote(request: Request, principal: Principal) -> None:
+    request.app.state.ctx.cache.invalidate(principal.workspace)
+
+
+def _who(principal: Principal) -> str:
+    assert principal.user is not None  # Access("analyst") admitted a signed-in user
+    return principal.user.username
+
+
+# -- owners --------------------------------------------------------------------------------------------------------
+class OwnerBody(BaseModel):
+    team: str | None = Field(default=None, max_length=200, description='Owning team ("" clears it).')
+    person: str | None = Field(default=None, max_length=200, description='Owning person ("" clears it).')
+    status: Status | None = None
+    status_on: date | None = Field(default=None, description="Day the status took effect (default today).")
+    note: str | None = Field(default=None, max_length=5000)
+
+
+def _set_owner(request: Request, principal: Principal, theme_id: str, body: OwnerBody) -> dict[str, Any]:
+    with _answers():
+        owners.set_owner(_ws(request, principal).store, theme_id, author=_who(principal), **body.model_dump())
+    _wrote(request, principal)
+    return team_views.owner_panel(_ws(request, principal), theme_id)
+
+
+@api_router.get("/w/{ws}/owners")
+def owners_api(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """Every owned theme: team, person, status, since when, and (when fixed) the effect of the fix."""
+    return _cached(request, principal, ("owners",), lambda: team_views.owners_list(_ws(request, principal)))
+
+
+@api_router.get("/w/{ws}/themes/{theme_id}/owner")
+def owner_api(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
+    """A theme's owner, its status history and the effect of its fix (404 for an unknown theme)."""
+    ws = _ws(request, principal)
+    with _answers():
+        owners.theme_label(ws.store, theme_id)
+    return _cached(request, principal, ("owner", theme_id), lambda: team_views.owner_panel(ws, theme_id))
+
+
+@api_router.put("/w/{ws}/themes/{theme_id}/owner")
+def set_owner_api(request: Request, theme_id: str, body: OwnerBody, principal: Analyst) -> dict[str, Any]:
+    """Assign the theme and/or move its status (omitted fields keep their value); answers the new panel."""
+    return _set_owner(request, principal, theme_id, body)
+
+
+@router.post("/w/{ws}/themes/{theme_id}/owner")
+def set_owner_form(
+    request: Request,
+    theme_id: str,
+    principal: Analyst,
+    team: Annotated[str, Form(max_length=200)] = "",
+    person: Annotated[str, Form(max_length=200)] = "",
+    status: Annotated[Status, Form()] = "new",
+    status_on: Annotated[date | None, Form()] = None,
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    body = OwnerBody(team=team, person=person, status=status, status_on=status_on, note=note or None)
+    _set_owner(request, principal, theme_id, body)
+    return RedirectResponse(item_url(principal.workspace or "", "themes", theme_id), status_code=303)
+
+
+# -- notes ---------------------------------------------------------------------------------------------------------
+class NoteBody(BaseModel):
+    kind: Kind
+    object_id: str = Field(min_length=1, max_length=500)
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class NoteEdit(BaseModel):
+    body: str = Field(min_length=1, max_length=5000)
+
+
+@api_router.get("/w/{ws}/notes")
+def notes_api(
+    request: Request,
+    principal: Viewer,
+    kind: Kind | None = None,
+    object_id: Annotated[str | None, Query(max_length=500)] = None,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    mentioning: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    """Notes, newest first: on one object, containing words (``q``), or @mentioning a user."""
+    table = notes.notes(_ws(request, principal).store, kind=kind, object_id=object_id, q=q, mentioning=mentioning,
+                        limit=limit)  # fmt: skip
+    return [notes.note_record(r) for _, r in table.iterrows()]
+
+
+@api_router.post("/w/{ws}/notes", status_code=201)
+def add_note_api(request: Request, body: NoteBody, principal: Analyst) -> dict[str, Any]:
+    """Attach a note (``@name`` mentions a user); 404 when the object does not exist."""
+    with _answers():
+        note = notes.add_note(_ws(request, principal).store, body.kind, body.object_id, body.body,
+                              author=_who(principal))  # fmt: skip
+    _wrote(request, principal)
+    return note
+
+
+@api_router.patch("/w/{ws}/notes/{note_id}")
+def edit_note_api(request: Request, note_id: str, body: NoteEdit, principal: Analyst) -> dict[str, Any]:
+    """Rewrite a note: its author only (403 for anyone else)."""
+    with _answers():
+        note = notes.edit_note(_ws(request, principal).store, note_id, body.body, actor=_who(principal))
+    _wrote(request, principal)
+    return note
+
+
+def _delete_note(request: Request, principal: Principal, note_id: str) -> dict[str, Any]:
+    store = _ws(request, principal).store
+    with _answers():
+        note = notes.note(store, note_id)
+        is_admin = bool(principal.user and principal.user.can("admin"))
+        notes.delete_note(store, note_id, actor=_who(principal), moderator=is_admin)
+    _wrote(request, principal)
+    return note
+
+
+@api_router.delete("/w/{ws}/notes/{note_id}", status_code=204)
+def delete_note_api(request: Request, note_id: str, principal: Analyst) -> Response:
+    """Delete a note: its author, or an admin (403 for anyone else)."""
+    _delete_note(request, principal, note_id)
+    return Response(status_code=204)
+
+
+def _object_url(ws: str, kind: str, object_id: str) -> str:
+    slug = {"theme": "themes", "customer": "customers"}.get(kind)
+    return item_url(ws, slug, object_id) if slug else f"/w/{ws}/notes"
+
+
+@router.post("/w/{ws}/notes")
+def add_note_form(
+    request: Request,
+    principal: Analyst,
+    kind: Annotated[Kind, Form()],
+    object_id: Annotated[str, Form(min_length=1, max_length=500)],
+    body: Annotated[str, Form(min_length=1, max_length=5000)],
+) -> Response:
+    add_note_api(request, NoteBody(kind=kind, object_id=object_id, body=body), principal)
+    return RedirectResponse(_object_url(principal.workspace or "", kind, object_id), status_code=303)
+
+
+@router.post("/w/{ws}/notes/{note_id}/delete")
+def delete_note_form(request: Request, note_id: str, principal: Analyst) -> Response:
+    note = _delete_note(request, principal, note_id)
+    return RedirectResponse(_object_url(principal.workspace or "", note["object_kind"], note["object_id"]),
+                            status_code=303)  # fmt: skip
+
+
+@router.get("/w/{ws}/notes", response_class=HTMLResponse)
+def notes_page(
+    request: Request,
+    principal: Viewer,
+    q: Annotated[str, Query(max_length=500)] = "",
+    mentioning: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """Every note of the workspace, searchable by words and by @mention."""
+    found = notes_api(request, principal, q=q or None, mentioning=mentioning or None)
+    return render(request, principal, "team_notes.html", {"notes": found, "q": q, "mentioning": mentioning})
+
+
+# -- activity log (admins) -----------------------------------------------------------------------------------------
+@api_router.get("/w/{ws}/activity")
+def activity_api(
+    request: Request,
+    principal: Admin,
+    format: Literal["json", "csv"] = "json",
+    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+) -> Any:
+    """Who changed what and when, newest first; ``?format=csv`` downloads it."""
+    table = activity.activity(_ws(request, principal).store, limit=limit)
+    if format == "csv":
+        buffer = io.StringIO()
+        table.to_csv(buffer, index=False)
+        filename = f"{principal.workspace}-activity.csv"
+        return Response(buffer.getvalue(), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+    return [owners.plain_record(r) for _, r in table.iterrows()]
+
+
+@router.get("/w/{ws}/activity", response_class=HTMLResponse)
+def activity_page(request: Request, principal: Admin) -> Response:
+    """The activity log (admins), with a CSV export."""
+    entries = activity_api(request, principal, limit=500)
+    return render(request, principal, "team_activity.html", {"entries": entries})
