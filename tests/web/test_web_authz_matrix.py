@@ -102,6 +102,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/w/{ws}/notes"): {"json": {"kind": "theme", "object_id": "fit", "body": "@vic look"}},
     ("POST", "/w/{ws}/notes"): {"data": {"kind": "theme", "object_id": "fit", "body": "@vic look"}},
     ("PATCH", "/api/v1/w/{ws}/notes/{note_id}"): {"json": {"body": "rewritten"}},
+    ("POST", "/api/v1/w/{ws}/views"): {"json": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": True}},
+    ("POST", "/w/{ws}/views"): {"data": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": "true"}},
+    ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): {"json": {"pinned": True}},
 }
 
 
@@ -184,6 +187,14 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
         ("POST", "/w/{ws}/notes/{note_id}/delete"): "analyst",
         ("GET", "/api/v1/w/{ws}/activity"): "admin",
         ("GET", "/w/{ws}/activity"): "admin",
+        ("GET", "/api/v1/w/{ws}/views"): "viewer",
+        ("GET", "/w/{ws}/views"): "viewer",
+        ("GET", "/w/{ws}/views/{view_id}"): "viewer",
+        ("POST", "/api/v1/w/{ws}/views"): "analyst",
+        ("POST", "/w/{ws}/views"): "analyst",
+        ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): "analyst",
+        ("DELETE", "/api/v1/w/{ws}/views/{view_id}"): "analyst",
+        ("POST", "/w/{ws}/views/{view_id}/delete"): "analyst",
     }
     assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
     for key in BODIES:
@@ -191,14 +202,15 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
 
 
 def test_allowed_team_writes_in_the_matrix_really_wrote(matrix_app) -> None:
-    """The matrix's allowed calls succeeded (not just passed the rule): the owner and notes exist in "acme".
+    """The matrix's allowed calls succeeded (not just passed the rule): owner, notes and views exist in "acme".
 
     ("other" is left out: the matrix renames its themes for real, which re-derives the fake workspace's themes.)
     """
-    from empathic.team import notes, owners
+    from empathic.team import notes, owners, saved_views
 
     store = matrix_app.state.ctx.workspaces["acme"].store
     if not store.count("activity_log"):
         pytest.skip("checks what the matrix wrote: run it with test_authorization_matrix")
     assert (owners.owner(store, "fit") or {}).get("team") == "Sizing team"
     assert set(notes.notes(store, kind="theme", object_id="fit", mentioning="vic").author) == {"ada", "ann"}
+    assert set(saved_views.views(store, viewer="vic").author) == {"ada", "ann"}  # shared, so vic sees them

@@ -31,7 +31,7 @@ from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
 from empathic.web.redact import PathRedactor
-from empathic.web.routers import admin, api, auth, edits, pages, team, workflow
+from empathic.web.routers import admin, api, auth, edits, pages, team, team_views, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import (
     SESSION_COOKIE,
@@ -125,11 +125,20 @@ def create_app(
     app.state.ctx = ctx
     _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (auth.router, admin.router, workflow.router, edits.router, team.router, pages.router):
+    for router in (
+        auth.router,
+        admin.router,
+        workflow.router,
+        edits.router,
+        team.router,
+        team_views.router,
+        pages.router,
+    ):
         app.include_router(router, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(edits.api_router)
     app.include_router(team.api_router)
+    app.include_router(team_views.api_router)
     _add_middleware(app)
     add_error_handlers(app)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from empathic.team import closed_loop, notes, owners
+from empathic.team import closed_loop, notes, owners, saved_views
 
 
 def owner_panel(ws: Any, theme_id: str) -> dict[str, Any]:
@@ -48,7 +48,18 @@ def template_globals(workspaces: dict[str, Any], cache: Any) -> dict[str, Any]:
         ws = workspaces[ws_name]
         return cache.get(ws_name, ("team", "notes", kind, object_id), lambda: notes_on(ws, kind, object_id))
 
-    return {"theme_owner": theme_owner, "notes_on": notes_of, "team_statuses": STATUS_LABELS}
+    def pinned_views(ws_name: str, username: str) -> list[dict[str, Any]]:
+        ws = workspaces[ws_name]
+        return cache.get(ws_name, ("team", "pinned", username), lambda: pinned(ws, ws_name, username))
+
+    return {"theme_owner": theme_owner, "notes_on": notes_of, "pinned_views": pinned_views,
+            "team_statuses": STATUS_LABELS}  # fmt: skip
+
+
+def pinned(ws: Any, ws_name: str, username: str) -> list[dict[str, Any]]:
+    """The pinned views ``username`` may open (their own and shared ones), with their shareable URL."""
+    table = saved_views.views(ws.store, viewer=username, pinned=True)
+    return [{**saved_views.view_record(r), "url": f"/w/{ws_name}/views/{r.view_id}"} for _, r in table.iterrows()]
 
 
 #: How each status reads on a page.

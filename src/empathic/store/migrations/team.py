@@ -7,6 +7,7 @@ They key on theme ids, which stay stable across runs (``themes.theme_centroids``
 - ``theme_status_changes``: every change of owner or status, with its date, author and optional note (append-only).
 - ``notes``: notes on a theme, comment, customer or persona, with the users they @mention.
 - ``activity_log``: who changed what and when (append-only through the app).
+- ``saved_views``: named filters (query language) with a page and its options, private or shared, maybe pinned.
 """
 
 MIGRATIONS: list[str] = [
@@ -50,3 +51,18 @@ MIGRATIONS: list[str] = [
         detail JSON
     )""",
 ]
+# v5: saved views — a named query-language filter plus a page and its options, private to its author or shared
+MIGRATIONS.append(
+    """CREATE TABLE saved_views (
+        view_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        page VARCHAR NOT NULL,
+        query VARCHAR,
+        options JSON,
+        author VARCHAR NOT NULL,
+        shared BOOLEAN NOT NULL,
+        pinned BOOLEAN NOT NULL,
+        created_at TIMESTAMP,
+        updated_at TIMESTAMP
+    )"""
+)

@@ -34,7 +34,7 @@ Status = Literal["new", "acknowledged", "in_progress", "fixed", "wont_fix"]
 
 
 @contextmanager
-def _answers() -> Iterator[None]:
+def team_errors() -> Iterator[None]:
     """Unknown items answer 404 and notes the caller may not change 403 (with the library's message)."""
     try:
         yield
@@ -44,7 +44,7 @@ def _answers() -> Iterator[None]:
         raise HTTPException(403, exc.message) from None
 
 
-def _ws(request: Request, principal: Principal) -> Any:
+def workspace_of(request: Request, principal: Principal) -> Any:
     return request.app.state.ctx.workspaces[principal.workspace]
 
 
@@ -52,11 +52,11 @@ def _cached(request: Request, principal: Principal, key: tuple[Any, ...], fn: An
     return request.app.state.ctx.cache.get(principal.workspace, ("team", *key), fn)
 
 
-def _wrote(request: Request, principal: Principal) -> None:
+def wrote(request: Request, principal: Principal) -> None:
     request.app.state.ctx.cache.invalidate(principal.workspace)
 
 
-def _who(principal: Principal) -> str:
+def username_of(principal: Principal) -> str:
     assert principal.user is not None  # Access("analyst") admitted a signed-in user
     return principal.user.username
 
@@ -71,23 +71,25 @@ class OwnerBody(BaseModel):
 
 
 def _set_owner(request: Request, principal: Principal, theme_id: str, body: OwnerBody) -> dict[str, Any]:
-    with _answers():
-        owners.set_owner(_ws(request, principal).store, theme_id, author=_who(principal), **body.model_dump())
-    _wrote(request, principal)
-    return team_views.owner_panel(_ws(request, principal), theme_id)
+    with team_errors():
+        owners.set_owner(
+            workspace_of(request, principal).store, theme_id, author=username_of(principal), **body.model_dump()
+        )
+    wrote(request, principal)
+    return team_views.owner_panel(workspace_of(request, principal), theme_id)
 
 
 @api_router.get("/w/{ws}/owners")
 def owners_api(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Every owned theme: team, person, status, since when, and (when fixed) the effect of the fix."""
-    return _cached(request, principal, ("owners",), lambda: team_views.owners_list(_ws(request, principal)))
+    return _cached(request, principal, ("owners",), lambda: team_views.owners_list(workspace_of(request, principal)))
 
 
 @api_router.get("/w/{ws}/themes/{theme_id}/owner")
 def owner_api(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
     """A theme's owner, its status history and the effect of its fix (404 for an unknown theme)."""
-    ws = _ws(request, principal)
-    with _answers():
+    ws = workspace_of(request, principal)
+    with team_errors():
         owners.theme_label(ws.store, theme_id)
     return _cached(request, principal, ("owner", theme_id), lambda: team_views.owner_panel(ws, theme_id))
 
@@ -136,37 +138,37 @@ def notes_api(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     """Notes, newest first: on one object, containing words (``q``), or @mentioning a user."""
-    table = notes.notes(_ws(request, principal).store, kind=kind, object_id=object_id, q=q, mentioning=mentioning,
-                        limit=limit)  # fmt: skip
+    store = workspace_of(request, principal).store
+    table = notes.notes(store, kind=kind, object_id=object_id, q=q, mentioning=mentioning, limit=limit)
     return [notes.note_record(r) for _, r in table.iterrows()]
 
 
 @api_router.post("/w/{ws}/notes", status_code=201)
 def add_note_api(request: Request, body: NoteBody, principal: Analyst) -> dict[str, Any]:
     """Attach a note (``@name`` mentions a user); 404 when the object does not exist."""
-    with _answers():
-        note = notes.add_note(_ws(request, principal).store, body.kind, body.object_id, body.body,
-                              author=_who(principal))  # fmt: skip
-    _wrote(request, principal)
+    with team_errors():
+        note = notes.add_note(workspace_of(request, principal).store, body.kind, body.object_id, body.body,
+                              author=username_of(principal))  # fmt: skip
+    wrote(request, principal)
     return note
 
 
 @api_router.patch("/w/{ws}/notes/{note_id}")
 def edit_note_api(request: Request, note_id: str, body: NoteEdit, principal: Analyst) -> dict[str, Any]:
     """Rewrite a note: its author only (403 for anyone else)."""
-    with _answers():
-        note = notes.edit_note(_ws(request, principal).store, note_id, body.body, actor=_who(principal))
-    _wrote(request, principal)
+    with team_errors():
+        note = notes.edit_note(workspace_of(request, principal).store, note_id, body.body, actor=username_of(principal))
+    wrote(request, principal)
     return note
 
 
 def _delete_note(request: Request, principal: Principal, note_id: str) -> dict[str, Any]:
-    store = _ws(request, principal).store
-    with _answers():
+    store = workspace_of(request, principal).store
+    with team_errors():
         note = notes.note(store, note_id)
         is_admin = bool(principal.user and principal.user.can("admin"))
-        notes.delete_note(store, note_id, actor=_who(principal), moderator=is_admin)
-    _wrote(request, principal)
+        notes.delete_note(store, note_id, actor=username_of(principal), moderator=is_admin)
+    wrote(request, principal)
     return note
 
 
@@ -222,7 +224,7 @@ def activity_api(
     limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> Any:
     """Who changed what and when, newest first; ``?format=csv`` downloads it."""
-    table = activity.activity(_ws(request, principal).store, limit=limit)
+    table = activity.activity(workspace_of(request, principal).store, limit=limit)
     if format == "csv":
         buffer = io.StringIO()
         table.to_csv(buffer, index=False)
