@@ -3,6 +3,7 @@
 - ``delivery``: mentioned by 10 % of comments before day 120 and 3 % after (the fix worked); its comments are
   more negative before (−0.6) than after (−0.2).
 - ``colour``: 8 % all along (nothing changed).
+- ``crash``: "App crashes", emerging: absent until day 230, then 25 % of comments (intent ``bug``).
 - ``sizing``: falls steadily from 25 % to 5 % over the whole span, fix or no fix (a naive before/after comparison
   calls it improved; against its pre-trend it is no change).
 
@@ -23,7 +24,14 @@ N = 3000
 DAYS = 240
 START = datetime(2025, 1, 1)
 FIX_DAY = START.date() + timedelta(days=120)
-THEMES = {"delivery": "Late delivery", "colour": "Colour", "sizing": "Sizing", "delivery.0": "Lost parcels"}
+THEMES = {
+    "delivery": "Late delivery",
+    "colour": "Colour",
+    "sizing": "Sizing",
+    "crash": "App crashes",
+    "delivery.0": "Lost parcels",
+}
+EMERGING_FROM = 230  # "crash" appears on this day
 
 
 def share_of(theme: str, day: float) -> float:
@@ -32,6 +40,8 @@ def share_of(theme: str, day: float) -> float:
         return 0.10 if day < 120 else 0.03
     if theme == "colour":
         return 0.08
+    if theme == "crash":
+        return 0.25 if day >= EMERGING_FROM else 0.0
     return 0.25 - 0.20 * day / DAYS
 
 
@@ -39,7 +49,7 @@ def build(path: Path) -> Path:
     """Write the planted workspace to ``path``."""
     rows: dict[str, list] = {"fid": [], "ts": [], "text": [], "sent": []}
     mentions: list[tuple[str, str, int]] = []
-    acc = dict.fromkeys(("delivery", "colour", "sizing"), 0.0)
+    acc = dict.fromkeys(("delivery", "colour", "sizing", "crash"), 0.0)
     for i in range(N):
         day = i * DAYS / N
         fid = f"f{i:05d}"
@@ -64,16 +74,17 @@ def build(path: Path) -> Path:
             con.execute("INSERT INTO feedback SELECT fid, 's1', 'c' || fid, text, ts, md5(text), ts FROM _f")
             con.execute(
                 "INSERT INTO feedback_feelings SELECT fid, sent, CASE WHEN sent < 0 THEN 'negative' ELSE "
-                "'positive' END, 'joy', '{}', 'says_does', CASE WHEN text LIKE '%sizing%' THEN 'request' "
-                "ELSE 'complaint' END, FALSE FROM _f"
+                "'positive' END, 'joy', '{}', 'says_does', CASE WHEN text LIKE '%app crashes%' THEN 'bug' "
+                "WHEN text LIKE '%sizing%' THEN 'request' ELSE 'complaint' END, FALSE FROM _f"
             )
             con.unregister("_f")
             for theme_id, label in THEMES.items():
                 level, parent = (2, "delivery") if "." in theme_id else (1, None)
                 n = sum(1 for m in mentions if m[1] == theme_id)
+                status = "emerging" if theme_id == "crash" else "active"
                 con.execute(
-                    "INSERT INTO themes VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, 'active', '[]', '[]', ?, ?)",
-                    [theme_id, parent, level, label, n, n, n / N, START, START],
+                    "INSERT INTO themes VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?, '[]', '[]', ?, ?)",
+                    [theme_id, parent, level, label, n, n, n / N, status, START, START],
                 )
             con.executemany("INSERT INTO feedback_themes VALUES (?, ?, ?, TRUE, 1)", mentions)
     finally:

@@ -1,4 +1,4 @@
-"""``empathic owners``, ``empathic notes`` and ``empathic activity``: the team around a workspace.
+"""``empathic owners``, ``notes``, ``activity`` and ``digest``: the team around a workspace.
 
 The workspace comes first, as in every other command (``empathic owners WS set THEME …``); the subcommand-first
 order (``empathic owners set WS THEME``) works too. Changes are signed with ``--author`` (default: the
@@ -256,8 +256,60 @@ def activity(
     console.print(out)
 
 
+def digest(
+    workspace: Path = WS_ARG,
+    since: str = typer.Option("7d", "--since", help="Span back from the newest comment (or --until): 12h, 7d, 2w, 1m."),
+    until: datetime | None = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Last day of the window."),
+    fmt: str = typer.Option("md", "--format", help="html, md or json."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (default: print)."),
+    recipient: str | None = typer.Option(None, "--for", help="Include notes that @mention this user."),
+    to_folder: Path | None = typer.Option(None, "--to-folder", help="Also write digest-DATE.FORMAT into this folder."),
+    smtp: str | None = typer.Option(None, "--smtp", help="Also send by mail through HOST:PORT."),
+    mail_from: str = typer.Option("empathic@localhost", "--mail-from", help="Sender address for --smtp."),
+    mail_to: list[str] = typer.Option(None, "--mail-to", help="Recipient address for --smtp (repeatable)."),
+    starttls: bool = typer.Option(False, "--starttls", help="Use STARTTLS with --smtp."),
+    webhook: str | None = typer.Option(None, "--webhook", help="Also POST a Slack-compatible message to this URL."),
+) -> None:
+    """What changed: new, rising and falling themes, alerts, requests, bugs, fixes, notes, with quotes.
+
+    Examples:
+      empathic digest acme.empathic --since 7d --format html -o digest.html
+      empathic digest acme.empathic --since 2w --for vic --smtp mail.example.com:25 --mail-to team@example.com
+      empathic digest acme.empathic --webhook https://hooks.slack.com/services/…
+    Schedule it with cron, e.g. ``0 8 * * MON empathic digest /data/acme.empathic --to-folder /srv/digests``.
+    """
+    from empathic.team import delivery, digest_render
+    from empathic.team.digest import build_digest
+
+    if fmt not in digest_render.FORMATS:
+        raise InputError(f"unknown --format {fmt!r}", hint=f"use one of: {', '.join(digest_render.FORMATS)}")
+    with open_workspace(workspace, read_only=True) as ws:
+        data = build_digest(ws.store, since=since, until=until, recipient=recipient)
+    text = digest_render.render(data, fmt)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", highlight=False)
+    if to_folder is not None:
+        name = f"digest-{data['window']['end'][:10]}.{fmt}"
+        console.print(f"wrote {delivery.to_folder(to_folder, name, text)}", highlight=False)
+    if smtp is not None:
+        host, _, port = smtp.rpartition(":")
+        if not host or not port.isdigit():
+            raise InputError(f"--smtp {smtp!r} is not HOST:PORT", hint="e.g. --smtp mail.example.com:25")
+        delivery.by_smtp(host, int(port), sender=mail_from, recipients=list(mail_to or []),
+                         subject=digest_render.title(data), text=digest_render.render(data, "md"),
+                         html=digest_render.render(data, "html"), starttls=starttls)  # fmt: skip
+        console.print(f"mailed to {', '.join(mail_to)}", highlight=False)
+    if webhook is not None:
+        status = delivery.to_webhook(webhook, digest_render.slack_payload(data))
+        console.print(f"webhook answered {status}", highlight=False)
+    if output is None and to_folder is None and smtp is None and webhook is None:
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``empathic owners``, ``empathic notes`` and ``empathic activity`` to the main app."""
+    """Add ``empathic owners``, ``notes``, ``activity`` and ``digest`` to the main app."""
     app.add_typer(owners_app, name="owners")
     app.add_typer(notes_app, name="notes")
     app.command("activity")(activity)
+    app.command("digest")(digest)
