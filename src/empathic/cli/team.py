@@ -1,4 +1,4 @@
-"""``empathic owners``, ``notes``, ``activity`` and ``digest``: the team around a workspace.
+"""``empathic owners``, ``notes``, ``activity``, ``digest`` and ``brief``: the team around a workspace.
 
 The workspace comes first, as in every other command (``empathic owners WS set THEME …``); the subcommand-first
 order (``empathic owners set WS THEME``) works too. Changes are signed with ``--author`` (default: the
@@ -307,9 +307,33 @@ def digest(
         console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
+def brief(
+    workspace: Path = WS_ARG,
+    name: str | None = typer.Argument(None, help="The team's name, with --for team."),
+    audience: str = typer.Option(..., "--for", help="exec, team (then the team's NAME) or newhire."),
+    output: Path = typer.Option(..., "-o", "--output", help="brief.pdf (printed by headless Chromium) or .html."),
+) -> None:
+    """A one-page empathy brief for an audience, as PDF or HTML.
+
+    Examples:
+      empathic brief acme.empathic --for exec -o exec.pdf
+      empathic brief acme.empathic --for team Logistics -o logistics.pdf
+      empathic brief acme.empathic --for newhire -o welcome.html
+    """
+    from empathic.team import brief_render
+    from empathic.team.brief import build_brief
+
+    if audience != "team" and name:
+        raise InputError(f"unexpected argument {name!r}", hint="only --for team takes a NAME")
+    with open_workspace(workspace, read_only=True) as ws:
+        data = build_brief(ws.store, audience, team=name)
+    console.print(f"wrote {brief_render.write(data, output)}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``empathic owners``, ``notes``, ``activity`` and ``digest`` to the main app."""
+    """Add ``empathic owners``, ``notes``, ``activity``, ``digest`` and ``brief`` to the main app."""
     app.add_typer(owners_app, name="owners")
     app.add_typer(notes_app, name="notes")
     app.command("activity")(activity)
     app.command("digest")(digest)
+    app.command("brief")(brief)
