@@ -119,3 +119,11 @@ def test_brief_errors_are_clear(rich_ws: Path, tmp_path: Path, capsys) -> None:
     assert "use a .pdf or .html" in capsys.readouterr().err
     assert main(["brief", str(rich_ws), "--for", "team", "-o", str(tmp_path / "b.pdf")]) == 2
     assert "needs the team's name" in capsys.readouterr().err
+
+
+def test_the_web_api_serves_the_pdf(client_as, tmp_path: Path) -> None:
+    response = client_as("vic").get("/api/v1/w/planted/brief", params={"for": "exec", "format": "pdf"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "api.pdf"
+    pdf.write_bytes(response.content)
+    assert "Our customers: executive brief" in pdf_text(pdf) and len(rendered_pages(pdf, tmp_path)) == 1

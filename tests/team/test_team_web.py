@@ -122,3 +122,21 @@ def test_only_admins_read_and_export_the_activity_log(client_as) -> None:
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["action"] for r in rows] == ["note.add", "owner.set"]
     assert "owner.set" in ada.get("/w/planted/activity").text
+
+
+def test_digest_and_briefs_through_the_api(client_as) -> None:
+    ann, vic = client_as("ann"), client_as("vic")
+    ann.post("/api/v1/w/planted/notes", json={"kind": "theme", "object_id": "crash", "body": "@vic see this"})
+    data = vic.get("/api/v1/w/planted/digest", params={"since": "7d"}).json()
+    assert data["recipient"] == "vic" and [n["body"] for n in data["notes"]] == ["@vic see this"]
+    assert data["themes"][0]["label"] == "App crashes" and data["themes"][0]["kind"] == "new"
+    md = vic.get("/api/v1/w/planted/digest", params={"since": "7d", "format": "md"})
+    assert md.headers["content-type"].startswith("text/markdown") and "**New** — App crashes" in md.text
+    bad = vic.get("/api/v1/w/planted/digest", params={"since": "soon"})
+    assert bad.status_code == 400 and "not a span" in bad.json()["message"]
+    brief = vic.get("/api/v1/w/planted/brief", params={"for": "exec"}).json()
+    assert brief["audience"] == "exec" and brief["pains"][0]["label"] == "Late delivery"
+    page = vic.get("/w/planted/brief", params={"for": "newhire"})
+    assert page.status_code == 200 and "Meet our customers" in page.text and "<script" not in page.text
+    missing = vic.get("/api/v1/w/planted/brief", params={"for": "team", "team": "Nobody"})
+    assert missing.status_code == 400 and "owns no theme" in missing.json()["message"]

@@ -195,6 +195,9 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
         ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): "analyst",
         ("DELETE", "/api/v1/w/{ws}/views/{view_id}"): "analyst",
         ("POST", "/w/{ws}/views/{view_id}/delete"): "analyst",
+        ("GET", "/api/v1/w/{ws}/digest"): "viewer",
+        ("GET", "/api/v1/w/{ws}/brief"): "viewer",
+        ("GET", "/w/{ws}/brief"): "viewer",
     }
     assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
     for key in BODIES:

@@ -239,3 +239,74 @@ def activity_page(request: Request, principal: Admin) -> Response:
     """The activity log (admins), with a CSV export."""
     entries = activity_api(request, principal, limit=500)
     return render(request, principal, "team_activity.html", {"entries": entries})
+
+
+# -- digests and briefs (read-only: viewers) -----------------------------------------------------------------------
+@api_router.get("/w/{ws}/digest")
+def digest_api(
+    request: Request,
+    principal: Viewer,
+    since: Annotated[str, Query(max_length=10)] = "7d",
+    until: date | None = None,
+    format: Literal["json", "md", "html"] = "json",
+) -> Any:
+    """The digest of the window ending at the newest comment (or ``until``); notes that mention you included."""
+    from datetime import datetime
+
+    from empathic.team import digest_render
+    from empathic.team.digest import build_digest
+
+    end = datetime(until.year, until.month, until.day) if until else None
+    data = build_digest(workspace_of(request, principal).store, since=since, until=end,
+                        recipient=username_of(principal))  # fmt: skip
+    if format == "json":
+        return data
+    media = "text/html" if format == "html" else "text/markdown"
+    return Response(digest_render.render(data, format), media_type=f"{media}; charset=utf-8")
+
+
+def _brief(request: Request, principal: Principal, audience: str, team: str | None) -> dict[str, Any]:
+    from empathic.team.brief import build_brief
+
+    return build_brief(workspace_of(request, principal).store, audience, team=team)
+
+
+@api_router.get("/w/{ws}/brief")
+def brief_api(
+    request: Request,
+    principal: Viewer,
+    audience: Annotated[Literal["exec", "team", "newhire"], Query(alias="for")],
+    team: Annotated[str | None, Query(max_length=200)] = None,
+    format: Literal["json", "html", "pdf"] = "json",
+) -> Any:
+    """A one-page empathy brief (``?for=exec|team|newhire``, ``&team=NAME``) as JSON, HTML or PDF."""
+    import tempfile
+    from pathlib import Path
+
+    from empathic.team import brief_render
+
+    data = _brief(request, principal, audience, team)
+    if format == "json":
+        return data
+    html = brief_render.to_html(data)
+    if format == "html":
+        return Response(html, media_type="text/html; charset=utf-8")
+    with tempfile.TemporaryDirectory(prefix="empathic-brief-") as tmp:
+        pdf = brief_render.html_to_pdf(html, Path(tmp) / "brief.pdf").read_bytes()
+    name = f"{principal.workspace}-{audience}-brief.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/w/{ws}/brief", response_class=HTMLResponse)
+def brief_page(
+    request: Request,
+    principal: Viewer,
+    audience: Annotated[Literal["exec", "team", "newhire"], Query(alias="for")] = "exec",
+    team: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """The brief as a printable page (the PDF link downloads the same page printed by Chromium)."""
+    from empathic.team import brief_render
+
+    return Response(brief_render.to_html(_brief(request, principal, audience, team)), media_type="text/html")
