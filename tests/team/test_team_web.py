@@ -140,3 +140,26 @@ def test_digest_and_briefs_through_the_api(client_as) -> None:
     assert page.status_code == 200 and "Meet our customers" in page.text and "<script" not in page.text
     missing = vic.get("/api/v1/w/planted/brief", params={"for": "team", "team": "Nobody"})
     assert missing.status_code == 400 and "owns no theme" in missing.json()["message"]
+
+
+def test_theme_edits_from_the_web_app_are_in_the_activity_log(app, client_as) -> None:
+    """Edits are under test elsewhere; here the themes area's edit calls are stand-ins and jobs run inline."""
+    ws = app.state.ctx.workspaces["planted"]
+    calls: list[tuple] = []
+    ws.rename_theme = lambda theme_id, label: calls.append(("rename", theme_id, label))
+    ws.merge_themes = lambda ids, into=None: calls.append(("merge", ids, into))
+    ws.delete_theme = lambda theme_id: calls.append(("delete", theme_id))
+    app.state.ctx.jobs.submit = lambda workspace, kind, username, fn: (fn(None), "job-1")[1]
+    ann, ada = client_as("ann"), client_as("ada")
+    assert ann.post("/api/v1/w/planted/themes/colour/rename", json={"label": "Colours"}).status_code == 200
+    assert ann.post("/api/v1/w/planted/themes/sizing/merge", json={"into": "colour"}).status_code == 202
+    page = ann.get("/w/planted/themes/crash")
+    assert ann.post("/w/planted/themes/crash/delete", data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    assert [c[0] for c in calls] == ["rename", "merge", "delete"]
+    entries = ada.get("/api/v1/w/planted/activity").json()
+    got = [(e["actor"], e["action"], e["object_id"]) for e in entries]
+    assert got == [
+        ("ann", "theme.delete", "crash"),
+        ("ann", "theme.merge", "colour"),
+        ("ann", "theme.rename", "colour"),
+    ]

@@ -82,3 +82,19 @@ def activity(
         sql += " LIMIT ?"
         params.append(int(limit))
     return store.read_df(sql, params)
+
+
+def log_change(
+    store: Store,
+    actor: str | None,
+    action: str,
+    object_kind: str | None = None,
+    object_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Append one entry in its own write transaction, for a change made elsewhere (a theme edit from the web app).
+
+    Prefer :func:`record` inside the change's own transaction when the change is made here.
+    """
+    with store.write() as con:
+        return record(con, actor, action, object_kind, object_id, detail)
