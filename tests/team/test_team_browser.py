@@ -5,13 +5,11 @@ viewer sees all of it, has no edit controls, is refused when posting anyway, and
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, free_port, make_accounts
+from web_helpers import PASSWORD, live_server, make_accounts
 
 from empathic.config import Settings
 from empathic.web import create_app
@@ -29,22 +27,13 @@ pytestmark = [
 
 @pytest.fixture()
 def server(planted: Path, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     app = create_app(Settings(), [planted], accounts=make_accounts(tmp_path / "u.sqlite"), upload_dir=tmp_path / "up")
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    for ws in app.state.ctx.workspaces.values():
-        ws.close()
+    try:
+        with live_server(app) as url:
+            yield url
+    finally:
+        for ws in app.state.ctx.workspaces.values():
+            ws.close()
 
 
 @pytest.fixture()

@@ -55,6 +55,31 @@ def record(
     return seq
 
 
+def filtered_query(
+    select: str,
+    equal: dict[str, Any],
+    *,
+    extra: list[tuple[str, Any]] | None = None,
+    order: str,
+    limit: int | None = None,
+) -> tuple[str, list[Any]]:
+    """``select`` plus ``WHERE column = ?`` for every non-None value of ``equal`` (column names are this package's
+    constants, never user input), further ``(condition, value)`` pairs, ``ORDER BY order`` and ``LIMIT ?``."""
+    where, params = [], []
+    for column, value in equal.items():
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    for condition, value in extra or []:
+        where.append(condition)
+        params.append(value)
+    sql = select + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return sql, params
+
+
 def activity(
     store: Store,
     *,
@@ -66,21 +91,13 @@ def activity(
     """The log, newest first, optionally filtered; columns :data:`LOG_COLUMNS` (``detail`` as a JSON string)."""
     if not store.has_table("activity_log"):
         return pd.DataFrame(columns=LOG_COLUMNS)
-    where, params = [], []
-    for column, value in (("actor", actor), ("object_kind", object_kind), ("object_id", object_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    sql = (
+    sql, params = filtered_query(
         "SELECT seq, logged_at, actor, action, object_kind, object_id, CAST(detail AS VARCHAR) AS detail "
-        "FROM activity_log"
+        "FROM activity_log",
+        {"actor": actor, "object_kind": object_kind, "object_id": object_id},
+        order="seq DESC",
+        limit=limit,
     )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY seq DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
     return store.read_df(sql, params)
 
 

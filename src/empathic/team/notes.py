@@ -16,7 +16,7 @@ import pandas as pd
 
 from empathic.errors import InputError
 from empathic.store import Store
-from empathic.team.activity import now_utc, record
+from empathic.team.activity import filtered_query, now_utc, record
 from empathic.team.owners import UnknownItem, plain, theme_label
 
 OBJECT_KINDS = ("theme", "comment", "customer", "persona")
@@ -143,25 +143,15 @@ def notes(
     they @mention, or by id; columns :data:`NOTE_COLUMNS` (``mentions`` as a JSON string)."""
     if not store.has_table("notes"):
         return pd.DataFrame(columns=NOTE_COLUMNS)
-    where, params = [], []
-    for column, value in (("object_kind", kind), ("object_id", object_id), ("note_id", note_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    for word in (q or "").split()[:20]:
-        where.append("strpos(lower(body), lower(?)) > 0")
-        params.append(word)
+    extra = [("strpos(lower(body), lower(?)) > 0", word) for word in (q or "").split()[:20]]
     if mentioning is not None:
-        where.append("list_contains(CAST(mentions AS VARCHAR[]), ?)")
-        params.append(mentioning)
-    sql = (
+        extra.append(("list_contains(CAST(mentions AS VARCHAR[]), ?)", mentioning))
+    sql, params = filtered_query(
         "SELECT note_id, object_kind, object_id, author, body, CAST(mentions AS VARCHAR) AS mentions, created_at, "
-        "updated_at FROM notes"
+        "updated_at FROM notes",
+        {"object_kind": kind, "object_id": object_id, "note_id": note_id},
+        extra=extra,
+        order="created_at DESC, note_id",
+        limit=limit,
     )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY created_at DESC, note_id"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
     return store.read_df(sql, params)

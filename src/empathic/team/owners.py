@@ -16,7 +16,7 @@ import pandas as pd
 
 from empathic.errors import InputError, StageError
 from empathic.store import Store
-from empathic.team.activity import next_seq, now_utc, record
+from empathic.team.activity import filtered_query, next_seq, now_utc, record
 
 STATUSES = ("new", "acknowledged", "in_progress", "fixed", "wont_fix")
 _ALIASES = {
@@ -136,22 +136,17 @@ def owners(store: Store, *, theme_id: str | None = None, team: str | None = None
     """
     if not store.has_table("theme_owners"):
         return pd.DataFrame(columns=OWNER_COLUMNS)
-    where, params = [], []
-    if theme_id is not None:
-        where.append("o.theme_id = ?")
-        params.append(theme_id)
-    if team is not None:
-        where.append("lower(o.team) = lower(?)")
-        params.append(team)
     join = "LEFT JOIN themes t USING (theme_id)" if store.has_table("themes") else ""
     label = "t.label, t.level" if join else "NULL AS label, NULL AS level"
-    sql = (
+    extra = [("lower(o.team) = lower(?)", team)] if team is not None else []
+    sql, params = filtered_query(
         f"SELECT o.theme_id, {label}, o.team, o.person, o.status, CAST(o.status_on AS VARCHAR) AS status_on, "
-        f"o.updated_by, o.updated_at FROM theme_owners o {join}"
+        f"o.updated_by, o.updated_at FROM theme_owners o {join}",
+        {"o.theme_id": theme_id},
+        extra=extra,
+        order="o.team NULLS LAST, label, o.theme_id",
     )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return store.read_df(sql + " ORDER BY o.team NULLS LAST, label, o.theme_id", params)
+    return store.read_df(sql, params)
 
 
 def history(store: Store, theme_id: str) -> pd.DataFrame:
