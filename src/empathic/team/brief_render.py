@@ -14,15 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from empathic.errors import InputError, NotInstalledError
+from empathic.team.templating import TEMPLATES
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
 TITLES = {"exec": "Our customers: executive brief", "team": "Team brief: {team}", "newhire": "Meet our customers"}
 CHROMIUM_FLAGS = [
     "--headless",
@@ -43,7 +37,7 @@ def title(brief: dict[str, Any]) -> str:
 
 def to_html(brief: dict[str, Any]) -> str:
     """The brief as one self-contained HTML page (inline CSS, no script, every value escaped)."""
-    return _ENV.get_template("brief.html").render(b=brief, title=title(brief))
+    return TEMPLATES.get_template("brief.html").render(b=brief, title=title(brief))
 
 
 def chromium_path() -> str:

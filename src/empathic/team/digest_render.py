@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from empathic.team.digest import to_json
+from empathic.team.templating import TEMPLATES
 
 FORMATS = ("md", "html", "json")
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 _KIND_WORD = {"new": "New", "rose": "Rose", "fell": "Fell"}
 
 
@@ -57,7 +48,7 @@ def render(digest: dict[str, Any], fmt: str) -> str:
     if fmt == "md":
         return "\n".join(_lines(digest)) + "\n"
     if fmt == "html":
-        return _ENV.get_template("digest.html").render(d=digest, title=title(digest), kind_word=_KIND_WORD)
+        return TEMPLATES.get_template("digest.html").render(d=digest, title=title(digest), kind_word=_KIND_WORD)
     raise ValueError(f"unknown format {fmt!r}")
 
 
