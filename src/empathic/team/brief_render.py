@@ -8,6 +8,7 @@ and is stopped after ``timeout`` seconds.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -51,8 +52,11 @@ def chromium_path() -> str:
 
 
 def html_to_pdf(html: str, target: Path, *, timeout: float = 120.0) -> Path:
-    """Print ``html`` to ``target`` (A4, no header/footer) with headless Chromium; returns ``target``."""
+    """Print ``html`` to ``target`` (A4 unless the page sets its own size, no header/footer) with headless
+    Chromium; returns ``target``."""
     browser = chromium_path()
+    if "@page" not in html:  # Chromium's default paper is US Letter
+        html = re.sub(r"<head[^>]*>", lambda m: m.group(0) + "<style>@page { size: A4; }</style>", html, count=1)
     with tempfile.TemporaryDirectory(prefix="empathic-pdf-") as tmp:
         page = Path(tmp) / "brief.html"
         page.write_text(html, encoding="utf-8")
