@@ -105,6 +105,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/w/{ws}/views"): {"json": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": True}},
     ("POST", "/w/{ws}/views"): {"data": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": "true"}},
     ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): {"json": {"pinned": True}},
+    ("POST", "/api/v1/w/{ws}/subscriptions"): {"json": {"target": "https://hooks.example.com/x", "hour": 8}},
 }
 
 
@@ -198,6 +199,9 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
         ("GET", "/api/v1/w/{ws}/digest"): "viewer",
         ("GET", "/api/v1/w/{ws}/brief"): "viewer",
         ("GET", "/w/{ws}/brief"): "viewer",
+        ("GET", "/api/v1/w/{ws}/subscriptions"): "viewer",
+        ("POST", "/api/v1/w/{ws}/subscriptions"): "analyst",
+        ("DELETE", "/api/v1/w/{ws}/subscriptions/{subscription_id}"): "analyst",
     }
     assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
     for key in BODIES:
@@ -209,7 +213,7 @@ def test_allowed_team_writes_in_the_matrix_really_wrote(matrix_app) -> None:
 
     ("other" is left out: the matrix renames its themes for real, which re-derives the fake workspace's themes.)
     """
-    from empathic.team import notes, owners, saved_views
+    from empathic.team import notes, owners, saved_views, subscriptions
 
     store = matrix_app.state.ctx.workspaces["acme"].store
     if not store.count("activity_log"):
@@ -217,3 +221,4 @@ def test_allowed_team_writes_in_the_matrix_really_wrote(matrix_app) -> None:
     assert (owners.owner(store, "fit") or {}).get("team") == "Sizing team"
     assert set(notes.notes(store, kind="theme", object_id="fit", mentioning="vic").author) == {"ada", "ann"}
     assert set(saved_views.views(store, viewer="vic").author) == {"ada", "ann"}  # shared, so vic sees them
+    assert {s["username"] for s in subscriptions.subscriptions(store)} == {"ada", "ann"}

@@ -26,6 +26,7 @@ from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
+from empathic.web.digest_scheduler import DigestScheduler
 from empathic.web.errors import add_error_handlers
 from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
@@ -116,9 +117,13 @@ def create_app(
         cache=cache,
     )
 
+    digests = DigestScheduler(opened)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        digests.start()  # sends due digest subscriptions once a minute
         yield
+        digests.stop()
         uploads.close()  # server stop: no unconfirmed upload outlives it
 
     app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)

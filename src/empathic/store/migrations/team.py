@@ -8,6 +8,7 @@ They key on theme ids, which stay stable across runs (``themes.theme_centroids``
 - ``notes``: notes on a theme, comment, customer or persona, with the users they @mention.
 - ``activity_log``: who changed what and when (append-only through the app).
 - ``saved_views``: named filters (query language) with a page and its options, private or shared, maybe pinned.
+- ``digest_subscriptions``: a user's digest (span, format), where it goes (webhook, smtp://, folder) and when.
 """
 
 MIGRATIONS: list[str] = [
@@ -64,5 +65,19 @@ MIGRATIONS.append(
         pinned BOOLEAN NOT NULL,
         created_at TIMESTAMP,
         updated_at TIMESTAMP
+    )"""
+)
+# v6: digest subscriptions — who gets which digest, where, and when (sent by `empathic serve`, or by cron)
+MIGRATIONS.append(
+    """CREATE TABLE digest_subscriptions (
+        subscription_id VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        since VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        target VARCHAR NOT NULL,
+        weekday INTEGER,
+        hour INTEGER NOT NULL,
+        last_sent_at TIMESTAMP,
+        created_at TIMESTAMP
     )"""
 )

@@ -310,3 +310,50 @@ def brief_page(
     from empathic.team import brief_render
 
     return Response(brief_render.to_html(_brief(request, principal, audience, team)), media_type="text/html")
+
+
+# -- digest subscriptions (sent by the server's scheduler) -------------------------------------------------------
+class SubscriptionBody(BaseModel):
+    target: str = Field(min_length=1, max_length=500, description="https://webhook… or smtp://HOST:PORT/ADDRESS")
+    since: str = Field(default="7d", max_length=10)
+    format: Literal["html", "md", "json"] = "html"
+    hour: int = Field(default=8, ge=0, le=23, description="Hour of the day (UTC) it is sent.")
+    weekday: int | None = Field(default=0, ge=0, le=6, description="0 = Monday; null = every day.")
+
+
+@api_router.get("/w/{ws}/subscriptions")
+def subscriptions_api(request: Request, principal: Viewer) -> list[dict[str, Any]]:
+    """Your digest subscriptions (an admin sees everyone's)."""
+    from empathic.team import subscriptions
+
+    mine = None if principal.user and principal.user.can("admin") else username_of(principal)
+    return subscriptions.subscriptions(workspace_of(request, principal).store, username=mine)
+
+
+@api_router.post("/w/{ws}/subscriptions", status_code=201)
+def subscribe_api(request: Request, body: SubscriptionBody, principal: Analyst) -> dict[str, Any]:
+    """Subscribe yourself to a digest sent by the server to a webhook or through SMTP (folders: CLI and cron only,
+    so no web request makes the server write a file where it chooses)."""
+    from empathic.errors import InputError
+    from empathic.team import subscriptions
+
+    if body.target.strip().startswith("folder:"):
+        hint = "use a webhook or smtp:// target, or `empathic digest --to-folder` with cron"
+        raise InputError("the web app does not write digests into server folders", hint=hint)
+    sub = subscriptions.subscribe(workspace_of(request, principal).store, username_of(principal), body.target,
+                                  since=body.since, fmt=body.format, hour=body.hour, weekday=body.weekday)  # fmt: skip
+    wrote(request, principal)
+    return sub
+
+
+@api_router.delete("/w/{ws}/subscriptions/{subscription_id}", status_code=204)
+def unsubscribe_api(request: Request, subscription_id: str, principal: Analyst) -> Response:
+    """Remove your subscription (an admin may remove any)."""
+    from empathic.team import subscriptions
+
+    with team_errors():
+        subscriptions.unsubscribe(workspace_of(request, principal).store, subscription_id,
+                                  username=username_of(principal),
+                                  moderator=bool(principal.user and principal.user.can("admin")))  # fmt: skip
+    wrote(request, principal)
+    return Response(status_code=204)
