@@ -163,3 +163,14 @@ def test_theme_edits_from_the_web_app_are_in_the_activity_log(app, client_as) ->
         ("ann", "theme.merge", "colour"),
         ("ann", "theme.rename", "colour"),
     ]
+
+
+def test_the_owner_form_with_an_empty_date_and_note_keeps_the_status_day(client_as) -> None:
+    ann = client_as("ann")
+    ann.put("/api/v1/w/planted/themes/colour/owner", json={"status": "fixed", "status_on": "2025-05-01"})
+    page = ann.get("/w/planted/themes/colour")
+    form = {"csrf_token": csrf_of(page.text), "team": "Design", "person": "", "status": "fixed", "status_on": "",
+            "note": ""}  # fmt: skip
+    assert ann.post("/w/planted/themes/colour/owner", data=form).status_code == 303
+    owner = ann.get("/api/v1/w/planted/themes/colour/owner").json()["owner"]
+    assert (owner["team"], owner["status"], owner["status_on"]) == ("Design", "fixed", "2025-05-01")
