@@ -140,4 +140,3 @@ def send_due(store: Store, now: datetime | None = None) -> list[tuple[str, str]]
             record(con, None, "digest.send", "subscription", sub["subscription_id"], {"outcome": outcome})
         done.append((sub["subscription_id"], outcome))
     return done
-
