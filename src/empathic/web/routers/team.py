@@ -181,6 +181,8 @@ def delete_note_api(request: Request, note_id: str, principal: Analyst) -> Respo
 
 def _object_url(ws: str, kind: str, object_id: str) -> str:
     slug = {"theme": "themes", "customer": "customers"}.get(kind)
+    if kind == "persona":
+        return f"/w/{ws}/personas"
     return item_url(ws, slug, object_id) if slug else f"/w/{ws}/notes"
 
 
