@@ -116,3 +116,17 @@ def test_fix_effects_lists_only_fixed_themes(planted: Path) -> None:
         assert [e.theme_id for e in effects] == ["delivery"]
         assert closed_loop.fix_effect(store, "colour") is None  # not fixed, no day given
         assert closed_loop.fix_effects(store, team="Design") == []
+
+
+def test_the_python_api(planted: Path, monkeypatch) -> None:
+    import empathic
+
+    monkeypatch.setenv("EMPATHIC_USER", "nina")
+    with empathic.Workspace.open(planted) as ws:
+        row = ws.set_theme_owner("delivery", team="Logistics", status="fixed", status_on=team_planted.fix_day())
+        assert row["updated_by"] == "nina" and list(ws.theme_owners().theme_id) == ["delivery"]
+        assert ws.fix_effect("delivery")["verdict"] == "improved"
+        ws.add_note("theme", "delivery", "@vic the fix worked")
+        assert list(ws.notes(mentioning="vic").author) == ["nina"]
+        assert ws.digest(since="7d")["themes"][0]["label"] == "App crashes"
+        assert ws.brief("team", team="Logistics")["themes"][0]["label"] == "Late delivery"
