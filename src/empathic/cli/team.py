@@ -133,7 +133,10 @@ def owners_history(
     theme: str = typer.Argument(..., help="Theme id or label."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
 ) -> None:
-    """Every owner and status change of a theme, with date, author and note."""
+    """Every owner and status change of a theme, with date, author and note.
+
+    Example: empathic owners acme.empathic history "Late delivery"
+    """
     from empathic.themes.service import resolve_theme
 
     with open_workspace(workspace, read_only=True) as ws:
@@ -207,7 +210,7 @@ def notes_edit(
     text: str = typer.Argument(..., help="The new text."),
     author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
 ) -> None:
-    """Rewrite one of your notes."""
+    """Rewrite one of your notes. Example: empathic notes acme.empathic edit n-1a2b3c4d5e6f "new text" """
     with open_workspace(workspace) as ws:
         notes.edit_note(ws.store, note_id, text, actor=_author(author))
     console.print(f"edited {note_id}")
@@ -220,7 +223,7 @@ def notes_delete(
     author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
     admin: bool = typer.Option(False, "--admin", help="Delete someone else's note (as an admin)."),
 ) -> None:
-    """Delete one of your notes (or, with --admin, anyone's)."""
+    """Delete one of your notes (or, with --admin, anyone's). Example: empathic notes acme.empathic delete n-1a2b3c"""
     with open_workspace(workspace) as ws:
         notes.delete_note(ws.store, note_id, actor=_author(author), moderator=admin)
     console.print(f"deleted {note_id}")
