@@ -15,6 +15,7 @@ from empathic.api.analytics import AnalyticsAPI
 from empathic.api.feelings import FeelingsAPI
 from empathic.api.personas import PersonasAPI
 from empathic.api.report import ReportAPI
+from empathic.api.team import TeamAPI
 from empathic.api.themes import ThemesAPI
 from empathic.api.usage import UsageAPI
 from empathic.comments import comments_frame
@@ -42,7 +43,7 @@ CORE_TABLES = (
 )
 
 
-class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, ReportAPI):
+class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, ReportAPI, TeamAPI):
     """One workspace (a DuckDB file) and everything empathic knows about it.
 
     Use :meth:`open` to create or open one; it is also a context manager that closes the file.

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "empathic.cli.web",
     "empathic.cli.export",
     "empathic.cli.privacy",
+    "empathic.cli.team",
 )
 
 app = typer.Typer(

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from empathic.cli.common import console, esc, open_workspace
 from empathic.config import load_settings
-from empathic.errors import WorkspaceError
+from empathic.errors import InputError, WorkspaceError
 from empathic.store.access import is_denied
 
 AUTH_HELP = "Accounts file (default: web.auth_db, else empathic-users.sqlite beside the workspace)."
@@ -177,13 +177,23 @@ def tokens_revoke(
 
 def report(
     workspace: Path = typer.Argument(..., help="Workspace file."),
-    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
+    output: Path = typer.Option(
+        Path("report.html"), "-o", "--output", help="File to write: .html, or .pdf (printed by headless Chromium)."
+    ),
     title: str | None = typer.Option(None, "--title", help="Report title."),
     score: str | None = typer.Option(None, "--score", help="Score of the drivers section (default: the main one)."),
 ) -> None:
-    """Write a self-contained offline HTML report. Example: empathic report acme.empathic -o report.html"""
+    """Write a self-contained offline HTML report, or its PDF. Example: empathic report acme.empathic -o report.pdf"""
     with open_workspace(workspace, read_only=True) as ws:
-        ws.report(output, title=title, score=score)
+        if output.suffix.lower() == ".pdf":
+            from empathic.report.html import render_report
+            from empathic.team.brief_render import html_to_pdf
+
+            if not output.parent.is_dir():
+                raise InputError(f"folder {output.parent} does not exist", hint="create it or choose another -o path")
+            html_to_pdf(render_report(ws, title=title, score=score), output)
+        else:
+            ws.report(output, title=title, score=score)
     console.print(f"wrote {esc(output)}")
 
 

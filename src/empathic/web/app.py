@@ -26,12 +26,13 @@ from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
+from empathic.web.digest_scheduler import DigestScheduler
 from empathic.web.errors import add_error_handlers
 from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
 from empathic.web.redact import PathRedactor
-from empathic.web.routers import admin, api, auth, edits, pages, workflow
+from empathic.web.routers import admin, api, auth, edits, pages, team, team_views, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import (
     SESSION_COOKIE,
@@ -40,6 +41,7 @@ from empathic.web.security import (
     Principal,
     Sessions,
 )
+from empathic.web.team_views import template_globals as team_globals
 from empathic.web.uploads import Uploads
 from empathic.workspace import Workspace
 
@@ -101,6 +103,7 @@ def create_app(
     uploads = Uploads(upload_dir or settings.web.upload_dir, settings.web.upload_max_age_s)
     uploads.sweep()
     redact = PathRedactor([uploads.root, tempfile.gettempdir(), *(Path(ws.path).parent for ws in opened.values())])
+    env.globals.update(team_globals(opened, cache))
     ctx = AppContext(
         settings=settings,
         accounts=accounts,
@@ -114,19 +117,33 @@ def create_app(
         cache=cache,
     )
 
+    digests = DigestScheduler(opened)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        digests.start()  # sends due digest subscriptions once a minute
         yield
+        digests.stop()
         uploads.close()  # server stop: no unconfirmed upload outlives it
 
     app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.ctx = ctx
     _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (auth.router, admin.router, workflow.router, edits.router, pages.router):
+    for router in (
+        auth.router,
+        admin.router,
+        workflow.router,
+        edits.router,
+        team.router,
+        team_views.router,
+        pages.router,
+    ):
         app.include_router(router, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(edits.api_router)
+    app.include_router(team.api_router)
+    app.include_router(team_views.api_router)
     _add_middleware(app)
     add_error_handlers(app)
     return app

@@ -11,7 +11,7 @@ from types import ModuleType
 import duckdb
 
 from empathic.errors import WorkspaceError
-from empathic.store.migrations import analytics, core, feelings, personas, privacy, themes, usage, web
+from empathic.store.migrations import analytics, core, feelings, personas, privacy, team, themes, usage, web
 
 #: Components in the order their tables are created (later ones may reference earlier ones).
 COMPONENTS: dict[str, ModuleType] = {
@@ -23,6 +23,7 @@ COMPONENTS: dict[str, ModuleType] = {
     "personas": personas,
     "web": web,
     "privacy": privacy,
+    "team": team,
 }
 
 

@@ -121,7 +121,7 @@ def rename(request: Request, theme_id: str, body: RenameBody, principal: Analyst
     if views.theme_detail(ws, theme_id) is None:
         raise HTTPException(404, f"no theme {theme_id!r}")
     try:
-        rename_theme(ws, theme_id, body.label)
+        rename_theme(ws, theme_id, body.label, actor=principal.user.username if principal.user else None)
     finally:
         request.app.state.ctx.cache.invalidate(principal.workspace)
     return {"theme_id": theme_id, "label": body.label.strip()}

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from empathic.errors import InputError, StageError
+from empathic.team.activity import log_change
 from empathic.web.security import Access, Principal
 
 router = APIRouter()
@@ -30,11 +31,17 @@ def _edit_job(request: Request, principal: Principal, kind: str, method: str, *a
     if not callable(edit):
         raise StageError("theme editing is not available in this installation", hint="upgrade empathic")
 
+    username = principal.user.username if principal.user else None
+
     def job(progress: Any) -> str:
         edit(*args, **kwargs)
+        action = method.split("_")[0]  # merge / split / delete / create
+        target = kwargs.get("into") if action == "merge" else None if action == "create" else args[0]
+        detail = {"args": [a for a in args if isinstance(a, (str, list))], **kwargs}
+        log_change(ws.store, username, f"theme.{action}", "theme", target, detail)
         return f"{kind} done"
 
-    return ctx.jobs.submit(principal.workspace, kind, principal.user.username, job)
+    return ctx.jobs.submit(principal.workspace, kind, username, job)
 
 
 def _to_job(principal: Principal, job_id: str) -> Response:

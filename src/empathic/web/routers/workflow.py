@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from empathic.errors import InputError, StageError
+from empathic.team.activity import log_change
 from empathic.web.gate import accepts_upload
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
@@ -189,20 +190,23 @@ def rename_theme_form(
 ) -> Response:
     ctx = request.app.state.ctx
     try:
-        rename_theme(ctx.workspaces[principal.workspace], theme_id, label)
+        actor = principal.user.username if principal.user else None
+        rename_theme(ctx.workspaces[principal.workspace], theme_id, label, actor=actor)
     finally:
         ctx.cache.invalidate(principal.workspace)
     return RedirectResponse(f"/w/{principal.workspace}/themes/{theme_id}", status_code=303)
 
 
-def rename_theme(ws: Any, theme_id: str, label: str) -> None:
-    """Rename through the themes area's edit API (kept across re-analysis), with a clear error if it is absent."""
+def rename_theme(ws: Any, theme_id: str, label: str, *, actor: str | None = None) -> None:
+    """Rename through the themes area's edit API (kept across re-analysis), with a clear error if it is absent;
+    the rename is recorded in the activity log."""
     label = label.strip()
     if not label:
         raise InputError("a theme name cannot be empty", hint="type a name")
     if not callable(getattr(ws, "rename_theme", None)):
         raise StageError("theme editing is not available in this installation", hint="upgrade empathic")
     ws.rename_theme(theme_id, label)
+    log_change(ws.store, actor, "theme.rename", "theme", theme_id, {"label": label})
 
 
 @router.get("/w/{ws}/report", response_class=HTMLResponse)

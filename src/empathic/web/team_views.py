@@ -1,0 +1,72 @@
+"""Read models of the team features for templates and the API: a theme's owner panel, an object's notes.
+
+Computed through the app's read cache (every team write invalidates the workspace), so a page that shows the
+same panel twice reads it once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from empathic.team import closed_loop, notes, owners, saved_views
+
+
+def owner_panel(ws: Any, theme_id: str) -> dict[str, Any]:
+    """``{"owner", "history", "fix_effect"}`` of one theme (owner None when unowned)."""
+    store = ws.store
+    row = owners.owner(store, theme_id)
+    effect = closed_loop.fix_effect(store, theme_id) if row else None
+    history = [owners.plain_record(r) for _, r in owners.history(store, theme_id).iterrows()]
+    return {"owner": row, "history": history, "fix_effect": effect.to_dict() if effect else None}
+
+
+def notes_on(ws: Any, kind: str, object_id: str) -> list[dict[str, Any]]:
+    """The notes on one object, newest first."""
+    return [notes.note_record(r) for _, r in notes.notes(ws.store, kind=kind, object_id=object_id).iterrows()]
+
+
+def owners_list(ws: Any) -> list[dict[str, Any]]:
+    """Every owned theme with the effect of its fix (``fix_effect`` None unless fixed)."""
+    store = ws.store
+    effects = {e.theme_id: e.to_dict() for e in closed_loop.fix_effects(store)}
+    rows = [owners.plain_record(r) for _, r in owners.owners(store).iterrows()]
+    return [{**r, "fix_effect": effects.get(r["theme_id"])} for r in rows]
+
+
+def template_globals(workspaces: dict[str, Any], cache: Any) -> dict[str, Any]:
+    """Functions the templates call to show owners and notes where a theme or customer is shown.
+
+    ``theme_owner(ws, theme_id)`` and ``notes_on(ws, kind, object_id)`` read through the read cache, which every
+    team write invalidates (globals rather than page context, so the pages of other areas need no change).
+    """
+
+    def theme_owner(ws_name: str, theme_id: str) -> dict[str, Any]:
+        ws = workspaces[ws_name]
+        return cache.get(ws_name, ("team", "owner", theme_id), lambda: owner_panel(ws, theme_id))
+
+    def notes_of(ws_name: str, kind: str, object_id: str) -> list[dict[str, Any]]:
+        ws = workspaces[ws_name]
+        return cache.get(ws_name, ("team", "notes", kind, object_id), lambda: notes_on(ws, kind, object_id))
+
+    def pinned_views(ws_name: str, username: str) -> list[dict[str, Any]]:
+        ws = workspaces[ws_name]
+        return cache.get(ws_name, ("team", "pinned", username), lambda: pinned(ws, ws_name, username))
+
+    return {"theme_owner": theme_owner, "notes_on": notes_of, "pinned_views": pinned_views,
+            "team_statuses": STATUS_LABELS}  # fmt: skip
+
+
+def pinned(ws: Any, ws_name: str, username: str) -> list[dict[str, Any]]:
+    """The pinned views ``username`` may open (their own and shared ones), with their shareable URL."""
+    table = saved_views.views(ws.store, viewer=username, pinned=True)
+    return [{**saved_views.view_record(r), "url": f"/w/{ws_name}/views/{r.view_id}"} for _, r in table.iterrows()]
+
+
+#: How each status reads on a page.
+STATUS_LABELS = {
+    "new": "new",
+    "acknowledged": "acknowledged",
+    "in_progress": "in progress",
+    "fixed": "fixed",
+    "wont_fix": "won't fix",
+}
