@@ -16,12 +16,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "themes"))
 
-from themes_corpus import corpus  # noqa: E402
+from themes_corpus import corpus
 
-from empathic import Workspace  # noqa: E402
-from empathic.analytics import stored  # noqa: E402
-from empathic.cli.main import main  # noqa: E402
-from empathic.report.html import render_report  # noqa: E402
+from empathic import Workspace
+from empathic.analytics import stored
+from empathic.cli.main import main
+from empathic.report.html import render_report
 
 STAGES = ["sentences", "themes", "feelings", "analytics"]
 
