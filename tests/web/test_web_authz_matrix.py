@@ -168,7 +168,7 @@ def test_authorization_matrix(matrix_app, identity: str | None, workspace: str) 
 def test_matrix_covers_state_changing_routes(matrix_app) -> None:
     """The matrix exercises the analyst-only POST routes (guards against an empty route table)."""
     posts = {p for m, p, r in _cases(matrix_app) if m == "POST" and r.role == "analyst"}
-    assert {"/w/{ws}/upload", "/w/{ws}/ingest", "/w/{ws}/analyze", "/api/v1/w/{ws}/analyze"} <= posts
+    assert {"/w/{ws}/upload", "/w/{ws}/ingest", "/w/{ws}/analyze", "/api/v1/w/{ws}/analyze", "/w/{ws}/refresh"} <= posts
 
 
 def test_matrix_covers_the_team_routes(matrix_app) -> None:

@@ -42,6 +42,17 @@ def stale_reason(store: Store, settings: AnalyticsSettings) -> str | None:
     return stage_contract.stale_reason(store, STAGE, {"analytics": json.loads(settings.model_dump_json())})
 
 
+def stale_note(store: Store, settings: AnalyticsSettings) -> str | None:
+    """Why stored results that exist no longer answer (a theme edit, an ingest, a newer stage run), else ``None``.
+
+    What the web pages, the report and the CLI say above results: ``None`` both when they are fresh and when there
+    are none yet (the front doors already say "not analysed yet" then).
+    """
+    if not store.count("score_summary") + store.count("segment_differences"):
+        return None
+    return stale_reason(store, settings)
+
+
 def is_fresh(store: Store, settings: AnalyticsSettings) -> bool:
     """Whether the stored results answer for the current workspace and settings."""
     return stale_reason(store, settings) is None

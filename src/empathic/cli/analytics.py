@@ -38,6 +38,23 @@ def _warn(frame: pd.DataFrame) -> None:
         console.print(f"[yellow]warning[/yellow]: {esc(w)}")
 
 
+def _stale_line(ws, workspace: Path) -> str | None:
+    """The line under drivers/segments/trends when the stored results are stale (a theme edit, an ingest…).
+
+    These commands then compute live (``ws.drivers`` etc. fall back when stale), so what they print is current;
+    the line says why the stored results (web pages, report) differ and the one command that refreshes them.
+    """
+    from empathic.analytics import stored
+
+    reason = stored.stale_note(ws.store, ws.settings.analytics)
+    if reason is None:
+        return None
+    return (
+        f"[yellow]stored results are stale[/yellow]: {esc(reason)}; these were computed live — run "
+        f"`empathic analyze {esc(str(workspace))}` to refresh the stored results (web pages, report)"
+    )
+
+
 def scores(workspace: Path = WS_ARG) -> None:
     """Every score with its 95 % interval and what it measures (NPS points, CSAT %, mean rating, recommend %).
 
@@ -101,6 +118,7 @@ def drivers(
     with open_workspace(workspace, read_only=True) as ws:
         impact, model = ws.impact(score), ws.drivers(score)
         min_n = ws.settings.analytics.min_theme_n
+        stale = _stale_line(ws, workspace)
     if impact.empty:
         console.print("[yellow]no theme impacts[/yellow]: needs themes (empathic analyze) and a score column")
         return
@@ -128,6 +146,8 @@ def drivers(
             )
         console.print(table)
     console.print(f"[dim]themes with fewer than {min_n} comments with the score are not shown[/dim]")
+    if stale:
+        console.print(stale)
 
 
 def segments(
@@ -145,7 +165,10 @@ def segments(
     """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.segments(by, top=top)
+        stale = _stale_line(ws, workspace)
     _warn(df)
+    if stale:
+        console.print(stale)
     shown = df if show_all else df[df.significant]
     table = Table(
         title=f"segments by {esc(by)}: {int(df.significant.sum())} significant of {df.p_value.notna().sum()} tests"
@@ -210,6 +233,7 @@ def trends(
         df = ws.trends(grain)
         series = ws.score_trend(grain)
         min_n = ws.settings.analytics.min_period_n
+        stale = _stale_line(ws, workspace)
         try:
             wf = ws.waterfall() if len(df) else None
         except EmpathicError:  # a waterfall needs a score and two periods; trends alone are still useful
@@ -239,6 +263,8 @@ def trends(
     for label in order:
         table.add_row(esc(label), *[_share(pivot.loc[label, p] if p in pivot.columns else None) for p in last])
     console.print(table)
+    if stale:
+        console.print(stale)
     if wf is not None:
         a = wf.attrs
         when = f"{a['period_a'][0]:%Y-%m-%d} → {a['period_b'][0]:%Y-%m-%d}"

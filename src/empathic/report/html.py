@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from empathic.analytics.stored import stale_note
 from empathic.privacy.read import redaction_note
 from empathic.report import sections, views
 
@@ -93,6 +94,7 @@ def report_context(
         "personas": sections.personas(ws) or [],
         "usage": usage,
         "privacy": redaction_note(ws.store),
+        "stale": stale_note(ws.store, ws.settings.analytics),  # drivers, segments, trends: stored, maybe stale
     }
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from empathic.analytics.stats import welch_test
+from empathic.stats import welch_test
 from empathic.store import Store
 from empathic.team.owners import fixed_on, owners
 

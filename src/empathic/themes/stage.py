@@ -277,10 +277,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     else:
         themes, todo = previous, [e for e in edits if not e["applied"]]
     ctx = EditContext(uniq, vectors, _members_fn(themes, vectors, ts), _embed_accurate, settings.seed)
+    not_applied = 0
     for edit in todo:
         warning = apply_edit(themes, edit["op"], json.loads(edit["payload"]), ctx)
         if warning:
             warnings.append(warning)
+            not_applied += 1
     progress("assign units", 0, len(vectors))
     result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
     progress("assign units", len(vectors), len(vectors))
@@ -345,7 +347,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         "subthemes": int(n_sub),
         "emerging": n_emerging,
         "coverage": round(float(coverage or 0.0), 4),
-        "edits_applied": len(todo),
+        # every stored edit the output carries: replayed now, or already in the kept themes (their replay), not
+        # only the edits new since the last run (which made a re-analysis after an edit report 0)
+        "edits_applied": len(edits) - not_applied,
+        "edits_new": len(todo),
     }
     if info is not None:
         counts.update(resolution=info.resolution, stability=round(info.stability, 4))

@@ -70,6 +70,16 @@ def registered_pages() -> list[Page]:
     return sorted(pages, key=lambda p: (p.order, p.slug))
 
 
+def stale(ws: Workspace) -> str | None:
+    """Why the stored analytics results this page shows are stale (a theme edit, an ingest…), or ``None``.
+
+    Shown as a banner with a refresh button (analysts) on the pages that read the stored results.
+    """
+    from empathic.analytics import stored
+
+    return stored.stale_note(ws.store, ws.settings.analytics)
+
+
 def int_param(query: dict[str, str], name: str, default: int, *, low: int = 1, high: int = 10_000) -> int:
     """A bounded integer query parameter; junk falls back to the default instead of erroring."""
     try:

@@ -6,7 +6,7 @@ from typing import Any
 
 from empathic.report import sections, views
 from empathic.web import charts
-from empathic.web.pages import Page
+from empathic.web.pages import Page, stale
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         totals[r["label"] or r["theme_id"]] = totals.get(r["label"] or r["theme_id"], 0) + (r["n_comments"] or 0)
     top = sorted(totals, key=lambda k: (-totals[k], k))[:8]
     chart = charts.lines({k: series[k] for k in top}, y_title="share of comments") if top else None
-    return {"series": data["series"], "chart_trends": chart, "alerts": views.alerts(ws) or []}
+    return {"stale": stale(ws), "series": data["series"], "chart_trends": chart, "alerts": views.alerts(ws) or []}
 
 
 PAGE = Page(

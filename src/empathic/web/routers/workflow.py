@@ -167,6 +167,19 @@ def start_analysis(request: Request, principal: Analyst) -> Response:
     return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
 
 
+@router.post("/w/{ws}/refresh")
+def refresh_results(request: Request, principal: Analyst) -> Response:
+    """The stale banner's one action: re-run the analytics stage (seconds) so its stored results follow the themes."""
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+
+    def job(progress: Any) -> str:
+        return describe_results(ws.analyze(stages=["analytics"], progress=progress))
+
+    job_id = ctx.jobs.submit(principal.workspace, "refresh results", principal.user.username, job)
+    return RedirectResponse(f"/w/{principal.workspace}/jobs/{job_id}", status_code=303)
+
+
 def describe_results(results: list[Any], warnings: list[str] | None = None) -> str:
     """The job message: each stage's outcome, then every warning (weak data warns, it does not fail)."""
     lines = [f"{r.stage}: {'skipped — ' + r.message if r.skipped else (r.message or 'done')}" for r in results]

@@ -1,0 +1,122 @@
+"""Never stale (issue 19 item 3): after a theme edit the stored results say they are stale, everywhere, until the
+analytics stage re-runs; and a re-analysis counts the edits its themes carry.
+
+A real workspace: the themes tests' synthetic corpus, with an NPS answer that depends on the topic, dates and a
+plan attribute, analysed by the real stages (sentences, themes, feelings, analytics).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "themes"))
+
+from themes_corpus import corpus
+
+from empathic import Workspace
+from empathic.analytics import stored
+from empathic.cli.main import main
+from empathic.report.html import render_report
+
+STAGES = ["sentences", "themes", "feelings", "analytics"]
+
+
+def stale_frame():
+    """The corpus with a score (delivery comments are detractors), a date over six months and a plan."""
+    df = corpus()
+    df["nps"] = [2 if topic == "delivery" else 6 + i % 5 for i, topic in enumerate(df.topic)]
+    df["date"] = [(datetime(2024, 1, 1) + timedelta(days=i % 180)).strftime("%Y-%m-%d") for i in range(len(df))]
+    df["plan"] = ["basic" if i % 3 else "pro" for i in range(len(df))]
+    return df[["id", "text", "nps", "date", "plan"]]
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("stale") / "base.empathic"
+    with Workspace.open(path) as ws:
+        ws.ingest(stale_frame(), text="text", id="id", score="nps", date="date", attr=["plan"])
+        ws.analyze(stages=STAGES)
+    return path
+
+
+@pytest.fixture
+def workspace(analysed: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "ws.empathic"
+    shutil.copy(analysed, path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def _top_themes(ws: Workspace):
+    tree = ws.themes()
+    return tree[(tree.level == 1) & ~tree.is_other].reset_index(drop=True)
+
+
+def _cli(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 0
+    out = capsys.readouterr()
+    return out.out + out.err
+
+
+def test_reanalysis_counts_the_edits_its_themes_carry(workspace: Path) -> None:
+    with Workspace.open(workspace) as ws:
+        top = _top_themes(ws)
+        ws.rename_theme(top.theme_id[0], "my renamed theme")
+        ws.merge_themes([top.theme_id[1], top.theme_id[2]])
+        themes = next(r for r in ws.analyze(stages=["themes"]) if r.stage == "themes")
+        assert themes.counts["edits_applied"] == 2  # was 0: the edits were applied at edit time, not "new"
+        assert themes.counts["edits_new"] == 0
+        assert ws.themes().set_index("theme_id").loc[top.theme_id[0], "label"] == "my renamed theme"
+
+
+def test_a_theme_edit_marks_stored_results_stale_until_analytics_reruns(workspace: Path) -> None:
+    with Workspace.open(workspace) as ws:
+        settings = ws.settings.analytics
+        assert stored.stale_note(ws.store, settings) is None
+        ws.rename_theme(_top_themes(ws).theme_id[0], "renamed")
+        reason = stored.stale_note(ws.store, settings)
+        assert reason is not None and "themes" in reason
+        ws.analyze(stages=["analytics"])
+        assert stored.stale_note(ws.store, settings) is None
+
+
+def test_no_stored_results_is_not_called_stale(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "empty.empathic") as ws:
+        assert stored.stale_note(ws.store, ws.settings.analytics) is None
+        assert stored.stale_reason(ws.store, ws.settings.analytics) == "no stored analytics results"
+
+
+def test_cli_drivers_trends_segments_say_stale_after_an_edit(workspace: Path, capsys) -> None:
+    ws_arg = str(workspace)
+    commands = (["drivers", ws_arg], ["trends", ws_arg], ["segments", ws_arg, "--by", "plan", "--all"])
+    for argv in commands:
+        assert "stale" not in _cli(capsys, *argv), argv
+    with Workspace.open(workspace) as ws:
+        ws.delete_theme(_top_themes(ws).theme_id[0])
+    for argv in commands:
+        out = _cli(capsys, *argv)
+        assert "stored results are stale" in out and "themes ran after the last analytics run" in out, argv
+        assert f"empathic analyze {ws_arg}" in " ".join(out.split()), argv
+    with Workspace.open(workspace) as ws:
+        ws.analyze(stages=["analytics"])
+    for argv in commands:
+        assert "stale" not in _cli(capsys, *argv), argv
+
+
+def test_report_says_stale_after_an_edit_and_not_after_refresh(workspace: Path) -> None:
+    with Workspace.open(workspace) as ws:
+        assert "Results are stale" not in render_report(ws)
+        ws.rename_theme(_top_themes(ws).theme_id[0], "renamed for the report")
+        html = render_report(ws)
+        assert 'id="stale"' in html and "themes ran after the last analytics run" in html
+        ws.analyze(stages=["analytics"])
+        assert "Results are stale" not in render_report(ws)
