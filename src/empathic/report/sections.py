@@ -49,7 +49,15 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
     if top is not None or score is not None:
         from empathic.analytics.compare import resolve_score
 
-        score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
+        from empathic.errors import InputError
+
+        try:
+            score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
+        except InputError:
+            if score is not None:
+                raise
+            # no score column in the feedback (stored impacts only): the first stored score is the main one
+            score = ws.store.scalar("SELECT min(score_name) FROM theme_impact")
     # labels from the themes table and deleted themes left out: a rename, merge, delete or split made after the
     # last analysis shows at once instead of the stored (stale) labels
     where, params = ("AND i.score_name = ?", [score]) if score else ("", [])
