@@ -48,7 +48,6 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
         return None
     if top is not None or score is not None:
         from empathic.analytics.compare import resolve_score
-
         from empathic.errors import InputError
 
         try:
