@@ -85,8 +85,24 @@ def _name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
 
 
+def _one_document(path: Path) -> bool:
+    """True when a file starting with ``{`` is ONE JSON object (``{"tickets": [...]}``, pretty-printed or on one
+    line), not JSON Lines: its first line is not a whole object, or it is the only line."""
+    import json
+
+    with path.open("rb") as fh:
+        first = fh.readline(1 << 20)
+        rest = fh.read(4096).strip()
+    try:
+        json.loads(first.decode("utf-8-sig", errors="replace"))
+    except ValueError:
+        return True
+    return not rest
+
+
 def check_json_records(path: Path, label: str) -> str:
-    """The DuckDB ``format`` of a ``.json`` file ('array' or, for objects one per line, 'newline_delimited').
+    """The DuckDB ``format`` of a ``.json`` file: 'array', 'newline_delimited' (objects one per line) or
+    'unstructured' (one document whose list of records :func:`empathic.ingest.nested.record_array` finds).
 
     Raises:
         InputError: when the file holds one bare value (``42``, ``"text"``, ``null``) or is a cut-off array.
@@ -96,7 +112,15 @@ def check_json_records(path: Path, label: str) -> str:
         fh.seek(max(path.stat().st_size - 64, 0))
         tail = fh.read().rstrip()
     if head.startswith(b"{"):
-        return "newline_delimited"
+        if not _one_document(path):
+            return "newline_delimited"
+        if not tail.endswith(b"}"):
+            raise InputError(
+                "the JSON file is cut off (it does not end with '}')",
+                file=label,
+                hint="export the file again; for very large data use JSON Lines (one object per line)",
+            )
+        return "unstructured"
     if not head.startswith(b"["):
         shown = head[:20].decode("utf-8", errors="replace")
         raise InputError(
