@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from export_fixtures import write_fixtures  # noqa: E402
+from export_fixtures import write_fixtures
 
 
 @pytest.fixture(scope="session")

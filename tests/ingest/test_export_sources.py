@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from export_fixtures import COMMENTS, N
 from typer.testing import CliRunner
 
 from empathic import Workspace
 from empathic.cli.main import app
 from empathic.errors import InputError
 from empathic.ingest import inspect
-from export_fixtures import COMMENTS, N
 
 #: source → (profile, kind, {column: role prefix}) inferred with no flags.
 EXPECTED = {
