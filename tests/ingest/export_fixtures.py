@@ -151,3 +151,117 @@ WRITERS = {
 def write_fixtures(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     return {name: write(folder) for name, write in WRITERS.items()}
+
+
+# -- the other profiles: one small export each -----------------------------------------------------------------------
+def _write_csv(folder: Path, name: str, rows: list[list[object]], encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_text(_csv(rows), encoding=encoding)
+    return path
+
+
+def typeform(folder: Path) -> Path:
+    rows = [["#", "How likely are you to recommend Acme to a friend?", "What is the main reason for your score?",
+             "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]]  # fmt: skip
+    rows += [[f"tok{i:04d}", i % 11, c, f"2024-04-0{1 + i} 10:00:00", f"2024-04-0{1 + i} 10:05:00", f"net{i}"]
+             for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "typeform.csv", rows)
+
+
+def google_forms(folder: Path) -> Path:
+    rows = [["Timestamp", "How satisfied are you with the course?", "Any other feedback?"]]
+    rows += [[f"4/{1 + i}/2024 13:0{i}:00", 1 + i % 5, c] for i, c in enumerate(COMMENTS)]
+    return _write_csv(folder, "google_forms.csv", rows)
+
+
+def intercom(folder: Path) -> Path:
+    rows = [["Conversation ID", "User ID", "Conversation started at", "Updated at", "Conversation rating",
+             "Conversation rating remark", "Team assigned"]]  # fmt: skip
+    rows += [[f"c{700 + i}", f"u{i % 3}", f"2024-02-1{i} 09:00:00", f"2024-03-1{i} 09:00:00", 1 + i % 5, c,
+              ["Billing", "Support"][i % 2]] for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "intercom.csv", rows)
+
+
+def freshdesk(folder: Path) -> Path:
+    rows = [["Ticket ID", "Subject", "Description", "Status", "Priority", "Source", "Created time",
+             "Last update time", "Resolution status", "Unique external ID", "Tags"]]  # fmt: skip
+    rows += [[300 + i, f"Ticket {i}", c, "Closed", "Low", "Email", f"2024-01-1{i} 08:00:00",
+              f"2024-02-1{i} 08:00:00", "Within SLA", f"ext-{i % 4}", "billing"]
+             for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "freshdesk.csv", rows)
+
+
+def app_store(folder: Path) -> Path:
+    rows = [["Review ID", "Date", "Rating", "Title", "Review", "Nickname", "Territory", "Version"]]
+    rows += [[f"as{i}", f"2024-05-0{1 + i}", 1 + i % 5, f"Title {i}", c, f"nick{i}", "USA", "2.1"]
+             for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "app_store.csv", rows)
+
+
+def trustpilot(folder: Path) -> Path:
+    rows = [["Review ID", "Review Created (UTC)", "Review Consumer User ID", "Review Title", "Review Content",
+             "Review Stars", "Source Of Review", "Review Language", "Reply Content"]]  # fmt: skip
+    rows += [[f"tp{i}", f"2024-06-0{1 + i} 12:00:00", f"cons{i}", f"Title {i}", c, 1 + i % 5, "AFSv2", "en", ""]
+             for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "trustpilot.csv", rows)
+
+
+def delighted(folder: Path) -> Path:
+    rows = [["Response ID", "Email", "Score", "Comment", "Response timestamp", "Plan"]]
+    rows += [[f"d{i}", f"person{i}@example.com", i % 11, c, f"2024-07-0{1 + i} 12:00:00", "Pro"]
+             for i, c in enumerate(COMMENTS)]  # fmt: skip
+    return _write_csv(folder, "delighted.csv", rows)
+
+
+def _events(n: int) -> list[tuple[int, str, str]]:
+    return [(i, ["signup", "report_exported", "search"][i % 3], f"user-{i % 5}") for i in range(n)]
+
+
+def amplitude(folder: Path) -> Path:
+    path = folder / "amplitude.jsonl"
+    lines = [{"uuid": f"a-{i}", "amplitude_id": 1000 + i % 5, "user_id": who, "event_type": ev,
+              "event_time": f"2024-03-0{1 + i % 9} 10:00:00.000000", "event_properties": {"plan": "pro"},
+              "server_upload_time": "2024-03-10 00:00:00.000000"} for i, ev, who in _events(3 * N)]  # fmt: skip
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def mixpanel(folder: Path) -> Path:
+    path = folder / "mixpanel.jsonl"
+    lines = [{"event": ev, "properties": {"time": 1709287200 + 3600 * i, "distinct_id": who,
+              "$insert_id": f"ins{i}", "$os": "Mac OS X"}} for i, ev, who in _events(3 * N)]  # fmt: skip
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def segment(folder: Path) -> Path:
+    path = folder / "segment.json"
+    calls = [{"type": "track", "messageId": f"m{i}", "userId": who, "anonymousId": f"anon{i % 5}", "event": ev,
+              "timestamp": f"2024-03-0{1 + i % 9}T10:00:00.000Z", "properties": {"plan": "pro"}}
+             for i, ev, who in _events(3 * N)]  # fmt: skip
+    path.write_text(json.dumps(calls, indent=1), encoding="utf-8")
+    return path
+
+
+def salesforce(folder: Path) -> Path:
+    rows = [["Account ID", "Account Name", "Type", "Industry", "Annual Revenue", "Created Date"]]
+    rows += [[f"001{i:05d}", f"Account {i}", "Customer", ["Retail", "Banking"][i % 2], 10000 * (i + 1),
+              f"1/{1 + i}/2023"] for i in range(N)]  # fmt: skip
+    return _write_csv(folder, "salesforce.csv", rows)
+
+
+WRITERS.update(
+    {
+        "typeform": typeform,
+        "google-forms": google_forms,
+        "intercom": intercom,
+        "freshdesk": freshdesk,
+        "app-store": app_store,
+        "trustpilot": trustpilot,
+        "delighted": delighted,
+        "amplitude": amplitude,
+        "mixpanel": mixpanel,
+        "segment": segment,
+        "salesforce": salesforce,
+    }
+)

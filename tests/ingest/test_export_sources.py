@@ -31,7 +31,26 @@ EXPECTED = {
     "posthog": ("posthog", "events", {"distinct_id": "customer", "timestamp": "date", "event": "event"}),
     "hubspot": ("hubspot", "customers", {"Record ID": "customer", "Create Date": "date", "MRR": "value",
                 "Plan": "attribute"}),
+    "typeform": ("typeform", "feedback", {"#": "id", "Submit Date (UTC)": "date",
+                 "How likely are you to recommend Acme to a friend?": "score (nps"}),
+    "google-forms": ("google-forms", "feedback", {"Timestamp": "date", "Any other feedback?": "text",
+                     "How satisfied are you with the course?": "score (csat"}),
+    "intercom": ("intercom", "feedback", {"Conversation ID": "id", "User ID": "customer",
+                 "Conversation started at": "date", "Conversation rating": "score (csat"}),
+    "freshdesk": ("freshdesk", "feedback", {"Ticket ID": "id", "Created time": "date", "Description": "text",
+                  "Unique external ID": "customer", "Last update time": "ignored"}),
+    "app-store": ("app-store", "feedback", {"Review ID": "id", "Review": "text", "Rating": "score (rating",
+                  "Nickname": "ignored"}),
+    "trustpilot": ("trustpilot", "feedback", {"Review Content": "text", "Review Stars": "score (rating",
+                   "Review Consumer User ID": "customer", "Review Language": "attribute"}),
+    "delighted": ("delighted", "feedback", {"Score": "score (nps", "Comment": "text", "Email": "ignored"}),
+    "amplitude": ("amplitude", "events", {"amplitude_id": "customer", "event_time": "date", "event_type": "event"}),
+    "mixpanel": ("mixpanel", "events", {"properties.distinct_id": "customer", "properties.time": "date",
+                 "event": "event"}),
+    "segment": ("segment", "events", {"userId": "customer", "timestamp": "date", "event": "event"}),
+    "salesforce": ("salesforce", "customers", {"Account ID": "customer", "Annual Revenue": "value"}),
 }  # fmt: skip
+EVENTS = {"posthog", "amplitude", "mixpanel", "segment"}
 
 
 @pytest.mark.parametrize("source", sorted(EXPECTED))
@@ -43,7 +62,7 @@ def test_inferred_mapping_with_no_flags(exports: dict[str, Path], source: str) -
     got = result.mapping.roles()
     for column, role in roles.items():
         assert got.get(column, "ignored").startswith(role), (column, got.get(column))
-    assert result.n_rows == (3 * N if source == "posthog" else N)
+    assert result.n_rows == (3 * N if source in EVENTS else N)
     assert not result.problems
 
 
@@ -148,3 +167,21 @@ def test_cli_inspect_names_the_profile(exports: dict[str, Path], source: str) ->
     out = CliRunner().invoke(app, ["inspect", str(exports[source])], terminal_width=200)
     assert out.exit_code == 0, out.output
     assert f"profile: {EXPECTED[source][0]} (" in out.output
+
+
+def test_every_fixture_ingests_and_exports_through_the_cli(exports: dict[str, Path], tmp_path: Path) -> None:
+    """The round trip of every export shape, with no flags: ingest → export (zero tracebacks)."""
+    ws_path = tmp_path / "all.empathic"
+    runner = CliRunner()
+    for source, path in sorted(exports.items()):
+        out = runner.invoke(app, ["ingest", str(ws_path), str(path), "-q"], terminal_width=200)
+        assert out.exit_code == 0, (source, out.output)
+    with Workspace.open(ws_path) as ws:
+        n_feedback = sum(1 for s in EXPECTED.values() if s[1] == "feedback")
+        assert ws.store.count("feedback") == (n_feedback - 1) * N  # the two zendesk files share their ids
+        assert ws.store.count("events") == 4 * 3 * N
+        epoch = ws.sql("SELECT min(ts) AS t FROM events WHERE event_id = 'ins0'")["t"][0]
+        assert str(epoch).startswith("2024-03-01 10:00")  # Mixpanel's Unix seconds, read as UTC
+    out = runner.invoke(app, ["export", str(ws_path), "comments", "-o", str(tmp_path / "c.csv")])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").count("\n") > N

@@ -7,6 +7,8 @@ override it with ``--date-format`` when every value is ambiguous.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from empathic.ingest.sql import clean, q
@@ -37,10 +39,24 @@ DATE_FORMATS = (
 )
 
 
-def date_share(con: duckdb.DuckDBPyConnection, values: list[str], numeric: float) -> tuple[float, str | None]:
-    """Share of values that parse as timestamps, with the best strptime format (None = ISO via CAST)."""
+#: Names under which a column of 10- or 13-digit integers is a Unix time (Mixpanel ``properties.time``).
+EPOCH_NAME = re.compile(r"(^|[._ ])(time|timestamp|ts|date)$|_at$", re.I)
+#: Pseudo-formats of Unix times, read by :func:`empathic.ingest.sql.date_expr`.
+EPOCH_FORMATS = ("epoch", "epoch_ms")
+
+
+def date_share(
+    con: duckdb.DuckDBPyConnection, values: list[str], numeric: float, name: str = ""
+) -> tuple[float, str | None]:
+    """Share of values that parse as timestamps, with the best strptime format (None = ISO via CAST; "epoch" /
+    "epoch_ms" = Unix seconds / milliseconds, only under a time-like ``name``)."""
     if not values:
         return 0.0, None
+    if numeric > 0.98 and EPOCH_NAME.search(name):
+        digits = {len(v) for v in values if v.isdigit()}
+        if digits == {10} or digits == {13}:
+            share = sum(v.isdigit() for v in values) / len(values)
+            return share, "epoch" if digits == {10} else "epoch_ms"
     if numeric > 0.9 and not all(len(v) == 8 and v.isdigit() for v in values[:50]):
         return 0.0, None
     values = [v if len(v) <= 64 else "" for v in values]  # long text is never a date; strptime on it is slow

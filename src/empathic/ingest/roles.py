@@ -104,7 +104,7 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         finite = nums.dropna()
         integer = float((finite == finite.round()).mean()) if len(finite) else 0.0
         words = values.map(word_count) if n else pd.Series(dtype=float)
-        date_share, date_fmt = date_share_of(con, values.head(500).tolist(), numeric)
+        date_share, date_fmt = date_share_of(con, values.head(500).tolist(), numeric, col)
         profiles[col] = ColumnProfile(
             name=col,
             n=n,

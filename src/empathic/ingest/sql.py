@@ -58,6 +58,11 @@ def date_expr(col: str, fmt: str | None) -> str:
             rf"CASE WHEN regexp_matches({v}, '([+-]\d\d:?\d\d|Z)$') THEN timezone('UTC', {offset}) "
             f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
         )
+    if fmt in ("epoch", "epoch_ms"):  # Unix seconds or milliseconds (Mixpanel, Amplitude), read as UTC
+        divisor = 1000.0 if fmt == "epoch_ms" else 1.0
+        seconds = f"(TRY_CAST({clean(col)} AS DOUBLE) / {float(divisor)})"
+        # beyond year 3000 is not a time but a bad value: NULL (validation reports it), never a DuckDB range error
+        return f"timezone('UTC', to_timestamp(CASE WHEN abs({seconds}) < 32503680000 THEN {seconds} END))"
     parsed = f"try_strptime({clean(col)}, {lit(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return f"timezone('UTC', {parsed})"
