@@ -38,13 +38,19 @@ def _is_plain_list(dtype: str) -> bool:
     return not (_is_struct(inner) or _is_list(inner) or inner.startswith(("MAP(", "UNION(")) or inner == "JSON")
 
 
-def flat_columns(con: duckdb.DuckDBPyConnection, source_sql: str, params: Sequence[Any] = ()) -> list[tuple[str, str]]:
+def flat_columns(
+    con: duckdb.DuckDBPyConnection,
+    source_sql: str,
+    params: Sequence[Any] = (),
+    described: list[tuple[Any, ...]] | None = None,
+) -> list[tuple[str, str]]:
     """``(column name, VARCHAR expression)`` for every column of ``SELECT * FROM source_sql``, nested ones unfolded.
 
     ``source_sql`` is a table expression of our own (a table function with ``?`` placeholders bound to ``params``,
-    or a registered relation).
+    or a registered relation); ``described`` is its DESCRIBE when the caller has it (a CSV is sniffed only once).
     """
-    described = run_one(con, f"DESCRIBE SELECT * FROM {source_sql}", params).fetchall()
+    if described is None:
+        described = run_one(con, f"DESCRIBE SELECT * FROM {source_sql}", params).fetchall()
     out: list[tuple[str, str]] = []
     for name, dtype, *_ in described:
         _unfold(con, source_sql, params, str(name), ident(str(name)), str(dtype), 1, out)

@@ -431,7 +431,7 @@ def _read_with_duckdb(
                     source = f"(SELECT unnest({ident(records)}, max_depth := 2) FROM {source})"
             described = run_one(reader, f"DESCRIBE SELECT * FROM {source}", params).fetchall()
             check_column_names([d[0] for d in described], label, settings.max_columns)
-            columns = flat_columns(reader, source, params)
+            columns = flat_columns(reader, source, params, described)
             check_column_names([c for c, _ in columns], label, settings.max_columns)
             select = single(reader, f"SELECT {_numbered(columns)} FROM {source}")
             _copy_in(con, name, reader.sql(select, params=params))
