@@ -185,3 +185,10 @@ def test_every_fixture_ingests_and_exports_through_the_cli(exports: dict[str, Pa
     out = runner.invoke(app, ["export", str(ws_path), "comments", "-o", str(tmp_path / "c.csv")])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "c.csv").read_text(encoding="utf-8").count("\n") > N
+
+
+def test_a_named_word_score_is_read_through_its_labels(exports: dict[str, Path]) -> None:
+    given = inspect(exports["zendesk"], source="none", score=["satisfaction_rating.score"], only_scores=True)
+    (score,) = given.mapping.scores
+    assert (score.kind, score.labels["good"], score.labels["bad"], score.labels["offered"]) == ("recommend", 1, 0, None)
+    assert not given.problems

@@ -145,6 +145,8 @@ def ingest(
     console.print(f"[green]✓[/green] {esc(summary)}")
     roles = ", ".join(f"{c} → {r}" for c, r in summary.mapping.roles().items() if r != "ignored")
     console.print(f"  mapping: {esc(roles)}")
+    if summary.mapping.source_profile:
+        console.print(f"  profile: {esc(summary.mapping.source_profile)}")
     console.print(f"Next: [bold]empathic analyze {esc(workspace)}[/bold]")
 
 

@@ -28,10 +28,11 @@ import duckdb
 import pyarrow as pa
 
 from empathic.errors import InputError
-from empathic.ingest.diagnose import check_json_records, diagnose_csv
+from empathic.ingest.diagnose import MAX_LINE_BYTES, check_json_records, diagnose_csv, duckdb_error
 from empathic.ingest.encoding import SAMPLE_BYTES, ensure_utf8
 from empathic.ingest.nested import flat_columns, record_array
 from empathic.ingest.sandbox import allowed_path, run_one, sandboxed, single
+from empathic.ingest.scratch import gunzip, skip_lines
 from empathic.ingest.settings import IngestSettings
 from empathic.store import ident
 
@@ -46,8 +47,6 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-#: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
-MAX_LINE_BYTES = 16 << 20
 #: Rows per Arrow batch when a parsed file streams from its sandbox into the caller's connection.
 STREAM_BATCH_ROWS = 100_000
 
@@ -119,7 +118,7 @@ def _read_frame(
             check_column_names([c for c, _ in columns], label, settings.max_columns)
             _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(columns)} FROM _frame_in")))
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        raise duckdb_error(exc, label) from None
     return _finish(con, name, label, "frame")
 
 
@@ -158,7 +157,7 @@ def _read_path(
         raise InputError("the file is empty", file=label, hint="export the data again; the file has 0 bytes")
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        path = _gunzip(path, scratch, settings.max_inflated_mb)
+        path = gunzip(path, scratch, settings.max_inflated_mb)
         suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     head = path.open("rb").read(SAMPLE_BYTES)
@@ -183,7 +182,7 @@ def _read_path(
     text_path, encoding, warnings = ensure_utf8(path, head, scratch)
     if fmt == "csv":
         if skip_rows:
-            text_path = _skip_lines(text_path, skip_rows, scratch)
+            text_path = skip_lines(text_path, skip_rows, scratch)
         return _read_csv(con, text_path, name, label, encoding, warnings, settings, scratch)
     table = "newline_delimited" if fmt == "jsonl" else check_json_records(text_path, label)
     raw = _read_with_duckdb(
@@ -199,42 +198,6 @@ def _read_path(
     )
     raw.encoding, raw.warnings = encoding, warnings
     return raw
-
-
-def _skip_lines(path: Path, n: int, scratch: Path) -> Path:
-    """A copy of the text file ``path`` without its first ``n`` lines (a preamble before the header)."""
-    out = scratch / ("skipped-" + path.name)
-    with path.open("rb") as src, out.open("wb") as dst:
-        for _ in range(n):
-            if not src.readline():
-                break
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
-    if out.stat().st_size == 0:
-        raise InputError(f"nothing is left after skipping {n} line(s)", file=str(path), hint="skip fewer rows")
-    return out
-
-
-def _gunzip(path: Path, scratch: Path, max_mb: int) -> Path:
-    """Decompress ``x.csv.gz`` to ``scratch/x.csv`` in chunks, refusing it once it inflates past ``max_mb``."""
-    import gzip
-
-    out = scratch / path.stem
-    limit, written = max_mb << 20, 0
-    try:
-        with gzip.open(path, "rb") as src, out.open("wb") as dst:
-            while chunk := src.read(1 << 20):
-                written += len(chunk)
-                if written > limit:
-                    raise InputError(
-                        f"the compressed file inflates to more than {max_mb:,} MB",
-                        file=str(path),
-                        hint="raise ingest.max_inflated_mb if the file is genuine, or split it",
-                    )
-                dst.write(chunk)
-    except (OSError, EOFError) as exc:
-        raise InputError(f"cannot decompress: {exc}", file=str(path), hint="check the .gz file is complete") from None
-    return out
 
 
 def _sniff_format(head: bytes) -> str | None:
@@ -365,7 +328,7 @@ def _read_csv(
         delimiter = found[0] if found else ","
     except duckdb.Error as exc:
         guess = _fallback_delimiter(first_lines[0], ",")
-        raise diagnose_csv(path, guess, label) or _duckdb_error(exc, label) from None
+        raise diagnose_csv(path, guess, label) or duckdb_error(exc, label) from None
     delimiter = _fallback_delimiter(first_lines[0], delimiter)
     _check_header_names(path, delimiter, label)
     header = _first_row_is_header(path, delimiter)
@@ -436,7 +399,7 @@ def _read_with_duckdb(
             select = single(reader, f"SELECT {_numbered(columns)} FROM {source}")
             _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
-        raise (explain and explain()) or _duckdb_error(exc, label) from None
+        raise (explain and explain()) or duckdb_error(exc, label) from None
     return _finish(con, name, label, fmt)
 
 
@@ -506,48 +469,3 @@ def _finish(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str) -> 
     if n == 0:
         raise InputError("the file has a header but no data rows", file=label, hint="check the export")
     return RawTable(name=name, columns=columns, n_rows=int(n), label=label, file_format=fmt)
-
-
-LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
-
-
-def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
-    """Translate a DuckDB reader error into an InputError with the row and a hint."""
-    # only DuckDB's own words: its echo of the query ("LINE 1: ... maximum_object_size ...") and its list of
-    # "possible fixes" (which names max_line_size) must not decide which problem we report
-    msg = str(exc).split("\nLINE ")[0].split("Possible fixes:")[0].split("The search space used was")[0]
-    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
-    m = LINE_RE.search(msg)
-    row = int(m.group(1)) if m else None
-    low = msg.lower()
-    if "maximum line size" in low or "max_line_size" in low or "maximum_object_size" in low:
-        return InputError(
-            f"a row or field is larger than {MAX_LINE_BYTES >> 20} MB",
-            file=label,
-            row=row,
-            hint="this is usually an unclosed quote; check the quoting near that line",
-        )
-    if ("expected" in low and "columns" in low) or "too many columns" in low or "not enough columns" in low:
-        return InputError(
-            "rows have different numbers of columns (ragged rows)",
-            file=label,
-            row=row,
-            hint="check the delimiter and quoting on that line; every row needs the same columns as the header",
-        )
-    if "unicode" in low or "utf-8" in low or "utf8" in low:
-        return InputError(
-            "the file has bytes that are not valid UTF-8",
-            file=label,
-            row=row,
-            hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
-        )
-    if "recursion depth" in low:
-        return InputError(
-            "the JSON is nested too deeply (more than 128 levels)",
-            file=label,
-            row=row,
-            hint="give one flat object per comment, with plain values (text, numbers, dates)",
-        )
-    if "json" in low or "malformed" in low:
-        return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")
-    return InputError(f"cannot read the file: {first}", file=label, row=row, hint="check the file format")

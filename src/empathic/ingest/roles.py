@@ -434,6 +434,9 @@ def _infer_event_roles(
 def _explicit_score(col: str, skind: str, p: ColumnProfile, label: str) -> ScoreColumn:
     """A score column the user named; its kind from ``col:kind`` or from the values."""
     inferred = _score_kind(p, col)
+    words = word_score(p, col, col) if p.numeric < 0.98 else None
+    if words is not None and skind in ("", words.kind):
+        return words  # good/bad, yes/no or emoji answers: read through their labels
     lo, hi = p.vmin, p.vmax
     if skind:
         defaults = {"nps": (0, 10), "csat": (1, 5), "recommend": (0, 1)}
