@@ -120,12 +120,7 @@ def check_json_records(path: Path, label: str) -> str:
     if head.startswith(b"{"):
         if not _one_document(path):
             return "newline_delimited"
-        if not tail.endswith(b"}"):
-            raise InputError(
-                "the JSON file is cut off (it does not end with '}')",
-                file=label,
-                hint="export the file again; for very large data use JSON Lines (one object per line)",
-            )
+        _check_closed(tail, b"}", label)
         return "unstructured"
     if not head.startswith(b"["):
         shown = head[:20].decode("utf-8", errors="replace")
@@ -134,13 +129,18 @@ def check_json_records(path: Path, label: str) -> str:
             file=label,
             hint='give a list of objects, [{"comment": "...", "score": 9}, ...], or JSON Lines (one object per line)',
         )
-    if not tail.endswith(b"]"):
+    _check_closed(tail, b"]", label)
+    return "array"
+
+
+def _check_closed(tail: bytes, closing: bytes, label: str) -> None:
+    """Refuse a JSON document whose last character is not its closing bracket (a cut-off download)."""
+    if not tail.endswith(closing):
         raise InputError(
-            "the JSON file is cut off (it does not end with ']')",
+            f"the JSON file is cut off (it does not end with '{closing.decode()}')",
             file=label,
             hint="export the file again; for very large data use JSON Lines (one object per line)",
         )
-    return "array"
 
 
 LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
