@@ -192,3 +192,28 @@ def test_a_named_word_score_is_read_through_its_labels(exports: dict[str, Path])
     (score,) = given.mapping.scores
     assert (score.kind, score.labels["good"], score.labels["bad"], score.labels["offered"]) == ("recommend", 1, 0, None)
     assert not given.problems
+
+
+HOSTILE = ['x" AS y, (SELECT 1) AS "z', "a'); DROP TABLE feedback; --", "[bold]b[/bold]", "c.d", "é ü"]
+
+
+def test_hostile_nested_keys_stay_data(tmp_path: Path) -> None:
+    """Struct fields and key/value ids from a file reach SQL only through ident()/lit(): names come out verbatim."""
+    path = tmp_path / "hostile.jsonl"
+    rows = [
+        {
+            "id": i,
+            "body": COMMENTS[i],
+            "meta": dict.fromkeys(HOSTILE, f"v{i}"),
+            "custom_fields": [{"id": k, "value": f"w{i}"} for k in HOSTILE],
+        }
+        for i in range(4)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Workspace.open(tmp_path / "w.empathic") as ws:
+        summary = ws.ingest(path, source="none")
+        names = set(ws.sql("SELECT DISTINCT name FROM feedback_attributes")["name"])
+        assert ws.store.count("feedback") == 4
+    for key in HOSTILE:
+        assert f"meta.{key}" in summary.mapping.used_columns() | set(summary.mapping.ignored)
+        assert f"custom_fields.{key}" in names
