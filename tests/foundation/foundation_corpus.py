@@ -238,7 +238,8 @@ def _export_shapes(b: _Builder) -> None:
     b.add("json-document-two-lists", json.dumps({"tickets": tickets, "users": tickets}), suffix=".json",
           needle="several lists")  # fmt: skip
     b.add("json-document-cut-off", doc[: len(doc) // 2], suffix=".json", needle="cut off")
-    b.add("json-document-empty-list", json.dumps({"tickets": [], "count": 0}, indent=2), suffix=".json")
+    empty = json.dumps({"tickets": [], "count": 0}, indent=2)
+    b.add("json-document-empty-list", empty, suffix=".json", needle="holds no records")
     b.add("json-document-no-list", json.dumps({"count": 0, "next_page": None}, indent=2), suffix=".json")
     meta = "StartDate,EndDate,ResponseId,Q1\nStart Date,End Date,Response ID,How likely?\n"
     meta += '{"ImportId":"startDate"},{"ImportId":"endDate"},{"ImportId":"_recordId"},{"ImportId":"QID1"}\n'

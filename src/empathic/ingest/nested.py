@@ -131,7 +131,12 @@ def record_array(con: duckdb.DuckDBPyConnection, source_sql: str, params: Sequen
     several (the caller turns that into an InputError).
     """
     described = run_one(con, f"DESCRIBE SELECT * FROM {source_sql}", params).fetchall()
-    arrays = [str(name) for name, dtype, *_ in described if _is_list(str(dtype)) and _is_struct(str(dtype)[:-2])]
+    # an empty list ("tickets": []) is typed JSON[]: still the records, of which there are none
+    arrays = [
+        str(name)
+        for name, dtype, *_ in described
+        if _is_list(str(dtype)) and (_is_struct(str(dtype)[:-2]) or str(dtype) == "JSON[]")
+    ]
     if len(arrays) > 1:
         raise ValueError(", ".join(arrays))
     return arrays[0] if arrays else None

@@ -466,6 +466,8 @@ def check_column_names(names: list[str], label: str, max_columns: int | None = N
 def _finish(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str) -> RawTable:
     n = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
     columns = [r[0] for r in con.execute(f"DESCRIBE {ident(name)}").fetchall() if r[0] != "__row"]
+    if n == 0 and fmt in ("json", "jsonl"):
+        raise InputError("the JSON file holds no records", file=label, hint="check the export")
     if n == 0:
         raise InputError("the file has a header but no data rows", file=label, hint="check the export")
     return RawTable(name=name, columns=columns, n_rows=int(n), label=label, file_format=fmt)
