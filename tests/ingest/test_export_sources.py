@@ -217,3 +217,15 @@ def test_hostile_nested_keys_stay_data(tmp_path: Path) -> None:
     for key in HOSTILE:
         assert f"meta.{key}" in summary.mapping.used_columns() | set(summary.mapping.ignored)
         assert f"custom_fields.{key}" in names
+
+
+def test_source_ids_of_files_without_profile_or_word_scores_do_not_change() -> None:
+    """The mapping JSON (hashed into the source id) only gains the new keys when they are used."""
+    from empathic.ingest.mapping import Mapping, ScoreColumn
+
+    plain = json.loads(Mapping(text=["a"], scores=[ScoreColumn("s", "nps", 0, 10)]).to_json())
+    assert "source_profile" not in plain and "labels" not in plain["scores"][0]
+    used = Mapping(text=["a"], scores=[ScoreColumn("s", "recommend", 0, 1, labels={"good": 1.0})])
+    used.source_profile = "zendesk"
+    data = json.loads(used.to_json())
+    assert data["source_profile"] == "zendesk" and data["scores"][0]["labels"] == {"good": 1.0}

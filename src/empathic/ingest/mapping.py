@@ -83,7 +83,15 @@ class Mapping:
         return cols
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        """The stored mapping (its hash is part of the source id). Fields added later are left out while they
+        hold their default, so a file ingested before them keeps its source id."""
+        data = asdict(self)
+        if data["source_profile"] is None:
+            del data["source_profile"]
+        for score in data["scores"]:
+            if score["labels"] is None:
+                del score["labels"]
+        return json.dumps(data, sort_keys=True)
 
 
 #: Keyword arguments / CLI flags that override inferred roles.
