@@ -229,3 +229,20 @@ def test_source_ids_of_files_without_profile_or_word_scores_do_not_change() -> N
     used.source_profile = "zendesk"
     data = json.loads(used.to_json())
     assert data["source_profile"] == "zendesk" and data["scores"][0]["labels"] == {"good": 1.0}
+
+
+def test_a_crm_file_without_a_profile_is_customers_and_keeps_its_value(tmp_path: Path) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text("customer_id,signup_date,plan,mrr\nc1,2024-01-01,pro,99.5\nc2,2024-01-02,free,0\n"
+                   "c3,2024-01-03,pro,99.5\n", encoding="utf-8")  # fmt: skip
+    events = tmp_path / "ev.csv"
+    events.write_text("user_id,timestamp,event\nc1,2024-01-01 10:00,login\nc2,2024-01-02 10:00,search\n"
+                      "c3,2024-01-03 10:00,export\n", encoding="utf-8")  # fmt: skip
+    found = inspect(crm)
+    assert (found.profile, found.mapping.kind, found.mapping.value) == (None, "customers", "mrr")
+    assert inspect(events).mapping.kind == "events"  # one event per user is still an events file
+    assert inspect(crm, value="none").mapping.value is None
+    with Workspace.open(tmp_path / "w.empathic") as ws:
+        ws.ingest(crm)
+        mrr = ws.sql("SELECT customer_id, value_num FROM customer_attributes WHERE name = 'mrr' ORDER BY 1")
+    assert mrr["value_num"].tolist() == [99.5, 0.0, 99.5]

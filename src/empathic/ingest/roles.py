@@ -404,12 +404,18 @@ def _date_preference(col: str) -> tuple[bool, bool, bool, bool]:
 
 
 def _one_row_per_customer(p: ColumnProfile, raw: RawTable) -> bool:
-    """A customers file: every row a different customer (a CRM export), not many events per customer."""
-    return p.unique_in_file and raw.n_rows >= 2
+    """A customers file: every row a different customer (a CRM export), not many events per customer, and no
+    column named like an event (a tiny events file can have one event per user)."""
+    has_event = any(NAME["event"].search(c) for c in raw.columns if c != p.name)
+    return p.unique_in_file and raw.n_rows >= 2 and not has_event
 
 
 def _infer_event_roles(
-    m: Mapping, free: list[str], profiles: dict[str, ColumnProfile], take, unset: set[str] = frozenset()
+    m: Mapping,
+    free: list[str],
+    profiles: dict[str, ColumnProfile],
+    take,
+    unset: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     if not m.customer or not m.date:
         missing = "a customer id" if not m.customer else "a timestamp"
