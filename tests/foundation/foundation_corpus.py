@@ -94,6 +94,7 @@ def build_corpus(folder: Path) -> list[Case]:
     _xlsx_and_parquet(b)
     _names_and_paths(b)
     _arguments(b)
+    _export_shapes(b)
     _huge(b)
     return b.cases
 
@@ -228,6 +229,36 @@ def _json(b: _Builder) -> None:
     b.add("json-trailing-comma", full[:-1] + ",]", suffix=".json")
     b.add("json-single-quotes", full.replace('"', "'"), suffix=".json")
     b.add("json-nan", full.replace('"nps": 3', '"nps": NaN', 1).replace("[{", "[{", 1)[:-5], suffix=".json")
+
+
+def _export_shapes(b: _Builder) -> None:
+    """Broken variants of tool exports (issue 20): documents, metadata rows, header/skip rows, profiles."""
+    tickets = [{"id": i, "subject": "Help", "description": _comment(random.Random(i))} for i in range(5)]
+    doc = json.dumps({"tickets": tickets, "count": 5}, indent=2)
+    b.add("json-document-two-lists", json.dumps({"tickets": tickets, "users": tickets}), suffix=".json",
+          needle="several lists")  # fmt: skip
+    b.add("json-document-cut-off", doc[: len(doc) // 2], suffix=".json", needle="cut off")
+    empty = json.dumps({"tickets": [], "count": 0}, indent=2)
+    b.add("json-document-empty-list", empty, suffix=".json", needle="holds no records")
+    b.add("json-document-no-list", json.dumps({"count": 0, "next_page": None}, indent=2), suffix=".json")
+    meta = "StartDate,EndDate,ResponseId,Q1\nStart Date,End Date,Response ID,How likely?\n"
+    meta += '{"ImportId":"startDate"},{"ImportId":"endDate"},{"ImportId":"_recordId"},{"ImportId":"QID1"}\n'
+    b.add("qualtrics-metadata-only", meta, suffix=".csv", needle="no data rows")
+    survey = _csv(_rows(6, 900))
+    b.add("header-rows-zero", survey, suffix=".csv", args=["--header-rows", "0"], needle="out of range")
+    b.add("header-rows-too-many", survey, suffix=".csv", args=["--header-rows", "7"], needle="no data rows")
+    b.add("skip-rows-everything", survey, suffix=".csv", args=["--skip-rows", "50"], needle="nothing is left")
+    b.add("skip-rows-negative", survey, suffix=".csv", args=["--skip-rows", "-1"], needle="out of range")
+    b.add("source-unknown", survey, suffix=".csv", args=["--source", "nosuch"], needle="unknown source")
+    b.add("profile-missing", survey, suffix=".csv", args=["--profile", str(b.folder / "nope.toml")],
+          needle="profile file not found")  # fmt: skip
+    bad_profile = b.folder / "bad-profile.toml"
+    bad_profile.write_text("detect = [\n", encoding="utf-8")
+    b.add("profile-not-toml", survey, suffix=".csv", args=["--profile", str(bad_profile)], needle="cannot parse")
+    odd_profile = b.folder / "odd-profile.toml"
+    odd_profile.write_text('detect = ["id"]\n[roles]\nwho = "id"\n', encoding="utf-8")
+    b.add("profile-unknown-role", survey, suffix=".csv", args=["--profile", str(odd_profile)], needle="unknown key")
+    b.add("source-profile-column-missing", survey, suffix=".csv", args=["--source", "posthog"])
 
 
 def _xlsx_and_parquet(b: _Builder) -> None:

@@ -72,7 +72,7 @@ def test_several_text_columns_are_joined(ws: Workspace, survey: Path) -> None:
     [("q1:rating", "rating", (1, 5)), ("q2:number", "number", (0, 10)), ("q1:nps", "nps", (0, 10))],
 )
 def test_score_kind_syntax(ws: Workspace, survey: Path, spec: str, kind: str, scale: tuple[int, int]) -> None:
-    summary = ws.ingest(survey, score=[spec])
+    summary = ws.ingest(survey, score=[spec], only_scores=True)
     (score,) = summary.mapping.scores
     assert (score.column, score.kind, score.scale_min, score.scale_max) == (spec.split(":")[0], kind, *scale)
     stored = ws.sql("SELECT DISTINCT kind, scale_min, scale_max FROM feedback_scores")
@@ -111,14 +111,21 @@ def test_unknown_column_error_lists_the_real_columns(ws: Workspace, survey: Path
 
 def test_json_mapping_file(ws: Workspace, survey: Path, tmp_path: Path) -> None:
     mapping = tmp_path / "roles.json"
-    mapping.write_text(json.dumps({"text": "notes", "id": "ref", "score": ["q2:nps"], "attr": ["seg"]}))
+    roles = {"text": "notes", "id": "ref", "score": ["q2:nps"], "attr": ["seg"], "only_scores": True}
+    mapping.write_text(json.dumps(roles))
     m = ws.ingest(survey, mapping=mapping).mapping
     assert (m.text, m.id, m.attrs, [s.kind for s in m.scores]) == (["notes"], "ref", ["seg"], ["nps"])
 
 
+def test_a_given_score_keeps_the_detected_ones(ws: Workspace, survey: Path) -> None:
+    """Issue 20: one --score used to drop the auto-detected scores; now only --only-scores does."""
+    given = ws.ingest(survey, text="notes", id="ref", score=["q2:nps"]).mapping.scores
+    assert {s.column: s.kind for s in given} == {"q2": "nps", "q1": "rating"}  # q1: an aspect rating beside it
+
+
 def test_toml_mapping_file_and_flags_win(tmp_path: Path, survey: Path, capsys) -> None:
     mapping = tmp_path / "roles.toml"
-    mapping.write_text('text = "notes"\nid = "ref"\nscore = ["q1:csat"]\nattr = ["seg"]\n')
+    mapping.write_text('text = "notes"\nid = "ref"\nscore = ["q1:csat"]\nattr = ["seg"]\nonly_scores = true\n')
     ws_path = tmp_path / "cli.empathic"
     code = main(["ingest", str(ws_path), str(survey), "--mapping", str(mapping), "--text", "comment", "-q"])
     assert code == 0, capsys.readouterr().err

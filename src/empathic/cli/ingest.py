@@ -15,17 +15,37 @@ from empathic.ingest import inspect as inspect_source
 REDACT_HELP = "PII in comment text: all (also names), structured (default) or none; see `empathic inspect`."
 PATTERN_HELP = "Extra regular expression redacted as [ID] (repeatable), e.g. 'ORD-\\d{8}'."
 KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
+SOURCE_HELP = (
+    "The tool that exported the file (default: detected from the header): qualtrics, surveymonkey, typeform, "
+    "google-forms, zendesk, intercom, freshdesk, app-store, google-play, trustpilot, delighted, posthog, amplitude, "
+    "mixpanel, segment, hubspot, salesforce; or none."
+)
+UNSET_HELP = " 'none' unsets the role."
+
+
+def _reading(header_rows: int | None, skip_rows: int | None, source: str | None, profile: Path | None) -> dict:
+    """The read options shared by inspect and ingest, as keyword arguments."""
+    return {"header_rows": header_rows, "skip_rows": skip_rows, "source": source, "profile": profile}
 
 
 def inspect(
     file: Path = typer.Argument(..., help="CSV, TSV, JSON, JSONL, Parquet or XLSX file."),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    source: str | None = typer.Option(None, "--source", help=SOURCE_HELP),
+    profile: Path | None = typer.Option(None, "--profile", help="Your own source profile (TOML)."),
+    header_rows: int | None = typer.Option(None, "--header-rows", help="Rows that name the columns (default 1)."),
+    skip_rows: int | None = typer.Option(None, "--skip-rows", help="Lines to skip before the header."),
     text: list[str] = typer.Option(None, "--text", help="Free-text column(s)."),
-    id: str | None = typer.Option(None, "--id", help="Unique id column."),
-    customer: str | None = typer.Option(None, "--customer", help="Customer id column."),
-    date: str | None = typer.Option(None, "--date", help="Date/time column."),
+    title: str | None = typer.Option(None, "--title", help="Title column joined before the text." + UNSET_HELP),
+    id: str | None = typer.Option(None, "--id", help="Unique id column." + UNSET_HELP),
+    customer: str | None = typer.Option(None, "--customer", help="Customer id column." + UNSET_HELP),
+    date: str | None = typer.Option(None, "--date", help="Date/time column." + UNSET_HELP),
+    date_format: str | None = typer.Option(None, "--date-format", help="strptime format, e.g. '%m/%d/%Y'."),
     score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
+    only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
+    event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
+    value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
     mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles."),
 ) -> None:
     """Show the inferred column mapping with sample values. Writes nothing.
@@ -33,13 +53,28 @@ def inspect(
     Example: empathic inspect reviews.csv --text "Review Text"
     """
     result = inspect_source(
-        file, kind=kind, text=text, id=id, customer=customer, date=date, score=score, attr=attr, mapping=mapping
+        file,
+        kind=kind,
+        text=text,
+        title=title,
+        id=id,
+        customer=customer,
+        date=date,
+        date_format=date_format,
+        score=score,
+        only_scores=only_scores or None,
+        attr=attr,
+        event=event,
+        value=value,
+        mapping=mapping,
+        **_reading(header_rows, skip_rows, source, profile),
     )
     console.print(
         f"[bold]{esc(result.label)}[/bold]: {result.n_rows:,} rows, {esc(result.file_format)}"
         + (f", {esc(result.encoding)}" if result.encoding else "")
         + f" → ingests as [bold]{esc(result.mapping.kind)}[/bold]"
     )
+    console.print(f"profile: [bold]{esc(result.profile or 'none')}[/bold] ({esc(result.profile_reason)})")
     table = Table(show_lines=False)
     for col in ("column", "role", "why", "samples"):
         table.add_column(col, overflow="fold")
@@ -59,17 +94,24 @@ def ingest(
     workspace: Path = typer.Argument(..., help="Workspace file (created if missing), e.g. acme.empathic."),
     file: Path = typer.Argument(..., help="CSV, TSV, JSON, JSONL, Parquet or XLSX file."),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
+    source: str | None = typer.Option(None, "--source", help=SOURCE_HELP),
+    profile: Path | None = typer.Option(None, "--profile", help="Your own source profile (TOML)."),
+    header_rows: int | None = typer.Option(None, "--header-rows", help="Rows that name the columns (default 1)."),
+    skip_rows: int | None = typer.Option(None, "--skip-rows", help="Lines to skip before the header."),
     text: list[str] = typer.Option(None, "--text", help="Free-text column(s); several are joined."),
-    title: str | None = typer.Option(None, "--title", help="Title column joined before the text."),
-    id: str | None = typer.Option(None, "--id", help="Unique id column (re-ingest updates rows with the same id)."),
-    customer: str | None = typer.Option(None, "--customer", help="Customer id column."),
-    date: str | None = typer.Option(None, "--date", help="Date/time column."),
+    title: str | None = typer.Option(None, "--title", help="Title column joined before the text." + UNSET_HELP),
+    id: str | None = typer.Option(
+        None, "--id", help="Unique id column (re-ingest updates rows with the same id)." + UNSET_HELP
+    ),
+    customer: str | None = typer.Option(None, "--customer", help="Customer id column." + UNSET_HELP),
+    date: str | None = typer.Option(None, "--date", help="Date/time column." + UNSET_HELP),
     date_format: str | None = typer.Option(None, "--date-format", help="strptime format, e.g. '%d/%m/%Y'."),
     score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
+    only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
-    event: str | None = typer.Option(None, "--event", help="Events: event/feature name column."),
-    duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds."),
-    value: str | None = typer.Option(None, "--value", help="Events: amount/revenue column."),
+    event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
+    duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds." + UNSET_HELP),
+    value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
     mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles (flags win)."),
     lenient: bool = typer.Option(False, "--lenient", help="Store unparseable dates/out-of-range scores as empty."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -100,17 +142,21 @@ def ingest(
             date=date,
             date_format=date_format,
             score=score,
+            only_scores=only_scores or None,
             attr=attr,
             event=event,
             duration=duration,
             value=value,
             mapping=mapping,
+            **_reading(header_rows, skip_rows, source, profile),
         )
     for w in summary.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     console.print(f"[green]✓[/green] {esc(summary)}")
     roles = ", ".join(f"{c} → {r}" for c, r in summary.mapping.roles().items() if r != "ignored")
     console.print(f"  mapping: {esc(roles)}")
+    if summary.mapping.source_profile:
+        console.print(f"  profile: {esc(summary.mapping.source_profile)}")
     console.print(f"Next: [bold]empathic analyze {esc(workspace)}[/bold]")
 
 

@@ -10,10 +10,16 @@ only on that error path.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
+import duckdb
+
 from empathic.errors import InputError
+
+#: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
+MAX_LINE_BYTES = 16 << 20
 
 #: Rows the checks read at most (the error path must stay quick on a huge file).
 MAX_ROWS = 1_000_000
@@ -85,8 +91,24 @@ def _name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
 
 
+def _one_document(path: Path) -> bool:
+    """True when a file starting with ``{`` is ONE JSON object (``{"tickets": [...]}``, pretty-printed or on one
+    line), not JSON Lines: its first line is not a whole object, or it is the only line."""
+    import json
+
+    with path.open("rb") as fh:
+        first = fh.readline(1 << 20)
+        rest = fh.read(4096).strip()
+    try:
+        json.loads(first.decode("utf-8-sig", errors="replace"))
+    except ValueError:
+        return True
+    return not rest
+
+
 def check_json_records(path: Path, label: str) -> str:
-    """The DuckDB ``format`` of a ``.json`` file ('array' or, for objects one per line, 'newline_delimited').
+    """The DuckDB ``format`` of a ``.json`` file: 'array', 'newline_delimited' (objects one per line) or
+    'unstructured' (one document whose list of records :func:`empathic.ingest.nested.record_array` finds).
 
     Raises:
         InputError: when the file holds one bare value (``42``, ``"text"``, ``null``) or is a cut-off array.
@@ -96,7 +118,10 @@ def check_json_records(path: Path, label: str) -> str:
         fh.seek(max(path.stat().st_size - 64, 0))
         tail = fh.read().rstrip()
     if head.startswith(b"{"):
-        return "newline_delimited"
+        if not _one_document(path):
+            return "newline_delimited"
+        _check_closed(tail, b"}", label)
+        return "unstructured"
     if not head.startswith(b"["):
         shown = head[:20].decode("utf-8", errors="replace")
         raise InputError(
@@ -104,10 +129,60 @@ def check_json_records(path: Path, label: str) -> str:
             file=label,
             hint='give a list of objects, [{"comment": "...", "score": 9}, ...], or JSON Lines (one object per line)',
         )
-    if not tail.endswith(b"]"):
+    _check_closed(tail, b"]", label)
+    return "array"
+
+
+def _check_closed(tail: bytes, closing: bytes, label: str) -> None:
+    """Refuse a JSON document whose last character is not its closing bracket (a cut-off download)."""
+    if not tail.endswith(closing):
         raise InputError(
-            "the JSON file is cut off (it does not end with ']')",
+            f"the JSON file is cut off (it does not end with '{closing.decode()}')",
             file=label,
             hint="export the file again; for very large data use JSON Lines (one object per line)",
         )
-    return "array"
+
+
+LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
+
+
+def duckdb_error(exc: duckdb.Error, label: str) -> InputError:
+    """Translate a DuckDB reader error into an InputError with the row and a hint."""
+    # only DuckDB's own words: its echo of the query ("LINE 1: ... maximum_object_size ...") and its list of
+    # "possible fixes" (which names max_line_size) must not decide which problem we report
+    msg = str(exc).split("\nLINE ")[0].split("Possible fixes:")[0].split("The search space used was")[0]
+    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+    m = LINE_RE.search(msg)
+    row = int(m.group(1)) if m else None
+    low = msg.lower()
+    if "maximum line size" in low or "max_line_size" in low or "maximum_object_size" in low:
+        return InputError(
+            f"a row or field is larger than {MAX_LINE_BYTES >> 20} MB",
+            file=label,
+            row=row,
+            hint="this is usually an unclosed quote; check the quoting near that line",
+        )
+    if ("expected" in low and "columns" in low) or "too many columns" in low or "not enough columns" in low:
+        return InputError(
+            "rows have different numbers of columns (ragged rows)",
+            file=label,
+            row=row,
+            hint="check the delimiter and quoting on that line; every row needs the same columns as the header",
+        )
+    if "unicode" in low or "utf-8" in low or "utf8" in low:
+        return InputError(
+            "the file has bytes that are not valid UTF-8",
+            file=label,
+            row=row,
+            hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
+        )
+    if "recursion depth" in low:
+        return InputError(
+            "the JSON is nested too deeply (more than 128 levels)",
+            file=label,
+            row=row,
+            hint="give one flat object per comment, with plain values (text, numbers, dates)",
+        )
+    if "json" in low or "malformed" in low:
+        return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")
+    return InputError(f"cannot read the file: {first}", file=label, row=row, hint="check the file format")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from empathic.ingest.load import resolve_roles
 from empathic.ingest.mapping import Mapping
-from empathic.ingest.readers import read_source
+from empathic.ingest.prepare import prepare
 from empathic.ingest.roles import infer_mapping
 from empathic.ingest.sandbox import run_one, sandboxed
 from empathic.ingest.settings import IngestSettings
@@ -29,6 +29,9 @@ class Inspection:
     samples: dict[str, list[str]]
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    profile: str | None = None  # the source profile chosen, and why
+    profile_reason: str = ""
+    labels: dict[str, str] = field(default_factory=dict)  # question text per column (a label row)
 
     def table(self) -> pd.DataFrame:
         """One row per column: role, why, sample values."""
@@ -58,8 +61,10 @@ def inspect(data: Any, *, kind: str | None = None, settings: IngestSettings | No
     kind = kind or roles.pop("_kind", None)
     con = sandboxed()
     try:
-        raw = read_source(con, data, settings=settings)
-        mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
+        ready = prepare(con, data, kind=kind, roles=roles, settings=settings)
+        raw = ready.raw
+        mapping = infer_mapping(con, raw, kind=ready.kind, overrides=ready.roles)
+        ready.explain(mapping)
         samples: dict[str, list[str]] = {}
         for col in raw.columns:
             c, table = ident(col), ident(raw.name)
@@ -75,6 +80,18 @@ def inspect(data: Any, *, kind: str | None = None, settings: IngestSettings | No
         except InputError as exc:
             warnings = list(raw.warnings)
             problems.append(str(exc))
-        return Inspection(raw.label, raw.n_rows, raw.file_format, raw.encoding, mapping, samples, warnings, problems)
+        return Inspection(
+            raw.label,
+            raw.n_rows,
+            raw.file_format,
+            raw.encoding,
+            mapping,
+            samples,
+            warnings,
+            problems,
+            profile=mapping.source_profile,
+            profile_reason=ready.profile_reason,
+            labels=dict(raw.labels),
+        )
     finally:
         con.close()

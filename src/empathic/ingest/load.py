@@ -17,7 +17,8 @@ import duckdb
 
 from empathic.errors import InputError
 from empathic.ingest.mapping import KINDS, Mapping, load_mapping_file
-from empathic.ingest.readers import RawTable, read_source
+from empathic.ingest.prepare import prepare
+from empathic.ingest.readers import RawTable
 from empathic.ingest.roles import infer_mapping
 from empathic.ingest.settings import IngestSettings
 from empathic.ingest.sql import clean, date_expr, lit, number_expr, q, row_hash, score_expr, text_expr
@@ -116,10 +117,12 @@ def _ingest(
     label = str(data) if isinstance(data, (str, Path)) else type(data).__name__
     progress(f"ingest {Path(label).name}", 0, 4)
     with store.write() as con:
-        raw = read_source(con, data, settings=settings)
+        ready = prepare(con, data, kind=kind, roles=roles, settings=settings)
+        raw = ready.raw
         raw.sha256 = sha
         progress(f"ingest {Path(label).name}", 1, 4)
-        mapping = infer_mapping(con, raw, kind=kind, overrides=roles)
+        mapping = infer_mapping(con, raw, kind=ready.kind, overrides=ready.roles)
+        ready.explain(mapping)
         _check_attribute_count(con, raw, mapping, settings.max_attributes)
         warnings = raw.warnings + validate(con, raw, mapping, lenient=lenient)
         warnings += _truncation_warning(con, raw, mapping, settings.max_text_chars)
@@ -191,8 +194,8 @@ def _keyed_source(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping) -> 
     The occurrence number keeps genuinely repeated rows (two identical purchases on one day) while re-ingesting
     the same file still produces the same keys.
     """
-    if m.id:
-        return q(raw.name), f"trim({q(m.id)})"
+    if m.id:  # an empty id cell falls back to the row's content hash (never a NULL key)
+        return q(raw.name), f"coalesce({clean(m.id)}, {row_hash(raw.columns)})"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _keyed AS SELECT *, {row_hash(raw.columns)} AS __hash FROM {q(raw.name)}"
     )
@@ -312,7 +315,7 @@ def _write_customers(
     ).fetchone()[0]
     con.execute("DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _rows)")
     con.execute("INSERT INTO customers SELECT customer_id, ?, signup_at, ? FROM _rows", [source_id, _now()])
-    for attr in m.attrs:
+    for attr in m.attrs + ([m.value] if m.value and m.value not in m.attrs else []):  # MRR/ARR kept by name
         con.execute(
             "DELETE FROM customer_attributes WHERE name = ? AND customer_id IN (SELECT customer_id FROM _rows)", [attr]
         )

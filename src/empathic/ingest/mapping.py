@@ -25,6 +25,9 @@ class ScoreColumn:
     name: str = ""
     #: A code that means "not answered" (e.g. -1 in an aspect rating), stored as empty instead of as a value.
     missing: float | None = None
+    #: Answers written as words or emoji (``good``/``bad``, ``😞``…``🤩``) → their number; ``None`` = not answered
+    #: (Zendesk's ``offered``). Matched lower-cased and trimmed.
+    labels: dict[str, float | None] | None = None
 
     def __post_init__(self) -> None:
         self.name = self.name or self.column
@@ -50,6 +53,8 @@ class Mapping:
     price: str | None = None
     ignored: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
+    #: The source profile (``empathic/ingest/profiles/NAME.toml`` or a user's file) the file was read with.
+    source_profile: str | None = None
 
     def roles(self) -> dict[str, str]:
         """Column → role name, for display."""
@@ -78,7 +83,15 @@ class Mapping:
         return cols
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        """The stored mapping (its hash is part of the source id). Fields added later are left out while they
+        hold their default, so a file ingested before them keeps its source id."""
+        data = asdict(self)
+        if data["source_profile"] is None:
+            del data["source_profile"]
+        for score in data["scores"]:
+            if score["labels"] is None:
+                del score["labels"]
+        return json.dumps(data, sort_keys=True)
 
 
 #: Keyword arguments / CLI flags that override inferred roles.
@@ -97,7 +110,12 @@ ROLE_KEYS = (
     "quantity",
     "price",
     "ignore",
+    "only_scores",
 )
+#: Keys that say how a file is read rather than which column plays which role (also accepted in a mapping file).
+READ_KEYS = ("header_rows", "skip_rows", "source", "profile")
+#: Values of a single-column role that unset it (``--customer none``): the role is neither given nor inferred.
+UNSET = ("", "none")
 
 
 def load_mapping_file(path: str | Path) -> dict[str, Any]:
@@ -112,7 +130,7 @@ def load_mapping_file(path: str | Path) -> dict[str, Any]:
         raise InputError(f"cannot parse the mapping file: {exc}", file=str(p), hint="use JSON or TOML") from None
     if not isinstance(data, dict):
         raise InputError("the mapping file must hold an object of roles", file=str(p), hint='e.g. {"text": "comment"}')
-    unknown = set(data) - set(ROLE_KEYS) - {"kind"}
+    unknown = set(data) - set(ROLE_KEYS) - set(READ_KEYS) - {"kind"}
     if unknown:
         raise InputError(
             f"unknown role(s) in mapping file: {', '.join(sorted(unknown))}",
@@ -133,6 +151,17 @@ def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -
             raise InputError(f"unknown role {key!r}", hint=f"known roles: {', '.join(ROLE_KEYS)}")
         if key == "date_format":
             out[key] = str(value)
+            continue
+        if key == "only_scores":
+            out[key] = bool(value)
+            continue
+        if (
+            key not in ("text", "score", "attr", "ignore")
+            and isinstance(value, str)
+            and value.strip().lower() in UNSET
+            and value not in columns
+        ):
+            out[key] = None  # unset: the role stays empty, inference does not fill it
             continue
         values = [value] if isinstance(value, str) else list(value)
         resolved = []

@@ -28,9 +28,11 @@ import duckdb
 import pyarrow as pa
 
 from empathic.errors import InputError
-from empathic.ingest.diagnose import check_json_records, diagnose_csv
+from empathic.ingest.diagnose import MAX_LINE_BYTES, check_json_records, diagnose_csv, duckdb_error
 from empathic.ingest.encoding import SAMPLE_BYTES, ensure_utf8
+from empathic.ingest.nested import flat_columns, record_array
 from empathic.ingest.sandbox import allowed_path, run_one, sandboxed, single
+from empathic.ingest.scratch import gunzip, skip_lines
 from empathic.ingest.settings import IngestSettings
 from empathic.store import ident
 
@@ -45,8 +47,6 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-#: Longest single line (and so field) we accept in a text file; longer ones are almost always broken quoting.
-MAX_LINE_BYTES = 16 << 20
 #: Rows per Arrow batch when a parsed file streams from its sandbox into the caller's connection.
 STREAM_BATCH_ROWS = 100_000
 
@@ -63,16 +63,24 @@ class RawTable:
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     sha256: str | None = None
+    #: Question text per column, from a label row under the header (see :mod:`empathic.ingest.reshape`).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def read_source(
-    con: duckdb.DuckDBPyConnection, data: Any, *, name: str = "_raw", settings: IngestSettings | None = None
+    con: duckdb.DuckDBPyConnection,
+    data: Any,
+    *,
+    name: str = "_raw",
+    settings: IngestSettings | None = None,
+    skip_rows: int = 0,
 ) -> RawTable:
-    """Load a path or a pandas/Polars/Arrow frame into ``con`` as the temp table ``name``."""
+    """Load a path or a pandas/Polars/Arrow frame into ``con`` as the temp table ``name``; ``skip_rows`` lines
+    of a CSV/TSV or rows of a worksheet before the header are dropped (a preamble)."""
     settings = settings or IngestSettings()
     if isinstance(data, (str, Path)):
         with tempfile.TemporaryDirectory(prefix="empathic-") as scratch:
-            return _read_path(con, Path(data), name, settings, Path(scratch))
+            return _read_path(con, Path(data), name, settings, Path(scratch), skip_rows)
     return _read_frame(con, data, name, settings)
 
 
@@ -101,14 +109,16 @@ def _read_frame(
     if table.num_columns == 0:
         raise InputError("the frame has no columns", file=label, hint="pass a frame with at least a text column")
     names = [str(c) if str(c) else f"column{i}" for i, c in enumerate(table.column_names)]
-    _check_column_names(names, label, settings.max_columns)
+    check_column_names(names, label, settings.max_columns)
     table = table.rename_columns(names)
     try:
         with closing(sandboxed()) as reader:
             reader.register("_frame_in", table)
-            _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(names)} FROM _frame_in")))
+            columns = flat_columns(reader, "_frame_in")
+            check_column_names([c for c, _ in columns], label, settings.max_columns)
+            _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(columns)} FROM _frame_in")))
     except duckdb.Error as exc:
-        raise _duckdb_error(exc, label) from None
+        raise duckdb_error(exc, label) from None
     return _finish(con, name, label, "frame")
 
 
@@ -121,15 +131,21 @@ def _copy_in(con: duckdb.DuckDBPyConnection, name: str, rows: duckdb.DuckDBPyRel
         con.unregister("_stream_in")
 
 
-def _numbered(names: list[str]) -> str:
-    """The select list of a raw table: ``__row`` (1, 2, ... in input order), then every column as VARCHAR."""
-    cols = "".join(f", CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in names)
+def _numbered(columns: list[tuple[str, str]]) -> str:
+    """The select list of a raw table: ``__row`` (1, 2, ... in input order), then every ``(name, VARCHAR
+    expression)`` of :func:`~empathic.ingest.nested.flat_columns`."""
+    cols = "".join(", " + _aliased(expr_sql, c) for c, expr_sql in columns)
     return f"row_number() OVER () AS __row{cols}"
+
+
+def _aliased(expr_sql: str, name: str) -> str:
+    """``expr_sql`` (an expression of :func:`~empathic.ingest.nested.flat_columns`) named ``name``."""
+    return f"{expr_sql} AS {ident(name)}"
 
 
 # -- files ----------------------------------------------------------------------------------------------------------
 def _read_path(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings, scratch: Path
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings, scratch: Path, skip_rows: int = 0
 ) -> RawTable:
     """Read one file; temporary copies go to ``scratch`` (removed by the caller)."""
     label = str(path)
@@ -141,7 +157,7 @@ def _read_path(
         raise InputError("the file is empty", file=label, hint="export the data again; the file has 0 bytes")
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        path = _gunzip(path, scratch, settings.max_inflated_mb)
+        path = gunzip(path, scratch, settings.max_inflated_mb)
         suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     head = path.open("rb").read(SAMPLE_BYTES)
@@ -156,7 +172,7 @@ def _read_path(
     if fmt == "parquet":
         return _read_with_duckdb(con, name, label, "parquet", path, "read_parquet(?)", [allowed_path(path)], settings)
     if fmt == "xlsx":
-        return _read_xlsx(con, path, name, settings)
+        return _read_xlsx(con, path, name, settings, skip_rows)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         raise InputError(
             "the file looks binary (it contains NUL bytes), not text",
@@ -165,6 +181,8 @@ def _read_path(
         )
     text_path, encoding, warnings = ensure_utf8(path, head, scratch)
     if fmt == "csv":
+        if skip_rows:
+            text_path = skip_lines(text_path, skip_rows, scratch)
         return _read_csv(con, text_path, name, label, encoding, warnings, settings, scratch)
     table = "newline_delimited" if fmt == "jsonl" else check_json_records(text_path, label)
     raw = _read_with_duckdb(
@@ -180,28 +198,6 @@ def _read_path(
     )
     raw.encoding, raw.warnings = encoding, warnings
     return raw
-
-
-def _gunzip(path: Path, scratch: Path, max_mb: int) -> Path:
-    """Decompress ``x.csv.gz`` to ``scratch/x.csv`` in chunks, refusing it once it inflates past ``max_mb``."""
-    import gzip
-
-    out = scratch / path.stem
-    limit, written = max_mb << 20, 0
-    try:
-        with gzip.open(path, "rb") as src, out.open("wb") as dst:
-            while chunk := src.read(1 << 20):
-                written += len(chunk)
-                if written > limit:
-                    raise InputError(
-                        f"the compressed file inflates to more than {max_mb:,} MB",
-                        file=str(path),
-                        hint="raise ingest.max_inflated_mb if the file is genuine, or split it",
-                    )
-                dst.write(chunk)
-    except (OSError, EOFError) as exc:
-        raise InputError(f"cannot decompress: {exc}", file=str(path), hint="check the .gz file is complete") from None
-    return out
 
 
 def _sniff_format(head: bytes) -> str | None:
@@ -305,7 +301,7 @@ def _check_header_names(path: Path, delimiter: str, label: str) -> None:
     names = [c for c in cells if c]
     if len(names) < 2 or any(len(c) > 60 or re.fullmatch(r"[-+]?\d+([.,]\d+)?", c) for c in names):
         return
-    _check_column_names(names, label)
+    check_column_names(names, label)
 
 
 def _read_csv(
@@ -332,7 +328,7 @@ def _read_csv(
         delimiter = found[0] if found else ","
     except duckdb.Error as exc:
         guess = _fallback_delimiter(first_lines[0], ",")
-        raise diagnose_csv(path, guess, label) or _duckdb_error(exc, label) from None
+        raise diagnose_csv(path, guess, label) or duckdb_error(exc, label) from None
     delimiter = _fallback_delimiter(first_lines[0], delimiter)
     _check_header_names(path, delimiter, label)
     header = _first_row_is_header(path, delimiter)
@@ -385,17 +381,31 @@ def _read_with_duckdb(
     ``explain`` may name the concrete problem (see :mod:`empathic.ingest.diagnose`)."""
     try:
         with closing(sandboxed([path])) as reader:
+            if "unstructured" in params:  # one JSON document: its list of records, one row each
+                try:
+                    records = record_array(reader, source, params)
+                except ValueError as several:
+                    raise InputError(
+                        f"the JSON document holds several lists of records ({several})",
+                        file=label,
+                        hint="export one list, or give the records as a JSON array or JSON Lines",
+                    ) from None
+                if records is not None:
+                    source = f"(SELECT unnest({ident(records)}, max_depth := 2) FROM {source})"
             described = run_one(reader, f"DESCRIBE SELECT * FROM {source}", params).fetchall()
-            names = [d[0] for d in described]
-            _check_column_names(names, label, settings.max_columns)
-            select = single(reader, f"SELECT {_numbered(names)} FROM {source}")
+            check_column_names([d[0] for d in described], label, settings.max_columns)
+            columns = flat_columns(reader, source, params, described)
+            check_column_names([c for c, _ in columns], label, settings.max_columns)
+            select = single(reader, f"SELECT {_numbered(columns)} FROM {source}")
             _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
-        raise (explain and explain()) or _duckdb_error(exc, label) from None
+        raise (explain and explain()) or duckdb_error(exc, label) from None
     return _finish(con, name, label, fmt)
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings) -> RawTable:
+def _read_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: IngestSettings, skip_rows: int = 0
+) -> RawTable:
     import zipfile
 
     from openpyxl import load_workbook
@@ -409,11 +419,13 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: 
         ) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
+    for _ in range(skip_rows):
+        next(rows, None)
     header = next(rows, None)
     if header is None:
         raise InputError("the first worksheet is empty", file=label, hint="put the data on the first sheet")
     names = [str(h).strip() if h is not None else f"column{i}" for i, h in enumerate(header)]
-    _check_column_names(names, label, settings.max_columns)
+    check_column_names(names, label, settings.max_columns)
     columns: list[list[str | None]] = [[] for _ in names]
     for row in rows:
         if row is None or all(v is None for v in row):
@@ -428,7 +440,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, name: str, settings: 
     return raw
 
 
-def _check_column_names(names: list[str], label: str, max_columns: int | None = None) -> None:
+def check_column_names(names: list[str], label: str, max_columns: int | None = None) -> None:
     """Refuse more than ``max_columns`` columns, reserved (``__``), unusable (NUL) and duplicate names."""
     if max_columns is not None and len(names) > max_columns:
         raise InputError(
@@ -454,51 +466,8 @@ def _check_column_names(names: list[str], label: str, max_columns: int | None = 
 def _finish(con: duckdb.DuckDBPyConnection, name: str, label: str, fmt: str) -> RawTable:
     n = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
     columns = [r[0] for r in con.execute(f"DESCRIBE {ident(name)}").fetchall() if r[0] != "__row"]
+    if n == 0 and fmt in ("json", "jsonl"):
+        raise InputError("the JSON file holds no records", file=label, hint="check the export")
     if n == 0:
         raise InputError("the file has a header but no data rows", file=label, hint="check the export")
     return RawTable(name=name, columns=columns, n_rows=int(n), label=label, file_format=fmt)
-
-
-LINE_RE = re.compile(r"[Ll]ine:?\s*(\d+)")
-
-
-def _duckdb_error(exc: duckdb.Error, label: str) -> InputError:
-    """Translate a DuckDB reader error into an InputError with the row and a hint."""
-    # only DuckDB's own words: its echo of the query ("LINE 1: ... maximum_object_size ...") and its list of
-    # "possible fixes" (which names max_line_size) must not decide which problem we report
-    msg = str(exc).split("\nLINE ")[0].split("Possible fixes:")[0].split("The search space used was")[0]
-    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
-    m = LINE_RE.search(msg)
-    row = int(m.group(1)) if m else None
-    low = msg.lower()
-    if "maximum line size" in low or "max_line_size" in low or "maximum_object_size" in low:
-        return InputError(
-            f"a row or field is larger than {MAX_LINE_BYTES >> 20} MB",
-            file=label,
-            row=row,
-            hint="this is usually an unclosed quote; check the quoting near that line",
-        )
-    if ("expected" in low and "columns" in low) or "too many columns" in low or "not enough columns" in low:
-        return InputError(
-            "rows have different numbers of columns (ragged rows)",
-            file=label,
-            row=row,
-            hint="check the delimiter and quoting on that line; every row needs the same columns as the header",
-        )
-    if "unicode" in low or "utf-8" in low or "utf8" in low:
-        return InputError(
-            "the file has bytes that are not valid UTF-8",
-            file=label,
-            row=row,
-            hint="save the file as UTF-8 (or as Windows-1252/Latin-1 throughout)",
-        )
-    if "recursion depth" in low:
-        return InputError(
-            "the JSON is nested too deeply (more than 128 levels)",
-            file=label,
-            row=row,
-            hint="give one flat object per comment, with plain values (text, numbers, dates)",
-        )
-    if "json" in low or "malformed" in low:
-        return InputError(f"cannot parse the JSON: {first}", file=label, row=row, hint="check the JSON syntax")
-    return InputError(f"cannot read the file: {first}", file=label, row=row, hint="check the file format")

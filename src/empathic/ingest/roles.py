@@ -12,33 +12,23 @@ import duckdb
 import pandas as pd
 
 from empathic.errors import InputError
+from empathic.ingest.dates import date_share as date_share_of
+from empathic.ingest.dates import decide_day_order
 from empathic.ingest.mapping import Mapping, ScoreColumn, normalise_overrides
 from empathic.ingest.readers import RawTable
+from empathic.ingest.word_scores import word_score
 from empathic.store import ident
 
 SAMPLE_ROWS = 5000
 
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S %z",
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %H:%M",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y%m%d",
-    "%d %B %Y",
-    "%B %d, %Y",
-    "%d %b %Y",
-    "%b %d, %Y",
-    "%Y/%m/%d",
-    "%d-%m-%Y %H:%M",
-)
 
 NAME = {
     "id": re.compile(r"^(id|uuid|key|.*[_ ]id|.*id)$|response.?id|review.?id|ticket.?id|comment.?id", re.I),
-    "customer": re.compile(r"(customer|cust|user|client|member|account|buyer|subscriber|author|reviewer)", re.I),
+    "customer": re.compile(
+        r"(customer|\bcust(_?id)?\b|user|client|member|account|buyer|subscriber|author|reviewer|requester|"
+        r"distinct.?id|visitor|contact|person)",
+        re.I,
+    ),
     "date": re.compile(r"(date|time|created|submitted|timestamp|^ts$|_at$|day|month|when)", re.I),
     "nps": re.compile(r"(nps|likel|recommend.*(0|10)|ltr)", re.I),
     "csat": re.compile(r"(csat|satisf)", re.I),
@@ -114,7 +104,7 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
         finite = nums.dropna()
         integer = float((finite == finite.round()).mean()) if len(finite) else 0.0
         words = values.map(word_count) if n else pd.Series(dtype=float)
-        date_share, date_fmt = _date_share(con, values.head(500).tolist(), numeric)
+        date_share, date_fmt = date_share_of(con, values.head(500).tolist(), numeric, col)
         profiles[col] = ColumnProfile(
             name=col,
             n=n,
@@ -155,43 +145,35 @@ def profile_columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> dict[str, 
     return profiles
 
 
-def _date_share(con: duckdb.DuckDBPyConnection, values: list[str], numeric: float) -> tuple[float, str | None]:
-    """Share of values that parse as timestamps, with the best strptime format (None = ISO via CAST)."""
-    if not values:
-        return 0.0, None
-    if numeric > 0.9 and not all(len(v) == 8 and v.isdigit() for v in values[:50]):
-        return 0.0, None
-    values = [v if len(v) <= 64 else "" for v in values]  # long text is never a date; strptime on it is slow
-    con.execute("CREATE OR REPLACE TEMP TABLE _datesample AS SELECT unnest(?::VARCHAR[]) AS v", [values])
-    best = con.execute("SELECT avg((TRY_CAST(v AS TIMESTAMP) IS NOT NULL)::INT) FROM _datesample").fetchone()[0]
-    best_fmt = None
-    if best < 0.999:
-        for fmt in DATE_FORMATS:
-            share = con.execute("SELECT avg((try_strptime(v, ?) IS NOT NULL)::INT) FROM _datesample", [fmt]).fetchone()[
-                0
-            ]
-            if share > best + 1e-9:
-                best, best_fmt = share, fmt
-    return float(best or 0.0), best_fmt
-
-
-def _score_kind(p: ColumnProfile, name: str) -> ScoreColumn | None:
-    """Classify a numeric column as a score from its range and name, or None."""
+def _score_kind(p: ColumnProfile, name: str, column: str | None = None) -> ScoreColumn | None:
+    """Classify a numeric column as a score from its range and ``name`` (its name, and its question text when the
+    file has one), or None."""
+    column = column or name
     if NAME["recommend"].search(name) and p.small_values and p.small_values <= BOOL_VALUES:
-        return ScoreColumn(name, "recommend", 0, 1)
+        return ScoreColumn(column, "recommend", 0, 1)
     if p.numeric < 0.98 or p.vmin is None or (p.integer < 0.95 and not NAME["rating"].search(name)):
         return None
     lo, hi = p.vmin, p.vmax
     if NAME["recommend"].search(name) and lo >= 0 and hi <= 1:
-        return ScoreColumn(name, "recommend", 0, 1)
+        return ScoreColumn(column, "recommend", 0, 1)
     if NAME["nps"].search(name) and lo >= 0 and hi <= 10:
-        return ScoreColumn(name, "nps", 0, 10)
+        return ScoreColumn(column, "nps", 0, 10)
+    if NAME["recommend"].search(name) and lo >= 0 and 5 < hi <= 10:
+        return ScoreColumn(column, "nps", 0, 10)
     if NAME["csat"].search(name) and lo >= 1 and hi <= 5:
-        return ScoreColumn(name, "csat", 1, 5)
+        return ScoreColumn(column, "csat", 1, 5)
     if NAME["rating"].search(name) and lo >= 0 and hi <= 10:
-        return ScoreColumn(name, "rating", 1 if lo >= 1 else 0, 5 if hi <= 5 else 10)
+        return ScoreColumn(column, "rating", 1 if lo >= 1 else 0, 5 if hi <= 5 else 10)
     return None
 
+
+#: Creation dates beat update/end dates (Qualtrics StartDate over EndDate, Zendesk created_at over updated_at).
+EARLY_DATE = re.compile(r"(start|creat|submit|open|received|posted|sent)", re.I)
+LATER_DATE = re.compile(r"(updat|modif|end|last|finish|clos|solved|recorded|reply|resolv|changed)", re.I)
+#: Columns named like a customer that hold something else: a language is never a customer.
+NOT_A_CUSTOMER = re.compile(r"(country|type|name|location|timezone|segment|language|locale|lang\b|email_domain)", re.I)
+#: Value columns of a customers file.
+CUSTOMER_VALUE = re.compile(r"(mrr|arr|ltv|lifetime|revenue|amount|value|price|spend|acv|plan.?price)", re.I)
 
 #: Names of small integer columns that are counts or demographics, not ratings.
 NOT_A_RATING = re.compile(r"(^|_| )(age|counts?|number|num|qty|quantity|children|kids|size|year|nights)($|_| )", re.I)
@@ -207,7 +189,10 @@ def _add_sub_ratings(m: Mapping, free: list[str], profiles: dict[str, ColumnProf
         p = profiles[c]
         if p.numeric < 0.98 or p.integer < 0.98 or p.vmin is None or p.vmax is None or not p.small_values:
             continue
-        values = {float(v) for v in p.small_values}
+        try:
+            values = {float(v.replace(",", ".")) for v in p.small_values}
+        except ValueError:  # the 2% that are not numbers (a label row left in the data)
+            continue
         missing = -1.0 if p.vmin == -1 and min(values - {-1.0}, default=-1) >= 0 else None
         lowest = p.vmin if missing is None else min(values - {-1.0})
         if not (lowest >= 0 and 3 <= p.vmax <= 5 and p.distinct_in_file <= 7):
@@ -239,8 +224,9 @@ def infer_mapping(
         taken.add(col)
         m.reasons[col] = reason
 
+    unset = {role for role, col in ov.items() if col is None}  # --customer none: neither given nor inferred
     for role in ("id", "customer", "date", "title", "event", "duration", "value", "quantity", "price"):
-        if role in ov:
+        if ov.get(role) is not None:
             take(role, ov[role], "given")
     if "date_format" in ov:
         m.date_format = ov["date_format"]
@@ -254,6 +240,7 @@ def infer_mapping(
             m.scores.append(_explicit_score(col, skind, profiles[col], raw.label))
             taken.add(col)
             m.reasons[col] = "given"
+    keep_detected_scores = "score" not in ov or not ov.get("only_scores")
     if "attr" in ov:
         m.attrs = [a for a in ov["attr"] if a not in taken]
         taken.update(m.attrs)
@@ -279,7 +266,7 @@ def infer_mapping(
             taken.add(body)
             prof = profiles[body]
             m.reasons[body] = f"free text: {prof.mean_words:.0f} words on average, {prof.distinct_ratio:.0%} distinct"
-    if m.text and not m.title:
+    if m.text and not m.title and "title" not in unset:
         titles = [
             c
             for c in free
@@ -293,15 +280,19 @@ def infer_mapping(
             take("title", titles[0], "short title-like text, joined before the body")
 
     free = [c for c in raw.columns if c not in taken]
-    if not m.date:
+    if not m.date and "date" not in unset:
         dates = [c for c in free if profiles[c].date >= 0.9]
-        dates.sort(
-            key=lambda c: (not NAME["date"].search(c), NAME["signup"].search(c) is not None, -profiles[c].date, c)
-        )
+        dates.sort(key=lambda c: (*_date_preference(c), -profiles[c].date, raw.columns.index(c)))
         if dates:
-            take("date", dates[0], f"{profiles[dates[0]].date:.0%} of values parse as dates")
-            m.date_format = profiles[dates[0]].date_format
-    if not m.customer:
+            fmt, note = decide_day_order(con, raw.name, dates[0], profiles[dates[0]].date_format)
+            later = [c for c in dates[1:] if LATER_DATE.search(c)]
+            why = f"; preferred over {', '.join(repr(c) for c in later)} (a creation date)" if later else ""
+            take("date", dates[0], f"{profiles[dates[0]].date:.0%} of values parse as dates{note}{why}")
+            m.date_format = fmt
+    elif m.date and not m.date_format:
+        m.date_format, note = decide_day_order(con, raw.name, m.date, profiles[m.date].date_format)
+        m.reasons[m.date] = m.reasons.get(m.date, "given") + note
+    if not m.customer and "customer" not in unset:
         custs = [
             c
             for c in free
@@ -309,12 +300,12 @@ def infer_mapping(
             and NAME["customer"].search(c)
             and profiles[c].mean_words <= 3
             and profiles[c].n > 0
-            and not re.search(r"(country|type|name|location|timezone|segment)", c, re.I)
+            and not NOT_A_CUSTOMER.search(c)
         ]
         custs.sort(key=lambda c: (not re.search(r"id\b|_id|id$", c, re.I), c))
         if custs:
             take("customer", custs[0], "name says customer/user/account")
-    if not m.id:
+    if not m.id and "id" not in unset:
         ids = [
             c
             for c in free
@@ -330,7 +321,15 @@ def infer_mapping(
 
     free = [c for c in raw.columns if c not in taken]
     chosen_kind = kind or (
-        "feedback" if m.text else "events" if m.customer and m.date else "customers" if m.customer else None
+        "feedback"
+        if m.text
+        else "customers"
+        if m.customer and _one_row_per_customer(profiles[m.customer], raw)
+        else "events"
+        if m.customer and m.date
+        else "customers"
+        if m.customer
+        else None
     )
     if chosen_kind is None:
         raise InputError(
@@ -346,7 +345,11 @@ def infer_mapping(
             hint=f"name it with --text COLUMN; columns are: {', '.join(raw.columns)}",
         )
     if m.kind == "events":
-        _infer_event_roles(m, free, profiles, take)
+        _infer_event_roles(m, free, profiles, take, unset)
+    if m.kind == "customers" and not m.value and "value" not in unset:
+        values = [c for c in free if c not in taken and profiles[c].numeric >= 0.98 and CUSTOMER_VALUE.search(c)]
+        if values:
+            take("value", values[0], "numeric, name says revenue/MRR/ARR/LTV: the customer's value")
     if m.kind == "customers" and not m.customer:
         if not m.id:
             raise InputError(
@@ -357,13 +360,20 @@ def infer_mapping(
         m.customer, m.id = m.id, None  # in a customers file the row id *is* the customer id
         m.reasons[m.customer] = m.reasons.get(m.customer, "") + " (the customer id of a customers file)"
     free = [c for c in raw.columns if c not in taken]
-    if m.kind == "feedback" and "score" not in ov:
+    if m.kind == "feedback" and keep_detected_scores:
         for c in free:
-            sc = _score_kind(profiles[c], c)
+            label = raw.labels.get(c, "")
+            sc = _score_kind(profiles[c], f"{c} {label}".strip(), c) or word_score(profiles[c], f"{c} {label}", c)
             if sc:
                 m.scores.append(sc)
                 taken.add(c)
-                m.reasons[c] = f"values {sc.scale_min:g}–{sc.scale_max:g}, name suggests {sc.kind}"
+                said = f" (question: {label[:60]!r})" if label else ""
+                m.reasons[c] = (
+                    f"values {sc.scale_min:g}–{sc.scale_max:g}, name suggests {sc.kind}{said}"
+                    if not sc.labels
+                    else f"answers {', '.join(sorted(k for k in sc.labels if k in profiles[c].small_values))} "
+                    f"read as {sc.kind} {sc.scale_min:g}–{sc.scale_max:g}{said}"
+                )
         _add_sub_ratings(m, [c for c in raw.columns if c not in taken], profiles, taken)
     free = [c for c in raw.columns if c not in taken]
     if "attr" not in ov:
@@ -382,7 +392,31 @@ def infer_mapping(
     return m
 
 
-def _infer_event_roles(m: Mapping, free: list[str], profiles: dict[str, ColumnProfile], take) -> None:
+def _date_preference(col: str) -> tuple[bool, bool, bool, bool]:
+    """Sort key of date columns: dated names first, then creation/start/submit dates before update/end ones."""
+    early = EARLY_DATE.search(col) is not None
+    return (
+        not NAME["date"].search(col),
+        LATER_DATE.search(col) is not None,
+        not early,
+        NAME["signup"].search(col) is not None and not early,
+    )
+
+
+def _one_row_per_customer(p: ColumnProfile, raw: RawTable) -> bool:
+    """A customers file: every row a different customer (a CRM export), not many events per customer, and no
+    column named like an event (a tiny events file can have one event per user)."""
+    has_event = any(NAME["event"].search(c) for c in raw.columns if c != p.name)
+    return p.unique_in_file and raw.n_rows >= 2 and not has_event
+
+
+def _infer_event_roles(
+    m: Mapping,
+    free: list[str],
+    profiles: dict[str, ColumnProfile],
+    take,
+    unset: frozenset[str] | set[str] = frozenset(),
+) -> None:
     if not m.customer or not m.date:
         missing = "a customer id" if not m.customer else "a timestamp"
         raise InputError(
@@ -390,13 +424,13 @@ def _infer_event_roles(m: Mapping, free: list[str], profiles: dict[str, ColumnPr
             hint="name it with --customer COLUMN / --date COLUMN",
         )
     numeric = [c for c in free if profiles[c].numeric >= 0.98]
-    if not m.event:
+    if not m.event and "event" not in unset:
         names = [c for c in free if profiles[c].numeric < 0.5 and NAME["event"].search(c)]
         names.sort(key=lambda c: (not re.search(r"event|action|feature", c, re.I), profiles[c].distinct, c))
         if names:
             take("event", names[0], "event/feature name")
     for role in ("duration", "quantity", "price", "value"):
-        if getattr(m, role):
+        if getattr(m, role) or role in unset:
             continue
         hits = [c for c in numeric if NAME[role].search(c) and c not in m.used_columns()]
         if hits:
@@ -406,6 +440,9 @@ def _infer_event_roles(m: Mapping, free: list[str], profiles: dict[str, ColumnPr
 def _explicit_score(col: str, skind: str, p: ColumnProfile, label: str) -> ScoreColumn:
     """A score column the user named; its kind from ``col:kind`` or from the values."""
     inferred = _score_kind(p, col)
+    words = word_score(p, col, col) if p.numeric < 0.98 else None
+    if words is not None and skind in ("", words.kind):
+        return words  # good/bad, yes/no or emoji answers: read through their labels
     lo, hi = p.vmin, p.vmax
     if skind:
         defaults = {"nps": (0, 10), "csat": (1, 5), "recommend": (0, 1)}

@@ -37,8 +37,11 @@ def text_expr(m: Mapping, max_chars: int) -> str:
     )
     if m.title:
         t = clean(m.title)
+        # a subject that is the body's first words (often cut with "..."), is not joined: it would repeat them
+        stem = rf"lower(regexp_replace({t}, '\s*(\.\.\.|…)$', ''))"
         body = (
             f"CASE WHEN {t} IS NULL THEN {body} WHEN {body} IS NULL THEN {t} "
+            f"WHEN starts_with(lower({body}), {stem}) THEN {body} "
             f"ELSE {t} || CASE WHEN regexp_matches({t}, '[.!?…:]$') THEN ' ' ELSE '. ' END || {body} END"
         )
     return f"left(coalesce({body}, ''), {int(max_chars)})"
@@ -55,6 +58,11 @@ def date_expr(col: str, fmt: str | None) -> str:
             rf"CASE WHEN regexp_matches({v}, '([+-]\d\d:?\d\d|Z)$') THEN timezone('UTC', {offset}) "
             f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
         )
+    if fmt in ("epoch", "epoch_ms"):  # Unix seconds or milliseconds (Mixpanel, Amplitude), read as UTC
+        divisor = 1000.0 if fmt == "epoch_ms" else 1.0
+        seconds = f"(TRY_CAST({clean(col)} AS DOUBLE) / {float(divisor)})"
+        # beyond year 3000 is not a time but a bad value: NULL (validation reports it), never a DuckDB range error
+        return f"timezone('UTC', to_timestamp(CASE WHEN abs({seconds}) < 32503680000 THEN {seconds} END))"
     parsed = f"try_strptime({clean(col)}, {lit(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return f"timezone('UTC', {parsed})"
@@ -66,8 +74,23 @@ def number_expr(col: str) -> str:
     return f"TRY_CAST(replace({clean(col)}, ',', '.') AS DOUBLE)"
 
 
+def present_expr(s: ScoreColumn) -> str:
+    """The score's raw value, NULL when empty or a "not answered" label (so validation does not flag it)."""
+    skipped = [k for k, v in (s.labels or {}).items() if v is None]
+    if not skipped:
+        return clean(s.column)
+    listed = ", ".join(lit(k) for k in skipped)
+    return f"CASE WHEN lower({clean(s.column)}) IN ({listed}) THEN NULL ELSE {clean(s.column)} END"
+
+
 def score_expr(s: ScoreColumn) -> str:
-    """The numeric value of a score column (yes/no/true/false for recommend)."""
+    """The numeric value of a score column (yes/no/true/false for recommend; words or emoji via ``labels``)."""
+    if s.labels:
+        whens = " ".join(
+            f"WHEN {lit(k)} THEN NULL" if v is None else f"WHEN {lit(k)} THEN {float(v)}"
+            for k, v in sorted(s.labels.items())
+        )
+        return f"CASE lower({clean(s.column)}) {whens} ELSE {number_expr(s.column)} END"
     if s.kind == "recommend":
         v = f"lower({clean(s.column)})"
         return (

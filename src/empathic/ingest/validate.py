@@ -9,7 +9,7 @@ import duckdb
 from empathic.errors import InputError
 from empathic.ingest.mapping import Mapping
 from empathic.ingest.readers import RawTable
-from empathic.ingest.sql import clean, date_expr, number_expr, q, score_expr
+from empathic.ingest.sql import clean, date_expr, number_expr, present_expr, q, score_expr
 
 
 def _first_bad(con: duckdb.DuckDBPyConnection, raw: RawTable, column: str, bad_sql: str) -> tuple[int, int, str]:
@@ -56,7 +56,12 @@ def validate(con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, *, lenie
     for s in m.scores:
         expr = score_expr(s)
         parsed = score_expr(dataclasses.replace(s, missing=None))  # the "not answered" code is a number too
-        check(s.column, unparseable(s.column, parsed), "non-numeric score {value}", "scores must be numbers")
+        check(
+            s.column,
+            f"{present_expr(s)} IS NOT NULL AND {parsed} IS NULL",
+            "non-numeric score {value}",
+            "scores must be numbers" + (f" or one of {', '.join(s.labels)}" if s.labels else ""),
+        )
         if s.kind != "number":
             check(
                 s.column,

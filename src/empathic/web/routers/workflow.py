@@ -33,13 +33,34 @@ def safe_filename(name: str) -> str:
 
 @router.get("/w/{ws}/upload", response_class=HTMLResponse)
 def upload_page(request: Request, principal: Analyst) -> Response:
+    from empathic.ingest.profiles import builtin_profiles
+
     jobs = request.app.state.ctx.accounts.list_jobs(principal.workspace)
-    return render(request, principal, "upload.html", {"jobs": jobs})
+    return render(request, principal, "upload.html", {"jobs": jobs, "sources": sorted(builtin_profiles())})
+
+
+def read_options(source: Any, header_rows: Any) -> dict[str, Any]:
+    """The upload form's "exported from" and "header rows" as ingest keyword arguments (blank = detect)."""
+    out: dict[str, Any] = {}
+    if str(source or "").strip():
+        out["source"] = str(source).strip()
+    rows = str(header_rows or "").strip()
+    if rows:
+        if not rows.isdigit():
+            raise InputError(f"header rows {rows!r} is not a number", hint="give 1 to 20, or leave it blank")
+        out["header_rows"] = int(rows)
+    return out
 
 
 @router.post("/w/{ws}/upload", response_class=HTMLResponse)
 @accepts_upload
-def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
+def upload(
+    request: Request,
+    principal: Analyst,
+    file: UploadFile,
+    source: Annotated[str, Form(max_length=40)] = "",
+    header_rows: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
     """Save the file, infer its mapping and show it for confirmation (nothing is ingested yet).
 
     The request gate has already checked the caller and capped the body at ``web.max_upload_mb`` while it
@@ -53,8 +74,9 @@ def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
         target = folder / safe_filename(file.filename or "upload.csv")
         with target.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1024 * 1024)
+        options = read_options(source, header_rows)
         try:
-            inspection = inspect(target)
+            inspection = inspect(target, **options)
         except InputError as exc:  # e.g. no column looks like text: show the columns and let the user choose
             inspection = _columns_only(target, exc)
     except BaseException:
@@ -69,6 +91,7 @@ def upload(request: Request, principal: Analyst, file: UploadFile) -> Response:
         "inspection": inspection,
         "roles": roles,
         "column_roles": COLUMN_ROLES,
+        "options": options,
     }
     return render(request, principal, "mapping.html", context)
 
@@ -139,6 +162,7 @@ async def confirm_ingest(request: Request, principal: Analyst) -> Response:
     if not roles["text"]:
         raise InputError("no text column chosen", hint="give at least one column the role 'text'")
     roles = {k: v for k, v in roles.items() if v not in ([], None, "")}
+    roles.update(read_options(form.get("source"), form.get("header_rows")))
     ws = ctx.workspaces[principal.workspace]
 
     def job(progress: Any) -> str:
