@@ -156,3 +156,28 @@ def cmd_export(args: argparse.Namespace) -> None:
     }
     te.META_OUT.write_text(json.dumps(meta, indent=1) + "\n")
     print(json.dumps({k: v for k, v in meta.items() if "labels" not in k and "thresholds" not in k}, indent=1))
+
+
+def fp16_graph_to_int8(src: Path, dst: Path) -> None:
+    """Re-store a float16-weight graph (``feelings-encoder-v1``: weights behind fp16 → fp32 ``Cast`` nodes) with
+    per-channel int8 weights (:func:`int8_weights`): half the file, still row-independent results."""
+    import tempfile
+
+    import onnx
+    from onnx import TensorProto, numpy_helper
+
+    model = onnx.load(str(src))
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    for node in list(graph.node):
+        if node.op_type == "Cast" and node.input[0] in inits and inits[node.input[0]].data_type == TensorProto.FLOAT16:
+            half = inits.pop(node.input[0])
+            graph.initializer.remove(half)
+            graph.initializer.append(
+                numpy_helper.from_array(numpy_helper.to_array(half).astype(np.float32), node.output[0])
+            )
+            graph.node.remove(node)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        onnx.save(model, str(fp32))
+        int8_weights(fp32, dst)

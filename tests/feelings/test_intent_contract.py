@@ -170,3 +170,15 @@ def test_own_labelled_set_floor(mode: str) -> None:
     got = ["request" in g for g in _intents(texts, mode)]
     gold = ["request" in split_intents(v) for v in df["intent"]]
     assert f1_score(gold, got) >= CX_FLOORS[mode]["request"]
+
+
+def test_auto_mode_reads_up_to_20k_comments_accurately() -> None:
+    from empathic.feelings.settings import FeelingsSettings
+    from empathic.feelings.vectors import choose_mode
+
+    fs = FeelingsSettings()
+    assert fs.accurate_max_comments >= 20_000
+    limits = (fs.accurate_max_units, 20_000, fs.accurate_max_comments)
+    assert choose_mode("auto", 60_000, limits[0], limits[1], limits[2]) == "accurate"  # 3 units per comment
+    assert choose_mode("auto", 60_000, limits[0], fs.accurate_max_comments + 1, limits[2]) == "fast"
+    assert choose_mode("fast", 10, limits[0], 10, limits[2]) == "fast"

@@ -27,6 +27,11 @@ from empathic.errors import StageError
 MODELS_DIR = Path(__file__).parent / "models"
 MODEL_PATH = MODELS_DIR / "feelings-encoder.onnx"
 META_PATH = MODELS_DIR / "feelings-encoder.json"
+#: The emotions graph: ``feelings-encoder-v1`` (trained 3 epochs on all of GoEmotions train; 28-label macro-F1 0.506
+#: on GoEmotions test), re-stored with int8 weights. The v2 graph's own GoEmotions head saw 4,000 comments for one
+#: pass (dev macro-F1 0.19), so emotions keep v1 until a longer training run holds its figures.
+EMOTIONS_MODEL_PATH = MODELS_DIR / "feelings-emotions.onnx"
+EMOTIONS_META_PATH = MODELS_DIR / "feelings-emotions.json"
 TOKENIZER_PATH = Path(__file__).parents[1] / "text" / "embed" / "models" / "minilm-tokenizer.json"
 #: Texts per onnxruntime call (sorted by length first, so padding stays small).
 BATCH = 64
@@ -73,13 +78,14 @@ class FeelingsEncoder:
         threads: intra-op threads (default: all cores, at most 4).
     """
 
-    def __init__(self, *, threads: int | None = None) -> None:
-        if not MODEL_PATH.exists() or not META_PATH.exists():
+    def __init__(self, *, threads: int | None = None, model: Path = MODEL_PATH, meta: Path = META_PATH) -> None:
+        if not model.exists() or not meta.exists():
             raise StageError(
-                f"the feelings encoder is missing ({MODEL_PATH.name} / {META_PATH.name} in {MODELS_DIR})",
+                f"the feelings encoder is missing ({model.name} / {meta.name} in {MODELS_DIR})",
                 hint="reinstall empathic, or set feelings.mode = 'fast'",
             )
-        raw = json.loads(META_PATH.read_text())
+        self.model_path = model
+        raw = json.loads(meta.read_text())
         self.meta = EncoderMeta(
             name=str(raw["model"]),
             max_tokens=int(raw["max_tokens"]),
@@ -118,7 +124,7 @@ class FeelingsEncoder:
             tokenizer.enable_truncation(max_length=self.meta.max_tokens)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
             self._tokenizer = tokenizer
-            self._session = ort.InferenceSession(str(MODEL_PATH), options, providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """``(sentiment_proba float32 (n, 3) neg/neu/pos, goemotions_proba float32 (n, 28))`` for cleaned texts."""
@@ -220,6 +226,12 @@ def get_encoder() -> FeelingsEncoder:
     return FeelingsEncoder()
 
 
+@lru_cache(maxsize=1)
+def get_emotions_encoder() -> FeelingsEncoder:
+    """The process-wide emotions graph (:data:`EMOTIONS_MODEL_PATH`)."""
+    return FeelingsEncoder(model=EMOTIONS_MODEL_PATH, meta=EMOTIONS_META_PATH)
+
+
 def encoder_available() -> bool:
     """True when the packaged model files are present."""
-    return MODEL_PATH.exists() and META_PATH.exists()
+    return all(p.exists() for p in (MODEL_PATH, META_PATH, EMOTIONS_MODEL_PATH, EMOTIONS_META_PATH))

@@ -32,10 +32,9 @@ PROTOTYPE_MARGIN = 0.05
 _CUES = (("bug", rules.BUG), ("request", rules.REQUEST), ("question", rules.QUESTION), ("churn", rules.CHURN))
 #: Intents the prototypes may assign without a cue.
 FALLBACK = ("complaint",)
-#: A unit with a request cue is also praise only when it is clearly positive on its own ("would be great if" reads
-#: positive but is a request, not praise).
-REQUEST_PRAISE_ABOVE = 0.5
-#: ... and also a complaint only when it is clearly negative ("useless without an export"), not when a calm
+#: A unit with a request cue is never also praise ("it would be great if …" reads positive but asks for a change;
+#: praise in the same comment comes from its other units) ...
+#: ... and a complaint only when it is clearly negative ("useless without an export"), not when a calm
 #: request reads slightly negative ("Please add a petite size").
 REQUEST_COMPLAINT_BELOW = -0.5
 
@@ -81,9 +80,9 @@ def classify_intent(
     s = np.asarray(sentiment, dtype=np.float64)
     cue = rules.search_many(rules.COMPLAINT, lowered)
     complaint_below = np.where(flags["request"], min(pain_below, REQUEST_COMPLAINT_BELOW), pain_below)
-    flags["complaint"] = ~flags["bug"] & ((s <= complaint_below) | (cue & (s < gain_above) & ~flags["request"]))
-    praise_floor = np.where(flags["request"], max(gain_above, REQUEST_PRAISE_ABOVE), gain_above)
-    flags["praise"] = (s >= praise_floor) & ~flags["question"] & ~flags["bug"]
+    opinion = (s <= complaint_below) & ~flags["churn"]  # leaving is churn (already a pain), not also a complaint
+    flags["complaint"] = ~flags["bug"] & (opinion | (cue & (s < gain_above) & ~flags["request"]))
+    flags["praise"] = (s >= gain_above) & ~flags["question"] & ~flags["bug"] & ~flags["request"]
     none = ~np.any(np.vstack([flags[name] for name in flags]), axis=0) if n else np.zeros(0, bool)
     todo = np.flatnonzero(none)
     if todo.size:

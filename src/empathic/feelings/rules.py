@@ -190,7 +190,9 @@ COMPLAINT = re.compile(
     r"still waiting|on hold|no response|overcharged|charged twice|rude|unhelpful|waste|scam|"
     r"problem|issue|complain\w*|itchy|see-through|see through|unraveled|pilled|pilling|shrunk|shrank|"
     r"fell apart|poor quality|cheaply made|cheap looking|runs? (?:small|large|big)|too (?:small|big|large|"
-    r"short|long|tight|loose|wide|boxy|sheer|thin)|doesn'?t fit|didn'?t fit|not as pictured|nothing like)\b"
+    r"short|long|tight|loose|wide|boxy|sheer|thin|expensive|pricey|slow|complicated)|doesn'?t fit|didn'?t fit|"
+    r"not as pictured|nothing like|overpriced|unfair|condescending|dismissive|cramped|uncomfortable|"
+    r"rip-?off|ripped off|hidden fees?|not worth)\b"
 )
 
 
