@@ -14,6 +14,9 @@ by ``aggregate_comments`` — the feelings stage minus the store. Figures (one r
 - **clothing**: polar agreement with the stars on the clothing reviews the encoder never trained on
   (``training/data.py: clothing_heldout``): rating 1–2 → negative, 4–5 → positive; a comment agrees when its label
   is the stars' polarity (neutral and mixed count as disagreement);
+- **heldout**: SemEval-14 test sentences (restaurants, laptops; 3-class macro-F1) and GoEmotions test (28-label and
+  Ekman-7 macro-F1) with ``bench/feelings.py``'s own functions (``sentiment_probabilities`` / ``goemotions_scores``,
+  what ``annotate_units`` calls), comparable with its earlier figures;
 - **speed**: comments/s of the whole read (split, embed, annotate, roll up) on 2,000 clothing reviews.
 """
 
@@ -111,6 +114,30 @@ def clothing(mode: str) -> dict:
     }
 
 
+def heldout(mode: str) -> pd.DataFrame:
+    import feelings as fb
+
+    fb.EMBEDDERS = (mode,)
+    rows = []
+    for domain in ("restaurants", "laptops"):
+        df = fd.semeval_sentences(domain, "test")
+        keep = df["label"].notna().to_numpy()
+        texts = df["text"].tolist()
+        labelled = [t for t, k in zip(texts, keep, strict=True) if k]
+        rows += fb._sentence_rows_labelled(domain, labelled, df["label"][keep].to_numpy(), texts, keep, None)[:1]
+    emotions = fb.emotions_section(None).iloc[:1]
+    rows.append(
+        {
+            "data": "GoEmotions test",
+            "method": emotions["method"].iloc[0],
+            "macro_f1": emotions["macro_f1_28"].iloc[0],
+            "ekman7": emotions["macro_f1_ekman7"].iloc[0],
+            "n": int(emotions["n"].iloc[0]),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
 def speed(mode: str, n: int = 2000) -> dict:
     df = pd.read_csv(fd.DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv")
     texts = df["Review Text"].dropna().tolist()[:n]
@@ -131,6 +158,8 @@ def main() -> None:
         print(f"## mode {mode}  ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", flush=True)
         if "cx" in only:
             print(to_markdown(pd.DataFrame(cx(mode))), flush=True)
+        if "heldout" in only:
+            print(to_markdown(heldout(mode)), flush=True)
         for name, fn in (("airline", airline), ("clothing", clothing), ("speed", speed)):
             if name in only:
                 print({k: round(v, 3) if isinstance(v, float) else v for k, v in fn(mode).items()}, flush=True)
