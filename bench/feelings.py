@@ -194,11 +194,16 @@ def goemotions_group_rows(cache: Path | None) -> list[dict]:
 def limit_encoder_threads(threads: int) -> None:
     """Run the fine-tuned encoder on ``threads`` intra-op threads (the package default is all cores, at most 4):
     the stage modules hold their own reference to ``get_encoder``, so each is pointed at one shared instance."""
-    from empathic.feelings import emotions, encoder, sentiment, stage
+    from empathic.feelings import annotate, emotions, encoder, sentiment, stage
 
     shared = encoder.FeelingsEncoder(threads=threads)
-    for module in (encoder, emotions, sentiment, stage):
+    for module in (encoder, annotate, sentiment, stage):
         module.get_encoder = lambda: shared
+    emotion_graph = encoder.FeelingsEncoder(
+        threads=threads, model=encoder.EMOTIONS_MODEL_PATH, meta=encoder.EMOTIONS_META_PATH
+    )
+    for module in (encoder, emotions, stage):
+        module.get_emotions_encoder = lambda: emotion_graph
 
 
 def sentiment_section(cache: Path | None) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from empathic.feelings.emotions import detect_emotions, goemotions_labels, goemotions_scores
-from empathic.feelings.encoder import META_PATH, MODEL_PATH, get_encoder
+from empathic.feelings.encoder import META_PATH, MODEL_PATH, MODELS_DIR, FeelingsEncoder, get_encoder
 from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
 from empathic.feelings.textnorm import clean_texts
 
@@ -28,13 +29,42 @@ TEXTS = [
 ]
 
 
+REFERENCE = MODELS_DIR / "feelings-encoder-reference.json"
+#: Largest |ONNX int8 − torch fp32| allowed on a probability / the score (int8 weights move outputs by ≈ 0.01).
+REFERENCE_TOLERANCE = 0.06
+
+
 def test_model_files_are_packaged_and_small() -> None:
-    assert MODEL_PATH.exists() and META_PATH.exists()
-    assert 5e6 < MODEL_PATH.stat().st_size < 60e6  # float16-stored weights: ≈ 45 MB
+    assert MODEL_PATH.exists() and META_PATH.exists() and REFERENCE.exists()
+    assert 5e6 < MODEL_PATH.stat().st_size < 26e6  # int8 weights: ≈ 23 MB
     meta = json.loads(META_PATH.read_text())
     assert meta["sentiment_classes"] == ["negative", "neutral", "positive"]
+    assert meta["intent_labels"] == ["bug", "request", "complaint", "praise", "question", "churn"]
     assert len(meta["goemotions_labels"]) == len(meta["goemotions_thresholds"]) == 28
     assert all(0 < t < 1 for t in meta["goemotions_thresholds"])
+
+
+def test_loads_offline_and_matches_the_training_framework(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh session with every socket blocked reproduces the torch outputs stored at export time."""
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network access attempted while loading the feelings encoder")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    ref = json.loads(REFERENCE.read_text())
+    out = FeelingsEncoder(threads=1).predict_all(ref["texts"])
+    got = {"sentiment_proba": out.sentiment, "sentiment_score": out.score, "intent_proba": out.intent}
+    got["goemotions_proba"] = out.emotions
+    for name, values in got.items():
+        expected = np.asarray(ref["outputs"][name], np.float32)
+        assert values.shape == expected.shape, name
+        assert float(np.abs(values - expected).max()) <= REFERENCE_TOLERANCE, name
+    torch_proba = np.asarray(ref["outputs"]["sentiment_proba"])
+    top2 = np.sort(torch_proba, axis=1)[:, -2:]
+    clear = top2[:, 1] - top2[:, 0] > 2 * REFERENCE_TOLERANCE  # the same label wherever torch was not a close call
+    assert clear.sum() >= 4
+    assert (out.sentiment.argmax(1)[clear] == torch_proba.argmax(1)[clear]).all()
 
 
 def test_outputs_have_the_right_shapes_and_are_probabilities() -> None:

@@ -62,9 +62,10 @@ def test_each_quadrant_on_clear_examples(embedder: str) -> None:
 
 
 CLEAR_INTENTS = [
-    ("The zipper broke after one wear.", "complaint"),
-    ("It would be great if it came in more colors.", "suggestion"),
-    ("Please add a petite size.", "suggestion"),
+    ("The zipper broke after one wear.", "bug"),
+    ("The material feels cheap for the price.", "complaint"),
+    ("It would be great if it came in more colors.", "request"),
+    ("Please add a petite size.", "request"),
     ("Absolutely love this dress, fits perfectly!", "praise"),
     ("Does this come in a size 2?", "question"),
     ("I'm cancelling my subscription.", "churn"),
@@ -84,10 +85,10 @@ def test_each_intent_on_clear_examples(embedder: str) -> None:
 
 def test_pains_and_gains_follow_sentiment_and_intent() -> None:
     sentiment = np.array([-0.8, 0.9, 0.0, 0.1])
-    intents = np.array(["complaint", "praise", "churn", "other"], dtype=object)
-    pain, gain = pains_and_gains(sentiment, intents)
-    assert pain.tolist() == [True, False, True, False]
-    assert gain.tolist() == [False, True, False, False]
+    intents = np.array(["complaint", "praise", "churn", "other", "bug;request"], dtype=object)
+    pain, gain = pains_and_gains(np.r_[sentiment, 0.0], intents)
+    assert pain.tolist() == [True, False, True, False, True]
+    assert gain.tolist() == [False, True, False, False, False]
 
 
 def test_fast_mode_reads_every_vector_from_the_embedder_its_heads_were_trained_on() -> None:

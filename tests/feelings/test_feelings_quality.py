@@ -54,6 +54,18 @@ def test_empathy_map_and_intent_floor_on_labelled_sentences(embedder: str) -> No
     vectors = get_embedder(embedder_name(embedder)).embed(clean_texts(texts))
     scores, _ = label_sentiment(sentiment_probabilities(texts, vectors, embedder=embedder))
     quadrants = classify_quadrant(texts, vectors, embedder=embedder)
-    intents = classify_intent(texts, vectors, scores, embedder=embedder)
+    intents = [primary_intent(v) for v in classify_intent(texts, vectors, scores, embedder=embedder)]
+    gold = df["intent"].replace({"suggestion": "request"})
     assert accuracy_score(df["quadrant"], quadrants) >= QUADRANT_ACCURACY_FLOOR[embedder]
-    assert f1_score(df["intent"], intents, average="macro") >= INTENT_MACRO_F1_FLOOR[embedder]
+    assert f1_score(gold, intents, average="macro") >= INTENT_MACRO_F1_FLOOR[embedder]
+
+
+#: empathy_eval.csv has one intent per unit, from before ``bug`` existed (failures were complaints): the predicted
+#: intents are read in the old cues' priority, with ``bug`` counted as a complaint.
+_PRIORITY = ("churn", "question", "request", "bug", "complaint", "praise")
+
+
+def primary_intent(value: str) -> str:
+    parts = value.split(";")
+    first = next((p for p in _PRIORITY if p in parts), "other")
+    return "complaint" if first == "bug" else first

@@ -80,7 +80,9 @@ def test_plain_statement_rule_is_narrow() -> None:
     from empathic.feelings.sentiment import PLAIN_NEUTRAL, plain_statement_adjust
 
     texts = ["I ordered a medium.", "I ordered a medium.", "I love it.", "The zipper broke."]
-    proba = np.array([[0.05, 0.45, 0.5], [0.05, PLAIN_NEUTRAL - 0.05, 0.6], [0.0, 0.45, 0.55], [0.3, 0.5, 0.2]])
+    proba = np.array(
+        [[0.05, 0.45, 0.5], [0.05, PLAIN_NEUTRAL - 0.05, 1.0 - PLAIN_NEUTRAL], [0.0, 0.45, 0.55], [0.3, 0.5, 0.2]]
+    )
     out = plain_statement_adjust(texts, proba, lexicon_features(texts)[:, 0])
     assert out[0].argmax() == 1 and out[0, 2] < 0.2
     np.testing.assert_array_equal(out[1:], proba[1:])  # low own neutral margin, an opinion word, a problem cue

@@ -22,7 +22,8 @@ def test_stage_writes_the_contract_tables(analysed: Workspace) -> None:
     bad = analysed.sql("""SELECT * FROM sentence_feelings WHERE sentiment NOT BETWEEN -1 AND 1
         OR sentiment_label NOT IN ('negative','neutral','positive','mixed')
         OR quadrant NOT IN ('thinks_feels','sees','says_does','hears')
-        OR intent NOT IN ('complaint','suggestion','praise','question','churn','other')""")
+        OR NOT list_has_all(['bug','request','complaint','praise','question','churn','other'],
+                            string_split(intent, ';'))""")
     assert bad.empty
     over = analysed.sql("SELECT min(score) AS m FROM feedback_emotions")["m"].iloc[0]
     assert over >= 0.5
@@ -44,7 +45,7 @@ def test_comment_rollups(analysed: Workspace) -> None:
     assert comments.loc["c05", "churn_signal"]
     assert not comments.loc["c09", "churn_signal"]
     assert "question" in comments.loc["c06", "intent"].split(";")
-    assert "suggestion" in comments.loc["c04", "intent"].split(";")
+    assert "request" in comments.loc["c04", "intent"].split(";")
     assert "hears" in comments.loc["c03", "empathy_quadrants"].split(";")
     assert {"says_does", "sees"} <= set(comments.loc["c02", "empathy_quadrants"].split(";")) | {"sees"}
     assert "says_does" in comments.loc["c02", "empathy_quadrants"].split(";")

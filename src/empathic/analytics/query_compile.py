@@ -22,6 +22,7 @@ from empathic.analytics.query_language import (
     parse,
 )
 from empathic.errors import InputError
+from empathic.feelings.intent import canonical_intent
 from empathic.store import Store
 
 _EQ_ONLY = {":", "=", "!="}
@@ -112,6 +113,7 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
         if op not in _EQ_ONLY:
             raise InputError(f"{name} only supports ':' and '!='", hint=f"{name}:anger")
         column = {"emotion": "emotions", "intent": "intent", "quadrant": "empathy_quadrants"}[name]
+        value = canonical_intent(value) if name == "intent" else value  # "suggestion" → "request"
         return _membership(column, "feedback_feelings", value, op, out)
     if name in ("date", "created"):
         out.params.append(value)

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 from empathic.feelings import rules
 from empathic.feelings.emotions import EMOTIONS, detect_emotions, emotion_labels
 from empathic.feelings.empathy import QUADRANTS, classify_quadrant, pains_and_gains
-from empathic.feelings.intent import INTENTS, classify_intent
+from empathic.feelings.encoder import get_encoder
+from empathic.feelings.intent import INTENTS, classify_intent, intent_flags
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
 from empathic.feelings.settings import FeelingsSettings
@@ -202,6 +203,7 @@ def _annotate_texts(
         pain_below=settings.pain_below,
         gain_above=settings.gain_above,
         lowered=lowered,
+        head=get_encoder().intent_flags(cleaned) if embedder == "accurate" else None,
     )
     pain, gain = pains_and_gains(scores, intents, pain_below=settings.pain_below, gain_above=settings.gain_above)
     columns = [
@@ -277,8 +279,8 @@ def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: Feelings
     n_neg = np.add.reduceat((sentiment <= -band).astype(int), starts)
     labels = comment_labels(mean, n_units, n_pos, n_neg, _any_per_group(unit_labels == "mixed", starts), settings)
     emo = np.maximum.reduceat(emotions[order], starts, axis=0)
-    intent_flags = {i: _any_per_group(intents == i, starts) for i in INTENTS if i != "other"}
-    intent_text = _joined(intent_flags, tuple(i for i in INTENTS if i != "other"))
+    per_comment = {i: _any_per_group(flags, starts) for i, flags in intent_flags(intents).items()}
+    intent_text = _joined(per_comment, tuple(i for i in INTENTS if i != "other"))
     comments = pa.table(
         {
             "feedback_id": pa.array(ids[starts].tolist(), pa.string()),
@@ -290,7 +292,7 @@ def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: Feelings
                 _joined({q: _any_per_group(quadrants == q, starts) for q in QUADRANTS}, QUADRANTS), pa.string()
             ),
             "intent": pa.array([t or "other" for t in intent_text], pa.string()),
-            "churn_signal": pa.array(intent_flags["churn"]),
+            "churn_signal": pa.array(per_comment["churn"]),
         },
         schema=FEEDBACK_FEELINGS_SCHEMA,
     )

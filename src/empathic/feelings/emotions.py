@@ -1,8 +1,9 @@
 """Multi-label emotions per sentence unit, in the vocabulary product teams use.
 
 Fast mode: the head (``models/emotions-fast.npz``) predicts the 28 GoEmotions labels (independent sigmoids, each
-with a threshold tuned on the GoEmotions dev split); accurate mode: the fine-tuned feelings encoder
-(:mod:`empathic.feelings.encoder`) predicts the same 28 labels, with its own dev-tuned thresholds. They are
+with a threshold tuned on the GoEmotions dev split); accurate mode: the emotions graph of the feelings encoder
+(``feelings-encoder-v1``, :func:`empathic.feelings.encoder.get_emotions_encoder`) predicts the same 28 labels, with
+its own dev-tuned thresholds. They are
 grouped into product emotions, and each score is *calibrated* so that 0.5 is the emotion's decision threshold:
 ``score ≥ 0.5`` means "expressed".
 """
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.feelings import rules
-from empathic.feelings.encoder import get_encoder
+from empathic.feelings.encoder import get_emotions_encoder
 from empathic.feelings.heads import embedder_name, load_head
 from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.textnorm import clean_texts
@@ -116,7 +117,7 @@ def goemotions_scores(
     mode the fine-tuned encoder reads the texts (``embeddings`` and ``lexicon`` are not used).
     """
     if embedder == "accurate":
-        encoder = get_encoder()
+        encoder = get_emotions_encoder()
         return calibrate(encoder.predict(clean_texts(texts))[1], encoder.meta.goemotions_thresholds)
     head = load_head(f"emotions-{embedder}")
     if lexicon is None:
@@ -127,7 +128,7 @@ def goemotions_scores(
 def goemotions_labels(embedder: str = "fast") -> tuple[str, ...]:
     """The 28 GoEmotions label names in the head's (or, accurate mode, the encoder's) column order."""
     if embedder == "accurate":
-        return get_encoder().meta.goemotions_labels
+        return get_emotions_encoder().meta.goemotions_labels
     return load_head(f"emotions-{embedder}").classes
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.feelings import rules
+from empathic.feelings.intent import intent_flags
 from empathic.feelings.prototypes import nearest_label
 
 QUADRANTS = ("thinks_feels", "sees", "says_does", "hears")
@@ -57,7 +58,11 @@ def classify_quadrant(
 def pains_and_gains(
     sentiment: np.ndarray, intents: np.ndarray, *, pain_below: float = -0.2, gain_above: float = 0.2
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean (n,) pain and gain flags: a pain is a negative unit or a complaint/churn; a gain a positive one."""
-    pain = (sentiment <= pain_below) | np.isin(intents, ["complaint", "churn"])
-    gain = ((sentiment >= gain_above) | (intents == "praise")) & ~pain
+    """Boolean (n,) pain and gain flags: a pain is a negative unit or a bug/complaint/churn; a gain a positive one.
+
+    ``intents`` are the units' ``;``-joined intents (:func:`empathic.feelings.intent.classify_intent`).
+    """
+    flags = intent_flags(intents)
+    pain = (sentiment <= pain_below) | flags["bug"] | flags["complaint"] | flags["churn"]
+    gain = ((sentiment >= gain_above) | flags["praise"]) & ~pain
     return pain, gain

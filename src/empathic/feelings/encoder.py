@@ -1,12 +1,13 @@
-"""The fine-tuned feelings encoder: all-MiniLM-L6-v2 trained end to end for sentiment and emotions (ONNX).
+"""The fine-tuned feelings encoder: all-MiniLM-L6-v2 trained end to end for every feeling (ONNX, int8 weights).
 
-``models/feelings-encoder.onnx`` holds the whole model — encoder, mean pooling and both heads — so one onnxruntime
-call maps token ids to ``sentiment_proba`` (n, 3: negative, neutral, positive; softmax) and ``goemotions_proba``
-(n, 28; independent sigmoids). ``models/feelings-encoder.json`` names the classes and holds the per-label
-thresholds tuned on GoEmotions dev. Built by ``bench/train_feelings_encoder.py``; the accurate mode of the feelings
-stage uses it. Runtime needs only onnxruntime + tokenizers (no torch). The weights are stored as float16 and the graph
-computes in float32: unlike dynamic int8 quantization (which scales activations per batch), a text's result does
-not depend on the texts batched with it.
+``models/feelings-encoder.onnx`` holds the whole model — encoder, mean pooling and the heads — so one onnxruntime
+call per batch maps token ids to ``sentiment_proba`` (n, 3: negative, neutral, positive; softmax),
+``sentiment_score`` (n,: −1..+1), ``intent_proba`` (n, 6: bug, request, complaint, praise, question, churn;
+sigmoids) and ``goemotions_proba`` (n, 28; sigmoids). ``models/feelings-encoder.json`` names the classes and holds
+the decision thresholds. Built by ``training/train_encoder.py`` + ``training/export.py``; the accurate mode of the
+feelings stage uses it. Runtime needs only onnxruntime + tokenizers (no torch). The weights are stored as int8 (one
+scale per channel) and the graph computes in float32: unlike dynamic int8 quantization (which scales activations
+per batch), a text's result does not depend on the texts batched with it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from empathic.errors import StageError
 MODELS_DIR = Path(__file__).parent / "models"
 MODEL_PATH = MODELS_DIR / "feelings-encoder.onnx"
 META_PATH = MODELS_DIR / "feelings-encoder.json"
+#: The emotions graph: ``feelings-encoder-v1`` (trained 3 epochs on all of GoEmotions train; 28-label macro-F1 0.506
+#: on GoEmotions test), re-stored with int8 weights. The v2 graph's own GoEmotions head saw 4,000 comments for one
+#: pass (dev macro-F1 0.19), so emotions keep v1 until a longer training run holds its figures.
+EMOTIONS_MODEL_PATH = MODELS_DIR / "feelings-emotions.onnx"
+EMOTIONS_META_PATH = MODELS_DIR / "feelings-emotions.json"
 TOKENIZER_PATH = Path(__file__).parents[1] / "text" / "embed" / "models" / "minilm-tokenizer.json"
 #: Texts per onnxruntime call (sorted by length first, so padding stays small).
 BATCH = 64
@@ -46,6 +52,23 @@ class EncoderMeta:
     sentiment_classes: tuple[str, ...]
     goemotions_labels: tuple[str, ...]
     goemotions_thresholds: np.ndarray
+    intent_labels: tuple[str, ...] = ()
+    intent_thresholds: tuple[float, ...] = ()
+    #: Intents the head adds to the rules' cues (chosen on our own labelled dev split, docs/bench/feelings.md).
+    intent_decides: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EncoderOutput:
+    """One run of the graph over n texts (rows in the order of the texts)."""
+
+    sentiment: np.ndarray  # float32 (n, 3) negative / neutral / positive
+    score: np.ndarray  # float32 (n,) −1..+1
+    intent: np.ndarray  # float32 (n, len(meta.intent_labels)) independent probabilities
+    emotions: np.ndarray  # float32 (n, 28)
+
+    def copy(self) -> EncoderOutput:
+        return EncoderOutput(self.sentiment.copy(), self.score.copy(), self.intent.copy(), self.emotions.copy())
 
 
 class FeelingsEncoder:
@@ -55,25 +78,31 @@ class FeelingsEncoder:
         threads: intra-op threads (default: all cores, at most 4).
     """
 
-    def __init__(self, *, threads: int | None = None) -> None:
-        if not MODEL_PATH.exists() or not META_PATH.exists():
+    def __init__(self, *, threads: int | None = None, model: Path = MODEL_PATH, meta: Path = META_PATH) -> None:
+        if not model.exists() or not meta.exists():
             raise StageError(
-                f"the feelings encoder is missing ({MODEL_PATH.name} / {META_PATH.name} in {MODELS_DIR})",
+                f"the feelings encoder is missing ({model.name} / {meta.name} in {MODELS_DIR})",
                 hint="reinstall empathic, or set feelings.mode = 'fast'",
             )
-        raw = json.loads(META_PATH.read_text())
+        self.model_path = model
+        raw = json.loads(meta.read_text())
         self.meta = EncoderMeta(
             name=str(raw["model"]),
             max_tokens=int(raw["max_tokens"]),
             sentiment_classes=tuple(raw["sentiment_classes"]),
             goemotions_labels=tuple(raw["goemotions_labels"]),
             goemotions_thresholds=np.asarray(raw["goemotions_thresholds"], dtype=np.float32),
+            intent_labels=tuple(raw.get("intent_labels", ())),
+            intent_thresholds=tuple(
+                float(t) for t in raw.get("intent_thresholds", [0.5] * len(raw.get("intent_labels", [])))
+            ),
+            intent_decides=tuple(raw.get("intent_decides", ())),
         )
         self.threads = threads or min(os.cpu_count() or 1, 4)
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
-        self._last: tuple[tuple[str, ...], tuple[np.ndarray, np.ndarray]] | None = None
+        self._last: tuple[tuple[str, ...], EncoderOutput] | None = None
 
     @property
     def name(self) -> str:
@@ -95,21 +124,27 @@ class FeelingsEncoder:
             tokenizer.enable_truncation(max_length=self.meta.max_tokens)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
             self._tokenizer = tokenizer
-            self._session = ort.InferenceSession(str(MODEL_PATH), options, providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``(sentiment_proba float32 (n, 3) neg/neu/pos, goemotions_proba float32 (n, 28))`` for cleaned texts.
+        """``(sentiment_proba float32 (n, 3) neg/neu/pos, goemotions_proba float32 (n, 28))`` for cleaned texts."""
+        out = self.predict_all(texts)
+        return out.sentiment, out.emotions
 
-        Rows keep the order of ``texts``; the GoEmotions columns follow ``meta.goemotions_labels``. The texts are read
-        as they are (emoji → [UNK]); :meth:`sentiment` reads emoji as words.
+    def predict_all(self, texts: Sequence[str]) -> EncoderOutput:
+        """Every head's output for cleaned texts (one forward pass per text, shared by all feelings).
+
+        Rows keep the order of ``texts``; the GoEmotions columns follow ``meta.goemotions_labels``, the intent
+        columns ``meta.intent_labels``. The texts are read as they are (emoji → [UNK]); :meth:`sentiment` reads
+        emoji as words.
         """
         key = tuple(texts)
         last = self._last
-        if last is not None and last[0] == key:  # sentiment and emotions of one batch share one run
-            return last[1][0].copy(), last[1][1].copy()
-        sentiment, emotions = self._run([t or "" for t in texts])
-        self._last = (key, (sentiment.copy(), emotions.copy()))
-        return sentiment, emotions
+        if last is not None and last[0] == key:  # the feelings of one batch share one run
+            return last[1].copy()
+        out = self._run([t or "" for t in texts])
+        self._last = (key, out.copy())
+        return out
 
     def sentiment(self, texts: Sequence[str]) -> np.ndarray:
         """float32 (n, 3) neg/neu/pos for cleaned texts; rows with an emoji are read again with the emoji as words
@@ -120,26 +155,48 @@ class FeelingsEncoder:
         read = emoji_as_words(texts)
         changed = [i for i, (t, r) in enumerate(zip(texts, read, strict=True)) if (t or "") != r]
         if changed:
-            proba[changed] = self._run([read[i] for i in changed])[0]
+            proba[changed] = self._run([read[i] for i in changed]).sentiment
         return proba
 
-    def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def intent_flags(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """bool (n,) per intent the head decides (``meta.intent_decides``) at its threshold, for cleaned texts."""
+        meta = self.meta
+        if not meta.intent_decides:
+            return {}
+        proba = self.predict_all(texts).intent
+        return {
+            name: proba[:, meta.intent_labels.index(name)] >= meta.intent_thresholds[meta.intent_labels.index(name)]
+            for name in meta.intent_decides
+        }
+
+    def _run(self, texts: list[str]) -> EncoderOutput:
         n = len(texts)
-        sentiment = np.zeros((n, 3), np.float32)
-        emotions = np.zeros((n, len(self.meta.goemotions_labels)), np.float32)
+        out = EncoderOutput(
+            np.zeros((n, 3), np.float32),
+            np.zeros(n, np.float32),
+            np.zeros((n, len(self.meta.intent_labels)), np.float32),
+            np.zeros((n, len(self.meta.goemotions_labels)), np.float32),
+        )
         if n == 0:
-            return sentiment, emotions
+            return out
         self._load()
+        names = [o.name for o in self._session.get_outputs()]
         order = np.argsort([len(t) for t in texts], kind="stable")
         for start in range(0, n, BATCH):
             idx = order[start : start + BATCH]
             encs = self._tokenizer.encode_batch([texts[i] for i in idx])
             ids = np.array([e.ids for e in encs], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-            s, e = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            sentiment[idx] = s
-            emotions[idx] = e
-        return sentiment, emotions
+            got = dict(zip(names, self._session.run(None, {"input_ids": ids, "attention_mask": mask}), strict=True))
+            out.sentiment[idx] = got["sentiment_proba"]
+            out.emotions[idx] = got["goemotions_proba"]
+            if "sentiment_score" in got:
+                out.score[idx] = got["sentiment_score"]
+            else:
+                out.score[idx] = got["sentiment_proba"][:, 2] - got["sentiment_proba"][:, 0]
+            if "intent_proba" in got:
+                out.intent[idx] = got["intent_proba"]
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -169,6 +226,12 @@ def get_encoder() -> FeelingsEncoder:
     return FeelingsEncoder()
 
 
+@lru_cache(maxsize=1)
+def get_emotions_encoder() -> FeelingsEncoder:
+    """The process-wide emotions graph (:data:`EMOTIONS_MODEL_PATH`)."""
+    return FeelingsEncoder(model=EMOTIONS_MODEL_PATH, meta=EMOTIONS_META_PATH)
+
+
 def encoder_available() -> bool:
     """True when the packaged model files are present."""
-    return MODEL_PATH.exists() and META_PATH.exists()
+    return all(p.exists() for p in (MODEL_PATH, META_PATH, EMOTIONS_MODEL_PATH, EMOTIONS_META_PATH))

@@ -1,4 +1,5 @@
-"""The ideas board: suggestions grouped into themes and ranked by volume, pain and (when scores exist) impact.
+"""The ideas board: requests (units whose intent holds ``request``; it replaced ``suggestion``) grouped into themes
+and ranked by volume, pain and (when scores exist) impact.
 
 Pure functions over pandas frames. Grouping uses the themes stage's assignment when there is one; otherwise
 suggestions are clustered by their embeddings (agglomerative, cosine) and named by their most frequent words.

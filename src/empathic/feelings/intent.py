@@ -1,8 +1,16 @@
-"""Intent per sentence unit: complaint, suggestion, praise, question, churn signal or other.
+"""Intent per sentence unit, multi-label: bug, request, complaint, praise, question, churn (else ``other``).
 
-Explicit cues decide first (churn → question → suggestion, ``rules``); then the unit's sentiment and complaint
-cues separate complaints from praise; units that are neither go to their nearest few-shot prototypes
-(``data/intent_prototypes.csv``) when those clearly point to a complaint, else ``other``.
+The vocabulary is a public contract (the export column ``intent``, ``;``-separated in :data:`INTENTS` order; see
+docs/labelling-guide.md):
+
+- ``bug``: something does not work as it should (crash, error, failure, didn't arrive, charged twice);
+- ``request``: wants something new or changed (it replaced ``suggestion``, kept as an input alias: :data:`ALIASES`);
+- ``complaint``: dissatisfaction without a concrete failure (price, policy, attitude);
+- ``praise``, ``question``, ``churn`` (leaving, cancelling, switching).
+
+Explicit cues (``rules``) and, in accurate mode, the fine-tuned encoder's intent head decide bug, request, question
+and churn; the unit's sentiment separates complaints from praise; units with none of these go to their nearest
+few-shot prototypes (``data/intent_prototypes.csv``) when those clearly point to a complaint, else ``other``.
 """
 
 from __future__ import annotations
@@ -14,14 +22,32 @@ import numpy as np
 from empathic.feelings import rules
 from empathic.feelings.prototypes import nearest_label
 
-INTENTS = ("complaint", "suggestion", "praise", "question", "churn", "other")
+#: The intent labels in their export order (``other`` only when none applies).
+INTENTS = ("bug", "request", "complaint", "praise", "question", "churn", "other")
+#: Old or alternative names accepted in queries, mapped to the contract's names.
+ALIASES = {"suggestion": "request", "suggestions": "request", "requests": "request", "bugs": "bug"}
 #: A prototype match must beat the runner-up class by this much cosine to override "other".
 PROTOTYPE_MARGIN = 0.05
-#: Intents that need an explicit cue, in priority order (the first that fires wins).
-_CUES = (("churn", rules.CHURN), ("question", rules.QUESTION), ("suggestion", rules.SUGGESTION))
-#: Intents the prototypes may assign without a cue (suggestions, questions and churn need an explicit one, so the
-#: ideas board only holds real proposals).
+#: Intents found by an explicit cue (or the encoder's intent head), each independently.
+_CUES = (("bug", rules.BUG), ("request", rules.REQUEST), ("question", rules.QUESTION), ("churn", rules.CHURN))
+#: Intents the prototypes may assign without a cue.
 FALLBACK = ("complaint",)
+#: A unit with a request cue is never also praise ("it would be great if …" reads positive but asks for a change;
+#: praise in the same comment comes from its other units) ...
+#: ... and a complaint only when it is clearly negative ("useless without an export"), not when a calm
+#: request reads slightly negative ("Please add a petite size").
+REQUEST_COMPLAINT_BELOW = -0.5
+
+
+def canonical_intent(value: str) -> str:
+    """The contract name of an intent typed by a user (``suggestion`` → ``request``); unknown names pass through."""
+    key = value.strip().lower()
+    return ALIASES.get(key, key)
+
+
+def split_intents(value: str | None) -> list[str]:
+    """The intents of one ``;``-separated intent string (empty for None / ``other``)."""
+    return [v for v in (value or "").split(";") if v and v != "other"]
 
 
 def classify_intent(
@@ -33,25 +59,52 @@ def classify_intent(
     pain_below: float = -0.2,
     gain_above: float = 0.2,
     lowered: object | None = None,
+    head: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """object array (n,) of intents from the texts, their embeddings and their sentiment scores (n,).
+    """object array (n,) of ``;``-joined intents (in :data:`INTENTS` order, "other" when none).
 
-    ``lowered`` is ``rules.lowered_column(texts)`` when the caller already built it.
+    Args:
+        texts: the units (n,).
+        embeddings: float32 (n, dim) unit vectors of the mode's embedder (for the prototype fallback).
+        sentiment: float (n,) scores in −1..1.
+        lowered: ``rules.lowered_column(texts)`` when the caller already built it.
+        head: optional bool (n,) flags per intent from the encoder's intent head, OR-ed with the cues.
     """
     if lowered is None:
         lowered = rules.lowered_column(texts)
-    out, decided = rules.first_match(_CUES, lowered)
-    todo = np.flatnonzero(~decided)
-    cue = rules.search_many(rules.COMPLAINT, lowered)[todo]
-    s = sentiment[todo]
-    out[todo[(s <= pain_below) | (cue & (s < gain_above))]] = "complaint"
-    todo = np.flatnonzero(out == None)  # noqa: E711
-    out[todo[sentiment[todo] >= gain_above]] = "praise"
-    todo = np.flatnonzero(out == None)  # noqa: E711
+    n = len(texts)
+    flags = {name: rules.search_many(pattern, lowered) for name, pattern in _CUES}
+    for name, extra in (head or {}).items():
+        if name in flags:
+            flags[name] = flags[name] | extra
+    s = np.asarray(sentiment, dtype=np.float64)
+    cue = rules.search_many(rules.COMPLAINT, lowered)
+    complaint_below = np.where(flags["request"], min(pain_below, REQUEST_COMPLAINT_BELOW), pain_below)
+    opinion = (s <= complaint_below) & ~flags["churn"]  # leaving is churn (already a pain), not also a complaint
+    flags["complaint"] = ~flags["bug"] & (opinion | (cue & (s < gain_above) & ~flags["request"]))
+    flags["praise"] = (s >= gain_above) & ~flags["question"] & ~flags["bug"] & ~flags["request"]
+    none = ~np.any(np.vstack([flags[name] for name in flags]), axis=0) if n else np.zeros(0, bool)
+    todo = np.flatnonzero(none)
     if todo.size:
         best, scores, classes = nearest_label(embeddings[todo], "intent_prototypes", embedder)
         ranked = -np.sort(-scores, axis=1)
         names = np.array(classes, dtype=object)[best]
         confident = (ranked[:, 0] - ranked[:, 1] >= PROTOTYPE_MARGIN) & np.isin(names, FALLBACK)
-        out[todo] = np.where(confident, names, "other")
-    return out
+        flags["complaint"][todo[confident]] = True
+    order = [name for name in INTENTS if name != "other"]
+    columns = [np.where(flags[name], name, "") for name in order]
+    out = np.array([";".join(v for v in row if v) or "other" for row in zip(*columns, strict=True)], dtype=object)
+    return out if n else np.empty(0, dtype=object)
+
+
+def intent_flags(intents: np.ndarray) -> dict[str, np.ndarray]:
+    """bool (n,) per intent name (not "other") from ``;``-joined unit intents (n,)."""
+    sets = [set(split_intents(v)) for v in intents]
+    return {name: np.fromiter((name in s for s in sets), bool, len(sets)) for name in INTENTS if name != "other"}
+
+
+def has_intent_sql(column: str, intent: str) -> str:
+    """SQL test that a ``;``-joined intent column holds one intent (``intent`` must be one of :data:`INTENTS`)."""
+    if intent not in INTENTS:
+        raise ValueError(f"unknown intent {intent!r}")
+    return f"list_contains(string_split({column}, ';'), '{intent}')"

@@ -13,6 +13,7 @@ import pandas as pd
 from empathic.errors import InputError, StageError
 from empathic.feelings.empathy import QUADRANTS
 from empathic.feelings.ideas import cluster_suggestions, keywords_label, rank_ideas
+from empathic.feelings.intent import has_intent_sql
 from empathic.feelings.settings import FeelingsSettings
 from empathic.store import Store
 
@@ -169,7 +170,7 @@ def _with_comment_context(store: Store, units: pd.DataFrame) -> tuple[pd.DataFra
 
 def ideas(store: Store, settings: FeelingsSettings, seed: int = 42) -> pd.DataFrame:
     """The ideas board: suggestion groups ranked by volume, pain and impact (see :func:`rank_ideas`)."""
-    units = grouped_units(store, units_frame(store, "sf.intent = 'suggestion'"), seed)
+    units = grouped_units(store, units_frame(store, has_intent_sql("sf.intent", "request")), seed)
     units, score_mean = _with_comment_context(store, units)
     units = units.assign(sentiment=units.get("comment_sentiment", units["sentiment"]))
     return rank_ideas(

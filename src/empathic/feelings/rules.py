@@ -111,19 +111,77 @@ QUESTION = re.compile(
     r"can you (?:tell|help|let)|please (?:advise|let me know|help)|how (?:do|can|long|much) i)\b"
 )
 
-SUGGESTION = re.compile(
+#: Wants something new or changed (intent ``request``; it replaced ``suggestion``): "should add", "please add",
+#: "wish it had", "I miss the X feature", "would make it five stars", "it would be great if", imperative proposals
+#: ("Add support for …", "Allow users to …"). Written from the labelling guide (docs/labelling-guide.md) and our own
+#: labelled sentences, never from the SemEval-2019 suggestion set (evaluation only).
+REQUEST = re.compile(
     r"\b(?:should|shoulda|ought to)\s+(?:\w+\s+)?(?:have|be|make|add|offer|consider|include|come|bring|"
-    r"provide|use|give|fix|improve|change|update|allow|let|stock|carry|design|hire|train|listen)\b"
-    r"|\b(?:i|we)\s+(?:really\s+)?wish\s+(?:it|they|the|there|you|this|that|these|their|your)\b"
-    r"|\bwould (?:be|have been) (?:nice|great|better|good|helpful|lovely|ideal|perfect|awesome)\b"
-    r"|\b(?:i|we)(?:'d| would) (?:love|like|prefer) (?:to see|it if|if|them to|you to|a|an|more|some|the option)\b"
-    r"|\bplease (?:add|make|bring|offer|consider|stock|fix|improve|change|update|allow|let us|provide|do|give|"
-    r"carry|start|stop|have)\b|\b(?:suggest|suggestion|recommendation for|feature request|idea:)\b"
-    r"|\bif only\b|\bbring (?:it |them )?back\b|\b(?:needs?|need) (?:to be|more|better|to have|"
-    r"to offer|to add|to fix|to improve|some)\b|\b(?:hope|hoping) (?:they|you|the company|retailer|"
-    r"it will|it comes|they'll)\b|\bwhy not\b|\bit would help\b|\bcould (?:use|do with)\b"
+    r"provide|use|give|fix|improve|change|update|allow|let|stock|carry|design|hire|train|listen|support|enable|"
+    r"integrate|implement|remove|put|create|introduce|extend|expand|open|reduce|lower|increase|sell|show|send)\b"
+    r"|\b(?:i|we)?\s*(?:really\s+|just\s+|so\s+)?wish\s+(?:it|they|there|you|the|this|that|these|their|your|"
+    r"i could|we could|i had|we had|someone)\b|^\W*(?:really\s+)?wish\b"
+    r"|\b(?:would|could|'d|will|might) (?:be|have been) (?:so |really |very |a lot |much )?(?:nice|great|better|good|"
+    r"helpful|lovely|ideal|perfect|awesome|useful|handy|cool|convenient|amazing|fantastic|wonderful|brilliant|"
+    r"excellent|a (?:great|good|nice|huge|big) (?:\w+ )?(?:improvement|help|addition|plus|feature|idea))\b"
+    r"|\b(?:i|we)(?:'d| would) (?:really |so |just |also )?(?:love|like|prefer|appreciate) (?:to see|to have|it if|if|"
+    r"them to|you to|a |an |more|some|the option|the ability|to be able|being able|support|better|it to)"
+    r"|\bplease (?:\w+ )?(?:add|make|bring|offer|consider|stock|fix|improve|change|update|allow|let us|let me|"
+    r"provide|do|give|carry|start|stop|have|include|support|enable|implement|create|put|restore|return|extend|"
+    r"expand|reduce|remove|introduce|integrate)\b"
+    r"|\b(?:suggest|suggestion|suggestions|recommendation for|feature request|idea:|my idea|an idea)\b"
+    r"|\bif only\b|\bbring (?:it |them |this |that |back )?(?:back|the)\b|\b(?:needs?|need) (?:to be|more|better|"
+    r"to have|to offer|to add|to fix|to improve|some|to support|to allow|to let|an? (?:\w+ )?(?:option|way|setting|"
+    r"feature|button|mode|version|update|filter|search|fix))\b"
+    r"|\b(?:hope|hoping) (?:they|you|the company|retailer|it will|it comes|they'll|you'll|to see|for)\b"
+    r"|\bwhy not\b|\bit would help\b|\bcould (?:use|do with)\b"
     r"|\b(?:make|offer|add|provide|sell) (?:it|this|them|these)? ?(?:in|with) (?:more|other|another|"
-    r"different|petite|plus|a)\b|\bwould buy (?:it|this|another|again|more)? ?if\b"
+    r"different|petite|plus|a)\b|\bwould (?:buy|use|pay|give|rate) (?:\w+ ){0,3}(?:if|once|when)\b"
+    r"|\b(?:i|we) (?:really |still |do |truly |sorely |so )?miss (?:the |having |being able |its |their |your |"
+    r"my |our |a |an )?(?:\w+ ){0,3}?(?:features?|options?|integration|support|functions?|functionality|ability|"
+    r"settings?|mode|button|widget|version|layout|design|menu|view|shortcut|sync|tab)\b"
+    r"|\bmiss(?:ing)? (?:having|being able to)\b"
+    r"|\black(?:s|ing)? (?:of )?(?:\w+ ){0,3}?(?:features?|options?|integration|support|functionality)\b"
+    r"|\bwould (?:make|give) (?:it|this|the \w+|them|me|my) (?:\w+ ){0,2}?(?:five|5|four|4|ten|10|perfect)\b"
+    r"|\b(?:five|5|four|4) stars? (?:if|once|when)\b|\bwould be (?:five|5|a 5|a five|perfect|a 10) (?:stars? )?if\b"
+    r"|\b(?:want|wanted|need|needed) (?:to be able to|an option|a way|the ability|the option|support for)\b"
+    r"|\b(?:add(?:ing)?|allow(?:ing)?|support(?:ing)?|offer(?:ing)?) (?:support for|an option|a feature|the ability|"
+    r"a way|the option|an? (?:\w+ )?mode|more options)\b"
+    r"|\bno (?:option|way|setting|ability) to\b|\b(?:there )?(?:is|'s) no (?:\w+ )?(?:option|setting) (?:to|for)\b"
+    r"|\b(?:can|could|would) you (?:please |pls |guys |kindly )?(?:add|make|bring|offer|consider|include|allow|let|"
+    r"provide|support|enable|implement|create|put|introduce|integrate|extend|expand)\b"
+    r"|^\W*(?:(?:and|also|so|but|just|maybe|perhaps|pls|plz)\W+)?(?:add|allow|enable|let|provide|include|support|"
+    r"implement|introduce|integrate|offer|expose|consider|create|bring|give (?:us|users|me|developers|people|an? "
+    r"option)|make (?:it|the|a|an|them|this|sure (?:the|you|there|it)))\b"
+    r"|\b(?:waiting|wait|waited) for (?:the |a |an )?(?:\w+ ){0,2}(?:feature|update|support|option|integration)\b"
+    r"|\binstead of (?:\w+ ){0,3}(?:please|you should|why not|could you)\b"
+)
+
+#: A concrete failure (intent ``bug``): something does not work as it should — crash, error, freeze, failed payment,
+#: wrong or missing item, an order that never arrived, charged twice, a flight delayed or cancelled.
+BUG = re.compile(
+    r"\b(?:crash\w*|error\w*|bugs?|buggy|glitch\w*|freez\w*|froze|frozen|lag+(?:s|ing|gy)?|"
+    r"(?:does ?n[o']?t|did ?n[o']?t|won'?t|will not|would ?n'?t|wo ?nt|cannot|can'?t|could ?n'?t|unable to|"
+    r"not able to|fails? to|failed to|failing to|keeps? failing to) (?:\w+ )?(?:work|load|open|start|connect|sync|"
+    r"log ?in|sign ?in|login|update|install|download|upload|save|send|play|charge|scan|pay|print|go through|"
+    r"arrive|boot|respond|process|refund|verify|find my|track|turn on|function)\w*|not (?:working|loading|"
+    r"responding|syncing|arrived|received|delivered|refunded|charging|connecting|showing up)|stopped "
+    r"(?:working|loading|syncing|responding)|(?:is|was|are|were|got|arrived|came) (?:\w+ )?(?:broken|broke|"
+    r"damaged|defective|faulty|ripped|torn|stained|missing|cracked|dead|wrong)|broke|broken|defect\w*|faulty|"
+    r"malfunction\w*|fail(?:ed|s|ing|ure|ures)|never (?:arrived|received|got|came|showed|delivered|refunded|processed)|"
+    r"(?:still|yet to|have ?n[o']?t|has ?n[o']?t|not yet|never) (?:\w+ ){0,2}(?:received|arrived|delivered|"
+    r"refunded|credited|shipped|processed)|charged (?:me )?(?:twice|double|two times|again|wrong)|double charged|"
+    r"overcharged|declined|keeps? (?:crashing|closing|freezing|logging|signing|kicking|restarting|rebooting|"
+    r"dropping|disconnecting|deleting|resetting)|logged me out|lost (?:my|our|the) (?:bag|bags|luggage|suitcase|"
+    r"package|parcel|order|data|files?|photos?|messages?|progress|account|booking|reservation)|"
+    r"(?:delayed|cancell?ed)(?: (?:again|flight|for|by|my|our|the|\d))?|missed (?:my|our|the) (?:connection|"
+    r"flight)|stuck (?:on|at|in)|wrong (?:item|size|order|colou?r|product|amount|charge)|hole in|holes|ripped|"
+    r"came apart|fell apart|outage|still waiting|on hold|(?:was|were|got|been|is|are) (?:\w+ )?lost|leak(?:s|ing|ed)?|"
+    r"(?:would|could|does|did|will|is|was) ?n[o']?t (?:\w+ ){0,2}(?:recline|respond|turn on|close|lock|accept|"
+    r"recogni[sz]e|show up|make it|go through)|never (?:loads?|works?|opens?|came|answered|called)|does nothing|"
+    r"keeps? (?:dropping|failing|crashing|freezing|timing out)|kept (?:dropping|failing|crashing|freezing|"
+    r"timing out|logging)|expired|drains?|wiped|deleted my|(?:is|was|went|are|been) down\b|404|timed? ?out|"
+    r"blank (?:screen|page))\b"
 )
 
 COMPLAINT = re.compile(
@@ -132,7 +190,9 @@ COMPLAINT = re.compile(
     r"still waiting|on hold|no response|overcharged|charged twice|rude|unhelpful|waste|scam|"
     r"problem|issue|complain\w*|itchy|see-through|see through|unraveled|pilled|pilling|shrunk|shrank|"
     r"fell apart|poor quality|cheaply made|cheap looking|runs? (?:small|large|big)|too (?:small|big|large|"
-    r"short|long|tight|loose|wide|boxy|sheer|thin)|doesn'?t fit|didn'?t fit|not as pictured|nothing like)\b"
+    r"short|long|tight|loose|wide|boxy|sheer|thin|expensive|pricey|slow|complicated)|doesn'?t fit|didn'?t fit|"
+    r"not as pictured|nothing like|overpriced|unfair|condescending|dismissive|cramped|uncomfortable|"
+    r"rip-?off|ripped off|hidden fees?|not worth)\b"
 )
 
 

@@ -14,11 +14,14 @@ class FeelingsSettings(BaseModel):
 
     mode: Literal["auto", "accurate", "fast"] = Field(
         "auto",
-        description="accurate: heads on MiniLM sentence embeddings (≈ 200–500 units/s, reuses the themes cache); "
-        "fast: heads on the static embedder (tens of thousands of units/s); auto: accurate up to "
-        "accurate_max_units sentence units, fast above. The mode used is recorded in the run message.",
+        description="accurate: the fine-tuned feelings encoder (ONNX) reads every unit; fast: heads on the static "
+        "embedder (thousands of comments/s); auto: accurate up to accurate_max_comments comments (and "
+        "accurate_max_units units), fast above. The mode used is recorded in the run message.",
     )
-    accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
+    accurate_max_comments: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many comments")
+    accurate_max_units: int = Field(
+        100_000, ge=0, description="... and up to this many sentence units (long comments have many)"
+    )
     neutral_band: float = Field(
         0.2, ge=0, le=1, description="|sentiment| below this is 'neutral' (sentiment = P(positive) − P(negative))"
     )

@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from empathic.config import Settings
 from empathic.feelings.annotate import aggregate_comments, annotate_units
-from empathic.feelings.encoder import get_encoder
+from empathic.feelings.encoder import get_emotions_encoder, get_encoder
 from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
 from empathic.progress import Progress
@@ -85,7 +86,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if units.num_rows == 0:
         return StageResult(NAME, skipped=True, message="no sentence units yet: ingest comments and run sentences")
     fs = settings.feelings
-    mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units)
+    n_comments = len(pc.unique(units.column("feedback_id")))
+    mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
     if mode == "fast" and fs.overlap_embedding:
         cached = 0
         unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
@@ -107,11 +109,14 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     warnings = []
     if comments.num_rows < FEW_COMMENTS:
         warnings.append(f"only {comments.num_rows} comments: feelings aggregates are weak evidence")
-    model = "fine-tuned encoder " + get_encoder().name if mode == "accurate" else "heads on the static embedder"
+    model = (
+        f"fine-tuned encoders {get_encoder().name} (sentiment, intent) and {get_emotions_encoder().name} (emotions)"
+        if mode == "accurate"
+        else "heads on the static embedder"
+    )
     return StageResult(
         NAME,
-        message=f"mode={mode}, sentiment/emotions by {model} ({units.num_rows} units, {cached} vectors from the "
-        "themes cache)",
+        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {cached} vectors from the themes cache)",
         counts={
             "units": units.num_rows,
             "comments": comments.num_rows,

@@ -21,11 +21,16 @@ from empathic.text.embed import get_embedder
 BATCH = 4096
 
 
-def choose_mode(mode: str, n_units: int, accurate_max_units: int) -> str:
-    """``accurate`` or ``fast``: the configured one, or by volume when ``auto``."""
+def choose_mode(
+    mode: str, n_units: int, accurate_max_units: int, n_comments: int = 0, accurate_max_comments: int | None = None
+) -> str:
+    """``accurate`` or ``fast``: the configured one, or by volume when ``auto`` (both limits must hold)."""
     if mode != "auto":
         return mode
-    return "accurate" if n_units <= accurate_max_units else "fast"
+    fits = n_units <= accurate_max_units
+    if accurate_max_comments is not None:
+        fits = fits and n_comments <= accurate_max_comments
+    return "accurate" if fits else "fast"
 
 
 def _text_hash(text: str) -> str:

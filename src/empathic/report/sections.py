@@ -169,7 +169,7 @@ def ideas(ws: Workspace, *, limit: int = 60) -> list[dict[str, Any]] | None:
         ws,
         "WITH s AS (SELECT coalesce(t.theme_id, '') AS theme_id, coalesce(t.label, 'Unthemed') AS label, x.text, "
         "x.feedback_id, x.sentence_idx FROM sentence_feelings sf JOIN sentences x USING (feedback_id, sentence_idx) "
-        f"{theme_join} WHERE sf.intent = 'suggestion') "
+        f"{theme_join} WHERE list_contains(string_split(sf.intent, ';'), 'request')) "
         "SELECT theme_id, label, count(*) AS n, list(text ORDER BY length(text), feedback_id, sentence_idx)[1:3] "
         "AS examples FROM s GROUP BY 1, 2 ORDER BY n DESC, label LIMIT ?",
         [limit],
