@@ -19,6 +19,7 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
+from empathic.themes.aspect import aspect_texts, entity_words
 from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
@@ -182,7 +183,7 @@ def _units_in_context(
     return out
 
 
-def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress):
+def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress, entities):
     """Accurate mode: units of multi-unit comments get their comment's meaning mixed in: normalise(unit + w · comment).
 
     A fragment such as "maybe you can confirm" means nothing alone; with its comment's vector it lands with the
@@ -198,7 +199,9 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
     )
     if weight <= 0 or comments.num_rows == 0:
         return unit_vectors, [], (np.full(len(unit_vectors), -1), np.zeros((0, unit_vectors.shape[1]), np.float32))
-    texts = [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()]
+    texts = aspect_texts(
+        [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()], entities
+    )
     hashes = [text_hash(t) for t in texts]
     cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
     row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
@@ -235,20 +238,25 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
     n_unique = len(uniq)
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
-    # vectors and labels come from the theme text (no @handles, URLs, ticket numbers); quotes show the raw unit
-    meaning = theme_texts(uniq)
+    # vectors come from the aspect text (no @handles, URLs, ticket numbers, judgements or places), labels also
+    # without other names (a brand may be what a unit is about, never what a theme is called); quotes show the raw
+    # unit
+    names, places = entity_words(uniq)
+    stripped = theme_texts(uniq)
+    meaning = aspect_texts(stripped, places)
+    wording = aspect_texts(stripped, names, any_case=True) if names else meaning
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
         vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
     else:
         hashes = [text_hash(t) for t in meaning]
         uniq_vectors, uniq_sample, new_cache = _vectors(store, units, pos, meaning, hashes, settings, progress)
-        vectors, more_cache, whole = _in_context(store, units, uniq_vectors[pos], settings, progress)
+        vectors, more_cache, whole = _in_context(store, units, uniq_vectors[pos], settings, progress, places)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
     uniq = [uniq[i] for i in pos]
-    meaning = [meaning[i] for i in pos]
+    meaning = [wording[i] for i in pos]  # from here on only read for labels and ids
     pos = np.arange(len(pos))
     previous = load_themes(store)
     edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
