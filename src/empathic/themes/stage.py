@@ -9,6 +9,7 @@ to the old ids, and every stored edit is replayed. Everything is written in one 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,7 @@ from empathic.themes.aspect import aspect_texts, entity_words
 from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
+    Assignment,
     assign,
     comment_similarity,
     sentence_rows,
@@ -43,6 +45,7 @@ from empathic.themes.evolve import find_emerging, match_to_previous
 from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
+from empathic.themes.segments import segment_tags
 
 NAME = "themes"
 REQUIRES: tuple[str, ...] = ("sentences",)
@@ -257,6 +260,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     sample = first_unit[uniq_sample]
     uniq = [uniq[i] for i in pos]
     meaning = [wording[i] for i in pos]  # from here on only read for labels and ids
+    text_of_unit = pos
     pos = np.arange(len(pos))
     previous = load_themes(store)
     edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
@@ -293,6 +297,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             themes.extend(emerging)
             n_emerging = len(emerging)
             result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    if mode == "accurate":
+        result = _with_segment_tags(result, wording, text_of_unit, themes, ts.min_similarity)
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),
@@ -351,6 +357,30 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         counts.update(resolution=info.resolution, stability=round(info.stability, 4))
     message = f"mode={mode}; {n_top} themes, {n_sub} subthemes; coverage {100 * (coverage or 0):.1f}%"
     return StageResult(NAME, message=message, counts=counts, warnings=warnings)
+
+
+def _with_segment_tags(
+    result: Assignment, texts: list[str], text_of_unit: np.ndarray, themes: list[Theme], min_similarity: float
+) -> Assignment:
+    """``result`` plus the themes of the units' other aspects (:func:`segment_tags`), found once per distinct text
+    (on its first unit's assignment; a text's units share their vector unless their comments differ)."""
+    _, first = np.unique(text_of_unit, return_index=True)
+    per_text = Assignment(
+        result.leaf_ids, result.leaf[first], result.score[first], result.fits[first], []
+    )  # text i ↔ its first unit
+    tags = segment_tags(texts, per_text, themes, min_similarity=min_similarity)
+    if not tags:
+        return result
+    units_of: dict[int, list[int]] = {}
+    for u, t in enumerate(text_of_unit.tolist()):
+        units_of.setdefault(t, []).append(u)
+    extra = [
+        (u, tid, sc)
+        for t, tid, sc in tags
+        for u in units_of[t]
+        if result.leaf[u] < 0 or result.leaf_ids[result.leaf[u]] != tid
+    ]
+    return replace(result, secondary=extra)
 
 
 def _emerging(store, units, pos, texts, vectors, result, themes, settings) -> list[Theme]:
