@@ -13,9 +13,9 @@ So the text used for clustering and labelling drops:
 - **entities**: words the corpus capitalises inside sentences in most of their uses (places, people, brands:
   :func:`entity_words`), and the routes they form ("Hong Kong to London", "LHR-JFK").
 
-A unit left with no content word keeps its text as it is (a pure verdict such as "Highly recommended!" has nothing
-else to be about). Display texts (quotes) stay raw. Everything is regular expressions over the texts (one polars pass
-for many texts): no tagger or model is shipped.
+A unit left with no content word keeps its judgement (a pure verdict such as "Highly recommended!" has nothing else
+to be about), but not the names. Display texts (quotes) stay raw. Everything is regular expressions over the texts
+(one polars pass for many texts): no tagger or model is shipped.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ EXTRA_OPINION_WORDS: frozenset[str] = frozenset(
     """
 tasty yummy mediocre decent superb outstanding phenomenal incredible stellar lousy subpar exceptional impeccable
 attentive courteous polite professional unprofessional unhelpful disappointing disappointed disappointment average
+well worth
 solid fabulous flawless flawlessly mediocrity overrated underwhelming underwhelmed spotless immaculate delightful
 """.split()  # noqa: SIM905
 )
@@ -165,7 +166,7 @@ def aspect_texts(texts: Sequence[str], entities: Sequence[str] = (), *, any_case
     where capitalised or, with ``any_case``, also in lower case ("windows" is the name "Windows" to a label, but a
     plane's windows to a vector).
 
-    One vectorised polars pass per pattern; a text left without a content word keeps its text as it was.
+    One vectorised polars pass per pattern; a text left without a content word keeps its judgements.
     """
     import polars as pl
 
@@ -174,11 +175,16 @@ def aspect_texts(texts: Sequence[str], entities: Sequence[str] = (), *, any_case
     s = pl.Series(list(texts), dtype=pl.String)
     pattern = _entity_pattern(entities, any_case)
     if pattern is not None:
-        s = s.str.replace_all(pattern, " ")
-    s = s.str.replace_all(_opinion_pattern(), " ").str.replace_all(r"\s+([,.!?;:])", "$1")
-    s = s.str.replace_all(r"\s{2,}", " ").str.strip_chars()
-    out = s.to_list()
-    return [a if _has_content(a) else t for a, t in zip(out, texts, strict=True)]
+        s = _tidy(s.str.replace_all(pattern, " "))
+    unnamed = [a if _has_content(a) else t for a, t in zip(s.to_list(), texts, strict=True)]
+    out = _tidy(s.str.replace_all(_opinion_pattern(), " ")).to_list()
+    # a pure verdict has nothing else to be about: it keeps its judgement (never the names)
+    return [a if _has_content(a) else u for a, u in zip(out, unnamed, strict=True)]
+
+
+def _tidy(s):
+    """Spaces left by removed words, and before punctuation, collapsed (a polars string Series)."""
+    return s.str.replace_all(r"\s+([,.!?;:])", "$1").str.replace_all(r"\s{2,}", " ").str.strip_chars()
 
 
 def _has_content(text: str) -> bool:

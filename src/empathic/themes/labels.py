@@ -17,7 +17,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.text.sentences import LINK_OR_HANDLE
-from empathic.themes.stopwords import GENERIC_WORDS, LIGHT_VERBS, STOP_WORDS, TRAILING_ADVERBS
+from empathic.themes.stopwords import (
+    ATTRIBUTE_WORDS,
+    COPULAS,
+    GENERIC_WORDS,
+    LABEL_JOINERS,
+    LIGHT_VERBS,
+    STOP_WORDS,
+    TRAILING_ADVERBS,
+)
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 MAX_NGRAM = 3
@@ -257,21 +265,43 @@ def _word_key(word: str) -> str:
     return word
 
 
+def labelable(phrase: str) -> bool:
+    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"), not a
+    clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to london") or a
+    state ("slow").
+
+    No copula, no negation in front, no judgement (:func:`empathic.themes.aspect.opinion_words`), no attribute word
+    at the end, and a three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with".
+    """
+    from empathic.themes.aspect import opinion_words
+
+    words = phrase.split()
+    if not words or words[0] in NEGATIONS or words[-1] in ATTRIBUTE_WORDS:
+        return False
+    judged = opinion_words()
+    if any(w in COPULAS or w in judged for w in words):
+        return False
+    return len(words) < 3 or all(w in LABEL_JOINERS for w in words[1:-1])
+
+
 def distinct_labels(
     ranked: Sequence[Sequence[tuple[str, float]]], order: Sequence[int], taken: set[str]
 ) -> dict[int, str]:
     """Pick one label per group, visiting groups in ``order``; a label already ``taken`` (or one a reader would
     take for it, :func:`label_key`) is never reused. The labels picked are added to ``taken``.
 
-    When every phrase of a group is taken, two of its best phrases are joined ("lining and zipper"); only a group
-    with no usable phrase at all gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
+    The best :func:`labelable` phrase wins. When every such phrase of a group is taken, two of its best are joined
+    ("lining and zipper"); then the best phrase at all; only a group with no usable phrase gets ``"theme <n>"``
+    (n = position in order + 1) — rare, and visibly so.
     """
     keys = {label_key(t) for t in taken}
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
-        label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
+        label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
         if label is None:
-            label = _joined_label([p for p, _ in ranked[g][:6]], keys)
+            label = _joined_label([p for p, _ in ranked[g][:12] if labelable(p)], keys)
+        if label is None:
+            label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
         if label is None:
             label = f"theme {pos + 1}"
             while label_key(label) in keys:
