@@ -29,6 +29,7 @@ from empathic.themes.assign import (
     comment_similarity,
     sentence_rows,
 )
+from empathic.themes.cluster import CLEAR_STABILITY
 from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import (
@@ -42,6 +43,7 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
+from empathic.themes.hierarchy import cap_subthemes, subtheme_cap
 from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
@@ -270,12 +272,17 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         progress("discover themes", 0, 1)
         themes, info = discover([meaning[i] for i in sample], vectors[sample], ts, seed=settings.seed)
         progress("discover themes", 1, 1)
+        # before the ids are matched and the user's edits replayed, so an edit of a refined subtheme finds it
+        first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
         if ts.refine_min_units:
-            # before the ids are matched and the user's edits replayed, so an edit of a refined subtheme finds it
             progress("refine big subthemes", 0, 1)
-            first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
-            refine(themes, meaning, vectors, first, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
+            if refine(themes, meaning, vectors, first, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed):
+                first = assign(
+                    vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity
+                )
             progress("refine big subthemes", 1, 1)
+        if info.stability < CLEAR_STABILITY:  # crisp communities (intents) are distinct by definition: kept
+            cap_subthemes(themes, vectors, first, subtheme_cap(len(_comment_runs(units)[0])))
         match_to_previous(themes, previous)
         todo = edits
     else:
