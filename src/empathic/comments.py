@@ -37,6 +37,10 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
                 SELECT ft.feedback_id,
                        max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.theme_id END) AS primary_theme_id,
                        max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.label END) AS primary_theme,
+                       max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.theme_id END) AS primary_subtheme_id,
+                       max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.label END) AS primary_subtheme,
+                       coalesce(max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.summary END),
+                                max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.summary END)) AS theme_summary,
                        string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
                            FILTER (WHERE ft.level = 1) AS themes,
                        string_agg(t.theme_id, ';' ORDER BY ft.is_primary DESC, t.label)
@@ -49,6 +53,7 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
             ) th ON th.feedback_id = f.feedback_id"""
         )
         select += ["th.primary_theme_id", "th.primary_theme", "th.themes", "th.theme_ids", "th.subthemes"]
+        select += ["th.primary_subtheme_id", "th.primary_subtheme", "th.theme_summary"]
     if store.has_table("feedback_feelings"):
         joins.append("LEFT JOIN feedback_feelings ff ON ff.feedback_id = f.feedback_id")
         select += ["ff.sentiment", "ff.sentiment_label", "ff.emotions", "ff.empathy_quadrants", "ff.intent"]

@@ -72,3 +72,8 @@ def test_label_wording_drops_names_in_any_case():
         "The laptop",
     ]
     assert aspect_texts(["the windows seat"], ["windows"]) == ["the windows seat"]
+
+
+def test_a_unit_of_names_only_gives_labels_nothing():
+    assert aspect_texts(["London Heathrow."], ["london", "heathrow"]) == ["London Heathrow."]
+    assert aspect_texts(["London Heathrow."], ["london", "heathrow"], any_case=True, keep_names=False) == ["."]

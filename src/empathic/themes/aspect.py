@@ -160,11 +160,14 @@ def _entity_pattern(entities: Sequence[str], any_case: bool) -> str | None:
     return ("(?i)" if any_case else "") + rf"\b(?:[Ff]rom\s+)?(?:{route}|{names})\b"
 
 
-def aspect_texts(texts: Sequence[str], entities: Sequence[str] = (), *, any_case: bool = False) -> list[str]:
+def aspect_texts(
+    texts: Sequence[str], entities: Sequence[str] = (), *, any_case: bool = False, keep_names: bool = True
+) -> list[str]:
     """The aspect text of each text (see the module docstring); ``entities``: names to drop (from
     :func:`entity_words`: its places for the texts that are embedded, every name for the texts labels come from),
     where capitalised or, with ``any_case``, also in lower case ("windows" is the name "Windows" to a label, but a
-    plane's windows to a vector).
+    plane's windows to a vector). A text that is nothing but names keeps them when ``keep_names`` (a vector needs
+    some text), else becomes empty (a label must never come from it).
 
     One vectorised polars pass per pattern; a text left without a content word keeps its judgements.
     """
@@ -176,7 +179,7 @@ def aspect_texts(texts: Sequence[str], entities: Sequence[str] = (), *, any_case
     pattern = _entity_pattern(entities, any_case)
     if pattern is not None:
         s = _tidy(s.str.replace_all(pattern, " "))
-    unnamed = [a if _has_content(a) else t for a, t in zip(s.to_list(), texts, strict=True)]
+    unnamed = [t if keep_names and not _has_content(a) else a for a, t in zip(s.to_list(), texts, strict=True)]
     out = _tidy(s.str.replace_all(_opinion_pattern(), " ")).to_list()
     # a pure verdict has nothing else to be about: it keeps its judgement (never the names)
     return [a if _has_content(a) else u for a, u in zip(out, unnamed, strict=True)]

@@ -138,3 +138,28 @@ def _least_distinct_siblings(subs: list[Theme], vectors: np.ndarray, owner: list
                     big, small = (kids[i], kids[j]) if sizes[0] >= sizes[1] else (kids[j], kids[i])
                     best, pair = gap, (big, small)
     return pair
+
+
+def drop_ghosts(themes: list[Theme], assignment: Assignment, min_units: int) -> int:
+    """Remove discovered leaves that fewer than ``min_units`` units are assigned to, in place; returns how many.
+
+    Discovery clusters a sample of the units, without their comments' context in fast mode; once every unit is
+    assigned, a leaf can be left with one or two ("filthy seat (1)" as a top-level theme of 1,300 reviews). Its units
+    go to their next-nearest theme at the next assignment. A top-level theme left without leaves goes too.
+    """
+    counts = np.bincount(assignment.leaf[assignment.leaf >= 0], minlength=len(assignment.leaf_ids))
+    small = {tid for tid, c in zip(assignment.leaf_ids, counts.tolist(), strict=True) if c < min_units}
+    gone = [t for t in themes if t.theme_id in small and t.origin == "discovered" and not t.label_locked]
+    if len(gone) == len(assignment.leaf_ids):
+        return 0  # never empty the tree
+    for t in gone:
+        themes.remove(t)
+    ids = {t.parent_id for t in themes if t.level == 2}
+    empty = [
+        t
+        for t in themes
+        if t.level == 1 and not len(t.prototypes) and t.theme_id not in ids and t.origin == "discovered"
+    ]
+    for t in empty:
+        themes.remove(t)
+    return len(gone)

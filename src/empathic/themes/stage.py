@@ -43,8 +43,16 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
-from empathic.themes.hierarchy import cap_subthemes, subtheme_cap
-from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
+from empathic.themes.hierarchy import cap_subthemes, drop_ghosts, subtheme_cap
+from empathic.themes.model import (
+    Theme,
+    children,
+    normalise,
+    refresh_parent_centroids,
+    text_hash,
+    theme_text,
+    theme_texts,
+)
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
@@ -249,7 +257,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     names, places = entity_words(uniq)
     stripped = theme_texts(uniq)
     meaning = aspect_texts(stripped, places)
-    wording = aspect_texts(stripped, names, any_case=True) if names else meaning
+    wording = aspect_texts(stripped, names, any_case=True, keep_names=False) if names else meaning
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
         vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
@@ -281,8 +289,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
                     vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity
                 )
             progress("refine big subthemes", 1, 1)
+        if drop_ghosts(themes, first, ts.min_theme_units):
+            first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
         if info.stability < CLEAR_STABILITY:  # crisp communities (intents) are distinct by definition: kept
             cap_subthemes(themes, vectors, first, subtheme_cap(len(_comment_runs(units)[0])))
+        refresh_parent_centroids(themes)
         match_to_previous(themes, previous)
         todo = edits
     else:
@@ -331,7 +342,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         )
         con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
         con.register("tree", tree)
-        con.execute("INSERT INTO themes SELECT * FROM tree")
+        con.execute("INSERT INTO themes BY NAME SELECT * FROM tree")
         con.register("cents", centroid_rows(themes, model_name))
         con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
         for i, rows in enumerate(new_cache):

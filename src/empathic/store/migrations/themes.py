@@ -69,3 +69,4 @@ MIGRATIONS: list[str] = [
     "ALTER TABLE theme_centroids ADD COLUMN label_locked BOOLEAN",
 ]
 MIGRATIONS.append("ALTER TABLE theme_edits ADD COLUMN applied BOOLEAN DEFAULT false")  # v10: edits not yet applied
+MIGRATIONS.append("ALTER TABLE themes ADD COLUMN summary VARCHAR")  # v11: one extractive line per theme
