@@ -90,8 +90,8 @@ def phrase_scores(
     score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
-    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") and modifiers (``_modifier_words``:
-    "slightly", "reinforced") are never candidates alone. Ties break alphabetically. ``counts``: the groups'
+    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
+    (``_modifier_words``: "slightly", "reinforced", "speaks") never end one. Ties break alphabetically. ``counts``: the groups'
     :func:`phrase_counts` when the caller already has them (a tree's leaves and their unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
@@ -103,8 +103,10 @@ def phrase_scores(
     ranked = []
     for group, counts in zip(groups, per_group, strict=True):
         size = max(1, len(group))
-        usable = {  # not "brought", not "slightly"
-            p: c for p, c in counts.items() if p.count(" ") or (p not in GENERIC_WORDS and p not in modifiers)
+        usable = {  # not "brought", not "slightly"; not "food speaks", "laptop runs", "product for nearly" either
+            p: c
+            for p, c in counts.items()
+            if (p.count(" ") or p not in GENERIC_WORDS) and p[p.rfind(" ") + 1 :] not in modifiers
         }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []

@@ -55,7 +55,8 @@ ordered help
 
 #: Adverbs that never end a label phrase: "service is always", "minutes ago" trail off where the point should be.
 TRAILING_ADVERBS: frozenset[str] = frozenset(
-    "always never again already ago enough today around away along since otherwise anyway anymore".split()  # noqa: SIM905
+    """always never again already ago enough today around away along since otherwise anyway anymore although though
+    instead nearly far else overall""".split()  # noqa: SIM905
 )
 
 #: Words that say how a thing is, not what it is ("slow", "expensive", "crowded"): a label names an aspect, so it
