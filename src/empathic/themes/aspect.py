@@ -21,6 +21,7 @@ to be about), but not the names. Display texts (quotes) stay raw. Everything is 
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -70,7 +71,13 @@ somewhat especially particularly utterly seriously genuinely remarkably exceptio
 """.split()  # noqa: SIM905
 )
 
-NEGATIONS = r"(?:not|no|never|hardly|barely|\w+n't|dont|didnt|doesnt|isnt|wasnt|cant|wont|arent|werent|couldnt|wouldnt)"
+#: Negations dropped with the judgement right after them ("not good", "never very friendly").
+NEGATIONS: frozenset[str] = frozenset(
+    """not no never hardly barely don't didn't doesn't isn't wasn't can't won't aren't weren't couldn't wouldn't
+    dont didnt doesnt isnt wasnt cant wont arent werent couldnt wouldnt""".split()  # noqa: SIM905
+)
+#: Words that join the names of a route ("Hong Kong to London", "Rome via Doha").
+ROUTE_JOINERS: frozenset[str] = frozenset(("to", "and", "via", "-", "–", "/", "&"))
 
 
 @lru_cache(maxsize=1)
@@ -81,15 +88,6 @@ def opinion_words() -> frozenset[str]:
     lexicon = SentimentIntensityAnalyzer().lexicon
     strong = {w for w, v in lexicon.items() if abs(v) >= OPINION_MIN and re.fullmatch(r"[a-z][a-z'\-]*", w)}
     return frozenset((strong | EXTRA_OPINION_WORDS) - TOPIC_WORDS - STOP_WORDS)
-
-
-@lru_cache(maxsize=1)
-def _opinion_pattern() -> str:
-    words = sorted(opinion_words() | INTENSIFIERS, key=lambda w: (-len(w), w))
-    alternation = "|".join(re.escape(w) for w in words)
-    judged = rf"(?:(?:{'|'.join(sorted(INTENSIFIERS))})\s+)*(?:{alternation})"
-    # a negation right before a judgement goes with it ("not good", "never very friendly")
-    return rf"(?i)\b(?:{NEGATIONS}\s+)?{judged}\b"
 
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
@@ -148,18 +146,6 @@ def entity_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     return names, sorted(places)
 
 
-def _entity_pattern(entities: Sequence[str], any_case: bool) -> str | None:
-    """Capitalised uses of the entity words, and routes between them ("Hong Kong to London"), each with a "from"
-    before it."""
-    if not entities:
-        return None
-    names = "|".join(re.escape(w[:1].upper() + w[1:]) for w in sorted(entities, key=lambda w: (-len(w), w)))
-    # a route's connecting words go with it ("Hong Kong to London"); a lone name is dropped alone. Codes in
-    # capitals are left alone: "LHR-JFK" is a route, "GBP to AUD" the very topic of a currency question.
-    route = rf"(?:{names})(?:\s+(?:{names}))*(?:\s*(?:to|-|–|/|and|via)\s*(?:{names})(?:\s+(?:{names}))*)+"
-    return ("(?i)" if any_case else "") + rf"\b(?:[Ff]rom\s+)?(?:{route}|{names})\b"
-
-
 def aspect_texts(
     texts: Sequence[str], entities: Sequence[str] = (), *, any_case: bool = False, keep_names: bool = True
 ) -> list[str]:
@@ -167,28 +153,84 @@ def aspect_texts(
     :func:`entity_words`: its places for the texts that are embedded, every name for the texts labels come from),
     where capitalised or, with ``any_case``, also in lower case ("windows" is the name "Windows" to a label, but a
     plane's windows to a vector). A text that is nothing but names keeps them when ``keep_names`` (a vector needs
-    some text), else becomes empty (a label must never come from it).
+    some text), else becomes empty (a label must never come from it). A text left without a content word keeps
+    its judgements.
+    """
+    return _aspect_variants(texts, [(entities, any_case, keep_names)])[0]
 
-    One vectorised polars pass per pattern; a text left without a content word keeps its judgements.
+
+def vector_and_label_texts(texts: Sequence[str], places: Sequence[str], names: Sequence[str]):
+    """The aspect texts to embed (places dropped) and to label from (every name dropped, in any case, never kept):
+    one pass for both."""
+    return _aspect_variants(texts, [(places, False, True), (names, True, False)])
+
+
+_PUNCTUATION = string.punctuation.replace("'", "") + "“”‘’…–"
+
+
+def _aspect_variants(texts: Sequence[str], variants: list[tuple[Sequence[str], bool, bool]]) -> list[list[str]]:
+    """:func:`aspect_texts` of ``texts`` for each (entities, any_case, keep_names), sharing the word split.
+
+    One vectorised polars pass over the words of all texts (texts are split at single spaces, as the stage
+    normalises them): a word is looked up without the punctuation around it, and a dropped word leaves the
+    punctuation mark that ended it ("great, and" → ", and").
     """
     import polars as pl
 
     if not texts:
-        return []
-    s = pl.Series(list(texts), dtype=pl.String)
-    pattern = _entity_pattern(entities, any_case)
-    if pattern is not None:
-        s = _tidy(s.str.replace_all(pattern, " "))
-    unnamed = [t if keep_names and not _has_content(a) else a for a, t in zip(s.to_list(), texts, strict=True)]
-    out = _tidy(s.str.replace_all(_opinion_pattern(), " ")).to_list()
-    # a pure verdict has nothing else to be about: it keeps its judgement (never the names)
-    return [a if _has_content(a) else u for a, u in zip(out, unnamed, strict=True)]
+        return [[] for _ in variants]
+    words = (
+        pl.DataFrame({"text": list(texts)}, schema={"text": pl.String})
+        .with_row_index("row")
+        .with_columns(pl.col("text").str.split(" "))
+        .explode("text")
+        .with_columns(core=pl.col("text").str.strip_chars(_PUNCTUATION))
+        .with_columns(lower=pl.col("core").str.to_lowercase())
+    )
+    row, lower, text = pl.col("row"), pl.col("lower"), pl.col("text")
+    same_next = (row.shift(-1) == row).fill_null(False)
+    same_prev = (row.shift(1) == row).fill_null(False)
+    judged = lower.is_in(list(opinion_words() | INTENSIFIERS))
+    last = text.str.slice(-1)
+    words = words.with_columns(
+        opinion=judged | (lower.is_in(list(NEGATIONS)) & same_next & judged.shift(-1).fill_null(False)),
+        joiner=lower.is_in(list(ROUTE_JOINERS)),
+        residue=pl.when(last.is_in(list(",.;:!?"))).then(last).otherwise(pl.lit("")),
+        content=pl.col("core").str.contains("[A-Za-z]") & ~lower.is_in(list(STOP_WORDS)),
+    )
+    results = []
+    for entities, any_case, keep_names in variants:
+        named = pl.lit(False)
+        if entities:
+            named = pl.col("core").is_in([w[:1].upper() + w[1:] for w in entities])
+            if any_case:
+                named = named | lower.is_in(list(entities))
+        v = words.with_columns(named=named)
+        n = pl.col("named")
+        route = pl.col("joiner") & same_prev & n.shift(1).fill_null(False) & same_next & n.shift(-1).fill_null(False)
+        before = (lower == "from") & same_next & n.shift(-1).fill_null(False)
+        v = v.with_columns(unnamed=n | route | before).with_columns(keep=~pl.col("unnamed") & ~pl.col("opinion"))
+        rows = v.group_by("row", maintain_order=True).agg(
+            aspect=pl.when(pl.col("keep")).then(text).otherwise(pl.col("residue")).str.join(" "),
+            named_content=(~pl.col("unnamed") & pl.col("content")).any(),
+            aspect_content=(pl.col("keep") & pl.col("content")).any(),
+        )
+        out = _tidy(rows["aspect"]).to_list()
+        # a pure verdict keeps its judgement, never the names: only those few rows are joined again
+        bare = rows.filter(~pl.col("aspect_content"))
+        unnamed = (
+            v.filter(row.is_in(bare["row"].implode()))
+            .group_by("row", maintain_order=True)
+            .agg(joined=pl.when(pl.col("unnamed")).then(pl.col("residue")).otherwise(text).str.join(" "))
+        )
+        for r, has_named, joined in zip(
+            bare["row"].to_list(), bare["named_content"].to_list(), _tidy(unnamed["joined"]).to_list(), strict=True
+        ):
+            out[r] = joined if has_named or not keep_names else texts[r]
+        results.append(out)
+    return results
 
 
-def _tidy(s):
+def _tidy(series):
     """Spaces left by removed words, and before punctuation, collapsed (a polars string Series)."""
-    return s.str.replace_all(r"\s+([,.!?;:])", "$1").str.replace_all(r"\s{2,}", " ").str.strip_chars()
-
-
-def _has_content(text: str) -> bool:
-    return any(w.lower() not in STOP_WORDS for w in WORD.findall(text))
+    return series.str.replace_all(r"\s+([,.!?;:])", "$1").str.replace_all(r"\s{2,}", " ").str.strip_chars()

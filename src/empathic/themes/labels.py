@@ -91,8 +91,9 @@ def phrase_scores(
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
     Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
-    (``_modifier_words``: "slightly", "reinforced", "speaks") never end one. Ties break alphabetically. ``counts``: the groups'
-    :func:`phrase_counts` when the caller already has them (a tree's leaves and their unions).
+    (``_modifier_words``: "slightly", "reinforced", "speaks") never end one. Ties break alphabetically.
+    ``counts``: the groups' :func:`phrase_counts` when the caller already has them (a tree's leaves and their
+    unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
     modifiers = _modifier_words(groups)

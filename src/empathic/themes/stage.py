@@ -20,7 +20,7 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
-from empathic.themes.aspect import aspect_texts, entity_words
+from empathic.themes.aspect import aspect_texts, entity_words, vector_and_label_texts
 from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
@@ -256,8 +256,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     # unit
     names, places = entity_words(uniq)
     stripped = theme_texts(uniq)
-    meaning = aspect_texts(stripped, places)
-    wording = aspect_texts(stripped, names, any_case=True, keep_names=False) if names else meaning
+    meaning, wording = vector_and_label_texts(stripped, places, names)
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
         vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
