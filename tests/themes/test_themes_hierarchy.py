@@ -50,15 +50,16 @@ def test_capping_merges_the_least_distinct_siblings_first_and_keeps_the_bigger_i
     assert [after.leaf_ids[i] for i in after.leaf[:4]] == ["s1"] * 4
 
 
-def test_a_leaf_left_with_almost_no_units_goes_and_so_does_its_empty_parent():
+def test_a_leaf_of_one_comments_sentences_goes_and_so_does_its_empty_parent():
     from empathic.themes.hierarchy import drop_ghosts
 
     big = Theme("big", None, 1, "big", _unit(1), _unit(1)[None, :])
     ghost_top = Theme("gtop", None, 1, "gtop", _unit(0, 1), np.zeros((0, DIM), np.float32))
     ghost = Theme("ghost", "gtop", 2, "ghost", _unit(0, 1), _unit(0, 1)[None, :])
     themes = [big, ghost_top, ghost]
-    units = np.stack([_unit(1)] * 6 + [_unit(0.2, 1)])
+    units = np.stack([_unit(1)] * 6 + [_unit(0.2, 1)] * 6)
+    comment = np.array([0, 1, 2, 3, 4, 5] + [6] * 6)  # the ghost's six units are one comment's sentences
     first = assign(units, themes, min_similarity=0.25, guided_similarity=2.0)
-    assert drop_ghosts(themes, first, 5) == 1
+    assert drop_ghosts(themes, first, 5, comment) == 1
     assert [t.theme_id for t in themes] == ["big"]
-    assert drop_ghosts(themes, assign(units, themes, min_similarity=0.25, guided_similarity=2.0), 50) == 0
+    assert drop_ghosts(themes, assign(units, themes, min_similarity=0.25, guided_similarity=2.0), 50, comment) == 0

@@ -140,15 +140,21 @@ def _least_distinct_siblings(subs: list[Theme], vectors: np.ndarray, owner: list
     return pair
 
 
-def drop_ghosts(themes: list[Theme], assignment: Assignment, min_units: int) -> int:
-    """Remove discovered leaves that fewer than ``min_units`` units are assigned to, in place; returns how many.
+def drop_ghosts(themes: list[Theme], assignment: Assignment, min_comments: int, comment: np.ndarray) -> int:
+    """Remove discovered leaves whose units come from fewer than ``min_comments`` comments, in place; returns how
+    many.
 
-    Discovery clusters a sample of the units, without their comments' context in fast mode; once every unit is
-    assigned, a leaf can be left with one or two ("filthy seat (1)" as a top-level theme of 1,300 reviews). Its units
-    go to their next-nearest theme at the next assignment. A top-level theme left without leaves goes too.
+    A long review's sentences share its vector (context mixing), so they can form a cluster of their own; once every
+    unit is assigned, such a leaf is one customer's story ("filthy seat (1)" as a top-level theme of 1,300 reviews).
+    Its units go to their next-nearest theme at the next assignment. A top-level theme left without leaves goes too.
+
+    Args:
+        comment: (n_units,) int comment index of each unit the assignment was made on.
     """
-    counts = np.bincount(assignment.leaf[assignment.leaf >= 0], minlength=len(assignment.leaf_ids))
-    small = {tid for tid, c in zip(assignment.leaf_ids, counts.tolist(), strict=True) if c < min_units}
+    has = assignment.leaf >= 0
+    pairs = np.unique(np.stack([assignment.leaf[has], comment[has]]), axis=1)
+    counts = np.bincount(pairs[0], minlength=len(assignment.leaf_ids))
+    small = {tid for tid, c in zip(assignment.leaf_ids, counts.tolist(), strict=True) if c < min_comments}
     gone = [t for t in themes if t.theme_id in small and t.origin == "discovered" and not t.label_locked]
     if len(gone) == len(assignment.leaf_ids):
         return 0  # never empty the tree

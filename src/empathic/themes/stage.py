@@ -288,7 +288,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
                     vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity
                 )
             progress("refine big subthemes", 1, 1)
-        if drop_ghosts(themes, first, ts.min_theme_units):
+        comment_of = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
+        if drop_ghosts(themes, first, ts.min_theme_units, comment_of):
             first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
         if info.stability < CLEAR_STABILITY:  # crisp communities (intents) are distinct by definition: kept
             cap_subthemes(themes, vectors, first, subtheme_cap(len(_comment_runs(units)[0])))
