@@ -91,7 +91,8 @@ def phrase_scores(
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
     Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
-    (``_modifier_words``: "slightly", "reinforced", "speaks") never end one. Ties break alphabetically.
+    (``_modifier_words``: "slightly", "reinforced", "speaks") are not either, nor end one unless a participle.
+    Ties break alphabetically.
     ``counts``: the groups' :func:`phrase_counts` when the caller already has them (a tree's leaves and their
     unions).
     """
@@ -107,7 +108,8 @@ def phrase_scores(
         usable = {  # not "brought", not "slightly"; not "food speaks", "laptop runs", "product for nearly" either
             p: c
             for p, c in counts.items()
-            if (p.count(" ") or p not in GENERIC_WORDS) and p[p.rfind(" ") + 1 :] not in modifiers
+            if (" " in p and not _ends_on_modifier(p, modifiers))
+            or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
         }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
@@ -213,6 +215,13 @@ MODIFIER_DET_SHARE = 0.05
 #: nouns ("the embroidered collar", "these pants"): the texts tell which. Not -ing: "flattering", "stunning" are
 #: adjectives that label well and rarely follow a determiner.
 AMBIGUOUS_ENDINGS = ("ly", "ed", "s")
+
+
+def _ends_on_modifier(phrase: str, modifiers: set[str]) -> bool:
+    """A phrase ending on an adverb or a verb's -s form ("food speaks", "product for nearly"); a participle may end
+    one ("card declined", "flight cancelled": what happened is the theme)."""
+    last = phrase[phrase.rfind(" ") + 1 :]
+    return last in modifiers and not last.endswith("ed")
 
 
 def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:

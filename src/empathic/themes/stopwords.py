@@ -72,6 +72,6 @@ clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually a
 )
 #: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
 COPULAS: frozenset[str] = frozenset("is was are were be been being am isn't wasn't aren't weren't".split())  # noqa: SIM905
-#: The only words a three-word label may have in its middle: "quality of food", "food and service", "room for
+#: The only words a three-word label may have in its middle: "quality of food", "lost or stolen", "room for
 #: improvement". "kong to london", "ale the attendant", "atmosphere the place" are cut from longer sentences.
-LABEL_JOINERS: frozenset[str] = frozenset("of and for in on with &".split())  # noqa: SIM905
+LABEL_JOINERS: frozenset[str] = frozenset("of and or for in on with &".split())  # noqa: SIM905
