@@ -13,6 +13,8 @@ Per dataset, one fresh workspace (ingest + sentence units + themes stage only, a
 - **polarity pairs** (SemEval-16): among sentences with one category and one polarity (positive or negative), the
   rate at which two sentences of the same category share their primary leaf theme, for opposite-polarity pairs
   divided by that for same-polarity pairs. 1.0 = themes ignore polarity; the target is ≥ 0.9.
+- SemEval-14 restaurant sentences (``s14_restaurants``, its five aspect categories) were not looked at while this
+  was built: a held-out check of the same two measures.
 - **hierarchy**: top-level count (target 5–20), subthemes against max(20, 2·√n), and the share of subthemes whose
   centroid is nearest their own parent's members (the mean of the parent's other subthemes' centroids).
 - **label audit** (bench/label_audit.py) and the full top level, for a human read.
@@ -41,6 +43,8 @@ from label_audit import audit
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("/work/shared/data")
 DATASETS = ("s16_restaurants", "s16_laptops", "ba", "skytrax", "clothing")
+#: Not looked at while the themes of issue 17 were built: a held-out check of the code-frame measure.
+HELD_OUT = ("s14_restaurants",)
 
 
 def load(name: str) -> dict | None:
@@ -60,6 +64,20 @@ def load(name: str) -> dict | None:
             texts.append((s.findtext("text") or "").strip())
             codes.append({key(c) for c, _ in ops})
             opinions.append({(key(c), p) for c, p in ops})
+        return {"texts": texts, "codes": codes, "opinions": opinions}
+    if name == "s14_restaurants":
+        texts, codes, opinions = [], [], []
+        for f in ("Restaurants_Train_v2.xml", "Restaurants_Test_Gold.xml"):
+            path = DATA / "semeval14_absa" / f
+            if not path.exists():
+                return None
+            for s in ET.parse(path).getroot().iter("sentence"):
+                cats = [(c.get("category"), c.get("polarity")) for c in s.iter("aspectCategory")]
+                if not cats:
+                    continue
+                texts.append((s.findtext("text") or "").strip())
+                codes.append({c for c, _ in cats})
+                opinions.append(set(cats))
         return {"texts": texts, "codes": codes, "opinions": opinions}
     if name == "ba":
         path = DATA / "ba_airline_reviews" / "ba_reviews.csv"

@@ -54,6 +54,12 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
         )
         select += ["th.primary_theme_id", "th.primary_theme", "th.themes", "th.theme_ids", "th.subthemes"]
         select += ["th.primary_subtheme_id", "th.primary_subtheme", "th.theme_summary"]
+    if store.has_table("feedback_entities"):
+        joins.append(
+            """LEFT JOIN (SELECT feedback_id, string_agg(entity, ';' ORDER BY entity) AS entities
+                FROM feedback_entities GROUP BY feedback_id) ents ON ents.feedback_id = f.feedback_id"""
+        )
+        select.append("ents.entities")
     if store.has_table("feedback_feelings"):
         joins.append("LEFT JOIN feedback_feelings ff ON ff.feedback_id = f.feedback_id")
         select += ["ff.sentiment", "ff.sentiment_label", "ff.emotions", "ff.empathy_quadrants", "ff.intent"]

@@ -34,3 +34,25 @@ def test_a_summary_is_one_line_cut_at_a_word():
     long = "word " * 60
     line = summary_line(long)
     assert len(line) <= SUMMARY_CHARS and line.endswith("word…")
+
+
+def test_places_and_names_are_a_facet_of_each_comment_and_never_a_theme(tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append((f"a{i:02d}", f"We flew from London to Rome on trip {i}. The seat was cramped and the crew slow."))
+        rows.append((f"b{i:02d}", f"Booked it with my Visa card, number {i}. The refund took weeks to arrive."))
+        rows.append((f"c{i:02d}", f"The food on board was cold, meal {i}. The lounge had no seats left."))
+    frame = pd.DataFrame(rows, columns=["id", "text"])
+    path = tmp_path / "e.empathic"
+    with empathic.Workspace.open(path) as ws:
+        ws.ingest(frame, text="text", id="id")
+        ws.analyze(stages=["themes"])
+        ents = ws.sql("SELECT feedback_id, entity, kind FROM feedback_entities ORDER BY ALL")
+        labels = ws.themes().label.str.lower().tolist()
+        comments = ws.comments().set_index("id")
+    assert set(ents[ents.feedback_id == "a00"].entity) == {"London", "Rome"}
+    assert set(ents[ents.entity == "London"].kind) == {"place"}
+    assert set(ents[ents.entity == "Visa"].kind) == {"name"}
+    assert comments.loc["a03", "entities"] == "London;Rome"
+    assert comments.loc["c03", "entities"] is None or comments.loc["c03", "entities"] != comments.loc["c03", "entities"]
+    assert not any(w in label.split() for label in labels for w in ("london", "rome", "visa"))

@@ -234,3 +234,36 @@ def _aspect_variants(texts: Sequence[str], variants: list[tuple[Sequence[str], b
 def _tidy(series):
     """Spaces left by removed words, and before punctuation, collapsed (a polars string Series)."""
     return series.str.replace_all(r"\s+([,.!?;:])", "$1").str.replace_all(r"\s{2,}", " ").str.strip_chars()
+
+
+def entity_mentions(texts: Sequence[str], names: Sequence[str]) -> list[list[str]]:
+    """The names each text mentions as the corpus writes them (capitalised; a run of names is one: "Hong Kong"),
+    distinct and sorted per text. One vectorised pass; only the few name words are looked at again."""
+    import polars as pl
+
+    if not texts or not names:
+        return [[] for _ in texts]
+    words = (
+        pl.DataFrame({"text": list(texts)}, schema={"text": pl.String})
+        .with_row_index("row")
+        .with_columns(pl.col("text").str.split(" "))
+        .with_columns(pos=pl.int_ranges(pl.col("text").list.len()))
+        .explode("text", "pos")
+        .with_columns(core=pl.col("text").str.strip_chars(_PUNCTUATION))
+        .filter(pl.col("core").is_in([w[:1].upper() + w[1:] for w in names]))
+    )
+    out: list[set[str]] = [set() for _ in texts]
+    run: list[str] = []
+    last = (-1, -1)
+    for row, pos, core, text in zip(*(words[c].to_list() for c in ("row", "pos", "core", "text")), strict=True):
+        if run and (row, pos) != (last[0], last[1] + 1):
+            out[last[0]].add(" ".join(run))
+            run = []
+        run.append(core)
+        last = (row, pos)
+        if text != core and text.rstrip(_PUNCTUATION) == core and run:  # "London," ends the run
+            out[row].add(" ".join(run))
+            run = []
+    if run:
+        out[last[0]].add(" ".join(run))
+    return [sorted(s) for s in out]

@@ -20,7 +20,7 @@ from empathic.progress import Progress
 from empathic.stage import StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
-from empathic.themes.aspect import aspect_texts, entity_words, vector_and_label_texts
+from empathic.themes.aspect import aspect_texts, entity_mentions, entity_words, vector_and_label_texts
 from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
@@ -257,6 +257,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     names, places = entity_words(uniq)
     stripped = theme_texts(uniq)
     meaning, wording = vector_and_label_texts(stripped, places, names)
+    entities = _entity_rows(units, pos, entity_mentions(uniq, names), set(places))
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
         vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
@@ -349,6 +350,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             if rows.num_rows:
                 con.register(f"cache{i}", rows)
                 con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
+        empty_table(con, "feedback_entities")
+        con.register("ents", entities)
+        con.execute("INSERT INTO feedback_entities BY NAME SELECT * FROM ents")
+        con.unregister("ents")
         con.execute("UPDATE theme_edits SET applied = true")
         for name in ("st", "ft", "tree", "cents"):
             con.unregister(name)
@@ -375,6 +380,20 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         counts.update(resolution=info.resolution, stability=round(info.stability, 4))
     message = f"mode={mode}; {n_top} themes, {n_sub} subthemes; coverage {100 * (coverage or 0):.1f}%"
     return StageResult(NAME, message=message, counts=counts, warnings=warnings)
+
+
+def _entity_rows(units: pa.Table, pos: np.ndarray, mentions: list[list[str]], places: set[str]) -> pa.Table:
+    """``feedback_entities`` rows: each comment's distinct names (from its units' texts), place or name."""
+    seen: set[tuple[str, str]] = set()
+    for fid, p in zip(units.column("feedback_id").to_pylist(), pos.tolist(), strict=True):
+        for entity in mentions[p]:
+            seen.add((fid, entity))
+    rows = sorted(seen)
+    kinds = ["place" if all(w.lower() in places for w in e.split()) else "name" for _, e in rows]
+    return pa.table(
+        {"feedback_id": [f for f, _ in rows], "entity": [e for _, e in rows], "kind": kinds},
+        schema=pa.schema([("feedback_id", pa.string()), ("entity", pa.string()), ("kind", pa.string())]),
+    )
 
 
 def _with_segment_tags(

@@ -6,6 +6,8 @@
 - ``theme_centroids``: the embedding centroid of every theme, used to keep theme ids stable across runs and to
   assign new data to existing themes (vectors as float32 bytes).
 - ``theme_edits``: the user's edits (rename/merge/split/delete/create), replayed after every re-analysis.
+- ``feedback_entities``: the places and names each comment mentions (``kind`` place | name), found from the
+  corpus' capitalisation; kept out of the themes, searchable and exported as a facet.
 - ``embedding_cache``: sentence embeddings keyed by (model, sha1 of the text), so nothing is embedded twice.
 """
 
@@ -70,3 +72,7 @@ MIGRATIONS: list[str] = [
 ]
 MIGRATIONS.append("ALTER TABLE theme_edits ADD COLUMN applied BOOLEAN DEFAULT false")  # v10: edits not yet applied
 MIGRATIONS.append("ALTER TABLE themes ADD COLUMN summary VARCHAR")  # v11: one extractive line per theme
+MIGRATIONS.append(  # v12: the places and names each comment mentions (a facet, never a theme)
+    "CREATE TABLE feedback_entities (feedback_id VARCHAR, entity VARCHAR, kind VARCHAR, "
+    "PRIMARY KEY (feedback_id, entity))"
+)
