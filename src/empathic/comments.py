@@ -39,8 +39,8 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
                        max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.label END) AS primary_theme,
                        max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.theme_id END) AS primary_subtheme_id,
                        max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.label END) AS primary_subtheme,
-                       coalesce(max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.summary END),
-                                max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.summary END)) AS theme_summary,
+                       coalesce(max(CASE WHEN ft.is_primary AND ft.level = 2 THEN ts.summary END),
+                                max(CASE WHEN ft.is_primary AND ft.level = 1 THEN ts.summary END)) AS theme_summary,
                        string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
                            FILTER (WHERE ft.level = 1) AS themes,
                        string_agg(t.theme_id, ';' ORDER BY ft.is_primary DESC, t.label)
@@ -48,6 +48,7 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
                        string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
                            FILTER (WHERE ft.level = 2) AS subthemes
                 FROM feedback_themes ft JOIN themes t ON t.theme_id = ft.theme_id
+                LEFT JOIN theme_summaries ts ON ts.theme_id = ft.theme_id
                 WHERE coalesce(t.status, 'active') <> 'deleted'
                 GROUP BY ft.feedback_id
             ) th ON th.feedback_id = f.feedback_id"""

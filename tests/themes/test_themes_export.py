@@ -50,9 +50,13 @@ def test_places_and_names_are_a_facet_of_each_comment_and_never_a_theme(tmp_path
         ents = ws.sql("SELECT feedback_id, entity, kind FROM feedback_entities ORDER BY ALL")
         labels = ws.themes().label.str.lower().tolist()
         comments = ws.comments().set_index("id")
+        found = ws.search('entity:"london"', limit=100)
+        not_london = ws.search("entity!=London", limit=100)
     assert set(ents[ents.feedback_id == "a00"].entity) == {"London", "Rome"}
     assert set(ents[ents.entity == "London"].kind) == {"place"}
     assert set(ents[ents.entity == "Visa"].kind) == {"name"}
     assert comments.loc["a03", "entities"] == "London;Rome"
     assert comments.loc["c03", "entities"] is None or comments.loc["c03", "entities"] != comments.loc["c03", "entities"]
     assert not any(w in label.split() for label in labels for w in ("london", "rome", "visa"))
+    assert sorted(found.id if "id" in found else found.feedback_id) == [f"a{i:02d}" for i in range(12)]
+    assert len(not_london) == 24

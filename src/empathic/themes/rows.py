@@ -29,7 +29,7 @@ THEMES_SCHEMA = pa.schema(
         ("quotes", pa.string()),
         ("created_at", pa.timestamp("us")),
         ("updated_at", pa.timestamp("us")),
-        ("summary", pa.string()),
+        ("summary", pa.string()),  # stored in theme_summaries, not in themes
     ]
 )
 #: A summary line longer than this is cut at a word boundary and ends with "…".

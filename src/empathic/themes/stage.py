@@ -343,7 +343,9 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         )
         con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
         con.register("tree", tree)
-        con.execute("INSERT INTO themes BY NAME SELECT * FROM tree")
+        con.execute("INSERT INTO themes BY NAME SELECT * EXCLUDE (summary) FROM tree")
+        empty_table(con, "theme_summaries")
+        con.execute("INSERT INTO theme_summaries SELECT theme_id, summary FROM tree")
         con.register("cents", centroid_rows(themes, model_name))
         con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
         for i, rows in enumerate(new_cache):
