@@ -48,6 +48,10 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
                 SELECT ft.feedback_id,
                        max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.theme_id END) AS primary_theme_id,
                        max(CASE WHEN ft.is_primary AND ft.level = 1 THEN t.label END) AS primary_theme,
+                       max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.theme_id END) AS primary_subtheme_id,
+                       max(CASE WHEN ft.is_primary AND ft.level = 2 THEN t.label END) AS primary_subtheme,
+                       coalesce(max(CASE WHEN ft.is_primary AND ft.level = 2 THEN ts.summary END),
+                                max(CASE WHEN ft.is_primary AND ft.level = 1 THEN ts.summary END)) AS theme_summary,
                        string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
                            FILTER (WHERE ft.level = 1) AS themes,
                        string_agg(t.theme_id, ';' ORDER BY ft.is_primary DESC, t.label)
@@ -55,12 +59,22 @@ def comments_frame(store: Store, *, limit: int | None = None) -> pd.DataFrame:
                        string_agg(t.label, ';' ORDER BY ft.is_primary DESC, t.label)
                            FILTER (WHERE ft.level = 2) AS subthemes
                 FROM feedback_themes ft JOIN themes t ON t.theme_id = ft.theme_id
+                LEFT JOIN theme_summaries ts ON ts.theme_id = ft.theme_id
                 WHERE coalesce(t.status, 'active') <> 'deleted'
                 GROUP BY ft.feedback_id
             ) th ON th.feedback_id = f.feedback_id"""
         )
         select += ["th.primary_theme_id", "th.primary_theme", "th.themes", "th.theme_ids", "th.subthemes"]
         labels += ["primary_theme_id", "primary_theme", "themes", "theme_ids", "subthemes"]
+        select += ["th.primary_subtheme_id", "th.primary_subtheme", "th.theme_summary"]
+        labels += ["primary_subtheme_id", "primary_subtheme", "theme_summary"]
+    if store.has_table("feedback_entities"):
+        joins.append(
+            """LEFT JOIN (SELECT feedback_id, string_agg(entity, ';' ORDER BY entity) AS entities
+                FROM feedback_entities GROUP BY feedback_id) ents ON ents.feedback_id = f.feedback_id"""
+        )
+        select.append("ents.entities")
+        labels.append("entities")
     if store.has_table("feedback_feelings"):
         joins.append("LEFT JOIN feedback_feelings ff ON ff.feedback_id = f.feedback_id")
         select += ["ff.sentiment", "ff.sentiment_label", "ff.emotions", "ff.empathy_quadrants", "ff.intent"]

@@ -227,3 +227,25 @@ def test_labels_a_reader_would_take_for_the_same_are_not_both_used():
     assert theme_labels.label_key("Top-Ups") == theme_labels.label_key("top up") != theme_labels.label_key("dress")
     assert theme_labels.label_key("loved this dress") == theme_labels.label_key("love this dress")
     assert theme_labels.label_key("sized down") == theme_labels.label_key("size down")
+
+
+def test_labels_are_aspects_not_clauses_verdicts_cuts_or_states():
+    from empathic.themes.labels import labelable
+
+    for good in ("seat comfort", "wine list", "quality of food", "food and service", "refunds", "battery life"):
+        assert labelable(good), good
+    for bad in (
+        "service is fast",  # a clause
+        "not worth the prices",  # a negated verdict
+        "great food",  # a judgement
+        "kong to london",  # cut from "Hong Kong to London"
+        "ale the attendant",
+        "slow",  # a state, not a thing
+        "portions are small",
+    ):
+        assert not labelable(bad), bad
+
+
+def test_a_labelable_phrase_wins_over_a_better_scored_verdict():
+    ranked = [[("food was awful", 3.0), ("great food", 2.0), ("food", 1.0)]]
+    assert distinct_labels(ranked, [0], {"other"}) == {0: "food"}

@@ -89,3 +89,21 @@ def test_only_comments_of_three_units_or_more_are_ranked_by_the_whole():
     units = pa.table({"feedback_id": ["a", "a", "b", "c", "c", "c"], "sentence_idx": [0, 1, 0, 0, 1, 2]})
     row = np.array([0, 0, -1, 1, 1, 1])
     assert _long_comments_only(units, row).tolist() == [-1, -1, -1, 1, 1, 1]
+
+
+def test_a_secondary_tag_is_a_theme_of_the_comment_but_never_its_primary():
+    from dataclasses import replace
+
+    themes = _tree()
+    first = assign(np.stack([_axis(0) * 0.6 + _axis(2) * 0.8]), themes, min_similarity=0.25, guided_similarity=2.0)
+    result = replace(first, secondary=[(0, "sB", 0.99)])  # a stronger score than the unit's own 0.6
+    st = sentence_rows(np.array(["c1"], dtype=object), np.array([0]), np.arange(1), result, themes)
+    con = duckdb.connect()
+    con.register("st", st)
+    rows = con.sql(FEEDBACK_THEMES_SQL).fetchall()
+    assert sorted((t, level, primary) for _, t, level, primary, _ in rows) == [
+        ("sA", 2, True),
+        ("sB", 2, False),
+        ("tA", 1, True),
+        ("tB", 1, False),
+    ]

@@ -98,6 +98,12 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
             f"f.feedback_id AND t.level = {level} AND (lower(t.label) = ? OR t.theme_id = ?))"
         )
         return f"NOT {cond}" if op == "!=" else cond
+    if name == "entity":  # the places and names the themes stage found (feedback_entities), any case
+        if op not in _EQ_ONLY:
+            raise InputError("entity only supports ':' and '!='", hint='entity:"Hong Kong"')
+        out.params.append(value.lower())
+        cond = "EXISTS (SELECT 1 FROM feedback_entities x WHERE x.feedback_id = f.feedback_id AND lower(x.entity) = ?)"
+        return f"NOT {cond}" if op == "!=" else cond
     if name == "sentiment":
         if value.lower() in SENTIMENT_LABELS and op in _EQ_ONLY:
             out.params.append(value.lower())

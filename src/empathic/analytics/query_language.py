@@ -14,7 +14,8 @@ Examples: ``theme:"delivery delay" AND plan:pro AND nps<=6 AND "refund"``, ``sen
 ``"Division Name":General OR NOT emotion:anger``.
 
 Fields: ``theme``, ``subtheme``, ``sentiment`` (a label, or a number with < >), ``emotion``, ``intent``,
-``quadrant``, ``date`` (alias ``created``), ``customer``, ``id``, ``source``, ``text``; any **score** name
+``quadrant``, ``date`` (alias ``created``), ``customer``, ``id``, ``source``, ``text``, ``entity`` (a place or name
+the comment mentions, e.g. ``entity:"Hong Kong"``); any **score** name
 (numeric comparisons) and any **attribute** name of the workspace. Safety: the SQL text is assembled only from
 fixed fragments of this module and operators from a whitelist; every user value — including score and attribute
 *names* — travels as a bound parameter. Unknown fields and malformed queries raise :class:`InputError` with the
@@ -31,7 +32,7 @@ from empathic.errors import InputError
 
 OPERATORS = {":": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 BUILTIN_FIELDS = ("theme", "subtheme", "sentiment", "emotion", "intent", "quadrant", "date", "created", "customer",
-                  "id", "source", "text")  # fmt: skip
+                  "id", "source", "text", "entity")  # fmt: skip
 SENTIMENT_LABELS = ("negative", "neutral", "positive", "mixed")
 #: Most levels of nesting a query may have; each "(" and each NOT is one level. Real queries use two or three.
 MAX_QUERY_DEPTH = 50

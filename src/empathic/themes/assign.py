@@ -13,7 +13,7 @@ NMI 0.087 → 0.080 when every multi-unit comment used it; docs/bench/themes.md,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +22,9 @@ from empathic.themes.model import OTHER_ID, Theme, leaves
 
 #: Comments with at least this many units take the theme nearest the whole comment as primary.
 WHOLE_MIN_UNITS = 3
+#: The ``fit`` of a secondary tag: below any real fit (cosines of unit vectors are ≥ −1 only in theory, and a
+#: theme a comment reaches through its own units always has a fit of at least 0), so it never ranks first.
+SECONDARY_FIT = -2.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Assignment:
         score: float32 (n,), similarity to the nearest prototype.
         fits: bool (n,), the similarity reaches the leaf's radius (used for emerging detection).
         extra: list of (unit index, theme id, score) for guided themes tagged in addition.
+        secondary: list of (unit index, theme id, score): the other aspects a unit names (its segments' themes,
+            :mod:`empathic.themes.segments`); they count as mentions but never make a comment's primary theme.
     """
 
     leaf_ids: list[str]
@@ -41,6 +46,7 @@ class Assignment:
     score: np.ndarray
     fits: np.ndarray
     extra: list[tuple[int, str, float]]
+    secondary: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 def assign(vectors: np.ndarray, themes: list[Theme], *, min_similarity: float, guided_similarity: float) -> Assignment:
@@ -133,13 +139,14 @@ def sentence_rows(
         "score": score.tolist(),
         "fit": fit.tolist(),
     }
-    if result.extra:
+    tagged = [(*e, None) for e in result.extra] + [(*e, SECONDARY_FIT) for e in result.secondary]
+    if tagged:
         pos_to_units: dict[int, list[int]] = {}
         for u, p in enumerate(unit_text_pos):
             pos_to_units.setdefault(int(p), []).append(u)
         seen = set(zip(cols["feedback_id"], cols["sentence_idx"], cols["theme_id"], strict=True))
         leaf_index = {tid: i for i, tid in enumerate(result.leaf_ids)}
-        for p, theme_id, extra_score in result.extra:
+        for p, theme_id, extra_score, fixed_fit in tagged:
             t = by_id[theme_id]
             top_id = t.parent_id if t.level == 2 else t.theme_id
             for u in pos_to_units.get(p, []):
@@ -152,7 +159,10 @@ def sentence_rows(
                 cols["theme_id"].append(top_id)
                 cols["subtheme_id"].append(t.theme_id if t.level == 2 else None)
                 cols["score"].append(extra_score)
-                cols["fit"].append(float(sims[row[u], leaf_index[theme_id]]) if row[u] >= 0 else 0.0)
+                if fixed_fit is not None:
+                    cols["fit"].append(fixed_fit)
+                else:
+                    cols["fit"].append(float(sims[row[u], leaf_index[theme_id]]) if row[u] >= 0 else 0.0)
     return pa.table(
         cols,
         schema=pa.schema(
@@ -173,23 +183,25 @@ WITH real AS (
     SELECT * FROM st WHERE theme_id <> '{other}'
 ), covered AS (SELECT DISTINCT feedback_id FROM real),
 top AS (
-    SELECT feedback_id, theme_id, count(*) AS n, sum(score) AS s, max(fit) AS f FROM real GROUP BY ALL
+    SELECT feedback_id, theme_id, count(*) AS n, sum(score) AS s, max(fit) AS f,
+           count(*) FILTER (WHERE fit > {secondary}) AS o FROM real GROUP BY ALL
     UNION ALL
-    SELECT feedback_id, theme_id, count(*), sum(score), max(fit) FROM st
+    SELECT feedback_id, theme_id, count(*), sum(score), max(fit), count(*) FROM st
     WHERE theme_id = '{other}' AND feedback_id NOT IN (SELECT feedback_id FROM covered) GROUP BY ALL
 ), top_ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY f DESC, n DESC, s DESC, theme_id) AS r FROM top
+    SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY f DESC, o DESC, n DESC, s DESC, theme_id) AS r
+    FROM top
 ), sub AS (
     SELECT r.feedback_id, r.subtheme_id AS theme_id, count(*) AS n, sum(r.score) AS s, max(r.fit) AS f,
-           any_value(r.theme_id) AS parent
+           count(*) FILTER (WHERE r.fit > {secondary}) AS o, any_value(r.theme_id) AS parent
     FROM real r WHERE r.subtheme_id IS NOT NULL GROUP BY r.feedback_id, r.subtheme_id
 ), sub_ranked AS (
     SELECT s.*, t.theme_id AS primary_top, row_number() OVER (PARTITION BY s.feedback_id
-        ORDER BY (s.parent = t.theme_id) DESC, s.f DESC, s.n DESC, s.s DESC, s.theme_id) AS r
+        ORDER BY (s.parent = t.theme_id) DESC, s.f DESC, s.o DESC, s.n DESC, s.s DESC, s.theme_id) AS r
     FROM sub s JOIN top_ranked t ON t.feedback_id = s.feedback_id AND t.r = 1
 )
 SELECT feedback_id, theme_id, 1 AS level, r = 1 AS is_primary, n::INTEGER AS n_mentions FROM top_ranked
 UNION ALL
 SELECT feedback_id, theme_id, 2, r = 1 AND parent = primary_top, n::INTEGER FROM sub_ranked
 ORDER BY feedback_id, level, theme_id
-""".format(other=OTHER_ID)  # noqa: UP032
+""".format(other=OTHER_ID, secondary=SECONDARY_FIT)  # noqa: UP032

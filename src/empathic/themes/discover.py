@@ -9,6 +9,7 @@ import numpy as np
 
 from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
+from empathic.themes.hierarchy import reparent
 from empathic.themes.labels import (
     MEANING_HEAD,
     distinct_labels,
@@ -73,6 +74,7 @@ def discover(
     fine_cents = centroids(vectors, fine, n_fine)
     sizes = np.bincount(fine, minlength=n_fine)
     group = group_clusters(fine_cents, sizes, min_groups=settings.min_top_themes, max_groups=settings.max_top_themes)
+    group = reparent(fine_cents, sizes, group)
     n_top = int(group.max() + 1) if len(group) else 0
     top_of_unit = group[fine] if len(fine) else fine
     text_arr = np.asarray(texts, dtype=object)

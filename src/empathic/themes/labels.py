@@ -17,7 +17,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.text.sentences import LINK_OR_HANDLE
-from empathic.themes.stopwords import GENERIC_WORDS, LIGHT_VERBS, STOP_WORDS, TRAILING_ADVERBS
+from empathic.themes.stopwords import (
+    ATTRIBUTE_WORDS,
+    COPULAS,
+    GENERIC_WORDS,
+    LABEL_JOINERS,
+    LIGHT_VERBS,
+    STOP_WORDS,
+    TRAILING_ADVERBS,
+)
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 MAX_NGRAM = 3
@@ -82,9 +90,11 @@ def phrase_scores(
     score = (units of the group containing the phrase / units of the group) × log(1 + mean units per group /
     units containing the phrase overall) × (1 + ``MULTIWORD_BONUS`` × (words − 1)): coverage times
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
-    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") and modifiers (``_modifier_words``:
-    "slightly", "reinforced") are never candidates alone. Ties break alphabetically. ``counts``: the groups'
-    :func:`phrase_counts` when the caller already has them (a tree's leaves and their unions).
+    Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
+    (``_modifier_words``: "slightly", "reinforced", "speaks") are not either, nor end one unless a participle.
+    Ties break alphabetically.
+    ``counts``: the groups' :func:`phrase_counts` when the caller already has them (a tree's leaves and their
+    unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
     modifiers = _modifier_words(groups)
@@ -95,8 +105,11 @@ def phrase_scores(
     ranked = []
     for group, counts in zip(groups, per_group, strict=True):
         size = max(1, len(group))
-        usable = {  # not "brought", not "slightly"
-            p: c for p, c in counts.items() if p.count(" ") or (p not in GENERIC_WORDS and p not in modifiers)
+        usable = {  # not "brought", not "slightly"; not "food speaks", "laptop runs", "product for nearly" either
+            p: c
+            for p, c in counts.items()
+            if (" " in p and not _ends_on_modifier(p, modifiers))
+            or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
         }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
@@ -204,6 +217,13 @@ MODIFIER_DET_SHARE = 0.05
 AMBIGUOUS_ENDINGS = ("ly", "ed", "s")
 
 
+def _ends_on_modifier(phrase: str, modifiers: set[str]) -> bool:
+    """A phrase ending on an adverb or a verb's -s form ("food speaks", "product for nearly"); a participle may end
+    one ("card declined", "flight cancelled": what happened is the theme)."""
+    last = phrase[phrase.rfind(" ") + 1 :]
+    return last in modifiers and not last.endswith("ed")
+
+
 def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
     """Words ending in -ly, -ed or -s that (almost) never follow a determiner in these texts: adverbs, participles
     and verb forms ("slightly", "reinforced", "runs", "adds") say how or what happens, not what customers talk
@@ -257,21 +277,43 @@ def _word_key(word: str) -> str:
     return word
 
 
+def labelable(phrase: str) -> bool:
+    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"), not a
+    clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to london") or a
+    state ("slow").
+
+    No copula, no negation in front, no judgement (:func:`empathic.themes.aspect.opinion_words`), no attribute word
+    at the end, and a three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with".
+    """
+    from empathic.themes.aspect import opinion_words
+
+    words = phrase.split()
+    if not words or words[0] in NEGATIONS or words[-1] in ATTRIBUTE_WORDS:
+        return False
+    judged = opinion_words()
+    if any(w in COPULAS or w in judged for w in words):
+        return False
+    return len(words) < 3 or all(w in LABEL_JOINERS for w in words[1:-1])
+
+
 def distinct_labels(
     ranked: Sequence[Sequence[tuple[str, float]]], order: Sequence[int], taken: set[str]
 ) -> dict[int, str]:
     """Pick one label per group, visiting groups in ``order``; a label already ``taken`` (or one a reader would
     take for it, :func:`label_key`) is never reused. The labels picked are added to ``taken``.
 
-    When every phrase of a group is taken, two of its best phrases are joined ("lining and zipper"); only a group
-    with no usable phrase at all gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
+    The best :func:`labelable` phrase wins. When every such phrase of a group is taken, two of its best are joined
+    ("lining and zipper"); then the best phrase at all; only a group with no usable phrase gets ``"theme <n>"``
+    (n = position in order + 1) — rare, and visibly so.
     """
     keys = {label_key(t) for t in taken}
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
-        label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
+        label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
         if label is None:
-            label = _joined_label([p for p, _ in ranked[g][:6]], keys)
+            label = _joined_label([p for p, _ in ranked[g][:12] if labelable(p)], keys)
+        if label is None:
+            label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
         if label is None:
             label = f"theme {pos + 1}"
             while label_key(label) in keys:

@@ -29,8 +29,20 @@ THEMES_SCHEMA = pa.schema(
         ("quotes", pa.string()),
         ("created_at", pa.timestamp("us")),
         ("updated_at", pa.timestamp("us")),
+        ("summary", pa.string()),  # stored in theme_summaries, not in themes
     ]
 )
+#: A summary line longer than this is cut at a word boundary and ends with "…".
+SUMMARY_CHARS = 140
+
+
+def summary_line(text: str, *, limit: int = SUMMARY_CHARS) -> str:
+    """One line for a theme: its most central quote, whitespace folded, cut at a word boundary to ``limit``."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"
 
 
 def _positions(themes: list[Theme], result: Assignment) -> dict[str, np.ndarray]:
@@ -114,6 +126,8 @@ def theme_table(
                 "quotes": json.dumps(quotes),
                 "created_at": created.get(t.theme_id, stamp),
                 "updated_at": stamp,
+                # quotes[0] is the most typical unit of a usable length (pick_quotes: typicality first)
+                "summary": summary_line(quotes[0]["text"]) if quotes else None,
             }
         )
     return pa.Table.from_pylist(rows, schema=THEMES_SCHEMA)

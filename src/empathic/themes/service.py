@@ -50,9 +50,10 @@ def theme_tree(store: Store, *, include_deleted: bool = False) -> pd.DataFrame:
         sentiment = "s.sentiment"
     df = store.read_df(
         f"""SELECT t.theme_id, t.parent_id, t.level, t.label, t.n_comments, t.n_sentences, t.share, t.is_other,
-                   t.status, t.keywords, {sentiment} AS sentiment,
+                   t.status, t.keywords, ts.summary, {sentiment} AS sentiment,
                    coalesce(p.n_comments, t.n_comments) AS top_n, coalesce(p.theme_id, t.theme_id) AS top_id
-            FROM themes t LEFT JOIN themes p ON p.theme_id = t.parent_id {join} {status}
+            FROM themes t LEFT JOIN themes p ON p.theme_id = t.parent_id
+            LEFT JOIN theme_summaries ts ON ts.theme_id = t.theme_id {join} {status}
             ORDER BY t.is_other OR coalesce(p.is_other, false), top_n DESC, top_id, t.level, t.n_comments DESC,
                      t.theme_id"""
     )

@@ -9,6 +9,7 @@ to the old ids, and every stored edit is replayed. Everything is written in one 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -19,13 +20,16 @@ from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 from empathic.themes import rows as theme_rows
+from empathic.themes.aspect import aspect_texts, entity_mentions, entity_words, vector_and_label_texts
 from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
+    Assignment,
     assign,
     comment_similarity,
     sentence_rows,
 )
+from empathic.themes.cluster import CLEAR_STABILITY
 from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit
 from empathic.themes.embedding import (
@@ -39,9 +43,19 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
-from empathic.themes.model import Theme, children, normalise, text_hash, theme_text, theme_texts
+from empathic.themes.hierarchy import cap_subthemes, drop_ghosts, subtheme_cap
+from empathic.themes.model import (
+    Theme,
+    children,
+    normalise,
+    refresh_parent_centroids,
+    text_hash,
+    theme_text,
+    theme_texts,
+)
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
+from empathic.themes.segments import segment_tags
 
 STAGE = Stage(
     name="themes",
@@ -190,7 +204,7 @@ def _units_in_context(
     return out
 
 
-def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress):
+def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, settings: Settings, progress, entities):
     """Accurate mode: units of multi-unit comments get their comment's meaning mixed in: normalise(unit + w · comment).
 
     A fragment such as "maybe you can confirm" means nothing alone; with its comment's vector it lands with the
@@ -206,7 +220,9 @@ def _in_context(store: Store, units: pa.Table, unit_vectors: np.ndarray, setting
     )
     if weight <= 0 or comments.num_rows == 0:
         return unit_vectors, [], (np.full(len(unit_vectors), -1), np.zeros((0, unit_vectors.shape[1]), np.float32))
-    texts = [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()]
+    texts = aspect_texts(
+        [theme_text(" ".join((t or "").split())) for t in comments.column("text").to_pylist()], entities
+    )
     hashes = [text_hash(t) for t in texts]
     cvecs, cache = cached_embed(store, "accurate", texts, hashes, progress)
     row = {f: i for i, f in enumerate(comments.column("feedback_id").to_pylist())}
@@ -243,20 +259,26 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
     n_unique = len(uniq)
     mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
-    # vectors and labels come from the theme text (no @handles, URLs, ticket numbers); quotes show the raw unit
-    meaning = theme_texts(uniq)
+    # vectors come from the aspect text (no @handles, URLs, ticket numbers, judgements or places), labels also
+    # without other names (a brand may be what a unit is about, never what a theme is called); quotes show the raw
+    # unit
+    names, places = entity_words(uniq)
+    stripped = theme_texts(uniq)
+    meaning, wording = vector_and_label_texts(stripped, places, names)
+    entities = _entity_rows(units, pos, entity_mentions(uniq, names), set(places))
     # from here on everything is per unit (same order as ``units``); texts repeat, vectors carry context
     if mode == "fast":
         vectors, uniq_sample, new_cache, whole = _fast_vectors(store, units, meaning, pos, ts, progress)
     else:
         hashes = [text_hash(t) for t in meaning]
         uniq_vectors, uniq_sample, new_cache = _vectors(store, units, pos, meaning, hashes, settings, progress)
-        vectors, more_cache, whole = _in_context(store, units, uniq_vectors[pos], settings, progress)
+        vectors, more_cache, whole = _in_context(store, units, uniq_vectors[pos], settings, progress, places)
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
     uniq = [uniq[i] for i in pos]
-    meaning = [meaning[i] for i in pos]
+    meaning = [wording[i] for i in pos]  # from here on only read for labels and ids
+    text_of_unit = pos
     pos = np.arange(len(pos))
     previous = load_themes(store)
     edits = store.read("SELECT edit_id, op, payload, applied FROM theme_edits ORDER BY seq, edit_id").to_pylist()
@@ -266,12 +288,21 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         progress("discover themes", 0, 1)
         themes, info = discover([meaning[i] for i in sample], vectors[sample], ts, seed=settings.seed)
         progress("discover themes", 1, 1)
+        # before the ids are matched and the user's edits replayed, so an edit of a refined subtheme finds it
+        first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
         if ts.refine_min_units:
-            # before the ids are matched and the user's edits replayed, so an edit of a refined subtheme finds it
             progress("refine big subthemes", 0, 1)
-            first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
-            refine(themes, meaning, vectors, first, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed)
+            if refine(themes, meaning, vectors, first, min_units=ts.refine_min_units, k=ts.knn, seed=settings.seed):
+                first = assign(
+                    vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity
+                )
             progress("refine big subthemes", 1, 1)
+        comment_of = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
+        if drop_ghosts(themes, first, ts.min_theme_units, comment_of):
+            first = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+        if info.stability < CLEAR_STABILITY:  # crisp communities (intents) are distinct by definition: kept
+            cap_subthemes(themes, vectors, first, subtheme_cap(len(_comment_runs(units)[0])))
+        refresh_parent_centroids(themes)
         match_to_previous(themes, previous)
         todo = edits
     else:
@@ -295,6 +326,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             themes.extend(emerging)
             n_emerging = len(emerging)
             result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    if mode == "accurate":
+        result = _with_segment_tags(result, wording, text_of_unit, themes, ts.min_similarity)
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),
@@ -320,13 +353,19 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         )
         con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
         con.register("tree", tree)
-        con.execute("INSERT INTO themes SELECT * FROM tree")
+        con.execute("INSERT INTO themes BY NAME SELECT * EXCLUDE (summary) FROM tree")
+        empty_table(con, "theme_summaries")
+        con.execute("INSERT INTO theme_summaries SELECT theme_id, summary FROM tree")
         con.register("cents", centroid_rows(themes, model_name))
         con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
         for i, rows in enumerate(new_cache):
             if rows.num_rows:
                 con.register(f"cache{i}", rows)
                 con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
+        empty_table(con, "feedback_entities")
+        con.register("ents", entities)
+        con.execute("INSERT INTO feedback_entities BY NAME SELECT * FROM ents")
+        con.unregister("ents")
         con.execute("UPDATE theme_edits SET applied = true")
         coverage = con.execute(  # before unregistering ft (not through DuckDB's scan of Python variables)
             "SELECT avg(CASE WHEN theme_id = 'other' THEN 0 ELSE 1 END) FROM ft WHERE is_primary AND level = 1"
@@ -356,6 +395,44 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         counts.update(resolution=info.resolution, stability=round(info.stability, 4))
     message = f"mode={mode}; {n_top} themes, {n_sub} subthemes; coverage {100 * (coverage or 0):.1f}%"
     return StageResult(NAME, message=message, counts=counts, warnings=warnings)
+
+
+def _entity_rows(units: pa.Table, pos: np.ndarray, mentions: list[list[str]], places: set[str]) -> pa.Table:
+    """``feedback_entities`` rows: each comment's distinct names (from its units' texts), place or name."""
+    seen: set[tuple[str, str]] = set()
+    for fid, p in zip(units.column("feedback_id").to_pylist(), pos.tolist(), strict=True):
+        for entity in mentions[p]:
+            seen.add((fid, entity))
+    rows = sorted(seen)
+    kinds = ["place" if all(w.lower() in places for w in e.split()) else "name" for _, e in rows]
+    return pa.table(
+        {"feedback_id": [f for f, _ in rows], "entity": [e for _, e in rows], "kind": kinds},
+        schema=pa.schema([("feedback_id", pa.string()), ("entity", pa.string()), ("kind", pa.string())]),
+    )
+
+
+def _with_segment_tags(
+    result: Assignment, texts: list[str], text_of_unit: np.ndarray, themes: list[Theme], min_similarity: float
+) -> Assignment:
+    """``result`` plus the themes of the units' other aspects (:func:`segment_tags`), found once per distinct text
+    (on its first unit's assignment; a text's units share their vector unless their comments differ)."""
+    _, first = np.unique(text_of_unit, return_index=True)
+    per_text = Assignment(
+        result.leaf_ids, result.leaf[first], result.score[first], result.fits[first], []
+    )  # text i ↔ its first unit
+    tags = segment_tags(texts, per_text, themes, min_similarity=min_similarity)
+    if not tags:
+        return result
+    units_of: dict[int, list[int]] = {}
+    for u, t in enumerate(text_of_unit.tolist()):
+        units_of.setdefault(t, []).append(u)
+    extra = [
+        (u, tid, sc)
+        for t, tid, sc in tags
+        for u in units_of[t]
+        if result.leaf[u] < 0 or result.leaf_ids[result.leaf[u]] != tid
+    ]
+    return replace(result, secondary=extra)
 
 
 def _emerging(store, units, pos, texts, vectors, result, themes, settings) -> list[Theme]:

@@ -55,5 +55,23 @@ ordered help
 
 #: Adverbs that never end a label phrase: "service is always", "minutes ago" trail off where the point should be.
 TRAILING_ADVERBS: frozenset[str] = frozenset(
-    "always never again already ago enough today around away along since otherwise anyway anymore".split()  # noqa: SIM905
+    """always never again already ago enough today around away along since otherwise anyway anymore although though
+    instead nearly far else overall""".split()  # noqa: SIM905
 )
+
+#: Words that say how a thing is, not what it is ("slow", "expensive", "crowded"): a label names an aspect, so it
+#: never ends on one ("computer is slow", "portions are small" name the computer and the portions).
+ATTRIBUTE_WORDS: frozenset[str] = frozenset(
+    """
+slow fast quick quickly cheap expensive pricey overpriced affordable reasonable big bigger small smaller large tiny
+huge light heavy hot cold warm cool loud quiet noisy busy crowded empty clean dirty new old long short high low easy
+hard simple difficult portable comfortable uncomfortable spacious cramped tight loose soft stiff thin thick bland
+salty sweet sour spicy greasy oily dry fresh stale tender tough crispy soggy late early full bright dark sharp
+clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes
+""".split()  # noqa: SIM905
+)
+#: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
+COPULAS: frozenset[str] = frozenset("is was are were be been being am isn't wasn't aren't weren't".split())  # noqa: SIM905
+#: The only words a three-word label may have in its middle: "quality of food", "lost or stolen", "room for
+#: improvement". "kong to london", "ale the attendant", "atmosphere the place" are cut from longer sentences.
+LABEL_JOINERS: frozenset[str] = frozenset("of and or for in on with &".split())  # noqa: SIM905

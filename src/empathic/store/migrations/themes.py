@@ -6,6 +6,9 @@
 - ``theme_centroids``: the embedding centroid of every theme, used to keep theme ids stable across runs and to
   assign new data to existing themes (vectors as float32 bytes).
 - ``theme_edits``: the user's edits (rename/merge/split/delete/create), replayed after every re-analysis.
+- ``theme_summaries``: one extractive line per theme (its most typical quote, trimmed).
+- ``feedback_entities``: the places and names each comment mentions (``kind`` place | name), found from the
+  corpus' capitalisation; kept out of the themes, searchable and exported as a facet.
 - ``embedding_cache``: sentence embeddings keyed by (model, sha1 of the text), so nothing is embedded twice.
 """
 
@@ -69,3 +72,10 @@ MIGRATIONS: list[str] = [
     "ALTER TABLE theme_centroids ADD COLUMN label_locked BOOLEAN",
 ]
 MIGRATIONS.append("ALTER TABLE theme_edits ADD COLUMN applied BOOLEAN DEFAULT false")  # v10: edits not yet applied
+MIGRATIONS.append(  # v11: one extractive line per theme (its own table: the themes table's columns stay as they are)
+    "CREATE TABLE theme_summaries (theme_id VARCHAR PRIMARY KEY, summary VARCHAR)"
+)
+MIGRATIONS.append(  # v12: the places and names each comment mentions (a facet, never a theme)
+    "CREATE TABLE feedback_entities (feedback_id VARCHAR, entity VARCHAR, kind VARCHAR, "
+    "PRIMARY KEY (feedback_id, entity))"
+)

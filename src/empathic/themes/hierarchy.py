@@ -1,0 +1,171 @@
+"""A tree a reader can use: each subtheme under the parent it belongs with, and no more subthemes than the data
+carries.
+
+- :func:`reparent`: Ward linkage groups fine clusters by their centroids as a whole, so a cluster on the border
+  can end up under a parent whose other members it is less like than another's ("food was good" under flight).
+  Each fine cluster moves to the group whose *other* members' mean centroid it is nearest, until none moves.
+- :func:`cap_subthemes`: 185 subthemes for 1,289 reviews is a list nobody reads. A tree of n comments keeps at most
+  max(20, 2·√n) subthemes; beyond that, the two siblings whose members tell them apart least merge (the bigger
+  one's id stays): near-duplicates go first ("seat was comfortable" / "seats were comfortable"). Only trees of
+  diffuse data are capped (reviews, surveys: no resolution gave crisp communities): when Leiden's communities are
+  crisp (Banking77's intents, stability ≥ 0.8), each is a real group and merging any two loses it (Banking77 test:
+  124 → 110 subthemes cost 0.006 NMI and 0.03 ARI, docs/bench/themes.md round 8).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from empathic.themes.assign import Assignment
+from empathic.themes.model import Theme, normalise
+
+#: A fine cluster moves only to a group this much closer than its own (keeps ties and noise where they are).
+MOVE_MARGIN = 0.01
+MAX_PASSES = 5
+
+
+def reparent(cents: np.ndarray, sizes: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Group ids (same numbering) after moving each fine cluster to the group whose other members it is nearest.
+
+    Args:
+        cents: float32 (m, dim) L2-normalised fine-cluster centroids.
+        sizes: (m,) units per fine cluster (a group's mean centroid weighs its members by size).
+        group: (m,) group id of each fine cluster.
+
+    A group never loses its last member; clusters are visited in index order, so the result is deterministic.
+    """
+    group = group.copy()
+    n_groups = int(group.max() + 1) if len(group) else 0
+    weighted = cents.astype(np.float64) * sizes[:, None]
+    for _ in range(MAX_PASSES):
+        moved = False
+        sums = np.zeros((n_groups, cents.shape[1]))
+        np.add.at(sums, group, weighted)
+        counts = np.bincount(group, minlength=n_groups)
+        for c in range(len(group)):
+            own = group[c]
+            if counts[own] < 2:
+                continue
+            others = sums.copy()
+            others[own] -= weighted[c]
+            sims = normalise(others) @ cents[c]
+            sims[counts - (np.arange(n_groups) == own) == 0] = -np.inf
+            best = int(np.argmax(sims))
+            if best != own and sims[best] > sims[own] + MOVE_MARGIN:
+                sums[own] -= weighted[c]
+                sums[best] += weighted[c]
+                counts[own] -= 1
+                counts[best] += 1
+                group[c] = best
+                moved = True
+        if not moved:
+            break
+    return group
+
+
+def subtheme_cap(n_comments: int) -> int:
+    """Most subthemes a tree of ``n_comments`` comments keeps: max(20, 2·√n)."""
+    return max(20, int(2 * math.sqrt(max(0, n_comments))))
+
+
+#: Members per parent read to measure how distinct its subthemes are (evenly spaced, deterministic).
+MARGIN_SAMPLE = 4000
+
+
+def cap_subthemes(themes: list[Theme], vectors: np.ndarray, assignment: Assignment, cap: int) -> int:
+    """Merge the least distinct sibling subthemes until at most ``cap`` subthemes are left, in place.
+
+    How distinct two siblings are: the mean over their members of |cos(member, one) − cos(member, other)|. Near
+    duplicates ("seat was comfortable" / "seats were comfortable") score low; two real topics that merely sit close
+    (two banking intents) score high because each member clearly prefers its own. The merged subtheme keeps the id
+    of the one with more units, owns both prototype sets, and its centroid is its members' mean. Subthemes the
+    user made or named are never merged. Returns the number of merges.
+
+    Args:
+        vectors: float32 (n, dim) the unit vectors ``assignment`` was made on.
+    """
+    leaf_of = {tid: i for i, tid in enumerate(assignment.leaf_ids)}
+    owner = [assignment.leaf_ids[i] if i >= 0 else None for i in assignment.leaf.tolist()]
+    merges = 0
+    while True:
+        subs = [t for t in themes if t.level == 2 and t.alive]
+        if len(subs) <= cap:
+            return merges
+        mergeable = [t for t in subs if t.origin == "discovered" and not t.label_locked and t.theme_id in leaf_of]
+        pair = _least_distinct_siblings(mergeable, vectors, owner)
+        if pair is None:
+            return merges
+        a, b = pair
+        members = [u for u, o in enumerate(owner) if o in (a.theme_id, b.theme_id)]
+        for u in members:
+            owner[u] = a.theme_id
+        if members:
+            a.centroid = normalise(vectors[members].mean(axis=0))
+        a.prototypes = np.concatenate([a.prototypes, b.prototypes])
+        a.radius = min(a.radius, b.radius)
+        themes.remove(b)
+        merges += 1
+
+
+def _least_distinct_siblings(subs: list[Theme], vectors: np.ndarray, owner: list[str | None]):
+    """The (bigger, smaller) pair of subthemes of one parent whose members tell them apart least, or None."""
+    by_parent: dict[str | None, list[Theme]] = {}
+    for t in subs:
+        by_parent.setdefault(t.parent_id, []).append(t)
+    index: dict[str, list[int]] = {}
+    for u, o in enumerate(owner):
+        if o is not None:
+            index.setdefault(o, []).append(u)
+    best, pair = np.inf, None
+    for kids in by_parent.values():
+        if len(kids) < 2:
+            continue
+        rows = [np.asarray(index.get(k.theme_id, []), dtype=np.int64) for k in kids]
+        label = np.concatenate([np.full(len(r), i) for i, r in enumerate(rows)])
+        units = np.concatenate(rows)
+        if len(units) > MARGIN_SAMPLE:
+            keep = np.linspace(0, len(units) - 1, MARGIN_SAMPLE).astype(np.int64)
+            units, label = units[keep], label[keep]
+        sims = vectors[units] @ np.stack([k.centroid for k in kids]).T
+        for i in range(len(kids)):
+            for j in range(i + 1, len(kids)):
+                both = (label == i) | (label == j)
+                gap = float(np.abs(sims[both, i] - sims[both, j]).mean()) if both.any() else 0.0
+                if gap < best - 1e-12:
+                    sizes = (int((label == i).sum()), int((label == j).sum()))
+                    big, small = (kids[i], kids[j]) if sizes[0] >= sizes[1] else (kids[j], kids[i])
+                    best, pair = gap, (big, small)
+    return pair
+
+
+def drop_ghosts(themes: list[Theme], assignment: Assignment, min_comments: int, comment: np.ndarray) -> int:
+    """Remove discovered leaves whose units come from fewer than ``min_comments`` comments, in place; returns how
+    many.
+
+    A long review's sentences share its vector (context mixing), so they can form a cluster of their own; once every
+    unit is assigned, such a leaf is one customer's story ("filthy seat (1)" as a top-level theme of 1,300 reviews).
+    Its units go to their next-nearest theme at the next assignment. A top-level theme left without leaves goes too.
+
+    Args:
+        comment: (n_units,) int comment index of each unit the assignment was made on.
+    """
+    has = assignment.leaf >= 0
+    pairs = np.unique(np.stack([assignment.leaf[has], comment[has]]), axis=1)
+    counts = np.bincount(pairs[0], minlength=len(assignment.leaf_ids))
+    small = {tid for tid, c in zip(assignment.leaf_ids, counts.tolist(), strict=True) if c < min_comments}
+    gone = [t for t in themes if t.theme_id in small and t.origin == "discovered" and not t.label_locked]
+    if len(gone) == len(assignment.leaf_ids):
+        return 0  # never empty the tree
+    for t in gone:
+        themes.remove(t)
+    ids = {t.parent_id for t in themes if t.level == 2}
+    empty = [
+        t
+        for t in themes
+        if t.level == 1 and not len(t.prototypes) and t.theme_id not in ids and t.origin == "discovered"
+    ]
+    for t in empty:
+        themes.remove(t)
+    return len(gone)
