@@ -3,8 +3,8 @@
 The tables are discovered from the schema, not listed by hand: every base table with a ``feedback_id`` column loses
 the customer's comments, every table with a ``customer_id`` column loses the customer, so a stage that adds a table
 later is covered without touching this module. Copies of their words that are not keyed by them (theme and
-persona quotes, alert messages) are replaced by ``[FORGOTTEN]`` in every text/JSON column; cached embeddings of
-their texts are deleted; the stages that had run are re-run so counts, shares and drivers no longer include them.
+persona quotes, alert messages) are replaced by ``[FORGOTTEN]`` in every text/JSON column; the embedding cache is
+emptied (see _delete_cache); the stages that had run are re-run so counts, shares and drivers no longer include them.
 
 DuckDB does not shrink a file in place, and deleted rows stay on disk until their blocks are reused, so the last
 step copies the workspace into a new file (``COPY FROM DATABASE``) and atomically replaces the old one.
@@ -30,7 +30,6 @@ from empathic.pipeline import analyze
 from empathic.privacy.pseudonyms import load_key, pseudonym
 from empathic.progress import Progress, silent
 from empathic.store import Store, ident
-from empathic.themes.model import text_hash, theme_text
 
 REPLACEMENT = "[FORGOTTEN]"
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -155,20 +154,15 @@ def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[str], result: ForgetR
 
 
 def _delete_cache(con: duckdb.DuckDBPyConnection, texts: list[str]) -> int:
-    """Delete the cached embeddings of ``texts`` under every key form the themes stage uses (raw, whitespace-
-    normalised, theme text)."""
+    """Empty the embedding cache when the customer wrote anything.
+
+    The themes stage embeds each text after masking what the whole corpus marks as places and names and the
+    opinion words, so a forgotten text's cache key depends on every other comment and cannot be rebuilt from the
+    text alone. A cache is only a cache: emptying it is the one way to be sure no vector of their words is left, and
+    the re-run after forgetting re-embeds the texts that remain."""
     if not texts or "embedding_cache" not in tables_with_column(con, "text_hash"):
         return 0
-    hashes = set()
-    for t in texts:
-        flat = " ".join(t.split())
-        hashes.update(text_hash(v) for v in (t, flat, theme_text(t), theme_text(flat)))
-    con.execute("CREATE OR REPLACE TEMP TABLE _forget_hashes (text_hash VARCHAR)")
-    con.executemany("INSERT INTO _forget_hashes VALUES (?)", [[h] for h in sorted(hashes)])
-    n = con.execute("DELETE FROM embedding_cache WHERE text_hash IN (SELECT text_hash FROM _forget_hashes)")
-    removed = int(n.fetchone()[0])
-    con.execute("DROP TABLE _forget_hashes")
-    return removed
+    return int(con.execute("DELETE FROM embedding_cache").fetchone()[0])
 
 
 def _unkeyed_text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

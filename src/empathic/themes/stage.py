@@ -61,7 +61,16 @@ STAGE = Stage(
     name="themes",
     reads_stages=("sentences",),
     reads=("sentences", "feedback", "themes", "theme_centroids", "sentence_themes", "theme_edits", "embedding_cache"),
-    writes=("themes", "sentence_themes", "feedback_themes", "theme_centroids", "theme_edits", "embedding_cache"),
+    writes=(
+        "themes",
+        "sentence_themes",
+        "feedback_themes",
+        "theme_centroids",
+        "theme_edits",
+        "theme_summaries",
+        "feedback_entities",
+        "embedding_cache",
+    ),
     requires=("sentences",),
     settings=("themes", "seed"),
 )
