@@ -19,7 +19,7 @@ from empathic.themes.labels import (
     rerank_by_spread,
     summed_counts,
 )
-from empathic.themes.model import Theme, children, normalise, stable_id, text_hash
+from empathic.themes.model import Theme, children, normalise, stable_id, text_hash, unique_id
 from empathic.themes.settings import ThemesSettings
 
 
@@ -91,11 +91,13 @@ def discover(
     fine_ranked = phrase_scores(fine_groups, counts=fine_counts)
     fine_labels = distinct_labels(fine_ranked, list(range(n_fine)), taken)
     themes: list[Theme] = []
+    # masked aspect texts repeat ("seat", "food"), so two groups can share their typical texts: ids stay unique
+    ids_taken: set[str] = set()
     for g in range(n_top):
         members = np.flatnonzero(group == g)
         mask = top_of_unit == g
         cent = normalise(vectors[mask].mean(axis=0))
-        top_id = typical_id(top_groups[g], vectors[mask], cent, 1)
+        top_id = unique_id(typical_id(top_groups[g], vectors[mask], cent, 1), ids_taken)
         single = len(members) == 1
         own = fine_cents[members] if single else np.zeros((0, vectors.shape[1]), np.float32)
         top = Theme(top_id, None, 1, top_labels[g], cent, own, radius=member_radius(vectors[mask], cent))
@@ -105,7 +107,7 @@ def discover(
             continue
         for c in members:
             cmask = fine == c
-            sub_id = typical_id(fine_groups[c], vectors[cmask], fine_cents[c], 2)
+            sub_id = unique_id(typical_id(fine_groups[c], vectors[cmask], fine_cents[c], 2), ids_taken)
             radius = member_radius(vectors[cmask], fine_cents[c])
             sub = Theme(sub_id, top_id, 2, fine_labels[c], fine_cents[c], fine_cents[c][None, :], radius=radius)
             sub.keywords = [p for p, _ in fine_ranked[c][: settings.n_keywords]]
