@@ -136,18 +136,13 @@ def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[str], result: ForgetR
             "SELECT text FROM sentences WHERE feedback_id IN (SELECT feedback_id FROM _forget_fb) AND text IS NOT NULL"
         ).fetchall()
     ]
-    for table in tables_with_column(con, "feedback_id"):
-        n = con.execute(
-            f"DELETE FROM {ident(table)} WHERE feedback_id IN (SELECT feedback_id FROM _forget_fb)"
-        ).fetchone()[0]
-        if n:
-            result.rows_removed[table] = result.rows_removed.get(table, 0) + int(n)
-    for table in tables_with_column(con, "customer_id"):
-        n = con.execute(
-            f"DELETE FROM {ident(table)} WHERE customer_id IN (SELECT customer_id FROM _forget_ids)"
-        ).fetchone()[0]
-        if n:
-            result.rows_removed[table] = result.rows_removed.get(table, 0) + int(n)
+    for key, keys_table in (("feedback_id", "_forget_fb"), ("customer_id", "_forget_ids")):
+        for table in tables_with_column(con, key):
+            n = con.execute(
+                f"DELETE FROM {ident(table)} WHERE {key} IN (SELECT {key} FROM {keys_table})"
+            ).fetchone()[0]
+            if n:
+                result.rows_removed[table] = result.rows_removed.get(table, 0) + int(n)
     con.execute("DROP TABLE _forget_fb")
     con.execute("DROP TABLE _forget_ids")
     return sorted(set(texts))
