@@ -7,6 +7,7 @@ Kept outside the ``web`` package so that ``config.py``, which every stage import
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -22,6 +23,11 @@ class WebSettings(BaseModel):
     whose ``X-Forwarded-For`` header is believed for the login rate limit; none by default. Unconfirmed uploads
     wait in ``upload_dir`` (default: a fresh temporary folder removed when the server stops) and are deleted after
     ``upload_max_age_s``.
+
+    Digests the server sends (subscriptions): webhook and SMTP targets whose host is or resolves to an internal
+    address (loopback, private, link-local …) are refused unless ``delivery_allow`` lists the host, its address or
+    a network holding it (``empathic.team.target_guard``); ``digest_folder`` is the one folder the server writes
+    digests into (none by default: the "folder" delivery is then off in the web app).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -39,6 +45,8 @@ class WebSettings(BaseModel):
     upload_dir: str | None = None
     upload_max_age_s: int = Field(24 * 3600, ge=60)
     secure_cookies: bool = False
+    delivery_allow: list[str] = Field(default_factory=list)
+    digest_folder: str | None = None
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -49,3 +57,16 @@ class WebSettings(BaseModel):
             except ValueError:
                 raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
         return value
+
+    @field_validator("delivery_allow")
+    @classmethod
+    def _allow_entries(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252})", item.strip()):
+                    raise ValueError(
+                        f"{item!r} is not an address, network (10.0.0.0/8) or host name (mail.internal)"
+                    ) from None
+        return [item.strip() for item in value]

@@ -27,6 +27,7 @@ RANKS: dict[str, int] = {
     "config": 2,  # the settings tree: imports only settings leaves
     "plugins": 2,
     "comments": 2,  # comments with whatever annotations exist (reads the store only)
+    "activity": 2,  # the activity log's one writer, record(): any area may log a change (imports store only)
     "text.pii": 2,  # pure PII detection, used by ingest (privacy)
     "ingest": 3,
     "privacy.pseudonyms": 2,  # keyed pseudonyms: pure, imports errors only

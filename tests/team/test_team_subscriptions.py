@@ -14,7 +14,7 @@ from empathic.errors import InputError
 from empathic.store import Store
 from empathic.team import subscriptions
 from empathic.team.activity import activity
-from empathic.web.digest_scheduler import DigestScheduler
+from empathic.web.digest_scheduler import DigestScheduler, Guard
 
 MONDAY_9 = datetime(2026, 11, 30, 9, 0)  # a Monday
 
@@ -73,7 +73,8 @@ def test_a_failed_delivery_is_logged_and_retried_later(planted: Path) -> None:
 def test_the_server_scheduler_thread_sends_and_stops(planted: Path) -> None:
     with Store(planted) as store, webhook_receiver() as (url, posts):
         subscriptions.subscribe(store, "vic", url, hour=0, weekday=None)  # due as soon as the day has begun
-        scheduler = DigestScheduler({"planted": type("W", (), {"store": store})()}, interval_s=0.1)
+        scheduler = DigestScheduler({"planted": type("W", (), {"store": store})()}, interval_s=0.1,
+                                    guard=Guard(allow=("127.0.0.1",)))  # fmt: skip
         scheduler.start()
         deadline = time.monotonic() + 20
         while not posts and time.monotonic() < deadline:
@@ -84,12 +85,13 @@ def test_the_server_scheduler_thread_sends_and_stops(planted: Path) -> None:
 
 def test_subscriptions_api(client_as) -> None:
     ann, vic, ada = client_as("ann"), client_as("vic"), client_as("ada")
-    body = {"target": "https://hooks.example.com/T1", "since": "7d", "hour": 7, "weekday": 4}
-    assert vic.post("/api/v1/w/planted/subscriptions", json=body).status_code == 403
+    body = {"target": "https://93.184.216.34/T1", "since": "7d", "hour": 7, "weekday": 4}
     created = ann.post("/api/v1/w/planted/subscriptions", json=body)
     assert created.status_code == 201 and created.json()["username"] == "ann"
     folder = ann.post("/api/v1/w/planted/subscriptions", json={**body, "target": "folder:/tmp"})
-    assert folder.status_code == 400 and "server folders" in folder.json()["message"]
+    assert folder.status_code == 400 and "writes no digest files" in folder.json()["message"]
+    named = ann.post("/api/v1/w/planted/subscriptions", json={**body, "target": "folder"})
+    assert named.status_code == 400 and "no digest folder" in named.json()["message"]
     assert vic.get("/api/v1/w/planted/subscriptions").json() == []  # only one's own
     assert len(ada.get("/api/v1/w/planted/subscriptions").json()) == 1  # an admin sees all
     sub_id = created.json()["subscription_id"]

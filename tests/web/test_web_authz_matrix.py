@@ -105,7 +105,8 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/w/{ws}/views"): {"json": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": True}},
     ("POST", "/w/{ws}/views"): {"data": {"name": "Fit", "page": "verbatims", "query": "fit", "shared": "true"}},
     ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): {"json": {"pinned": True}},
-    ("POST", "/api/v1/w/{ws}/subscriptions"): {"json": {"target": "https://hooks.example.com/x", "hour": 8}},
+    ("POST", "/api/v1/w/{ws}/subscriptions"): {"json": {"target": "https://93.184.216.34/x", "hour": 8}},
+    ("POST", "/w/{ws}/digests"): {"data": {"delivery": "webhook", "url": "https://93.184.216.34/x"}},
 }
 
 

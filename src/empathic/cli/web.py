@@ -51,6 +51,19 @@ def _accounts(workspace: Path, auth: Path | None):
             accounts.close()
 
 
+def _log_account(workspace: Path, action: str, username: str, detail: dict) -> None:
+    """Record an account change in the workspace's activity log; while `empathic serve` holds the workspace the
+    change still happens (accounts are a separate file) and the CLI says it could not be logged."""
+    from empathic.activity import record
+    from empathic.store import Store
+
+    try:
+        with Store(workspace, create=False) as store:
+            record(store, action=action, object_kind="user", object_id=username, detail=detail)
+    except WorkspaceError as exc:
+        console.print(f"[yellow]note:[/yellow] not written to the activity log of {esc(workspace)}: {esc(exc.message)}")
+
+
 def _password(password: str | None) -> str:
     if password:
         return password
@@ -92,6 +105,7 @@ def users_add(
     secret = _password(password)
     with _accounts(workspace, auth) as accounts:
         accounts.add_user(username, secret, role, list(access) if access else None)
+    _log_account(workspace, "user.add", username, {"role": role, "workspaces": list(access) if access else "all"})
     console.print(f"added {esc(username)} ({esc(role)})")
 
 
@@ -117,6 +131,7 @@ def users_remove(
     """Remove a web account with its API tokens. Example: empathic users remove acme.empathic ann"""
     with _accounts(workspace, auth) as accounts:
         accounts.remove_user(username)
+    _log_account(workspace, "user.remove", username, {})
     console.print(f"removed {esc(username)}")
 
 
@@ -131,6 +146,7 @@ def users_passwd(
     secret = _password(password)
     with _accounts(workspace, auth) as accounts:
         accounts.set_password(username, secret)
+    _log_account(workspace, "user.password", username, {})
     console.print(f"password of {esc(username)} changed")
 
 
@@ -147,6 +163,7 @@ def tokens_create(
     """
     with _accounts(workspace, auth) as accounts:
         token_id, secret = accounts.create_token(username, name)
+    _log_account(workspace, "token.create", username, {"token_id": token_id, "name": name})
     console.print(f"token {esc(token_id)} for {esc(username)}:\n{esc(secret)}", highlight=False)
 
 
@@ -172,6 +189,7 @@ def tokens_revoke(
     """Revoke an API token by id. Example: empathic tokens revoke acme.empathic 3"""
     with _accounts(workspace, auth) as accounts:
         accounts.revoke_token(token_id)
+    _log_account(workspace, "token.revoke", "", {"token_id": token_id})
     console.print(f"revoked {esc(token_id)}")
 
 

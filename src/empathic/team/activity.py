@@ -1,26 +1,24 @@
 """The activity log: who changed what, and when. Append-only through the app (there is no update or delete here).
 
-Every write in :mod:`empathic.team` records its entry inside the same transaction as the change itself, so the
-log never claims a change that was rolled back, nor misses one that was kept.
+The one writer is :func:`empathic.activity.record` (re-exported here), low in the import direction so that any
+area may log its changes. Every write in :mod:`empathic.team` records its entry inside the same transaction as the
+change itself, so the log never claims a change that was rolled back, nor misses one that was kept. This module
+adds the readers (:func:`activity`) and the account changes (:func:`log_account_change`).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from empathic.activity import ACTOR, acting_as, current_actor, now_utc, record
 from empathic.store import Store
 
+__all__ = ["ACTOR", "acting_as", "activity", "current_actor", "log_account_change", "log_change", "now_utc", "record"]
 LOG_COLUMNS = ["seq", "logged_at", "actor", "action", "object_kind", "object_id", "detail"]
-
-
-def now_utc() -> datetime:
-    """The current time as a naive UTC timestamp (how the workspace stores times)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def next_seq(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -29,30 +27,6 @@ def next_seq(con: duckdb.DuckDBPyConnection, table: str) -> int:
         raise ValueError(f"not an append-only team table: {table}")
     row = con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}").fetchone()
     return int(row[0]) if row else 1
-
-
-def record(
-    con: duckdb.DuckDBPyConnection,
-    actor: str | None,
-    action: str,
-    object_kind: str | None = None,
-    object_id: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> int:
-    """Append one entry inside the caller's write transaction; returns its sequence number.
-
-    Args:
-        actor: the user name (or ``None`` for the system).
-        action: a dotted verb such as ``owner.set``, ``note.add``, ``note.delete``, ``view.save``.
-        object_kind / object_id: what was changed (``theme``/``fit``, ``note``/``n-…``).
-        detail: what changed, JSON-serialisable.
-    """
-    seq = next_seq(con, "activity_log")
-    con.execute(
-        "INSERT INTO activity_log VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [seq, now_utc(), actor, action, object_kind, object_id, json.dumps(detail or {}, default=str)],
-    )
-    return seq
 
 
 def filtered_query(
@@ -109,9 +83,20 @@ def log_change(
     object_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Append one entry in its own write transaction, for a change made elsewhere (a theme edit from the web app).
+    """Append one entry for a change made elsewhere (kept for callers of the first version; same as ``record``)."""
+    return record(store, actor, action, object_kind, object_id, detail)
 
-    Prefer :func:`record` inside the change's own transaction when the change is made here.
-    """
-    with store.write() as con:
-        return record(con, actor, action, object_kind, object_id, detail)
+
+def log_account_change(
+    stores: Iterable[Store], actor: str | None, action: str, username: str, detail: dict[str, Any] | None = None
+) -> int:
+    """Log a change of accounts (``user.add``, ``user.remove``, ``user.password``, ``token.create|revoke``) in
+    the activity log of every workspace it concerns (accounts are the server's; each workspace keeps its own log).
+    Read-only stores are skipped; returns how many logs were written."""
+    written = 0
+    for store in stores:
+        if getattr(store, "read_only", False):
+            continue
+        record(store, actor, action, "user", username, detail)
+        written += 1
+    return written

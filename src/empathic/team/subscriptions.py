@@ -9,11 +9,17 @@ day or on one weekday (0 = Monday). Targets:
 
 A subscription is due when its hour has come today (and it is its weekday) and it was not sent since then. A
 failed delivery is logged in the activity log and retried at the next check.
+
+Sent by the server, every delivery goes through :class:`Guard`: webhook and SMTP hosts must not be internal
+addresses unless the admin allows them (``web.delivery_allow``, :mod:`empathic.team.target_guard`), and files are
+written only into the server's digest folder (``web.digest_folder``).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,13 +29,35 @@ import pandas as pd
 
 from empathic.errors import EmpathicError, InputError
 from empathic.store import Store
-from empathic.team import delivery, digest_render
+from empathic.team import delivery, digest_render, target_guard
 from empathic.team.activity import now_utc, record
 from empathic.team.digest import build_digest, parse_span
 from empathic.team.owners import UnknownItem, plain
 
 SUB_COLUMNS = ["subscription_id", "username", "since", "format", "target", "weekday", "hour", "last_sent_at",
                "created_at"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What the server may deliver to: internal hosts only when ``allow`` lists them (see
+    :func:`empathic.team.target_guard.check_target`), files only inside ``folder`` (none: no file at all)."""
+
+    allow: Sequence[str] = field(default_factory=tuple)
+    folder: str | None = None
+
+    def check(self, target: str, *, must_resolve: bool) -> None:
+        if target.startswith("folder:"):
+            root = Path(self.folder).resolve() if self.folder else None
+            path = Path(target[7:]).resolve()
+            if root is None:
+                raise InputError("this server writes no digest files (no web.digest_folder is set)",
+                                 hint="use a webhook or SMTP, or `empathic digest --to-folder` with cron")  # fmt: skip
+            if not (path == root or root in path.parents):
+                raise InputError(f"the server writes digests only inside {root}, not into {path}",
+                                 hint="choose the server's digest folder, or use a webhook or SMTP")  # fmt: skip
+            return
+        target_guard.check_target(target, self.allow, must_resolve=must_resolve)
 
 
 def _check_target(target: str) -> str:
@@ -56,14 +84,18 @@ def subscribe(
     fmt: str = "html",
     hour: int = 8,
     weekday: int | None = 0,
+    guard: Guard | None = None,
 ) -> dict[str, Any]:
-    """Add a subscription for ``username``; returns it."""
+    """Add a subscription for ``username``; returns it. With a ``guard`` (the web app passes the server's), a
+    target the server may not deliver to is refused now rather than at the first send."""
     parse_span(since)
     if fmt not in digest_render.FORMATS:
         raise InputError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(digest_render.FORMATS)}")
     if not 0 <= hour <= 23 or (weekday is not None and not 0 <= weekday <= 6):
         raise InputError("hour is 0-23 and weekday 0-6 (Monday = 0) or none for every day", hint="e.g. hour=8")
     target = _check_target(target)
+    if guard is not None:
+        guard.check(target, must_resolve=False)
     sub_id = "s-" + secrets.token_hex(6)
     with store.write() as con:
         con.execute("INSERT INTO digest_subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
@@ -122,14 +154,19 @@ def deliver(store: Store, sub: dict[str, Any]) -> str:
     return f"webhook answered {delivery.to_webhook(target, digest_render.slack_payload(data))}"
 
 
-def send_due(store: Store, now: datetime | None = None) -> list[tuple[str, str]]:
-    """Send every due subscription; returns ``(subscription_id, outcome)``. Failures are logged, not raised."""
+def send_due(store: Store, now: datetime | None = None, guard: Guard | None = None) -> list[tuple[str, str]]:
+    """Send every due subscription; returns ``(subscription_id, outcome)``. Failures are logged, not raised.
+
+    ``guard``: what the sender may reach (the server passes its settings); ``None`` trusts every target (a library
+    caller or cron job running with the workspace owner's rights)."""
     now = now or now_utc()
     done = []
     for sub in subscriptions(store):
         if not is_due(sub, now):
             continue
         try:
+            if guard is not None:
+                guard.check(sub["target"], must_resolve=True)
             outcome = deliver(store, sub)
         except EmpathicError as exc:
             outcome = f"failed: {exc.message}"

@@ -26,7 +26,7 @@ from empathic.report.html import format_number
 from empathic.web.accounts import Accounts, default_auth_path
 from empathic.web.cache import ReadCache
 from empathic.web.context import AppContext, workspace_names
-from empathic.web.digest_scheduler import DigestScheduler
+from empathic.web.digest_scheduler import DigestScheduler, Guard
 from empathic.web.errors import add_error_handlers
 from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
@@ -117,7 +117,9 @@ def create_app(
         cache=cache,
     )
 
-    digests = DigestScheduler(opened)
+    # digests go only where the admin allows (internal hosts: web.delivery_allow; files: web.digest_folder)
+    delivery_guard = Guard(allow=tuple(settings.web.delivery_allow), folder=settings.web.digest_folder)
+    digests = DigestScheduler(opened, guard=delivery_guard)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +130,7 @@ def create_app(
 
     app = FastAPI(title="empathic", version="1", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.ctx = ctx
+    app.state.digests = digests
     _add_assets_and_schema(app)  # before the /static mount, which would otherwise shadow the Plotly route
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (

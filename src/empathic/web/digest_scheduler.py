@@ -9,31 +9,48 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from empathic.team.subscriptions import send_due
+from empathic.team.activity import now_utc
+from empathic.team.subscriptions import Guard, send_due
 
+__all__ = ["DigestScheduler", "Guard"]
 _log = logging.getLogger("empathic.web")
 
 
 class DigestScheduler:
-    """Checks every ``interval_s`` seconds; :meth:`stop` ends the thread within one check."""
+    """Checks every ``interval_s`` seconds; :meth:`stop` ends the thread within one check.
 
-    def __init__(self, workspaces: Mapping[str, Any], interval_s: float = 60.0) -> None:
+    ``guard`` says what the server may deliver to (``web.delivery_allow``, ``web.digest_folder``); ``clock`` tells
+    the time (UTC; tests pass a fake one and call :meth:`check`).
+    """
+
+    def __init__(
+        self,
+        workspaces: Mapping[str, Any],
+        interval_s: float = 60.0,
+        *,
+        guard: Guard | None = None,
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
         self.workspaces = workspaces
         self.interval_s = interval_s
+        self.guard = guard if guard is not None else Guard()
+        self.clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def check(self) -> list[tuple[str, str]]:
         """Send what is due in every writable workspace now; returns ``(subscription_id, outcome)``."""
         sent = []
+        now = self.clock()
         for name, ws in self.workspaces.items():
             if getattr(ws.store, "read_only", False):
                 continue
             try:
-                sent += send_due(ws.store)
+                sent += send_due(ws.store, now, self.guard)
             except Exception:  # a broken workspace must not stop the others' digests
                 _log.exception("digest check failed for workspace %s", name)
         return sent

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from empathic.errors import InputError
+from empathic.team.activity import log_account_change
 from empathic.web.accounts import ROLES
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
@@ -33,13 +34,21 @@ def users_page(request: Request, principal: Admin) -> Response:
 async def add_user(request: Request, principal: Admin) -> Response:
     form = await request.form()
     ctx = request.app.state.ctx
-    ctx.accounts.add_user(
-        str(form.get("username", "")).strip(),
-        str(form.get("password", "")),
-        str(form.get("role", "viewer")),
-        granted_workspaces(form.get("all") == "1", [str(w) for w in form.getlist("workspace")], ctx.workspaces),
-    )
+    username, role = str(form.get("username", "")).strip(), str(form.get("role", "viewer"))
+    grants = granted_workspaces(form.get("all") == "1", [str(w) for w in form.getlist("workspace")], ctx.workspaces)
+    ctx.accounts.add_user(username, str(form.get("password", "")), role, grants)
+    detail = {"role": role, "workspaces": grants if grants is not None else "all"}
+    _log(request, principal, "user.add", username, detail, grants)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+def _log(
+    request: Request, principal: Principal, action: str, username: str, detail: dict, only: list[str] | None = None
+) -> None:
+    """Log an account change in the activity log of each served workspace it concerns (``only``, else all)."""
+    ctx = request.app.state.ctx
+    stores = [ws.store for name, ws in sorted(ctx.workspaces.items()) if only is None or name in only]
+    log_account_change(stores, principal.user.username if principal.user else None, action, username, detail)
 
 
 def granted_workspaces(every: bool, chosen: list[str], served: Collection[str]) -> list[str] | None:
@@ -63,13 +72,19 @@ def granted_workspaces(every: bool, chosen: list[str], served: Collection[str]) 
 def remove_user(request: Request, username: str, principal: Admin) -> Response:
     if principal.user is not None and username == principal.user.username:
         raise InputError("you cannot remove your own account", hint="ask another admin")
+    user = request.app.state.ctx.accounts.get_user(username)
     request.app.state.ctx.accounts.remove_user(username)
+    grants = None if user is None or user.all_workspaces else sorted(user.workspaces)
+    _log(request, principal, "user.remove", username, {"role": user.role if user else None}, grants)
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: str, principal: Admin) -> Response:
-    request.app.state.ctx.accounts.revoke_token(token_id)
+    ctx = request.app.state.ctx
+    owner = next((t["username"] for t in ctx.accounts.list_tokens() if t["token_id"] == token_id), None)
+    ctx.accounts.revoke_token(token_id)
+    _log(request, principal, "token.revoke", owner or "", {"token_id": token_id})
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from empathic.activity import acting_as
 from empathic.errors import InputError, StageError
-from empathic.team.activity import log_change
 from empathic.web.security import Access, Principal
 
 router = APIRouter()
@@ -34,11 +34,8 @@ def _edit_job(request: Request, principal: Principal, kind: str, method: str, *a
     username = principal.user.username if principal.user else None
 
     def job(progress: Any) -> str:
-        edit(*args, **kwargs)
-        action = method.split("_")[0]  # merge / split / delete / create
-        target = kwargs.get("into") if action == "merge" else None if action == "create" else args[0]
-        detail = {"args": [a for a in args if isinstance(a, (str, list))], **kwargs}
-        log_change(ws.store, username, f"theme.{action}", "theme", target, detail)
+        with acting_as(username):  # the themes API logs the edit (theme.merge …) signed by this user
+            edit(*args, **kwargs)
         return f"{kind} done"
 
     return ctx.jobs.submit(principal.workspace, kind, username, job)

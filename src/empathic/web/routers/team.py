@@ -332,24 +332,43 @@ def subscriptions_api(request: Request, principal: Viewer) -> list[dict[str, Any
     return subscriptions.subscriptions(workspace_of(request, principal).store, username=mine)
 
 
-@api_router.post("/w/{ws}/subscriptions", status_code=201)
-def subscribe_api(request: Request, body: SubscriptionBody, principal: Analyst) -> dict[str, Any]:
-    """Subscribe yourself to a digest sent by the server to a webhook or through SMTP (folders: CLI and cron only,
-    so no web request makes the server write a file where it chooses)."""
+def _server_target(request: Request, target: str) -> str:
+    """``folder`` means the server's digest folder (``web.digest_folder``); any other ``folder:PATH`` must lie inside
+    it (the guard refuses the rest), so no web request chooses where on the server a file is written."""
     from empathic.errors import InputError
+
+    target = target.strip()
+    if target == "folder":
+        folder = request.app.state.ctx.settings.web.digest_folder
+        if not folder:
+            hint = "an admin sets web.digest_folder; or use a webhook, SMTP, or cron with `empathic digest --to-folder`"
+            raise InputError("this server has no digest folder", hint=hint)
+        return f"folder:{folder}"
+    return target
+
+
+def subscribe(request: Request, principal: Principal, body: SubscriptionBody) -> dict[str, Any]:
+    """Subscribe the caller; the target is checked against what the server may deliver to (internal hosts only
+    when ``web.delivery_allow`` lists them)."""
     from empathic.team import subscriptions
 
-    if body.target.strip().startswith("folder:"):
-        hint = "use a webhook or smtp:// target, or `empathic digest --to-folder` with cron"
-        raise InputError("the web app does not write digests into server folders", hint=hint)
-    sub = subscriptions.subscribe(workspace_of(request, principal).store, username_of(principal), body.target,
-                                  since=body.since, fmt=body.format, hour=body.hour, weekday=body.weekday)  # fmt: skip
+    target = _server_target(request, body.target)
+    sub = subscriptions.subscribe(workspace_of(request, principal).store, username_of(principal), target,
+                                  since=body.since, fmt=body.format, hour=body.hour, weekday=body.weekday,
+                                  guard=request.app.state.digests.guard)  # fmt: skip
     wrote(request, principal)
     return sub
 
 
+@api_router.post("/w/{ws}/subscriptions", status_code=201)
+def subscribe_api(request: Request, body: SubscriptionBody, principal: Viewer) -> dict[str, Any]:
+    """Subscribe yourself to a digest the server sends to a webhook, through SMTP, or into its digest folder
+    (``"target": "folder"``; the folder is the admin's ``web.digest_folder``, never one a request names)."""
+    return subscribe(request, principal, body)
+
+
 @api_router.delete("/w/{ws}/subscriptions/{subscription_id}", status_code=204)
-def unsubscribe_api(request: Request, subscription_id: str, principal: Analyst) -> Response:
+def unsubscribe_api(request: Request, subscription_id: str, principal: Viewer) -> Response:
     """Remove your subscription (an admin may remove any)."""
     from empathic.team import subscriptions
 
@@ -359,3 +378,55 @@ def unsubscribe_api(request: Request, subscription_id: str, principal: Analyst) 
                                   moderator=bool(principal.user and principal.user.can("admin")))  # fmt: skip
     wrote(request, principal)
     return Response(status_code=204)
+
+
+# -- the digests page: subscribe with a form ---------------------------------------------------------------------
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@router.get("/w/{ws}/digests", response_class=HTMLResponse)
+def digests_page(request: Request, principal: Viewer) -> Response:
+    """Your digest subscriptions, and a form to add one (webhook, SMTP, or the server's digest folder)."""
+    context = {"subscriptions": subscriptions_api(request, principal), "weekdays": WEEKDAYS,
+               "digest_folder": request.app.state.ctx.settings.web.digest_folder}  # fmt: skip
+    return render(request, principal, "team_digests.html", context)
+
+
+def form_target(delivery: str, url: str, smtp_server: str, mail_to: str) -> str:
+    """The subscription target a form describes: a webhook URL, ``smtp://SERVER/ADDRESS``, or ``folder``."""
+    from empathic.errors import InputError
+
+    if delivery == "webhook":
+        return url.strip()
+    if delivery == "smtp":
+        server, address = smtp_server.strip(), mail_to.strip()
+        if not server or "@" not in address or any(c in server + address for c in "/?# "):
+            raise InputError("SMTP delivery needs a server (HOST:PORT) and an address", hint="e.g. mail.example.com:25")
+        return f"smtp://{server if ':' in server else server + ':25'}/{address}"
+    return "folder"
+
+
+@router.post("/w/{ws}/digests")
+def subscribe_form(
+    request: Request,
+    principal: Viewer,
+    delivery: Annotated[Literal["webhook", "smtp", "folder"], Form()],
+    url: Annotated[str, Form(max_length=500)] = "",
+    smtp_server: Annotated[str, Form(max_length=300)] = "",
+    mail_to: Annotated[str, Form(max_length=200)] = "",
+    format: Annotated[Literal["html", "md", "json"], Form()] = "html",
+    cadence: Annotated[Literal["daily", "weekly"], Form()] = "weekly",
+    weekday: Annotated[int, Form(ge=0, le=6)] = 0,
+    hour: Annotated[int, Form(ge=0, le=23)] = 8,
+) -> Response:
+    target = form_target(delivery, url, smtp_server, mail_to)
+    body = SubscriptionBody(target=target, since="1d" if cadence == "daily" else "7d", format=format, hour=hour,
+                            weekday=None if cadence == "daily" else weekday)  # fmt: skip
+    subscribe(request, principal, body)
+    return RedirectResponse(f"/w/{principal.workspace}/digests", status_code=303)
+
+
+@router.post("/w/{ws}/digests/{subscription_id}/delete")
+def unsubscribe_form(request: Request, subscription_id: str, principal: Viewer) -> Response:
+    unsubscribe_api(request, subscription_id, principal)
+    return RedirectResponse(f"/w/{principal.workspace}/digests", status_code=303)

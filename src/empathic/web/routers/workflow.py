@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from empathic.activity import acting_as
 from empathic.errors import InputError, StageError
-from empathic.team.activity import log_change
 from empathic.web.gate import accepts_upload
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
@@ -242,8 +242,8 @@ def rename_theme(ws: Any, theme_id: str, label: str, *, actor: str | None = None
         raise InputError("a theme name cannot be empty", hint="type a name")
     if not callable(getattr(ws, "rename_theme", None)):
         raise StageError("theme editing is not available in this installation", hint="upgrade empathic")
-    ws.rename_theme(theme_id, label)
-    log_change(ws.store, actor, "theme.rename", "theme", theme_id, {"label": label})
+    with acting_as(actor):  # the themes API logs the rename (theme.rename), signed by this user
+        ws.rename_theme(theme_id, label)
 
 
 @router.get("/w/{ws}/report", response_class=HTMLResponse)
