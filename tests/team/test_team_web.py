@@ -142,13 +142,16 @@ def test_digest_and_briefs_through_the_api(client_as) -> None:
     assert missing.status_code == 400 and "owns no theme" in missing.json()["message"]
 
 
-def test_theme_edits_from_the_web_app_are_in_the_activity_log(app, client_as) -> None:
-    """Edits are under test elsewhere; here the themes area's edit calls are stand-ins and jobs run inline."""
-    ws = app.state.ctx.workspaces["planted"]
+def test_theme_edits_from_the_web_app_are_in_the_activity_log(app, client_as, monkeypatch) -> None:
+    """The web app calls the themes API (``ws.rename_theme`` …), which logs the edit signed by the signed-in user.
+    Edits themselves are under test elsewhere: here storing the edit and re-running the stage are stand-ins, and
+    jobs run inline."""
+    from empathic.api import themes as themes_api
+
     calls: list[tuple] = []
-    ws.rename_theme = lambda theme_id, label: calls.append(("rename", theme_id, label))
-    ws.merge_themes = lambda ids, into=None: calls.append(("merge", ids, into))
-    ws.delete_theme = lambda theme_id: calls.append(("delete", theme_id))
+    monkeypatch.setattr(themes_api.service, "record_edit", lambda store, op, payload: calls.append((op, payload)))
+    monkeypatch.setattr(themes_api.pipeline, "run_stage", lambda *a, **k: None)
+    monkeypatch.setattr(themes_api.ThemesAPI, "themes", lambda self, **k: None)
     app.state.ctx.jobs.submit = lambda workspace, kind, username, fn: (fn(None), "job-1")[1]
     ann, ada = client_as("ann"), client_as("ada")
     assert ann.post("/api/v1/w/planted/themes/colour/rename", json={"label": "Colours"}).status_code == 200
