@@ -15,6 +15,7 @@ import jinja2
 from empathic.analytics.stored import stale_note
 from empathic.privacy.read import redaction_note
 from empathic.report import sections, views
+from empathic.team.report_notes import notes_for_report
 
 if TYPE_CHECKING:
     from empathic.workspace import Workspace
@@ -118,8 +119,10 @@ def _trend_table(trends: dict[str, Any] | None, periods: int = 6, max_themes: in
 
 
 def render_report(ws: Workspace, *, title: str | None = None, score: str | None = None) -> str:
-    """The report as one HTML string."""
-    return _ENV.get_template("report.html").render(**report_context(ws, title=title, score=score))
+    """The report as one HTML string (with the team's notes beside what they are on)."""
+    context = report_context(ws, title=title, score=score)
+    context["notes"] = notes_for_report(ws.store, context)
+    return _ENV.get_template("report.html").render(**context)
 
 
 def write_report(ws: Workspace, path: str | Path, *, title: str | None = None, score: str | None = None) -> Path:
