@@ -201,8 +201,11 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
         ("GET", "/api/v1/w/{ws}/brief"): "viewer",
         ("GET", "/w/{ws}/brief"): "viewer",
         ("GET", "/api/v1/w/{ws}/subscriptions"): "viewer",
-        ("POST", "/api/v1/w/{ws}/subscriptions"): "analyst",
-        ("DELETE", "/api/v1/w/{ws}/subscriptions/{subscription_id}"): "analyst",
+        ("POST", "/api/v1/w/{ws}/subscriptions"): "viewer",  # anyone subscribes themselves (to their mentions)
+        ("DELETE", "/api/v1/w/{ws}/subscriptions/{subscription_id}"): "viewer",
+        ("GET", "/w/{ws}/digests"): "viewer",
+        ("POST", "/w/{ws}/digests"): "viewer",
+        ("POST", "/w/{ws}/digests/{subscription_id}/delete"): "viewer",
     }
     assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
     for key in BODIES:
@@ -222,4 +225,4 @@ def test_allowed_team_writes_in_the_matrix_really_wrote(matrix_app) -> None:
     assert (owners.owner(store, "fit") or {}).get("team") == "Sizing team"
     assert set(notes.notes(store, kind="theme", object_id="fit", mentioning="vic").author) == {"ada", "ann"}
     assert set(saved_views.views(store, viewer="vic").author) == {"ada", "ann"}  # shared, so vic sees them
-    assert {s["username"] for s in subscriptions.subscriptions(store)} == {"ada", "ann"}
+    assert {s["username"] for s in subscriptions.subscriptions(store)} == {"ada", "ann", "vic"}  # viewers too

@@ -45,7 +45,21 @@ def mentions_in(body: str) -> list[str]:
     return seen
 
 
-def _check_object(store: Store, kind: str, object_id: str) -> None:
+#: Parts of a search-language query that are not words of a note: ``field:value``, ``field:"two words"``,
+#: comparisons (``rating<=2``), negated terms, the operators and brackets.
+_NOT_WORDS = re.compile(
+    r'\bNOT\s+(?:\w+:(?:"[^"]*"|\S+)|"[^"]*"|\S+)|\w+:(?:"[^"]*"|\S+)|\w+\s*(?:<=|>=|!=|<|>|=)\s*\S+|\b(?:AND|OR|NOT)\b|[()"]'
+)
+
+
+def free_words(query: str) -> str:
+    """The plain words of a search query (``theme:"delivery" AND refund late`` → ``refund late``), to find the
+    notes that mention them; empty when the query only filters."""
+    return " ".join(_NOT_WORDS.sub(" ", query or "").split()[:20])
+
+
+def check_object(store: Store, kind: str, object_id: str) -> None:
+    """Raise :class:`UnknownItem` unless ``kind`` ``object_id`` exists (an InputError for an unknown kind)."""
     if kind not in OBJECT_KINDS:
         raise InputError(f"notes cannot be attached to a {kind!r}", hint=f"use one of: {', '.join(OBJECT_KINDS)}")
     if kind == "theme":
@@ -67,7 +81,7 @@ def _body(body: str) -> str:
 
 def add_note(store: Store, kind: str, object_id: str, body: str, *, author: str) -> dict[str, Any]:
     """Attach a note to an object that exists; returns the stored note (with the users it @mentions)."""
-    _check_object(store, kind, object_id)
+    check_object(store, kind, object_id)
     body = _body(body)
     note_id = "n-" + secrets.token_hex(6)
     mentions = mentions_in(body)
@@ -137,13 +151,16 @@ def notes(
     q: str | None = None,
     mentioning: str | None = None,
     note_id: str | None = None,
+    object_ids: list[str] | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
-    """Notes, newest first, filtered by object, by words (case-insensitive, every word must appear), by a user
-    they @mention, or by id; columns :data:`NOTE_COLUMNS` (``mentions`` as a JSON string)."""
+    """Notes, newest first, filtered by object (one, or any of ``object_ids``), by words (case-insensitive, every
+    word must appear), by a user they @mention, or by id; columns :data:`NOTE_COLUMNS` (``mentions`` as JSON)."""
     if not store.has_table("notes"):
         return pd.DataFrame(columns=NOTE_COLUMNS)
-    extra = [("strpos(lower(body), lower(?)) > 0", word) for word in (q or "").split()[:20]]
+    extra: list[tuple[str, Any]] = [("strpos(lower(body), lower(?)) > 0", w) for w in (q or "").split()[:20]]
+    if object_ids is not None:
+        extra.append(("list_contains(?, object_id)", list(object_ids)))
     if mentioning is not None:
         extra.append(("list_contains(CAST(mentions AS VARCHAR[]), ?)", mentioning))
     sql, params = filtered_query(

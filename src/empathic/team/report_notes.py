@@ -53,7 +53,8 @@ def _subjects(store: Store, records: list[dict[str, Any]]) -> dict[tuple[str, st
     out: dict[tuple[str, str], str] = {}
     themes = sorted({n["object_id"] for n in records if n["object_kind"] == "theme"})
     if themes and store.has_table("themes"):
-        for r in store.read_df("SELECT theme_id, label FROM themes WHERE list_contains(?, theme_id)", [themes]).itertuples():
+        sql = "SELECT theme_id, label FROM themes WHERE list_contains(?, theme_id)"
+        for r in store.read_df(sql, [themes]).itertuples():
             out[("theme", str(r.theme_id))] = str(r.label or r.theme_id)
     comments = sorted({n["object_id"] for n in records if n["object_kind"] == "comment"})
     if comments:

@@ -25,6 +25,33 @@ def notes_on(ws: Any, kind: str, object_id: str) -> list[dict[str, Any]]:
     return [notes.note_record(r) for _, r in notes.notes(ws.store, kind=kind, object_id=object_id).iterrows()]
 
 
+def subject_of(ws: Any, kind: str, object_id: str) -> dict[str, Any]:
+    """What a note is on, for the notes page: ``{"kind", "id", "title", "text"}``; UnknownItem when it is not there."""
+    notes.check_object(ws.store, kind, object_id)
+    if kind == "comment":
+        text = ws.store.scalar("SELECT text FROM feedback WHERE feedback_id = ?", [object_id])
+        return {"kind": kind, "id": object_id, "title": f"Comment {object_id}", "text": text}
+    if kind == "theme":
+        return {"kind": kind, "id": object_id, "title": owners.theme_label(ws.store, object_id), "text": None}
+    if kind == "persona":
+        name = ws.store.scalar("SELECT name FROM personas WHERE persona_id = ?", [object_id])
+        return {"kind": kind, "id": object_id, "title": f"Persona {name}", "text": None}
+    return {"kind": kind, "id": object_id, "title": f"Customer {object_id}", "text": None}
+
+
+def notes_by_object(ws: Any, kind: str, object_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The notes on each of several objects (one query for a page of comments), newest first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for _, r in notes.notes(ws.store, kind=kind, object_ids=[str(i) for i in object_ids]).iterrows():
+        out.setdefault(str(r.object_id), []).append(notes.note_record(r))
+    return out
+
+
+def notes_matching(ws: Any, words: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Notes containing every word, newest first (the search page shows them above the comments)."""
+    return [notes.note_record(r) for _, r in notes.notes(ws.store, q=words, limit=limit).iterrows()]
+
+
 def owners_list(ws: Any) -> list[dict[str, Any]]:
     """Every owned theme with the effect of its fix (``fix_effect`` None unless fixed)."""
     store = ws.store
@@ -48,12 +75,24 @@ def template_globals(workspaces: dict[str, Any], cache: Any) -> dict[str, Any]:
         ws = workspaces[ws_name]
         return cache.get(ws_name, ("team", "notes", kind, object_id), lambda: notes_on(ws, kind, object_id))
 
+    def comment_notes(ws_name: str, feedback_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        ws = workspaces[ws_name]
+        key = ("team", "comment-notes", tuple(sorted(str(i) for i in feedback_ids)))
+        return cache.get(ws_name, key, lambda: notes_by_object(ws, "comment", feedback_ids))
+
+    def search_notes(ws_name: str, query: str) -> list[dict[str, Any]]:
+        words = notes.free_words(query)
+        if not words:
+            return []
+        ws = workspaces[ws_name]
+        return cache.get(ws_name, ("team", "search-notes", words), lambda: notes_matching(ws, words))
+
     def pinned_views(ws_name: str, username: str) -> list[dict[str, Any]]:
         ws = workspaces[ws_name]
         return cache.get(ws_name, ("team", "pinned", username), lambda: pinned(ws, ws_name, username))
 
     return {"theme_owner": theme_owner, "notes_on": notes_of, "pinned_views": pinned_views,
-            "team_statuses": STATUS_LABELS}  # fmt: skip
+            "comment_notes": comment_notes, "search_notes": search_notes, "team_statuses": STATUS_LABELS}  # fmt: skip
 
 
 def pinned(ws: Any, ws_name: str, username: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -183,7 +184,9 @@ def _object_url(ws: str, kind: str, object_id: str) -> str:
     slug = {"theme": "themes", "customer": "customers"}.get(kind)
     if kind == "persona":
         return f"/w/{ws}/personas"
-    return item_url(ws, slug, object_id) if slug else f"/w/{ws}/notes"
+    return (
+        item_url(ws, slug, object_id) if slug else f"/w/{ws}/notes?{urlencode({'kind': kind, 'object_id': object_id})}"
+    )
 
 
 @router.post("/w/{ws}/notes")
@@ -211,10 +214,20 @@ def notes_page(
     principal: Viewer,
     q: Annotated[str, Query(max_length=500)] = "",
     mentioning: Annotated[str, Query(max_length=64)] = "",
+    kind: Kind | None = None,
+    object_id: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    """Every note of the workspace, searchable by words and by @mention."""
-    found = notes_api(request, principal, q=q or None, mentioning=mentioning or None)
-    return render(request, principal, "team_notes.html", {"notes": found, "q": q, "mentioning": mentioning})
+    """Every note of the workspace, searchable by words and by @mention; ``?kind=comment&object_id=ID`` shows one
+    object (a comment's text, say) with its notes and, for analysts, the form to add one."""
+    subject = None
+    if kind and object_id:
+        with team_errors():
+            subject = team_views.subject_of(workspace_of(request, principal), kind, object_id)
+    found = notes_api(request, principal, kind=kind if subject else None, object_id=object_id if subject else None,
+                      q=q or None, mentioning=mentioning or None)  # fmt: skip
+    context = {"notes": found, "q": q, "mentioning": mentioning, "subject": subject, "kind": kind,
+               "object_id": object_id}  # fmt: skip
+    return render(request, principal, "team_notes.html", context)
 
 
 # -- activity log (admins) -----------------------------------------------------------------------------------------
