@@ -15,7 +15,7 @@ import team_planted
 from empathic.cli.main import main
 from empathic.errors import InputError
 from empathic.store import Store
-from empathic.team import brief, brief_render, owners
+from empathic.team import brief, brief_render, notes, owners
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,6 +46,7 @@ def rich_ws(planted: Path) -> Path:
             con.execute("UPDATE themes SET quotes = ? WHERE theme_id = 'sizing'", [json.dumps(quotes)])
         owners.set_owner(store, "delivery", author="ann", team="Logistics", person="lee", status="fixed",
                          status_on=team_planted.fix_day())  # fmt: skip
+        notes.add_note(store, "theme", "delivery", "New carrier since May, @vic", author="ann")
     return planted
 
 
@@ -91,7 +92,7 @@ def test_team_brief_lists_owned_themes_with_status_requests_bugs_and_fix_effect(
     assert code == 0
     text = pdf_text(tmp_path / "team.pdf")
     assert "Team brief: Logistics" in text and "Late delivery — fixed since 2025-05-01 · lee" in text
-    assert "194 comments · 30 requests · 1 bugs" in text
+    assert "194 comments · 30 requests · 1 bug " in text and "Note from ann: New carrier since May, @vic" in text
     assert "Effect of the fix: improved: mentions fell from" in text and VOICE in text
     rendered_pages(tmp_path / "team.pdf", tmp_path)
 
@@ -101,10 +102,11 @@ def test_newhire_brief_meets_personas_quotes_and_top_customers(rich_ws: Path, tm
         pdf = brief_render.write(brief.build_brief(store, "newhire"), tmp_path / "newhire.pdf")
         html = brief_render.write(brief.build_brief(store, "newhire"), tmp_path / "newhire.html").read_text()
     text = pdf_text(pdf)
-    for section in ("Meet our customers", "In their words", "Top customers and what they say"):
+    for section in ("Meet our customers", "Who they are: personas and their empathy maps", "In their words",
+                    "Top customers and what they say"):  # fmt: skip
         assert section in text
     assert "Anxious trackers 30 % of customers" in text and PERSONA_QUOTE in text
-    assert "“Sizing runs small” — on Sizing" in text
+    assert "“Sizing runs small” — on Sizing" in text and "cf00000 (1 comment): “Comment 0 about" in text
     assert "<script" not in html and "Anxious trackers" in html
     rendered_pages(pdf, tmp_path)
 

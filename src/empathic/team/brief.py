@@ -2,7 +2,8 @@
 
 - ``exec``: the scores (NPS/CSAT… with their intervals) and the themes that move them, the top pains and
   requests, and one customer's voice;
-- ``team`` NAME: the themes that team owns, with their status, requests, bugs and the effect of fixes;
+- ``team`` NAME: the themes that team owns, with their status, requests, bugs, the effect of fixes and the
+  team's latest notes on them;
 - ``newhire``: "meet our customers": personas and their empathy maps, real quotes, the top customers and what
   they say.
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from empathic.errors import InputError
 from empathic.store import Store
-from empathic.team import closed_loop, owners
+from empathic.team import closed_loop, notes, owners
 from empathic.team.digest import BUG_INTENTS, REQUEST_INTENTS
 
 AUDIENCES = ("exec", "team", "newhire")
@@ -115,10 +116,12 @@ def _team(store: Store, team: str) -> dict[str, Any]:
             row = store.read_df(sql, params).iloc[0]
             counts = {"n_comments": int(row.iloc[0]), "n_requests": int(row.iloc[1]), "n_bugs": int(row.iloc[2])}
         effect = closed_loop.fix_effect(store, str(r.theme_id))
+        noted = notes.notes(store, kind="theme", object_id=str(r.theme_id), limit=2)
+        latest = [{"author": n.author, "body": _quote(n.body, 200)} for n in noted.itertuples()]
         themes.append({"theme_id": r.theme_id, "label": r.label or r.theme_id, "person": owners.plain(r.person),
                        "status": r.status, "since": r.status_on, **counts,
                        "fix": effect.message if effect else None,
-                       "quotes": _theme_quotes(store, str(r.theme_id), 2, negative=True)})  # fmt: skip
+                       "quotes": _theme_quotes(store, str(r.theme_id), 2, negative=True), "notes": latest})  # fmt: skip
     return {"team": team, "themes": themes}
 
 
