@@ -115,3 +115,11 @@ def test_no_route_updates_or_deletes_the_log(app, client_as) -> None:
     assert [r[0] for r in after] == list(range(1, len(after) + 1)) and len(after) > len(before)
     actions = {r[3] for r in after[len(before) :]}
     assert {"note.edit", "owner.set", "note.delete", "view.delete", "subscription.delete", "user.remove"} <= actions
+
+
+def test_the_csv_export_cannot_run_as_a_spreadsheet_formula(app, client_as) -> None:
+    record(app.state.ctx.workspaces["planted"].store, "@admin", "note.add", "customer", "=HYPERLINK(1)")
+    response = client_as("ada").get("/api/v1/w/planted/activity", params={"format": "csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    lines = response.text.split("\r\n")
+    assert lines[0].startswith("seq,logged_at,actor") and ",'@admin,note.add,customer,'=HYPERLINK(1)," in lines[1]

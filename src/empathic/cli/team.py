@@ -236,7 +236,8 @@ def activity(
     csv: Path | None = typer.Option(None, "--csv", help="Export to this CSV file instead of printing."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
 ) -> None:
-    """Who changed what, and when (owners, statuses, notes), newest first.
+    """Who changed what, and when, newest first: theme edits, owners and statuses, notes, saved views,
+    subscriptions and digests sent, users and grants, and what other areas log (corrections, personal data seen).
 
     Examples:
       empathic activity acme.empathic --limit 20
@@ -245,7 +246,7 @@ def activity(
     with open_workspace(workspace, read_only=True) as ws:
         table = activity_log.activity(ws.store, actor=actor, limit=limit)
     if csv is not None:
-        table.to_csv(csv, index=False)
+        csv.write_text(activity_log.activity_csv(table), encoding="utf-8", newline="")
         console.print(f"wrote {len(table):,} entries to {csv}", highlight=False)
         return
     records = [owners.plain_record(r) for _, r in table.iterrows()]

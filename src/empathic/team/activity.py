@@ -17,7 +17,17 @@ import pandas as pd
 from empathic.activity import ACTOR, acting_as, current_actor, now_utc, record
 from empathic.store import Store
 
-__all__ = ["ACTOR", "acting_as", "activity", "current_actor", "log_account_change", "log_change", "now_utc", "record"]
+__all__ = [
+    "ACTOR",
+    "acting_as",
+    "activity",
+    "activity_csv",
+    "current_actor",
+    "log_account_change",
+    "log_change",
+    "now_utc",
+    "record",
+]
 LOG_COLUMNS = ["seq", "logged_at", "actor", "action", "object_kind", "object_id", "detail"]
 
 
@@ -73,6 +83,14 @@ def activity(
         limit=limit,
     )
     return store.read_df(sql, params)
+
+
+def activity_csv(table: pd.DataFrame) -> str:
+    """The log as CSV for a spreadsheet: CRLF rows, and text cells that could run as formulas (``=``, ``+``,
+    ``-``, ``@`` …: a user or customer id, say) neutralised like every other export."""
+    from empathic.report.export import neutralise_frame
+
+    return neutralise_frame(table).to_csv(index=False, lineterminator="\r\n")
 
 
 def log_change(
