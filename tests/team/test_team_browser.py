@@ -99,7 +99,9 @@ def test_analyst_assigns_notes_and_shares_a_view_the_viewer_sees_it_and_cannot_e
     assert vic.locator("#notes-total").inner_text() == "1"
     vic.goto(f"{server}/w/planted/overview")
     vic.click("#pinned-views a:has-text('Late parcels')")
-    vic.wait_for_url(re.compile(r".*/w/planted/verbatims\?q=.*"))
+    vic.wait_for_url(re.compile(r".*/w/planted/search\?q=.*"))  # the query language runs on the search page
     assert "Late+delivery" in vic.url or "Late%20delivery" in vic.url
+    found = int(vic.locator("#search-count").inner_text().split()[0])
+    assert found > 0 and vic.locator(".verbatim").count() == found  # the view shows the theme's comments
     vic.goto(f"{server}/w/planted/views")
     assert vic.locator("a.view-link").inner_text() == "Late parcels" and vic.locator("#view-form").count() == 0

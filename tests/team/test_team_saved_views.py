@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -65,7 +67,14 @@ def test_an_analyst_shares_a_view_and_a_viewer_opens_it_from_the_overview(client
     assert f'href="{url}"' in overview and "Negative delivery" in overview and "Mine" not in overview
     opened = vic.get(url)
     assert opened.status_code == 303
-    assert opened.headers["location"] == "/w/planted/verbatims?sentiment=negative&q=theme%3A%22Late+delivery%22"
+    # the query language runs on the search page (verbatims filter by words), with the sentiment option folded in
+    assert opened.headers["location"] == "/w/planted/search?" + urlencode(
+        {"q": 'sentiment:negative AND (theme:"Late delivery")'}
+    )
+    shown = vic.get(opened.headers["location"]).text
+    assert re.search(r'id="search-count">(\d+) results', shown).group(1) != "0"
+    words = ann.post("/api/v1/w/planted/views", json={**body, "name": "Words", "query": "parcel late"}).json()
+    assert vic.get(words["url"]).headers["location"] == "/w/planted/verbatims?sentiment=negative&q=parcel+late"
     assert vic.get(private["url"]).status_code == 404  # private: not even its existence is shown
     assert ann.get(private["url"]).status_code == 303
     assert vic.post("/api/v1/w/planted/views", json=body).status_code == 403

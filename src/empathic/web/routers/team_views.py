@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from empathic.analytics.query_language import SENTIMENT_LABELS
 from empathic.team import saved_views
+from empathic.team.notes import free_words
 from empathic.web.pages import registered_pages
 from empathic.web.routers.team import team_errors, username_of, workspace_of, wrote
 from empathic.web.security import Access, Principal
@@ -44,10 +46,23 @@ def _is_admin(principal: Principal) -> bool:
     return bool(principal.user and principal.user.can("admin"))
 
 
+#: Pages whose ``q`` runs the query language; the others' ``q`` filters by plain words.
+QUERY_PAGES = frozenset({"search"})
+
+
 def view_url(ws: str, view: dict[str, Any]) -> str:
-    """The page URL a view opens: its page with its options and filter."""
-    params = {**view["options"], **({"q": view["query"]} if view["query"] else {})}
-    return f"/w/{ws}/{view['page']}" + (f"?{urlencode(params)}" if params else "")
+    """The page URL a view opens: its page with its options and filter.
+
+    A filter that uses the query language (``theme:"delivery" AND rating<=2``) opens on the search page when the
+    view's page only filters by words, so the view shows what it was saved for rather than no comment at all.
+    """
+    page, query, options = view["page"], view["query"] or "", dict(view["options"])
+    if query and page not in QUERY_PAGES and free_words(query) != " ".join(query.split()):
+        page = "search"
+        if options.get("sentiment") in SENTIMENT_LABELS:  # the words pages' sentiment filter, in the language
+            query = f"sentiment:{options.pop('sentiment')} AND ({query})"
+    params = {**options, **({"q": query} if query else {})}
+    return f"/w/{ws}/{page}" + (f"?{urlencode(params)}" if params else "")
 
 
 def _with_urls(ws: str, view: dict[str, Any]) -> dict[str, Any]:
