@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium (Debian's, driven by Playwright) against a real server on 127.0.0.1:
 an analyst assigns a theme to a team, adds a note that @mentions a viewer, and saves and shares a view; the
-viewer sees all of it, has no edit controls, is refused when posting anyway, and opens the shared view."""
+viewer sees all of it, has no edit controls, is refused when posting anyway, opens the shared view (and sees its
+comments), and subscribes to the digest that carries the mention."""
 
 from __future__ import annotations
 
@@ -105,3 +106,9 @@ def test_analyst_assigns_notes_and_shares_a_view_the_viewer_sees_it_and_cannot_e
     assert found > 0 and vic.locator(".verbatim").count() == found  # the view shows the theme's comments
     vic.goto(f"{server}/w/planted/views")
     assert vic.locator("a.view-link").inner_text() == "Late parcels" and vic.locator("#view-form").count() == 0
+    vic.goto(f"{server}/w/planted/digests")  # the viewer subscribes to the weekly digest that carries the mention
+    vic.fill("#digest-form input[name=url]", "https://93.184.216.34/hook")
+    vic.select_option("#digest-form select[name=weekday]", "0")
+    vic.click("#digest-form button[type=submit]")
+    vic.wait_for_selector("#subscriptions")
+    assert "Mondays at 08:00" in vic.locator("#subscriptions").inner_text()
