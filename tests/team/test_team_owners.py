@@ -84,7 +84,7 @@ def test_a_fix_that_worked_is_reported_improved_with_an_interval_below_zero(plan
 def test_a_theme_that_did_not_change_is_reported_as_no_change(planted: Path) -> None:
     with Store(planted) as store:
         effect = closed_loop.fix_effect(store, "colour", team_planted.fix_day())
-    assert effect is not None and effect.verdict == "no clear change"
+    assert effect is not None and effect.verdict == "no change"
     assert effect.change_low < 0 < effect.change_high
     assert effect.pre_trend == "flat"
 
@@ -95,7 +95,7 @@ def test_a_decline_that_was_already_under_way_is_not_credited_to_the_fix(planted
         effect = closed_loop.fix_effect(store, "sizing", team_planted.fix_day())
     assert effect is not None and effect.share_after < effect.share_before - 0.04  # a naive reading: improved
     assert effect.pre_trend == "falling"
-    assert effect.verdict == "no clear change", effect.message
+    assert effect.verdict == "no change", effect.message
     assert "falling trend before the fix predicted" in effect.message
 
 

@@ -42,7 +42,7 @@ def test_owner_api_moves_status_keeps_owner_and_reports_no_change_for_a_flat_the
     assert ann.put(url, json={"team": "Design", "status": "acknowledged"}).status_code == 200
     body = ann.put(url, json={"status": "fixed", "status_on": "2025-05-01"}).json()
     assert body["owner"]["team"] == "Design" and body["owner"]["status"] == "fixed"
-    assert body["fix_effect"]["verdict"] == "no clear change"
+    assert body["fix_effect"]["verdict"] == "no change"
     assert body["fix_effect"]["change_low"] < 0 < body["fix_effect"]["change_high"]
 
 

@@ -6,7 +6,8 @@ Share of comments mentioning the theme:
     would have expected without the fix; otherwise the before share is. The effect is the after share minus
     that expectation, with a normal-approximation interval whose variance adds the binomial variance of the after
     share and the variance of the expectation. "improved" means the interval lies wholly below zero (fewer
-    mentions), "worse" wholly above, "no clear change" otherwise.
+    mentions), "worse" wholly above, "no change" otherwise (the issue's wording; the message says the interval
+    includes zero, so a reader knows it is "no change detected", not a proof of none).
 Sentiment of the comments that mention the theme:
     mean after minus mean before, with Welch's interval (no trend: sentiment is noisier and sparser).
 
@@ -41,7 +42,7 @@ class FixEffect:
 
     theme_id: str
     fixed_on: str
-    verdict: str  # "improved" | "worse" | "no clear change" | "not enough data"
+    verdict: str  # "improved" | "worse" | "no change" | "not enough data"
     n_before: int
     n_after: int
     mentions_before: int
@@ -135,7 +136,7 @@ def fix_effect(
     change = p_a - expected
     half = _z(conf) * float(np.sqrt(p_a * (1.0 - p_a) / n_a + var_expected))
     low, high = change - half, change + half
-    verdict = "improved" if high < 0 else "worse" if low > 0 else "no clear change"
+    verdict = "improved" if high < 0 else "worse" if low > 0 else "no change"
     senti = _sentiment_change(df["sentiment"].to_numpy(dtype=float), y, before, after, conf)
     effect = {"share_before": x_b / n_b, "share_after": p_a, "share_expected": expected, "pre_trend": trend,
               "change": change, "change_low": low, "change_high": high, **senti}  # fmt: skip
@@ -171,6 +172,8 @@ def _message(
         text += f" (the {trend} trend before the fix predicted {pct(expected)})"
     text += (f"; change {100 * (after - expected):+.1f} points, {round(100 * conf)} % interval "
              f"{100 * low:+.1f} to {100 * high:+.1f}; n = {n_b:,} comments before, {n_a:,} after")  # fmt: skip
+    if verdict == "no change":
+        text += " (the interval includes zero)"
     return f"{verdict}: {text}"
 
 
