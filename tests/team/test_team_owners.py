@@ -85,6 +85,7 @@ def test_a_theme_that_did_not_change_is_reported_as_no_change(planted: Path) -> 
     with Store(planted) as store:
         effect = closed_loop.fix_effect(store, "colour", team_planted.fix_day())
     assert effect is not None and effect.verdict == "no change"
+    assert effect.message.startswith("no change: mentions") and effect.message.endswith("(the interval includes zero)")
     assert effect.change_low < 0 < effect.change_high
     assert effect.pre_trend == "flat"
 
