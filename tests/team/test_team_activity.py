@@ -123,3 +123,36 @@ def test_the_csv_export_cannot_run_as_a_spreadsheet_formula(app, client_as) -> N
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     lines = response.text.split("\r\n")
     assert lines[0].startswith("seq,logged_at,actor") and ",'@admin,note.add,customer,'=HYPERLINK(1)," in lines[1]
+
+
+def test_users_and_grants_are_logged_from_the_admin_page_and_the_cli(
+    app, client_as, planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from empathic.cli.main import main
+
+    ada = client_as("ada")
+    form = {"csrf_token": ada.headers["X-CSRF-Token"], "username": "newbie", "password": "long enough pw",
+            "role": "viewer", "workspace": "planted"}  # fmt: skip
+    assert ada.post("/admin/users", data=form).status_code == 303
+    assert ada.post("/admin/users/newbie/remove", data={"csrf_token": form["csrf_token"]}).status_code == 303
+    store = app.state.ctx.workspaces["planted"].store
+    log = activity(store)
+    assert list(zip(log.actor, log.action, log.object_id, strict=True)) == [
+        ("ada", "user.remove", "newbie"),
+        ("ada", "user.add", "newbie"),
+    ]
+    assert '"workspaces": ["planted"]' in log.detail.iloc[1] and '"role": "viewer"' in log.detail.iloc[1]
+    for ws in app.state.ctx.workspaces.values():
+        ws.close()  # the CLI opens the workspace itself
+    monkeypatch.setenv("EMPATHIC_USER", "root-admin")
+    auth = str(tmp_path / "cli-users.sqlite")
+    assert main(["users", "add", str(planted), "carl", "--role", "analyst", "--password", "long enough pw",
+                 "--auth", auth]) == 0  # fmt: skip
+    assert main(["tokens", "create", str(planted), "carl", "--name", "ci", "--auth", auth]) == 0
+    with Store(planted) as reopened:
+        newest = activity(reopened, limit=2)
+    assert list(zip(newest.actor, newest.action, newest.object_id, strict=True)) == [
+        ("root-admin", "token.create", "carl"),
+        ("root-admin", "user.add", "carl"),
+    ]
+    assert "emp_" not in " ".join(newest.detail)  # the token's secret is never logged
