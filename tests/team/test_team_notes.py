@@ -70,3 +70,17 @@ def test_authors_edit_and_delete_their_own_notes_admins_delete_any(planted: Path
         log = activity(store)
         assert list(log.action) == ["note.delete", "note.delete", "note.edit", "note.add", "note.add"]
         assert list(log.actor)[:2] == ["ann", "ada"]
+
+
+def test_forgetting_a_customer_deletes_the_notes_on_them_and_their_comments(planted: Path) -> None:
+    with Store(planted) as store:
+        notes.add_note(store, "customer", "cf00010", "Jane from ACME, angry", author="ann")
+        notes.add_note(store, "comment", "f00010", "Her parcel story", author="ann")
+        kept = notes.add_note(store, "comment", "f00011", "Someone else", author="ann")
+        removed = notes.forget_notes(store, customer_ids=["cf00010"], feedback_ids=["f00010"], actor="ada")
+        assert removed == 2 and list(notes.notes(store).note_id) == [kept["note_id"]]
+        log = activity(store)
+        deleted = log[log.action == "note.delete"]
+        assert len(deleted) == 2 and all('"reason": "forget"' in d for d in deleted.detail)
+        assert not any("Jane" in d or "parcel story" in d for d in log.detail)  # the text is not kept in the log
+        assert notes.forget_notes(store, customer_ids=[], feedback_ids=[], actor="ada") == 0

@@ -143,6 +143,31 @@ def delete_note(store: Store, note_id: str, *, actor: str, moderator: bool = Fal
         record(con, actor, "note.delete", "note", note_id, detail)
 
 
+def forget_notes(store: Store, *, customer_ids: list[str], feedback_ids: list[str], actor: str | None) -> int:
+    """Delete the notes on forgotten customers and on their comments (for ``empathic forget``); returns how many.
+
+    Each deletion is logged as ``note.delete`` with ``"reason": "forget"`` and without the note's text, so the
+    log keeps that a note was removed, not what it said about the person.
+    """
+    targets = [("customer", list(map(str, customer_ids))), ("comment", list(map(str, feedback_ids)))]
+    if not store.has_table("notes") or not any(ids for _, ids in targets):
+        return 0
+    removed = 0
+    with store.write() as con:
+        for kind, ids in targets:
+            if not ids:
+                continue
+            found = con.execute(
+                "SELECT note_id FROM notes WHERE object_kind = ? AND list_contains(?, object_id) ORDER BY note_id",
+                [kind, ids],
+            ).fetchall()
+            for (note_id,) in found:
+                con.execute("DELETE FROM notes WHERE note_id = ?", [note_id])
+                record(con, actor, "note.delete", "note", note_id, {"reason": "forget", "on": kind})
+                removed += 1
+    return removed
+
+
 def notes(
     store: Store,
     *,
