@@ -55,13 +55,21 @@ def smtp_server() -> Iterator[tuple[int, list]]:
 
 
 @contextmanager
-def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list]]:
+def webhook_receiver(status: int = 200, location: str | None = None) -> Iterator[tuple[str, list]]:
+    """A receiver answering ``status`` (with a ``Location`` header when given: a redirect)."""
     received: list = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append({"type": self.headers["Content-Type"], "body": json.loads(body)})
+            received.append({"type": self.headers["Content-Type"], "body": json.loads(body), "path": self.path})
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+
+        def do_GET(self) -> None:  # a followed 302/303 arrives as a GET
+            received.append({"type": None, "body": None, "path": self.path})
             self.send_response(status)
             self.end_headers()
 

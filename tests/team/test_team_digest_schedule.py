@@ -152,3 +152,14 @@ def test_the_form_refuses_internal_targets_the_admin_did_not_allow(client_as) ->
     api = vic.post("/api/v1/w/planted/subscriptions", json={"target": "smtp://10.0.0.1:25/vic@example.com"})
     assert api.status_code == 400 and "web.delivery_allow" in api.json()["hint"]
     assert vic.get("/api/v1/w/planted/subscriptions").json() == []
+
+
+def test_a_webhook_that_redirects_is_not_followed(planted: Path) -> None:
+    """The guard checked the webhook's host; a redirect (to an internal address, say) is an error, not a hop."""
+    allow = Guard(allow=("127.0.0.1",))
+    with webhook_receiver() as (inner, reached), webhook_receiver(302, location=inner) as (outer, posts), Store(
+        planted
+    ) as store:
+        subscriptions.subscribe(store, "vic", outer, hour=8, weekday=None, guard=allow)
+        ((_, outcome),) = subscriptions.send_due(store, MONDAY.replace(hour=9), allow)
+    assert outcome.startswith("failed: the webhook answered 302") and len(posts) == 1 and reached == []

@@ -19,6 +19,18 @@ from empathic.errors import InputError
 TIMEOUT_S = 30.0
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook that answers with a redirect is an error, never followed: the target was checked against the
+    server's allow-list (:mod:`empathic.team.target_guard`), and a redirect could point anywhere (an internal
+    address, the cloud metadata service)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None  # urllib then raises HTTPError(code) for the 3xx answer
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
 def to_folder(folder: Path, name: str, text: str) -> Path:
     """Write ``text`` as ``folder/name`` (the folder must exist); returns the file written."""
     if not folder.is_dir():
@@ -71,7 +83,7 @@ def to_webhook(url: str, payload: dict[str, Any], *, timeout: float = TIMEOUT_S)
     request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})  # fmt: skip
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # the scheme is checked above
+        with _NO_REDIRECTS.open(request, timeout=timeout) as response:  # the scheme is checked above
             return int(response.status)
     except urllib.error.HTTPError as exc:
         raise InputError(f"the webhook answered {exc.code} {exc.reason}", hint="check the webhook URL") from None
