@@ -20,7 +20,10 @@ from empathic.store import Store
 #: stale once it changed after the stage's last run started. Extend this when a front door gains a new writer.
 EXTERNAL_INPUTS: dict[str, str] = {
     **dict.fromkeys(
-        ("sources", "feedback", "feedback_scores", "feedback_attributes", "customers", "customer_attributes", "events"),
+        (
+            "sources", "feedback", "feedback_scores", "feedback_attributes", "feedback_attribute_values",
+            "comment_attributes", "customers", "customer_attributes", "events",
+        ),
         "SELECT max(ingested_at) FROM sources",
     ),
     "theme_edits": "SELECT max(created_at) FROM theme_edits",

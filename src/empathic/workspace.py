@@ -35,6 +35,8 @@ CORE_TABLES = (
     "feedback",
     "feedback_scores",
     "feedback_attributes",
+    "feedback_attribute_values",
+    "comment_attributes",
     "customers",
     "customer_attributes",
     "events",

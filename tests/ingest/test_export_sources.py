@@ -120,7 +120,7 @@ def test_round_trip_events_and_customers(exports: dict[str, Path], tmp_path: Pat
         assert ws.ingest(exports["posthog"]).kind == "events"
         assert ws.sql("SELECT count(*) AS n FROM events")["n"][0] == 3 * N
         assert ws.ingest(exports["hubspot"]).kind == "customers"
-        mrr = ws.sql("SELECT value_num FROM customer_attributes WHERE name = 'MRR' ORDER BY value_num")
+        mrr = ws.sql("SELECT value_num FROM customer_attributes WHERE name = 'value' ORDER BY value_num")
         assert mrr["value_num"].tolist()[0] == pytest.approx(99.5)
 
 
@@ -244,5 +244,5 @@ def test_a_crm_file_without_a_profile_is_customers_and_keeps_its_value(tmp_path:
     assert inspect(crm, value="none").mapping.value is None
     with Workspace.open(tmp_path / "w.empathic") as ws:
         ws.ingest(crm)
-        mrr = ws.sql("SELECT customer_id, value_num FROM customer_attributes WHERE name = 'mrr' ORDER BY 1")
+        mrr = ws.sql("SELECT customer_id, value_num FROM customer_attributes WHERE name = 'value' ORDER BY 1")
     assert mrr["value_num"].tolist() == [99.5, 0.0, 99.5]
