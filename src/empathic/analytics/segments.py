@@ -183,7 +183,9 @@ def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     grid = sizes.merge(themes[["attribute", "theme_id"]].drop_duplicates(), on="attribute")
     df = grid.merge(themes, on=["attribute", "segment", "theme_id"], how="left").fillna({"x": 0})
     if "n_attr" not in df:  # totals over distinct comments (multi-valued attributes) when the caller has them
-        df = df.merge(sizes.groupby("attribute", as_index=False).n.sum().rename(columns={"n": "n_attr"}), on="attribute")
+        df = df.merge(
+            sizes.groupby("attribute", as_index=False).n.sum().rename(columns={"n": "n_attr"}), on="attribute"
+        )
     if "x_all" in df:
         df["x_all"] = df.groupby(["attribute", "theme_id"]).x_all.transform("max")
     else:

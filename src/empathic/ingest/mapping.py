@@ -164,12 +164,7 @@ def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -
         if key == "only_scores":
             out[key] = bool(value)
             continue
-        if (
-            key not in LIST_ROLES
-            and isinstance(value, str)
-            and value.strip().lower() in UNSET
-            and value not in columns
-        ):
+        if key not in LIST_ROLES and isinstance(value, str) and value.strip().lower() in UNSET and value not in columns:
             out[key] = None  # unset: the role stays empty, inference does not fill it
             continue
         values = [value] if isinstance(value, str) else list(value)
