@@ -11,10 +11,10 @@ from typing import Any
 
 import duckdb
 
+from empathic.errors import InputError
 from empathic.ingest.mapping import Mapping
 from empathic.ingest.profiles import Profile, choose_profile
 from empathic.ingest.readers import RawTable, read_source
-from empathic.errors import InputError
 from empathic.ingest.reshape import ReadOptions, apply_header_rows
 from empathic.ingest.settings import IngestSettings
 
