@@ -21,8 +21,15 @@ from empathic.store import Store
 EXTERNAL_INPUTS: dict[str, str] = {
     **dict.fromkeys(
         (
-            "sources", "feedback", "feedback_scores", "feedback_attributes", "feedback_attribute_values",
-            "comment_attributes", "customers", "customer_attributes", "events",
+            "sources",
+            "feedback",
+            "feedback_scores",
+            "feedback_attributes",
+            "feedback_attribute_values",
+            "comment_attributes",
+            "customers",
+            "customer_attributes",
+            "events",
         ),
         "SELECT max(ingested_at) FROM sources",
     ),

@@ -44,6 +44,7 @@ from empathic.web.security import (
 )
 from empathic.web.team_views import template_globals as team_globals
 from empathic.web.uploads import Uploads
+from empathic.web.wording import web_wording
 from empathic.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -112,7 +113,7 @@ def create_app(
         sessions=Sessions(accounts.secret_key(), settings.web.session_max_age_s),
         limiter=LoginLimiter(settings.web.login_max_failures, settings.web.login_window_s),
         templates=Jinja2Templates(env=env),
-        jobs=JobRunner(accounts, on_finish=cache.invalidate, redact=redact),
+        jobs=JobRunner(accounts, on_finish=cache.invalidate, redact=lambda text: web_wording(redact(text))),
         uploads=uploads,
         redact=redact,
         cache=cache,
