@@ -121,3 +121,16 @@ def test_why_accepts_attribute_groups(ws_path: Path) -> None:
                 why.parse_group("colour:red", why.attribute_names(con))
         finally:
             con.close()
+
+
+def test_cli_multi_flag_splits_a_csv_column(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,comment,labels\n" + "".join(
+        f'{i},"Comment {i} about the export and the billing page","{["billing, refund", "export", "billing"][i % 3]}"\n'
+        for i in range(6)), encoding="utf-8")  # fmt: skip
+    ws_path = tmp_path / "w.empathic"
+    out = CliRunner().invoke(app, ["ingest", str(ws_path), str(path), "--multi", "labels", "-q"], terminal_width=200)
+    assert out.exit_code == 0, out.output
+    with Workspace.open(ws_path, read_only=True) as ws:
+        values = ws.sql("SELECT value, count(*) AS n FROM feedback_attribute_values GROUP BY 1 ORDER BY 1")
+    assert dict(zip(values["value"], values["n"], strict=True)) == {"billing": 4, "export": 2, "refund": 2}
