@@ -117,7 +117,10 @@ def build(path: str | Path, *, n: int = 300, hostile: bool = False, seed: int = 
             text = f"{XSS_PAYLOADS[(i // 10) % len(XSS_PAYLOADS)]} {phrase} {i}"
         sent = SENTIMENT_BY_PHRASE[phrase]
         cols["fid"].append(f"f{i:06d}")
-        cols["cust"].append(XSS_PAYLOADS[2] if hostile and i == 3 else f"c{i % max(1, n // 3):05d}")
+        customer = f"c{i % max(1, n // 3):05d}"
+        if pii:  # customer ids that are e-mail addresses: they reach pages, links and exports
+            customer = pii_of(i % max(1, n // 3))[1]
+        cols["cust"].append(XSS_PAYLOADS[2] if hostile and i == 3 else customer)
         cols["text"].append(text)
         cols["date"].append(start + timedelta(days=i * 180 // max(n, 1), hours=i % 24))
         cols["theme"].append(theme)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import fake_workspace
 import pytest
@@ -39,8 +40,9 @@ def pii_app(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _planted() -> list[str]:
-    values = {v for i in range(N) for v in fake_workspace.pii_of(i)}
-    return sorted(values | {"Priya"})
+    """Each planted value, also as it appears percent-encoded in a link (customer ids are e-mail addresses)."""
+    values = {v for i in range(N) for v in fake_workspace.pii_of(i)} | {"Priya"}
+    return sorted(values | {quote(v, safe="") for v in values})
 
 
 def _get_routes(app) -> list[str]:

@@ -14,11 +14,13 @@ most once per user, workspace and path every :data:`LOG_EVERY_S` seconds.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
 import time
 from typing import Any
+from urllib.parse import quote, unquote
 
 from starlette.datastructures import MutableHeaders
 
@@ -29,6 +31,7 @@ MASK_MODE = "all"
 #: Least time between two ``pii.view`` log entries of one user, workspace and path.
 LOG_EVERY_S = 600.0
 _TAG = re.compile(r"(<[^>]*>)")
+_HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _MASKED_TYPES = ("text/html", "application/json", "text/csv", "text/plain")
 
 
@@ -95,9 +98,20 @@ class PiiMasking:
         return self._redactor.redact(text) if text else text
 
     def html(self, page: str) -> str:
-        """The text between tags masked (script and style contents included: chart data carry quotes)."""
+        """The text between tags masked (script and style contents included: chart data carry quotes), and link
+        addresses that carry PII once decoded (a customer page's e-mail id)."""
         parts = _TAG.split(page)
-        return "".join(part if i % 2 else self.text(part) for i, part in enumerate(parts))
+        return "".join(self._tag(part) if i % 2 else self.text(part) for i, part in enumerate(parts))
+
+    def _tag(self, tag: str) -> str:
+        if "href=" not in tag:
+            return tag
+        return _HREF.sub(lambda m: m.group(1) + self._address(m.group(2)) + m.group(3), tag)
+
+    def _address(self, href: str) -> str:
+        decoded = unquote(html.unescape(href))
+        masked = self.text(decoded)
+        return href if masked == decoded else html.escape(quote(masked, safe="/?=&#:"))
 
     def _deep(self, value: Any) -> Any:
         if isinstance(value, str):
