@@ -16,13 +16,14 @@ from typing import Any
 
 from empathic.store import Store
 
+#: What ``empathic ingest`` writes (and ``comment_attributes``, the view over comment and customer attributes).
+INGESTED_TABLES = ("sources", "feedback", "feedback_scores", "feedback_attributes", "feedback_attribute_values",
+                   "comment_attributes", "customers", "customer_attributes", "events")  # fmt: skip
+
 #: Tables written outside any stage run, and how to find when they last changed. A stage reading one of them is
 #: stale once it changed after the stage's last run started. Extend this when a front door gains a new writer.
 EXTERNAL_INPUTS: dict[str, str] = {
-    **dict.fromkeys(
-        ("sources", "feedback", "feedback_scores", "feedback_attributes", "customers", "customer_attributes", "events"),
-        "SELECT max(ingested_at) FROM sources",
-    ),
+    **dict.fromkeys(INGESTED_TABLES, "SELECT max(ingested_at) FROM sources"),
     "theme_edits": "SELECT max(created_at) FROM theme_edits",
 }
 

@@ -6,7 +6,7 @@ The CLI, the web app and the report call the same methods, so a notebook user se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -20,7 +20,7 @@ from empathic.api.themes import ThemesAPI
 from empathic.api.usage import UsageAPI
 from empathic.comments import comments_frame
 from empathic.config import Settings, load_settings
-from empathic.errors import InputError
+from empathic.errors import InputError, WorkspaceError
 from empathic.ingest import IngestSummary, ingest
 from empathic.pipeline import analyze
 from empathic.progress import Progress, silent
@@ -29,12 +29,17 @@ from empathic.store import Store, ident
 from empathic.store.runs import STALE_RUNNING, active_run_ids, fail_interrupted_runs
 from empathic.store.snapshot import open_store
 
+if TYPE_CHECKING:
+    from empathic.privacy.forget import ForgetResult
+
 #: Tables a user may read with :meth:`Workspace.table` (later stages add theirs through their migrations).
 CORE_TABLES = (
     "sources",
     "feedback",
     "feedback_scores",
     "feedback_attributes",
+    "feedback_attribute_values",
+    "comment_attributes",
     "customers",
     "customer_attributes",
     "events",
@@ -101,6 +106,18 @@ class Workspace(ThemesAPI, FeelingsAPI, AnalyticsAPI, UsageAPI, PersonasAPI, Rep
     def analyze(self, *, stages: list[str] | None = None, progress: Progress = silent) -> list[StageResult]:
         """Run the analysis stages (default: all that this installation has) and store their results."""
         return analyze(self.store, self.settings, stages=stages, progress=progress)
+
+    def forget(self, customer_id: str, *, recompute: bool = True, progress: Progress = silent) -> ForgetResult:
+        """Forget a customer (GDPR/CCPA erasure): their feedback, events, attributes, derived rows, quotes and cached
+        vectors; the stages that had run are re-run and the file is compacted so the bytes are gone. The act is
+        logged without personal data. See :func:`empathic.privacy.forget.forget_customer`."""
+        from empathic.privacy.forget import forget_customer
+
+        if self.store.read_only:
+            raise WorkspaceError(f"workspace {self.path} is open read-only", hint="open it without read_only=True")
+        return forget_customer(
+            self.path, customer_id, settings=self.settings, recompute=recompute, progress=progress, store=self.store
+        )
 
     def table(self, name: str, *, as_arrow: bool = False) -> pd.DataFrame | pa.Table:
         """A whole workspace table as pandas (default) or Arrow."""

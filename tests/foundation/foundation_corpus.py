@@ -259,6 +259,18 @@ def _export_shapes(b: _Builder) -> None:
     odd_profile.write_text('detect = ["id"]\n[roles]\nwho = "id"\n', encoding="utf-8")
     b.add("profile-unknown-role", survey, suffix=".csv", args=["--profile", str(odd_profile)], needle="unknown key")
     b.add("source-profile-column-missing", survey, suffix=".csv", args=["--source", "posthog"])
+    # header/skip rows on a records format, a multi-valued role naming no column, a value column of words
+    b.add("json-document-header-rows", doc, suffix=".json", args=["--header-rows", "2"], needle="CSV, TSV and Excel")
+    b.add("jsonl-skip-rows", "".join(json.dumps(t) + "\n" for t in tickets), suffix=".jsonl",
+          args=["--skip-rows", "1"], needle="CSV, TSV and Excel")  # fmt: skip
+    multi = b.folder / "multi-mapping.json"
+    multi.write_text(json.dumps({"multi": ["tags_that_are_not_there"]}), encoding="utf-8")
+    b.add("mapping-multi-unknown-column", doc, suffix=".json", args=["--mapping", str(multi)], needle="not in the file")
+    crm = "Record ID,Company name,Create Date,MRR\n" + "".join(f"{i},Co {i},2023-01-0{i},lots\n" for i in range(1, 6))
+    b.add("hubspot-value-not-numeric", crm, suffix=".csv", args=["--value", "MRR"],
+          needle="value column must hold numbers")  # fmt: skip
+    utf16 = "\ufeffPackage Name,Review Text,Star Rating\n".encode("utf-16-le")
+    b.add("google-play-header-only-utf16", utf16, suffix=".csv", needle="no data rows")
 
 
 def _xlsx_and_parquet(b: _Builder) -> None:

@@ -146,3 +146,16 @@ def test_placeholders_are_bracketed_tokens():
     for kind in KINDS:
         assert PLACEHOLDER.fullmatch(f"[{kind}]")
     assert redact("mail a@b.com") == "mail [EMAIL]"
+
+
+def test_lower_case_iban_versions_and_lower_case_introductions():
+    """Formats outside the benchmark generator, found in a probe of hand-written variants (issue 21, item 8)."""
+    assert kinds("iban gb82 west 1234 5698 7654 32 thanks") == [("gb82 west 1234 5698 7654 32", "IBAN")]
+    assert kinds("send to gb82 west 1234 5698 7654 33") == []  # checksum still required
+    for version in ("version 10.2.3.4", "firmware 1.2.3.4 update", "build 192.168.0.1", "v 4.1.0.2"):
+        assert kinds(version) == [], version
+    assert kinds("my IP was 192.168.0.1") == [("192.168.0.1", "IP")]
+    assert kinds("hi my name is anna kowalska and") == [("anna kowalska", "NAME")]
+    assert kinds("my name is priya") == [("priya", "NAME")]
+    for sentence in ("my name is spelled wrong", "my name is not on the list", "i am frank about it"):
+        assert kinds(sentence) == [], sentence

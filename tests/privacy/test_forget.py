@@ -113,3 +113,21 @@ def test_forget_refuses_an_empty_id(tmp_path: Path, customer: str) -> None:
     Workspace.open(path).close()
     with pytest.raises(InputError):
         forget_customer(path, customer)
+
+
+def test_workspace_forget_keeps_the_open_workspace_usable(tmp_path: Path) -> None:
+    """``Workspace.forget`` works on the open workspace (no second open of the file) and reads the new file after."""
+    path, forget_texts, keep_texts = _build(tmp_path)
+    with Workspace.open(path) as ws:
+        n_before = ws.store.count("feedback")
+        share_before = ws.sql("SELECT count(*) AS n FROM feedback_themes")["n"][0]
+        result = ws.forget(FORGET_ID)
+        assert result.found and result.rows_removed["feedback"] == 4
+        assert ws.store.count("feedback") == n_before - 4  # the store reopened the compacted file
+        assert "themes" in result.recomputed
+        assert ws.sql("SELECT count(*) AS n FROM feedback_themes")["n"][0] < share_before
+    data = path.read_bytes()
+    assert forget_texts[0].encode() not in data and FORGET_ID.encode() not in data
+    assert keep_texts[0].encode() in data
+    with Workspace.open(path, read_only=True) as ws, pytest.raises(Exception, match="read-only"):
+        ws.forget(KEEP_ID)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from empathic import Workspace
@@ -92,12 +94,40 @@ def test_inspect_shows_the_setting_and_bad_flags_fail_cleanly(pii_csv: Path, tmp
     assert "not a valid regular expression" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("mode", ["structured", "all"])
-def test_placeholders_never_become_theme_labels(mode: str) -> None:
-    from empathic.text.pii import PLACEHOLDER, redact
+def _placeholder_heavy_comments(n: int = 240) -> pd.DataFrame:
+    """Comments about ordinary things, each carrying one PII value whose placeholder word ("iban", "postcode",
+    "name", "phone") appears nowhere else in the text."""
+    import random
 
-    out = redact("Mail a@b.com, call 07700 900123, ask Sarah", mode=mode)
-    assert all(tok.startswith("[") and tok.endswith("]") for tok in PLACEHOLDER.findall(out))
+    rnd = random.Random(5)
+    things = ["the invoice", "my refund", "the parcel", "the app", "the courier", "the checkout", "my account",
+              "the receipt", "the subscription", "the voucher", "the delivery slot", "the return label"]  # fmt: skip
+    verbs = ["was late", "never arrived", "was wrong", "keeps failing", "was refused", "took ages", "was cancelled",
+             "is still missing", "looks broken", "was charged twice"]  # fmt: skip
+    pii = ["call me on 07700 900{:03d}", "ask {name} at the branch", "pay it back to GB82 WEST 1234 5698 7654 32",
+           "deliver to SW1A 1AA", "write to someone{:03d}@example.org"]  # fmt: skip
+    texts = []
+    for i in range(n):
+        extra = pii[i % len(pii)].format(i % 1000, name=["Sarah", "Priya", "Deepak", "Fiona"][i % 4])
+        first, second = rnd.choice(things), rnd.choice(things)
+        texts.append(f"{first.capitalize()} {rnd.choice(verbs)}, {extra}. {second.capitalize()} {rnd.choice(verbs)}.")
+    return pd.DataFrame({"id": [f"r{i}" for i in range(n)], "comment": texts})
+
+
+def test_placeholders_never_become_theme_labels(tmp_path: Path) -> None:
+    """The themes stage drops placeholders like names: before, labels and keywords read "ask name", "back to iban",
+    "deliver to postcode"."""
+    settings = {"ingest": {"redact_pii": "all"}, "themes": {"mode": "fast"}, "feelings": {"mode": "fast"}}
+    with Workspace.open(tmp_path / "w.empathic", settings=settings) as ws:
+        ws.ingest(_placeholder_heavy_comments(), text="comment", id="id")
+        assert "[IBAN]" in " ".join(ws.table("feedback")["text"])  # positive control: the placeholders are there
+        ws.analyze(stages=["themes"])
+        themes = ws.sql("SELECT label, CAST(keywords AS VARCHAR) AS keywords FROM themes")
+    assert len(themes) > 3
+    keywords = [k for cell in themes["keywords"] for k in json.loads(cell or "[]")]
+    words = " | ".join([*themes["label"], *keywords]).lower()
+    for placeholder_word in ("iban", "postcode", "name", "phone", "["):
+        assert placeholder_word not in words, placeholder_word
 
 
 def test_attributes_and_event_properties_get_structured_redaction(tmp_path: Path) -> None:

@@ -88,8 +88,14 @@ def _label(score: float) -> str:
     return "negative" if score < -0.2 else "positive" if score > 0.2 else "neutral"
 
 
-def build(path: str | Path, *, n: int = 300, hostile: bool = False, seed: int = 7) -> Path:
-    """Create a workspace at ``path`` holding ``n`` comments with themes, feelings and analytics results."""
+def pii_of(i: int) -> tuple[str, str, str]:
+    """The raw phone, e-mail and name planted in comment ``i`` of a ``pii=True`` workspace."""
+    return f"07700 900{i % 1000:03d}", f"shopper{i}@example.com", "Priya Sharma"
+
+
+def build(path: str | Path, *, n: int = 300, hostile: bool = False, seed: int = 7, pii: bool = False) -> Path:
+    """Create a workspace at ``path`` holding ``n`` comments with themes, feelings and analytics results;
+    ``pii=True`` keeps raw PII in every comment (as a workspace ingested with ``--redact-pii none``)."""
     rng = random.Random(seed)
     theme_ids = sorted(THEMES)
     labels = {t: THEMES[t][0] for t in theme_ids}
@@ -104,11 +110,17 @@ def build(path: str | Path, *, n: int = 300, hostile: bool = False, seed: int = 
         theme = theme_ids[i % len(theme_ids)] if i % 7 else theme_ids[rng.randrange(len(theme_ids))]
         phrase = rng.choice(THEMES[theme][1])
         text = f"Ordered the dress and it was {phrase}. Comment number {i}."
+        if pii:
+            phone, email, name = pii_of(i)
+            text += f" Call me on {phone} or mail {email}, and ask {name} at the branch."
         if hostile and i % 10 == 0:
             text = f"{XSS_PAYLOADS[(i // 10) % len(XSS_PAYLOADS)]} {phrase} {i}"
         sent = SENTIMENT_BY_PHRASE[phrase]
         cols["fid"].append(f"f{i:06d}")
-        cols["cust"].append(XSS_PAYLOADS[2] if hostile and i == 3 else f"c{i % max(1, n // 3):05d}")
+        customer = f"c{i % max(1, n // 3):05d}"
+        if pii:  # customer ids that are e-mail addresses: they reach pages, links and exports
+            customer = pii_of(i % max(1, n // 3))[1]
+        cols["cust"].append(XSS_PAYLOADS[2] if hostile and i == 3 else customer)
         cols["text"].append(text)
         cols["date"].append(start + timedelta(days=i * 180 // max(n, 1), hours=i % 24))
         cols["theme"].append(theme)

@@ -44,7 +44,7 @@ class QueryContext:
         from empathic.analytics.fulltext import index_is_fresh
 
         scores = store.read_df("SELECT DISTINCT name FROM feedback_scores").name.tolist()
-        attributes = store.read_df("SELECT DISTINCT name FROM feedback_attributes").name.tolist()
+        attributes = store.read_df("SELECT DISTINCT name FROM comment_attributes").name.tolist()
         return cls(
             scores={s.lower(): s for s in scores},
             attributes={a.lower(): a for a in attributes},
@@ -146,13 +146,13 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
         if op in _EQ_ONLY:
             out.params.extend([ctx.attributes[name], value.lower()])
             cond = (
-                "EXISTS (SELECT 1 FROM feedback_attributes a WHERE a.feedback_id = f.feedback_id AND a.name = ? "
+                "EXISTS (SELECT 1 FROM comment_attributes a WHERE a.feedback_id = f.feedback_id AND a.name = ? "
                 "AND lower(a.value) = ?)"
             )
             return f"NOT {cond}" if op == "!=" else cond
         out.params.extend([ctx.attributes[name], _number(value, node.name)])
         return (
-            "EXISTS (SELECT 1 FROM feedback_attributes a WHERE a.feedback_id = f.feedback_id AND a.name = ? "
+            "EXISTS (SELECT 1 FROM comment_attributes a WHERE a.feedback_id = f.feedback_id AND a.name = ? "
             f"AND TRY_CAST(a.value AS DOUBLE) {sql_op} ?)"
         )
     raise InputError(f"unknown field {node.name!r} in the query", hint=f"fields: {', '.join(ctx.fields())}")

@@ -11,6 +11,10 @@ p-values are adjusted with Benjamini–Hochberg over *all* tests of one attribut
 ``q ≤ alpha`` **and** both groups pass the minimum-count guards (tiny segments are reported with ``test =
 'too_small'``, rare themes with ``'too_rare'``, never as headlines). Numeric attributes with many values (age) are
 cut into quintile bands first.
+
+Attributes are read from the view ``comment_attributes``: a comment's own attributes, a multi-valued one (tags)
+one row per value, and its customer's attributes (``plan`` from a CRM file). A comment with two tags is in both
+segments, so "the rest" of a segment is counted over distinct comments, not summed over segments.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def plan_segments(
     An explicit ``top_values`` below ``max_values`` pools every attribute with more values than it."""
     info = store.read_df(
         "SELECT name, count(DISTINCT value) AS n_values, count(*) AS n, count(TRY_CAST(value AS DOUBLE)) AS n_num "
-        "FROM feedback_attributes GROUP BY name ORDER BY name"
+        "FROM comment_attributes GROUP BY name ORDER BY name"
     )
     plan = SegmentPlan(sql="")
     if by:
@@ -85,25 +89,25 @@ def plan_segments(
         if numeric:
             edges = store.read_df(
                 "SELECT DISTINCT unnest(quantile_disc(TRY_CAST(value AS DOUBLE), [0.2, 0.4, 0.6, 0.8])) AS e "
-                "FROM feedback_attributes WHERE name = ? ORDER BY e",
+                "FROM comment_attributes WHERE name = ? ORDER BY e",
                 [r.name],
             ).e.tolist()
             cases = " ".join(f"WHEN TRY_CAST(value AS DOUBLE) < ? THEN {i}" for i in range(len(edges)))
             parts.append(
                 "SELECT feedback_id, attribute, (?::VARCHAR[])[band + 1] AS segment FROM ("
                 f"SELECT feedback_id, name AS attribute, CASE {cases} ELSE {len(edges)} END AS band "
-                "FROM feedback_attributes WHERE name = ?)"
+                "FROM comment_attributes WHERE name = ?)"
             )
             plan.params.extend([_band_labels(edges), *edges, r.name])
         elif top_values is not None and r.n_values > min(max_values, top_values):
             kept = store.read_df(
-                "SELECT value FROM feedback_attributes WHERE name = ? GROUP BY value ORDER BY count(*) DESC, value "
+                "SELECT value FROM comment_attributes WHERE name = ? GROUP BY value ORDER BY count(*) DESC, value "
                 "LIMIT ?",
                 [r.name, top_values],
             ).value.tolist()
             parts.append(
                 "SELECT feedback_id, name AS attribute, CASE WHEN value IN (SELECT unnest(?::VARCHAR[])) THEN value "
-                f"ELSE '{OTHER}' END AS segment FROM feedback_attributes WHERE name = ?"
+                f"ELSE '{OTHER}' END AS segment FROM comment_attributes WHERE name = ?"
             )
             plan.params.extend([kept, r.name])
             plan.warnings.append(
@@ -117,7 +121,7 @@ def plan_segments(
             continue
         else:
             parts.append(
-                "SELECT feedback_id, name AS attribute, value AS segment FROM feedback_attributes WHERE name = ?"
+                "SELECT feedback_id, name AS attribute, value AS segment FROM comment_attributes WHERE name = ?"
             )
             plan.params.append(r.name)
         plan.attributes.append(r.name)
@@ -130,28 +134,44 @@ def segment_aggregates(store: Store, plan: SegmentPlan, *, with_themes: bool, wi
     empty = pd.DataFrame()
     if not plan.sql:
         return empty, empty, empty, empty
-    head = f"WITH seg AS ({plan.sql}), {POINTS_CTE}, {LIVE_THEMES_CTE}, {MENTIONS_CTE} "
+    # DISTINCT: a comment whose two tags were both pooled as "other" is in "other" once
+    head = f"WITH seg AS (SELECT DISTINCT * FROM ({plan.sql})), {POINTS_CTE}, {LIVE_THEMES_CTE}, {MENTIONS_CTE} "
     sizes = store.read_df(
-        head + "SELECT attribute, segment, count(*) AS n FROM seg GROUP BY ALL ORDER BY ALL", plan.params
+        head + "SELECT attribute, segment, count(*) AS n, any_value(n_attr) AS n_attr FROM seg JOIN "
+        "(SELECT attribute, count(DISTINCT feedback_id) AS n_attr FROM seg GROUP BY ALL) USING (attribute) "
+        "GROUP BY attribute, segment ORDER BY attribute, segment",
+        plan.params,
     )
     themes = empty
     if with_themes:
         themes = store.read_df(
-            head + "SELECT s.attribute, s.segment, m.theme_id, count(*) AS x FROM seg s JOIN mentions m "
-            "USING (feedback_id) WHERE m.level = 1 GROUP BY ALL ORDER BY ALL",
+            head + "SELECT s.attribute, s.segment, m.theme_id, count(*) AS x, any_value(t.x_all) AS x_all "
+            "FROM seg s JOIN mentions m USING (feedback_id) JOIN (SELECT s.attribute, m.theme_id, "
+            "count(DISTINCT s.feedback_id) AS x_all FROM seg s JOIN mentions m USING (feedback_id) WHERE m.level = 1 "
+            "GROUP BY ALL) t ON t.attribute = s.attribute AND t.theme_id = m.theme_id WHERE m.level = 1 "
+            "GROUP BY s.attribute, s.segment, m.theme_id ORDER BY s.attribute, s.segment, m.theme_id",
             plan.params,
         )
     scores = store.read_df(
-        head + "SELECT s.attribute, s.segment, p.score_name, count(*) AS n, sum(p.x) AS s, sum(p.x * p.x) AS ss "
-        "FROM seg s JOIN points p USING (feedback_id) GROUP BY ALL ORDER BY ALL",
+        head + "SELECT s.attribute, s.segment, p.score_name, count(*) AS n, sum(p.x) AS s, sum(p.x * p.x) AS ss, "
+        "any_value(t.n_all) AS n_all, any_value(t.s_all) AS s_all, any_value(t.ss_all) AS ss_all "
+        "FROM seg s JOIN points p USING (feedback_id) JOIN (SELECT attribute, score_name, count(*) AS n_all, "
+        "sum(x) AS s_all, sum(x * x) AS ss_all FROM (SELECT DISTINCT s.attribute, s.feedback_id, p.score_name, p.x "
+        "FROM seg s JOIN points p USING (feedback_id)) GROUP BY ALL) t "
+        "ON t.attribute = s.attribute AND t.score_name = p.score_name "
+        "GROUP BY s.attribute, s.segment, p.score_name ORDER BY s.attribute, s.segment, p.score_name",
         plan.params,
     )
     sentiment = empty
     if with_sentiment:
         sentiment = store.read_df(
             head + "SELECT s.attribute, s.segment, 'sentiment' AS score_name, count(ff.sentiment) AS n, "
-            "sum(ff.sentiment) AS s, sum(ff.sentiment * ff.sentiment) AS ss FROM seg s "
-            "JOIN feedback_feelings ff USING (feedback_id) GROUP BY ALL ORDER BY ALL",
+            "sum(ff.sentiment) AS s, sum(ff.sentiment * ff.sentiment) AS ss, any_value(t.n_all) AS n_all, "
+            "any_value(t.s_all) AS s_all, any_value(t.ss_all) AS ss_all FROM seg s "
+            "JOIN feedback_feelings ff USING (feedback_id) JOIN (SELECT attribute, count(sentiment) AS n_all, "
+            "sum(sentiment) AS s_all, sum(sentiment * sentiment) AS ss_all FROM (SELECT DISTINCT s.attribute, "
+            "s.feedback_id, ff.sentiment FROM seg s JOIN feedback_feelings ff USING (feedback_id)) GROUP BY ALL) t "
+            "ON t.attribute = s.attribute GROUP BY s.attribute, s.segment ORDER BY s.attribute, s.segment",
             plan.params,
         )
     return sizes, themes, scores, sentiment
@@ -162,8 +182,14 @@ def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     grid = sizes.merge(themes[["attribute", "theme_id"]].drop_duplicates(), on="attribute")
     df = grid.merge(themes, on=["attribute", "segment", "theme_id"], how="left").fillna({"x": 0})
-    df = df.merge(sizes.groupby("attribute", as_index=False).n.sum().rename(columns={"n": "n_attr"}), on="attribute")
-    df["x_all"] = df.groupby(["attribute", "theme_id"]).x.transform("sum")
+    if "n_attr" not in df:  # totals over distinct comments (multi-valued attributes) when the caller has them
+        df = df.merge(
+            sizes.groupby("attribute", as_index=False).n.sum().rename(columns={"n": "n_attr"}), on="attribute"
+        )
+    if "x_all" in df:
+        df["x_all"] = df.groupby(["attribute", "theme_id"]).x_all.transform("max")
+    else:
+        df["x_all"] = df.groupby(["attribute", "theme_id"]).x.transform("sum")
     n_rest, x_rest = df.n_attr - df.n, df.x_all - df.x
     lift, z, p = stats.two_proportion_test(df.x, df.n, x_rest, n_rest)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -183,7 +209,8 @@ def _mean_tests(moments: pd.DataFrame, metric: str, prior_strength: float = 10.0
         return pd.DataFrame()
     df = moments.copy()
     for col in ("n", "s", "ss"):
-        df[col + "_all"] = df.groupby(["attribute", "score_name"])[col].transform("sum")
+        if col + "_all" not in df:  # totals over distinct comments (multi-valued attributes) when given
+            df[col + "_all"] = df.groupby(["attribute", "score_name"])[col].transform("sum")
     n_r, s_r, ss_r = df.n_all - df.n, df.s_all - df.s, df.ss_all - df.ss
     with np.errstate(invalid="ignore", divide="ignore"):
         m_seg, m_rest = df.s / df.n, s_r / n_r

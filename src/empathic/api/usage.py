@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from empathic.store import Store
 
 TOP_BY = {
-    "value": "coalesce(value_total, 0) DESC, n_sessions DESC",
+    "value": "coalesce(u.value_total, cv.value_num, 0) DESC, n_sessions DESC",
     "engagement": "active_days DESC, n_sessions DESC",
     "time_used": "time_used_s DESC",
     "tenure": "tenure_days DESC",
@@ -149,12 +149,14 @@ class UsageAPI:
         Args:
             group: ``churned``, ``at_risk``, ``retained``, ``low_usage``, ``high_usage``, ``top``, ``early_adopters``,
                 ``feature:NAME``, ``cohort:YYYY-MM``, ``daypart:night`` … or a kind alone (``feature``) for every
-                value. Ignored when ``customers`` is given.
+                value; or an attribute of the comments or their customers, ``plan:Enterprise`` (or ``plan`` for
+                every value), which needs no usage events. Ignored when ``customers`` is given.
             customers: an explicit group of customer ids (compared with everyone else with usage).
         """
-        self._usage_ready()
         cur = self.store.cursor()
         try:
+            if customers is not None or why.needs_usage(cur, group or "churned"):  # attribute groups need no usage
+                self._usage_ready()
             if customers is not None:
                 members = pd.DataFrame(
                     {"group_kind": "custom", "group_value": "selected", "customer_id": [str(c) for c in customers]}
@@ -189,9 +191,12 @@ class UsageAPI:
             raise InputError(f"cannot rank customers by {by!r}", hint=f"choose one of: {', '.join(TOP_BY)}")
         return self._view(
             f"""
-            SELECT u.customer_id, u.value_total, u.n_sessions, u.active_days, u.time_used_s, u.tenure_days,
-                   u.status, p.name AS persona, fb.n_feedback, fb.mean_score
+            SELECT u.customer_id, coalesce(u.value_total, cv.value_num) AS value_total, u.n_sessions,
+                   u.active_days, u.time_used_s, u.tenure_days, u.status, p.name AS persona, fb.n_feedback,
+                   fb.mean_score
             FROM usage_customers u
+            LEFT JOIN (SELECT customer_id, value_num FROM customer_attributes WHERE name = 'value') cv
+                 USING (customer_id)
             LEFT JOIN customer_personas cp USING (customer_id) LEFT JOIN personas p USING (persona_id)
             LEFT JOIN (SELECT f.customer_id, count(DISTINCT f.feedback_id) AS n_feedback, avg(s.value) AS mean_score
                        FROM feedback f LEFT JOIN feedback_scores s USING (feedback_id) GROUP BY 1) fb

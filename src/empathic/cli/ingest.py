@@ -44,6 +44,9 @@ def inspect(
     score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
     only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
+    multi: list[str] = typer.Option(
+        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+    ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
     mapping: Path | None = typer.Option(None, "--mapping", help="JSON/TOML file of roles."),
@@ -64,6 +67,7 @@ def inspect(
         score=score,
         only_scores=only_scores or None,
         attr=attr,
+        multi=multi,
         event=event,
         value=value,
         mapping=mapping,
@@ -109,6 +113,9 @@ def ingest(
     score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
     only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
+    multi: list[str] = typer.Option(
+        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+    ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds." + UNSET_HELP),
     value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
@@ -144,6 +151,7 @@ def ingest(
             score=score,
             only_scores=only_scores or None,
             attr=attr,
+            multi=multi,
             event=event,
             duration=duration,
             value=value,

@@ -100,19 +100,25 @@ def usage(
 
 def why(
     workspace: Path = WS_ARG,
+    group_arg: str | None = typer.Argument(
+        None, metavar="[GROUP]", help="The group, as with --group (e.g. churned, plan:Enterprise)."
+    ),
     group: str = typer.Option(
         "churned",
         "--group",
         help="churned, at_risk, retained, low_usage, high_usage, top, "
-        "early_adopters, feature:NAME, cohort:YYYY-MM, daypart:night …",
+        "early_adopters, feature:NAME, cohort:YYYY-MM, daypart:night …, or an attribute such as plan:Enterprise",
     ),
     show_all: bool = typer.Option(False, "--all", help="Show every item, not only significant ones."),
     limit: int = typer.Option(30, "--limit", help="Rows to show."),
 ) -> None:
     """Ask why: which themes, emotions and empathy-map statements over/under-index in a group's feedback.
 
-    Example: empathic why acme.empathic --group churned
+    Examples:
+      empathic why acme.empathic --group churned
+      empathic why acme.empathic plan:Enterprise
     """
+    group = group_arg or group
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.why(group, significant_only=not show_all)
     if df.empty:

@@ -131,9 +131,9 @@ def _add_group(store: Store, units: pd.DataFrame, by: str | None) -> pd.DataFram
         if not has_themes(store):
             raise InputError("cannot group by theme: the themes stage has not run", hint="run `empathic analyze`")
         return units.assign(group=units["theme"].fillna("(no theme)"))
-    attrs = store.read_df("SELECT feedback_id, value AS group FROM feedback_attributes WHERE name = ?", [by])
+    attrs = store.read_df("SELECT feedback_id, value AS group FROM comment_attributes WHERE name = ?", [by])
     if attrs.empty:
-        names = store.read_df("SELECT DISTINCT name FROM feedback_attributes ORDER BY name")["name"].tolist()
+        names = store.read_df("SELECT DISTINCT name FROM comment_attributes ORDER BY name")["name"].tolist()
         raise InputError(f"unknown grouping {by!r}", hint=f"use 'theme' or an attribute: {', '.join(names) or 'none'}")
     return units.merge(attrs, on="feedback_id", how="left").fillna({"group": "(missing)"})
 

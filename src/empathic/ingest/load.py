@@ -250,6 +250,15 @@ def _write_feedback(
             "WHERE name = ?)",
             [attr, attr],
         )
+    for attr in m.multi:  # one row per value: a comment counts in the segment of each of its tags
+        # a list from JSON was joined with "; "; a declared column (a CSV's "billing, refund") splits at ; and ,
+        sep = r"\s*;\s*" if attr in raw.list_columns else r"\s*[;,]\s*"
+        con.execute(
+            "INSERT INTO feedback_attribute_values SELECT DISTINCT feedback_id, ?, v FROM (SELECT feedback_id, "
+            f"trim(unnest(regexp_split_to_array({clean(attr)}, ?))) AS v FROM _rows WHERE {clean(attr)} IS NOT NULL "
+            "AND feedback_id NOT IN (SELECT feedback_id FROM feedback_attribute_values WHERE name = ?)) WHERE v <> ''",
+            [attr, sep, attr],
+        )
     _ensure_customers(con, "_rows", source_id)
     return inserted, updated
 
@@ -294,6 +303,10 @@ def _ensure_customers(con: duckdb.DuckDBPyConnection, rows: str, source_id: str)
     )
 
 
+#: The customer attribute that a customers file's value column (MRR, ARR, LTV, plan price) is stored as.
+VALUE_ATTRIBUTE = "value"
+
+
 def _write_customers(
     con: duckdb.DuckDBPyConnection, raw: RawTable, m: Mapping, source_id: str, s: IngestSettings
 ) -> tuple[int, int]:
@@ -315,13 +328,16 @@ def _write_customers(
     ).fetchone()[0]
     con.execute("DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _rows)")
     con.execute("INSERT INTO customers SELECT customer_id, ?, signup_at, ? FROM _rows", [source_id, _now()])
-    for attr in m.attrs + ([m.value] if m.value and m.value not in m.attrs else []):  # MRR/ARR kept by name
+    # the value column (MRR, ARR, LTV) is kept as the numeric attribute ``value``: top customers rank by it, and
+    # segments, search (``value>=1000``) and ``why value:…`` read it under one name whatever the file called it
+    named = [(attr, attr) for attr in m.attrs if attr != m.value] + ([(m.value, VALUE_ATTRIBUTE)] if m.value else [])
+    for column, attr in named:
         con.execute(
             "DELETE FROM customer_attributes WHERE name = ? AND customer_id IN (SELECT customer_id FROM _rows)", [attr]
         )
         con.execute(
-            f"INSERT INTO customer_attributes SELECT customer_id, ?, {clean(attr)}, {number_expr(attr)} FROM _rows "
-            f"WHERE {clean(attr)} IS NOT NULL",
+            f"INSERT INTO customer_attributes SELECT customer_id, ?, {clean(column)}, {number_expr(column)} "
+            f"FROM _rows WHERE {clean(column)} IS NOT NULL",
             [attr],
         )
     return int(inserted), int(updated)

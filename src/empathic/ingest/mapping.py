@@ -46,6 +46,10 @@ class Mapping:
     date_format: str | None = None
     scores: list[ScoreColumn] = field(default_factory=list)
     attrs: list[str] = field(default_factory=list)
+    #: Attributes holding several values per row (Zendesk tags ``billing; refund``): stored whole in
+    #: ``feedback_attributes`` and one row per value in ``feedback_attribute_values``, so a comment counts in
+    #: the segment of each of its values.
+    multi: list[str] = field(default_factory=list)
     event: str | None = None
     duration: str | None = None
     value: str | None = None
@@ -70,7 +74,7 @@ class Mapping:
         for s in self.scores:
             out[s.column] = f"score ({s.kind} {s.scale_min:g}–{s.scale_max:g})"
         for a in self.attrs:
-            out[a] = "attribute"
+            out[a] = "attribute (several values)" if a in self.multi else "attribute"
         for c in self.ignored:
             out.setdefault(c, "ignored")
         return out
@@ -88,6 +92,8 @@ class Mapping:
         data = asdict(self)
         if data["source_profile"] is None:
             del data["source_profile"]
+        if not data["multi"]:
+            del data["multi"]
         for score in data["scores"]:
             if score["labels"] is None:
                 del score["labels"]
@@ -104,6 +110,7 @@ ROLE_KEYS = (
     "date_format",
     "score",
     "attr",
+    "multi",
     "event",
     "duration",
     "value",
@@ -112,6 +119,8 @@ ROLE_KEYS = (
     "ignore",
     "only_scores",
 )
+#: Roles that take several columns.
+LIST_ROLES = ("text", "score", "attr", "multi", "ignore")
 #: Keys that say how a file is read rather than which column plays which role (also accepted in a mapping file).
 READ_KEYS = ("header_rows", "skip_rows", "source", "profile")
 #: Values of a single-column role that unset it (``--customer none``): the role is neither given nor inferred.
@@ -155,12 +164,7 @@ def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -
         if key == "only_scores":
             out[key] = bool(value)
             continue
-        if (
-            key not in ("text", "score", "attr", "ignore")
-            and isinstance(value, str)
-            and value.strip().lower() in UNSET
-            and value not in columns
-        ):
+        if key not in LIST_ROLES and isinstance(value, str) and value.strip().lower() in UNSET and value not in columns:
             out[key] = None  # unset: the role stays empty, inference does not fill it
             continue
         values = [value] if isinstance(value, str) else list(value)
@@ -178,5 +182,5 @@ def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -
                         hint=f"columns are: {', '.join(columns)}",
                     )
             resolved.append(f"{col}:{spec}" if spec else col)
-        out[key] = resolved if key in ("text", "score", "attr", "ignore") else resolved[0]
+        out[key] = resolved if key in LIST_ROLES else resolved[0]
     return out

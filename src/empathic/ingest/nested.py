@@ -25,6 +25,14 @@ MAX_DEPTH = 3
 LIST_SEPARATOR = "; "
 
 
+def list_columns(columns: list[tuple[str, str]]) -> set[str]:
+    """The names, among :func:`flat_columns`' output, that hold a joined list (a multi-valued attribute)."""
+    return {name for name, expr in columns if expr.startswith(_LIST_EXPR)}
+
+
+_LIST_EXPR = "NULLIF(array_to_string("
+
+
 def _is_struct(dtype: str) -> bool:
     return dtype.startswith("STRUCT(") and dtype.endswith(")")
 
@@ -75,7 +83,7 @@ def _unfold(
         return
     if _is_list(dtype) and _is_plain_list(dtype):
         joined = f"array_to_string(list_transform({expr_sql}, lambda x: CAST(x AS VARCHAR)), {lit(LIST_SEPARATOR)})"
-        out.append((name, f"NULLIF({joined}, '')"))
+        out.append((name, f"NULLIF({joined}, '')"))  # starts with _LIST_EXPR: see list_columns
         return
     if _is_list(dtype) and _is_struct(dtype[:-2]) and _pivot_fields(con, source_sql, params, name, expr_sql, out):
         return

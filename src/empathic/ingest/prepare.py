@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from empathic.errors import InputError
 from empathic.ingest.mapping import Mapping
 from empathic.ingest.profiles import Profile, choose_profile
 from empathic.ingest.readers import RawTable, read_source
@@ -47,6 +48,10 @@ def pop_read_options(roles: dict[str, Any]) -> tuple[ReadOptions, str | None, An
     return ReadOptions(int(header_rows) if header_rows is not None else None, int(skip_rows)), source, profile
 
 
+#: Formats whose first lines may be header, metadata or preamble rows.
+ROW_FORMATS = ("csv", "tsv", "xlsx")
+
+
 def prepare(
     con: duckdb.DuckDBPyConnection,
     data: Any,
@@ -59,6 +64,12 @@ def prepare(
     roles = dict(roles)
     options, source, profile_path = pop_read_options(roles)
     raw = read_source(con, data, settings=settings, skip_rows=options.skip_rows)
+    if raw.file_format not in ROW_FORMATS and (options.header_rows not in (None, 1) or options.skip_rows):
+        raise InputError(
+            f"--header-rows and --skip-rows apply to CSV, TSV and Excel files, not to this {raw.file_format} source",
+            file=raw.label,
+            hint="leave them out: records of a JSON, Parquet or frame source have named fields, not header rows",
+        )
     profile, reason = choose_profile(raw.columns, source=source, profile=profile_path)
     if profile is not None and options.header_rows is None and profile.header_rows is not None:
         options = ReadOptions(profile.header_rows, options.skip_rows)

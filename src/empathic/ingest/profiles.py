@@ -30,7 +30,7 @@ from empathic.errors import InputError
 from empathic.ingest.mapping import KINDS, ROLE_KEYS, UNSET
 
 #: Roles that take every listed column present; the others take the first present candidate.
-MULTI_ROLES = ("text", "score", "attr", "ignore")
+MULTI_ROLES = ("text", "score", "attr", "multi", "ignore")
 PROFILE_KEYS = {"title", "detect", "first_column", "kind", "header_rows", "metadata_rows", "roles"}
 
 

@@ -30,7 +30,7 @@ import pyarrow as pa
 from empathic.errors import InputError
 from empathic.ingest.diagnose import MAX_LINE_BYTES, check_json_records, diagnose_csv, duckdb_error
 from empathic.ingest.encoding import SAMPLE_BYTES, ensure_utf8
-from empathic.ingest.nested import flat_columns, record_array
+from empathic.ingest.nested import flat_columns, list_columns, record_array
 from empathic.ingest.sandbox import allowed_path, run_one, sandboxed, single
 from empathic.ingest.scratch import gunzip, skip_lines
 from empathic.ingest.settings import IngestSettings
@@ -65,6 +65,8 @@ class RawTable:
     sha256: str | None = None
     #: Question text per column, from a label row under the header (see :mod:`empathic.ingest.reshape`).
     labels: dict[str, str] = field(default_factory=dict)
+    #: Columns that were lists of plain values in the source (JSON arrays), joined with ``"; "``: multi-valued.
+    list_columns: set[str] = field(default_factory=set)
 
 
 def read_source(
@@ -119,7 +121,9 @@ def _read_frame(
             _copy_in(con, name, reader.sql(single(reader, f"SELECT {_numbered(columns)} FROM _frame_in")))
     except duckdb.Error as exc:
         raise duckdb_error(exc, label) from None
-    return _finish(con, name, label, "frame")
+    raw = _finish(con, name, label, "frame")
+    raw.list_columns = list_columns(columns)
+    return raw
 
 
 def _copy_in(con: duckdb.DuckDBPyConnection, name: str, rows: duckdb.DuckDBPyRelation) -> None:
@@ -400,7 +404,9 @@ def _read_with_duckdb(
             _copy_in(con, name, reader.sql(select, params=params))
     except duckdb.Error as exc:
         raise (explain and explain()) or duckdb_error(exc, label) from None
-    return _finish(con, name, label, fmt)
+    raw = _finish(con, name, label, fmt)
+    raw.list_columns = list_columns(columns)
+    return raw
 
 
 def _read_xlsx(

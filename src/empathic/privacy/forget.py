@@ -18,6 +18,7 @@ import json
 import os
 import re
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,8 +63,13 @@ def forget_customer(
     settings: Settings | None = None,
     recompute: bool = True,
     progress: Progress = silent,
+    store: Store | None = None,
 ) -> ForgetResult:
-    """Remove ``customer_id`` (as given, or its pseudonym) from the workspace at ``path`` and compact the file."""
+    """Remove ``customer_id`` (as given, or its pseudonym) from the workspace at ``path`` and compact the file.
+
+    ``store``: the workspace's open store (``Workspace.forget``, the web app), used instead of opening the file
+    again; it is closed while the file is replaced and opens the new file on its next use.
+    """
     path = Path(path)
     if not customer_id or not customer_id.strip():
         raise InputError("--customer is empty", hint="give the customer id as it appears in your files")
@@ -75,7 +81,7 @@ def forget_customer(
     result = ForgetResult(
         subject_hash=pseudonym("forget|" + customer_id.strip(), key), bytes_before=path.stat().st_size
     )
-    with Store(path) as store:
+    with nullcontext(store) if store is not None else Store(path) as store:
         progress("forget: remove rows", 0, 3)
         with store.write() as con:
             texts = _delete_rows(con, ids, result)
@@ -94,8 +100,9 @@ def forget_customer(
             if stages:
                 analyze(store, settings or Settings(), stages=stages, progress=progress)
                 result.recomputed = stages
-    progress("forget: compact", 2, 3)
-    compact(path)
+        progress("forget: compact", 2, 3)
+        with store.closed():
+            compact(path)
     result.bytes_after = path.stat().st_size
     progress("forget: compact", 3, 3)
     return result
@@ -138,9 +145,7 @@ def _delete_rows(con: duckdb.DuckDBPyConnection, ids: list[str], result: ForgetR
     ]
     for key, keys_table in (("feedback_id", "_forget_fb"), ("customer_id", "_forget_ids")):
         for table in tables_with_column(con, key):
-            n = con.execute(
-                f"DELETE FROM {ident(table)} WHERE {key} IN (SELECT {key} FROM {keys_table})"
-            ).fetchone()[0]
+            n = con.execute(f"DELETE FROM {ident(table)} WHERE {key} IN (SELECT {key} FROM {keys_table})").fetchone()[0]
             if n:
                 result.rows_removed[table] = result.rows_removed.get(table, 0) + int(n)
     con.execute("DROP TABLE _forget_fb")

@@ -219,6 +219,14 @@ class Store:
         finally:
             con.close()
 
+    @contextmanager
+    def closed(self) -> Iterator[None]:
+        """Keep the file closed while the block runs (``forget`` replaces it with a compacted copy); other threads'
+        reads wait for the lock and the next use opens the new file."""
+        with self._lock:
+            self.close()
+            yield
+
     def __enter__(self) -> Store:
         return self
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 
+from empathic.text.pii import PLACEHOLDER
 from empathic.themes.stopwords import STOP_WORDS
 
 #: VADER words at least this strong are judgements unless listed in ``TOPIC_WORDS``.
@@ -165,6 +166,8 @@ def vector_and_label_texts(texts: Sequence[str], places: Sequence[str], names: S
     return _aspect_variants(texts, [(places, False, True), (names, True, False)])
 
 
+#: a word that is a PII placeholder, with any punctuation around it
+_PLACEHOLDER_WORD = r"^[^\w\[]*" + PLACEHOLDER.pattern + r"\W*$"
 _PUNCTUATION = string.punctuation.replace("'", "") + "“”‘’…–"
 
 
@@ -198,9 +201,12 @@ def _aspect_variants(texts: Sequence[str], variants: list[tuple[Sequence[str], b
         residue=pl.when(last.is_in(list(",.;:!?"))).then(last).otherwise(pl.lit("")),
         content=pl.col("core").str.contains("[A-Za-z]") & ~lower.is_in(list(STOP_WORDS)),
     )
+    # a PII placeholder ("[EMAIL]", "[NAME]," …) is dropped like a name: it says nothing about what the comment is
+    # about, and a label must never read it as its word ("ask name", "wrong email")
+    placeholder = text.str.contains(_PLACEHOLDER_WORD)
     results = []
     for entities, any_case, keep_names in variants:
-        named = pl.lit(False)
+        named = placeholder
         if entities:
             named = pl.col("core").is_in([w[:1].upper() + w[1:] for w in entities])
             if any_case:

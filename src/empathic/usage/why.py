@@ -116,8 +116,12 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(rows and rows[0][0])
 
 
-def load_comments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Comments whose customer has usage: ``(feedback_id, customer_id)``."""
+def load_comments(con: duckdb.DuckDBPyConnection, *, need_usage: bool = True) -> pd.DataFrame:
+    """Comments whose customer has usage: ``(feedback_id, customer_id)``; with ``need_usage=False`` every comment
+    with a customer id (groups of customer attributes need no usage)."""
+    if not need_usage:
+        return con.sql("""SELECT feedback_id, customer_id FROM feedback WHERE customer_id IS NOT NULL
+                          ORDER BY feedback_id""").df()
     return con.sql("""SELECT f.feedback_id, f.customer_id FROM feedback f
                       JOIN usage_customers u ON u.customer_id = f.customer_id ORDER BY f.feedback_id""").df()
 
@@ -173,26 +177,41 @@ ALIASES = {
 }
 
 
-def parse_group(spec: str) -> tuple[str, str | None]:
+#: Customers in each value of an attribute (a customer attribute such as ``plan`` from a CRM file, or an attribute
+#: of their comments): ``why plan:Enterprise``.
+ATTRIBUTE_GROUP_SQL = """SELECT DISTINCT a.name, a.value, f.customer_id FROM comment_attributes a
+                         JOIN feedback f USING (feedback_id) WHERE f.customer_id IS NOT NULL AND a.name = ?"""
+
+
+def parse_group(spec: str, attributes: list[str] | tuple[str, ...] = ()) -> tuple[str, str | None]:
     """``'churned'`` → ``('status', 'churned')``; ``'feature:export'`` → ``('feature', 'export')``;
-    ``'cohort'`` → ``('cohort', None)`` (every value)."""
+    ``'cohort'`` → ``('cohort', None)`` (every value); ``'plan:Enterprise'`` → ``('plan', 'Enterprise')`` when
+    ``plan`` is one of ``attributes`` (the built-in group names win over an attribute of the same name)."""
     if spec in ALIASES:
         return ALIASES[spec]
     kind, _, value = spec.partition(":")
     if kind not in GROUP_SQL:
-        choices = ", ".join([*ALIASES, *(f"{k}[:VALUE]" for k in GROUP_SQL)])
+        by_lower = {a.lower(): a for a in attributes}
+        if kind.lower() in by_lower:
+            return by_lower[kind.lower()], (value or None)
+        choices = ", ".join([*ALIASES, *(f"{k}[:VALUE]" for k in GROUP_SQL), *(f"{a}:VALUE" for a in attributes)])
         raise InputError(f"unknown group {spec!r}", hint=f"choose one of: {choices}")
     return kind, (value or None)
 
 
 def load_members(con: duckdb.DuckDBPyConnection, kinds: list[tuple[str, str | None]]) -> pd.DataFrame:
-    """``(group_kind, group_value, customer_id)`` for the requested groups (value None = every value)."""
+    """``(group_kind, group_value, customer_id)`` for the requested groups (value None = every value); a kind
+    that is not a built-in group is an attribute name."""
     frames = []
     for kind, value in kinds:
-        df = con.sql(GROUP_SQL[kind]).df()
+        df = con.sql(GROUP_SQL[kind]).df() if kind in GROUP_SQL else con.execute(ATTRIBUTE_GROUP_SQL, [kind]).df()
         df.columns = ["group_kind", "group_value", "customer_id"]
         if value is not None:
-            df = df[df["group_value"] == value]
+            exact = df["group_value"] == value
+            # attribute values are matched case-insensitively when no value matches exactly (plan:enterprise)
+            if kind not in GROUP_SQL and not exact.any():
+                exact = df["group_value"].astype(str).str.lower() == value.lower()
+            df = df[exact]
         frames.append(df)
     return (
         pd.concat(frames, ignore_index=True)
@@ -201,10 +220,22 @@ def load_members(con: duckdb.DuckDBPyConnection, kinds: list[tuple[str, str | No
     )
 
 
+def attribute_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Attribute names usable as ``why`` groups: those of comments and of their customers."""
+    if not _has(con, "comment_attributes"):
+        return []
+    return [r[0] for r in con.execute("SELECT DISTINCT name FROM comment_attributes ORDER BY name").fetchall()]
+
+
+def needs_usage(con: duckdb.DuckDBPyConnection, group: str) -> bool:
+    """Whether ``group`` is a usage group (status, feature…) rather than an attribute one."""
+    return parse_group(group, attribute_names(con))[0] in GROUP_SQL
+
+
 def why_for(con: duckdb.DuckDBPyConnection, groups: list[str], settings: UsageSettings) -> pd.DataFrame:
     """Ask why for named groups (see :func:`parse_group`) straight from a workspace connection."""
-    kinds = [parse_group(g) for g in groups]
-    comments = load_comments(con)
+    kinds = [parse_group(g, attribute_names(con)) for g in groups]
+    comments = load_comments(con, need_usage=any(kind in GROUP_SQL for kind, _ in kinds))
     if comments.empty:  # nothing linked: skip the membership queries
         return pd.DataFrame(columns=WHY_COLUMNS)
     members = load_members(con, kinds)

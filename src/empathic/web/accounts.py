@@ -43,11 +43,16 @@ CREATE TABLE IF NOT EXISTS jobs (
     job_id TEXT PRIMARY KEY, workspace TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, progress TEXT,
     message TEXT, username TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS user_grants (username TEXT, grant_name TEXT, PRIMARY KEY (username, grant_name));
 CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
     session_id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
 );
 """
+
+#: Grants beyond a role. ``see_pii``: an analyst or admin sees raw comment text where others see it masked (every
+#: page, API answer, report and export of the server; each such view is written to the workspace's activity log).
+GRANTS: tuple[str, ...] = ("see_pii",)
 
 _USERNAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
 
@@ -70,6 +75,11 @@ class User:
     all_workspaces: bool
     workspaces: frozenset[str]
     session_tag: str = ""  # changes with the password: sessions signed before a change stop working
+    grants: frozenset[str] = frozenset()  # see GRANTS
+
+    def sees_pii(self) -> bool:
+        """Whether this user sees raw comment text: an explicit ``see_pii`` grant, and never as a viewer."""
+        return "see_pii" in self.grants and self.role != "viewer"
 
     def can(self, role: str) -> bool:
         """True if this user's role is at least ``role``."""
@@ -129,7 +139,7 @@ class Accounts:
             raise InputError(f"no user {username!r}", hint="see `empathic users list`")
         with self._lock:
             self._con.execute("BEGIN")
-            for table in ("users", "workspace_access", "api_tokens", "sessions"):
+            for table in ("users", "workspace_access", "api_tokens", "sessions", "user_grants"):
                 self._con.execute(f"DELETE FROM {table} WHERE username = ?", (username,))
             self._con.execute("COMMIT")
 
@@ -163,9 +173,24 @@ class Accounts:
         if not rows:
             return None
         grants = self._exec("SELECT workspace FROM workspace_access WHERE username = ?", (username,))
+        extra = self._exec("SELECT grant_name FROM user_grants WHERE username = ?", (username,))
         name, role, all_ws, pw_hash = rows[0]
         tag = hashlib.sha256(pw_hash.encode()).hexdigest()[:16]
-        return User(name, role, bool(all_ws), frozenset(g[0] for g in grants), tag)
+        return User(name, role, bool(all_ws), frozenset(g[0] for g in grants), tag, frozenset(g[0] for g in extra))
+
+    def set_grant(self, username: str, grant: str, on: bool = True) -> None:
+        """Give (``on``) or take back one of :data:`GRANTS` (``see_pii``) from a user."""
+        if grant not in GRANTS:
+            raise InputError(f"unknown grant {grant!r}", hint=f"grants: {', '.join(GRANTS)}")
+        user = self.get_user(username)
+        if user is None:
+            raise InputError(f"no user {username!r}", hint="see `empathic users list`")
+        if on and user.role == "viewer":
+            raise InputError(f"{username!r} is a viewer: viewers always see masked text", hint="make them an analyst")
+        if on:
+            self._exec("INSERT OR IGNORE INTO user_grants VALUES (?, ?)", (username, grant))
+        else:
+            self._exec("DELETE FROM user_grants WHERE username = ? AND grant_name = ?", (username, grant))
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password matches; None otherwise (same cost whether or not the user exists)."""

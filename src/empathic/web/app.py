@@ -31,8 +31,9 @@ from empathic.web.errors import add_error_handlers
 from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
+from empathic.web.masking import PiiMasking
 from empathic.web.redact import PathRedactor
-from empathic.web.routers import admin, api, auth, edits, pages, team, team_views, workflow
+from empathic.web.routers import admin, api, auth, edits, pages, privacy, team, team_views, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import (
     SESSION_COOKIE,
@@ -43,6 +44,7 @@ from empathic.web.security import (
 )
 from empathic.web.team_views import template_globals as team_globals
 from empathic.web.uploads import Uploads
+from empathic.web.wording import web_wording
 from empathic.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -111,7 +113,7 @@ def create_app(
         sessions=Sessions(accounts.secret_key(), settings.web.session_max_age_s),
         limiter=LoginLimiter(settings.web.login_max_failures, settings.web.login_window_s),
         templates=Jinja2Templates(env=env),
-        jobs=JobRunner(accounts, on_finish=cache.invalidate, redact=redact),
+        jobs=JobRunner(accounts, on_finish=cache.invalidate, redact=lambda text: web_wording(redact(text))),
         uploads=uploads,
         redact=redact,
         cache=cache,
@@ -140,6 +142,7 @@ def create_app(
         edits.router,
         team.router,
         team_views.router,
+        privacy.router,
         pages.router,
     ):
         app.include_router(router, include_in_schema=False)
@@ -147,6 +150,7 @@ def create_app(
     app.include_router(edits.api_router)
     app.include_router(team.api_router)
     app.include_router(team_views.api_router)
+    app.include_router(privacy.api_router)
     _add_middleware(app)
     add_error_handlers(app)
     return app
@@ -174,6 +178,7 @@ def _add_assets_and_schema(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
+    app.add_middleware(PiiMasking)  # inner: reads the principal the route's access rule stored in the state
     app.add_middleware(SessionAndHeaders)
 
 

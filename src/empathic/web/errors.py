@@ -116,11 +116,13 @@ def error_response(request: Request, body: dict[str, Any], headers: dict[str, st
     if wants_json(request):
         return JSONResponse(body, status_code=status, headers=headers)
     session = getattr(request.state, "session", None) or {}
+    from empathic.web.wording import web_wording
+
     context = {
         "request": request,
         "status": status,
-        "message": body["message"],
-        "hint": body["hint"],
+        "message": web_wording(body["message"]),
+        "hint": web_wording(body["hint"]),
         "user": session_user(ctx, session),
         "csrf_token": session.get("csrf", ""),
         "workspaces": [],

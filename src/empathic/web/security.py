@@ -201,7 +201,9 @@ class Access:
                     raise HTTPException(403, f"you have no access to workspace {ws_name!r}")
         if request.method in UNSAFE_METHODS and via != "token":
             await _check_csrf(request, session)
-        return Principal(user, via, ws_name, session.get("csrf"))
+        principal = Principal(user, via, ws_name, session.get("csrf"))
+        request.state.principal = principal  # read by the PII masking of the response (empathic.web.masking)
+        return principal
 
     @staticmethod
     def _identify(request: Request, ctx: AppContext, session: dict[str, Any]) -> tuple[User | None, str]:

@@ -107,11 +107,41 @@ def common_words() -> frozenset[str]:
     return _word_list("common_words.txt")
 
 
+#: "my name is anna kowalska": after "my name is", a word in lower case is a name too (only this cue: "i am frank"
+#: and "this is grace" are as often words as names)
+_LOWER_INTRO = re.compile(r"(?i:\b(?:my name is|my name's|name is)) ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+))?")
+
+
+#: words that follow "my name is" without being a name ("my name is spelled wrong on the ticket")
+_NAME_IS_WORDS = _words(
+    "spelled spelt misspelled misspelt wrong missing incorrect correct listed printed shown written still also "
+    "different same now already right mentioned given used changed there here"
+)
+
+
+def _lower_case_names(
+    text: str, firsts: frozenset[str], lasts: frozenset[str], common: frozenset[str]
+) -> Iterator[Span]:
+    for m in _LOWER_INTRO.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if (
+            first in _NOT_NAMES
+            or first in _BRANDS
+            or first in _NAME_IS_WORDS
+            or (first in common and first not in firsts)
+        ):
+            continue
+        surname = last is not None and last not in _NOT_NAMES and (last in lasts or last not in common)
+        yield m.start(1), m.end(2) if surname else m.end(1), "NAME"
+
+
 def name_spans(text: str) -> Iterator[Span]:
     """Spans of person names in ``text`` (a first name, plus a surname when one follows)."""
+    firsts, lasts, common = first_names(), last_names(), common_words()
+    if "name" in text.lower():  # cheap gate for the lower-case introductions
+        yield from _lower_case_names(text, firsts, lasts, common)
     if not any("A" <= ch <= "Z" or "À" <= ch <= "Þ" for ch in text):
         return
-    firsts, lasts, common = first_names(), last_names(), common_words()
     words = list(_WORD.finditer(text))
     i = 0
     while i < len(words):

@@ -90,6 +90,8 @@ _ADDR_NEXT = re.compile(
     r"[A-Za-z]?,? (?:[A-Z]|rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|calle|via|viale|piazza)"
 )
 _ADDR_BEFORE = re.compile(r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm) $")
+#: "version 10.2.3.4", "firmware 1.2.3.4": four dotted numbers after these words are a version, not an IP address
+_VERSION_BEFORE = re.compile(r"(?i:\b(?:v|ver|version|firmware|build|release|update|ios|android|os)\.?:? ?)$")
 _NI_FIX = re.compile(r"\b[A-Z]{2} ?$")
 
 
@@ -157,11 +159,13 @@ def _cluster_spans(text: str, start: int, end: int) -> Iterator[Span]:
             a, b = (m.start(1), m.end(1)) if m.group(1) else (m.start(), m.end())
             if ssn_ok(text[a:b]):
                 yield a, b, "SSN"
-    if nd >= 4 and chunk.count(".") == 3:
+    if nd >= 4 and chunk.count(".") == 3 and not _VERSION_BEFORE.search(text, max(0, start - 12), start):
         yield from ((m.start(), m.end(), "IP") for m in IPV4.finditer(text, max(0, start - 1), min(n, end + 2)))
     before = text[max(0, start - 3) : start]
     if before[-1:].isupper() or before[-2:-1].isupper():
         yield from _letter_digit_spans(text, start, end, nd)
+    elif nd >= 2 and before[-2:].isascii() and before[-2:].isalpha() and before[-2:].islower():
+        yield from _lower_iban(text, start)
     if nd in (4, 5, 9) and _STATE_BEFORE.search(text, max(0, start - 5), start):
         yield from ((m.start(1), m.end(1), "POSTCODE") for m in POSTCODES[2].finditer(text, max(0, start - 5), end + 1))
     if 4 <= nd <= 6:
@@ -205,6 +209,16 @@ def _letter_digit_spans(text: str, start: int, end: int, nd: int) -> Iterator[Sp
         yield from (
             (m.start(1), m.end(1), "POSTCODE") for m in EIRCODE.finditer(text, max(0, start - 1), min(n, end + 6))
         )
+
+
+def _lower_iban(text: str, start: int) -> Iterator[Span]:
+    """An IBAN typed in lower case ("gb82 west 1234 …"): the same pattern and checksum on the upper-cased text."""
+    window = text[start - 2 : start + 42]
+    if not window.isascii():
+        return
+    m = IBAN.match(window.upper())
+    if m and (start - 2 == 0 or not text[start - 3].isalnum()):
+        yield from _iban_span(m.group(), start - 2)
 
 
 def _iban_span(candidate: str, offset: int) -> Iterator[Span]:

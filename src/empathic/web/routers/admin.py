@@ -79,6 +79,14 @@ def remove_user(request: Request, username: str, principal: Admin) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/admin/users/{username}/grant")
+async def set_grant(request: Request, username: str, principal: Admin) -> Response:
+    """Give or take back ``see_pii`` (raw comment text where others see PII masked; every view is logged)."""
+    form = await request.form()
+    request.app.state.ctx.accounts.set_grant(username, str(form.get("grant", "")), form.get("on") == "1")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: str, principal: Admin) -> Response:
     ctx = request.app.state.ctx

@@ -12,15 +12,25 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from empathic.activity import acting_as
+from empathic.comments import comments_frame
 from empathic.errors import InputError, StageError
 from empathic.web.gate import accepts_upload
 from empathic.web.security import Access, Principal
 from empathic.web.views import render
+from empathic.web.wording import web_wording
 
 router = APIRouter()
 
 #: Roles a column can be given on the mapping page (feedback files), mapped to ``ws.ingest`` keywords.
-COLUMN_ROLES = ("ignore", "text", "id", "customer", "date", "score", "attr")
+COLUMN_ROLES = ("ignore", "text", "title", "id", "customer", "date", "score", "attr")
+#: Single-column roles: one not chosen on the page is unset (``customer="none"``), so ingest does not infer it again.
+SINGLE_ROLES = ("title", "id", "customer", "date")
+#: The kind offered for each score column ("auto": what inference decided).
+SCORE_KINDS = ("auto", "nps", "csat", "rating", "recommend", "number")
+#: Rows of the upload shown as they will be stored.
+PREVIEW_ROWS = 5
+#: Above this many rows the preview reads a sample of the first rows only (the ingest itself reads everything).
+PREVIEW_MAX_ROWS = 20_000
 Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
 
 
@@ -39,16 +49,22 @@ def upload_page(request: Request, principal: Analyst) -> Response:
     return render(request, principal, "upload.html", {"jobs": jobs, "sources": sorted(builtin_profiles())})
 
 
-def read_options(source: Any, header_rows: Any) -> dict[str, Any]:
-    """The upload form's "exported from" and "header rows" as ingest keyword arguments (blank = detect)."""
+def read_options(source: Any, header_rows: Any, skip_rows: Any = "") -> dict[str, Any]:
+    """The upload form's "exported from", "header rows" and "skip rows" as ingest keyword arguments (blank =
+    detect / none)."""
     out: dict[str, Any] = {}
     if str(source or "").strip():
         out["source"] = str(source).strip()
-    rows = str(header_rows or "").strip()
-    if rows:
-        if not rows.isdigit():
-            raise InputError(f"header rows {rows!r} is not a number", hint="give 1 to 20, or leave it blank")
-        out["header_rows"] = int(rows)
+    for key, value, hint in (
+        ("header_rows", header_rows, "give 1 to 20, or leave it blank"),
+        ("skip_rows", skip_rows, "give the number of lines above the header, or leave it blank"),
+    ):
+        rows = str(value or "").strip()
+        if rows:
+            if not rows.isdigit():
+                raise InputError(f"{key.replace('_', ' ')} {rows!r} is not a number", hint=hint)
+            if key == "header_rows" or int(rows):
+                out[key] = int(rows)
     return out
 
 
@@ -60,6 +76,7 @@ def upload(
     file: UploadFile,
     source: Annotated[str, Form(max_length=40)] = "",
     header_rows: Annotated[str, Form(max_length=4)] = "",
+    skip_rows: Annotated[str, Form(max_length=6)] = "",
 ) -> Response:
     """Save the file, infer its mapping and show it for confirmation (nothing is ingested yet).
 
@@ -74,16 +91,17 @@ def upload(
         target = folder / safe_filename(file.filename or "upload.csv")
         with target.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1024 * 1024)
-        options = read_options(source, header_rows)
+        options = read_options(source, header_rows, skip_rows)
         try:
-            inspection = inspect(target, **options)
+            inspection = inspect(target, settings=ctx.workspaces[principal.workspace].settings.ingest, **options)
         except InputError as exc:  # e.g. no column looks like text: show the columns and let the user choose
-            inspection = _columns_only(target, exc)
+            inspection = _columns_only(target, exc, options)
+        preview, preview_note = _preview(ctx, principal.workspace, target, inspection, options)
     except BaseException:
         ctx.uploads.remove(folder)
         raise
-    inspection.warnings = [ctx.redact(w) for w in inspection.warnings]
-    inspection.problems = [ctx.redact(p) for p in inspection.problems]
+    inspection.warnings = [web_wording(ctx.redact(w)) for w in inspection.warnings]
+    inspection.problems = [web_wording(ctx.redact(p)) for p in inspection.problems]
     roles = _default_roles(inspection)
     context = {
         "upload_id": upload_id,
@@ -91,12 +109,38 @@ def upload(
         "inspection": inspection,
         "roles": roles,
         "column_roles": COLUMN_ROLES,
+        "score_kinds": SCORE_KINDS,
+        "kinds": {sc.column: sc.kind for sc in inspection.mapping.scores},
         "options": options,
+        "preview": preview,
+        "preview_note": web_wording(ctx.redact(preview_note)),
     }
     return render(request, principal, "mapping.html", context)
 
 
-def _columns_only(path: Path, problem: InputError) -> Any:
+def _preview(ctx: Any, workspace: str, path: Path, inspection: Any, options: dict[str, Any]) -> tuple[Any, str]:
+    """The first rows as ingest will store them with the inferred roles — text joined, dates parsed, words read as
+    scores, PII redacted under the workspace's setting — from a throw-away in-memory ingest; or why there is none."""
+    from empathic.ingest.load import ingest
+    from empathic.store import Store
+
+    if not inspection.mapping.text:
+        return None, "no preview until a column is chosen as text"
+    if inspection.n_rows > PREVIEW_MAX_ROWS:
+        return None, f"no preview for a file of {inspection.n_rows:,} rows; the mapping below is what will be used"
+    settings = ctx.workspaces[workspace].settings.ingest.model_copy(update={"pseudonymize_ids": False})
+    store = Store(":memory:")
+    try:
+        ingest(store, str(path), kind="feedback", settings=settings, **options)
+        frame = comments_frame(store, limit=PREVIEW_ROWS)
+    except InputError as exc:
+        return None, f"no preview: {exc.message}"
+    finally:
+        store.close()
+    return frame.astype(object).where(frame.notna(), "").astype(str).to_dict("split"), ""
+
+
+def _columns_only(path: Path, problem: InputError, options: dict[str, Any] | None = None) -> Any:
     """A minimal inspection (columns, samples, the problem) when role inference gave up."""
     import duckdb
 
@@ -106,7 +150,7 @@ def _columns_only(path: Path, problem: InputError) -> Any:
 
     con = duckdb.connect()
     try:
-        raw = read_source(con, path)
+        raw = read_source(con, path, skip_rows=int((options or {}).get("skip_rows", 0)))
         samples = {
             c: [
                 str(v[0])
@@ -135,7 +179,7 @@ def _default_roles(inspection: Any) -> dict[str, str]:
     out = {c: "ignore" for c in inspection.samples}
     for c in m.text:
         out[c] = "text"
-    for role in ("id", "customer", "date"):
+    for role in ("title", "id", "customer", "date"):
         if getattr(m, role):
             out[getattr(m, role)] = role
     for s in m.scores:
@@ -152,17 +196,26 @@ async def confirm_ingest(request: Request, principal: Analyst) -> Response:
     ctx = request.app.state.ctx
     path = ctx.uploads.file(str(form.get("upload_id", "")))
     roles: dict[str, Any] = {"text": [], "score": [], "attr": [], "ignore": []}
+    kinds = {k[5:]: str(v) for k, v in form.multi_items() if k.startswith("kind:") and v in SCORE_KINDS}
     for key, value in form.multi_items():
         if key.startswith("role:") and value in COLUMN_ROLES:
             column = key[5:]
-            if value in ("text", "score", "attr", "ignore"):
+            if value == "score" and kinds.get(column, "auto") != "auto":
+                roles["score"].append(f"{column}:{kinds[column]}")
+            elif value in ("text", "score", "attr", "ignore"):
                 roles[value].append(column)
+            elif value in roles:
+                raise InputError(f"two columns chosen as {value}", hint=f"give the role '{value}' to one column only")
             else:
                 roles[value] = column
     if not roles["text"]:
         raise InputError("no text column chosen", hint="give at least one column the role 'text'")
     roles = {k: v for k, v in roles.items() if v not in ([], None, "")}
-    roles.update(read_options(form.get("source"), form.get("header_rows")))
+    for role in SINGLE_ROLES:  # what the page left unchosen stays unset: ingest must not infer it behind their back
+        roles.setdefault(role, "none")
+    if "score" in roles:  # every column has a role on the page: nothing is left for inference to add
+        roles["only_scores"] = True
+    roles.update(read_options(form.get("source"), form.get("header_rows"), form.get("skip_rows")))
     ws = ctx.workspaces[principal.workspace]
 
     def job(progress: Any) -> str:
