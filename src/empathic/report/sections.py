@@ -28,7 +28,8 @@ def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -
         differences = rows(
             ws,
             "SELECT d.attribute, d.segment, d.metric, d.theme_id, t.label AS theme, d.score_name, d.n_segment, "
-            "d.n_rest, d.value_segment, d.value_rest, d.lift, d.diff, d.test, d.p_value, d.q_value, d.significant "
+            "d.n_rest, d.value_segment, d.ci_low, d.ci_high, d.value_rest, d.lift, d.diff, d.test, d.p_value, "
+            "d.q_value, d.significant "
             "FROM segment_differences d LEFT JOIN themes t USING (theme_id) "
             f"{where} ORDER BY d.significant DESC, d.q_value NULLS LAST, d.attribute, d.segment, d.metric, "
             "d.theme_id LIMIT ?",
