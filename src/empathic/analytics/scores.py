@@ -76,7 +76,8 @@ def parse_score_names(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         column, sep, name = pair.partition("=")
         if not sep or not column.strip():
-            raise InputError(f"--score-name {pair!r} is not COLUMN=NAME", hint='e.g. --score-name "Q1=Likelihood to recommend"')
+            raise InputError(f"--score-name {pair!r} is not COLUMN=NAME",
+                             hint='e.g. --score-name "Q1=Likelihood to recommend"')  # fmt: skip
         out[column.strip()] = name
     return out
 
