@@ -42,9 +42,13 @@ class ThemesAPI:
         return service.edit_log(self.store)
 
     def _edit(self, op: str, payload: dict) -> None:
-        """Store one edit, then re-run the themes stage so it takes effect (recorded in ``runs`` like any run)."""
+        """Store one edit, then re-run the themes stage so it takes effect (recorded in ``runs`` like any run), and
+        the analytics results that depend on the themes when that is cheap (``AnalyticsAPI.refresh_after_edit``)."""
         service.record_edit(self.store, op, payload)
         pipeline.run_stage(self.store, pipeline.available_stages()["themes"], self.settings)
+        refresh = getattr(self, "refresh_after_edit", None)
+        if refresh is not None:
+            refresh()
 
     def rename_theme(self, theme: str, label: str) -> pd.DataFrame:
         """Give a theme a new label (kept across re-analysis); returns the updated tree."""
