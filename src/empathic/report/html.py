@@ -82,7 +82,8 @@ def member_quotes(ws: Workspace, theme_id: str, quotes: list[dict[str, Any]], *,
     for m in members:
         if len(kept) >= n:
             break
-        if (m["feedback_id"], m["sentence_idx"]) not in have and m["feedback_id"] not in {q["feedback_id"] for q in kept}:
+        quoted = {q["feedback_id"] for q in kept}
+        if (m["feedback_id"], m["sentence_idx"]) not in have and m["feedback_id"] not in quoted:
             kept.append(m)
     return kept
 
