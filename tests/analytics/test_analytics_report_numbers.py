@@ -80,3 +80,21 @@ def test_report_theme_quotes_are_the_themes_own_sentences(tmp_path):
     assert quotes[0] == "the seat would not recline at all (1)" and len(quotes) == 3  # kept, then topped up
     assert all("seat" in q for q in quotes)  # never the food sentence
     assert all("meal" in q["text"] for q in themes["tb"]["quotes"])
+
+
+def test_drivers_export_carries_current_theme_labels_and_score_names(tmp_path):
+    from empathic.analytics.scores import rename_score
+    from empathic.report.export import export_frame
+
+    rows = [{"id": f"c{i:03d}", "themes": ["ta"] if i % 4 == 0 else ["tb"],
+             "scores": {"Q1": ("nps", 2 if i % 4 == 0 else MIXED[i % 11])}} for i in range(200)]  # fmt: skip
+    path = tmp_path / "export.empathic"
+    tiny_store(path, rows, {"ta": "seats", "tb": "food"}).close()
+    with Workspace.open(path) as ws:
+        ws.analyze(stages=["analytics"])
+        rename_score(ws.store, "Q1", "Likelihood to recommend")
+        with ws.store.write() as con:  # a rename the stored impacts have not seen
+            con.execute("UPDATE themes SET label = 'seat comfort' WHERE theme_id = 'ta'")
+        frame = export_frame(ws, "drivers").set_index("theme_id")
+    assert frame.loc["ta", "label"] == "seat comfort"
+    assert set(frame.score_display_name) == {"Likelihood to recommend"} and set(frame.score_name) == {"Q1"}
