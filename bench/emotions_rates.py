@@ -84,12 +84,13 @@ def main() -> None:
             per, mix, mode, k = rates(ws)
         print(f"\n### {name}: {len(df):,} comments, {k:.1f} units per comment, mode={mode} ({time.time() - t0:.0f} s)")
         print("sentiment mix: " + ", ".join(f"{label} {share:.0%}" for label, share in sorted(mix.items())))
-        print("\n| emotion | max of units ≥ 0.5 (before) | calibrated (stored now) |\n|---|---:|---:|")
+        print("\n| emotion | max of units ≥ 0.5 (before) | calibrated roll-up (now) |\n|---|---:|---:|")
         for e, r in per.items():
-            # the stage stores the calibrated roll-up; re-deriving it from the 3-decimal unit scores may move a
-            # comment sitting exactly on the threshold
-            assert abs(r["after"] - r["stored"]) < 0.005, (e, r)
-            print(f"| {e} | {r['before']:.1%} | {r['stored']:.1%} |")
+            print(f"| {e} | {r['before']:.1%} | {r['after']:.1%} |")
+        # the stage stores the calibrated roll-up (re-deriving it from 3-decimal unit scores may move a comment that
+        # sits on the threshold); a workspace analysed before the calibration stored the plain maximum
+        gap = max(abs(r["after"] - r["stored"]) for r in per.values())
+        print(f"\nstored feedback_emotions match the calibrated roll-up: {gap < 0.005} (largest gap {gap:.1%})")
 
 
 if __name__ == "__main__":
