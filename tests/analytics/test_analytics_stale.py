@@ -155,3 +155,19 @@ def test_edits_on_a_small_workspace_recompute_the_results_at_once(workspace: Pat
         assert top.theme_id[3] not in set(ws.impact().theme_id)
         runs = ws.sql("SELECT stage FROM runs WHERE status = 'ok' ORDER BY started_at DESC LIMIT 2").stage.tolist()
         assert runs == ["analytics", "themes"]  # the last edit re-ran themes, then analytics
+
+
+def test_results_record_the_runs_and_edits_they_came_from(workspace: Path) -> None:
+    with Workspace.open(workspace) as ws:
+        before = ws.provenance()
+        assert before["theme_edits"]["n"] == 0 and set(before["inputs"]) == {"sentences", "themes", "feelings"}
+        ws.rename_theme(_top_themes(ws).theme_id[0], "renamed with lineage")
+        after = ws.provenance()
+        runs = ws.sql("SELECT stage, run_id FROM runs WHERE status = 'ok' ORDER BY started_at DESC")
+        assert after["run_id"] == runs[runs.stage == "analytics"].run_id.iloc[0] != before["run_id"]
+        assert after["inputs"]["themes"]["run_id"] == runs[runs.stage == "themes"].run_id.iloc[0]
+        assert after["theme_edits"]["n"] == 1
+        newest = ws.sql("SELECT edit_id FROM theme_edits ORDER BY seq DESC LIMIT 1").edit_id.iloc[0]
+        assert after["theme_edits"]["last_edit_id"] == newest
+        html = render_report(ws)
+    assert 'id="provenance"' in html and f"analytics run {after['run_id'][:8]}" in html and "with 1 theme edit" in html

@@ -47,6 +47,12 @@ class AnalyticsAPI:
         pipeline.run_stage(self.store, pipeline.available_stages()["analytics"], self.settings)
         return True
 
+    def provenance(self) -> dict[str, Any] | None:
+        """The runs and theme edits the stored analytics results came from (see :func:`stored.provenance`)."""
+        from empathic.analytics import stored
+
+        return stored.provenance(self.store)
+
     def scores(self) -> pd.DataFrame:
         """NPS / CSAT / mean rating / recommend rate of every score column, with 95 % intervals."""
         from empathic.analytics import results

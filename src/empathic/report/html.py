@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from empathic.analytics.stored import stale_note
+from empathic.analytics.stored import provenance_text, stale_note
 from empathic.privacy.read import redaction_note
 from empathic.report import sections, views
 
@@ -120,6 +120,7 @@ def report_context(
         "usage": usage,
         "privacy": redaction_note(ws.store),
         "stale": stale_note(ws.store, ws.settings.analytics),  # drivers, segments, trends: stored, maybe stale
+        "provenance": provenance_text(ws.store),  # the runs and edits the stored results came from
     }
 
 
