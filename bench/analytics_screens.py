@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--edit-theme", default=None, help="rename this theme id, then shoot drivers stale/refreshed")
     parser.add_argument("--blur-quotes", action="store_true", help="blur comment text in the pictures")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     if args.edit_theme:
         import shutil
 
@@ -45,6 +46,9 @@ def main() -> None:
 
         copy = args.out / f"{args.workspace.stem}-edited.empathic"
         shutil.copy(args.workspace, copy)
+        wal = args.workspace.with_name(args.workspace.name + ".wal")
+        if wal.exists():
+            shutil.copy(wal, copy.with_name(copy.name + ".wal"))
         args.workspace = copy
         analytics_api.REFRESH_AFTER_EDIT_MAX_COMMENTS = 0  # the stale path a large workspace takes
     import uvicorn
@@ -74,12 +78,12 @@ def main() -> None:
                 page.fill("input[name=password]", PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_url(lambda u: "/login" not in u)
-                def shoot(slug: str, query: str, picture: str) -> None:
+                def shoot(slug: str, query: str, picture: str, full_page: bool = True) -> None:
                     page.goto(f"{url}/w/{name}/{slug}{query}")
                     page.wait_for_timeout(1500)
                     if args.blur_quotes:
                         page.add_style_tag(content=BLUR_CSS)
-                    page.screenshot(path=str(args.out / f"{picture}.png"), full_page=True)
+                    page.screenshot(path=str(args.out / f"{picture}.png"), full_page=full_page)
                     words = f" {page.inner_text('body')} ".split()
                     print(picture, page.evaluate("document.body.scrollHeight"), "px;",
                           "bad words:", sorted({w for w in words if w in BAD_WORDS}) or "none",
@@ -89,9 +93,9 @@ def main() -> None:
                     shoot(slug, query, slug)
                 if args.edit_theme:
                     ws = app.state.ctx.workspaces[name]
-                    ws.rename_theme(args.edit_theme, "renamed after the analysis")
+                    ws.rename_theme(args.edit_theme, "crew (renamed after the analysis)")
                     app.state.ctx.cache.invalidate(name)
-                    shoot("drivers", "", "drivers-stale")
+                    shoot("drivers", "", "drivers-stale", full_page=False)  # the banner and the top of the page
                     page.click("#refresh-form button")
                     page.wait_for_url(lambda u: "/jobs/" in u)
                     for _ in range(600):
@@ -99,7 +103,7 @@ def main() -> None:
                             break
                         page.wait_for_timeout(1000)
                         page.reload()
-                    shoot("drivers", "", "drivers-refreshed")
+                    shoot("drivers", "", "drivers-refreshed", full_page=False)
                 browser.close()
         finally:
             server.should_exit = True
