@@ -61,7 +61,8 @@ def test_roll_up_is_calibrated_for_length():
     assert np.allclose(out[0], roll_up(best[:1], np.array([1]), "fast")[0])
     assert (out[1] >= out[2]).all() and (out[2] < 0.5).all()  # a borderline best-of-16 is no longer "expressed"
     assert (out[3] >= NAMED_SCORE - 1e-6).all()  # a named emotion counts whatever the length
-    grid = np.linspace(0, 1, 101, dtype=np.float32)[:, None].repeat(len(EMOTIONS), axis=1)
+    grid = np.linspace(0, 1, 101, dtype=np.float32)
+    grid = grid[grid != np.float32(NAMED_SCORE)][:, None].repeat(len(EMOTIONS), axis=1)  # exactly 0.75 = named
     for k in (1, 3, 12):
         mapped = roll_up(grid, np.full(len(grid), k), "accurate")
         assert (np.diff(mapped, axis=0) >= -1e-6).all() and mapped.min() >= 0 and mapped.max() <= 1  # monotone

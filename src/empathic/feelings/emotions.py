@@ -13,7 +13,7 @@ so the maximum is re-scored against the null: ``models/emotions-calibration.json
 the upper quantiles of the scores of GoEmotions dev texts that do *not* carry the emotion
 (``bench/emotions_calibration.py``), and a comment of k units gets the emotion only when its best unit would be as
 rare among k null units as a 0.5 score is among one (a Šidák correction). A unit that names the emotion
-(``NAMED_EMOTIONS``) or scores at least ``NAMED_SCORE`` still counts whatever the comment's length.
+(``NAMED_EMOTIONS``) or scores at least ``STRONG_SCORE`` still counts whatever the comment's length.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ NAMED_EMOTIONS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 NAMED_SCORE = 0.75
+#: A unit this strong counts at any comment length (a named emotion scores exactly NAMED_SCORE and counts too).
+STRONG_SCORE = 0.9
 _NEGATED = re.compile(r"\b(?:not|never|no|n't|hardly|wasn'?t|isn'?t|aren'?t|weren'?t)\W+(?:\w+\W+){0,2}$", re.I)
 
 
@@ -196,8 +198,8 @@ def _rescore(score: np.ndarray, k: np.ndarray, tails: np.ndarray, quantiles: np.
     ``1 − (1 − p)^k`` (the chance that one of k null units scores as high), read back through the quantiles. Above
     the highest stored quantile (rarer than the smallest tail) the map goes linearly to 1 at 1.
     """
-    order = np.argsort(quantiles, kind="stable")
-    q_up, t_down = quantiles[order], tails[order]  # scores ascending, tails descending
+    order = np.lexsort((-tails, quantiles))  # scores ascending, tails descending (also within tied scores)
+    q_up, t_down = quantiles[order], tails[order]
     p = np.interp(score, q_up, t_down)
     p_k = 1.0 - (1.0 - p) ** k
     back = np.interp(-p_k, -t_down, q_up)  # tails descending → interp on the negated axis
@@ -222,8 +224,9 @@ def roll_up(best: np.ndarray, n_units: np.ndarray, mode: str, *, calibration: di
         calibration: the calibration table (default: :func:`load_calibration`).
 
     Returns:
-        float32 (n_comments, len(EMOTIONS)) with the threshold again at 0.5; ``≥ 0.5`` means expressed. A best
-        score of at least ``NAMED_SCORE`` (a named emotion, or a strong unit) is never lowered below it.
+        float32 (n_comments, len(EMOTIONS)) with the threshold again at 0.5; ``≥ 0.5`` means expressed. A named
+        emotion (its unit scores exactly ``NAMED_SCORE``) or a unit of at least ``STRONG_SCORE`` is never lowered
+        below ``NAMED_SCORE``: it counts at any length.
     """
     table = calibration or load_calibration()
     fitted = table["modes"].get(mode) or table["modes"]["fast"]
@@ -236,7 +239,8 @@ def roll_up(best: np.ndarray, n_units: np.ndarray, mode: str, *, calibration: di
         single = np.minimum(single, score)
         tau = float(np.clip(fitted["thresholds"][name], 0.5, 0.999))
         moved = np.where(single < tau, 0.5 * single / tau, 0.5 + 0.5 * (single - tau) / (1.0 - tau))
-        out[:, j] = np.maximum(moved, np.where(score >= NAMED_SCORE, NAMED_SCORE, 0.0))
+        kept = (score == np.float32(NAMED_SCORE)) | (score >= STRONG_SCORE)  # named, or very strong
+        out[:, j] = np.maximum(moved, np.where(kept, NAMED_SCORE, 0.0))
     return out
 
 
