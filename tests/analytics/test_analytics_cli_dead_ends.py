@@ -118,3 +118,19 @@ def test_scores_rename_and_what_they_measure(workspace, capsys):
     assert code == 0 and "column name again" in out
     code, out = run(capsys, "scores", workspace)
     assert "Likelihood" not in out
+
+
+def test_score_names_set_at_ingest(tmp_path, capsys):
+    csv = tmp_path / "survey.csv"
+    csv.write_text("id,comment,Q1\n" + "".join(f"r{i},comment number {i},{i % 11}\n" for i in range(30)))
+    target = tmp_path / "named.empathic"
+    code, out = run(capsys, "ingest", target, csv, "--text", "comment", "--score", "Q1:nps", "-q",
+                    "--score-name", "Q1=Likelihood to recommend")  # fmt: skip
+    assert code == 0, out
+    code, out = run(capsys, "scores", target)
+    assert code == 0 and "Likelihood to recommend" in out and "% promoters" in out
+    code, out = run(capsys, "ingest", tmp_path / "bad.empathic", csv, "--score-name", "no equals sign")
+    assert code == 2 and "COLUMN=NAME" in out and "Traceback" not in out
+    assert not (tmp_path / "bad.empathic").exists()  # a malformed name fails before anything is written
+    code, out = run(capsys, "ingest", target, csv, "--text", "comment", "-q", "--score-name", "Q7=x")
+    assert code == 2 and "no score 'Q7'" in out and "Traceback" not in out

@@ -172,3 +172,29 @@ def test_grain_follows_volume():
     assert choose_grain(datetime(2024, 1, 1), datetime(2024, 6, 30), n=4000) == "week"
     assert choose_grain(datetime(2024, 1, 1), datetime(2024, 6, 30), n=400) == "month"
     assert choose_grain(first, last, "week", n=10) == "week"  # an explicit grain is kept
+
+
+def test_small_segments_get_shrunk_values_and_finite_credible_intervals():
+    """A 2-comment segment where both mention a theme is not '100 %': its value is pulled toward the usual share and
+    its interval is wide but finite; a 400-comment segment keeps its own share and a narrow interval."""
+    import numpy as np
+    import pandas as pd
+
+    from empathic.analytics.segments import compare_segments
+
+    sizes = pd.DataFrame({"attribute": ["plan"] * 3, "segment": ["tiny", "big", "rest"], "n": [2, 400, 600]})
+    themes = pd.DataFrame({"attribute": ["plan"] * 3, "segment": ["tiny", "big", "rest"], "theme_id": ["t"] * 3,
+                           "x": [2, 120, 60]})  # fmt: skip
+    scores = pd.DataFrame({"attribute": ["plan"] * 3, "segment": ["tiny", "big", "rest"], "score_name": ["nps"] * 3,
+                           "n": [1, 400, 600], "s": [-100.0, 400 * 10.0, 600 * 20.0],
+                           "ss": [10_000.0, 400 * (10.0**2 + 2500), 600 * (20.0**2 + 2500)]})  # fmt: skip
+    out = compare_segments(sizes, themes, scores, pd.DataFrame(), min_segment_size=30, prior_strength=10)
+    share = out[out.metric == "theme_share"].set_index("segment")
+    tiny, big = share.loc["tiny"], share.loc["big"]
+    overall = 182 / 1002
+    assert tiny.test == "too_small" and overall < tiny.value_segment < 0.5  # not 1.0
+    assert 0 < tiny.ci_low < overall and 0.5 < tiny.ci_high < 1 and tiny.ci_high - tiny.ci_low > 0.3
+    assert big.value_segment == 0.3 and big.ci_low < 0.3 < big.ci_high and big.ci_high - big.ci_low < 0.1
+    score = out[out.metric == "score"].set_index("segment").loc["tiny"]  # one answer of −100
+    assert np.isfinite([score.ci_low, score.ci_high]).all() and -100 < score.value_segment < score.ci_high
+    assert np.isfinite(out[["ci_low", "ci_high"]].to_numpy(float)).all()

@@ -168,3 +168,30 @@ def test_semantic_search_ranks_by_meaning(ws):
     assert set(found.feedback_id) <= allowed  # …and the filters still hold
     with pytest.raises(InputError, match="needs some words"):
         ws.search("plan:basic", semantic=True)
+
+
+def test_theme_filter_takes_subthemes_labels_at_any_level_and_ids(tmp_path):
+    from analytics_tiny import NOW, tiny_store
+
+    from empathic.analytics.search import search_comments
+
+    rows = [
+        {"id": "c1", "text": "the parcel came late", "themes": ["t1", "t1a"]},
+        {"id": "c2", "text": "the parcel was lost", "themes": ["t1"]},
+        {"id": "c3", "text": "friendly staff", "themes": ["t2"]},
+    ]
+    store = tiny_store(tmp_path / "sub.empathic", rows, {"t1": "delivery", "t2": "staff"})
+    with store.write() as con:
+        con.execute("INSERT INTO themes VALUES ('t1a', 't1', 2, 'late delivery', 0, 0, 0, false, 'active', '[]', "
+                    "'[]', ?, ?)", [NOW, NOW])  # fmt: skip
+        con.execute("UPDATE feedback_themes SET level = 2 WHERE theme_id = 't1a'")
+
+    def ids(query):
+        return sorted(search_comments(store, query, limit=100).feedback_id)
+
+    assert ids('theme:"late delivery"') == ["c1"]  # a subtheme's label
+    assert ids("theme:t1a") == ["c1"]  # its id
+    assert ids('subtheme:"Late Delivery"') == ["c1"]
+    assert ids("theme:delivery") == ["c1", "c2"] and ids("theme:t2") == ["c3"]
+    assert ids("subtheme:delivery") == []  # a top-level label is not a subtheme
+    assert ids('theme!="late delivery"') == ["c2", "c3"]

@@ -1,5 +1,6 @@
-"""Never stale (issue 19 item 3): after a theme edit the stored results say they are stale, everywhere, until the
-analytics stage re-runs; and a re-analysis counts the edits its themes carry.
+"""Never stale (issue 19 item 3): after a theme edit the analytics results are recomputed at once when that is cheap;
+on a workspace too large for that, the stored results say they are stale, everywhere, until the analytics stage
+re-runs; and a re-analysis counts the edits its themes carry.
 
 A real workspace: the themes tests' synthetic corpus, with an NPS answer that depends on the topic, dates and a
 plan attribute, analysed by the real stages (sentences, themes, feelings, analytics).
@@ -56,6 +57,12 @@ def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
 
 
+@pytest.fixture
+def too_large_to_refresh(monkeypatch):
+    """Treat the workspace as too large to re-run the analytics stage after each edit (the stale path)."""
+    monkeypatch.setattr("empathic.api.analytics.REFRESH_AFTER_EDIT_MAX_COMMENTS", 0)
+
+
 def _top_themes(ws: Workspace):
     tree = ws.themes()
     return tree[(tree.level == 1) & ~tree.is_other].reset_index(drop=True)
@@ -78,7 +85,7 @@ def test_reanalysis_counts_the_edits_its_themes_carry(workspace: Path) -> None:
         assert ws.themes().set_index("theme_id").loc[top.theme_id[0], "label"] == "my renamed theme"
 
 
-def test_a_theme_edit_marks_stored_results_stale_until_analytics_reruns(workspace: Path) -> None:
+def test_a_theme_edit_marks_stored_results_stale_until_analytics_reruns(workspace: Path, too_large_to_refresh) -> None:
     with Workspace.open(workspace) as ws:
         settings = ws.settings.analytics
         assert stored.stale_note(ws.store, settings) is None
@@ -95,7 +102,7 @@ def test_no_stored_results_is_not_called_stale(tmp_path: Path) -> None:
         assert stored.stale_reason(ws.store, ws.settings.analytics) == "no stored analytics results"
 
 
-def test_cli_drivers_trends_segments_say_stale_after_an_edit(workspace: Path, capsys) -> None:
+def test_cli_drivers_trends_segments_say_stale_after_an_edit(workspace: Path, capsys, too_large_to_refresh) -> None:
     ws_arg = str(workspace)
     commands = (["drivers", ws_arg], ["trends", ws_arg], ["segments", ws_arg, "--by", "plan", "--all"])
     for argv in commands:
@@ -112,7 +119,7 @@ def test_cli_drivers_trends_segments_say_stale_after_an_edit(workspace: Path, ca
         assert "stale" not in _cli(capsys, *argv), argv
 
 
-def test_report_says_stale_after_an_edit_and_not_after_refresh(workspace: Path) -> None:
+def test_report_says_stale_after_an_edit_and_not_after_refresh(workspace: Path, too_large_to_refresh) -> None:
     with Workspace.open(workspace) as ws:
         assert "Results are stale" not in render_report(ws)
         ws.rename_theme(_top_themes(ws).theme_id[0], "renamed for the report")
@@ -120,3 +127,47 @@ def test_report_says_stale_after_an_edit_and_not_after_refresh(workspace: Path) 
         assert 'id="stale"' in html and "themes ran after the last analytics run" in html
         ws.analyze(stages=["analytics"])
         assert "Results are stale" not in render_report(ws)
+
+
+def test_edits_on_a_small_workspace_recompute_the_results_at_once(workspace: Path) -> None:
+    """Rename, merge, split, delete: each leaves fresh stored results whose labels and counts follow the edit."""
+    from empathic.report import sections
+
+    with Workspace.open(workspace) as ws:
+        top = _top_themes(ws)
+        ws.rename_theme(top.theme_id[0], "renamed at once")
+        assert stored.stale_note(ws.store, ws.settings.analytics) is None
+        labels = {r["theme_id"]: r["label"] for r in sections.drivers(ws)["impact"]}
+        assert labels[top.theme_id[0]] == "renamed at once"
+        assert ws.impact().set_index("theme_id").loc[top.theme_id[0], "label"] == "renamed at once"
+        a, b = top.theme_id[1], top.theme_id[2]
+        n_union = ws.sql(
+            "SELECT count(DISTINCT feedback_id) AS n FROM feedback_themes JOIN feedback_scores USING (feedback_id) "
+            "WHERE theme_id IN (?, ?) AND name = 'nps'", [a, b]
+        ).n[0]
+        ws.merge_themes([a, b])
+        assert stored.stale_note(ws.store, ws.settings.analytics) is None
+        merged = ws.impact().set_index("theme_id")
+        assert b not in merged.index and merged.loc[a, "n_with"] == n_union  # counts follow the merge
+        ws.delete_theme(top.theme_id[3])
+        ws.split_theme(a, 2)
+        assert stored.stale_note(ws.store, ws.settings.analytics) is None
+        assert top.theme_id[3] not in set(ws.impact().theme_id)
+        runs = ws.sql("SELECT stage FROM runs WHERE status = 'ok' ORDER BY started_at DESC LIMIT 2").stage.tolist()
+        assert runs == ["analytics", "themes"]  # the last edit re-ran themes, then analytics
+
+
+def test_results_record_the_runs_and_edits_they_came_from(workspace: Path) -> None:
+    with Workspace.open(workspace) as ws:
+        before = ws.provenance()
+        assert before["theme_edits"]["n"] == 0 and set(before["inputs"]) == {"sentences", "themes", "feelings"}
+        ws.rename_theme(_top_themes(ws).theme_id[0], "renamed with lineage")
+        after = ws.provenance()
+        runs = ws.sql("SELECT stage, run_id FROM runs WHERE status = 'ok' ORDER BY started_at DESC")
+        assert after["run_id"] == runs[runs.stage == "analytics"].run_id.iloc[0] != before["run_id"]
+        assert after["inputs"]["themes"]["run_id"] == runs[runs.stage == "themes"].run_id.iloc[0]
+        assert after["theme_edits"]["n"] == 1
+        newest = ws.sql("SELECT edit_id FROM theme_edits ORDER BY seq DESC LIMIT 1").edit_id.iloc[0]
+        assert after["theme_edits"]["last_edit_id"] == newest
+        html = render_report(ws)
+    assert 'id="provenance"' in html and f"analytics run {after['run_id'][:8]}" in html and "with 1 theme edit" in html

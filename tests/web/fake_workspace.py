@@ -240,7 +240,7 @@ def _insert_analytics(con, c: dict[str, list], labels: dict[str, str], n: int) -
         )
         con.execute(
             "INSERT INTO segment_differences VALUES ('plan', ?, 'theme_share', ?, NULL, 100, 200, 0.3, 0.2, 1.5, "
-            "0.1, 'two_proportion', 2.0, 0.01, 0.03, TRUE, ?)",
+            "0.1, 'two_proportion', 2.0, 0.01, 0.03, TRUE, ?, 0.22, 0.39)",  # … computed_at, ci_low, ci_high
             [c["plan"][0], t, now],
         )
         for month in range(6):

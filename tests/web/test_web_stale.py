@@ -46,7 +46,9 @@ def _get(client: TestClient, slug: str) -> str:
     return response.text
 
 
-def test_banner_after_an_edit_and_gone_after_refresh(stale_app) -> None:
+def test_banner_after_an_edit_and_gone_after_refresh(stale_app, monkeypatch) -> None:
+    # a workspace too large for the at-once refresh after an edit (small ones re-run analytics at once)
+    monkeypatch.setattr("empathic.api.analytics.REFRESH_AFTER_EDIT_MAX_COMMENTS", 0)
     ann = login(TestClient(stale_app, follow_redirects=False), "ann")  # analyst
     vic = login(TestClient(stale_app, follow_redirects=False), "vic")  # viewer
     for slug in PAGES:
@@ -79,3 +81,17 @@ def test_banner_after_an_edit_and_gone_after_refresh(stale_app) -> None:
     for slug in PAGES:
         assert 'id="stale-banner"' not in _get(ann, slug), slug
     assert "Renamed" in _get(ann, "drivers") or "Renamed" in _get(ann, "trends")
+
+
+def test_an_edit_on_a_small_workspace_leaves_no_stale_page(stale_app) -> None:
+    ann = login(TestClient(stale_app, follow_redirects=False), "ann")
+    ws = stale_app.state.ctx.workspaces["shop"]
+    tree = ws.themes()
+    theme_id = tree[(tree.level == 1) & ~tree.is_other].theme_id.iloc[-1]
+    page = _get(ann, f"themes/{theme_id}")
+    form = {"label": "Renamed at once", "csrf_token": csrf_of(page)}
+    renamed = ann.post(f"/w/shop/themes/{theme_id}/rename", data=form)
+    assert renamed.status_code == 303
+    for slug in PAGES:
+        assert 'id="stale-banner"' not in _get(ann, slug), slug  # recomputed at once
+    assert "Renamed at once" in _get(ann, "drivers")

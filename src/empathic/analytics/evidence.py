@@ -9,6 +9,10 @@ inherits them from the stored or live results instead of re-deciding per page:
 - **shrunk variance** — a small group whose answers happen to be identical has sample variance 0, which makes
   any test against it "infinitely" significant (4 detractors → p = 1e-94). Variances are shrunk toward the
   overall variance with ``prior_strength`` pseudo-comments before testing (:func:`shrunk_variance`);
+- **credible intervals for small cells** — a segment's theme share or mean gets an interval from a posterior whose
+  prior is the attribute-wide value worth ``prior_strength`` comments (:func:`share_credible_interval`,
+  :func:`mean_credible_interval`): 2 of 2 comments is not "100 %" but "somewhere between the usual rate and 100 %";
+  a segment too small to be tested shows that shrunk value instead of its raw rate;
 - **finite intervals** — an interval that is not finite (n < 2, zero variance) means the result is not shown;
 - **partial periods** — the newest period is *partial* when the data stops before its last day; it is flagged and
   never alerted on (:func:`partial_periods`);
@@ -94,6 +98,46 @@ def shrunk_variance(n: Any, variance: Any, prior_variance: Any, strength: float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (own * v + strength * v0) / (own + strength)
     return np.where(own + strength > 0, out, v0)
+
+
+def share_credible_interval(
+    x: Any, n: Any, prior_share: Any, strength: float, conf: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posterior mean and equal-tailed credible interval of a share ``x / n`` under a Beta prior centred on
+    ``prior_share`` worth ``strength`` comments (``strength = 0``: Jeffreys' prior). Always finite for n ≥ 0.
+
+    Returns:
+        ``(shrunk share, low, high)``, float arrays.
+    """
+    from empathic.stats import sps
+
+    x, n = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
+    p0 = np.clip(np.nan_to_num(np.asarray(prior_share, dtype=float), nan=0.5), 1e-6, 1 - 1e-6)
+    a = x + (strength * p0 if strength > 0 else 0.5)
+    b = n - x + (strength * (1.0 - p0) if strength > 0 else 0.5)
+    tail = (1.0 - conf) / 2.0
+    return a / (a + b), sps.beta.ppf(tail, a, b), sps.beta.ppf(1.0 - tail, a, b)
+
+
+def mean_credible_interval(
+    n: Any, mean: Any, variance: Any, prior_mean: Any, prior_variance: Any, strength: float, conf: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean shrunk toward ``prior_mean`` with ``strength`` pseudo-comments, and its normal interval using the
+    variance shrunk the same way (:func:`shrunk_variance`). Finite whenever the prior is (a group of 1 included).
+
+    Returns:
+        ``(shrunk mean, low, high)``, float arrays.
+    """
+    from empathic.stats import _z
+
+    n = np.asarray(n, dtype=float)
+    m0 = np.asarray(prior_mean, dtype=float)
+    m = np.where(n > 0, np.nan_to_num(np.asarray(mean, dtype=float), nan=0.0), m0)
+    var = shrunk_variance(n, variance, prior_variance, strength)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        center = (n * m + strength * m0) / (n + strength)
+        half = _z(conf) * np.sqrt(var / (n + strength))
+    return center, center - half, center + half
 
 
 def period_end(start: Any, grain: str) -> datetime:

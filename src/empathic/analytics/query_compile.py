@@ -91,11 +91,12 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
     if name in ("theme", "subtheme"):
         if op not in _EQ_ONLY:
             raise InputError(f"{name} only supports ':' and '!=' (got {op!r})", hint=f'{name}:"delivery delay"')
-        level = 1 if name == "theme" else 2
+        # theme: a label at any level (a subtheme too) or an id; subtheme: levels below the top only
+        levels = "" if name == "theme" else "AND t.level >= 2 "
         out.params.extend([value.lower(), value])
         cond = (
             "EXISTS (SELECT 1 FROM feedback_themes ft JOIN themes t USING (theme_id) WHERE ft.feedback_id = "
-            f"f.feedback_id AND t.level = {level} AND (lower(t.label) = ? OR t.theme_id = ?))"
+            f"f.feedback_id {levels}AND (lower(t.label) = ? OR t.theme_id = ?))"
         )
         return f"NOT {cond}" if op == "!=" else cond
     if name == "entity":  # the places and names the themes stage found (feedback_entities), any case

@@ -66,6 +66,33 @@ def rename_score(store: Store, name: str, display_name: str) -> None:
                         [name, display_name, datetime.now(UTC).replace(tzinfo=None)])  # fmt: skip
 
 
+def parse_score_names(pairs: list[str] | None) -> dict[str, str]:
+    """``["Q1=Likelihood to recommend", ...]`` (the ``ingest --score-name`` values) → ``{"Q1": "Likelihood …"}``.
+
+    Raises:
+        InputError: a value without ``=`` or with an empty column.
+    """
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        column, sep, name = pair.partition("=")
+        if not sep or not column.strip():
+            raise InputError(f"--score-name {pair!r} is not COLUMN=NAME",
+                             hint='e.g. --score-name "Q1=Likelihood to recommend"')  # fmt: skip
+        out[column.strip()] = name
+    return out
+
+
+def rename_scores(store: Store, names: dict[str, str]) -> None:
+    """Apply several display names at once (each as :func:`rename_score`); every column is checked first."""
+    known = set(store.read_df("SELECT DISTINCT name FROM feedback_scores").name)
+    missing = sorted(set(names) - known)
+    if missing:
+        raise InputError(f"no score {missing[0]!r} in this workspace",
+                         hint=f"choose from: {', '.join(sorted(known)) or '(none)'}")  # fmt: skip
+    for column, name in names.items():
+        rename_score(store, column, name)
+
+
 def score_moments(store: Store) -> pd.DataFrame:
     """Per score column: ``score_name, kind, n, s (Σ points), ss (Σ points²), mean (raw), promoters, detractors``."""
     return store.read_df(SCORE_MOMENTS_SQL)

@@ -15,6 +15,11 @@ cut into quintile bands first.
 Attributes are read from the view ``comment_attributes``: a comment's own attributes, a multi-valued one (tags)
 one row per value, and its customer's attributes (``plan`` from a CRM file). A comment with two tags is in both
 segments, so "the rest" of a segment is counted over distinct comments, not summed over segments.
+
+Every row carries ``ci_low``/``ci_high``: a credible interval of the segment's value whose prior is the
+attribute-wide value worth ``prior_strength`` comments (evidence rules), so a segment of 3 gets a wide interval
+pulled toward the usual value instead of a raw 0 % or 100 %; a segment too small to be tested shows that shrunk
+value as ``value_segment``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
 from empathic.store import Store
 
 COLUMNS = ["attribute", "segment", "metric", "theme_id", "score_name", "n_segment", "n_rest", "value_segment",
-           "value_rest", "lift", "diff", "test", "statistic", "p_value", "q_value", "significant"]  # fmt: skip
+           "value_rest", "lift", "diff", "test", "statistic", "p_value", "q_value", "significant", "ci_low",
+           "ci_high"]  # fmt: skip
 
 NUMERIC_BAND_THRESHOLD = 12  # a numeric attribute with more distinct values than this is banded
 OTHER = "other"  # the pooled segment of a high-cardinality attribute's rare values
@@ -177,7 +183,7 @@ def segment_aggregates(store: Store, plan: SegmentPlan, *, with_themes: bool, wi
     return sizes, themes, scores, sentiment
 
 
-def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame, prior_strength: float = 10.0) -> pd.DataFrame:
     if themes.empty:
         return pd.DataFrame()
     grid = sizes.merge(themes[["attribute", "theme_id"]].drop_duplicates(), on="attribute")
@@ -194,11 +200,12 @@ def _theme_tests(sizes: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     lift, z, p = stats.two_proportion_test(df.x, df.n, x_rest, n_rest)
     with np.errstate(invalid="ignore", divide="ignore"):
         seg_share, rest_share = df.x / df.n, x_rest / n_rest
+    shrunk, low, high = evidence.share_credible_interval(df.x, df.n, df.x_all / df.n_attr, prior_strength)
     return pd.DataFrame({
         "attribute": df.attribute, "segment": df.segment, "metric": "theme_share", "theme_id": df.theme_id,
         "score_name": None, "n_segment": df.n, "n_rest": n_rest, "value_segment": seg_share,
         "value_rest": rest_share, "lift": lift, "diff": seg_share - rest_share, "test": "two_proportion",
-        "statistic": z, "p_value": p, "x_total": df.x_all,
+        "statistic": z, "p_value": p, "x_total": df.x_all, "ci_low": low, "ci_high": high, "shrunk": shrunk,
     })  # fmt: skip
 
 
@@ -220,11 +227,14 @@ def _mean_tests(moments: pd.DataFrame, metric: str, prior_strength: float = 10.0
     var_seg = evidence.shrunk_variance(df.n, stats.moments_variance(df.n, df.s, df.ss), var_all, prior_strength)
     var_rest = evidence.shrunk_variance(n_r, stats.moments_variance(n_r, s_r, ss_r), var_all, prior_strength)
     diff, t, p = stats.welch_test(df.n, m_seg, var_seg, n_r, m_rest, var_rest)
+    shrunk, low, high = evidence.mean_credible_interval(
+        df.n, m_seg, stats.moments_variance(df.n, df.s, df.ss), df.s_all / df.n_all, var_all, prior_strength
+    )
     return pd.DataFrame({
         "attribute": df.attribute, "segment": df.segment, "metric": metric, "theme_id": None,
         "score_name": df.score_name if metric == "score" else None, "n_segment": df.n, "n_rest": n_r,
         "value_segment": m_seg, "value_rest": m_rest, "lift": lift, "diff": diff, "test": "welch_t",
-        "statistic": t, "p_value": p, "x_total": np.inf,
+        "statistic": t, "p_value": p, "x_total": np.inf, "ci_low": low, "ci_high": high, "shrunk": shrunk,
     })  # fmt: skip
 
 
@@ -249,7 +259,7 @@ def compare_segments(
         DataFrame with :data:`COLUMNS`, sorted by attribute, significance, q-value. Warnings about tiny
         segments are in ``attrs['warnings']``.
     """
-    parts = [_theme_tests(sizes, themes), _mean_tests(scores, "score", prior_strength),
+    parts = [_theme_tests(sizes, themes, prior_strength), _mean_tests(scores, "score", prior_strength),
              _mean_tests(sentiment, "sentiment", prior_strength)]  # fmt: skip
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -261,6 +271,12 @@ def compare_segments(
     rare = df.x_total < min_theme_count
     df.loc[small, "test"], df.loc[rare & ~small, "test"] = "too_small", "too_rare"
     df.loc[small | rare, ["statistic", "p_value"]] = np.nan
+    tiny_segment = df.n_segment < min_segment_size  # not tested: its shrunk value, never a raw 2-of-2 = 100 %
+    df.loc[tiny_segment, "value_segment"] = df.loc[tiny_segment, "shrunk"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df.loc[tiny_segment, "diff"] = df.value_segment - df.value_rest
+        ratio = np.where(df.value_rest > 0, df.value_segment / df.value_rest, np.nan)
+    df.loc[tiny_segment & (df.metric == "theme_share"), "lift"] = ratio[tiny_segment & (df.metric == "theme_share")]
     df["q_value"] = np.nan
     for _, idx in df.groupby("attribute").groups.items():
         df.loc[idx, "q_value"] = stats.benjamini_hochberg(df.loc[idx, "p_value"].to_numpy(float))

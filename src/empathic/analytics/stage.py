@@ -37,7 +37,7 @@ TABLES = {
                     "r_squared", "n"],
     "segment_differences": ["attribute", "segment", "metric", "theme_id", "score_name", "n_segment", "n_rest",
                             "value_segment", "value_rest", "lift", "diff", "test", "statistic", "p_value",
-                            "q_value", "significant"],
+                            "q_value", "significant", "ci_low", "ci_high"],
     "theme_trends": ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment",
                      "score_name", "impact"],
 }  # fmt: skip

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from empathic.store import Store
 
 
+#: After a theme edit the analytics stage re-runs at once on workspaces up to this many comments (its stored results
+#: then follow the edit; the stage takes ~24 s on a million comments, docs/bench/analytics.md). Larger workspaces
+#: keep their results, marked stale with one refresh action, until the user re-runs it.
+REFRESH_AFTER_EDIT_MAX_COMMENTS = 200_000
+
+
 class AnalyticsAPI:
     """Mixin: analytics results as pandas DataFrames. Uses self.store and self.settings."""
 
@@ -27,6 +33,25 @@ class AnalyticsAPI:
         from empathic.analytics import stored
 
         return not live and stored.is_fresh(self.store, self.settings.analytics)
+
+    def refresh_after_edit(self) -> bool:
+        """Re-run the analytics stage now if an edit made its stored results stale and the workspace is small enough
+        (``REFRESH_AFTER_EDIT_MAX_COMMENTS``); returns whether it ran. Never-analysed workspaces are left alone."""
+        from empathic import pipeline
+        from empathic.analytics import stored
+
+        if stored.stale_note(self.store, self.settings.analytics) is None:
+            return False
+        if self.store.count("feedback") > REFRESH_AFTER_EDIT_MAX_COMMENTS:
+            return False
+        pipeline.run_stage(self.store, pipeline.available_stages()["analytics"], self.settings)
+        return True
+
+    def provenance(self) -> dict[str, Any] | None:
+        """The runs and theme edits the stored analytics results came from (see :func:`stored.provenance`)."""
+        from empathic.analytics import stored
+
+        return stored.provenance(self.store)
 
     def scores(self) -> pd.DataFrame:
         """NPS / CSAT / mean rating / recommend rate of every score column, with 95 % intervals."""

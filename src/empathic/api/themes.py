@@ -43,7 +43,8 @@ class ThemesAPI:
         return service.edit_log(self.store)
 
     def _edit(self, op: str, payload: dict) -> None:
-        """Store one edit, then re-run the themes stage so it takes effect (recorded in ``runs`` like any run).
+        """Store one edit, then re-run the themes stage so it takes effect (recorded in ``runs`` like any run), and
+        the analytics results that depend on the themes when that is cheap (``AnalyticsAPI.refresh_after_edit``).
 
         The edit is logged in the activity log (``theme.<op>``) once it has taken effect, signed by the current
         actor (the web app's signed-in user, else ``$EMPATHIC_USER`` or the login name): CLI, notebook and web
@@ -53,6 +54,9 @@ class ThemesAPI:
         pipeline.run_stage(self.store, pipeline.available_stages()["themes"], self.settings)
         target = payload.get("into") or payload.get("theme_id") or (payload.get("theme_ids") or [None])[0]
         record(self.store, action=f"theme.{op}", object_kind="theme", object_id=target, detail=payload)
+        refresh = getattr(self, "refresh_after_edit", None)
+        if refresh is not None:
+            refresh()
 
     def rename_theme(self, theme: str, label: str) -> pd.DataFrame:
         """Give a theme a new label (kept across re-analysis); returns the updated tree."""

@@ -173,14 +173,16 @@ def segments(
     table = Table(
         title=f"segments by {esc(by)}: {int(df.significant.sum())} significant of {df.p_value.notna().sum()} tests"
     )
-    for col in ("segment", "metric", "segment value", "rest", "lift", "n", "q", "test"):
+    for col in ("segment", "metric", "segment value", "95 % credible", "rest", "lift", "n", "q", "test"):
         table.add_column(col, justify="left" if col in ("segment", "metric", "test") else "right")
     for r in shown.head(limit).itertuples(index=False):
         share = r.metric == "theme_share"
         what = str(r.label) if share else _text(r.score_name, r.metric)
-        value = (lambda v: f"{v:.1%}") if share else (lambda v: _fmt(v, 2))
+        value = (lambda v: f"{v:.1%}" if _finite(v) else "–") if share else (lambda v: _fmt(v, 2))
+        low, high = getattr(r, "ci_low", None), getattr(r, "ci_high", None)
+        interval = f"{value(low)} … {value(high)}" if _finite(low, high) else "–"
         table.add_row(
-            esc(_text(r.segment)), esc(what), value(r.value_segment), value(r.value_rest), _fmt(r.lift, 2),
+            esc(_text(r.segment)), esc(what), value(r.value_segment), interval, value(r.value_rest), _fmt(r.lift, 2),
             f"{r.n_segment:,}", _p(r.q_value), _text(r.test),
         )  # fmt: skip
     console.print(table)
@@ -208,6 +210,14 @@ def waterfall_table(wf: pd.DataFrame, title: str, rows: int = 12) -> Table:
             f"[{style}]{contribution}[/{style}]" if style else contribution, _interval(r.ci_low, r.ci_high, 2),
         )  # fmt: skip
     return wt
+
+
+def _finite(*values: object) -> bool:
+    """Every value is a finite number (a missing or nan interval end is shown as "–")."""
+    try:
+        return all(v is not None and math.isfinite(float(v)) for v in values)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 def _interval(low: float, high: float, digits: int = 1, *, signed: bool = True) -> str:

@@ -112,6 +112,9 @@ def ingest(
     date_format: str | None = typer.Option(None, "--date-format", help="strptime format, e.g. '%d/%m/%Y'."),
     score: list[str] = typer.Option(None, "--score", help="Score column(s), optionally COL:nps|csat|rating|recommend."),
     only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
+    score_name: list[str] = typer.Option(
+        None, "--score-name", help='Display name of a score, COL=NAME, e.g. "Q1=Likelihood to recommend".'
+    ),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
     multi: list[str] = typer.Option(
         None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
@@ -135,6 +138,9 @@ def ingest(
       empathic ingest acme.empathic survey.csv --text comment --score nps:nps --attr plan --attr region
       empathic ingest acme.empathic usage.csv --kind events --customer user_id --date ts --event action
     """
+    from empathic.analytics.scores import parse_score_names, rename_scores
+
+    names = parse_score_names(score_name)  # a malformed value fails before anything is written
     with open_workspace(workspace, create=True) as ws, rich_progress(not quiet) as progress:
         ws.settings.ingest = privacy_overrides(ws.settings.ingest, redact_pii, pii_pattern, pseudonymize_ids)
         summary = ws.ingest(
@@ -158,6 +164,7 @@ def ingest(
             mapping=mapping,
             **_reading(header_rows, skip_rows, source, profile),
         )
+        rename_scores(ws.store, names)
     for w in summary.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {esc(w)}")
     console.print(f"[green]✓[/green] {esc(summary)}")

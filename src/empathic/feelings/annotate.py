@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from empathic.feelings import rules
-from empathic.feelings.emotions import EMOTIONS, detect_emotions, emotion_labels
+from empathic.feelings.emotions import EMOTIONS, comment_scores, detect_emotions, emotion_labels
 from empathic.feelings.empathy import QUADRANTS, classify_quadrant, pains_and_gains
 from empathic.feelings.encoder import get_encoder
 from empathic.feelings.intent import INTENTS, classify_intent, intent_flags
@@ -255,12 +255,15 @@ def comment_labels(
     return labels
 
 
-def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: FeelingsSettings) -> tuple[pa.Table, pa.Table]:
+def aggregate_comments(
+    units: pa.Table, emotions: np.ndarray, settings: FeelingsSettings, mode: str = "fast"
+) -> tuple[pa.Table, pa.Table]:
     """Roll unit feelings up to comments: (FEEDBACK_FEELINGS_SCHEMA table, FEEDBACK_EMOTIONS_SCHEMA table).
 
     A comment's sentiment is the mean of its units; it is ``mixed`` when at least ``mixed_share`` of its
-    opinionated units (|sentiment| ≥ neutral_band) go each way; its emotion scores are the maximum over its
-    units; quadrants and intents are the sets over its units ("other" only when nothing else).
+    opinionated units (|sentiment| ≥ neutral_band) go each way; its emotion scores are its best unit's, calibrated
+    for the number of units (:func:`empathic.feelings.emotions.comment_scores`, ``mode`` picks the calibration);
+    quadrants and intents are the sets over its units ("other" only when nothing else).
     """
     ids = np.asarray(units.column("feedback_id").to_pylist(), dtype=object)
     order = np.argsort(ids.astype(str), kind="stable")
@@ -278,7 +281,7 @@ def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: Feelings
     n_pos = np.add.reduceat((sentiment >= band).astype(int), starts)
     n_neg = np.add.reduceat((sentiment <= -band).astype(int), starts)
     labels = comment_labels(mean, n_units, n_pos, n_neg, _any_per_group(unit_labels == "mixed", starts), settings)
-    emo = np.maximum.reduceat(emotions[order], starts, axis=0)
+    emo = comment_scores(emotions[order], starts, mode)
     per_comment = {i: _any_per_group(flags, starts) for i, flags in intent_flags(intents).items()}
     intent_text = _joined(per_comment, tuple(i for i in INTENTS if i != "other"))
     comments = pa.table(

@@ -94,7 +94,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     else:
         vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
         unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
-    comments, comment_emotions = aggregate_comments(unit_table, emotions, fs)
+    comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode)
     with store.write() as con:
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions"):
             empty_table(con, table)

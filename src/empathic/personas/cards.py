@@ -48,7 +48,12 @@ def traits(fm: FeatureMatrix, members: np.ndarray, theme_labels: dict[str, str])
             )
         else:
             sd = float(col.std(ddof=0)) or 1.0
-            z = (value - overall) / sd
+            z = (value - overall) / sd  # on the clustering scale (log for heavy-tailed numbers)
+            stat = "mean"
+            if name in fm.logged:  # shown in real units (log1p undone): the median, robust to the heavy tail
+                real = np.expm1(col.to_numpy(float))
+                value, overall = float(np.median(real[members])), float(np.median(real))
+                stat = "median"
             out.append(
                 {
                     "feature": feature,
@@ -57,6 +62,7 @@ def traits(fm: FeatureMatrix, members: np.ndarray, theme_labels: dict[str, str])
                     "kind": "number",
                     "value": value,
                     "overall": overall,
+                    "stat": stat,
                     "z": z,
                     "strength": abs(z) * 0.6,
                 }
@@ -128,7 +134,8 @@ def describe(persona_traits: list[dict], size: int, share: float) -> str:
             bits.append(f"{t['label']}: {t['value']:.0%} vs {t['overall']:.0%} overall")
         else:
             sign = "higher" if t["z"] > 0 else "lower"
-            bits.append(f"{t['label']} {abs(t['z']):.1f} sd {sign} than average")
+            stat = t.get("stat", "mean")
+            bits.append(f"{t['label']} {stat} {t['value']:,.4g} vs {t['overall']:,.4g} overall ({sign})")
     return f"{size} customers ({share:.0%}). " + "; ".join(bits) + "."
 
 

@@ -25,12 +25,15 @@ class FeatureMatrix:
         raw: interpretable values (shares, counts, one-hot 0/1) — traits are computed on these.
         weighted: float64 array (n_customers, n_features), standardised and block-weighted — clustered on this.
         blocks: feature name → block (``attribute`` | ``behaviour`` | ``words``).
+        logged: features of ``raw`` stored as ``log1p`` of the real value (heavy-tailed usage, skewed numbers):
+            traits show them back in real units (``expm1`` of the median).
     """
 
     customer_ids: np.ndarray
     raw: pd.DataFrame
     weighted: np.ndarray
     blocks: dict[str, str]
+    logged: frozenset[str] = frozenset()
 
 
 def attribute_block(ids: pd.Index, attributes: pd.DataFrame) -> pd.DataFrame:
@@ -49,6 +52,7 @@ def attribute_block(ids: pd.Index, attributes: pd.DataFrame) -> pd.DataFrame:
             col = grp["value_num"].astype(float).reindex(ids)
             if col.min() >= 0 and col.max() > 10 * max(col.median(), 1e-9):
                 col = np.log1p(col)
+                out.attrs.setdefault("logged", set()).add(f"{name}")
             out[f"{name}"] = col.fillna(col.median())
             continue
         values = grp["value"].astype(str)
@@ -72,6 +76,7 @@ def behaviour_block(ids: pd.Index, usage: pd.DataFrame, event_mix: pd.DataFrame)
         for col in BEHAVIOUR_COLUMNS:
             if col in u:
                 out[col] = np.log1p(u[col].astype(float).clip(lower=0)).fillna(0.0)
+                out.attrs.setdefault("logged", set()).add(col)
     if not event_mix.empty:
         wide = event_mix.pivot_table(index="customer_id", columns="item", values="share", aggfunc="sum")
         out = out.join(wide.reindex(ids).fillna(0.0).sort_index(axis=1))
@@ -115,8 +120,9 @@ def build_features(
         "behaviour": behaviour_block(ids, usage, event_mix),
         "words": words_block(ids, said),
     }
-    raw_parts, weighted_parts, blocks = [], [], {}
+    raw_parts, weighted_parts, blocks, logged = [], [], {}, set()
     for block, frame in parts.items():
+        logged |= {f"{block}:{c}" for c in frame.attrs.get("logged", ())}
         frame = frame.loc[:, frame.std(ddof=0) > 1e-12] if len(frame.columns) else frame
         if frame.shape[1] == 0:
             continue
@@ -127,7 +133,7 @@ def build_features(
         blocks.update(dict.fromkeys(frame.columns, block))
     raw = pd.concat(raw_parts, axis=1) if raw_parts else pd.DataFrame(index=ids)
     if not weighted_parts:
-        return FeatureMatrix(ids.to_numpy(), raw, np.zeros((len(ids), 0)), blocks)
+        return FeatureMatrix(ids.to_numpy(), raw, np.zeros((len(ids), 0)), blocks, frozenset(logged))
     z = np.hstack(weighted_parts)
     block_of = np.array([blocks[c] for c in raw.columns])
     relevance = cross_block_relevance(z, block_of)
@@ -136,7 +142,7 @@ def build_features(
         cols = block_of == block
         r = relevance[cols]
         weighted[:, cols] = z[:, cols] * weights[str(block)] * r / np.sqrt((r * r).sum())
-    return FeatureMatrix(ids.to_numpy(), raw, weighted, blocks)
+    return FeatureMatrix(ids.to_numpy(), raw, weighted, blocks, frozenset(logged & set(raw.columns)))
 
 
 def cross_block_relevance(z: np.ndarray, block_of: np.ndarray) -> np.ndarray:

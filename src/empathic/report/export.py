@@ -59,6 +59,17 @@ def xlsx_safe_cell(value: object) -> object:
     return value
 
 
+DRIVERS_EXPORT = (
+    "SELECT i.* REPLACE (coalesce(t.label, i.label) AS label), coalesce(sl.display_name, i.score_name) AS "
+    "score_display_name FROM theme_impact i LEFT JOIN themes t USING (theme_id) LEFT JOIN score_labels sl "
+    "USING (score_name) ORDER BY i.score_name, i.impact, i.theme_id"
+)
+DRIVERS_EXPORT_UNNAMED = (
+    "SELECT i.* REPLACE (coalesce(t.label, i.label) AS label), i.score_name AS score_display_name "
+    "FROM theme_impact i LEFT JOIN themes t USING (theme_id) ORDER BY i.score_name, i.impact, i.theme_id"
+)
+
+
 def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
     """The table behind one export (raw values)."""
     if what not in WHATS + MORE_WHATS:
@@ -73,6 +84,8 @@ def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
     }[what]
     if ws.store.count(table) == 0:
         raise StageError(f"nothing to export: {what} not analysed yet", hint="run `empathic analyze WORKSPACE` first")
+    if what == "drivers":  # the theme's current label and the score's display name next to their ids
+        return ws.store.read_df(DRIVERS_EXPORT if ws.store.has_table("score_labels") else DRIVERS_EXPORT_UNNAMED)
     return ws.store.read_df(f"SELECT * FROM {table} ORDER BY {order}")
 
 

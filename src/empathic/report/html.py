@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from empathic.analytics.stored import stale_note
+from empathic.analytics.stored import provenance_text, stale_note
 from empathic.privacy.read import redaction_note
 from empathic.report import sections, views
 from empathic.team.report_notes import notes_for_report
@@ -64,6 +64,31 @@ def bars(items: list[tuple[str, float]], *, width: int = 520, bar_height: int = 
     return {"bars": out, "zero": zero, "width": width, "height": len(items) * (bar_height + 6) + 4, "bh": bar_height}
 
 
+def member_quotes(ws: Workspace, theme_id: str, quotes: list[dict[str, Any]], *, n: int = 3) -> list[dict[str, Any]]:
+    """Up to ``n`` quotes that are sentences of the theme itself (``sentence_themes``): the stored typical quotes that
+    still belong to it (an edit can move a sentence elsewhere), topped up with its highest-scoring member sentences.
+    """
+    if not views.has_data(ws, "sentence_themes", "sentences"):
+        return quotes[:n]
+    members = views.rows(
+        ws,
+        "SELECT st.feedback_id, st.sentence_idx, s.text FROM sentence_themes st JOIN sentences s "
+        "USING (feedback_id, sentence_idx) WHERE (st.theme_id = ? OR st.subtheme_id = ?) "
+        "AND length(trim(s.text)) >= 20 ORDER BY st.score DESC NULLS LAST, st.feedback_id, st.sentence_idx LIMIT 200",
+        [theme_id, theme_id],
+    )
+    keys = {(m["feedback_id"], m["sentence_idx"]) for m in members}
+    kept = [q for q in quotes if (q.get("feedback_id"), q.get("sentence_idx")) in keys][:n]
+    have = {(q.get("feedback_id"), q.get("sentence_idx")) for q in kept}
+    for m in members:
+        if len(kept) >= n:
+            break
+        quoted = {q["feedback_id"] for q in kept}
+        if (m["feedback_id"], m["sentence_idx"]) not in have and m["feedback_id"] not in quoted:
+            kept.append(m)
+    return kept
+
+
 def report_context(
     ws: Workspace, *, title: str | None = None, max_themes: int = 12, score: str | None = None
 ) -> dict[str, Any]:
@@ -74,7 +99,7 @@ def report_context(
     themes = themes[:max_themes]
     details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
     for theme, detail in zip(themes, details, strict=True):
-        theme["quotes"] = (detail or {}).get("quotes", [])[:3]
+        theme["quotes"] = member_quotes(ws, theme["theme_id"], (detail or {}).get("quotes", []), n=3)
     drv = sections.drivers(ws, score=score, top=10)  # one score, top 10 each way (not every score × theme)
     impact = [r for r in (drv or {}).get("impact", []) if r["level"] in (None, 1)]
     seg = sections.segments(ws)
@@ -96,6 +121,7 @@ def report_context(
         "usage": usage,
         "privacy": redaction_note(ws.store),
         "stale": stale_note(ws.store, ws.settings.analytics),  # drivers, segments, trends: stored, maybe stale
+        "provenance": provenance_text(ws.store),  # the runs and edits the stored results came from
     }
 
 

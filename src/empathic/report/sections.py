@@ -28,7 +28,8 @@ def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -
         differences = rows(
             ws,
             "SELECT d.attribute, d.segment, d.metric, d.theme_id, t.label AS theme, d.score_name, d.n_segment, "
-            "d.n_rest, d.value_segment, d.value_rest, d.lift, d.diff, d.test, d.p_value, d.q_value, d.significant "
+            "d.n_rest, d.value_segment, d.ci_low, d.ci_high, d.value_rest, d.lift, d.diff, d.test, d.p_value, "
+            "d.q_value, d.significant "
             "FROM segment_differences d LEFT JOIN themes t USING (theme_id) "
             f"{where} ORDER BY d.significant DESC, d.q_value NULLS LAST, d.attribute, d.segment, d.metric, "
             "d.theme_id LIMIT ?",
@@ -223,7 +224,52 @@ def customers(ws: Workspace, *, limit: int = 100) -> list[dict[str, Any]]:
 
 
 def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
-    """Everything known about one customer: attributes, comments, usage summary, persona; None if unknown."""
+    """One customer's profile, None if unknown: who they are (attributes, signup, persona), what they are worth
+    (``value_total`` and usage), one timeline of what they said and did (comments with score, themes and sentiment;
+    weekly usage), the themes they raise most and their sentiment over time.
+
+    Built on the usage area's ``ws.customer`` (the same voice ``empathic customer`` prints) when it is installed;
+    otherwise the comments and attributes only.
+    """
+    from empathic.errors import InputError
+
+    if not callable(getattr(ws, "customer", None)):
+        return _customer_basic(ws, customer_id)
+    try:
+        voice = ws.customer(customer_id)
+    except InputError:
+        return None
+    usage = {k: _clean_scalar(v) for k, v in (voice["usage"] or {}).items()}
+    timeline = [
+        {k: _clean_scalar(v) for k, v in row.items()} for row in voice["timeline"].to_dict(orient="records")
+    ]
+    for item in timeline:
+        item["at"] = str(item["at"])[:10] if item.get("at") else None
+    themes: dict[str, int] = {}
+    for item in timeline:
+        for label in (item.get("themes") or "").split("; "):
+            if label:
+                themes[label] = themes.get(label, 0) + 1
+    trend = [
+        {"at": str(r["at"])[:10], "sentiment": _clean_scalar(r["sentiment"]), "score": _clean_scalar(r["score"])}
+        for r in voice["sentiment"].to_dict(orient="records")
+    ]
+    comments = [t for t in timeline if t.get("kind") == "feedback"]
+    return {
+        "customer_id": voice["customer_id"],
+        "signup_at": str(voice["signup_at"])[:10] if voice["signup_at"] is not None else None,
+        "attributes": [{"name": k, "value": v} for k, v in voice["attributes"].items()],
+        "persona": voice["persona"],
+        "usage": usage or None,
+        "value": usage.get("value_total"),
+        "timeline": timeline,
+        "themes": sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])),
+        "sentiment_trend": trend,
+        "comments": comments,
+    }
+
+
+def _customer_basic(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
     comments = rows(
         ws,
         "SELECT feedback_id, created_at, text FROM feedback WHERE customer_id = ? ORDER BY created_at DESC NULLS "
@@ -233,30 +279,12 @@ def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
     attributes = rows(
         ws, "SELECT name, value FROM customer_attributes WHERE customer_id = ? ORDER BY name", [customer_id]
     )
-    usage_row = (
-        rows(ws, "SELECT * FROM usage_customers WHERE customer_id = ?", [customer_id])
-        if has_data(ws, "usage_customers")
-        else []
-    )
-    persona = (
-        rows(
-            ws,
-            "SELECT p.persona_id, p.name FROM customer_personas cp JOIN personas p USING (persona_id) "
-            "WHERE cp.customer_id = ?",
-            [customer_id],
-        )
-        if has_data(ws, "customer_personas")
-        else []
-    )
-    if not comments and not attributes and not usage_row:
+    if not comments and not attributes:
         return None
-    return {
-        "customer_id": customer_id,
-        "attributes": attributes,
-        "comments": comments,
-        "usage": usage_row[0] if usage_row else None,
-        "persona": persona[0] if persona else None,
-    }
+    timeline = [{"at": (c["created_at"] or "")[:10] or None, "kind": "feedback", "score": None,
+                 "sentiment_label": None, "themes": None, **c} for c in comments]  # fmt: skip
+    return {"customer_id": customer_id, "signup_at": None, "attributes": attributes, "persona": None, "usage": None,
+            "value": None, "timeline": timeline, "themes": [], "sentiment_trend": [], "comments": comments}  # fmt: skip
 
 
 def search(ws: Workspace, query: str, *, semantic: bool = False, limit: int = 50) -> dict[str, Any]:

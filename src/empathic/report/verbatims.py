@@ -61,14 +61,15 @@ def verbatims(
     """One page of comments matching the filters, newest first, with highlight segments.
 
     Returns ``{"total", "page", "page_size", "pages", "items": [{feedback_id, created_at, text, segments,
-    sentiment_label, themes}]}``.
+    sentiment_label, themes, scores}]}``; ``scores`` = ``[{name, value}]`` under their display names. Comments
+    without text (a score-only response) are not verbatims and are left out.
     """
     if sentiment and sentiment not in SENTIMENTS:
         raise InputError(f"unknown sentiment {sentiment!r}", hint=f"choose one of: {', '.join(SENTIMENTS)}")
     page, page_size = max(1, int(page)), max(1, min(200, int(page_size)))
     has_feelings = has_data(ws, "feedback_feelings")
     has_themes = has_data(ws, "feedback_themes", "themes")
-    where, params = ["TRUE"], []
+    where, params = ["nullif(trim(f.text), '') IS NOT NULL"], []
     if theme_id:
         if not has_themes:
             return _empty(page, page_size)
@@ -94,6 +95,7 @@ def verbatims(
         [*params, page_size, (page - 1) * page_size],
     )
     _attach_themes(ws, items, has_themes)
+    _attach_scores(ws, items)
     _attach_segments(ws, items, theme_id if has_themes else None, q)
     return {
         "total": total,
@@ -123,6 +125,26 @@ def _attach_themes(ws: Workspace, items: list[dict[str, Any]], has_themes: bool)
     by_id = {i["feedback_id"]: i for i in items}
     for r in found:
         by_id[r["feedback_id"]]["themes"].append({"theme_id": r["theme_id"], "label": r["label"]})
+
+
+def _attach_scores(ws: Workspace, items: list[dict[str, Any]]) -> None:
+    """Each comment's answers to the score questions, named as the user named them (``scores rename``)."""
+    from empathic.analytics.scores import display_names
+
+    for item in items:
+        item["scores"] = []
+    if not items:
+        return
+    names = display_names(ws.store)
+    found = rows(
+        ws,
+        "SELECT feedback_id, name, value FROM feedback_scores WHERE feedback_id IN (SELECT unnest(?)) "
+        "AND value IS NOT NULL ORDER BY feedback_id, name",
+        [[i["feedback_id"] for i in items]],
+    )
+    by_id = {i["feedback_id"]: i for i in items}
+    for r in found:
+        by_id[r["feedback_id"]]["scores"].append({"name": names.get(r["name"], r["name"]), "value": r["value"]})
 
 
 def _attach_segments(ws: Workspace, items: list[dict[str, Any]], theme_id: str | None, q: str | None) -> None:

@@ -13,7 +13,8 @@ report, ``ws.drivers()`` & co. Column meanings:
   share of explained variance (relative-weights analysis, sums to R² over features).
 - ``segment_differences``: one row per attribute × segment × metric (``theme_share`` of a theme, ``score`` mean of a
   score, ``sentiment``) vs the rest of the comments, with ``lift`` (ratio), ``diff``, the test used, p, BH q and
-  ``significant`` (q ≤ alpha and both groups above the minimum counts).
+  ``significant`` (q ≤ alpha and both groups above the minimum counts); ``ci_low``/``ci_high`` a credible interval
+  of the segment's value shrunk toward the attribute-wide value (a segment too small to test shows the shrunk value).
 - ``theme_trends``: per period (``grain`` day/week/month) × theme: volume, share of the period's comments,
   mean sentiment, and the theme's impact on the primary score in that period; ``share`` is null for periods under
   the minimum n (evidence rules: one comment is not a 100 % spike).
@@ -70,5 +71,10 @@ MIGRATIONS: list[str] = [
     # v3: readable scores — a display name per score column, set by the user and never replaced by a run.
     """
     CREATE TABLE score_labels (score_name VARCHAR PRIMARY KEY, display_name VARCHAR, updated_at TIMESTAMP);
+    """,
+    # v4: small cells — a credible interval of each segment's value (evidence rules), never a bare raw rate.
+    """
+    ALTER TABLE segment_differences ADD COLUMN ci_low DOUBLE;
+    ALTER TABLE segment_differences ADD COLUMN ci_high DOUBLE;
     """,
 ]
