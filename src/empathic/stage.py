@@ -24,6 +24,7 @@ EXTERNAL_INPUTS: dict[str, str] = {
         "SELECT max(ingested_at) FROM sources",
     ),
     "theme_edits": "SELECT max(created_at) FROM theme_edits",
+    "feelings_corrections": "SELECT max(created_at) FROM feelings_corrections",
 }
 
 

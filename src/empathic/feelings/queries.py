@@ -261,3 +261,14 @@ def theme_feelings(store: Store) -> pd.DataFrame:
            FROM joined j JOIN themes t ON t.theme_id = j.theme_id LEFT JOIN emo ON emo.theme_id = j.theme_id
            GROUP BY t.theme_id, t.label, t.level ORDER BY t.level, n_mentions DESC, t.theme_id"""
     )
+
+
+def calibration(store: Store) -> dict | None:
+    """The last calibration attempt (``feelings_calibration``) as a dict, or None before the feelings stage ran."""
+    if not store.has_table("feelings_calibration") or store.count("feelings_calibration") == 0:
+        return None
+    row = store.read_df("SELECT * FROM feelings_calibration ORDER BY computed_at DESC LIMIT 1").iloc[0]
+    out = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items() if k != "detail"}
+    out["classes"] = json.loads(row["detail"]).get("classes", {}) if isinstance(row["detail"], str) else {}
+    out["applied"] = bool(out["applied"])
+    return out

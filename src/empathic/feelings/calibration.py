@@ -1,0 +1,195 @@
+"""Calibrate comment sentiment to the workspace's own scores (NPS, CSAT, rating), only when it helps.
+
+Where comments carry a score, the score says what the customer felt overall. A small multinomial logistic
+regression maps each comment's sentiment summary (mean, lowest and highest unit score, shares of negative and
+positive units) to the score's side (detractor / passive / promoter, or low / middle / high rating). It is
+cross-validated on the workspace's scored comments (stratified folds, seeded) and **applied only when it beats
+the shipped labels on the held-out folds** (mean macro-F1 gain ≥ :data:`MIN_GAIN` and better in most folds); the
+decision, with the agreement before and after, is stored in ``feelings_calibration`` and the run's message.
+
+Applied, it relabels every non-mixed comment (scored or not) by the refitted model and sets its score to
+P(positive) − P(negative); sentence units keep the shipped read. Mixed stays mixed (it is a structural read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CLASSES = ("negative", "neutral", "positive")
+FEATURES = ("mean", "lowest", "highest", "share_negative", "share_positive")
+#: Scored comments needed before a calibration is even tried, and per class present.
+MIN_SCORED = 60
+MIN_PER_CLASS = 10
+FOLDS = 5
+#: Mean held-out macro-F1 gain needed to apply the calibration ...
+MIN_GAIN = 0.02
+#: ... and the share of folds in which it must be better.
+MIN_FOLD_WINS = 0.6
+
+
+@dataclass
+class Calibration:
+    """The outcome of one calibration attempt (what ``empathic feelings WS --calibration`` shows).
+
+    Attributes:
+        score: the score it was fitted to (None when the workspace has none).
+        n: scored comments used; ``classes``: their count per target side.
+        before / after: held-out macro-F1 agreement of the shipped and the calibrated labels with the score's side
+            (mean over folds); ``accuracy_before`` / ``accuracy_after`` the same as shares of comments.
+        fold_wins: folds where the calibrated labels agreed better.
+        applied: whether the labels were replaced; ``reason`` says why (not).
+    """
+
+    score: str | None = None
+    n: int = 0
+    classes: dict[str, int] = field(default_factory=dict)
+    before: float | None = None
+    after: float | None = None
+    accuracy_before: float | None = None
+    accuracy_after: float | None = None
+    fold_wins: int = 0
+    folds: int = 0
+    applied: bool = False
+    reason: str = ""
+    model_: Any = None
+
+    def record(self) -> dict[str, Any]:
+        """A JSON-friendly summary (no model)."""
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_")}
+
+    def summary(self) -> str:
+        """One line for the run message."""
+        if self.before is None:
+            return f"calibration not tried: {self.reason}"
+        verdict = "applied" if self.applied else "not applied"
+        return (
+            f"calibration to {self.score} {verdict} (n={self.n}, held-out macro-F1 {self.before:.3f} → "
+            f"{self.after:.3f}, better in {self.fold_wins}/{self.folds} folds): {self.reason}"
+        )
+
+
+def score_sides(scores: pd.DataFrame) -> pd.Series:
+    """feedback_id → the side of its score: negative / neutral / positive.
+
+    ``scores`` has feedback_id, value, scale_min, scale_max and kind. NPS: 0–6 detractor (negative), 7–8 passive,
+    9–10 promoter; any other score: the lowest 40 % of its scale negative, the highest 40 % positive (1–2 and 4–5 of
+    five stars).
+    """
+    span = (scores["scale_max"] - scores["scale_min"]).replace(0, np.nan)
+    x = (scores["value"] - scores["scale_min"]) / span
+    nps = scores["kind"].eq("nps") & scores["scale_max"].eq(10) & scores["scale_min"].eq(0)
+    low = np.where(nps, scores["value"] <= 6, x < 0.4 - 1e-9)
+    high = np.where(nps, scores["value"] >= 9, x > 0.6 + 1e-9)
+    side = np.where(low, "negative", np.where(high, "positive", "neutral"))
+    out = pd.Series(side, index=scores["feedback_id"].to_numpy(), dtype=object)
+    return out[x.notna().to_numpy()]
+
+
+def comment_features(units: pd.DataFrame, band: float) -> pd.DataFrame:
+    """Per comment (index feedback_id): the :data:`FEATURES` of its units' sentiment scores."""
+    s = units["sentiment"].astype(float)
+    g = units.assign(_neg=(s <= -band).astype(float), _pos=(s >= band).astype(float)).groupby("feedback_id")
+    return pd.DataFrame(
+        {
+            "mean": g["sentiment"].mean(),
+            "lowest": g["sentiment"].min(),
+            "highest": g["sentiment"].max(),
+            "share_negative": g["_neg"].mean(),
+            "share_positive": g["_pos"].mean(),
+        }
+    )
+
+
+def _three(labels: np.ndarray) -> np.ndarray:
+    """Comment labels on the three sides (mixed counts as neutral, as the score's middle)."""
+    return np.where(labels == "mixed", "neutral", labels).astype(object)
+
+
+def _macro_f1(truth: np.ndarray, pred: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    present = [c for c in CLASSES if (truth == c).any()]
+    return float(f1_score(truth, pred, labels=present, average="macro", zero_division=0))
+
+
+def _model(seed: int) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=500, random_state=seed)
+
+
+def _predict(model: Any, x: np.ndarray, shipped: np.ndarray) -> np.ndarray:
+    pred = np.asarray(model.predict(x), dtype=object)
+    return np.where(shipped == "mixed", "neutral", pred).astype(object)
+
+
+def fit(
+    features: pd.DataFrame, shipped: pd.Series, sides: pd.Series, *, score: str | None, seed: int = 42
+) -> Calibration:
+    """Cross-validate a calibration of ``shipped`` comment labels to the score ``sides``; refit it on all when it
+    helps (see the module docstring). All three inputs are indexed by feedback_id."""
+    from sklearn.model_selection import StratifiedKFold
+
+    if score is None or sides.empty:
+        return Calibration(score=score, reason="no comment carries an NPS, CSAT or rating score")
+    ids = sorted(set(sides.index) & set(features.index) & set(shipped.index))
+    truth = sides.loc[ids].to_numpy(dtype=object)
+    counts = {c: int((truth == c).sum()) for c in CLASSES if (truth == c).any()}
+    cal = Calibration(score=score, n=len(ids), classes=counts)
+    big = [c for c, k in counts.items() if k >= MIN_PER_CLASS]
+    if len(ids) < MIN_SCORED or len(big) < 2:
+        cal.reason = (
+            f"too few scored comments ({len(ids)}; need {MIN_SCORED}, with {MIN_PER_CLASS}+ on at least two sides)"
+        )
+        return cal
+    keep = np.isin(truth, big)
+    ids = [i for i, k in zip(ids, keep, strict=True) if k]
+    truth = truth[keep]
+    x = features.loc[ids, list(FEATURES)].to_numpy(dtype=np.float64)
+    base = _three(shipped.loc[ids].to_numpy(dtype=object))
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+    before, after, acc_b, acc_a = [], [], [], []
+    for train, test in folds.split(x, truth):
+        model = _model(seed).fit(x[train], truth[train])
+        pred = _predict(model, x[test], shipped.loc[ids].to_numpy(dtype=object)[test])
+        before.append(_macro_f1(truth[test], base[test]))
+        after.append(_macro_f1(truth[test], pred))
+        acc_b.append(float((base[test] == truth[test]).mean()))
+        acc_a.append(float((pred == truth[test]).mean()))
+    cal.n = len(ids)
+    cal.before, cal.after = round(float(np.mean(before)), 4), round(float(np.mean(after)), 4)
+    cal.accuracy_before, cal.accuracy_after = round(float(np.mean(acc_b)), 4), round(float(np.mean(acc_a)), 4)
+    cal.folds = FOLDS
+    cal.fold_wins = int(sum(a > b for a, b in zip(after, before, strict=True)))
+    gain = cal.after - cal.before
+    if gain >= MIN_GAIN and cal.fold_wins >= MIN_FOLD_WINS * FOLDS:
+        cal.applied = True
+        cal.reason = f"it agrees better with the scores on held-out folds (+{gain:.3f})"
+        cal.model_ = _model(seed).fit(x, truth)
+    else:
+        cal.reason = (
+            f"it does not beat the shipped model on held-out folds (gain {gain:+.3f}, need +{MIN_GAIN:.2f} "
+            f"and {int(np.ceil(MIN_FOLD_WINS * FOLDS))}/{FOLDS} folds)"
+        )
+    return cal
+
+
+def apply(cal: Calibration, comments: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    """Comments (feedback_id, sentiment, sentiment_label, …) relabelled by an applied calibration (else unchanged)."""
+    if not cal.applied or cal.model_ is None or comments.empty:
+        return comments
+    x = features.loc[comments["feedback_id"], list(FEATURES)].to_numpy(dtype=np.float64)
+    proba = cal.model_.predict_proba(x)
+    classes = list(cal.model_.classes_)
+    p_pos = proba[:, classes.index("positive")] if "positive" in classes else 0.0
+    p_neg = proba[:, classes.index("negative")] if "negative" in classes else 0.0
+    labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    mixed = comments["sentiment_label"].eq("mixed").to_numpy()
+    return comments.assign(
+        sentiment=np.where(mixed, comments["sentiment"], np.round(p_pos - p_neg, 4)),
+        sentiment_label=np.where(mixed, "mixed", labels),
+    )
