@@ -4,7 +4,8 @@ Where comments carry a score, the score says what the customer felt overall. A s
 regression maps each comment's sentiment summary (mean, lowest and highest unit score, shares of negative and
 positive units) to the score's side (detractor / passive / promoter, or low / middle / high rating). It is
 cross-validated on the workspace's scored comments (stratified folds, seeded) and **applied only when it beats
-the shipped labels on the held-out folds** (mean macro-F1 gain ≥ :data:`MIN_GAIN` and better in most folds); the
+the shipped labels on the held-out folds** (mean macro-F1 gain ≥ :data:`MIN_GAIN`, better in most folds, and a
+bootstrap lower bound of the gain above zero, so noise is not mistaken for a gain); the
 decision, with the agreement before and after, is stored in ``feelings_calibration`` and the run's message.
 
 Applied, it relabels every non-mixed comment (scored or not) by the refitted model and sets its score to
@@ -27,8 +28,12 @@ MIN_PER_CLASS = 10
 FOLDS = 5
 #: Mean held-out macro-F1 gain needed to apply the calibration ...
 MIN_GAIN = 0.02
-#: ... and the share of folds in which it must be better.
+#: ... and the share of folds in which it must be better ...
 MIN_FOLD_WINS = 0.6
+#: ... and the gain's bootstrap interval (over the pooled held-out predictions, this many resamples, seeded) must
+#: lie above zero at this one-sided level: a gain that noise could give is not applied.
+BOOTSTRAP = 400
+CONFIDENCE = 0.95
 
 
 @dataclass
@@ -40,7 +45,8 @@ class Calibration:
         n: scored comments used; ``classes``: their count per target side.
         before / after: held-out macro-F1 agreement of the shipped and the calibrated labels with the score's side
             (mean over folds); ``accuracy_before`` / ``accuracy_after`` the same as shares of comments.
-        fold_wins: folds where the calibrated labels agreed better.
+        fold_wins: folds where the calibrated labels agreed better; ``gain_low`` the bootstrap lower bound of
+            the macro-F1 gain over the pooled held-out predictions.
         applied: whether the labels were replaced; ``reason`` says why (not).
     """
 
@@ -53,6 +59,7 @@ class Calibration:
     accuracy_after: float | None = None
     fold_wins: int = 0
     folds: int = 0
+    gain_low: float | None = None
     applied: bool = False
     reason: str = ""
     model_: Any = None
@@ -110,10 +117,41 @@ def _three(labels: np.ndarray) -> np.ndarray:
 
 
 def _macro_f1(truth: np.ndarray, pred: np.ndarray) -> float:
-    from sklearn.metrics import f1_score
+    """Macro-F1 over the classes present in ``truth`` (a class never predicted scores 0)."""
+    scores = []
+    for c in CLASSES:
+        t, p = truth == c, pred == c
+        if not t.any():
+            continue
+        tp = float((t & p).sum())
+        scores.append(2 * tp / (t.sum() + p.sum()) if tp else 0.0)
+    return float(np.mean(scores)) if scores else 0.0
 
-    present = [c for c in CLASSES if (truth == c).any()]
-    return float(f1_score(truth, pred, labels=present, average="macro", zero_division=0))
+
+def _codes(labels: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.array(CLASSES, dtype=object), labels)
+
+
+def _bootstrap_low(truth: np.ndarray, base: np.ndarray, pred: np.ndarray, seed: int) -> float:
+    """The one-sided lower bound (:data:`CONFIDENCE`) of the macro-F1 gain of ``pred`` over ``base``, resampling
+    comments (per class counts by ``bincount``, so 400 resamples of 100k comments stay fast)."""
+    t, b, p = _codes(truth), _codes(base), _codes(pred)
+    k = len(CLASSES)
+    present = np.bincount(t, minlength=k) > 0
+    rng = np.random.default_rng(seed)
+    gains = np.empty(BOOTSTRAP)
+    for r in range(BOOTSTRAP):
+        w = np.bincount(rng.integers(0, len(t), len(t)), minlength=len(t)).astype(np.float64)
+        f = []
+        for guess in (b, p):
+            tp = np.bincount(t, weights=w * (guess == t), minlength=k)
+            n_true = np.bincount(t, weights=w, minlength=k)
+            n_pred = np.bincount(guess, weights=w, minlength=k)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f1 = np.where(tp > 0, 2 * tp / (n_true + n_pred), 0.0)
+            f.append(f1[present].mean())
+        gains[r] = f[1] - f[0]
+    return float(np.quantile(gains, 1 - CONFIDENCE))
 
 
 def _model(seed: int) -> Any:
@@ -153,9 +191,11 @@ def fit(
     base = _three(shipped.loc[ids].to_numpy(dtype=object))
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
     before, after, acc_b, acc_a = [], [], [], []
+    pooled = np.empty(len(ids), dtype=object)
     for train, test in folds.split(x, truth):
         model = _model(seed).fit(x[train], truth[train])
         pred = _predict(model, x[test], shipped.loc[ids].to_numpy(dtype=object)[test])
+        pooled[test] = pred
         before.append(_macro_f1(truth[test], base[test]))
         after.append(_macro_f1(truth[test], pred))
         acc_b.append(float((base[test] == truth[test]).mean()))
@@ -166,14 +206,19 @@ def fit(
     cal.folds = FOLDS
     cal.fold_wins = int(sum(a > b for a, b in zip(after, before, strict=True)))
     gain = cal.after - cal.before
-    if gain >= MIN_GAIN and cal.fold_wins >= MIN_FOLD_WINS * FOLDS:
+    cal.gain_low = round(_bootstrap_low(truth, base, pooled, seed), 4)
+    if gain >= MIN_GAIN and cal.fold_wins >= MIN_FOLD_WINS * FOLDS and cal.gain_low > 0:
         cal.applied = True
-        cal.reason = f"it agrees better with the scores on held-out folds (+{gain:.3f})"
+        cal.reason = (
+            f"it agrees better with the scores on held-out folds (+{gain:.3f}, {CONFIDENCE:.0%} lower bound "
+            f"+{cal.gain_low:.3f})"
+        )
         cal.model_ = _model(seed).fit(x, truth)
     else:
         cal.reason = (
-            f"it does not beat the shipped model on held-out folds (gain {gain:+.3f}, need +{MIN_GAIN:.2f} "
-            f"and {int(np.ceil(MIN_FOLD_WINS * FOLDS))}/{FOLDS} folds)"
+            f"it does not beat the shipped model on held-out folds (gain {gain:+.3f}, {CONFIDENCE:.0%} lower bound "
+            f"{cal.gain_low:+.3f}; needs +{MIN_GAIN:.2f}, a lower bound above 0 and "
+            f"{int(np.ceil(MIN_FOLD_WINS * FOLDS))}/{FOLDS} folds)"
         )
     return cal
 
