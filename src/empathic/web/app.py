@@ -32,7 +32,7 @@ from empathic.web.gate import guard
 from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
 from empathic.web.redact import PathRedactor
-from empathic.web.routers import admin, api, auth, edits, pages, team, team_views, workflow
+from empathic.web.routers import admin, api, auth, corrections, edits, pages, team, team_views, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import (
     SESSION_COOKIE,
@@ -137,6 +137,7 @@ def create_app(
         edits.router,
         team.router,
         team_views.router,
+        corrections.router,
         pages.router,
     ):
         app.include_router(router, include_in_schema=False)
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(edits.api_router)
     app.include_router(team.api_router)
     app.include_router(team_views.api_router)
+    app.include_router(corrections.api_router)
     _add_middleware(app)
     add_error_handlers(app)
     return app
