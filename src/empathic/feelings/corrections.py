@@ -255,6 +255,7 @@ def adjust_units(
     examples: Examples | None = None,
     pain_below: float = -0.2,
     gain_above: float = 0.2,
+    min_sim: float = NEIGHBOUR_MIN,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Units (feedback_id, sentence_idx, sentiment, sentiment_label, intent, pain, gain) after the corrections.
 
@@ -276,8 +277,8 @@ def adjust_units(
     verbatim = fixed[fixed["sentence_idx"].notna()]
     positions = keys.get_indexer(list(zip(verbatim["feedback_id"], verbatim["sentence_idx"].astype(int), strict=True)))
     if vectors is not None and examples is not None and len(examples):
-        by_sentiment = neighbour_labels(vectors, examples, examples.sentiment)
-        by_intent = neighbour_labels(vectors, examples, examples.intent)
+        by_sentiment = neighbour_labels(vectors, examples, examples.sentiment, min_sim=min_sim)
+        by_intent = neighbour_labels(vectors, examples, examples.intent, min_sim=min_sim)
         moved = (by_sentiment != None) & (by_sentiment != sentiment)  # noqa: E711 - elementwise on objects
         moved |= (by_intent != None) & (by_intent != intents)  # noqa: E711
         moved[positions[positions >= 0]] = False  # those are corrected verbatim below
