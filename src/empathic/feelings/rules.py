@@ -192,9 +192,7 @@ REQUEST_VETO = re.compile(
     r"given|got|gotten|flown|sent|left|paid|kept|read|worn|stayed)\b"
     r"|\b(?:i|we)(?:'d| would) (?:like|love) to know\b|\bthis should (?:work|be fixed|be ok|be fine) now\b"
 )
-REQUEST_EXPLICIT = re.compile(
-    r"\b(?:please|pls|plz|kindly|wish|suggest\w*|feature request|add|bring back)\b"
-)
+REQUEST_EXPLICIT = re.compile(r"\b(?:please|pls|plz|kindly|wish|suggest\w*|feature request|add|bring back)\b")
 
 #: A concrete failure (intent ``bug``): something does not work as it should — crash, error, freeze, failed payment,
 #: wrong or missing item, an order that never arrived, charged twice, a flight delayed or cancelled.

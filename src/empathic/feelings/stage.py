@@ -31,9 +31,6 @@ from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
 
-#: The embedder whose unit vectors carry the analysts' corrections to near neighbours (few-shot).
-FEW_SHOT_MODE = "fast"
-
 STAGE = Stage(
     name="feelings",
     reads_stages=("sentences",),
@@ -98,6 +95,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     fs = settings.feelings
     n_comments = len(pc.unique(units.column("feedback_id")))
     mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
+    vectors = None
     if mode == "fast" and fs.overlap_embedding:
         cached = 0
         unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
@@ -105,7 +103,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
         unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
     fixed = corrections.effective(corrections.corrections(store))
-    unit_table, corrected = _apply_unit_corrections(unit_table, units, fixed, settings)
+    unit_table, corrected = _apply_unit_corrections(unit_table, units, fixed, settings, mode, vectors)
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs)
     comments, cal, corrected["comments"] = _calibrate_and_correct(store, unit_table, comments, fixed, settings)
     with store.write() as con:
@@ -151,15 +149,21 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
 
 
 def _apply_unit_corrections(
-    unit_table: pa.Table, units: pa.Table, fixed: pd.DataFrame, settings: Settings
+    unit_table: pa.Table,
+    units: pa.Table,
+    fixed: pd.DataFrame,
+    settings: Settings,
+    mode: str,
+    vectors: np.ndarray | None,
 ) -> tuple[pa.Table, dict[str, int]]:
-    """The unit feelings after the analysts' corrections (few-shot neighbours, then verbatim); unchanged without."""
+    """The unit feelings after the analysts' corrections (few-shot neighbours over the mode's unit vectors, then
+    verbatim); unchanged without corrections. ``vectors``: the units' vectors when the mode computed them."""
     if fixed.empty:
         return unit_table, {"verbatim": 0, "neighbours": 0}
     frame = unit_table.to_pandas()
-    cleaned = clean_texts(units.column("text").to_pylist())
-    vectors = distinct_vectors(cleaned, FEW_SHOT_MODE)
-    examples = corrections.examples_of(fixed, frame, lambda texts: distinct_vectors(clean_texts(texts), FEW_SHOT_MODE))
+    if vectors is None:
+        vectors = distinct_vectors(clean_texts(units.column("text").to_pylist()), mode)
+    examples = corrections.examples_of(fixed, frame, lambda texts: distinct_vectors(clean_texts(texts), mode))
     frame, counts = corrections.adjust_units(
         frame,
         fixed,
@@ -167,6 +171,7 @@ def _apply_unit_corrections(
         examples=examples,
         pain_below=settings.feelings.pain_below,
         gain_above=settings.feelings.gain_above,
+        min_sim=corrections.NEIGHBOUR_MIN_OF[mode],
     )
     return pa.Table.from_pandas(frame, schema=SENTENCE_FEELINGS_SCHEMA, preserve_index=False), counts
 
