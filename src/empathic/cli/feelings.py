@@ -171,7 +171,8 @@ def ideas(
     workspace: Path = typer.Argument(..., help="Workspace file."),
     limit: int = typer.Option(15, "--limit", "-n", help="Idea groups to show."),
 ) -> None:
-    """The ideas board: what customers suggest, grouped and ranked by volume, pain and impact.
+    """The ideas board: what customers ask for, grouped by theme, ranked by volume, pain and score gap, with who
+    asks (over-represented segments, top linked customers).
 
     Examples:
       empathic ideas acme.empathic
@@ -179,20 +180,24 @@ def ideas(
     with open_workspace(workspace, read_only=True) as ws:
         board = ws.ideas()
     if board.empty:
-        console.print("no suggestions found")
+        console.print("no requests found (intent request)")
         return
-    table = Table(title="ideas board", show_lines=True)
-    for col in ("#", "idea", "comments", "share", "sentiment", "impact", "examples"):
+    table = Table(title="ideas board: what customers ask for (intent request)", show_lines=True)
+    for col in ("#", "idea", "comments", "share", "with a pain", "score gap", "who asks", "examples"):
         table.add_column(col)
     for i, r in enumerate(board.head(limit).itertuples(), 1):
-        impact = "" if r.impact is None or pd.isna(r.impact) else f"{r.impact:+.3f}"
+        gap = "" if r.score_gap is None or pd.isna(r.score_gap) else f"{r.score_gap:+.2f} {r.score} (n={r.n_scored})"
+        who = [f"{s['attribute']}={s['value']} ×{s['lift']:.1f} (n={s['n']})" for s in r.segments]
+        who += [f"customer {c['customer_id']}" for c in r.customers[:2]]
+        label = esc(r.label) + (f"\n[dim]in {esc(r.theme)}[/dim]" if r.theme and r.subtheme else "")
         table.add_row(
             str(i),
-            esc(r.label),
+            label,
             f"{r.n_comments:,}",
             f"{r.share:.1%}",
-            num(r.mean_sentiment, "+.2f"),
-            impact,
+            f"{r.share_pain:.0%}",
+            gap,
+            esc("\n".join(who)),
             _quote_lines(r.quotes, 90),
         )
     console.print(table)
