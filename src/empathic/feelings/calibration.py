@@ -8,8 +8,9 @@ the shipped labels on the held-out folds** (mean macro-F1 gain ≥ :data:`MIN_GA
 bootstrap lower bound of the gain above zero, so noise is not mistaken for a gain); the
 decision, with the agreement before and after, is stored in ``feelings_calibration`` and the run's message.
 
-Applied, it relabels every non-mixed comment (scored or not) by the refitted model and sets its score to
-P(positive) − P(negative); sentence units keep the shipped read. Mixed stays mixed (it is a structural read).
+Applied, it relabels every comment (scored or not) by the refitted model and sets its score to
+P(positive) − P(negative); sentence units keep the shipped read. A comment read as mixed (it goes both ways) stays
+mixed unless the calibrated model is confident (P ≥ :data:`MIXED_CONFIDENT`) which side its score falls on.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ MIN_FOLD_WINS = 0.6
 #: lie above zero at this one-sided level: a gain that noise could give is not applied.
 BOOTSTRAP = 400
 CONFIDENCE = 0.95
+#: A mixed comment takes the calibrated side only at this probability (else it stays mixed).
+MIXED_CONFIDENT = 0.6
 
 
 @dataclass
@@ -160,9 +163,19 @@ def _model(seed: int) -> Any:
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=500, random_state=seed)
 
 
+def _labels(model: Any, x: np.ndarray, shipped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(calibrated labels with "mixed" kept where the model is not confident, P(positive) − P(negative))."""
+    proba = model.predict_proba(x)
+    classes = list(model.classes_)
+    labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    keep = (shipped == "mixed") & (proba.max(axis=1) < MIXED_CONFIDENT)
+    p_pos = proba[:, classes.index("positive")] if "positive" in classes else np.zeros(len(x))
+    p_neg = proba[:, classes.index("negative")] if "negative" in classes else np.zeros(len(x))
+    return np.where(keep, "mixed", labels).astype(object), p_pos - p_neg
+
+
 def _predict(model: Any, x: np.ndarray, shipped: np.ndarray) -> np.ndarray:
-    pred = np.asarray(model.predict(x), dtype=object)
-    return np.where(shipped == "mixed", "neutral", pred).astype(object)
+    return _three(_labels(model, x, shipped)[0])
 
 
 def fit(
@@ -228,13 +241,10 @@ def apply(cal: Calibration, comments: pd.DataFrame, features: pd.DataFrame) -> p
     if not cal.applied or cal.model_ is None or comments.empty:
         return comments
     x = features.loc[comments["feedback_id"], list(FEATURES)].to_numpy(dtype=np.float64)
-    proba = cal.model_.predict_proba(x)
-    classes = list(cal.model_.classes_)
-    p_pos = proba[:, classes.index("positive")] if "positive" in classes else 0.0
-    p_neg = proba[:, classes.index("negative")] if "negative" in classes else 0.0
-    labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-    mixed = comments["sentiment_label"].eq("mixed").to_numpy()
+    shipped = comments["sentiment_label"].to_numpy(dtype=object)
+    labels, score = _labels(cal.model_, x, shipped)
+    mixed = labels == "mixed"
     return comments.assign(
-        sentiment=np.where(mixed, comments["sentiment"], np.round(p_pos - p_neg, 4)),
-        sentiment_label=np.where(mixed, "mixed", labels),
+        sentiment=np.where(mixed, comments["sentiment"], np.round(score, 4)),
+        sentiment_label=labels,
     )
