@@ -213,3 +213,21 @@ def test_few_shot_neighbours_vote_only_when_near() -> None:
     units /= np.linalg.norm(units, axis=1, keepdims=True)
     assert corrections.neighbour_labels(units, ex, ex.sentiment).tolist() == ["negative", None, None]
     assert corrections.neighbour_labels(units, ex, ex.intent).tolist() == ["bug", None, "request"]
+
+
+def test_sentence_corrections_follow_their_text_when_sentences_are_renumbered(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "r.empathic", settings=FAST) as ws:
+        insert_comments(ws, COMMENTS)
+        ws.analyze(stages=["feelings"])
+        units = ws.sentence_feelings().set_index(["feedback_id", "sentence_idx"])
+        assert units.loc[("c04", 1), "text"] == "Please add a petite size."
+        ws.correct("c04", sentence_idx=1, intent="request;complaint", sentiment="negative", author="ada")
+        with ws.store.write() as con:  # another splitter: a new sentence 1 pushes the corrected one to 2
+            con.execute("DELETE FROM sentences WHERE feedback_id = 'c04' AND sentence_idx = 1")
+            con.execute("INSERT INTO sentences VALUES ('c04', 1, 'Honestly.', 31, 40)")
+            con.execute("INSERT INTO sentences VALUES ('c04', 2, 'Please add a petite size.', 41, 66)")
+        ws.analyze(stages=["feelings"])
+        units = ws.sentence_feelings().set_index(["feedback_id", "sentence_idx"])
+    assert units.loc[("c04", 2), "intent"] == "request;complaint"
+    assert units.loc[("c04", 2), "sentiment_label"] == "negative"
+    assert "complaint" not in units.loc[("c04", 1), "intent"]

@@ -181,6 +181,32 @@ def effective(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def rematch(fixed: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Sentence corrections pointed at the sentence that still carries their text.
+
+    A re-analysis with another sentence splitter can renumber a comment's sentences: a correction whose
+    (feedback_id, sentence_idx) now holds another text moves to the sentence of that comment with its text, and is
+    dropped from the verbatim pass when none has (it still counts as a few-shot example). ``units``: feedback_id,
+    sentence_idx, text.
+    """
+    sentence = fixed["sentence_idx"].notna() if not fixed.empty else pd.Series(dtype=bool)
+    if fixed.empty or not sentence.any():
+        return fixed
+    by_key = {
+        (f, int(i)): t for f, i, t in zip(units["feedback_id"], units["sentence_idx"], units["text"], strict=True)
+    }
+    by_text = {}
+    for f, i, t in zip(units["feedback_id"], units["sentence_idx"], units["text"], strict=True):
+        by_text.setdefault((f, t), int(i))
+    out = fixed.copy()
+    for row in out.index[sentence.to_numpy()]:
+        fid, idx, text = out.at[row, "feedback_id"], int(out.at[row, "sentence_idx"]), out.at[row, "text"]
+        if by_key.get((fid, idx)) == text:
+            continue
+        out.at[row, "sentence_idx"] = by_text.get((fid, text), -1)
+    return out
+
+
 @dataclass
 class Examples:
     """Corrected sentences as few-shot examples: their unit vectors and labels (None where not corrected)."""

@@ -161,6 +161,7 @@ def _apply_unit_corrections(
     if fixed.empty:
         return unit_table, {"verbatim": 0, "neighbours": 0}
     frame = unit_table.to_pandas()
+    fixed = corrections.rematch(fixed, units.select(["feedback_id", "sentence_idx", "text"]).to_pandas())
     if vectors is None:
         vectors = distinct_vectors(clean_texts(units.column("text").to_pylist()), mode)
     examples = corrections.examples_of(fixed, frame, lambda texts: distinct_vectors(clean_texts(texts), mode))
