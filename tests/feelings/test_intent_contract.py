@@ -68,6 +68,9 @@ BUGS = [
     "Two buttons came off the first time I wore it.",
     "It took them a month to process my claim.",
     "The agent hung up on me.",
+    "The flight left two hours late.",
+    "We had a 5 hour delay at the gate.",
+    "They lost my baggage.",
 ]
 #: Failure words in a negated or resolved sense: no bug.
 NOT_BUGS = [
@@ -75,6 +78,7 @@ NOT_BUGS = [
     "Never had an issue with this bank.",
     "The middle seat was blocked off as a table.",
     "I asked for my jacket to be hung up.",
+    "There were no delays and boarding started early.",
 ]
 COMPLAINTS = [
     "Way too expensive for what you get.",

@@ -232,7 +232,16 @@ BUG = re.compile(
     r"|charged (?:me |us )?(?:for|a) (?:\w+ ){0,4}(?:i|we) (?:never|did ?n'?t)|(?:fee|charge)s? (?:that )?(?:i|we) "
     r"never (?:agreed|authori[sz]ed|ordered|asked)"
     r"|took (?:them |us |me )?(?:\w+ ){0,2}(?:weeks?|months?|days) to (?:process|arrive|deliver|refund|respond|reply|"
-    r"answer|fix|ship))\b"
+    r"answer|fix|ship)"
+    r"|(?:left|departed|departing|arrived|arriving|landed|took off|taking off|leaving|boarding (?:started|began)|"
+    r"pushed back) (?:\w+ ){0,4}?late|(?:hours?|hrs?|minutes?|mins) late|late (?:departure|arrival|take ?off)"
+    r"|(?:a|the) delay of|delay(?:s|ed)? (?:of )?(?:over |about |nearly |almost |more than )?\d"
+    r"|(?:\d+|an?|one|two|three|four|five|six) (?:hours?|hrs?|minutes?|mins)(?:'|s)? delay"
+    r"|did ?n[o']?t (?:take off|leave|depart|board|arrive|land) until"
+    r"|lost (?:my|our|the|his|her|their) (?:\w+ )?(?:baggage|bags?|luggage|suitcases?|case)"
+    r"|wait\w* (?:\w+ ){0,4}for (?:my |our |the )?(?:bags?|luggage|baggage|refund|reply|response|callback|call back)"
+    r"|waited (?:over|more than|nearly|almost) (?:an? |\d+ |one |two |three )"
+    r"(?:hours?|hrs?|minutes?|mins|days?|weeks?))\b"
 )
 #: Negated failures ("nothing was missing", "never had an issue"): a unit they fire on is a bug only when another,
 #: un-negated failure cue fires as well (checked on the text with the negated phrase removed).
