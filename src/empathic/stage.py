@@ -25,6 +25,7 @@ INGESTED_TABLES = ("sources", "feedback", "feedback_scores", "feedback_attribute
 EXTERNAL_INPUTS: dict[str, str] = {
     **dict.fromkeys(INGESTED_TABLES, "SELECT max(ingested_at) FROM sources"),
     "theme_edits": "SELECT max(created_at) FROM theme_edits",
+    "feelings_corrections": "SELECT max(created_at) FROM feelings_corrections",
 }
 
 

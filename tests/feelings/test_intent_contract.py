@@ -36,6 +36,25 @@ REQUESTS = [
     "I really miss exchange integration",
     "It would be great if you could export to Excel.",
     "Add support for two-factor login.",
+    # proposals without "please" or "wish" (product-forum style; our own sentences, never SemEval-2019's)
+    "Please expose an API for reading the call log.",
+    "Ability to set a custom accent colour per app.",
+    "The SDK needs a proper charting control.",
+    "Really missing the integration with my calendar.",
+    "It should sync with Google Calendar.",
+    "The dashboard could show crash reports grouped by device.",
+    "Users would benefit from a way to back up app data to the cloud.",
+    "Open up the maps API so apps can draw routes.",
+    "The business class seats badly need updating.",
+]
+#: Request words that propose nothing: a regret, a past rating, asking how, a deduction.
+NOT_REQUESTS = [
+    "We should have booked a different hotel.",
+    "I would have given five stars but the zip broke.",
+    "I would like to know how to set up the emulator.",
+    "I'd love to fly with them again.",
+    "They must have recorded the wrong meal choice.",
+    "It could easily be dressed up or down.",
 ]
 BUGS = [
     "The app crashes every time I open the camera.",
@@ -44,6 +63,22 @@ BUGS = [
     "I still have not received my new card, I ordered over a week ago.",
     "Payment failed three times at checkout.",
     "The login page won't load.",
+    "The app shows the wrong balance.",
+    "My account got locked for no reason.",
+    "Two buttons came off the first time I wore it.",
+    "It took them a month to process my claim.",
+    "The agent hung up on me.",
+    "The flight left two hours late.",
+    "We had a 5 hour delay at the gate.",
+    "They lost my baggage.",
+]
+#: Failure words in a negated or resolved sense: no bug.
+NOT_BUGS = [
+    "Nothing was missing from the order.",
+    "Never had an issue with this bank.",
+    "The middle seat was blocked off as a table.",
+    "I asked for my jacket to be hung up.",
+    "There were no delays and boarding started early.",
 ]
 COMPLAINTS = [
     "Way too expensive for what you get.",
@@ -76,6 +111,18 @@ def _intents(texts: list[str], mode: str) -> list[set[str]]:
 def test_each_request_phrasing_is_a_request(mode: str) -> None:
     got = _intents(REQUESTS, mode)
     assert [t for t, g in zip(REQUESTS, got, strict=True) if "request" not in g] == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_request_words_that_propose_nothing_are_not_requests(mode: str) -> None:
+    got = _intents(NOT_REQUESTS, mode)
+    assert [t for t, g in zip(NOT_REQUESTS, got, strict=True) if "request" in g] == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_negated_failures_are_not_bugs(mode: str) -> None:
+    got = _intents(NOT_BUGS, mode)
+    assert [t for t, g in zip(NOT_BUGS, got, strict=True) if "bug" in g] == []
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -107,6 +107,10 @@ BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/w/{ws}/views/{view_id}"): {"json": {"pinned": True}},
     ("POST", "/api/v1/w/{ws}/subscriptions"): {"json": {"target": "https://93.184.216.34/x", "hour": 8}},
     ("POST", "/w/{ws}/digests"): {"data": {"delivery": "webhook", "url": "https://93.184.216.34/x"}},
+    ("POST", "/api/v1/w/{ws}/corrections"): {
+        "json": {"feedback_id": "f000001", "sentiment": "negative", "intent": "request"}
+    },
+    ("POST", "/w/{ws}/corrections"): {"data": {"feedback_id": "f000002", "intent": "bug", "next": "/w/acme/verbatims"}},
 }
 
 
@@ -210,6 +214,31 @@ def test_matrix_covers_the_team_routes(matrix_app) -> None:
     assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
     for key in BODIES:
         assert key in rules, f"a body is given for a route that does not exist: {key}"
+
+
+def test_matrix_covers_the_correction_routes(matrix_app) -> None:
+    """Analyst corrections of sentiment/intent: viewers list them, analysts and admins make them."""
+    rules = {(m, p): (r.role, r.workspace) for m, p, r in _cases(matrix_app)}
+    expected = {
+        ("GET", "/api/v1/w/{ws}/corrections"): "viewer",
+        ("POST", "/api/v1/w/{ws}/corrections"): "analyst",
+        ("POST", "/w/{ws}/corrections"): "analyst",
+    }
+    assert {k: rules.get(k) for k in expected} == {k: (role, True) for k, role in expected.items()}
+
+
+def test_allowed_corrections_in_the_matrix_really_wrote(matrix_app) -> None:
+    """Only analysts and admins corrected (viewers were denied), each with their name, in the activity log too."""
+    ws = matrix_app.state.ctx.workspaces["acme"]
+    if ws.corrections().empty:
+        pytest.skip("checks what the matrix wrote: run it with test_authorization_matrix")
+    made = ws.corrections()
+    allowed = {u for u, (role, grants) in USERS.items() if role in ("analyst", "admin") and grants is None}
+    assert allowed == {"ada", "ann"}
+    assert set(made.author) == allowed
+    assert set(made.feedback_id) == {"f000001", "f000002"}
+    logged = ws.store.read_df("SELECT actor FROM activity_log WHERE action = 'feelings.correct'")
+    assert set(logged.actor) == allowed
 
 
 def test_allowed_team_writes_in_the_matrix_really_wrote(matrix_app) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from empathic.feelings import queries
+from empathic.feelings import corrections, queries
 
 if TYPE_CHECKING:
     from empathic.config import Settings
@@ -56,3 +56,40 @@ class FeelingsAPI:
     def pain_points(self) -> pd.DataFrame:
         """Pains (negative units, complaints, churn signals) grouped and ranked like ideas."""
         return queries.pain_points(self.store, self.settings.feelings, self.settings.seed)
+
+    def correct(
+        self,
+        feedback_id: str,
+        *,
+        sentence_idx: int | None = None,
+        sentiment: str | None = None,
+        intent: str | list[str] | None = None,
+        author: str | None = None,
+    ) -> dict[str, Any]:
+        """Correct a comment's (or one sentence's) sentiment and/or intent; returns the stored correction.
+
+        It is kept with ``author`` and the time, recorded in the team activity log, applied verbatim by every later
+        feelings run (re-analysis and new data alike), and nudges the comment's near neighbours (few-shot). The
+        feelings results are stale until the next ``analyze``.
+
+        Example: ``ws.correct("r42", sentiment="negative", intent="request")``.
+        """
+        from empathic.team.activity import record
+
+        def log(con: Any, row: dict[str, Any]) -> None:
+            detail = {k: row[k] for k in ("correction_id", "sentence_idx", "sentiment_label", "intent")}
+            record(con, author, "feelings.correct", "comment", row["feedback_id"], detail)
+
+        return corrections.add_correction(
+            self.store, feedback_id, sentence_idx=sentence_idx, sentiment=sentiment, intent=intent, author=author,
+            log=log,
+        )  # fmt: skip
+
+    def corrections(self, feedback_id: str | None = None) -> pd.DataFrame:
+        """The analysts' corrections (who, when, what), oldest first; ``feedback_id`` narrows to one comment."""
+        return corrections.corrections(self.store, feedback_id)
+
+    def calibration(self) -> dict[str, Any] | None:
+        """The last calibration of sentiment to the workspace's scores (agreement before/after on held-out folds,
+        whether it was applied and why), or None before the feelings stage ran."""
+        return queries.calibration(self.store)

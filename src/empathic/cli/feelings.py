@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from empathic.cli.common import console, esc, num, open_workspace
 
@@ -27,15 +28,25 @@ def _quote_lines(quotes: list[dict], width: int = 110) -> str:
 
 def feelings(
     workspace: Path = typer.Argument(..., help="Workspace file."),
+    calibration: bool = typer.Option(
+        False,
+        "--calibration",
+        help="Also show how well sentiment agrees with the workspace's own scores, before "
+        "and after calibrating to them (held-out folds), and whether the calibration was applied.",
+    ),
 ) -> None:
     """How customers feel: sentiment mix, emotions, intents and churn signals.
 
     Examples:
       empathic feelings acme.empathic
+      empathic feelings acme.empathic --calibration
+      empathic feelings correct acme.empathic r42 --sentiment negative --intent request
     """
     with open_workspace(workspace, read_only=True) as ws:
         comments = ws.feelings()
         emotions = ws.emotions()
+        cal = ws.calibration() if calibration else None
+        n_corrections = len(ws.corrections())
     mix = comments["sentiment_label"].value_counts()
     table = Table(title=f"sentiment of {len(comments):,} comments")
     for col in ("label", "comments", "share"):
@@ -53,6 +64,72 @@ def feelings(
     intents = comments["intent"].str.split(";").explode().value_counts()
     console.print("intents: " + ", ".join(f"{esc(k)} {v:,}" for k, v in intents.items()))
     console.print(f"churn signals: {int(comments['churn_signal'].sum()):,} comments")
+    if n_corrections:
+        console.print(f"analyst corrections: {n_corrections:,} (applied at the last feelings run when not stale)")
+    if calibration:
+        _print_calibration(cal)
+
+
+def _print_calibration(cal: dict | None) -> None:
+    if cal is None:
+        console.print("[yellow]no calibration recorded[/yellow]: run `empathic analyze WS` (feelings) first")
+        return
+    if cal.get("agreement_before") is None:
+        console.print(f"calibration: not tried — {esc(cal['reason'])}")
+        return
+    table = Table(
+        title=f"agreement with {esc(cal['score'])} (n={cal['n']:,} scored comments, {cal['folds']} held-out folds)"
+    )
+    for col in ("", "macro-F1", "accuracy"):
+        table.add_column(col)
+    table.add_row("shipped model", f"{cal['agreement_before']:.3f}", f"{cal['accuracy_before']:.1%}")
+    table.add_row("calibrated", f"{cal['agreement_after']:.3f}", f"{cal['accuracy_after']:.1%}")
+    console.print(table)
+    sides = ", ".join(f"{k} {v:,}" for k, v in cal.get("classes", {}).items())
+    verdict = "[green]applied[/green]" if cal["applied"] else "[yellow]not applied[/yellow]"
+    console.print(f"score sides: {sides}; calibrated better in {cal['fold_wins']}/{cal['folds']} folds")
+    console.print(f"calibration {verdict}: {esc(cal['reason'])}")
+
+
+def correct(
+    workspace: Path = typer.Argument(..., help="Workspace file."),
+    feedback_id: str = typer.Argument(..., metavar="ID", help="Comment id (as in `empathic export WS comments`)."),
+    sentence: int | None = typer.Option(
+        None, "--sentence", help="Correct only this sentence of the comment (0 = first)."
+    ),
+    sentiment: str | None = typer.Option(None, "--sentiment", help="positive, neutral, mixed or negative."),
+    intent: str | None = typer.Option(
+        None, "--intent", help="bug, request, complaint, praise, question, churn or other; ';'-separated for several."
+    ),
+    author: str | None = typer.Option(None, "--by", help="Who corrects (default: your login name)."),
+) -> None:
+    """Correct a comment's (or sentence's) sentiment or intent; kept across re-analysis and new data.
+
+    Examples:
+      empathic feelings correct acme.empathic r42 --sentiment negative --intent request
+      empathic feelings correct acme.empathic r42 --sentence 1 --intent bug
+    """
+    import getpass
+
+    with open_workspace(workspace) as ws:
+        row = ws.correct(
+            feedback_id, sentence_idx=sentence, sentiment=sentiment, intent=intent, author=author or getpass.getuser()
+        )
+    target = f"comment {row['feedback_id']}" + (
+        f", sentence {row['sentence_idx']}" if row["sentence_idx"] is not None else ""
+    )
+    what = ", ".join(f"{k} → {v}" for k, v in (("sentiment", row["sentiment_label"]), ("intent", row["intent"])) if v)
+    console.print(f"corrected {esc(target)}: {esc(what)} ({row['correction_id']}, by {esc(row['author'] or '?')})")
+    console.print("run `empathic analyze WS` to apply it (and adjust similar sentences)")
+
+
+class _FeelingsGroup(TyperGroup):
+    """``empathic feelings WS`` shows the feelings; ``empathic feelings correct WS ID …`` corrects one."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
 
 
 def empathy_map(
@@ -94,7 +171,8 @@ def ideas(
     workspace: Path = typer.Argument(..., help="Workspace file."),
     limit: int = typer.Option(15, "--limit", "-n", help="Idea groups to show."),
 ) -> None:
-    """The ideas board: what customers suggest, grouped and ranked by volume, pain and impact.
+    """The ideas board: what customers ask for, grouped by theme, ranked by volume, pain and score gap, with who
+    asks (over-represented segments, top linked customers).
 
     Examples:
       empathic ideas acme.empathic
@@ -102,20 +180,24 @@ def ideas(
     with open_workspace(workspace, read_only=True) as ws:
         board = ws.ideas()
     if board.empty:
-        console.print("no suggestions found")
+        console.print("no requests found (intent request)")
         return
-    table = Table(title="ideas board", show_lines=True)
-    for col in ("#", "idea", "comments", "share", "sentiment", "impact", "examples"):
+    table = Table(title="ideas board: what customers ask for (intent request)", show_lines=True)
+    for col in ("#", "idea", "comments", "share", "with a pain", "score gap", "who asks", "examples"):
         table.add_column(col)
     for i, r in enumerate(board.head(limit).itertuples(), 1):
-        impact = "" if r.impact is None or pd.isna(r.impact) else f"{r.impact:+.3f}"
+        gap = "" if r.score_gap is None or pd.isna(r.score_gap) else f"{r.score_gap:+.2f} {r.score} (n={r.n_scored})"
+        who = [f"{s['attribute']}={s['value']} ×{s['lift']:.1f} (n={s['n']})" for s in r.segments]
+        who += [f"customer {c['customer_id']}" for c in r.customers[:2]]
+        label = esc(r.label) + (f"\n[dim]in {esc(r.theme)}[/dim]" if r.theme and r.subtheme else "")
         table.add_row(
             str(i),
-            esc(r.label),
+            label,
             f"{r.n_comments:,}",
             f"{r.share:.1%}",
-            num(r.mean_sentiment, "+.2f"),
-            impact,
+            f"{r.share_pain:.0%}",
+            gap,
+            esc("\n".join(who)),
             _quote_lines(r.quotes, 90),
         )
     console.print(table)
@@ -123,6 +205,14 @@ def ideas(
 
 def register(app: typer.Typer) -> None:
     """Add ``feelings``, ``empathy-map`` and ``ideas``."""
-    app.command("feelings")(feelings)
+    feelings_app = typer.Typer(
+        cls=_FeelingsGroup,
+        no_args_is_help=True,
+        help="How customers feel (`empathic feelings WS [--calibration]`), or correct a comment "
+        "(`empathic feelings correct WS ID`).",
+    )
+    feelings_app.command("show")(feelings)
+    feelings_app.command("correct")(correct)
+    app.add_typer(feelings_app, name="feelings")
     app.command("empathy-map")(empathy_map)
     app.command("ideas")(ideas)

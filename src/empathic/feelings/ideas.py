@@ -190,3 +190,90 @@ def rank_ideas(
     out["_other"] = out["idea_group"] == "~other"
     out = out.sort_values(["_other", "priority", "n_comments", "idea_group"], ascending=[True, False, False, True])
     return out.drop(columns="_other").reset_index(drop=True)
+
+
+#: Customer attributes that say what a customer is worth, in order of preference (for "top customers").
+VALUE_ATTRIBUTES = (
+    "arr",
+    "mrr",
+    "revenue",
+    "annual_revenue",
+    "ltv",
+    "lifetime_value",
+    "value",
+    "spend",
+    "contract_value",
+)
+#: A segment value is named among "who asks" only with at least this many asking comments (evidence rule) ...
+MIN_SEGMENT_N = 3
+#: ... and when it is over-represented among them (share at least this many times its overall share).
+MIN_LIFT = 1.2
+#: Attributes with more distinct values than this are identifiers, not segments.
+MAX_SEGMENT_VALUES = 50
+
+
+def who_asks(
+    group_ids: dict[str, set[str]], attributes: pd.DataFrame, *, n_total: int, top: int = 3
+) -> dict[str, list[dict]]:
+    """Per idea group: the segment values over-represented among the comments that ask for it.
+
+    Args:
+        group_ids: idea group → the feedback ids asking for it.
+        attributes: feedback_id, name, value (``feedback_attributes``).
+        n_total: comments in the workspace (for overall shares).
+
+    Returns:
+        group → up to ``top`` dicts {attribute, value, n, share, overall_share, lift}, highest lift × n first. A value
+        needs :data:`MIN_SEGMENT_N` asking comments and a lift of :data:`MIN_LIFT` (small groups say nothing).
+    """
+    out: dict[str, list[dict]] = {g: [] for g in group_ids}
+    if attributes.empty or not n_total:
+        return out
+    distinct = attributes.groupby("name")["value"].nunique()
+    attrs = attributes[attributes["name"].isin(distinct[distinct <= MAX_SEGMENT_VALUES].index)]
+    overall = attrs.groupby(["name", "value"])["feedback_id"].nunique() / n_total
+    for group, ids in group_ids.items():
+        mine = attrs[attrs["feedback_id"].isin(ids)]
+        if mine.empty:
+            continue
+        counts = mine.groupby(["name", "value"])["feedback_id"].nunique()
+        rows = []
+        for (name, value), n in counts.items():
+            share = n / len(ids)
+            lift = share / max(float(overall[(name, value)]), 1e-9)
+            if n >= MIN_SEGMENT_N and lift >= MIN_LIFT:
+                rows.append(
+                    {
+                        "attribute": name,
+                        "value": value,
+                        "n": int(n),
+                        "share": round(share, 4),
+                        "overall_share": round(float(overall[(name, value)]), 4),
+                        "lift": round(lift, 2),
+                    }
+                )
+        rows.sort(key=lambda r: (-r["lift"] * r["n"], r["attribute"], str(r["value"])))
+        out[group] = rows[:top]
+    return out
+
+
+def top_customers(
+    group_customers: dict[str, pd.Series], values: pd.DataFrame | None, *, top: int = 3
+) -> dict[str, list[dict]]:
+    """Per idea group: the linked customers asking, by their value when known (else by how often they ask).
+
+    Args:
+        group_customers: group → Series customer_id → asking comments in the group.
+        values: customer_id, value_name, value (one value attribute per customer), or None.
+    """
+    lookup = {} if values is None or values.empty else dict(zip(values["customer_id"], values["value"], strict=True))
+    name = None if values is None or values.empty else str(values["value_name"].iloc[0])
+    out = {}
+    for group, counts in group_customers.items():
+        rows = [
+            {"customer_id": str(c), "n_comments": int(n), **({name: lookup.get(c)} if name else {})}
+            for c, n in counts.items()
+        ]
+        rows.sort(key=lambda r: (-(r.get(name) or 0) if name else 0, -r["n_comments"], r["customer_id"]))
+        out[group] = rows[:top]
+    return out

@@ -74,11 +74,19 @@ def classify_intent(
         lowered = rules.lowered_column(texts)
     n = len(texts)
     flags = {name: rules.search_many(pattern, lowered) for name, pattern in _CUES}
+    veto = rules.search_many(rules.REQUEST_VETO, lowered)
+    if veto.any():
+        flags["request"] &= ~veto | rules.search_many(rules.REQUEST_EXPLICIT, lowered)
+    negated = np.flatnonzero(flags["bug"] & rules.search_many(rules.BUG_VETO, lowered))
+    if negated.size:  # re-test those without their negated phrases
+        values = lowered.values if isinstance(lowered, rules.TextColumn) else [str(t).lower() for t in lowered]
+        rest = [rules.BUG_VETO.sub(" ", values[i]) for i in negated]
+        flags["bug"][negated] = rules.search_many(rules.BUG, rest)
     for name, extra in (head or {}).items():
         if name in flags:
             flags[name] = flags[name] | extra
     s = np.asarray(sentiment, dtype=np.float64)
-    cue = rules.search_many(rules.COMPLAINT, lowered)
+    cue = rules.search_many(rules.COMPLAINT, lowered) & ~rules.search_many(rules.COMPLAINT_VETO, lowered)
     complaint_below = np.where(flags["request"], min(pain_below, REQUEST_COMPLAINT_BELOW), pain_below)
     opinion = (s <= complaint_below) & ~flags["churn"]  # leaving is churn (already a pain), not also a complaint
     flags["complaint"] = ~flags["bug"] & (opinion | (cue & (s < gain_above) & ~flags["request"]))

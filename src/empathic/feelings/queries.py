@@ -12,7 +12,14 @@ import pandas as pd
 
 from empathic.errors import InputError, StageError
 from empathic.feelings.empathy import QUADRANTS
-from empathic.feelings.ideas import cluster_suggestions, keywords_label, rank_ideas
+from empathic.feelings.ideas import (
+    VALUE_ATTRIBUTES,
+    cluster_suggestions,
+    keywords_label,
+    rank_ideas,
+    top_customers,
+    who_asks,
+)
 from empathic.feelings.intent import has_intent_sql
 from empathic.feelings.settings import FeelingsSettings
 from empathic.store import Store
@@ -169,17 +176,119 @@ def _with_comment_context(store: Store, units: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def ideas(store: Store, settings: FeelingsSettings, seed: int = 42) -> pd.DataFrame:
-    """The ideas board: suggestion groups ranked by volume, pain and impact (see :func:`rank_ideas`)."""
+    """The ideas board: requests grouped by theme/subtheme, ranked by volume, pain and impact (see
+    :func:`rank_ideas`), with who asks (over-represented segments, top linked customers), the pain around the
+    request and its score gap in the score's own points.
+
+    Columns beyond :func:`rank_ideas`: theme_id, theme, subtheme; share_pain (asking comments that also report a
+    pain: a bug, complaint, churn or a negative sentence); context_sentiment (mean sentiment of the asking
+    comments' other sentences, None when they say nothing else); score, score_gap (group mean − overall mean in
+    the score's points) and n_scored; segments and customers (lists of dicts, see :func:`who_asks`).
+    """
     units = grouped_units(store, units_frame(store, has_intent_sql("sf.intent", "request")), seed)
     units, score_mean = _with_comment_context(store, units)
     units = units.assign(sentiment=units.get("comment_sentiment", units["sentiment"]))
-    return rank_ideas(
+    n_total = store.count("feedback_feelings")
+    board = rank_ideas(
         units,
-        n_comments_total=store.count("feedback_feelings"),
+        n_comments_total=n_total,
         score_mean=score_mean,
         min_group=settings.ideas_min_group,
         n_quotes=settings.n_quotes,
     )
+    return _ideas_context(store, board, units, settings)
+
+
+def _group_of_units(units: pd.DataFrame, board: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """Units with the board's group ids (small groups pooled as "~other", as :func:`rank_ideas` does)."""
+    sizes = units.groupby("group")["feedback_id"].nunique()
+    small = set(sizes[sizes < min_group].index)
+    return units.assign(idea_group=[("~other" if g in small else str(g)) for g in units["group"]])
+
+
+def _ideas_context(store: Store, board: pd.DataFrame, units: pd.DataFrame, settings: FeelingsSettings) -> pd.DataFrame:
+    extra = ["theme_id", "theme", "subtheme", "share_pain", "context_sentiment", "score", "score_gap", "n_scored",
+             "segments", "customers"]  # fmt: skip
+    if board.empty:
+        return board.assign(**{c: pd.Series(dtype=object) for c in extra})
+    units = _group_of_units(units, board, settings.ideas_min_group)
+    ids = units.groupby("idea_group")["feedback_id"].agg(lambda s: set(s))
+    asking = sorted(set(units["feedback_id"]))
+    store_units = store.read_df(
+        "SELECT feedback_id, sentence_idx, sentiment, pain, intent FROM sentence_feelings "
+        "WHERE feedback_id IN (SELECT unnest(?::VARCHAR[]))",
+        [asking],
+    )
+    pains = set(store_units.loc[store_units["pain"], "feedback_id"])
+    others = store_units[~store_units["intent"].str.split(";").apply(lambda v: "request" in v)]
+    context = others.groupby("feedback_id")["sentiment"].mean()
+    attributes = store.read_df(
+        "SELECT feedback_id, name, value FROM feedback_attributes WHERE value IS NOT NULL AND value <> ''"
+    )
+    segments = who_asks(ids.to_dict(), attributes, n_total=store.count("feedback"))
+    linked = store.read_df(
+        "SELECT feedback_id, customer_id FROM feedback WHERE customer_id IS NOT NULL "
+        "AND feedback_id IN (SELECT unnest(?::VARCHAR[]))",
+        [asking],
+    )
+    per_group = units[["idea_group", "feedback_id"]].drop_duplicates().merge(linked, on="feedback_id")
+    group_customers = {g: d["customer_id"].value_counts() for g, d in per_group.groupby("idea_group")}
+    customers = top_customers(group_customers, _customer_values(store, sorted(set(linked["customer_id"]))))
+    score_name, span, overall = _score_scale(store)
+    theme_of = units.groupby("idea_group")[["theme_id", "theme", "subtheme"]].first()
+    rows = []
+    for r in board.itertuples():
+        g = r.idea_group
+        fids = ids.get(g, set())
+        scored = units[units["idea_group"].eq(g)].drop_duplicates("feedback_id")
+        scored = scored["score"].dropna() if "score" in scored else pd.Series(dtype=float)
+        ctx = context.reindex(sorted(fids)).dropna()
+        t = theme_of.loc[g] if g in theme_of.index else None
+        rows.append(
+            {
+                "theme_id": None if t is None or pd.isna(t["theme_id"]) else t["theme_id"],
+                "theme": None if t is None or pd.isna(t["theme"]) else t["theme"],
+                "subtheme": None if t is None or pd.isna(t["subtheme"]) else t["subtheme"],
+                "share_pain": round(len(fids & pains) / max(len(fids), 1), 4),
+                "context_sentiment": round(float(ctx.mean()), 4) if len(ctx) else None,
+                "score": score_name,
+                "score_gap": round(float((scored.mean() - overall) * span), 3) if len(scored) and span else None,
+                "n_scored": len(scored),
+                "segments": segments.get(g, []),
+                "customers": customers.get(g, []),
+            }
+        )
+    return pd.concat([board.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+
+
+def _score_scale(store: Store) -> tuple[str | None, float | None, float | None]:
+    """(name, scale span, mean scaled score) of the preferred score that :func:`scaled_scores` uses."""
+    row = store.read_df(
+        """SELECT name, max(scale_max) - min(scale_min) AS span,
+                  avg((value - scale_min) / nullif(scale_max - scale_min, 0)) AS mean
+           FROM feedback_scores GROUP BY name
+           ORDER BY min(CASE kind WHEN 'nps' THEN 0 WHEN 'csat' THEN 1 WHEN 'rating' THEN 2 ELSE 3 END), name LIMIT 1"""
+    )
+    if row.empty:
+        return None, None, None
+    return str(row["name"].iloc[0]), float(row["span"].iloc[0]), float(row["mean"].iloc[0])
+
+
+def _customer_values(store: Store, customer_ids: list[str]) -> pd.DataFrame | None:
+    """customer_id, value_name, value of the first :data:`VALUE_ATTRIBUTES` attribute the customers carry."""
+    if not customer_ids:
+        return None
+    found = store.read_df(
+        "SELECT customer_id, lower(name) AS value_name, value_num AS value FROM customer_attributes "
+        "WHERE value_num IS NOT NULL AND lower(name) IN (SELECT unnest(?::VARCHAR[])) "
+        "AND customer_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(VALUE_ATTRIBUTES), customer_ids],
+    )
+    for name in VALUE_ATTRIBUTES:
+        pick = found[found["value_name"] == name]
+        if not pick.empty:
+            return pick.reset_index(drop=True)
+    return None
 
 
 def pain_points(store: Store, settings: FeelingsSettings, seed: int = 42) -> pd.DataFrame:
@@ -261,3 +370,14 @@ def theme_feelings(store: Store) -> pd.DataFrame:
            FROM joined j JOIN themes t ON t.theme_id = j.theme_id LEFT JOIN emo ON emo.theme_id = j.theme_id
            GROUP BY t.theme_id, t.label, t.level ORDER BY t.level, n_mentions DESC, t.theme_id"""
     )
+
+
+def calibration(store: Store) -> dict | None:
+    """The last calibration attempt (``feelings_calibration``) as a dict, or None before the feelings stage ran."""
+    if not store.has_table("feelings_calibration") or store.count("feelings_calibration") == 0:
+        return None
+    row = store.read_df("SELECT * FROM feelings_calibration ORDER BY computed_at DESC LIMIT 1").iloc[0]
+    out = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items() if k != "detail"}
+    out["classes"] = json.loads(row["detail"]).get("classes", {}) if isinstance(row["detail"], str) else {}
+    out["applied"] = bool(out["applied"])
+    return out

@@ -155,7 +155,44 @@ REQUEST = re.compile(
     r"option)|make (?:it|the|a|an|them|this|sure (?:the|you|there|it)))\b"
     r"|\b(?:waiting|wait|waited) for (?:the |a |an )?(?:\w+ ){0,2}(?:feature|update|support|option|integration)\b"
     r"|\binstead of (?:\w+ ){0,3}(?:please|you should|why not|could you)\b"
+    # proposals with no "please": noun-phrase feature requests, needs and "X could/must <do>" (labelling guide)
+    r"|^\W*(?:(?:and|also|so|but|just|maybe|perhaps)\W+)?(?:the |an? )?(?:ability|option|possibility|support|"
+    r"setting|more control|better support|permission|api) (?:to|for|over)\b|^\W*(?:a|an|some) way to\b"
+    r"|^\W*(?:(?:and|also|so|but|just|maybe|perhaps)\W+)?(?:open up|expose|publish|unlock|show|display|let|simplify|"
+    r"speed up|remember|sort|notify|warn|extend|improve|fix|update|change|rename|remove|reduce|increase|lower)\s"
+    r"(?:the |a |an |us |users |developers |apps |me |it |this |more |all |our |my |some )"
+    r"|\b(?:please|pls|plz|kindly) (?:\w+ )?(?:expose|open|show|display|publish|unlock|list|sort|send|notify|warn|"
+    r"let|reconsider|rethink|simplify|speed|enable|allow|add|include|bring|provide|make|offer|support|give)\b"
+    r"|\bneeds (?:a|an) (?:\w+ ){0,2}(?:option|way|setting|feature|button|mode|version|update|fix|overhaul|refurb\w*|"
+    r"upgrade|makeover|rethink|redesign|control|api|filter|search|sdk|tool)\b|\bneeds (?:better|proper|decent) "
+    r"|\b(?:is|are) (?:badly |sorely |urgently |desperately )needed\b|\b(?:badly|sorely|desperately|urgently) needs?"
+    r"|\bwould (?:really |greatly |also |definitely )?benefit\b|\bwould (?:really |greatly )help\b"
+    r"|\bwould (?:make|be) (?:\w+ ){0,2}easier\b"
+    r"|\b(?:important|essential|crucial|vital|necessary) (?:that (?:we|users|you|apps|developers|customers|i) "
+    r"(?:can|could|be able)|for (?:us|users|developers|apps|customers) to (?:be able|have|get))\b"
+    r"|\b(?:i|we)(?:'d| would) (?:really |so )?(?:love|like|prefer) (?:it|this|them|these|one|that) in\b"
+    r"|\b(?:can|could) (?:we|you) (?:please )?(?:get|have) (?:a|an|the|some|more) (?:\w+ ){0,2}(?:way|option|"
+    r"feature|setting|button|api|version|mode|ability|support|control)\b"
+    r"|\b(?:it|they|you|app|store|site|website|dashboard|airline|company|sdk|api|platform|service|system|software|"
+    r"page|portal|emulator|tool) (?:could|might) (?:also |easily |maybe |perhaps |simply )?(?:show|offer|include|add|"
+    r"provide|support|allow|display|list|remember|send|notify|be extended|be improved|be changed)\b"
+    r"|\b(?:really|still|sorely|so|badly) missing (?:the |a |an |my |our |its |their )?(?:\w+ ){0,3}?(?:features?|"
+    r"options?|integration|support|functions?|functionality|ability|settings?|mode|button|widget|version|sync)\b"
+    r"|\b(?:useless|pointless|unusable|worthless) without\b|\bwould save (?:\w+ ){0,2}(?:time|money|hassle|effort)\b"
+    r"|\b(?:should|ought to) (?:also |really |just )?(?:sync|work with|connect|integrate|show|display|remember|"
+    r"notify|accept|refund|compensate|apologi[sz]e|explain|respond|reply|answer)\b"
+    r"|\b(?:store|app|site|website|api|sdk|platform|service|they|it|this|you) (?:really )?(?:must|has to|have to) "
+    r"(?:\w+ )?(?:add|show|allow|include|offer|provide|let|fix|improve|change|open|expose)\b"
 )
+#: Uses of request words that propose nothing: regrets ("we should have booked"), hypothetical past ratings
+#: ("would have given five stars"), asking how ("I would like to know how"). A unit they fire on is a request only
+#: when an explicit cue fires too (:data:`REQUEST_EXPLICIT`).
+REQUEST_VETO = re.compile(
+    r"\b(?:should|could|would)(?:n'?t| not)? (?:have|'ve) (?:been|\w+ed|gone|known|taken|chosen|bought|done|seen|"
+    r"given|got|gotten|flown|sent|left|paid|kept|read|worn|stayed)\b"
+    r"|\b(?:i|we)(?:'d| would) (?:like|love) to know\b|\bthis should (?:work|be fixed|be ok|be fine) now\b"
+)
+REQUEST_EXPLICIT = re.compile(r"\b(?:please|pls|plz|kindly|wish|suggest\w*|feature request|add|bring back)\b")
 
 #: A concrete failure (intent ``bug``): something does not work as it should — crash, error, freeze, failed payment,
 #: wrong or missing item, an order that never arrived, charged twice, a flight delayed or cancelled.
@@ -181,7 +218,44 @@ BUG = re.compile(
     r"recogni[sz]e|show up|make it|go through)|never (?:loads?|works?|opens?|came|answered|called)|does nothing|"
     r"keeps? (?:dropping|failing|crashing|freezing|timing out)|kept (?:dropping|failing|crashing|freezing|"
     r"timing out|logging)|expired|drains?|wiped|deleted my|(?:is|was|went|are|been) down\b|404|timed? ?out|"
-    r"blank (?:screen|page))\b"
+    r"blank (?:screen|page)|(?:returns?|returned|throws?|threw|gives?|gave) (?:null|nothing|an? (?:error|exception|"
+    r"blank|empty|wrong)|the wrong)"
+    r"|(?:shows?|showing|showed|displays?|sent|received|got|gave|charged|delivered|booked) (?:me |us )?(?:the |a |an )?"
+    r"wrong|wrong (?:balance|fee|price|address|name|date|time|seat|bag|ticket|information|info|total|bill|invoice)"
+    r"|(?:screen|case|glass|phone|tray|window|lid|bottle|sole|heel|it|was|is|got|arrived|came) cracked|shattered"
+    r"|(?:buttons?|heels?|soles?|toe|paint|handles?|straps?|zip|zipper|wheels?|pieces?|parts?|beads?|hooks?|"
+    r"sequins?|elastic|seams?|lining) (?:\w+ )?(?:came off|fell off|came loose|snapped|peeled off|came undone)"
+    r"|(?:got|was|been|is|are|were|keeps? getting) (?:\w+ )?(?:locked out|suspended|hacked)"
+    r"|(?:account|card) (?:\w+ )?(?:locked|blocked|frozen)"
+    r"|someone else'?s (?:order|parcel|package|bag|luggage|booking|item)|never (?:happened|came through|turned up)"
+    r"|hung up on (?:me|us|him|her)|double[- ]?(?:booked|billed|charged)"
+    r"|charged (?:me |us )?(?:for|a) (?:\w+ ){0,4}(?:i|we) (?:never|did ?n'?t)|(?:fee|charge)s? (?:that )?(?:i|we) "
+    r"never (?:agreed|authori[sz]ed|ordered|asked)"
+    r"|took (?:them |us |me )?(?:\w+ ){0,2}(?:weeks?|months?|days) to (?:process|arrive|deliver|refund|respond|reply|"
+    r"answer|fix|ship)"
+    r"|(?:left|departed|departing|arrived|arriving|landed|took off|taking off|leaving|boarding (?:started|began)|"
+    r"pushed back) (?:\w+ ){0,4}?late|(?:hours?|hrs?|minutes?|mins) late|late (?:departure|arrival|take ?off)"
+    r"|(?:a|the) delay of|delay(?:s|ed)? (?:of )?(?:over |about |nearly |almost |more than )?\d"
+    r"|(?:\d+|an?|one|two|three|four|five|six) (?:hours?|hrs?|minutes?|mins)(?:'|s)? delay"
+    r"|did ?n[o']?t (?:take off|leave|depart|board|arrive|land) until"
+    r"|lost (?:my|our|the|his|her|their) (?:\w+ )?(?:baggage|bags?|luggage|suitcases?|case)"
+    r"|wait\w* (?:\w+ ){0,4}for (?:my |our |the )?(?:bags?|luggage|baggage|refund|reply|response|callback|call back)"
+    r"|waited (?:over|more than|nearly|almost) (?:an? |\d+ |one |two |three )"
+    r"(?:hours?|hrs?|minutes?|mins|days?|weeks?))\b"
+)
+#: Negated failures ("nothing was missing", "never had an issue"): a unit they fire on is a bug only when another,
+#: un-negated failure cue fires as well (checked on the text with the negated phrase removed).
+BUG_VETO = re.compile(
+    r"\b(?:nothing|none) (?:was|were|is|are|came) (?:\w+ )?(?:missing|broken|wrong|damaged|lost)\b"
+    r"|\bnever (?:had|have|experienced) (?:an?|any) (?:\w+ )?(?:issues?|problems?|glitch\w*|errors?|delays?|crash\w*)\b"
+    r"|\bno (?:issues?|problems?|errors?|crash\w*|delays?|glitch\w*)\b|\bcrash (?:reports?|logs?|dumps?)\b"
+)
+
+#: Complaint words in a resolved or negated sense ("fixed the issue", "never had a problem", "not bad").
+COMPLAINT_VETO = re.compile(
+    r"\b(?:fixed|solved|resolved|sorted|handled|dealt with) (?:\w+ )?(?:issues?|problems?)\b"
+    r"|\b(?:no|never had an?|never had any|without an?|without any) (?:\w+ )?(?:issues?|problems?|complaints?)\b"
+    r"|\bnothing (?:was |is )?(?:missing|broken|wrong|damaged)\b|\bnot bad\b|\bno complaints\b"
 )
 
 COMPLAINT = re.compile(

@@ -52,4 +52,9 @@ class FeelingsSettings(BaseModel):
         description="fast mode: embed the next batch of units on a helper thread while the current one is "
         "annotated (same output; off = embed everything first, one thread)",
     )
+    calibrate: bool = Field(
+        True,
+        description="fit comment sentiment to the workspace's NPS/CSAT/rating scores, cross-validated, and apply it "
+        "only when it agrees better with the scores on held-out folds (see `empathic feelings WS --calibration`)",
+    )
     n_quotes: int = Field(3, ge=1, le=10, description="representative quotes per empathy-map cell or idea group")

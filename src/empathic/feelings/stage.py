@@ -12,11 +12,18 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from empathic.config import Settings
-from empathic.feelings.annotate import aggregate_comments, annotate_units
+from empathic.feelings import calibration, corrections
+from empathic.feelings.annotate import (
+    FEEDBACK_FEELINGS_SCHEMA,
+    SENTENCE_FEELINGS_SCHEMA,
+    aggregate_comments,
+    annotate_units,
+)
 from empathic.feelings.encoder import get_emotions_encoder, get_encoder
 from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
@@ -27,8 +34,8 @@ from empathic.store import Store, empty_table
 STAGE = Stage(
     name="feelings",
     reads_stages=("sentences",),
-    reads=("sentences", "embedding_cache"),
-    writes=("sentence_feelings", "feedback_feelings", "feedback_emotions"),
+    reads=("sentences", "embedding_cache", "feelings_corrections", "feedback_scores"),
+    writes=("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"),
     requires=("sentences",),
     settings=("feelings",),
 )
@@ -88,16 +95,21 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     fs = settings.feelings
     n_comments = len(pc.unique(units.column("feedback_id")))
     mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
+    vectors = None
     if mode == "fast" and fs.overlap_embedding:
         cached = 0
         unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
     else:
         vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
         unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
+    fixed = corrections.effective(corrections.corrections(store))
+    unit_table, corrected = _apply_unit_corrections(unit_table, units, fixed, settings, mode, vectors)
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode)
+    comments, cal, corrected["comments"] = _calibrate_and_correct(store, unit_table, comments, fixed, settings)
     with store.write() as con:
-        for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions"):
+        for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"):
             empty_table(con, table)
+        _write_calibration(con, cal)
         for table, data in (
             ("sentence_feelings", unit_table),
             ("feedback_feelings", comments),
@@ -114,14 +126,117 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         if mode == "accurate"
         else "heads on the static embedder"
     )
+    applied = ""
+    if not fixed.empty:
+        applied = (
+            f"; {len(fixed)} analyst corrections applied verbatim ({corrected['verbatim']} sentences, "
+            f"{corrected['comments']} comments), {corrected['neighbours']} similar sentences adjusted"
+        )
     return StageResult(
         NAME,
-        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {cached} vectors from the themes cache)",
+        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {cached} vectors from the themes cache)"
+        f"{applied}; {cal.summary()}",
         counts={
             "units": units.num_rows,
             "comments": comments.num_rows,
             "mode": mode,
             "churn_signals": int(sum(comments.column("churn_signal").to_pylist())),
+            "corrections": len(fixed),
+            "calibration_applied": cal.applied,
         },
         warnings=warnings,
+    )
+
+
+def _apply_unit_corrections(
+    unit_table: pa.Table,
+    units: pa.Table,
+    fixed: pd.DataFrame,
+    settings: Settings,
+    mode: str,
+    vectors: np.ndarray | None,
+) -> tuple[pa.Table, dict[str, int]]:
+    """The unit feelings after the analysts' corrections (few-shot neighbours over the mode's unit vectors, then
+    verbatim); unchanged without corrections. ``vectors``: the units' vectors when the mode computed them."""
+    if fixed.empty:
+        return unit_table, {"verbatim": 0, "neighbours": 0}
+    frame = unit_table.to_pandas()
+    fixed = corrections.rematch(fixed, units.select(["feedback_id", "sentence_idx", "text"]).to_pandas())
+    if vectors is None:
+        vectors = distinct_vectors(clean_texts(units.column("text").to_pylist()), mode)
+    examples = corrections.examples_of(fixed, frame, lambda texts: distinct_vectors(clean_texts(texts), mode))
+    frame, counts = corrections.adjust_units(
+        frame,
+        fixed,
+        vectors=vectors,
+        examples=examples,
+        pain_below=settings.feelings.pain_below,
+        gain_above=settings.feelings.gain_above,
+        min_sim=corrections.NEIGHBOUR_MIN_OF[mode],
+    )
+    return pa.Table.from_pandas(frame, schema=SENTENCE_FEELINGS_SCHEMA, preserve_index=False), counts
+
+
+def _preferred_scores(store: Store) -> tuple[str | None, pd.DataFrame]:
+    """(name, rows feedback_id/value/scale_min/scale_max/kind) of the preferred score: nps > csat > rating."""
+    name = store.scalar(
+        """SELECT name FROM feedback_scores WHERE kind IN ('nps', 'csat', 'rating') GROUP BY name
+           ORDER BY min(CASE kind WHEN 'nps' THEN 0 WHEN 'csat' THEN 1 ELSE 2 END), count(*) DESC, name LIMIT 1"""
+    )
+    if name is None:
+        return None, pd.DataFrame(columns=["feedback_id", "value", "scale_min", "scale_max", "kind"])
+    return name, store.read_df(
+        "SELECT feedback_id, value, scale_min, scale_max, kind FROM feedback_scores "
+        "WHERE name = ? AND value IS NOT NULL",
+        [name],
+    )
+
+
+def _calibrate_and_correct(
+    store: Store, unit_table: pa.Table, comments: pa.Table, fixed: pd.DataFrame, settings: Settings
+) -> tuple[pa.Table, calibration.Calibration, int]:
+    """Comments after the score calibration (when it helps) and the comment-level corrections (always)."""
+    fs = settings.feelings
+    if not fs.calibrate:
+        cal = calibration.Calibration(reason="switched off (feelings.calibrate = false)")
+    else:
+        name, scores = _preferred_scores(store)
+        units = unit_table.select(["feedback_id", "sentiment"]).to_pandas()
+        features = calibration.comment_features(units, fs.neutral_band)
+        frame = comments.select(["feedback_id", "sentiment_label"]).to_pandas().set_index("feedback_id")
+        if not fixed.empty:  # a comment an analyst relabelled is no evidence about the model
+            frame = frame.drop(index=fixed.loc[fixed["sentence_idx"].isna(), "feedback_id"], errors="ignore")
+        cal = calibration.fit(
+            features, frame["sentiment_label"], calibration.score_sides(scores), score=name, seed=settings.seed
+        )
+    if not cal.applied and fixed.empty:
+        return comments, cal, 0
+    frame = comments.to_pandas()
+    if cal.applied:
+        units = unit_table.select(["feedback_id", "sentiment"]).to_pandas()
+        frame = calibration.apply(cal, frame, calibration.comment_features(units, fs.neutral_band))
+    frame, n = corrections.adjust_comments(frame, fixed)
+    return pa.Table.from_pandas(frame, schema=FEEDBACK_FEELINGS_SCHEMA, preserve_index=False), cal, n
+
+
+def _write_calibration(con: object, cal: calibration.Calibration) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO feelings_calibration VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            cal.score,
+            cal.n,
+            cal.before,
+            cal.after,
+            cal.accuracy_before,
+            cal.accuracy_after,
+            cal.fold_wins,
+            cal.folds,
+            cal.applied,
+            cal.reason,
+            json.dumps({"classes": cal.classes}),
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
     )

@@ -118,6 +118,7 @@ def report_context(
         "score_change": sections.score_change(ws, score=score),
         "alerts": views.alerts(ws, limit=15) or [],
         "personas": sections.personas(ws) or [],
+        "ideas": (sections.ideas(ws, limit=10) or []),
         "usage": usage,
         "privacy": redaction_note(ws.store),
         "stale": stale_note(ws.store, ws.settings.analytics),  # drivers, segments, trends: stored, maybe stale

@@ -158,24 +158,22 @@ def trends(ws: Workspace) -> dict[str, Any] | None:
 
 
 def ideas(ws: Workspace, *, limit: int = 60) -> list[dict[str, Any]] | None:
-    """Suggestions customers made, grouped by theme (most requested first), with up to 3 examples each."""
+    """The ideas board (``ws.ideas()``): requests grouped by theme/subtheme, most pressing first, with count,
+    representative quotes (``examples``), who asks (segments, top customers), the pain around them and their score
+    gap. ``n`` is the number of asking comments."""
     if not has_data(ws, "sentence_feelings"):
         return None
-    theme_join = (
-        "LEFT JOIN sentence_themes st USING (feedback_id, sentence_idx) LEFT JOIN themes t ON t.theme_id = st.theme_id"
-        if has_data(ws, "sentence_themes", "themes")
-        else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::VARCHAR AS label) t ON FALSE"
-    )
-    found = rows(
-        ws,
-        "WITH s AS (SELECT coalesce(t.theme_id, '') AS theme_id, coalesce(t.label, 'Unthemed') AS label, x.text, "
-        "x.feedback_id, x.sentence_idx FROM sentence_feelings sf JOIN sentences x USING (feedback_id, sentence_idx) "
-        f"{theme_join} WHERE list_contains(string_split(sf.intent, ';'), 'request')) "
-        "SELECT theme_id, label, count(*) AS n, list(text ORDER BY length(text), feedback_id, sentence_idx)[1:3] "
-        "AS examples FROM s GROUP BY 1, 2 ORDER BY n DESC, label LIMIT ?",
-        [limit],
-    )
-    return found
+    board = ws.ideas().head(limit)
+    out = []
+    for r in board.to_dict("records"):
+        item = {k: _clean(v) for k, v in r.items() if k not in ("quotes", "segments", "customers")}
+        item["n"] = item.pop("n_comments")
+        item["examples"] = [q["text"] for q in r["quotes"]]
+        item["quotes"] = [{k: _clean(v) for k, v in q.items()} for q in r["quotes"]]
+        item["segments"] = [{k: _clean(v) for k, v in x.items()} for x in r.get("segments") or []]
+        item["customers"] = [{k: _clean(v) for k, v in x.items()} for x in r.get("customers") or []]
+        out.append(item)
+    return out
 
 
 def personas(ws: Workspace) -> list[dict[str, Any]] | None:

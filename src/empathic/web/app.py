@@ -33,7 +33,7 @@ from empathic.web.jobs import JobRunner
 from empathic.web.links import item_url
 from empathic.web.masking import PiiMasking
 from empathic.web.redact import PathRedactor
-from empathic.web.routers import admin, api, auth, edits, pages, privacy, team, team_views, workflow
+from empathic.web.routers import admin, api, auth, corrections, edits, pages, privacy, team, team_views, workflow
 from empathic.web.rows import FILTERS as ROW_FILTERS
 from empathic.web.security import (
     SESSION_COOKIE,
@@ -143,6 +143,7 @@ def create_app(
         team.router,
         team_views.router,
         privacy.router,
+        corrections.router,
         pages.router,
     ):
         app.include_router(router, include_in_schema=False)
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(team.api_router)
     app.include_router(team_views.api_router)
     app.include_router(privacy.api_router)
+    app.include_router(corrections.api_router)
     _add_middleware(app)
     add_error_handlers(app)
     return app
