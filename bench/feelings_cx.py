@@ -47,6 +47,8 @@ from feelings import to_markdown  # noqa: E402
 
 CX = ROOT / "tests/feelings/data/cx_labelled.csv"
 THREE = ["negative", "neutral", "positive"]
+#: ``--dump DIR``: each measured set's unit feelings are written to DIR/<set>-<mode>.parquet (to study the roll-up).
+DUMP: Path | None = None
 
 
 def read(texts: list[str], mode: str, settings: FeelingsSettings | None = None) -> tuple[pa.Table, pa.Table]:
@@ -65,15 +67,21 @@ def read(texts: list[str], mode: str, settings: FeelingsSettings | None = None) 
     return unit_table, comments
 
 
-def comment_labels(texts: list[str], mode: str) -> list[str]:
-    comments = read(texts, mode)[1].to_pandas().set_index("feedback_id")
+def comment_labels(texts: list[str], mode: str, name: str = "") -> list[str]:
+    units, comments = read(texts, mode)
+    if DUMP is not None and name:
+        import pyarrow.parquet as pq
+
+        DUMP.mkdir(parents=True, exist_ok=True)
+        pq.write_table(units, DUMP / f"{name}-{mode}.parquet")
+    comments = comments.to_pandas().set_index("feedback_id")
     ids = [str(i).zfill(7) for i in range(len(texts))]
     return comments.reindex(ids)["sentiment_label"].fillna("neutral").tolist()
 
 
 def airline(mode: str) -> dict:
     df = fd.airline_tweets()
-    pred = pd.Series(comment_labels(df["text"].tolist(), mode)).replace({"mixed": "neutral"})
+    pred = pd.Series(comment_labels(df["text"].tolist(), mode, "airline")).replace({"mixed": "neutral"})
     return {"airline macro-F1": f1_score(df["label"], pred, average="macro"), "n": len(df)}
 
 
@@ -104,7 +112,7 @@ def clothing(mode: str) -> dict:
     df = pd.read_csv(CLOTHING_CSV, index_col=0)
     df = df[clothing_heldout(df.index) & df["Rating"].isin([1, 2, 4, 5]) & df["Review Text"].notna()]
     gold = np.where(df["Rating"] <= 2, "negative", "positive")
-    pred = np.array(comment_labels(df["Review Text"].tolist(), mode))
+    pred = np.array(comment_labels(df["Review Text"].tolist(), mode, "clothing"))
     neg = gold == "negative"
     return {
         "clothing polar agreement": float((pred == gold).mean()),
@@ -152,7 +160,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modes", default="accurate,fast")
     parser.add_argument("--only", default="cx,airline,clothing,speed")
+    parser.add_argument("--dump", default="", help="write each set's unit feelings to DIR/<set>-<mode>.parquet")
     args = parser.parse_args()
+    global DUMP
+    DUMP = Path(args.dump) if args.dump else None
     only = args.only.split(",")
     for mode in args.modes.split(","):
         print(f"## mode {mode}  ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", flush=True)
