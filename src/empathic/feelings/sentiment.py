@@ -45,6 +45,10 @@ ENCODER_READER_RULES = False
 #: 0.4 → 0.768 / 0.694, 0.3 → 0.783 / 0.717, 0.2 → 0.759 / 0.703, 0.0 → 0.711 / 0.620.
 PLAIN_NEUTRAL = 0.3
 PLAIN_SHIFT = 0.8
+#: The reader's rules after the fast head: "fast" = :func:`lexicon_adjust` (problem shift + broad no-opinion rule,
+#: for the heads trained on labelled data), "encoder" = the accurate mode's own rules (for a head distilled from
+#: accurate mode's final probabilities, which already carry them), "none".
+FAST_READER_RULES = "fast"
 
 
 def lexicon_adjust(
@@ -148,8 +152,12 @@ def sentiment_probabilities(
         return problem_shift(plain_statement_adjust(cleaned, proba, lexicon[:, 0]), _problem_reports(cleaned))
     head = load_head(f"sentiment-{embedder}")
     proba = head.predict_proba(embeddings, lexicon)
-    order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
-    return lexicon_adjust(cleaned, proba[:, order], lexicon[:, 0])
+    proba = proba[:, [head.classes.index(c) for c in ("negative", "neutral", "positive")]]
+    if FAST_READER_RULES == "encoder":
+        return problem_shift(plain_statement_adjust(cleaned, proba, lexicon[:, 0]), _problem_reports(cleaned))
+    if FAST_READER_RULES == "none":
+        return proba
+    return lexicon_adjust(cleaned, proba, lexicon[:, 0])
 
 
 def label_sentiment(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
