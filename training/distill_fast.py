@@ -94,7 +94,7 @@ def cmd_teacher(args: argparse.Namespace) -> None:
     from empathic.feelings.lexicon import lexicon_features
     from empathic.feelings.sentiment import sentiment_probabilities
 
-    texts = [str(t) for t in np.load(CORPUS, allow_pickle=True)["texts"]]
+    texts = [str(t) for t in np.load(CORPUS, allow_pickle=True)["texts"]][: args.teacher_limit or None]
     name = get_encoder().name
     t0 = time.perf_counter()
     out = np.zeros((len(texts), 3), np.float32)
@@ -167,7 +167,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
 
     z = np.load(CORPUS, allow_pickle=True)
     teacher = np.load(teacher_path(get_encoder().name))
-    x = np.hstack([z["vectors"], z["lexicon"]]).astype(np.float32)
+    x = np.hstack([z["vectors"], z["lexicon"]]).astype(np.float32)[: len(teacher)]
     mean, scale = x.mean(0), x.std(0) + 1e-6
     t0 = time.perf_counter()
     w1, b1, w, b = fit_student((x - mean) / scale, teacher, args.hidden, args.epochs)
@@ -203,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["corpus", "teacher", "fit"])
     parser.add_argument("--limit", type=int, default=60_000, help="corpus: units kept (seeded sample)")
+    parser.add_argument("--teacher-limit", type=int, default=0, help="teacher: the first N corpus units (0 = all)")
     parser.add_argument("--hidden", type=int, default=256, help="fit: ReLU units (0 = linear head)")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--write", action="store_true", help="fit: replace the shipped sentiment-fast.npz")

@@ -37,7 +37,7 @@ ONNX_OUT = MODELS / "feelings-encoder.onnx"
 META_OUT = MODELS / "feelings-encoder.json"
 REFERENCE_OUT = MODELS / "feelings-encoder-reference.json"
 MAX_LEN = 64
-NAME = "feelings-encoder-v2"
+NAME = "feelings-encoder-v3"
 #: Texts whose torch outputs are stored next to the model, for the test that the shipped ONNX graph matches.
 REFERENCE_TEXTS = (
     "I still have not received my new card, I ordered over a week ago.",
@@ -271,6 +271,7 @@ def main() -> None:
     parser.add_argument("--mix", default="v3-continue", choices=["v2", "v3", "v3-continue"], help="data.py sizes")
     parser.add_argument("--init", default="", help="start from this ONNX graph (training/from_onnx.py)")
     parser.add_argument("--limit", type=int, default=0, help="train on this many random rows (smoke test)")
+    parser.add_argument("--fp16-matmuls", action="store_true", help="export: transformer MatMul weights as float16")
     parser.add_argument("--checkpoint", default="", help="export: checkpoint file (default: the last epoch)")
     args = parser.parse_args()
     if args.command == "export":

@@ -255,6 +255,46 @@ def comment_labels(
     return labels
 
 
+def comment_sentiment(units: pa.Table, settings: FeelingsSettings) -> pa.Table:
+    """(feedback_id, sentiment, sentiment_label) per comment from unit ``sentiment`` / ``sentiment_label`` columns:
+    the sentiment part of :func:`aggregate_comments` (the same arithmetic), for readers that need nothing else."""
+    ids = np.asarray(units.column("feedback_id").to_pylist(), dtype=object)
+    order = np.argsort(ids.astype(str), kind="stable")
+    ids = ids[order]
+    if len(ids) == 0:
+        return pa.table(
+            {
+                "feedback_id": pa.array([], pa.string()),
+                "sentiment": pa.array([], pa.float64()),
+                "sentiment_label": pa.array([], pa.string()),
+            }
+        )
+    sentiment = units.column("sentiment").to_numpy()[order]
+    unit_labels = np.asarray(units.column("sentiment_label").to_pylist(), dtype=object)[order]
+    starts = _group_starts(ids)
+    mean, labels = _comment_sentiment(sentiment, unit_labels, starts, settings)
+    return pa.table(
+        {
+            "feedback_id": pa.array(ids[starts].tolist(), pa.string()),
+            "sentiment": pa.array(np.round(mean, 4)),
+            "sentiment_label": pa.array(labels.tolist(), pa.string()),
+        }
+    )
+
+
+def _comment_sentiment(
+    sentiment: np.ndarray, unit_labels: np.ndarray, starts: np.ndarray, settings: FeelingsSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean score, label) per comment of units sorted by comment (``starts``: each comment's first unit)."""
+    n_units = np.diff(np.r_[starts, len(sentiment)])
+    band = settings.neutral_band
+    mean = np.add.reduceat(sentiment, starts) / n_units
+    n_pos = np.add.reduceat((sentiment >= band).astype(int), starts)
+    n_neg = np.add.reduceat((sentiment <= -band).astype(int), starts)
+    labels = comment_labels(mean, n_units, n_pos, n_neg, _any_per_group(unit_labels == "mixed", starts), settings)
+    return mean, labels
+
+
 def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: FeelingsSettings) -> tuple[pa.Table, pa.Table]:
     """Roll unit feelings up to comments: (FEEDBACK_FEELINGS_SCHEMA table, FEEDBACK_EMOTIONS_SCHEMA table).
 
@@ -272,12 +312,7 @@ def aggregate_comments(units: pa.Table, emotions: np.ndarray, settings: Feelings
     if len(ids) == 0:
         return FEEDBACK_FEELINGS_SCHEMA.empty_table(), FEEDBACK_EMOTIONS_SCHEMA.empty_table()
     starts = _group_starts(ids)
-    n_units = np.diff(np.r_[starts, len(ids)])
-    band = settings.neutral_band
-    mean = np.add.reduceat(sentiment, starts) / n_units
-    n_pos = np.add.reduceat((sentiment >= band).astype(int), starts)
-    n_neg = np.add.reduceat((sentiment <= -band).astype(int), starts)
-    labels = comment_labels(mean, n_units, n_pos, n_neg, _any_per_group(unit_labels == "mixed", starts), settings)
+    mean, labels = _comment_sentiment(sentiment, unit_labels, starts, settings)
     emo = np.maximum.reduceat(emotions[order], starts, axis=0)
     per_comment = {i: _any_per_group(flags, starts) for i, flags in intent_flags(intents).items()}
     intent_text = _joined(per_comment, tuple(i for i in INTENTS if i != "other"))

@@ -48,7 +48,7 @@ PLAIN_SHIFT = 0.8
 #: The reader's rules after the fast head: "fast" = :func:`lexicon_adjust` (problem shift + broad no-opinion rule,
 #: for the heads trained on labelled data), "encoder" = the accurate mode's own rules (for a head distilled from
 #: accurate mode's final probabilities, which already carry them), "none".
-FAST_READER_RULES = "fast"
+FAST_READER_RULES = "encoder"
 
 
 def lexicon_adjust(
