@@ -199,6 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modes", default="accurate,fast")
     parser.add_argument("--only", default="cx,airline,clothing,speed")
+    parser.add_argument("--speed-n", type=int, default=2000, help="speed: clothing reviews read")
     parser.add_argument("--fast-models", default="", help="directory of other *-fast.npz heads (A/B)")
     parser.add_argument("--fast-rules", default="", help="sentiment.FAST_READER_RULES for this run (A/B)")
     parser.add_argument("--encoder", default="", help="another feelings-encoder .onnx (its .json beside it), A/B")
@@ -238,7 +239,8 @@ def main() -> None:
             print(to_markdown(heldout(mode)), flush=True)
         for name, fn in (("airline", airline), ("clothing", clothing), ("speed", speed)):
             if name in only:
-                print({k: round(v, 3) if isinstance(v, float) else v for k, v in fn(mode).items()}, flush=True)
+                got = fn(mode, args.speed_n) if name == "speed" else fn(mode)
+                print({k: round(v, 3) if isinstance(v, float) else v for k, v in got.items()}, flush=True)
 
 
 if __name__ == "__main__":
