@@ -96,6 +96,8 @@ def cmd_teacher(args: argparse.Namespace) -> None:
 
     texts = [str(t) for t in np.load(CORPUS, allow_pickle=True)["texts"]][: args.teacher_limit or None]
     name = get_encoder().name
+    done = np.load(teacher_path(name)) if teacher_path(name).exists() else np.zeros((0, 3), np.float32)
+    texts = texts[len(done) :]  # resume: only the units not read yet
     t0 = time.perf_counter()
     out = np.zeros((len(texts), 3), np.float32)
     step = 2000
@@ -106,6 +108,7 @@ def cmd_teacher(args: argparse.Namespace) -> None:
             part, zeros, embedder="accurate", lexicon=lexicon_features(part), cleaned=part
         )
         print(f"teacher {s + len(part)}/{len(texts)} {time.perf_counter() - t0:.0f}s", flush=True)
+    out = np.vstack([done, out])
     np.save(teacher_path(name), out)
     print(f"{name}: {len(texts)} units in {time.perf_counter() - t0:.0f}s → {teacher_path(name)}", flush=True)
 
