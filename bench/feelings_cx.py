@@ -37,8 +37,10 @@ sys.path.insert(0, str(ROOT / "training"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import feelings_data as fd  # noqa: E402
-from empathic.feelings.annotate import aggregate_comments, annotate_units  # noqa: E402
+from empathic.feelings.annotate import aggregate_comments, annotate_units, comment_sentiment  # noqa: E402
 from empathic.feelings.intent import INTENTS, split_intents  # noqa: E402
+from empathic.feelings.lexicon import lexicon_features  # noqa: E402
+from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities  # noqa: E402
 from empathic.feelings.settings import FeelingsSettings  # noqa: E402
 from empathic.feelings.textnorm import clean_texts  # noqa: E402
 from empathic.feelings.vectors import distinct_vectors  # noqa: E402
@@ -47,6 +49,12 @@ from feelings import to_markdown  # noqa: E402
 
 CX = ROOT / "tests/feelings/data/cx_labelled.csv"
 THREE = ["negative", "neutral", "positive"]
+#: ``--dump DIR``: each measured set's unit feelings are written to DIR/<set>-<mode>.parquet (to study the roll-up).
+DUMP: Path | None = None
+#: ``--sentiment-only``: airline and clothing read through :func:`read_sentiment` (same labels, a third of the cost).
+SENTIMENT_ONLY = False
+#: ``--airline-sample N``: a seeded sample of N airline tweets (A/B runs on a loaded machine; 0 = all).
+AIRLINE_SAMPLE = 0
 
 
 def read(texts: list[str], mode: str, settings: FeelingsSettings | None = None) -> tuple[pa.Table, pa.Table]:
@@ -65,15 +73,54 @@ def read(texts: list[str], mode: str, settings: FeelingsSettings | None = None) 
     return unit_table, comments
 
 
-def comment_labels(texts: list[str], mode: str) -> list[str]:
-    comments = read(texts, mode)[1].to_pandas().set_index("feedback_id")
+def read_sentiment(texts: list[str], mode: str, settings: FeelingsSettings | None = None) -> tuple[pa.Table, pa.Table]:
+    """The sentiment columns of :func:`read` only: the same units, ``sentiment_probabilities`` / ``label_sentiment``
+    (what ``annotate_units`` calls) and the same roll-up (``annotate.comment_sentiment``), without the emotions
+    graph and the MiniLM prototypes that a comment's sentiment does not depend on (a third of accurate mode's cost).
+    """
+    settings = settings or FeelingsSettings()
+    ids, idx, units = [], [], []
+    for i, text in enumerate(texts):
+        for k, (s, e) in enumerate(split_units(text)):
+            ids.append(str(i).zfill(7))
+            idx.append(k)
+            units.append(text[s:e])
+    cleaned = clean_texts(units)
+    distinct = sorted(set(cleaned))
+    pos = {t: j for j, t in enumerate(distinct)}
+    vectors = distinct_vectors(distinct, mode) if mode == "fast" else np.zeros((len(distinct), 0), np.float32)
+    lexicon = lexicon_features(distinct)
+    proba = sentiment_probabilities(distinct, vectors, embedder=mode, lexicon=lexicon, cleaned=distinct)
+    scores, labels = label_sentiment(proba)
+    take = np.array([pos[t] for t in cleaned], dtype=np.int64)
+    unit_table = pa.table(
+        {
+            "feedback_id": ids,
+            "sentence_idx": pa.array(idx, pa.int32()),
+            "sentiment": pa.array(scores[take], pa.float64()),
+            "sentiment_label": pa.array(labels[take].tolist(), pa.string()),
+        }
+    )
+    return unit_table, comment_sentiment(unit_table, settings)
+
+
+def comment_labels(texts: list[str], mode: str, name: str = "") -> list[str]:
+    units, comments = (read_sentiment if SENTIMENT_ONLY else read)(texts, mode)
+    if DUMP is not None and name:
+        import pyarrow.parquet as pq
+
+        DUMP.mkdir(parents=True, exist_ok=True)
+        pq.write_table(units, DUMP / f"{name}-{mode}.parquet")
+    comments = comments.to_pandas().set_index("feedback_id")
     ids = [str(i).zfill(7) for i in range(len(texts))]
     return comments.reindex(ids)["sentiment_label"].fillna("neutral").tolist()
 
 
 def airline(mode: str) -> dict:
     df = fd.airline_tweets()
-    pred = pd.Series(comment_labels(df["text"].tolist(), mode)).replace({"mixed": "neutral"})
+    if AIRLINE_SAMPLE:
+        df = df.sample(AIRLINE_SAMPLE, random_state=0).reset_index(drop=True)
+    pred = pd.Series(comment_labels(df["text"].tolist(), mode, "airline")).replace({"mixed": "neutral"})
     return {"airline macro-F1": f1_score(df["label"], pred, average="macro"), "n": len(df)}
 
 
@@ -104,7 +151,7 @@ def clothing(mode: str) -> dict:
     df = pd.read_csv(CLOTHING_CSV, index_col=0)
     df = df[clothing_heldout(df.index) & df["Rating"].isin([1, 2, 4, 5]) & df["Review Text"].notna()]
     gold = np.where(df["Rating"] <= 2, "negative", "positive")
-    pred = np.array(comment_labels(df["Review Text"].tolist(), mode))
+    pred = np.array(comment_labels(df["Review Text"].tolist(), mode, "clothing"))
     neg = gold == "negative"
     return {
         "clothing polar agreement": float((pred == gold).mean()),
@@ -152,7 +199,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modes", default="accurate,fast")
     parser.add_argument("--only", default="cx,airline,clothing,speed")
+    parser.add_argument("--speed-n", type=int, default=2000, help="speed: clothing reviews read")
+    parser.add_argument("--fast-models", default="", help="directory of other *-fast.npz heads (A/B)")
+    parser.add_argument("--fast-rules", default="", help="sentiment.FAST_READER_RULES for this run (A/B)")
+    parser.add_argument("--encoder", default="", help="another feelings-encoder .onnx (its .json beside it), A/B")
+    parser.add_argument("--airline-sample", type=int, default=0, help="airline: a seeded sample of this many tweets")
+    parser.add_argument("--sentiment-only", action="store_true", help="airline/clothing: sentiment columns only")
+    parser.add_argument("--dump", default="", help="write each set's unit feelings to DIR/<set>-<mode>.parquet")
     args = parser.parse_args()
+    global DUMP, SENTIMENT_ONLY
+    DUMP = Path(args.dump) if args.dump else None
+    SENTIMENT_ONLY = args.sentiment_only
+    global AIRLINE_SAMPLE
+    AIRLINE_SAMPLE = args.airline_sample
+    if args.fast_models:
+        from empathic.feelings import heads
+
+        heads.MODELS_DIR = Path(args.fast_models)
+    if args.fast_rules:
+        import empathic.feelings.sentiment as sentiment_rules
+
+        sentiment_rules.FAST_READER_RULES = args.fast_rules
+    if args.encoder:  # this process only: sentiment read by another graph (the emotions graph is unchanged)
+        from functools import lru_cache
+
+        import empathic.feelings.sentiment as sentiment_module
+        from empathic.feelings.encoder import FeelingsEncoder
+
+        path = Path(args.encoder)
+        sentiment_module.get_encoder = lru_cache(maxsize=1)(
+            lambda: FeelingsEncoder(model=path, meta=path.with_suffix(".json"))
+        )
     only = args.only.split(",")
     for mode in args.modes.split(","):
         print(f"## mode {mode}  ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", flush=True)
@@ -162,7 +239,8 @@ def main() -> None:
             print(to_markdown(heldout(mode)), flush=True)
         for name, fn in (("airline", airline), ("clothing", clothing), ("speed", speed)):
             if name in only:
-                print({k: round(v, 3) if isinstance(v, float) else v for k, v in fn(mode).items()}, flush=True)
+                got = fn(mode, args.speed_n) if name == "speed" else fn(mode)
+                print({k: round(v, 3) if isinstance(v, float) else v for k, v in got.items()}, flush=True)
 
 
 if __name__ == "__main__":

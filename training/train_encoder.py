@@ -37,7 +37,7 @@ ONNX_OUT = MODELS / "feelings-encoder.onnx"
 META_OUT = MODELS / "feelings-encoder.json"
 REFERENCE_OUT = MODELS / "feelings-encoder-reference.json"
 MAX_LEN = 64
-NAME = "feelings-encoder-v2"
+NAME = "feelings-encoder-v3"
 #: Texts whose torch outputs are stored next to the model, for the test that the shipped ONNX graph matches.
 REFERENCE_TEXTS = (
     "I still have not received my new card, I ordered over a week ago.",
@@ -152,7 +152,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     torch = setup(args.threads)
     WORK.mkdir(parents=True, exist_ok=True)
     wall0 = time.time()
-    ds = data.build()
+    ds = data.build({"v2": data.SIZES_V2, "v3": data.SIZES, "v3-continue": data.SIZES_V3_CONTINUE}[args.mix])
     if args.limit:
         keep = np.sort(np.random.default_rng(data.SEED).permutation(len(ds["texts"]))[: args.limit])
         ds = {
@@ -166,6 +166,11 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(f"rows {len(ids)}; sentiment {counts.tolist()}; goemotions rows {int(ds['emo_mask'].sum())}", flush=True)
     FeelingsEncoder, _ = build_model(len(ds["names"]))
     model = FeelingsEncoder()
+    if args.init:
+        from from_onnx import state_dict_from_onnx
+
+        model.load_state_dict(state_dict_from_onnx(Path(args.init)), strict=False)
+        print(f"initialised from {args.init}", flush=True)
     for name, p in model.named_parameters():
         low = name.startswith("encoder.encoder.layer.") and int(name.split(".")[3]) < args.frozen
         if name.startswith("encoder.embeddings.") or name.startswith("encoder.pooler.") or low:
@@ -221,6 +226,8 @@ def cmd_train(args: argparse.Namespace) -> None:
         print(f"saved {WORK / f'epoch{epoch}.pt'}", flush=True)
     record = {
         "rows": len(ids),
+        "mix": args.mix,
+        "init": Path(args.init).name if args.init else "all-MiniLM-L6-v2",
         "sources": {s: ds["sources"].count(s) for s in sorted(set(ds["sources"]))},
         "epochs": args.epochs,
         "batch": args.batch,
@@ -261,7 +268,10 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="1: on shared cores 2 threads wait on each other (3 vs 15 ex/s measured)"
     )
+    parser.add_argument("--mix", default="v3-continue", choices=["v2", "v3", "v3-continue"], help="data.py sizes")
+    parser.add_argument("--init", default="", help="start from this ONNX graph (training/from_onnx.py)")
     parser.add_argument("--limit", type=int, default=0, help="train on this many random rows (smoke test)")
+    parser.add_argument("--fp16-matmuls", action="store_true", help="export: transformer MatMul weights as float16")
     parser.add_argument("--checkpoint", default="", help="export: checkpoint file (default: the last epoch)")
     args = parser.parse_args()
     if args.command == "export":

@@ -36,7 +36,7 @@ REFERENCE_TOLERANCE = 0.06
 
 def test_model_files_are_packaged_and_small() -> None:
     assert MODEL_PATH.exists() and META_PATH.exists() and REFERENCE.exists()
-    assert 5e6 < MODEL_PATH.stat().st_size < 26e6  # int8 weights: ≈ 23 MB
+    assert 5e6 < MODEL_PATH.stat().st_size < 36e6  # int8 embeddings + float16 MatMul weights: ≈ 34 MB
     meta = json.loads(META_PATH.read_text())
     assert meta["sentiment_classes"] == ["negative", "neutral", "positive"]
     assert meta["intent_labels"] == ["bug", "request", "complaint", "praise", "question", "churn"]

@@ -45,6 +45,10 @@ ENCODER_READER_RULES = False
 #: 0.4 → 0.768 / 0.694, 0.3 → 0.783 / 0.717, 0.2 → 0.759 / 0.703, 0.0 → 0.711 / 0.620.
 PLAIN_NEUTRAL = 0.3
 PLAIN_SHIFT = 0.8
+#: The reader's rules after the fast head: "fast" = :func:`lexicon_adjust` (problem shift + broad no-opinion rule,
+#: for the heads trained on labelled data), "encoder" = the accurate mode's own rules (for a head distilled from
+#: accurate mode's final probabilities, which already carry them), "none".
+FAST_READER_RULES = "encoder"
 
 
 def lexicon_adjust(
@@ -104,7 +108,9 @@ def _opinion_to_neutral(proba: np.ndarray, rows: np.ndarray, share: float) -> No
     proba[rows, 2] *= 1 - share
 
 
-def plain_statement_adjust(texts: Sequence[str], proba: np.ndarray, compound: np.ndarray) -> np.ndarray:
+def plain_statement_adjust(
+    texts: Sequence[str], proba: np.ndarray, compound: np.ndarray, problem: np.ndarray | None = None
+) -> np.ndarray:
     """The encoder's no-opinion rule: a calm unit (no opinion word, no problem cue) that the encoder itself gives
     P(neutral) ≥ ``PLAIN_NEUTRAL`` moves ``PLAIN_SHIFT`` of its opinion mass to neutral ("I ordered a medium.":
     P(pos) 0.55 / P(neu) 0.44 → neutral). The broad rule of :func:`lexicon_adjust` (every calm unit) costs the
@@ -112,7 +118,8 @@ def plain_statement_adjust(texts: Sequence[str], proba: np.ndarray, compound: np
     0.7550 → 0.7567 and intent macro-F1 on the empathy_eval tuning half 0.656 → 0.662 (docs/bench/feelings.md).
     """
     out = proba.copy()
-    calm = ~_problem_reports(texts) & (np.abs(compound) < 0.05)
+    problem = _problem_reports(texts) if problem is None else problem  # bool (n,), when the caller has it
+    calm = ~problem & (np.abs(compound) < 0.05)
     _opinion_to_neutral(out, calm & (proba[:, 1] >= PLAIN_NEUTRAL), PLAIN_SHIFT)
     return out
 
@@ -145,11 +152,17 @@ def sentiment_probabilities(
             return lexicon_adjust(cleaned, proba, lexicon[:, 0])
         # v2 on the dev data (unit level, PLAIN_NEUTRAL 0.4): raw 0.776 / 0.690, + plain rule 0.764 / 0.694,
         # + problem shift 0.768 / 0.694 (our CX dev split / SemEval-14 train held-out): kept for the CX semantics.
-        return problem_shift(plain_statement_adjust(cleaned, proba, lexicon[:, 0]), _problem_reports(cleaned))
+        problem = _problem_reports(cleaned)
+        return problem_shift(plain_statement_adjust(cleaned, proba, lexicon[:, 0], problem), problem)
     head = load_head(f"sentiment-{embedder}")
     proba = head.predict_proba(embeddings, lexicon)
-    order = [head.classes.index(c) for c in ("negative", "neutral", "positive")]
-    return lexicon_adjust(cleaned, proba[:, order], lexicon[:, 0])
+    proba = proba[:, [head.classes.index(c) for c in ("negative", "neutral", "positive")]]
+    if FAST_READER_RULES == "encoder":
+        problem = _problem_reports(cleaned)
+        return problem_shift(plain_statement_adjust(cleaned, proba, lexicon[:, 0], problem), problem)
+    if FAST_READER_RULES == "none":
+        return proba
+    return lexicon_adjust(cleaned, proba, lexicon[:, 0])
 
 
 def label_sentiment(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

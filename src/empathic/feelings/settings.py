@@ -29,7 +29,14 @@ class FeelingsSettings(BaseModel):
         0.4,
         ge=0,
         le=1,
-        description="a comment is 'mixed' when at least this share of its opinionated units goes each way",
+        description="a comment is 'mixed' when at least this share of its opinionated units goes each way ...",
+    )
+    mixed_margin: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="... and the mean of its opinionated units is within this of 0 (they nearly cancel); a comment's "
+        "label follows the mean of its opinionated units, its score stays the mean of all its units",
     )
     emotion_threshold: float = Field(
         0.5,
