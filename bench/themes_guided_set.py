@@ -37,8 +37,8 @@ THEMES = ("refunds_customer_service", "lost_baggage", "seat_comfort")
 
 _BAG = r"\b(?:bag|bags|baggage|luggage|lugagge|suitcases?|cases?|golf clubs|clubs)\b"
 _LOST = (
-    r"\b(?:los[te]|losing|missing|mislaid|misplaced|mishandled|went astray|no sign of|left behind|whereabouts|"
-    r"trace|locate|offloaded|not gotten|never (?:arrived|made it|turned up|been loaded|got)|"
+    r"\b(?:lost|losing|lose (?:my|our|the|his|her|their)|missing|mislaid|misplaced|mishandled|went astray|no sign of|left behind|whereabouts|"
+    r"trace|not gotten|never (?:arrived|made it|turned up|been loaded|got)|"
     r"(?:did ?n[o']?t|didn't|failed to) (?:arrive|make it|turn up|make the)|"
     r"not (?:loaded|arrived)|until (?:\w+ ){0,2}days? later|arrived? (?:\w+ )?days? later|courier|"
     r"(?:put|placed) on the next flight|"
@@ -58,10 +58,10 @@ RULES: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"\bEU ?261\b|\b261/2004\b", re.I),
         re.compile(r"\bcustomer (?:services?|relations|care|support|team)\b", re.I),
         re.compile(r"\b(?:call|contact) cent(?:re|er)\b|\bhelpline\b|\bhelp desk\b", re.I),
-        re.compile(r"\bon hold\b|\bhold music\b|\bhung up\b|\bringing out\b", re.I),
+        re.compile(r"\bon hold\b|\bhold music\b|\bhung up on\b|\bringing out\b", re.I),
         re.compile(
             r"\b(?:called|phoned|rang|emailed|wrote to|contacted) (?:\w+ ){0,2}(?:BA|British Airways|"
-            r"the airline|customer|them)\b",
+            r"the airline|customer)\b",
             re.I,
         ),
         re.compile(
@@ -75,7 +75,11 @@ RULES: dict[str, list[re.Pattern[str]]] = {
             r"(?:complaints?|emails?|letters?|claims?)\b",
             re.I,
         ),
-        re.compile(r"\b(?:no|never|still no|without any) (?:reply|response|answer)\b", re.I),
+        re.compile(
+            r"\b(?:no|never|still no|without any) (?:reply|response|answer) (?:from|to) (?:BA|British Airways|them|my|"
+            r"our|the airline|customer)",
+            re.I,
+        ),
         re.compile(r"(?<!companion )\bvouchers?\b", re.I),
     ],
     "lost_baggage": [
