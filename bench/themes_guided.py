@@ -31,10 +31,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from empathic.themes.guided import GuidedSpec, match_guided
 from themes_guided_set import OUT as LABELS
 from themes_guided_set import SOURCE, THEMES, sentences
-
-from empathic.themes.guided import GuidedSpec, match_guided
 
 CACHE = Path("/tmp/empathic-bench")
 SPECS: dict[str, GuidedSpec] = {
@@ -134,7 +133,7 @@ def product(reviews: pd.DataFrame) -> dict[str, np.ndarray]:
             ws.analyze(stages=["sentences", "themes"])
     out = {}
     with empathic.Workspace.open(path) as ws:
-        for theme, spec in SPECS.items():
+        for spec in SPECS.values():
             t0 = time.perf_counter()
             ws.create_theme(spec.label, keywords=list(spec.keywords), examples=list(spec.examples))
             print(f"  create_theme {spec.label!r}: {time.perf_counter() - t0:.1f} s", flush=True)

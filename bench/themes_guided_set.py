@@ -37,7 +37,8 @@ THEMES = ("refunds_customer_service", "lost_baggage", "seat_comfort")
 
 _BAG = r"\b(?:bag|bags|baggage|luggage|lugagge|suitcases?|cases?|golf clubs|clubs)\b"
 _LOST = (
-    r"\b(?:lost|losing|lose (?:my|our|the|his|her|their)|missing|mislaid|misplaced|mishandled|went astray|no sign of|left behind|whereabouts|"
+    r"\b(?:lost|losing|lose (?:my|our|the|his|her|their)|missing|mislaid|misplaced|mishandled|went astray|"
+    r"no sign of|left behind|whereabouts|"
     r"trace|not gotten|never (?:arrived|made it|turned up|been loaded|got)|"
     r"(?:did ?n[o']?t|didn't|failed to) (?:arrive|make it|turn up|make the)|"
     r"not (?:loaded|arrived)|until (?:\w+ ){0,2}days? later|arrived? (?:\w+ )?days? later|courier|"

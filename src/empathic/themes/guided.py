@@ -10,8 +10,9 @@ fine". So a unit now matches in two ways, and a comment matches when one of its 
    inflections (same light stem: refund/refunds/refunded) and the corpus words the static embedder puts very close
    to it (``SYNONYM_SIMILARITY``: luggage → baggage, suitcase). A unit matches a keyword when every content word
    (or one of its stand-ins) occurs within ``WINDOW`` words of the others ("lost some of our luggage").
-2. **Paraphrases, by self-training.** Units naming any keyword word (*anchored* units: the theme is about bags,
-   refunds, seats — the rest of the corpus cannot be about it) are scored by their accurate-model similarity to the
+2. **Paraphrases, by self-training.** Units naming a keyword's head word or a stand-in (*anchored* units: the
+   theme is about bags, refunds, seats — the rest of the corpus cannot be about it; with examples and no keywords
+   every unit is anchored) are scored by their accurate-model similarity to the
    examples *minus* half their similarity to the bare keyword words (a sentence merely about baggage is close to
    "baggage"; one about a lost suitcase is closer to the example than to the word). Keyword matches, the
    examples themselves and anchored units scoring at least ``sure`` are the first positives; anchored units in the
@@ -44,10 +45,26 @@ CONTRAST = 0.5
 CLASSIFIER_PROBABILITY = 0.5
 #: ... and whose contrasted similarity to the examples reaches at least this (a unit only sharing the theme's words,
 #: "I waited an hour to pick up my suitcase", is not enough).
-FLOOR = 0.2
+FLOOR = 0.3
 #: At most this many anchored units are scored with the accurate model (the ones nearest the examples in the
 #: static model's space); the rest can still match through keywords and the classifier.
-MAX_SCORED = 4000
+MAX_SCORED = 3000
+#: Irregular forms a light stem cannot join.
+IRREGULAR = {
+    "lost": "lose",
+    "losing": "lose",
+    "loses": "lose",
+    "paid": "pay",
+    "pays": "pay",
+    "sat": "sit",
+    "sitting": "sit",
+    "broke": "break",
+    "broken": "break",
+    "left": "leave",
+    "gave": "give",
+    "given": "give",
+    "told": "tell",
+}
 #: Tokens: words with inner apostrophes or hyphens.
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
@@ -74,8 +91,11 @@ class GuidedMatch:
 
 
 def stem(word: str) -> str:
-    """A light stem (lower case, one common suffix off) so that refund, refunds and refunded meet."""
+    """A light stem (lower case, one common suffix off) so that refund, refunds and refunded meet; a few irregular
+    verbs that complaints use are mapped to one form (lost, losing → lose)."""
     w = word.lower().strip("'-")
+    if w in IRREGULAR:
+        return IRREGULAR[w]
     for suffix in ("ing", "ed", "es", "s", "ly"):
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
             return w[: -len(suffix)]
@@ -140,12 +160,15 @@ def match_guided(
     """
     toks = [tokens(t) for t in texts]
     counts = Counter(w for tk in toks for w in set(tk))
-    vocabulary = sorted(w for w, c in counts.items() if c >= 2 or any(w == k for k in _keyword_words(spec)))
+    vocabulary = sorted(counts)
     groups = keyword_groups(spec.keywords or (spec.label,), vocabulary, word_embed)
     hits = np.array([phrase_hit(tk, groups) for tk in toks], dtype=bool)
     # a keyword's last word is its head in English ("lost *luggage*", "customer *service*"): what the unit must name
     anchor_words = frozenset().union(*[group[-1] for group in groups]) if groups else frozenset()
-    anchored = np.flatnonzero([bool(anchor_words.intersection(tk)) for tk in toks])
+    if spec.keywords:
+        anchored = np.flatnonzero([bool(anchor_words.intersection(tk)) for tk in toks])
+    else:  # examples only: the analyst named no words, so any unit may be a paraphrase
+        anchored = np.arange(len(texts))
     score = np.where(hits, 1.0, 0.0)
     if len(anchored) and (spec.examples or spec.keywords):
         prob, semantic = _self_trained(texts, toks, anchored, hits, spec, embed=embed, word_embed=word_embed, sure=sure)
@@ -187,9 +210,9 @@ def _self_trained(
         near = (_unit(word_embed([texts[i] for i in anchored])) @ _unit(word_embed(targets)).T).max(axis=1)
         scored = np.sort(anchored[np.argsort(-near, kind="stable")[:MAX_SCORED]])
     vectors = _unit(embed([texts[i] for i in scored]))
-    contrast = (vectors @ _unit(embed(targets)).T).max(axis=1) - CONTRAST * (vectors @ _unit(embed(words)).T).max(
-        axis=1
-    )
+    contrast = (vectors @ _unit(embed(targets)).T).max(axis=1)
+    if spec.keywords:  # the theme's own words are its generic background; a label alone is not (often a paraphrase)
+        contrast -= CONTRAST * (vectors @ _unit(embed(words)).T).max(axis=1)
     semantic = np.full(len(anchored), -np.inf)
     semantic[np.searchsorted(anchored, scored)] = contrast
     positive = hits[anchored] | (semantic >= sure)
