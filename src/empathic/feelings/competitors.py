@@ -28,7 +28,7 @@ OWN_BRAND_SHARE = 0.05
 
 _GENERIC = re.compile(
     r"\b(?:other|another|rival|competing|competitor)\s+(?:\w+\s+)?(?:airlines?|carriers?|stores?|shops?|brands?|"
-    r"retailers?|banks?|companies|providers?|apps?|operators?|hotels?|sites?|websites?|services?)\b"
+    r"retailers?|banks?|companies|providers?|apps?|operators?|websites?)\b"
     r"|\bcompetitors?\b|\bthe competition\b",
     re.IGNORECASE,
 )
@@ -52,7 +52,7 @@ _CUE = re.compile(
 _NOT_NAMES = frozenset(
     """I I'm I've I'd Im The A An This That These Those It Its My Our We They He She You Your Their His Her
     Mr Mrs Ms Dr Sir Madam OK Ok Yes No Not But And Or So Then Also However Overall Economy Business First Premium
-    Club World Europe Traveller Plus Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    Club World Europe Traveller Plus Class Cabin Lounge Terminal Airport Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
     March April May June July August September October November December Christmas Easter
     """.split()  # noqa: SIM905
 )
