@@ -52,7 +52,8 @@ _CUE = re.compile(
 _NOT_NAMES = frozenset(
     """I I'm I've I'd Im The A An This That These Those It Its My Our We They He She You Your Their His Her
     Mr Mrs Ms Dr Sir Madam OK Ok Yes No Not But And Or So Then Also However Overall Economy Business First Premium
-    Club World Europe Traveller Plus Class Cabin Lounge Terminal Airport Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    Club World Europe Traveller Plus Class Cabin Lounge Terminal Airport Monday Tuesday Wednesday Thursday
+    Friday Saturday Sunday January February
     March April May June July August September October November December Christmas Easter
     """.split()  # noqa: SIM905
 )
