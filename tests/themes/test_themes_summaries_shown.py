@@ -20,7 +20,7 @@ from empathic.report.html import render_report
 from empathic.themes.rows import summary_line
 from empathic.web import create_app
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+sys.path.append(str(Path(__file__).parents[1] / "web"))  # web_helpers (appended: other conftest modules stay first)
 from web_helpers import login, make_accounts
 
 
