@@ -68,6 +68,9 @@ def show(
         text = f"{label}{status}  {r.n_comments:,} comments ({100 * r.share:.1f}%){_sentiment(r.sentiment)}"
         text += f"  [dim]{esc(r.theme_id)}[/dim]"
         parent = nodes.get(r.parent_id, root) if r.level == 2 else root
+        summary = getattr(r, "summary", None)
+        if isinstance(summary, str) and summary and not r.is_other:
+            text += f"\n[dim italic]{esc(summary)}[/dim italic]"
         node = parent.add(text)
         nodes[r.theme_id] = node
         for q in quote_map.get(r.theme_id, []).itertuples() if quotes else []:

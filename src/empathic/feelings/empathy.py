@@ -8,9 +8,11 @@ Quadrants (Dave Gray's empathy map, as product teams use it):
 - ``says_does``: their actions and statements ("I returned it", "I cancelled", "I'm 5'4 and ordered a small").
 - ``hears``: word of mouth and what others tell them ("my friend said", "reviews say", "the agent told me").
 
-Explicit cues (``rules``) decide first, in the order hears → says & does → thinks & feels → sees → questions and
-first-person statements (says & does); a sentence with no cue goes to its nearest few-shot prototypes
-(``data/empathy_prototypes.csv``) among thinks & feels and sees — "hears" and "says & does" need an explicit cue.
+A sentence that mentions a competitor ("unlike Emirates", "other airlines offer…";
+:mod:`empathic.feelings.competitors`) is always ``sees``. Otherwise explicit cues (``rules``) decide first, in the
+order hears → says & does → thinks & feels → sees → questions and first-person statements (says & does); a
+sentence with no cue goes to its nearest few-shot prototypes (``data/empathy_prototypes.csv``) among thinks & feels
+and sees — "hears" and "says & does" need an explicit cue.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.feelings import rules
+from empathic.feelings.competitors import competitor_mentions
 from empathic.feelings.intent import intent_flags
 from empathic.feelings.prototypes import nearest_label
 
@@ -52,6 +55,7 @@ def classify_quadrant(
         _, scores, classes = nearest_label(embeddings[todo], "empathy_prototypes", embedder)
         cols = [classes.index(q) for q in FALLBACK]
         out[todo] = np.array(FALLBACK, dtype=object)[scores[:, cols].argmax(axis=1)]
+    out[competitor_mentions(texts)] = "sees"  # a look at the market, whatever else the sentence does
     return out
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from empathic.errors import InputError, StageError
+from empathic.feelings.competitors import competitor_mentions
 from empathic.feelings.empathy import QUADRANTS
 from empathic.feelings.ideas import (
     VALUE_ATTRIBUTES,
@@ -89,6 +90,18 @@ def _quotes(group: pd.DataFrame, n: int, order: str) -> list[dict]:
     return [{"feedback_id": r.feedback_id, "sentence_idx": int(r.sentence_idx), "text": r.text} for r in g.itertuples()]
 
 
+def _sees_quotes(group: pd.DataFrame, n: int) -> list[dict]:
+    """Quotes of the "sees" quadrant: competitor mentions first (up to half of ``n``: what customers compare the
+    product with is the market view a product team looks for there), then the typical ones."""
+    if group.empty:
+        return []
+    mentions = group[competitor_mentions(group["text"].fillna("").tolist())]
+    first = _quotes(mentions, max(1, n // 2), "typical") if len(mentions) else []
+    taken = {q["text"] for q in first}
+    rest = _quotes(group[~group["text"].isin(taken)], n - len(first), "typical") if n > len(first) else []
+    return first + rest
+
+
 def empathy_map(
     store: Store, settings: FeelingsSettings, *, by: str | None = None, theme_id: str | None = None
 ) -> pd.DataFrame:
@@ -123,9 +136,9 @@ def empathy_map(
                     "n_comments": c["feedback_id"].nunique(),
                     "share": round(len(c) / max(len(g), 1), 4),
                     "mean_sentiment": round(float(c["sentiment"].mean()), 4) if len(c) else None,
-                    "quotes": _quotes(
-                        c, settings.n_quotes, {"pains": "negative", "gains": "positive"}.get(cell, "typical")
-                    ),
+                    "quotes": _sees_quotes(c, settings.n_quotes)
+                    if cell == "sees"
+                    else _quotes(c, settings.n_quotes, {"pains": "negative", "gains": "positive"}.get(cell, "typical")),
                 }
             )
     return pd.DataFrame(rows)

@@ -150,7 +150,8 @@ def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
     out = rows(
         ws,
         "SELECT t.theme_id, t.parent_id, t.level, t.label, t.n_comments, t.share, t.is_other, t.status, "
-        f"s.sentiment, i.impact, i.ci_low, i.ci_high, i.q_value FROM themes t {sentiment_join} {impact_join} "
+        f"s.sentiment, i.impact, i.ci_low, i.ci_high, i.q_value, {_SUMMARY} AS summary "
+        f"FROM themes t {sentiment_join} {impact_join} {_summary_join(ws)} "
         "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY t.level, t.n_comments DESC, t.theme_id",
         [score] if score else None,
     )
@@ -159,6 +160,17 @@ def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
         theme["score_name"] = score
         theme["sparkline"] = spark.get(theme["theme_id"], [])
     return out
+
+
+#: A theme's one-line summary (``theme_summaries``, written by the themes stage); NULL when there is none.
+_SUMMARY = "ts.summary"
+
+
+def _summary_join(ws: Workspace) -> str:
+    """The join that brings each theme's summary line (an empty stand-in in a workspace without the table)."""
+    if ws.store.has_table("theme_summaries"):
+        return "LEFT JOIN theme_summaries ts ON ts.theme_id = t.theme_id"
+    return "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::VARCHAR AS summary) ts ON ts.theme_id = t.theme_id"
 
 
 def _sparklines(ws: Workspace) -> dict[str, list[float]]:
@@ -176,7 +188,9 @@ def theme_detail(ws: Workspace, theme_id: str) -> dict[str, Any] | None:
     """One theme: its row, subthemes, quotes, keywords, trend, segments, emotions and empathy map; None if unknown."""
     if not has_data(ws, "themes"):
         return None
-    found = rows(ws, "SELECT * FROM themes WHERE theme_id = ?", [theme_id])
+    found = rows(
+        ws, f"SELECT t.*, {_SUMMARY} AS summary FROM themes t {_summary_join(ws)} WHERE t.theme_id = ?", [theme_id]
+    )
     if not found:
         return None
     theme = found[0]
@@ -184,8 +198,8 @@ def theme_detail(ws: Workspace, theme_id: str) -> dict[str, Any] | None:
     theme["quotes"] = _json(theme.get("quotes"), [])
     theme["subthemes"] = rows(
         ws,
-        "SELECT theme_id, label, n_comments, share FROM themes WHERE parent_id = ? "
-        "AND coalesce(status, 'active') <> 'deleted' ORDER BY n_comments DESC, theme_id",
+        f"SELECT t.theme_id, t.label, t.n_comments, t.share, {_SUMMARY} AS summary FROM themes t {_summary_join(ws)} "
+        "WHERE t.parent_id = ? AND coalesce(t.status, 'active') <> 'deleted' ORDER BY t.n_comments DESC, t.theme_id",
         [theme_id],
     )
     theme["trend"] = (

@@ -42,7 +42,13 @@ class ThemesSettings(BaseModel):
     min_top_themes: int = Field(5, ge=1, description="fewest top-level themes (a scannable list: 5-20)")
     max_top_themes: int = Field(20, ge=1, description="most top-level themes")
     min_similarity: float = Field(0.25, ge=-1, le=1, description="below this a unit goes to 'other'")
-    guided_similarity: float = Field(0.5, ge=-1, le=1, description="a guided theme also tags units this close")
+    guided_similarity: float = Field(
+        0.4,
+        ge=-1,
+        le=1,
+        description="a guided theme tags a unit naming its keywords' head word whose similarity to the examples, "
+        "minus half its similarity to the bare keyword words, reaches this (themes.guided; tuned on the BA set)",
+    )
     emerging_min_comments: int = Field(20, ge=2, description="new units that fit nothing form an emerging theme")
     rediscover: bool = Field(False, description="rediscover themes from scratch (edits are replayed)")
     n_quotes: int = Field(5, ge=1, le=10)

@@ -31,7 +31,7 @@ from empathic.themes.assign import (
 )
 from empathic.themes.cluster import CLEAR_STABILITY
 from empathic.themes.discover import discover, relabel_from_members
-from empathic.themes.edits import EditContext, apply_edit
+from empathic.themes.edits import EditContext, apply_edit, guided_id
 from empathic.themes.embedding import (
     BackgroundEmbed,
     apply_mapping,
@@ -43,6 +43,7 @@ from empathic.themes.embedding import (
     normalise_rows,
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
+from empathic.themes.guided import GuidedSpec, match_guided
 from empathic.themes.hierarchy import cap_subthemes, drop_ghosts, subtheme_cap
 from empathic.themes.model import (
     Theme,
@@ -285,6 +286,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         new_cache += more_cache
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
+    unique_texts = uniq
     uniq = [uniq[i] for i in pos]
     meaning = [wording[i] for i in pos]  # from here on only read for labels and ids
     text_of_unit = pos
@@ -323,8 +325,9 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         if warning:
             warnings.append(warning)
             not_applied += 1
+    guided_tags = _guided_tags(store, themes, edits, unique_texts, text_of_unit, ts, progress, new_cache)
     progress("assign units", 0, len(vectors))
-    result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+    result = _assign(vectors, themes, ts, guided_tags)
     progress("assign units", len(vectors), len(vectors))
     if rediscovered:
         relabel_from_members(themes, meaning, result, ts.n_keywords)
@@ -334,9 +337,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         if emerging:
             themes.extend(emerging)
             n_emerging = len(emerging)
-            result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
+            result = _assign(vectors, themes, ts, guided_tags)
     if mode == "accurate":
-        result = _with_segment_tags(result, wording, text_of_unit, themes, ts.min_similarity)
+        discovered = [t for t in themes if t.origin != "guided"]
+        result = _with_segment_tags(result, wording, text_of_unit, discovered, ts.min_similarity)
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),
@@ -404,6 +408,92 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         counts.update(resolution=info.resolution, stability=round(info.stability, 4))
     message = f"mode={mode}; {n_top} themes, {n_sub} subthemes; coverage {100 * (coverage or 0):.1f}%"
     return StageResult(NAME, message=message, counts=counts, warnings=warnings)
+
+
+def _guided_specs(themes: list[Theme], edits: list[dict]) -> list[GuidedSpec]:
+    """What the analyst gave each alive guided theme (its latest ``create`` edit), in tree order."""
+    given: dict[str, dict] = {}
+    for edit in edits:
+        if edit["op"] == "create":
+            payload = json.loads(edit["payload"])
+            given[payload.get("theme_id") or guided_id(payload["label"])] = payload
+    specs = []
+    for t in themes:
+        payload = given.get(t.theme_id)
+        if t.alive and t.origin == "guided" and payload is not None:
+            keywords = tuple(k for k in payload.get("keywords") or [] if k and k.strip())
+            examples = tuple(e for e in payload.get("examples") or [] if e and e.strip())
+            specs.append(GuidedSpec(t.theme_id, t.label, keywords, examples))
+    return specs
+
+
+def _guided_tags(
+    store: Store, themes, edits, texts: list[str], text_of_unit: np.ndarray, ts, progress, new_cache: list
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per guided theme: the units it tags and their scores (:func:`match_guided` on the distinct unit texts).
+
+    The accurate vectors it needs (examples, anchored units) come from the workspace's embedding cache; new ones
+    are appended to ``new_cache`` so the next run finds them.
+    """
+    specs = _guided_specs(themes, edits)
+    if not specs:
+        return {}
+    from empathic.text.embed import get_embedder
+
+    fresh: dict[str, tuple[str, np.ndarray]] = {}
+
+    def embed(batch: list[str]) -> np.ndarray:
+        hashes = [text_hash(t) for t in batch]
+        known = [fresh[h][1] if h in fresh else None for h in hashes]
+        todo = [i for i, v in enumerate(known) if v is None]
+        if todo:
+            vecs, rows = cached_embed(store, "accurate", [batch[i] for i in todo], [hashes[i] for i in todo], progress)
+            new = set(rows.column("text_hash").to_pylist())
+            for i, v in zip(todo, vecs, strict=True):
+                known[i] = v
+                if hashes[i] in new:
+                    fresh[hashes[i]] = (batch[i], v)
+        return np.stack(known) if known else np.zeros((0, get_embedder("accurate").dim), np.float32)
+
+    static = get_embedder("fast-minilm").embed
+    order = np.argsort(text_of_unit, kind="stable")
+    starts = np.searchsorted(text_of_unit[order], np.arange(len(texts) + 1))
+    tags = {}
+    for spec in specs:
+        progress(f"guided theme {spec.label}", 0, 1)
+        found = match_guided(texts, spec, embed=embed, word_embed=static, sure=ts.guided_similarity)
+        units = [order[starts[p] : starts[p + 1]] for p in found.positions]
+        scores = [np.full(len(u), s, np.float32) for u, s in zip(units, found.scores, strict=True)]
+        tags[spec.theme_id] = (
+            np.concatenate(units) if units else np.zeros(0, np.int64),
+            np.concatenate(scores) if scores else np.zeros(0, np.float32),
+        )
+        progress(f"guided theme {spec.label}", 1, 1)
+    if fresh:
+        embedder = get_embedder("accurate")
+        hashes = sorted(fresh)
+        vectors = np.stack([fresh[h][1] for h in hashes]).astype(np.float32)
+        new_cache.append(cache_rows(embedder.name, vectors, hashes, np.arange(len(hashes))))
+    return tags
+
+
+def _assign(vectors: np.ndarray, themes: list[Theme], ts, guided_tags: dict) -> Assignment:
+    """Units to the nearest discovered leaf; guided themes tag exactly the units their matcher found.
+
+    A guided theme is not a nearest-prototype competitor: its members are what :func:`_guided_tags` found, added
+    as extra tags (so a comment keeps its discovered theme too).
+    """
+    discovered = [t for t in themes if t.origin != "guided"]
+    guided = [t for t in themes if t.alive and t.origin == "guided" and len(t.prototypes)]
+    base = assign(vectors, discovered, min_similarity=ts.min_similarity, guided_similarity=2.0)
+    if not guided:
+        return base
+    extra = [
+        (int(u), t.theme_id, float(s))
+        for t in guided
+        for u, s in zip(*guided_tags.get(t.theme_id, (np.zeros(0, np.int64), np.zeros(0))), strict=True)
+    ]
+    return replace(base, leaf_ids=[*base.leaf_ids, *(t.theme_id for t in guided)], extra=extra)
 
 
 def _entity_rows(units: pa.Table, pos: np.ndarray, mentions: list[list[str]], places: set[str]) -> pa.Table:

@@ -1,0 +1,184 @@
+"""Guided themes on the keyword-checked BA set: recall and precision per theme, dev and test halves.
+
+The set (``bench/themes_guided_set.py``) labels each of the 1,324 British Airways reviews for "refunds / customer
+service", "lost baggage" and "seat comfort" by broad keyword rules read and corrected by hand. Each guided theme is
+given only what an analyst would type: the label, up to four keyword phrases and three to five example sentences
+written by us (``SPECS``; none is copied from the reviews). A review counts as tagged when the theme tags one of
+its sentences. Two paths, same matcher (:mod:`empathic.themes.guided`):
+
+- ``--path direct`` splits the reviews into sentence units and calls :func:`match_guided` (quick; the accurate
+  vectors are cached in ``/tmp/empathic-bench``);
+- ``--path product`` ingests the reviews into a workspace, runs ``analyze`` and ``ws.create_theme(...)`` as a
+  user would, and reads the tagged comments from ``feedback_themes``.
+
+Run from the repo root (needs /work/shared/data)::
+
+    python bench/themes_guided.py --path direct
+    python bench/themes_guided.py --path product
+    python bench/themes_guided.py --path direct --baseline     # the old prototype matcher, for comparison
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from empathic.themes.guided import GuidedSpec, match_guided
+from themes_guided_set import OUT as LABELS
+from themes_guided_set import SOURCE, THEMES, sentences
+
+CACHE = Path("/tmp/empathic-bench")
+SPECS: dict[str, GuidedSpec] = {
+    "refunds_customer_service": GuidedSpec(
+        "refunds_customer_service",
+        "refunds & customer service",
+        keywords=("refund", "compensation", "customer service", "customer relations"),
+        examples=(
+            "I am still waiting for my refund three months after they cancelled the flight",
+            "Customer service never answered my emails or my calls",
+            "They refused to pay the compensation we were entitled to",
+            "All they offered was a small voucher for our trouble",
+            "I spent an hour on hold trying to reach someone",
+        ),
+    ),
+    "lost_baggage": GuidedSpec(
+        "lost_baggage",
+        "lost baggage",
+        keywords=("lost luggage", "lost bag", "missing bag"),
+        examples=(
+            "My suitcase never arrived at the destination",
+            "The airline lost our luggage and nobody knew where it was",
+            "Our bags were delivered to the hotel four days later",
+        ),
+    ),
+    "seat_comfort": GuidedSpec(
+        "seat_comfort",
+        "seat comfort",
+        keywords=("legroom", "seat comfort", "comfortable seat"),
+        examples=(
+            "The seat was hard and uncomfortable on a long flight",
+            "There was no legroom, my knees touched the seat in front",
+            "The seats were comfortable and reclined well",
+            "Narrow, cramped seats",
+        ),
+    ),
+}
+#: ``themes.guided_similarity`` (the self-training's "sure" threshold); chosen on the dev half.
+SURE = 0.4
+
+
+def cached_accurate(texts: list[str]) -> np.ndarray:
+    """Accurate-model vectors, kept on disk per text hash so reruns only embed new texts."""
+    from empathic.text.embed import get_embedder
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / "guided-accurate.npz"
+    store = dict(np.load(path)) if path.exists() else {}
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:20] for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
+    if missing:
+        vectors = get_embedder("accurate").embed([t for _, t in missing])
+        store.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+        np.savez(path, **store)
+    return np.stack([store[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
+
+
+def direct(reviews: pd.DataFrame, baseline: bool) -> dict[str, np.ndarray]:
+    """Per theme: a bool per review, from the matcher called on the reviews' sentence units."""
+    from empathic.text.embed import get_embedder
+
+    units = [(i, " ".join(s.split())) for i, t in enumerate(reviews["content"].astype(str)) for s in sentences(t)]
+    owner = np.array([i for i, _ in units])
+    texts = [t for _, t in units]
+    static = get_embedder("fast-minilm").embed
+    out = {}
+    for theme, spec in SPECS.items():
+        if baseline:
+            pos = _old_prototypes(texts, spec)
+        else:
+            pos = match_guided(texts, spec, embed=cached_accurate, word_embed=static, sure=SURE).positions
+        tagged = np.zeros(len(reviews), bool)
+        tagged[owner[pos]] = True
+        out[theme] = tagged
+    return out
+
+
+def _old_prototypes(texts: list[str], spec: GuidedSpec, similarity: float = 0.5) -> np.ndarray:
+    """The matcher before this change: units at least ``similarity`` close to any example/keyword prototype."""
+    protos = cached_accurate(list(spec.examples) + list(spec.keywords))
+    protos /= np.linalg.norm(protos, axis=1, keepdims=True)
+    vectors = cached_accurate(texts)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.flatnonzero((vectors @ protos.T).max(axis=1) >= similarity)
+
+
+def product(reviews: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per theme: a bool per review, from a real workspace after ``ws.create_theme``."""
+    import empathic
+
+    path = CACHE / "guided-ba.empathic"
+    ids = [f"ba{i:04d}" for i in range(len(reviews))]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        with empathic.Workspace.open(path) as ws:
+            ws.ingest(pd.DataFrame({"id": ids, "text": reviews["content"].astype(str)}), text="text", id="id")
+            ws.analyze(stages=["sentences", "themes"])
+    out = {}
+    with empathic.Workspace.open(path) as ws:
+        for spec in SPECS.values():
+            t0 = time.perf_counter()
+            ws.create_theme(spec.label, keywords=list(spec.keywords), examples=list(spec.examples))
+            print(f"  create_theme {spec.label!r}: {time.perf_counter() - t0:.1f} s", flush=True)
+        tree = ws.themes()
+        tagged_ids = ws.sql("SELECT feedback_id, theme_id FROM feedback_themes WHERE level = 1")
+        for theme, spec in SPECS.items():
+            tid = tree.loc[tree.label == spec.label, "theme_id"].iloc[0]
+            have = set(tagged_ids.loc[tagged_ids.theme_id == tid, "feedback_id"])
+            out[theme] = np.array([i in have for i in ids])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--path", choices=("direct", "product"), default="direct")
+    parser.add_argument("--baseline", action="store_true", help="the old prototype matcher (direct path only)")
+    args = parser.parse_args()
+    reviews = pd.read_csv(SOURCE)
+    labels = pd.read_csv(LABELS)
+    if len(labels) != len(reviews):
+        raise SystemExit(f"{LABELS} has {len(labels)} rows, {SOURCE} {len(reviews)}: rerun bench/themes_guided_set.py")
+    t0 = time.perf_counter()
+    found = product(reviews) if args.path == "product" else direct(reviews, args.baseline)
+    seconds = time.perf_counter() - t0
+    rows = []
+    for theme in THEMES:
+        gold = labels[theme].to_numpy().astype(bool)
+        for split in ("dev", "test"):
+            part = (labels["split"] == split).to_numpy()
+            pred, truth = found[theme][part], gold[part]
+            tp = int((pred & truth).sum())
+            rows.append(
+                {
+                    "theme": theme,
+                    "split": split,
+                    "n_reviews": int(part.sum()),
+                    "n_positive": int(truth.sum()),
+                    "n_tagged": int(pred.sum()),
+                    "precision": round(tp / max(1, pred.sum()), 3),
+                    "recall": round(tp / max(1, truth.sum()), 3),
+                }
+            )
+    print(pd.DataFrame(rows).to_string(index=False))
+    print(f"path={args.path}{' baseline' if args.baseline else ''}; {seconds:.1f} s wall")
+
+
+if __name__ == "__main__":
+    main()
