@@ -260,7 +260,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if len(uniq) < WEAK_UNITS:
         warnings.append(f"only {len(uniq)} distinct sentence units: themes will be coarse")
     n_unique = len(uniq)
-    mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units)
+    mode = choose_mode(ts.mode, n_unique, ts.accurate_max_units, sum(map(len, uniq)), ts.accurate_max_chars)
     # vectors come from the aspect text (no @handles, URLs, ticket numbers, judgements or places), labels also
     # without other names (a brand may be what a unit is about, never what a theme is called); quotes show the raw
     # unit
