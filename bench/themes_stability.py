@@ -5,7 +5,8 @@ File A is the corpus; file B is A with every 20th row replaced by a row from a s
 differ). Each is ingested and analysed (sentences + themes) in its own fresh workspace with the default settings.
 For each top-level theme of A (not "other"), its members are the comments tagged with it (any level-1 tag) among
 the comments both files hold; it is *kept* when some top-level theme of B has member Jaccard ≥ 0.5, and *kept with
-its label* when that theme also has the same label. The share is over A's top-level themes (n stated).
+its label* when that theme also has the same label (as a reader compares them: case, plural -s and
+hyphens aside, ``labels.label_key``). The share is over A's top-level themes (n stated).
 
 Run from the repo root (needs /work/shared/data)::
 
@@ -60,6 +61,8 @@ def top_members(path: Path, texts: list[str], ids: list[str], settings: dict) ->
 
 def compare(a: tuple[dict, dict], b: tuple[dict, dict], shared: set[str]) -> dict:
     """Share of A's top-level themes kept in B (member Jaccard ≥ 0.5 on ``shared``), and kept with the same label."""
+    from empathic.themes.labels import label_key
+
     (labels_a, members_a), (labels_b, members_b) = a, b
     rows = []
     for tid, label in labels_a.items():
@@ -77,7 +80,7 @@ def compare(a: tuple[dict, dict], b: tuple[dict, dict], shared: set[str]) -> dic
                 "match": labels_b.get(best),
                 "jaccard": round(best_j, 3),
                 "kept": best_j >= 0.5,
-                "same_label": best_j >= 0.5 and labels_b.get(best) == label,
+                "same_label": best_j >= 0.5 and label_key(labels_b.get(best) or "") == label_key(label),
             }
         )
     n = len(rows)

@@ -80,10 +80,10 @@ def test_a_unit_of_names_only_gives_labels_nothing():
 
 
 def test_acronym_names_are_names_and_acronym_things_are_not():
-    texts = (
-        ["We flew BA from LHR to JFK in March.", "Then BA lost the bags at JFK again."] * 3
-        + ["The RAM is enough and the TV works.", "I added more RAM, the TV screen froze."] * 3
-    )
+    texts = ["We flew BA from LHR to JFK in March.", "Then BA lost the bags at JFK again."] * 3 + [
+        "The RAM is enough and the TV works.",
+        "I added more RAM, the TV screen froze.",
+    ] * 3
     names, places = entity_words(texts)
     assert {"ba", "lhr", "jfk"} <= set(names)
     assert "ram" not in names and "tv" not in names  # "the RAM", "the TV": things customers talk about
