@@ -22,7 +22,8 @@ class ThemesSettings(BaseModel):
     accurate_max_chars: int = Field(
         200_000,
         ge=0,
-        description="auto mode also needs the distinct units to total at most this many characters for accurate: "
+        description="auto mode also needs the distinct units and the multi-unit comments (embedded whole) to total at "
+        "most this many characters for accurate: "
         "MiniLM's cost follows the text's length, and fast mode embeds a 2,500-unit sample (≈235k characters of "
         "long-review sentences), so accurate is chosen only where it costs about what fast would (1,324 BA reviews, "
         "1.2M characters, took minutes in accurate mode)",
