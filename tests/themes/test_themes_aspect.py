@@ -95,3 +95,11 @@ def test_hyphenated_routes_of_names_leave_the_label_text():
 
     _, label = vector_and_label_texts(["the Cairo-London route was long"], ["cairo", "london"], ["cairo", "london"])
     assert "cairo" not in label[0].lower() and "route" in label[0]
+
+
+def test_flight_numbers_and_websites_of_names_leave_the_label_text():
+    from empathic.themes.aspect import vector_and_label_texts
+
+    _, label = vector_and_label_texts(["BA16 was late and BA.com crashed", "booked on ba.com"], [], ["ba"])
+    assert "ba" not in label[0].lower().replace("late", "") and "late" in label[0]
+    assert "ba" not in label[1].lower()
