@@ -6,6 +6,7 @@ Run from the repo root (needs /work/shared/data; BERTopic runs in the benchmark-
     .venv/bin/python bench/themes_speed.py                            # 100k fast path, throughput, fidelity
     .venv/bin/python bench/themes_speed.py --compare banking77_all    # empathic fast vs BERTopic, end to end
     .venv/bin/python bench/themes_speed.py --compare mixed_100k      # the same on the 100k corpus (source:label gold)
+    .venv/bin/python bench/themes_speed.py --reviews auto            # 2,000 long reviews, sentences + themes
 
 Prints JSON and merges it into docs/bench/themes-speed.json. Reports wall *and* CPU seconds (user + system of the
 process and its threads): the machine is shared (2 cores, other jobs running), so CPU time is the steadier figure.
@@ -148,6 +149,47 @@ def themes_100k() -> dict:
     }
 
 
+def reviews_2k(mode: str) -> dict:
+    """Long reviews (issue 17, item 8): the 1,324 BA reviews plus Skytrax seat reviews up to 2,000, ingested and
+    analysed through sentences + themes in a fresh workspace (``mode``: the themes mode; ``auto`` is what a user
+    gets). The feelings stage is another engineer's and is timed by its own bench."""
+    import empathic
+    from empathic.text.embed import get_embedder
+
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    b = pd.read_csv(data / "ba_airline_reviews" / "ba_reviews.csv", dtype=str, keep_default_na=False)
+    s = pd.read_csv(data / "skytrax_reviews" / "seat.csv", dtype=str, keep_default_na=False)
+    texts = [t.strip() for t in list(b.content) + list(s.content) if t.strip()][:2000]
+    df = pd.DataFrame({"id": [f"r{i:05d}" for i in range(len(texts))], "text": texts})
+    get_embedder("fast-minilm"), get_embedder("accurate")  # model loading is not part of the stage figures
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        empathic.Workspace.open(Path(tmp) / "reviews.empathic", settings={"themes": {"mode": mode}}) as ws,
+    ):
+        t = clock()
+        ws.ingest(df, text="text", id="id")
+        ingest = since(t)
+        t = clock()
+        ws.analyze(stages=["sentences"])
+        sentences = since(t)
+        phases = PhaseClock()
+        t = clock()
+        result = ws.analyze(stages=["themes"], progress=phases)[-1]
+        first = since(t)
+        phases.close()
+    return {
+        "comments": len(df),
+        "characters": int(sum(map(len, texts))),
+        "ingest": ingest,
+        "sentences_stage": sentences,
+        "themes_stage_first_run": first,
+        "themes_phases": phases.phases,
+        "counts": result.counts,
+    }
+
+
 def _usage() -> dict:
     u = resource.getrusage(resource.RUSAGE_SELF)
     return {"cpu_s": round(u.ru_utime + u.ru_stime, 2), "peak_rss_mb": round(u.ru_maxrss / 1024)}
@@ -269,7 +311,11 @@ def main() -> None:
     parser.add_argument("--compare", metavar="DATASET", help="empathic fast vs BERTopic end to end on DATASET")
     parser.add_argument("--steps", default="empathic_fast,embed,bertopic", help="--compare steps to (re)run")
     parser.add_argument("--worker", nargs=3, metavar=("STEP", "DATASET", "OUT"))
+    parser.add_argument("--reviews", metavar="MODE", help="2,000 long reviews, sentences + themes (MODE: auto or fast)")
     args = parser.parse_args()
+    if args.reviews:
+        print(json.dumps(_merge(f"reviews_2k_{args.reviews}", reviews_2k(args.reviews)), indent=1))
+        return
     if args.worker:
         worker(args.worker[0], args.worker[1], Path(args.worker[2]))
         return

@@ -77,3 +77,29 @@ def test_label_wording_drops_names_in_any_case():
 def test_a_unit_of_names_only_gives_labels_nothing():
     assert aspect_texts(["London Heathrow."], ["london", "heathrow"]) == ["London Heathrow."]
     assert aspect_texts(["London Heathrow."], ["london", "heathrow"], any_case=True, keep_names=False) == ["."]
+
+
+def test_acronym_names_are_names_and_acronym_things_are_not():
+    texts = ["We flew BA from LHR to JFK in March.", "Then BA lost the bags at JFK again."] * 3 + [
+        "The RAM is enough and the TV works.",
+        "I added more RAM, the TV screen froze.",
+    ] * 3
+    names, places = entity_words(texts)
+    assert {"ba", "lhr", "jfk"} <= set(names)
+    assert "ram" not in names and "tv" not in names  # "the RAM", "the TV": things customers talk about
+    assert {"lhr", "jfk"} <= set(places)
+
+
+def test_hyphenated_routes_of_names_leave_the_label_text():
+    from empathic.themes.aspect import vector_and_label_texts
+
+    _, label = vector_and_label_texts(["the Cairo-London route was long"], ["cairo", "london"], ["cairo", "london"])
+    assert "cairo" not in label[0].lower() and "route" in label[0]
+
+
+def test_flight_numbers_and_websites_of_names_leave_the_label_text():
+    from empathic.themes.aspect import vector_and_label_texts
+
+    _, label = vector_and_label_texts(["BA16 was late and BA.com crashed", "booked on ba.com"], [], ["ba"])
+    assert "ba" not in label[0].lower().replace("late", "") and "late" in label[0]
+    assert "ba" not in label[1].lower()

@@ -249,3 +249,14 @@ def test_labels_are_aspects_not_clauses_verdicts_cuts_or_states():
 def test_a_labelable_phrase_wins_over_a_better_scored_verdict():
     ranked = [[("food was awful", 3.0), ("great food", 2.0), ("food", 1.0)]]
     assert distinct_labels(ranked, [0], {"other"}) == {0: "food"}
+
+
+def test_a_shared_phrase_goes_to_the_group_it_scores_highest_in():
+    from empathic.themes.labels import contested_labels
+
+    ranked = [[("flight", 0.4), ("baggage", 0.3)], [("flight", 0.9), ("crew", 0.2)]]
+    # distinct_labels gives "flight" to whichever group comes first; contested_labels to the one it fits best,
+    # whatever the order
+    assert contested_labels(ranked, [0, 1], {"other"}) == {0: "baggage", 1: "flight"}
+    assert contested_labels(ranked, [1, 0], {"other"}) == {0: "baggage", 1: "flight"}
+    assert distinct_labels(ranked, [0, 1], {"other"})[0] == "flight"

@@ -101,6 +101,13 @@ ENTITY_SAMPLE = 20_000
 _SENTENCE_SPLIT = re.compile(r"[.!?\n:;]+\s*|\s+[-–(]\s*|[\"“”]")
 
 
+#: Acronym lengths read as possible names ("BA", "LHR", "NYC"; not "A380" or "SHOUTING").
+ACRONYM_MIN_LEN, ACRONYM_MAX_LEN = 2, 4
+#: An all-capitals word is a name when fewer than this share of its uses follow a determiner (see
+#: :func:`_acronym_names`).
+ACRONYM_DET_SHARE = 0.18
+_DETERMINERS = frozenset("a an the this that these those my your our their his her its".split())  # noqa: SIM905
+
 #: Words before a place name ("flew to London", "from Johannesburg", "in Rome", "via Doha").
 PLACE_CUES = frozenset("to from in at via into through between around out near".split())  # noqa: SIM905
 #: A name is a place when at least this share of its uses follow a place cue or another place name.
@@ -121,9 +128,21 @@ def entity_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     seen: Counter[str] = Counter()
     upper: Counter[str] = Counter()
     before: dict[str, Counter[str]] = {}
+    caps: Counter[str] = Counter()  # acronym candidates: every use, its capitals, its uses after a determiner
+    caps_seen: Counter[str] = Counter()
+    caps_after_det: Counter[str] = Counter()
     for text in texts[::step]:
         for sentence in _SENTENCE_SPLIT.split(text):
             words = WORD.findall(sentence)
+            for i, w in enumerate(words):
+                if ACRONYM_MIN_LEN <= len(w) <= ACRONYM_MAX_LEN:
+                    key = w.lower()
+                    caps_seen[key] += 1
+                    if w.isupper():
+                        caps[key] += 1
+                        caps_after_det[key] += i > 0 and words[i - 1].lower() in _DETERMINERS
+                        if i > 0:
+                            before.setdefault(key, Counter())[words[i - 1].lower()] += 1
             for prev, w in pairwise(words):
                 if len(w) > 1 and w.isupper():
                     continue
@@ -137,14 +156,35 @@ def entity_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
         for w, n in seen.items()
         if n >= ENTITY_MIN_USES and upper[w] >= ENTITY_CAPITAL_SHARE * n and w not in STOP_WORDS and len(w) > 1
     )
+    acronyms = _acronym_names(caps, caps_seen, caps_after_det)
+    names = sorted(set(names) | set(acronyms))
+    seen.update({w: caps[w] for w in acronyms})  # an acronym's uses, for the place share below
     places: set[str] = set()
     for _ in range(2):  # a second pass lets "Kong" follow "Hong"
         places |= {
             w
             for w in names
-            if sum(c for p, c in before[w].items() if p in PLACE_CUES or p in places) >= PLACE_SHARE * seen[w]
+            if w in before
+            and sum(c for p, c in before[w].items() if p in PLACE_CUES or p in places) >= PLACE_SHARE * seen[w]
         }
     return names, sorted(places)
+
+
+def _acronym_names(caps: Counter[str], seen: Counter[str], after_det: Counter[str]) -> list[str]:
+    """Acronyms that name something: written in capitals in most uses and seldom after a determiner.
+
+    Airlines and airports ("BA", "LHR", "JFK", "NYC") follow "the", "a", "my" in 0–15 % of their capitalised
+    uses; things customers talk about ("the RAM", "the IFE", "the TV", "the OS", "a PC") in 20–65 %
+    (BA reviews and SemEval-16 laptops/restaurants, 2026-12-04). Names never label a theme.
+    """
+    return sorted(
+        w
+        for w, c in caps.items()
+        if c >= ENTITY_MIN_USES
+        and c >= ENTITY_CAPITAL_SHARE * seen[w]
+        and after_det[w] < ACRONYM_DET_SHARE * c
+        and w not in STOP_WORDS
+    )
 
 
 def aspect_texts(
@@ -208,9 +248,18 @@ def _aspect_variants(texts: Sequence[str], variants: list[tuple[Sequence[str], b
     for entities, any_case, keep_names in variants:
         named = placeholder
         if entities:
-            named = pl.col("core").is_in([w[:1].upper() + w[1:] for w in entities])
+            written = [w[:1].upper() + w[1:] for w in entities] + [w.upper() for w in entities]
+            # a flight number or a website of a name ("BA16", "BA.com") is the name too
+            base = pl.col("core").str.replace(r"(?:\d+|\.com)$", "")
+            named = pl.col("core").is_in(written) | base.is_in(written)
             if any_case:
-                named = named | lower.is_in(list(entities))
+                named = named | lower.is_in(list(entities)) | base.str.to_lowercase().is_in(list(entities))
+            # a hyphenated route of names ("Cairo-London", "LHR-JFK", "london-amman-london" for labels)
+            parts = (lower if any_case else pl.col("core")).str.split("-")
+            route_word = (parts.list.len() > 1) & parts.list.eval(
+                pl.element().is_in(list(entities) if any_case else written)
+            ).list.all()
+            named = named | route_word
         v = words.with_columns(named=named)
         n = pl.col("named")
         route = pl.col("joiner") & same_prev & n.shift(1).fill_null(False) & same_next & n.shift(-1).fill_null(False)
@@ -256,7 +305,7 @@ def entity_mentions(texts: Sequence[str], names: Sequence[str]) -> list[list[str
         .with_columns(pos=pl.int_ranges(pl.col("text").list.len()))
         .explode("text", "pos")
         .with_columns(core=pl.col("text").str.strip_chars(_PUNCTUATION))
-        .filter(pl.col("core").is_in([w[:1].upper() + w[1:] for w in names]))
+        .filter(pl.col("core").is_in([w[:1].upper() + w[1:] for w in names] + [w.upper() for w in names]))
     )
     out: list[set[str]] = [set() for _ in texts]
     run: list[str] = []

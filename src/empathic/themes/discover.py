@@ -12,6 +12,7 @@ from empathic.themes.cluster import centroids, dissolve_small, group_clusters, s
 from empathic.themes.hierarchy import reparent
 from empathic.themes.labels import (
     MEANING_HEAD,
+    contested_labels,
     distinct_labels,
     phrase_counts,
     phrase_scores,
@@ -177,7 +178,7 @@ def _evenly(idx: np.ndarray, n: int) -> np.ndarray:
 def _apply_labels(group: list[Theme], ranked, taken: set[str], n_keywords: int) -> None:
     """Give the relabelable themes of ``group`` distinct labels from ``ranked`` (no phrase: the label stays)."""
     order = [i for i, t in enumerate(group) if _relabelable(t) and ranked[i]]
-    labels = distinct_labels(ranked, order, taken)
+    labels = contested_labels(ranked, order, taken)
     for i in order:
         group[i].label = labels[i]
         group[i].keywords = [p for p, _ in ranked[i][:n_keywords]]

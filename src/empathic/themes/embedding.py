@@ -150,8 +150,12 @@ def normalise_rows(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def choose_mode(mode: str, n_units: int, accurate_max_units: int) -> str:
-    """``accurate`` or ``fast``: the configured one, or by volume when ``auto``."""
+def choose_mode(
+    mode: str, n_units: int, accurate_max_units: int, n_chars: int = 0, accurate_max_chars: int | None = None
+) -> str:
+    """``accurate`` or ``fast``: the configured one, or by volume when ``auto`` (distinct units and their total
+    characters: both only ever push a bigger corpus towards the cheaper fast path)."""
     if mode != "auto":
         return mode
-    return "accurate" if n_units <= accurate_max_units else "fast"
+    fits = n_units <= accurate_max_units and (accurate_max_chars is None or n_chars <= accurate_max_chars)
+    return "accurate" if fits else "fast"

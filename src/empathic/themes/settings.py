@@ -15,9 +15,19 @@ class ThemesSettings(BaseModel):
     mode: Literal["auto", "accurate", "fast"] = Field(
         "auto",
         description="accurate: MiniLM for every unit; fast: MiniLM on a discovery sample, the static embedder "
-        "(mapped into MiniLM space) for the rest; auto: fast above accurate_max_units unique units.",
+        "(mapped into MiniLM space) for the rest; auto: fast above accurate_max_units unique units or "
+        "accurate_max_chars characters.",
     )
     accurate_max_units: int = Field(20_000, ge=0, description="auto mode uses accurate up to this many units")
+    accurate_max_chars: int = Field(
+        200_000,
+        ge=0,
+        description="auto mode also needs the distinct units and the multi-unit comments (embedded whole) to total at "
+        "most this many characters for accurate: "
+        "MiniLM's cost follows the text's length, and fast mode embeds a 2,500-unit sample (≈235k characters of "
+        "long-review sentences), so accurate is chosen only where it costs about what fast would (1,324 BA reviews, "
+        "1.2M characters, took minutes in accurate mode)",
+    )
     fast_discovery_sample: int = Field(
         2_500, ge=200, description="units embedded with MiniLM in fast mode (where discovery happens)"
     )

@@ -39,6 +39,7 @@ new old back around since already always never again ago going able enough right
 hoped hoping away along otherwise depending keeping hesitate typically normally honestly simply probably especially
 certainly literally basically slightly pull pulled hid
 agree work works negative positive reference overall instead wish true mention note
+except flew flown slept sat tall seemed seems
 """.split()  # noqa: SIM905
 )
 
@@ -71,7 +72,9 @@ clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually a
 """.split()  # noqa: SIM905
 )
 #: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
-COPULAS: frozenset[str] = frozenset("is was are were be been being am isn't wasn't aren't weren't".split())  # noqa: SIM905
+COPULAS: frozenset[str] = frozenset(
+    "is was are were be been being am isn't wasn't aren't weren't seem seems seemed".split()  # noqa: SIM905
+)
 #: The only words a three-word label may have in its middle: "quality of food", "lost or stolen", "room for
 #: improvement". "kong to london", "ale the attendant", "atmosphere the place" are cut from longer sentences.
 LABEL_JOINERS: frozenset[str] = frozenset("of and or for in on with &".split())  # noqa: SIM905
