@@ -47,3 +47,8 @@ def test_spark_runner_without_pyspark_says_how_to_install() -> None:
     with pytest.raises(NotInstalledError, match="pyspark") as info:
         run_in_spark(object(), split_sentences, SENTENCES_SCHEMA)
     assert "empathic[spark]" in (info.value.hint or "")
+
+
+def test_spark_schema_quotes_backticks_in_names() -> None:
+    schema = pa.schema([("a`b", pa.string()), ("scores", pa.list_(pa.float32(), 3)), ("n", pa.int64())])
+    assert spark_schema(schema) == "`a``b` string, `scores` array<float>, `n` bigint"
