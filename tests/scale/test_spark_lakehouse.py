@@ -23,7 +23,7 @@ from empathic.text.sentences import split_sentences
 from empathic.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from web_helpers import login, make_accounts  # noqa: E402
+from web_helpers import login, make_accounts
 
 
 @pytest.fixture(scope="module")

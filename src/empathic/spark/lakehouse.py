@@ -68,9 +68,13 @@ def read_input(spark: Any, source: str) -> Any:
             p.suffix.lower() == ".parquet" for p in files
         ):
             sep = "\t" if all(p.suffix.lower() == ".tsv" for p in files if p.suffix) else ","
-            return spark.read.option("header", True).option("multiLine", True).option("escape", '"').option(
-                "sep", sep
-            ).csv(str(path))
+            return (
+                spark.read.option("header", True)
+                .option("multiLine", True)
+                .option("escape", '"')
+                .option("sep", sep)
+                .csv(str(path))
+            )
         return spark.read.parquet(str(path))
     if "/" in source or "\\" in source or "." in Path(source).suffix:
         raise InputError(f"no file or folder {source}", hint="give a Parquet/CSV path or a table name")

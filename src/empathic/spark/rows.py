@@ -71,10 +71,7 @@ def _primary(fids: list[str], top: list[str], score: np.ndarray) -> dict[str, st
     for fid, tid, s in zip(fids, top, score.tolist(), strict=True):
         count.setdefault(fid, Counter())[tid] += 1
         total[(fid, tid)] = total.get((fid, tid), 0.0) + s
-    return {
-        fid: min(c, key=lambda t: (t == OTHER_ID, -c[t], -total[(fid, t)], t))
-        for fid, c in count.items()
-    }
+    return {fid: min(c, key=lambda t: (t == OTHER_ID, -c[t], -total[(fid, t)], t)) for fid, c in count.items()}
 
 
 def annotate_comments(batch: pa.Table | pa.RecordBatch, *, model: ThemeModel, mode: str, feelings: dict) -> pa.Table:
