@@ -32,13 +32,14 @@ def run(
       empathic spark run reviews.csv --text review --id id --attr region --output out/ --master local[4]
       empathic serve out/summary.empathic
     """
+    from empathic.config import load_settings
     from empathic.scale.spark import spark_session
     from empathic.spark.lakehouse import run as run_lakehouse
 
     session = spark_session(master or "local[*]") if master or not _active() else _active()
     result = run_lakehouse(
         session, source, text=text, id=id, output=output, score=score or (), attr=attr or (), sample=sample,
-        overwrite=overwrite,
+        settings=load_settings(output / "summary.empathic"), overwrite=overwrite,
     )  # fmt: skip
     console.print(
         f"[green]✓[/green] {result.n_comments:,} comments, {result.n_units:,} units, {result.n_themes} themes "

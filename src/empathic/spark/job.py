@@ -76,7 +76,7 @@ def build_summary(path: Path, sample: Any, score: Sequence[str], attr: Sequence[
     frame = sample.toArrow().to_pandas()
     if frame.empty:
         raise InputError("no comment with text in the input", hint="check --text names the comment column")
-    with Workspace.open(path) as ws:
+    with Workspace.open(path, settings=settings) as ws:
         roles: dict[str, Any] = {"score": list(score)} if score else {}
         if attr:
             roles["attr"] = list(attr)
