@@ -146,7 +146,7 @@ class Sampler(threading.Thread):
         return out
 
 
-def run_spark(frame: pd.DataFrame, folder: Path, master: str) -> dict:
+def run_spark(frame: pd.DataFrame, folder: Path, master: str, sample: int) -> dict:
     from empathic.config import Settings
     from empathic.scale.spark import run_in_spark, spark_session
     from empathic.spark import job
@@ -165,7 +165,7 @@ def run_spark(frame: pd.DataFrame, folder: Path, master: str) -> dict:
     df = spark.read.parquet(str(source))
     comments = job._comments(df, "comment", "id", ["nps"], ["plan"])
     t = time.perf_counter()
-    picked = job.deterministic_sample(comments, job.SAMPLE_COMMENTS)
+    picked = job.deterministic_sample(comments, sample)
     n_sample, model = job._fit(folder / "summary.empathic", picked, ["nps"], ["plan"], settings)
     out["phases"]["driver_sample_fit_s"] = round(time.perf_counter() - t, 1)
     out["sample"] = n_sample
@@ -202,6 +202,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--engine", choices=["local", "spark"], required=True)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--sample", type=int, default=20_000, help="comments the driver analyses (spark only)")
     args = parser.parse_args()
     t = time.perf_counter()
     frame = corpus(args.comments)
@@ -213,11 +214,16 @@ def main() -> None:
         "load_avg_start": [round(x, 1) for x in os.getloadavg()],
     }
     with tempfile.TemporaryDirectory(prefix="empathic-spark-bench-") as tmp:
-        result = run_local(frame, Path(tmp)) if args.engine == "local" else run_spark(frame, Path(tmp), args.master)
+        result = (
+            run_local(frame, Path(tmp))
+            if args.engine == "local"
+            else run_spark(frame, Path(tmp), args.master, args.sample)
+        )
     result.update(meta, engine=args.engine, peak_rss_mb=peak_rss_mb(), load_avg_end=list(os.getloadavg()))
     print(json.dumps(result, indent=2))
     recorded = json.loads(OUT.read_text()) if OUT.exists() else {}
-    recorded[f"{args.engine}-{args.comments}"] = result
+    key = f"{args.engine}-{args.comments}" + (f"-sample{args.sample}" if args.engine == "spark" else "")
+    recorded[key] = result
     OUT.write_text(json.dumps(recorded, indent=2) + "\n")
 
 
