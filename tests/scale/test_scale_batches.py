@@ -104,3 +104,10 @@ def test_lakehouse_row_function_is_the_same_batch_by_batch() -> None:
     assert whole.schema == ANNOTATED_UNITS_SCHEMA and whole.num_rows == split_sentences(comments).num_rows
     assert len(set(whole.column("theme_id").to_pylist())) > 1
     assert LOCAL.map(fn, comments, ANNOTATED_UNITS_SCHEMA, batch_rows=7).equals(whole)
+
+
+def test_an_unknown_engine_is_a_clean_error(tmp_path, capsys) -> None:
+    from empathic.cli.main import main
+
+    assert main(["analyze", str(tmp_path / "w.empathic"), "--engine", "dask"]) == 2
+    assert "unknown engine" in capsys.readouterr().err

@@ -116,3 +116,12 @@ def test_summary_opens_in_report_and_in_the_web_app(outputs, tmp_path) -> None:
     finally:
         for ws in app.state.ctx.workspaces.values():
             ws.close()
+
+
+def test_a_missing_column_is_a_clean_error(spark, feedback, tmp_path, capsys) -> None:
+    csv = tmp_path / "f.csv"
+    feedback.head(20).to_csv(csv, index=False)
+    args = ["spark", "run", str(csv), "--text", "review", "--id", "response_id", "--output", str(tmp_path / "o")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'review' not in the input" in err and "comment" in err
