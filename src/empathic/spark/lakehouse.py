@@ -53,6 +53,17 @@ class LakehouseResult:
 def read_input(spark: Any, source: str) -> Any:
     """A Spark DataFrame from a Parquet file or folder, a CSV file or folder (header row), a Delta folder (needs
     the delta-spark package on the session), or a table name in the session's catalog."""
+    if "://" in source:  # s3://, s3a://, abfss://, dbfs:/ …: Spark reads it; the suffix says CSV, else Parquet
+        if source.lower().rstrip("/").endswith((".csv", ".tsv")):
+            sep = "\t" if source.lower().rstrip("/").endswith(".tsv") else ","
+            return (
+                spark.read.option("header", True)
+                .option("multiLine", True)
+                .option("escape", '"')
+                .option("sep", sep)
+                .csv(source)
+            )
+        return spark.read.parquet(source)
     path = Path(source)
     if path.exists():
         if path.is_dir() and (path / "_delta_log").is_dir():
