@@ -24,6 +24,7 @@ RANKS: dict[str, int] = {
     "store": 1,
     "stats": 2,  # statistics shared by usage and analytics (and personas)
     "stage": 2,  # the stage contract
+    "engine": 2,  # where per-row functions run (local batches; the Spark engine lives in scale)
     "config": 2,  # the settings tree: imports only settings leaves
     "plugins": 2,
     "comments": 2,  # comments with whatever annotations exist (reads the store only)
@@ -40,6 +41,7 @@ RANKS: dict[str, int] = {
     "personas": 8,
     "pipeline": 9,  # runs every stage; no stage imports it
     "scale": 9,  # runs the stages on Spark
+    "spark": FRONT,  # the lakehouse front door: empathic.spark.analyze, `empathic spark run`
     "sample": FRONT,  # builds demo workspaces through the Workspace
     "demo": FRONT,
     "workspace": FRONT,

@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 
 from empathic.cli.common import console, esc, open_workspace, rich_progress
+from empathic.engine import LOCAL, Engine, use_engine
+from empathic.errors import InputError
 from empathic.stage import StageResult
 
 
@@ -31,16 +33,35 @@ def analyze(
     workspace: Path = typer.Argument(..., help="Workspace file."),
     stage: list[str] = typer.Option(None, "--stage", help="Run only these stages (and what they need)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    engine: str = typer.Option(
+        "local", "--engine", help="local (this process) or spark (per-row work on Spark executors; same results)."
+    ),
+    master: str = typer.Option(
+        "local[*]", "--master", help="Spark master URL for --engine spark (local[*], spark://host:7077, yarn …)."
+    ),
 ) -> None:
     """Run the analysis stages (sentences, themes, feelings, usage, drivers, personas …) and store the results.
 
     Examples:
       empathic analyze acme.empathic
       empathic analyze acme.empathic --stage themes
+      empathic analyze acme.empathic --engine spark --master local[4]
     """
-    with open_workspace(workspace) as ws, rich_progress(not quiet) as progress:
+    chosen = _engine(engine, master)
+    with open_workspace(workspace) as ws, rich_progress(not quiet) as progress, use_engine(chosen):
         results = ws.analyze(stages=stage or None, progress=progress)
     _print_results(results)
+
+
+def _engine(name: str, master: str) -> Engine:
+    """The engine named on the command line (Spark starts here, before the workspace opens)."""
+    if name == "local":
+        return LOCAL
+    if name != "spark":
+        raise InputError(f"unknown engine {name!r}", hint="choose --engine local or --engine spark")
+    from empathic.scale.spark import SparkEngine, spark_session
+
+    return SparkEngine(spark_session(master))
 
 
 def demo(

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "empathic.cli.export",
     "empathic.cli.privacy",
     "empathic.cli.team",
+    "empathic.cli.spark",
 )
 
 app = typer.Typer(

@@ -10,6 +10,7 @@ heads' matrix products release the GIL), so the second core does useful work.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from empathic.config import Settings
+from empathic.engine import current_engine
 from empathic.feelings import calibration, corrections
 from empathic.feelings.annotate import (
     FEEDBACK_FEELINGS_SCHEMA,
@@ -25,6 +27,7 @@ from empathic.feelings.annotate import (
     annotate_units,
 )
 from empathic.feelings.encoder import get_emotions_encoder, get_encoder
+from empathic.feelings.rows import UNIT_FEELINGS_SCHEMA, annotate_batch, split_emotions
 from empathic.feelings.textnorm import clean_texts
 from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
 from empathic.progress import Progress
@@ -96,7 +99,14 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     n_comments = len(pc.unique(units.column("feedback_id")))
     mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
     vectors = None
-    if mode == "fast" and fs.overlap_embedding:
+    engine = current_engine()
+    if engine.name != "local":  # the per-row function on the engine (a cluster embeds; no workspace cache there)
+        cached = 0
+        fn = partial(annotate_batch, mode=mode, settings=fs.model_dump())
+        progress(f"feelings: read units ({engine.name})", 0, units.num_rows)
+        unit_table, emotions = split_emotions(engine.map(fn, units, UNIT_FEELINGS_SCHEMA, batch_rows=BATCH_UNITS))
+        progress(f"feelings: read units ({engine.name})", units.num_rows, units.num_rows)
+    elif mode == "fast" and fs.overlap_embedding:
         cached = 0
         unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
     else:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from empathic.config import Settings
+from empathic.engine import current_engine
 from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store
-from empathic.text.sentences import split_sentences
+from empathic.text.sentences import SENTENCES_SCHEMA, split_sentences
 
 STAGE = Stage(
     name="sentences",
@@ -31,11 +32,13 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         return StageResult(NAME, skipped=True, message="no comments in the workspace")
     if total == 0:
         return StageResult(NAME, message="no new comments", counts={"sentences": store.count("sentences")})
+    engine = current_engine()
+    step = BATCH_ROWS if engine.name == "local" else total  # a cluster takes the whole set as one job
     with store.write() as con:
-        for start in range(0, total, BATCH_ROWS):
-            units = split_sentences(todo.slice(start, BATCH_ROWS))
+        for start in range(0, total, step):
+            units = engine.map(split_sentences, todo.slice(start, step), SENTENCES_SCHEMA, batch_rows=BATCH_ROWS)
             con.register("new_units", units)
-            con.execute("INSERT INTO sentences SELECT * FROM new_units")
+            con.execute("INSERT INTO sentences BY NAME SELECT * FROM new_units")
             con.unregister("new_units")
-            progress("split sentences", min(start + BATCH_ROWS, total), total)
+            progress("split sentences", min(start + step, total), total)
     return StageResult(NAME, counts={"comments": total, "sentences": store.count("sentences")})
