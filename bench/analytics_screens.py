@@ -78,6 +78,7 @@ def main() -> None:
                 page.fill("input[name=password]", PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_url(lambda u: "/login" not in u)
+
                 def shoot(slug: str, query: str, picture: str, full_page: bool = True) -> None:
                     page.goto(f"{url}/w/{name}/{slug}{query}")
                     page.wait_for_timeout(1500)

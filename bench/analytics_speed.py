@@ -56,8 +56,9 @@ def main() -> None:
         "live: trends (weekly)": lambda: results.trends(ws.store, cfg),
         "live: alerts": lambda: results.alerts(ws.store, cfg),
         "live: waterfall (last two periods)": lambda: results.waterfall(ws.store, cfg, "nps"),
-        "live: compare --last 30d (ws.compare; rows = themes)": lambda: results.compare(ws.store, cfg, "nps",
-                                                                                        last="30d").themes,
+        "live: compare --last 30d (ws.compare; rows = themes)": lambda: (
+            results.compare(ws.store, cfg, "nps", last="30d").themes
+        ),
         "live: score per period with intervals (ws.score_trend)": lambda: results.score_trend(ws.store, cfg),
         "stored: ws.impact()": lambda: ws.impact(),
         "stored: ws.drivers()": lambda: ws.drivers(),

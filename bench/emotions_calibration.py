@@ -80,8 +80,10 @@ def main() -> None:
         table["modes"][mode] = fit(dev, dev_gold)
         quantiles = {"tails": TAILS.tolist(), "modes": {mode: table["modes"][mode]}}
         single = emo.roll_up(test, np.ones(len(test)), mode, calibration=quantiles)
-        print("\nunit level, GoEmotions test: emotion | gold rate | rate at 0.5 (before) | precision | recall "
-              "| calibrated rate | precision | recall")
+        print(
+            "\nunit level, GoEmotions test: emotion | gold rate | rate at 0.5 (before) | precision | recall "
+            "| calibrated rate | precision | recall"
+        )
         for j, name in enumerate(emo.EMOTIONS):
             truth = test_gold[:, j]
             cells = []
@@ -95,13 +97,17 @@ def main() -> None:
             raw = test[idx].max(axis=1)
             calibrated = emo.roll_up(raw, np.full(len(idx), k), mode, calibration=quantiles)
             truth = test_gold[idx].any(axis=1)
-            print(f"\npseudo-comments of k={k} test texts (n=2000): emotion | gold rate | max rate | calibrated rate "
-                  "| calibrated precision")
+            print(
+                f"\npseudo-comments of k={k} test texts (n=2000): emotion | gold rate | max rate | calibrated rate "
+                "| calibrated precision"
+            )
             for j, name in enumerate(emo.EMOTIONS):
                 pred = calibrated[:, j] >= 0.5
                 prec = (pred & truth[:, j]).sum() / max(pred.sum(), 1)
-                print(f"| {name} | {truth[:, j].mean():.3f} | {(raw[:, j] >= 0.5).mean():.3f} | {pred.mean():.3f} "
-                      f"| {prec:.2f} |")
+                print(
+                    f"| {name} | {truth[:, j].mean():.3f} | {(raw[:, j] >= 0.5).mean():.3f} | {pred.mean():.3f} "
+                    f"| {prec:.2f} |"
+                )
     if args.write:
         OUT.write_text(json.dumps(table, indent=0) + "\n")
         print(f"\nwrote {OUT}")

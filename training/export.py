@@ -16,9 +16,10 @@ import argparse
 import json
 from pathlib import Path
 
-import data
 import numpy as np
 import train_encoder as te
+
+import data
 
 
 def int8_weights(src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bool = False) -> None:

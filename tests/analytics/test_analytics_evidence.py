@@ -88,9 +88,7 @@ def test_partial_month_does_not_alert(tmp_path):
     _, periods = results.trends(store, cfg)
     assert periods.partial.tolist() == [False] * 12 + [True]
     # the same month, complete (data to the 31st): the collapse alerts
-    full = tiny_store(
-        tmp_path / "full.empathic", _monthly(100, 12, last=[0, 1, 2] * 40, last_days=list(range(1, 32)))
-    )
+    full = tiny_store(tmp_path / "full.empathic", _monthly(100, 12, last=[0, 1, 2] * 40, last_days=list(range(1, 32))))
     assert list(_score_alerts(full, cfg).kind) == ["score_drop"]
 
 

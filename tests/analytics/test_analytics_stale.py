@@ -143,7 +143,8 @@ def test_edits_on_a_small_workspace_recompute_the_results_at_once(workspace: Pat
         a, b = top.theme_id[1], top.theme_id[2]
         n_union = ws.sql(
             "SELECT count(DISTINCT feedback_id) AS n FROM feedback_themes JOIN feedback_scores USING (feedback_id) "
-            "WHERE theme_id IN (?, ?) AND name = 'nps'", [a, b]
+            "WHERE theme_id IN (?, ?) AND name = 'nps'",
+            [a, b],
         ).n[0]
         ws.merge_themes([a, b])
         assert stored.stale_note(ws.store, ws.settings.analytics) is None

@@ -131,3 +131,25 @@ def test_workspace_forget_keeps_the_open_workspace_usable(tmp_path: Path) -> Non
     assert keep_texts[0].encode() in data
     with Workspace.open(path, read_only=True) as ws, pytest.raises(Exception, match="read-only"):
         ws.forget(KEEP_ID)
+
+
+def test_forget_deletes_the_team_notes_on_the_customer_and_their_comments(tmp_path: Path) -> None:
+    from empathic.store import Store
+    from empathic.team import notes
+
+    path, _, _ = _build(tmp_path)
+    with Store(path) as store:
+        feedback = store.read("SELECT feedback_id, customer_id FROM feedback ORDER BY feedback_id").to_pandas()
+        theirs = feedback[feedback.customer_id == FORGET_ID].feedback_id.iloc[0]
+        other = feedback[feedback.customer_id == KEEP_ID].feedback_id.iloc[0]
+        notes.add_note(store, "customer", FORGET_ID, "Okapiwhisper account, call back", author="ann")
+        notes.add_note(store, "comment", theirs, "Okapiwhisper parcel story", author="ann")
+        kept = notes.add_note(store, "comment", other, "Keeper note stays", author="ann")
+    assert b"Okapiwhisper" in path.read_bytes()  # positive control
+
+    result = forget_customer(path, FORGET_ID)
+
+    assert result.rows_removed["notes"] == 2
+    assert b"okapiwhisper" not in path.read_bytes().lower()
+    with Store(path) as store:
+        assert list(notes.notes(store).note_id) == [kept["note_id"]]

@@ -157,9 +157,11 @@ def test_the_form_refuses_internal_targets_the_admin_did_not_allow(client_as) ->
 def test_a_webhook_that_redirects_is_not_followed(planted: Path) -> None:
     """The guard checked the webhook's host; a redirect (to an internal address, say) is an error, not a hop."""
     allow = Guard(allow=("127.0.0.1",))
-    with webhook_receiver() as (inner, reached), webhook_receiver(302, location=inner) as (outer, posts), Store(
-        planted
-    ) as store:
+    with (
+        webhook_receiver() as (inner, reached),
+        webhook_receiver(302, location=inner) as (outer, posts),
+        Store(planted) as store,
+    ):
         subscriptions.subscribe(store, "vic", outer, hour=8, weekday=None, guard=allow)
         ((_, outcome),) = subscriptions.send_due(store, MONDAY.replace(hour=9), allow)
     assert outcome.startswith("failed: the webhook answered 302") and len(posts) == 1 and reached == []

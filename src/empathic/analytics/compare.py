@@ -280,12 +280,16 @@ def compare_periods(
     labels = labels or {}
     wf = waterfall_mod.score_waterfall(waterfall_mod.period_moments(store, name, period_a, period_b), labels,
                                        conf=conf, prior_strength=rules.prior_strength)  # fmt: skip
-    totals = store.read_df(
-        "SELECT CASE WHEN created_at >= $a_start AND created_at < $a_end THEN 'a' ELSE 'b' END AS period, "
-        "count(*) AS n FROM feedback WHERE (created_at >= $a_start AND created_at < $a_end) "
-        "OR (created_at >= $b_start AND created_at < $b_end) GROUP BY 1",
-        {k: v for k, v in params.items() if k != "score"},
-    ).set_index("period").n
+    totals = (
+        store.read_df(
+            "SELECT CASE WHEN created_at >= $a_start AND created_at < $a_end THEN 'a' ELSE 'b' END AS period, "
+            "count(*) AS n FROM feedback WHERE (created_at >= $a_start AND created_at < $a_end) "
+            "OR (created_at >= $b_start AND created_at < $b_end) GROUP BY 1",
+            {k: v for k, v in params.items() if k != "score"},
+        )
+        .set_index("period")
+        .n
+    )
     themes = theme_changes(
         store.read_df(THEME_SHARES_SQL, {k: v for k, v in params.items() if k != "score"}),
         int(totals.get("a", 0)), int(totals.get("b", 0)), conf=conf, rules=rules,

@@ -91,9 +91,9 @@ def newest_comment(store: Store) -> datetime | None:
 
 def partial_slack(store: Store) -> timedelta:
     """How early the data may stop in a period that still counts as finished (see :func:`evidence.partial_slack`)."""
-    first, last, n = store.read("SELECT min(created_at), max(created_at), count(created_at) FROM feedback").to_pylist()[
-        0
-    ].values()
+    first, last, n = (
+        store.read("SELECT min(created_at), max(created_at), count(created_at) FROM feedback").to_pylist()[0].values()
+    )
     return evidence.partial_slack(first, last, n)
 
 
@@ -180,7 +180,9 @@ def waterfall(
         else waterfall_mod.parse_period(period_b)
     )
     out = waterfall_mod.score_waterfall(
-        waterfall_mod.period_moments(store, score, a, b), theme_labels(store), conf=settings.confidence,
+        waterfall_mod.period_moments(store, score, a, b),
+        theme_labels(store),
+        conf=settings.confidence,
         prior_strength=settings.prior_strength,
     )
     newest, slack = newest_comment(store), partial_slack(store)
@@ -220,9 +222,9 @@ def segments(
 
 
 def _grain(store: Store, settings: AnalyticsSettings, grain: str | None) -> str:
-    first, last, n = store.read("SELECT min(created_at), max(created_at), count(created_at) FROM feedback").to_pylist()[
-        0
-    ].values()
+    first, last, n = (
+        store.read("SELECT min(created_at), max(created_at), count(created_at) FROM feedback").to_pylist()[0].values()
+    )
     return trends_mod.choose_grain(first, last, grain or settings.grain, n=n, min_period_n=settings.min_period_n)
 
 
@@ -310,8 +312,7 @@ def compare(
         if len(periods) != 2:
             raise InputError(f"--periods needs two periods, got {len(periods)}", hint="e.g. --periods 2022 2023")
         a, b = (
-            p if isinstance(p, tuple) and isinstance(p[0], datetime) else waterfall_mod.parse_period(p)
-            for p in periods
+            p if isinstance(p, tuple) and isinstance(p[0], datetime) else waterfall_mod.parse_period(p) for p in periods
         )
     else:
         a, b = _last_two_periods(store, settings)

@@ -98,9 +98,7 @@ def score_moments(store: Store) -> pd.DataFrame:
     return store.read_df(SCORE_MOMENTS_SQL)
 
 
-def summarise_scores(
-    moments: pd.DataFrame, conf: float = 0.95, names: dict[str, str] | None = None
-) -> pd.DataFrame:
+def summarise_scores(moments: pd.DataFrame, conf: float = 0.95, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Headline value and interval of every score.
 
     Args:

@@ -26,7 +26,11 @@ SCORE_PREFERENCE = {"nps": 0, "csat": 1, "rating": 2, "recommend": 3}
 
 
 def choose_grain(
-    first: datetime | None, last: datetime | None, requested: str = "auto", *, n: int | None = None,
+    first: datetime | None,
+    last: datetime | None,
+    requested: str = "auto",
+    *,
+    n: int | None = None,
     min_period_n: int = 30,
 ) -> str:
     """The requested grain, or one chosen from the data: ``day`` for spans up to ~2 months, ``week`` up to 2 years,
@@ -109,8 +113,13 @@ def trend_aggregates(
 
 
 def theme_trends(
-    periods: pd.DataFrame, cells: pd.DataFrame, labels: dict[str, str], grain: str, score: str | None,
-    *, rules: EvidenceRules | None = None,
+    periods: pd.DataFrame,
+    cells: pd.DataFrame,
+    labels: dict[str, str],
+    grain: str,
+    score: str | None,
+    *,
+    rules: EvidenceRules | None = None,
 ) -> pd.DataFrame:
     """Complete period × theme grid with share and per-period leave-one-out impact on ``score`` (pure).
 
@@ -155,7 +164,12 @@ def theme_trends(
 
 
 def period_flags(
-    periods: pd.DataFrame, grain: str, newest, *, rules: EvidenceRules | None = None, conf: float = 0.95,
+    periods: pd.DataFrame,
+    grain: str,
+    newest,
+    *,
+    rules: EvidenceRules | None = None,
+    conf: float = 0.95,
     slack: timedelta = timedelta(days=1),
 ) -> pd.DataFrame:
     """The period totals with the score per period and the evidence flags (pure).

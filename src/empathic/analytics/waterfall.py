@@ -94,8 +94,17 @@ def _decompose(n_a: np.ndarray, s_a: np.ndarray, n_b: np.ndarray, s_b: np.ndarra
 
 
 def bootstrap_intervals(
-    n_a: np.ndarray, s_a: np.ndarray, ss_a: np.ndarray, n_b: np.ndarray, s_b: np.ndarray, ss_b: np.ndarray,
-    *, conf: float = 0.95, reps: int = 1000, seed: int = 0, prior_strength: float = 10.0,
+    n_a: np.ndarray,
+    s_a: np.ndarray,
+    ss_a: np.ndarray,
+    n_b: np.ndarray,
+    s_b: np.ndarray,
+    ss_b: np.ndarray,
+    *,
+    conf: float = 0.95,
+    reps: int = 1000,
+    seed: int = 0,
+    prior_strength: float = 10.0,
 ) -> dict[str, np.ndarray]:
     """Percentile intervals of every contribution and of the change, by a parametric bootstrap from the moments.
 

@@ -96,9 +96,7 @@ class AnalyticsAPI:
 
         return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
 
-    def compare(
-        self, score: str | None = None, periods: Any = None, *, last: str | None = None
-    ) -> PeriodComparison:
+    def compare(self, score: str | None = None, periods: Any = None, *, last: str | None = None) -> PeriodComparison:
         """Why ``score`` moved between two periods: the score in each with its interval and n, the change with its
         interval and p, a waterfall of theme contributions with intervals, themes that rose, fell, appeared or
         disappeared, and quotes.

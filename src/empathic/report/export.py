@@ -210,9 +210,7 @@ def _personas(ws: Workspace) -> pd.DataFrame:
 def _customers(ws: Workspace) -> pd.DataFrame:
     """One row per known customer (from the customers file or the comments): comment count, last comment, persona
     id and name, usage status — and one column per customer attribute."""
-    ids = (
-        "SELECT customer_id FROM customers UNION SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL"
-    )
+    ids = "SELECT customer_id FROM customers UNION SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL"
     if not ws.store.scalar(f"SELECT count(*) FROM ({ids})"):
         raise StageError("nothing to export: no customers", hint="ingest a customers file or comments with customer=")
     persona = (

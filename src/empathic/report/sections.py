@@ -238,9 +238,7 @@ def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
     except InputError:
         return None
     usage = {k: _clean_scalar(v) for k, v in (voice["usage"] or {}).items()}
-    timeline = [
-        {k: _clean_scalar(v) for k, v in row.items()} for row in voice["timeline"].to_dict(orient="records")
-    ]
+    timeline = [{k: _clean_scalar(v) for k, v in row.items()} for row in voice["timeline"].to_dict(orient="records")]
     for item in timeline:
         item["at"] = str(item["at"])[:10] if item.get("at") else None
     themes: dict[str, int] = {}
