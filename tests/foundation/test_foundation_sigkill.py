@@ -110,5 +110,6 @@ def test_sigkill_mid_ingest_leaves_previous_state_and_rerun_completes(tmp_path: 
         "feedback": before["feedback"] + BIG_ROWS,
         "feedback_scores": before["feedback_scores"] + BIG_ROWS,
         "feedback_attributes": before["feedback_attributes"] + 2 * BIG_ROWS,  # plan and region
+        "comment_attributes": before["comment_attributes"] + 2 * BIG_ROWS,  # the view: no customer attributes here
         "customers": before["customers"] + truth["customers"],
     }
