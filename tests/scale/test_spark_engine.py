@@ -9,7 +9,6 @@ fails once is retried by Spark and the result does not change.
 from __future__ import annotations
 
 import json
-
 import shutil
 import sys
 from functools import partial
