@@ -4,7 +4,6 @@ open their workspace read-only, so a user told "these still work" beside ``empat
 from __future__ import annotations
 
 import inspect
-
 from typing import Any
 
 import typer

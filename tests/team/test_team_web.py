@@ -202,13 +202,15 @@ def test_the_api_detail_answers_carry_owner_status_and_notes_for_a_viewer(app, c
             json={"team": "Logistics", "person": "lee", "status": "fixed", "status_on": "2025-05-01"})  # fmt: skip
     for kind, object_id, body in [("theme", "delivery", "Carrier swapped @vic"), ("customer", "cf00010", "Key account"),
                                   ("comment", "f00010", "Quoted in the QBR")]:  # fmt: skip
-        assert ann.post("/api/v1/w/planted/notes", json={"kind": kind, "object_id": object_id, "body": body}).status_code == 201
+        added = ann.post("/api/v1/w/planted/notes", json={"kind": kind, "object_id": object_id, "body": body})
+        assert added.status_code == 201
     theme = vic.get("/api/v1/w/planted/themes/delivery").json()
     assert theme["theme_id"] == "delivery" and theme["status"] == "active"  # the theme row's own status is kept
     assert (theme["owner"]["team"], theme["owner"]["person"], theme["owner"]["status"]) == ("Logistics", "lee", "fixed")
     assert theme["owner"]["status_on"] == "2025-05-01" and [h["status"] for h in theme["status_history"]] == ["fixed"]
     assert theme["fix_effect"]["verdict"] == "improved"
-    assert [(n["body"], n["author"], n["mentions"]) for n in theme["notes"]] == [("Carrier swapped @vic", "ann", ["vic"])]
+    notes = [(n["body"], n["author"], n["mentions"]) for n in theme["notes"]]
+    assert notes == [("Carrier swapped @vic", "ann", ["vic"])]
     colour = vic.get("/api/v1/w/planted/themes/colour").json()
     assert colour["owner"] is None and colour["notes"] == [] and colour["fix_effect"] is None
     customer = vic.get("/api/v1/w/planted/customers/cf00010").json()
