@@ -10,10 +10,18 @@ including routes added later.
 
 A caller who does see raw text has it recorded in the workspace's activity log (``pii.view`` with the path), at
 most once per user, workspace and path every :data:`LOG_EVERY_S` seconds.
+
+Cost (docs/bench/masking.md): a JSON answer or a page holds thousands of short strings, most of them repeated
+(labels, dates, sentiment words) or unable to hold PII (a lower-case word without digits). So each string is masked
+once per distinct value (a bounded memo shared by all responses: the result depends on the text alone), strings
+that no detector can match are skipped by one regular expression (:data:`MAY_HOLD_PII`, kept in step with the
+detectors by tests/web/test_web_masking_cost.py), and a whole response body seen before is answered from a bounded
+cache of masked bodies (the app's read cache serves identical bytes again and again).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -33,6 +41,15 @@ LOG_EVERY_S = 600.0
 _TAG = re.compile(r"(<[^>]*>)")
 _HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _MASKED_TYPES = ("text/html", "application/json", "text/csv", "text/plain")
+#: A string no detector of :data:`MASK_MODE` can match has none of these: structured PII needs a digit, an "@" or
+#: "http"/"www."; a name needs a capital letter (the name detector's own gate) or the word "name" ("my name is
+#: priya"). Only valid while the masking redactor has no custom patterns.
+MAY_HOLD_PII = re.compile(r"[\d@A-ZÀ-Þ]|(?i:name|http|www\.)")
+#: Bounds of the memos: distinct strings remembered (each at most :data:`MEMO_MAX_CHARS` long), and bytes of masked
+#: bodies kept. A memo that is full is emptied and starts again (simple, and the hot entries come straight back).
+MEMO_MAX_STRINGS = 200_000
+MEMO_MAX_CHARS = 20_000
+BODY_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
 
 class PiiMasking:
@@ -41,6 +58,9 @@ class PiiMasking:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._redactor = Redactor(mode=MASK_MODE)
+        self._memo: dict[str, str] = {}
+        self._bodies: dict[tuple[str, bytes], bytes] = {}
+        self._body_bytes = 0
         self._logged: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
 
@@ -80,7 +100,23 @@ class PiiMasking:
 
     # -- the masking itself ------------------------------------------------------------------------------------------
     def mask(self, body: bytes, ctype: str) -> bytes:
-        """``body`` of content type ``ctype`` with PII replaced (undecodable bodies are returned as they are)."""
+        """``body`` of content type ``ctype`` with PII replaced (undecodable bodies are returned as they are); a body
+        masked before is answered from the cache of masked bodies."""
+        key = (ctype, hashlib.blake2b(body, digest_size=16).digest())
+        cached = self._bodies.get(key)
+        if cached is not None:
+            return cached
+        masked = self._mask(body, ctype)
+        with self._lock:
+            if self._body_bytes + len(masked) > BODY_CACHE_MAX_BYTES:
+                self._bodies.clear()
+                self._body_bytes = 0
+            if len(masked) <= BODY_CACHE_MAX_BYTES:
+                self._bodies[key] = masked
+                self._body_bytes += len(masked)
+        return masked
+
+    def _mask(self, body: bytes, ctype: str) -> bytes:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -95,7 +131,18 @@ class PiiMasking:
         return self.text(text).encode()
 
     def text(self, text: str) -> str:
-        return self._redactor.redact(text) if text else text
+        """``text`` masked: skipped when no detector can match it, else once per distinct value."""
+        if not text or not MAY_HOLD_PII.search(text):
+            return text
+        if len(text) > MEMO_MAX_CHARS:
+            return self._redactor.redact(text)
+        done = self._memo.get(text)
+        if done is None:
+            done = self._redactor.redact(text)
+            if len(self._memo) >= MEMO_MAX_STRINGS:
+                self._memo.clear()
+            self._memo[text] = done
+        return done
 
     def html(self, page: str) -> str:
         """The text between tags masked (script and style contents included: chart data carry quotes), and link
