@@ -15,8 +15,9 @@ Cost (docs/bench/masking.md): a JSON answer or a page holds thousands of short s
 (labels, dates, sentiment words) or unable to hold PII (a lower-case word without digits). So each string is masked
 once per distinct value (a bounded memo shared by all responses: the result depends on the text alone), strings
 that no detector can match are skipped by one regular expression (:data:`MAY_HOLD_PII`, kept in step with the
-detectors by tests/web/test_web_masking_cost.py), and a whole response body seen before is answered from a bounded
-cache of masked bodies (the app's read cache serves identical bytes again and again).
+detectors by tests/web/test_web_masking_cost.py), plain numbers and ISO dates are left alone (:data:`PLAIN_VALUE`),
+a CSV download is masked cell by cell, and a whole response body seen before is answered from a bounded cache of
+masked bodies (the app's read cache serves identical bytes again and again).
 """
 
 from __future__ import annotations
@@ -41,10 +42,21 @@ LOG_EVERY_S = 600.0
 _TAG = re.compile(r"(<[^>]*>)")
 _HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _MASKED_TYPES = ("text/html", "application/json", "text/csv", "text/plain")
+#: A CSV body as cells and separators: a quoted cell ("" inside it is a quote), a run of other characters, a
+#: separator, or a stray quote; together they cover every character, so joining them gives the body back.
+_CSV_PART = re.compile(r'"(?:[^"]|"")*"|[^,\r\n"]+|[,\r\n]|"')
+_CSV_SEPARATORS = frozenset(",\r\n")
 #: A string no detector of :data:`MASK_MODE` can match has none of these: structured PII needs a digit, an "@" or
 #: "http"/"www."; a name needs a capital letter (the name detector's own gate) or the word "name" ("my name is
 #: priya"). Only valid while the masking redactor has no custom patterns.
 MAY_HOLD_PII = re.compile(r"[\d@A-ZÀ-Þ]|(?i:name|http|www\.)")
+#: A whole value that is a plain number (at most 6 digits before an optional decimal part) or an ISO date/time:
+#: never PII, and common in JSON answers and CSV cells. The detectors find nothing in such values, except that a
+#: long decimal such as ``0.153202615`` reads as a phone number to them: a score, not a phone, so it is kept.
+PLAIN_VALUE = re.compile(
+    r"-?\d{1,6}(?:\.\d+)?(?:[eE][-+]?\d{1,3})?"
+    r"|\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)?(?:Z|[+-]\d\d:?\d\d)?"
+)
 #: Bounds of the memos: distinct strings remembered (each at most :data:`MEMO_MAX_CHARS` long), and bytes of masked
 #: bodies kept. A memo that is full is emptied and starts again (simple, and the hot entries come straight back).
 MEMO_MAX_STRINGS = 200_000
@@ -128,11 +140,19 @@ class PiiMasking:
                 return self.text(text).encode()
         if ctype.startswith("text/html"):
             return self.html(text).encode()
+        if ctype.startswith("text/csv"):
+            return self.csv(text).encode()
         return self.text(text).encode()
 
+    def csv(self, table: str) -> str:
+        """Each cell masked on its own (ids, dates, labels repeat from row to row: masked once each); quotes,
+        commas and line ends are kept byte for byte, and no finding spans two cells."""
+        return "".join(part if part in _CSV_SEPARATORS else self.text(part) for part in _CSV_PART.findall(table))
+
     def text(self, text: str) -> str:
-        """``text`` masked: skipped when no detector can match it, else once per distinct value."""
-        if not text or not MAY_HOLD_PII.search(text):
+        """``text`` masked: left alone when no detector can match it or it is a plain number or date, else masked
+        once per distinct value."""
+        if not text or not MAY_HOLD_PII.search(text) or PLAIN_VALUE.fullmatch(text):
             return text
         if len(text) > MEMO_MAX_CHARS:
             return self._redactor.redact(text)
