@@ -45,7 +45,10 @@ def inspect(
     only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
     multi: list[str] = typer.Option(
-        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+        None,
+        "--multi",
+        help="Attribute column(s) with several values per row ('billing, refund'): one segment each; "
+        "COLUMN:space when spaces separate them ('billing refund').",
     ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
@@ -117,7 +120,10 @@ def ingest(
     ),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
     multi: list[str] = typer.Option(
-        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+        None,
+        "--multi",
+        help="Attribute column(s) with several values per row ('billing, refund'): one segment each; "
+        "COLUMN:space when spaces separate them ('billing refund').",
     ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds." + UNSET_HELP),
