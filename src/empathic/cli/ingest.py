@@ -17,8 +17,8 @@ PATTERN_HELP = "Extra regular expression redacted as [ID] (repeatable), e.g. 'OR
 KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
 SOURCE_HELP = (
     "The tool that exported the file (default: detected from the header): qualtrics, surveymonkey, typeform, "
-    "google-forms, zendesk, intercom, freshdesk, app-store, google-play, trustpilot, delighted, posthog, amplitude, "
-    "mixpanel, segment, hubspot, salesforce; or none."
+    "google-forms, zendesk, zendesk-csv, intercom, freshdesk, app-store, google-play, trustpilot, delighted, "
+    "posthog, amplitude, mixpanel, segment, hubspot, salesforce; or none."
 )
 UNSET_HELP = " 'none' unsets the role."
 
