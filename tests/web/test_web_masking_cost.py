@@ -137,3 +137,13 @@ def test_masked_responses_equal_the_plain_masking_and_the_body_cache_returns_the
     plain = PiiMasking(None)
     plain.text = lambda text: redactor.redact(text) if text else text  # type: ignore[method-assign]
     assert PiiMasking(None).mask(html_body, ctype) == plain.mask(html_body, ctype)
+
+
+def test_only_a_users_own_delivery_settings_are_left_unmasked() -> None:
+    from empathic.web.masking import OWN_SETTINGS
+
+    own = ["/w/acme/digests", "/api/v1/w/acme/subscriptions", "/w/acme/digests/"]
+    customer_data = ["/w/acme/verbatims", "/api/v1/w/acme/comments", "/w/acme/digests/s1/delete",
+                     "/api/v1/w/acme/digest", "/w/acme/customers/digests", "/api/v1/w/acme/export/comments.csv"]  # fmt: skip
+    assert all(OWN_SETTINGS.match(p) for p in own)
+    assert not [p for p in customer_data if OWN_SETTINGS.match(p)]
