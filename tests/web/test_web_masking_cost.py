@@ -144,6 +144,7 @@ def test_only_a_users_own_delivery_settings_are_left_unmasked() -> None:
 
     own = ["/w/acme/digests", "/api/v1/w/acme/subscriptions", "/w/acme/digests/"]
     customer_data = ["/w/acme/verbatims", "/api/v1/w/acme/comments", "/w/acme/digests/s1/delete",
-                     "/api/v1/w/acme/digest", "/w/acme/customers/digests", "/api/v1/w/acme/export/comments.csv"]  # fmt: skip
+                     "/api/v1/w/acme/digest", "/w/acme/customers/digests",
+                     "/api/v1/w/acme/export/comments.csv"]  # fmt: skip
     assert all(OWN_SETTINGS.match(p) for p in own)
     assert not [p for p in customer_data if OWN_SETTINGS.match(p)]
