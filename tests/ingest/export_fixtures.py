@@ -98,6 +98,21 @@ def zendesk_jsonl(folder: Path) -> Path:
     return path
 
 
+def zendesk_csv(folder: Path) -> Path:
+    """Zendesk's CSV ticket export: no comment bodies (the subject is the text), tags separated by spaces."""
+    header = ["Summation column", "Id", "Requester", "Requester id", "Requester external id", "Requester email",
+              "Requester domain", "Submitter", "Assignee", "Group", "Subject", "Tags", "Status", "Priority", "Via",
+              "Ticket type", "Created at", "Updated at", "Solved at", "Satisfaction Score", "Plan [list]"]  # fmt: skip
+    tags = ["billing refund_request", "mobile crash", "", "billing"]
+    rows = [header]
+    for i, comment in enumerate(COMMENTS):
+        rows.append(["", 500 + i, f"Requester {i % 4}", 7000 + i % 4, "", f"user{i % 4}@example.com", "example.com",
+                     "Agent A", "Agent B", "Support", comment, tags[i % 4], ["Solved", "Open"][i % 2], "Normal",
+                     "Mail", "Question", f"2024-03-0{1 + i} 09:00", f"2024-03-1{1 + i} 09:00", "",
+                     ["Good", "Bad", "Offered", "Unoffered"][i % 4], ["pro", "free"][i % 2]])  # fmt: skip
+    return _write_csv(folder, "zendesk.csv", rows)
+
+
 def google_play(folder: Path) -> Path:
     """Google Play Console reviews CSV, UTF-16 with BOM."""
     header = ["Package Name", "App Version Code", "App Version Name", "Reviewer Language", "Device",
@@ -142,6 +157,7 @@ WRITERS = {
     "surveymonkey": surveymonkey,
     "zendesk": zendesk_json,
     "zendesk-jsonl": zendesk_jsonl,
+    "zendesk-csv": zendesk_csv,
     "google-play": google_play,
     "posthog": posthog,
     "hubspot": hubspot,

@@ -26,6 +26,9 @@ EXPECTED = {
                 "description": "text", "subject": "title", "satisfaction_rating.score": "score (recommend",
                 "tags": "attribute", "custom_fields.360001": "attribute", "updated_at": "ignored"}),
     "zendesk-jsonl": ("zendesk", "feedback", {"requester_id": "customer", "satisfaction_rating.score": "score"}),
+    "zendesk-csv": ("zendesk-csv", "feedback", {"Id": "id", "Requester id": "customer", "Created at": "date",
+                    "Subject": "text", "Tags": "attribute (several values)", "Satisfaction Score": "score (recommend",
+                    "Requester email": "ignored", "Updated at": "ignored"}),
     "google-play": ("google-play", "feedback", {"Review Text": "text", "Review Submit Date and Time": "date",
                     "Star Rating": "score (rating", "Reviewer Language": "attribute", "Package Name": "attribute",
                     "App Version Name": "attribute"}),
@@ -294,3 +297,37 @@ def test_a_crm_file_without_a_profile_is_customers_and_keeps_its_value(tmp_path:
         ws.ingest(crm)
         mrr = ws.sql("SELECT customer_id, value_num FROM customer_attributes WHERE name = 'value' ORDER BY 1")
     assert mrr["value_num"].tolist() == [99.5, 0.0, 99.5]
+
+
+def test_zendesk_csv_tags_split_at_spaces_one_segment_per_tag(exports: dict[str, Path], tmp_path: Path) -> None:
+    result = inspect(exports["zendesk-csv"])
+    assert result.mapping.multi == ["Tags"] and result.mapping.multi_split == {"Tags": "space"}
+    assert "separated by spaces" in result.mapping.reasons["Tags"]
+    with Workspace.open(tmp_path / "zd.empathic") as ws:
+        ws.ingest(exports["zendesk-csv"])
+        values = ws.sql(
+            "SELECT f.feedback_id, string_agg(v.value, ' ' ORDER BY v.value) AS tags FROM feedback f "
+            "LEFT JOIN feedback_attribute_values v ON v.feedback_id = f.feedback_id AND v.name = 'Tags' "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        whole = ws.sql("SELECT value FROM feedback_attributes WHERE name = 'Tags' ORDER BY feedback_id")
+    tags = [t if isinstance(t, str) else "" for t in values["tags"]]
+    assert tags == ["billing refund_request", "crash mobile", "", "billing"] * (N // 4)
+    assert list(whole["value"])[:2] == ["billing refund_request", "mobile crash"]  # the joined value is kept
+
+
+def test_a_multi_column_declares_spaces_on_the_command_line_and_a_bad_separator_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,comment,labels\n" + "".join(
+        f'{i},"Comment {i} about the export and the billing page",{["billing refund", "export", "billing"][i % 3]}\n'
+        for i in range(6)), encoding="utf-8")  # fmt: skip
+    ws_path = tmp_path / "w.empathic"
+    with pytest.raises(InputError, match="unknown separator 'tab'") as refused:
+        inspect(path, multi=["labels:tab"])
+    assert refused.value.column == "labels" and "COLUMN:space" in refused.value.hint
+    args = ["ingest", str(ws_path), str(path), "--multi", "labels:space", "-q"]
+    out = CliRunner().invoke(app, args, terminal_width=200)
+    assert out.exit_code == 0, out.output
+    with Workspace.open(ws_path, read_only=True) as ws:
+        values = ws.sql("SELECT value, count(*) AS n FROM feedback_attribute_values GROUP BY 1 ORDER BY 1")
+    assert dict(zip(values["value"], values["n"], strict=True)) == {"billing": 4, "export": 2, "refund": 2}

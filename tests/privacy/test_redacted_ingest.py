@@ -1,4 +1,5 @@
-"""A redacted ingest: planted PII reaches neither the workspace file, nor an export, nor the report, nor the CLI."""
+"""A redacted ingest: planted PII reaches neither the workspace file, nor an export, nor the report, nor the CLI, nor
+the server's responses."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def test_no_planted_pii_anywhere_after_a_redacted_ingest(pii_csv: Path, tmp_path
     assert b"[PHONE]" in produced["export"]  # the export holds the (redacted) comments
     assert counts["PHONE"] == 3 and counts["CARD"] == 2 and counts["IBAN"] == 2 and counts["ID"] == 1
     assert "[PHONE]" in info_out and "PII redaction: all" in info_out
+    # the server's responses, to a viewer and to an analyst who sees raw text
+    for user, (served, leaks) in _server_leaks(path, tmp_path).items():
+        assert served > 15 and not leaks, (user, served, leaks[:10])
 
 
 def test_structured_is_the_default_and_none_keeps_text(pii_csv: Path, tmp_path: Path) -> None:
@@ -167,3 +171,52 @@ def test_block_wise_redaction_equals_whole(pii_csv: Path, tmp_path: Path, monkey
         ws.ingest(pii_csv)
         blocks = ws.table("feedback").sort_values("feedback_id")[["feedback_id", "text"]].reset_index(drop=True)
     assert len(whole) == 60 and whole.equals(blocks)
+
+
+def _server_leaks(path: Path, tmp_path: Path) -> dict[str, tuple[int, list[str]]]:
+    """Every GET route of the served workspace, as a viewer and as an analyst allowed raw text (``see_pii``, so
+    masking by role cannot hide a leak): ``{user: (responses served, planted values found)}``."""
+    import re
+    import sys
+
+    from fastapi.routing import APIRoute
+    from fastapi.testclient import TestClient
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+    from test_web_authz_matrix import route_table
+    from web_helpers import PASSWORD, login, make_accounts
+
+    from empathic.config import Settings
+    from empathic.web import create_app
+
+    with Workspace.open(path, read_only=True) as ws:
+        theme_id = ws.sql("SELECT theme_id FROM themes ORDER BY n_comments DESC LIMIT 1")["theme_id"].iloc[0]
+        feedback_id, customer_id = ws.sql("SELECT feedback_id, customer_id FROM feedback LIMIT 1").iloc[0]
+    accounts = make_accounts(tmp_path / "users.sqlite")
+    accounts.add_user("pia", PASSWORD, "analyst", None)
+    accounts.set_grant("pia", "see_pii")
+    app = create_app(Settings(), [path], accounts=accounts, upload_dir=tmp_path / "up")
+    ids = {"ws": path.stem, "theme_id": theme_id, "item_id": theme_id, "customer_id": customer_id,
+           "feedback_id": feedback_id}  # fmt: skip
+    urls = sorted(
+        re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(ids.get(m.group(1), "x")), p)
+        for p, methods, route in route_table(app)
+        if isinstance(route, APIRoute) and "GET" in methods and "{ws}" in p and not p.endswith("/activity")
+    )
+    found: dict[str, tuple[int, list[str]]] = {}
+    try:
+        for user in ("vic", "pia"):
+            client = TestClient(app, follow_redirects=False)
+            login(client, user)
+            served, leaks = 0, []
+            for url in urls:
+                response = client.get(url)
+                if response.status_code == 200:
+                    served += 1
+                    leaks += [f"{url}: {v!r}" for v in PLANTED if v.encode() in response.content]
+            client.close()
+            found[user] = (served, leaks)
+    finally:
+        for ws in app.state.ctx.workspaces.values():
+            ws.close()
+    return found

@@ -156,3 +156,52 @@ def test_users_and_grants_are_logged_from_the_admin_page_and_the_cli(
         ("root-admin", "user.add", "carl"),
     ]
     assert "emp_" not in " ".join(newest.detail)  # the token's secret is never logged
+
+
+def test_the_see_pii_grant_is_given_and_taken_back_from_the_cli_and_the_admin_page_and_logged(
+    app, client_as, planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from empathic.cli.main import main
+    from empathic.web.accounts import Accounts
+
+    ada = client_as("ada")
+    token = ada.headers["X-CSRF-Token"]
+    given = ada.post("/admin/users/ann/grant", data={"csrf_token": token, "grant": "see_pii", "on": "1"})
+    assert given.status_code == 303
+    assert app.state.ctx.accounts.get_user("ann").sees_pii()
+    log = activity(app.state.ctx.workspaces["planted"].store, limit=1)
+    assert (log.actor[0], log.action[0], log.object_id[0]) == ("ada", "user.grant", "ann")
+    assert '"grant": "see_pii"' in log.detail[0] and '"on": true' in log.detail[0]
+    for ws in app.state.ctx.workspaces.values():
+        ws.close()  # the CLI opens the workspace itself
+    monkeypatch.setenv("EMPATHIC_USER", "root-admin")
+    auth = str(tmp_path / "cli-users.sqlite")
+    for name, role in (("carl", "analyst"), ("vera", "viewer")):
+        assert main(["users", "add", str(planted), name, "--role", role, "--password", "long enough pw",
+                     "--auth", auth]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["users", "grant", str(planted), "carl", "see_pii", "--auth", auth]) == 0
+    assert "gave see_pii to carl" in capsys.readouterr().out
+    accounts = Accounts(auth)
+    try:
+        assert accounts.get_user("carl").sees_pii()
+    finally:
+        accounts.close()
+    assert main(["users", "list", str(planted), "--auth", auth]) == 0
+    assert re.search(r"carl\s.*analyst\s.*see_pii", capsys.readouterr().out)
+    assert main(["users", "grant", str(planted), "carl", "--off", "--auth", auth]) == 0
+    assert main(["users", "grant", str(planted), "vera", "see_pii", "--auth", auth]) == 2  # viewers never see PII
+    assert "viewers always see masked text" in capsys.readouterr().err
+    assert main(["users", "grant", str(planted), "carl", "see_everything", "--auth", auth]) == 2
+    accounts = Accounts(auth)
+    try:
+        assert not accounts.get_user("carl").sees_pii() and not accounts.get_user("vera").grants
+    finally:
+        accounts.close()
+    with Store(planted) as reopened:
+        newest = activity(reopened, limit=2)
+    assert list(zip(newest.actor, newest.action, newest.object_id, strict=True)) == [
+        ("root-admin", "user.grant", "carl"),
+        ("root-admin", "user.grant", "carl"),
+    ]
+    assert ['"on": false' in d for d in newest.detail] == [True, False]

@@ -193,3 +193,42 @@ def test_notes_on_a_persona_show_on_the_personas_page(app, client_as) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/w/planted/personas"
     seen = vic.get("/w/planted/personas").text
     assert 'id="notes-persona-p1"' in seen and "Our loudest group @vic" in seen and "note-form" not in seen
+
+
+def test_the_api_detail_answers_carry_owner_status_and_notes_for_a_viewer(app, client_as) -> None:
+    ann, vic = client_as("ann"), client_as("vic")
+    assert vic.get("/api/v1/w/planted/themes/delivery").json()["owner"] is None  # cached before the writes below
+    ann.put("/api/v1/w/planted/themes/delivery/owner",
+            json={"team": "Logistics", "person": "lee", "status": "fixed", "status_on": "2025-05-01"})  # fmt: skip
+    for kind, object_id, body in [("theme", "delivery", "Carrier swapped @vic"), ("customer", "cf00010", "Key account"),
+                                  ("comment", "f00010", "Quoted in the QBR")]:  # fmt: skip
+        added = ann.post("/api/v1/w/planted/notes", json={"kind": kind, "object_id": object_id, "body": body})
+        assert added.status_code == 201
+    theme = vic.get("/api/v1/w/planted/themes/delivery").json()
+    assert theme["theme_id"] == "delivery" and theme["status"] == "active"  # the theme row's own status is kept
+    assert (theme["owner"]["team"], theme["owner"]["person"], theme["owner"]["status"]) == ("Logistics", "lee", "fixed")
+    assert theme["owner"]["status_on"] == "2025-05-01" and [h["status"] for h in theme["status_history"]] == ["fixed"]
+    assert theme["fix_effect"]["verdict"] == "improved"
+    notes = [(n["body"], n["author"], n["mentions"]) for n in theme["notes"]]
+    assert notes == [("Carrier swapped @vic", "ann", ["vic"])]
+    colour = vic.get("/api/v1/w/planted/themes/colour").json()
+    assert colour["owner"] is None and colour["notes"] == [] and colour["fix_effect"] is None
+    customer = vic.get("/api/v1/w/planted/customers/cf00010").json()
+    assert [n["body"] for n in customer["notes"]] == ["Key account"]
+    assert {c["feedback_id"]: [n["body"] for n in c["notes"]] for c in customer["comments"]} == {
+        "f00010": ["Quoted in the QBR"]
+    }
+    page = vic.get("/api/v1/w/planted/comments", params={"q": "Comment 10", "page_size": 200}).json()
+    noted = {i["feedback_id"]: [n["body"] for n in i["notes"]] for i in page["items"] if i["notes"]}
+    assert noted == {"f00010": ["Quoted in the QBR"]} and len(page["items"]) > 1
+    found = vic.get("/api/v1/w/planted/search", params={"q": "Comment"}).json()
+    if found.get("available"):
+        assert all("notes" in i for i in found["items"])
+
+
+def test_the_verbatims_counter_says_one_comment_in_the_singular(client_as) -> None:
+    vic = client_as("vic")
+    one = vic.get("/w/planted/verbatims", params={"q": "Comment 10 about"}).text
+    assert 'id="verbatim-total">1</span> comment ·' in one
+    many = vic.get("/w/planted/verbatims", params={"q": "Comment 10"}).text
+    assert re.search(r'id="verbatim-total">\d+</span> comments ·', many)

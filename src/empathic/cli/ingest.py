@@ -17,8 +17,8 @@ PATTERN_HELP = "Extra regular expression redacted as [ID] (repeatable), e.g. 'OR
 KIND_HELP = "What the file holds: feedback (comments + scores), customers (attributes) or events (usage)."
 SOURCE_HELP = (
     "The tool that exported the file (default: detected from the header): qualtrics, surveymonkey, typeform, "
-    "google-forms, zendesk, intercom, freshdesk, app-store, google-play, trustpilot, delighted, posthog, amplitude, "
-    "mixpanel, segment, hubspot, salesforce; or none."
+    "google-forms, zendesk, zendesk-csv, intercom, freshdesk, app-store, google-play, trustpilot, delighted, "
+    "posthog, amplitude, mixpanel, segment, hubspot, salesforce; or none."
 )
 UNSET_HELP = " 'none' unsets the role."
 
@@ -45,7 +45,10 @@ def inspect(
     only_scores: bool = typer.Option(False, "--only-scores", help="Keep only the --score columns as scores."),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
     multi: list[str] = typer.Option(
-        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+        None,
+        "--multi",
+        help="Attribute column(s) with several values per row ('billing, refund'): one segment each; "
+        "COLUMN:space when spaces separate them ('billing refund').",
     ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     value: str | None = typer.Option(None, "--value", help="Amount/revenue/MRR column." + UNSET_HELP),
@@ -117,7 +120,10 @@ def ingest(
     ),
     attr: list[str] = typer.Option(None, "--attr", help="Attribute (segment) column(s)."),
     multi: list[str] = typer.Option(
-        None, "--multi", help="Attribute column(s) with several values per row ('billing, refund'): one segment each."
+        None,
+        "--multi",
+        help="Attribute column(s) with several values per row ('billing, refund'): one segment each; "
+        "COLUMN:space when spaces separate them ('billing refund').",
     ),
     event: str | None = typer.Option(None, "--event", help="Events: event/feature name column." + UNSET_HELP),
     duration: str | None = typer.Option(None, "--duration", help="Events: duration in seconds." + UNSET_HELP),

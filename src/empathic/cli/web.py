@@ -16,7 +16,7 @@ from empathic.errors import InputError, WorkspaceError
 from empathic.store.access import is_denied
 
 AUTH_HELP = "Accounts file (default: web.auth_db, else empathic-users.sqlite beside the workspace)."
-users_app = typer.Typer(help="Manage web accounts: add, list, remove, passwd.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage web accounts: add, list, remove, passwd, grant.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage REST API tokens: create, list, revoke.", no_args_is_help=True)
 
 
@@ -114,11 +114,12 @@ def users_list(
     workspace: Path = typer.Argument(...), auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP)
 ) -> None:
     """List web accounts. Example: empathic users list acme.empathic"""
-    table = Table("user", "role", "workspaces")
+    table = Table("user", "role", "workspaces", "grants")
     with _accounts(workspace, auth) as accounts:
         users = accounts.list_users()
     for u in users:
-        table.add_row(esc(u.username), esc(u.role), "all" if u.all_workspaces else esc(", ".join(sorted(u.workspaces))))
+        where = "all" if u.all_workspaces else esc(", ".join(sorted(u.workspaces)))
+        table.add_row(esc(u.username), esc(u.role), where, esc(", ".join(sorted(u.grants))))
     console.print(table)
 
 
@@ -148,6 +149,29 @@ def users_passwd(
         accounts.set_password(username, secret)
     _log_account(workspace, "user.password", username, {})
     console.print(f"password of {esc(username)} changed")
+
+
+@users_app.command("grant")
+def users_grant(
+    workspace: Path = typer.Argument(...),
+    username: str = typer.Argument(...),
+    grant: str = typer.Argument("see_pii", help="The grant: see_pii (raw comment text where others see it masked)."),
+    off: bool = typer.Option(False, "--off", help="Take the grant back."),
+    auth: Path | None = typer.Option(None, "--auth", help=AUTH_HELP),
+) -> None:
+    """Give an analyst or admin a grant, or take it back with --off; logged in the activity log.
+
+    With see_pii the web app and API show them raw comment text where a workspace keeps it (viewers never get it),
+    and each page they see raw is logged as pii.view.
+
+    Examples:
+      empathic users grant acme.empathic ann see_pii
+      empathic users grant acme.empathic ann see_pii --off
+    """
+    with _accounts(workspace, auth) as accounts:
+        accounts.set_grant(username, grant, not off)
+    _log_account(workspace, "user.grant", username, {"grant": grant, "on": not off})
+    console.print(f"{'took back' if off else 'gave'} {esc(grant)} {'from' if off else 'to'} {esc(username)}")
 
 
 @tokens_app.command("create")

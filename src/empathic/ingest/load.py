@@ -252,7 +252,9 @@ def _write_feedback(
         )
     for attr in m.multi:  # one row per value: a comment counts in the segment of each of its tags
         # a list from JSON was joined with "; "; a declared column (a CSV's "billing, refund") splits at ; and ,
-        sep = r"\s*;\s*" if attr in raw.list_columns else r"\s*[;,]\s*"
+        # unless it declared spaces (Zendesk's CSV tags "billing refund_request")
+        spaces = m.multi_split.get(attr) == "space"
+        sep = r"\s*;\s*" if attr in raw.list_columns else r"\s+" if spaces else r"\s*[;,]\s*"
         con.execute(
             "INSERT INTO feedback_attribute_values SELECT DISTINCT feedback_id, ?, v FROM (SELECT feedback_id, "
             f"trim(unnest(regexp_split_to_array({clean(attr)}, ?))) AS v FROM _rows WHERE {clean(attr)} IS NOT NULL "

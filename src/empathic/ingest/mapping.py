@@ -50,6 +50,9 @@ class Mapping:
     #: ``feedback_attributes`` and one row per value in ``feedback_attribute_values``, so a comment counts in
     #: the segment of each of its values.
     multi: list[str] = field(default_factory=list)
+    #: How a declared multi-valued column separates its values when not at ``;``/``,``: column → ``"space"``
+    #: (Zendesk's CSV export writes tags ``billing refund_request``; a tag never holds a space there).
+    multi_split: dict[str, str] = field(default_factory=dict)
     event: str | None = None
     duration: str | None = None
     value: str | None = None
@@ -94,6 +97,8 @@ class Mapping:
             del data["source_profile"]
         if not data["multi"]:
             del data["multi"]
+        if not data["multi_split"]:
+            del data["multi_split"]
         for score in data["scores"]:
             if score["labels"] is None:
                 del score["labels"]
@@ -125,6 +130,11 @@ LIST_ROLES = ("text", "score", "attr", "multi", "ignore")
 READ_KEYS = ("header_rows", "skip_rows", "source", "profile")
 #: Values of a single-column role that unset it (``--customer none``): the role is neither given nor inferred.
 UNSET = ("", "none")
+#: Separators a multi-valued column may declare after its name (``--multi "Tags:space"``); without one, values
+#: split at ``;`` and ``,``.
+MULTI_SPLITS = ("space",)
+#: Roles whose columns may carry a ``:spec`` (``Q1:nps``, ``Tags:space``).
+SPEC_ROLES = ("score", "multi")
 
 
 def load_mapping_file(path: str | Path) -> dict[str, Any]:
@@ -170,7 +180,14 @@ def normalise_overrides(roles: dict[str, Any], columns: list[str], label: str) -
         values = [value] if isinstance(value, str) else list(value)
         resolved = []
         for v in values:
-            col, _, spec = str(v).partition(":") if key == "score" and str(v) not in columns else (str(v), "", "")
+            col, _, spec = str(v).partition(":") if key in SPEC_ROLES and str(v) not in columns else (str(v), "", "")
+            if key == "multi" and spec and spec not in MULTI_SPLITS:
+                raise InputError(
+                    f"unknown separator {spec!r} in --multi {v!r}",
+                    file=label,
+                    column=col,
+                    hint="write --multi COLUMN (values split at ; and ,) or --multi COLUMN:space",
+                )
             if col not in columns:
                 if col.lower() in lower:
                     col = lower[col.lower()]

@@ -12,6 +12,7 @@ A profile is a small TOML file, so a user can write one for their own tool and p
     id = "ResponseId"
     date = "StartDate"
     score = ["Q1:nps"]                           # score/attr/text/ignore: every listed column that is present
+    multi = ["Tags:space"]                       # multi-valued; ":space" when values are separated by spaces
     customer = "none"                            # "none" unsets a role: it is not inferred either
 
 Columns a profile names but the file lacks are skipped; roles a profile does not name are inferred as usual, and
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from empathic.errors import InputError
-from empathic.ingest.mapping import KINDS, ROLE_KEYS, UNSET
+from empathic.ingest.mapping import KINDS, ROLE_KEYS, SPEC_ROLES, UNSET
 
 #: Roles that take every listed column present; the others take the first present candidate.
 MULTI_ROLES = ("text", "score", "attr", "multi", "ignore")
@@ -64,7 +65,7 @@ class Profile:
                 continue
             found = []
             for cand in candidates:
-                col, sep, spec = str(cand).partition(":") if role == "score" else (str(cand), "", "")
+                col, sep, spec = str(cand).partition(":") if role in SPEC_ROLES else (str(cand), "", "")
                 if col.lower() in present:
                     found.append(present[col.lower()] + (sep + spec if spec else ""))
                 elif role not in MULTI_ROLES and col.strip().lower() in UNSET:

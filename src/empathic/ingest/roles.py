@@ -389,15 +389,21 @@ def infer_mapping(
     else:
         m.ignored = [c for c in free if c not in m.attrs]
     m.ignored = sorted(set(m.ignored) | ignore, key=raw.columns.index)
-    declared = set(ov.get("multi", []))
+    declared_specs = dict(str(c).partition(":")[::2] for c in ov.get("multi", []))
+    declared = set(declared_specs)
     for c in sorted(declared - m.used_columns() - ignore, key=raw.columns.index):  # a declared list is an attribute
         m.attrs.append(c)
         m.ignored = [x for x in m.ignored if x != c]
         m.reasons[c] = "given"
     m.multi = [a for a in m.attrs if a in raw.list_columns or a in declared]
+    m.multi_split = {a: declared_specs[a] for a in m.multi if declared_specs.get(a) and a not in raw.list_columns}
     for a in m.multi:
         m.reasons[a] = m.reasons.get(a, "") + (
-            "; a list in the file: one segment per value" if a in raw.list_columns else "; several values per row"
+            "; a list in the file: one segment per value"
+            if a in raw.list_columns
+            else "; several values per row, separated by spaces"
+            if a in m.multi_split
+            else "; several values per row"
         )
     return m
 

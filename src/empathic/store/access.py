@@ -17,8 +17,13 @@ from pathlib import Path
 from empathic.errors import WorkspaceError
 
 #: Commands that only read a workspace: they work on a read-only file, and on a snapshot while another program
-#: (such as ``empathic serve``) holds the workspace.
-READ_ONLY_COMMANDS = "info, themes, feelings, scores, drivers, segments, trends, alerts, search, export, report"
+#: (such as ``empathic serve``) holds the workspace. tests/security/test_read_only_commands.py keeps it in step
+#: with the commands that open their workspace read-only.
+READ_ONLY_COMMANDS = (
+    "info, themes, feelings, scores, drivers, segments, trends, alerts, compare, search, export, report, ideas, "
+    "empathy-map, usage, why, personas, customers, customer, owners list, owners history, notes list, activity, "
+    "digest, brief"
+)
 
 #: Words in an OS or DuckDB error that mean "not allowed to write here".
 _DENIED = ("permission denied", "operation not permitted", "read-only file system", "readonly database")

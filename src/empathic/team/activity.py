@@ -108,7 +108,7 @@ def log_change(
 def log_account_change(
     stores: Iterable[Store], actor: str | None, action: str, username: str, detail: dict[str, Any] | None = None
 ) -> int:
-    """Log a change of accounts (``user.add``, ``user.remove``, ``user.password``, ``token.create|revoke``) in
+    """Log a change of accounts (``user.add|remove|password|grant``, ``token.create|revoke``) in
     the activity log of every workspace it concerns (accounts are the server's; each workspace keeps its own log).
     Read-only stores are skipped; returns how many logs were written."""
     written = 0

@@ -251,7 +251,7 @@ def _aspect_variants(texts: Sequence[str], variants: list[tuple[Sequence[str], b
             written = [w[:1].upper() + w[1:] for w in entities] + [w.upper() for w in entities]
             # a flight number or a website of a name ("BA16", "BA.com") is the name too
             base = pl.col("core").str.replace(r"(?:\d+|\.com)$", "")
-            named = named | pl.col("core").is_in(written) | base.is_in(written)
+            named = placeholder | pl.col("core").is_in(written) | base.is_in(written)
             if any_case:
                 named = named | lower.is_in(list(entities)) | base.str.to_lowercase().is_in(list(entities))
             # a hyphenated route of names ("Cairo-London", "LHR-JFK", "london-amman-london" for labels)

@@ -10,10 +10,19 @@ including routes added later.
 
 A caller who does see raw text has it recorded in the workspace's activity log (``pii.view`` with the path), at
 most once per user, workspace and path every :data:`LOG_EVERY_S` seconds.
+
+Cost (docs/bench/masking.md): a JSON answer or a page holds thousands of short strings, most of them repeated
+(labels, dates, sentiment words) or unable to hold PII (a lower-case word without digits). So each string is masked
+once per distinct value (a bounded memo shared by all responses: the result depends on the text alone), strings
+that no detector can match are skipped by one regular expression (:data:`MAY_HOLD_PII`, kept in step with the
+detectors by tests/web/test_web_masking_cost.py), plain numbers and ISO dates are left alone (:data:`PLAIN_VALUE`),
+a CSV download is masked cell by cell, and a whole response body seen before is answered from a bounded cache of
+masked bodies (the app's read cache serves identical bytes again and again).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -33,8 +42,29 @@ LOG_EVERY_S = 600.0
 _TAG = re.compile(r"(<[^>]*>)")
 _HREF = re.compile(r'(\bhref=")([^"]*)(")')
 _MASKED_TYPES = ("text/html", "application/json", "text/csv", "text/plain")
-#: A user's own digest subscriptions hold no customer text: their webhook address is theirs to read, not a leak.
-_OWN_SETTINGS = re.compile(r"^(?:/w/[^/]+/digests|/api/v1/w/[^/]+/subscriptions)(?:/|$)")
+#: Workspace routes that show a user their own delivery settings and no customer data: their webhook address
+#: (``http://10.0.0.5/hook`` reads as an IP address) and mail address must reach them as they typed them.
+OWN_SETTINGS = re.compile(r"^/(?:api/v1/)?w/[^/]+/(?:digests|subscriptions)/?$")
+#: A CSV body as cells and separators: a quoted cell ("" inside it is a quote), a run of other characters, a
+#: separator, or a stray quote; together they cover every character, so joining them gives the body back.
+_CSV_PART = re.compile(r'"(?:[^"]|"")*"|[^,\r\n"]+|[,\r\n]|"')
+_CSV_SEPARATORS = frozenset(",\r\n")
+#: A string no detector of :data:`MASK_MODE` can match has none of these: structured PII needs a digit, an "@" or
+#: "http"/"www."; a name needs a capital letter (the name detector's own gate) or the word "name" ("my name is
+#: priya"). Only valid while the masking redactor has no custom patterns.
+MAY_HOLD_PII = re.compile(r"[\d@A-ZÀ-Þ]|(?i:name|http|www\.)")
+#: A whole value that is a plain number (at most 6 digits before an optional decimal part) or an ISO date/time:
+#: never PII, and common in JSON answers and CSV cells. The detectors find nothing in such values, except that a
+#: long decimal such as ``0.153202615`` reads as a phone number to them: a score, not a phone, so it is kept.
+PLAIN_VALUE = re.compile(
+    r"-?\d{1,6}(?:\.\d+)?(?:[eE][-+]?\d{1,3})?"
+    r"|\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)?(?:Z|[+-]\d\d:?\d\d)?"
+)
+#: Bounds of the memos: distinct strings remembered (each at most :data:`MEMO_MAX_CHARS` long), and bytes of masked
+#: bodies kept. A memo that is full is emptied and starts again (simple, and the hot entries come straight back).
+MEMO_MAX_STRINGS = 200_000
+MEMO_MAX_CHARS = 20_000
+BODY_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
 
 class PiiMasking:
@@ -43,11 +73,14 @@ class PiiMasking:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._redactor = Redactor(mode=MASK_MODE)
+        self._memo: dict[str, str] = {}
+        self._bodies: dict[tuple[str, bytes], bytes] = {}
+        self._body_bytes = 0
         self._logged: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/") or _OWN_SETTINGS.match(scope["path"]):
+        if scope["type"] != "http" or scope["path"].startswith("/static/") or OWN_SETTINGS.match(scope["path"]):
             await self.app(scope, receive, send)
             return
         held: dict[str, Any] = {}
@@ -82,7 +115,23 @@ class PiiMasking:
 
     # -- the masking itself ------------------------------------------------------------------------------------------
     def mask(self, body: bytes, ctype: str) -> bytes:
-        """``body`` of content type ``ctype`` with PII replaced (undecodable bodies are returned as they are)."""
+        """``body`` of content type ``ctype`` with PII replaced (undecodable bodies are returned as they are); a body
+        masked before is answered from the cache of masked bodies."""
+        key = (ctype, hashlib.blake2b(body, digest_size=16).digest())
+        cached = self._bodies.get(key)
+        if cached is not None:
+            return cached
+        masked = self._mask(body, ctype)
+        with self._lock:
+            if self._body_bytes + len(masked) > BODY_CACHE_MAX_BYTES:
+                self._bodies.clear()
+                self._body_bytes = 0
+            if len(masked) <= BODY_CACHE_MAX_BYTES:
+                self._bodies[key] = masked
+                self._body_bytes += len(masked)
+        return masked
+
+    def _mask(self, body: bytes, ctype: str) -> bytes:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -94,10 +143,29 @@ class PiiMasking:
                 return self.text(text).encode()
         if ctype.startswith("text/html"):
             return self.html(text).encode()
+        if ctype.startswith("text/csv"):
+            return self.csv(text).encode()
         return self.text(text).encode()
 
+    def csv(self, table: str) -> str:
+        """Each cell masked on its own (ids, dates, labels repeat from row to row: masked once each); quotes,
+        commas and line ends are kept byte for byte, and no finding spans two cells."""
+        return "".join(part if part in _CSV_SEPARATORS else self.text(part) for part in _CSV_PART.findall(table))
+
     def text(self, text: str) -> str:
-        return self._redactor.redact(text) if text else text
+        """``text`` masked: left alone when no detector can match it or it is a plain number or date, else masked
+        once per distinct value."""
+        if not text or not MAY_HOLD_PII.search(text) or PLAIN_VALUE.fullmatch(text):
+            return text
+        if len(text) > MEMO_MAX_CHARS:
+            return self._redactor.redact(text)
+        done = self._memo.get(text)
+        if done is None:
+            done = self._redactor.redact(text)
+            if len(self._memo) >= MEMO_MAX_STRINGS:
+                self._memo.clear()
+            self._memo[text] = done
+        return done
 
     def html(self, page: str) -> str:
         """The text between tags masked (script and style contents included: chart data carry quotes), and link

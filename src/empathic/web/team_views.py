@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from empathic.report import sections, verbatims, views
 from empathic.team import closed_loop, notes, owners, saved_views
 
 
@@ -50,6 +51,60 @@ def notes_by_object(ws: Any, kind: str, object_ids: list[str]) -> dict[str, list
 def notes_matching(ws: Any, words: str, limit: int = 20) -> list[dict[str, Any]]:
     """Notes containing every word, newest first (the search page shows them above the comments)."""
     return [notes.note_record(r) for _, r in notes.notes(ws.store, q=words, limit=limit).iterrows()]
+
+
+def theme_with_team(ws: Any, theme_id: str) -> dict[str, Any] | None:
+    """The API's theme detail plus its team side: ``owner`` (team, person, status, since), ``status_history``,
+    ``fix_effect`` (None unless fixed) and ``notes`` (newest first); None for an unknown theme.
+
+    ``owner`` is a key of its own because the theme row already has a ``status`` (active/deleted by edits).
+    """
+    detail = views.theme_detail(ws, theme_id)
+    if detail is None:
+        return None
+    panel = owner_panel(ws, theme_id)
+    return {**detail, "owner": panel["owner"], "status_history": panel["history"], "fix_effect": panel["fix_effect"],
+            "notes": notes_on(ws, "theme", theme_id)}  # fmt: skip
+
+
+def customer_with_notes(ws: Any, customer_id: str) -> dict[str, Any] | None:
+    """The API's customer detail with the notes on the customer and on each of their comments."""
+    detail = sections.customer(ws, customer_id)
+    if detail is None:
+        return None
+    by_comment = notes_by_object(ws, "comment", [str(c["feedback_id"]) for c in detail.get("comments") or []
+                                                 if c.get("feedback_id") is not None])  # fmt: skip
+    comments = [{**c, "notes": by_comment.get(str(c.get("feedback_id")), [])} for c in detail.get("comments") or []]
+    return {**detail, "comments": comments, "notes": notes_on(ws, "customer", str(detail["customer_id"]))}
+
+
+def personas_with_notes(ws: Any) -> list[dict[str, Any]] | None:
+    """The API's personas, each with its notes."""
+    found = sections.personas(ws)
+    if found is None:
+        return None
+    by_persona = notes_by_object(ws, "persona", [str(p["persona_id"]) for p in found])
+    return [{**p, "notes": by_persona.get(str(p["persona_id"]), [])} for p in found]
+
+
+def _with_comment_notes(ws: Any, page: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A page of comments (``{"items": [...]}``) with each comment's notes (one query for the page)."""
+    if not page or not page.get("items"):
+        return page
+    ids = [str(i["feedback_id"]) for i in page["items"] if i.get("feedback_id") is not None]
+    by_comment = notes_by_object(ws, "comment", ids)
+    items = [{**i, "notes": by_comment.get(str(i.get("feedback_id")), [])} for i in page["items"]]
+    return {**page, "items": items}
+
+
+def comments_with_notes(ws: Any, **filters: Any) -> dict[str, Any] | None:
+    """The API's page of comments (:func:`empathic.report.verbatims.verbatims`), each with its notes."""
+    return _with_comment_notes(ws, verbatims.verbatims(ws, **filters))
+
+
+def search_with_notes(ws: Any, query: str, **options: Any) -> dict[str, Any] | None:
+    """The API's search answer (:func:`empathic.report.sections.search`), each comment with its notes."""
+    return _with_comment_notes(ws, sections.search(ws, query, **options))
 
 
 def owners_list(ws: Any) -> list[dict[str, Any]]:

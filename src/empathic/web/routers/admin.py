@@ -83,7 +83,12 @@ def remove_user(request: Request, username: str, principal: Admin) -> Response:
 async def set_grant(request: Request, username: str, principal: Admin) -> Response:
     """Give or take back ``see_pii`` (raw comment text where others see PII masked; every view is logged)."""
     form = await request.form()
-    request.app.state.ctx.accounts.set_grant(username, str(form.get("grant", "")), form.get("on") == "1")
+    accounts = request.app.state.ctx.accounts
+    grant, on = str(form.get("grant", "")), form.get("on") == "1"
+    accounts.set_grant(username, grant, on)
+    user = accounts.get_user(username)
+    only = None if user is None or user.all_workspaces else sorted(user.workspaces)
+    _log(request, principal, "user.grant", username, {"grant": grant, "on": on}, only)
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from empathic.report import sections, verbatims, views
+from empathic.report import sections, views
+from empathic.web import team_views
 from empathic.web.routers.workflow import describe_results, rename_theme
 from empathic.web.security import Access, Principal
 
@@ -109,9 +110,10 @@ def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
 
 @router.get("/w/{ws}/themes/{theme_id}")
 def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
-    """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map."""
+    """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map, and its team side:
+    ``owner`` (team, person, status, since), ``status_history``, ``fix_effect`` and ``notes``."""
     _ready(_read(request, principal, views.themes_table))
-    return _answer(request, principal, views.theme_detail, theme_id, missing=(404, f"no theme {theme_id!r}"))
+    return _answer(request, principal, team_views.theme_with_team, theme_id, missing=(404, f"no theme {theme_id!r}"))
 
 
 @router.post("/w/{ws}/themes/{theme_id}/rename")
@@ -137,11 +139,11 @@ def comments(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> dict[str, Any]:
-    """A page of comments (newest first) filtered by theme, text and sentiment, with highlight segments."""
+    """A page of comments (newest first) filtered by theme, text and sentiment, with highlight segments and notes."""
     return _answer(
         request,
         principal,
-        verbatims.verbatims,
+        team_views.comments_with_notes,
         theme_id=theme,
         q=q,
         sentiment=sentiment,
@@ -158,8 +160,8 @@ def search(
     semantic: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    """Comments matching a query-language query (text or by meaning), with highlight segments."""
-    return _answer(request, principal, sections.search, q, semantic=semantic, limit=limit)
+    """Comments matching a query-language query (text or by meaning), with highlight segments and notes."""
+    return _answer(request, principal, team_views.search_with_notes, q, semantic=semantic, limit=limit)
 
 
 @router.get("/w/{ws}/segments")
@@ -220,8 +222,8 @@ def ideas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
 
 @router.get("/w/{ws}/personas")
 def personas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
-    """Personas with traits, top themes, empathy maps and quotes."""
-    return _answer(request, principal, sections.personas)
+    """Personas with traits, top themes, empathy maps, quotes and the notes on each."""
+    return _answer(request, principal, team_views.personas_with_notes)
 
 
 @router.get("/w/{ws}/usage")
@@ -238,8 +240,10 @@ def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
 
 @router.get("/w/{ws}/customers/{customer_id:path}")
 def customer(request: Request, customer_id: str, principal: Viewer) -> dict[str, Any]:
-    """One customer: attributes, comments, usage summary and persona."""
-    return _answer(request, principal, sections.customer, customer_id, missing=(404, f"no customer {customer_id!r}"))
+    """One customer: attributes, comments (each with its notes), usage summary, persona and the notes on them."""
+    return _answer(
+        request, principal, team_views.customer_with_notes, customer_id, missing=(404, f"no customer {customer_id!r}")
+    )
 
 
 @router.post("/w/{ws}/analyze", response_model=JobRef, status_code=202)
