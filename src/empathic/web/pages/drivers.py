@@ -6,7 +6,7 @@ from typing import Any
 
 from empathic.report import sections
 from empathic.web import charts
-from empathic.web.pages import Page, stale
+from empathic.web.pages import Page, provenance, stale
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         name: charts.bar([r["label"] for r in rs[:15]], [r["impact"] for r in rs[:15]], horizontal=True)
         for name, rs in by_score.items()
     }
-    return {"stale": stale(ws), "by_score": by_score, "key_drivers": data["key_drivers"], "charts": chart}
+    return {"stale": stale(ws), "provenance": provenance(ws), "by_score": by_score, "key_drivers": data["key_drivers"], "charts": chart}
 
 
 PAGE = Page(slug="drivers", title="Drivers", order=30, needs=("theme_impact",), template="drivers.html", load=load)

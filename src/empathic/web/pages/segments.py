@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from empathic.report import sections
-from empathic.web.pages import Page
+from empathic.web.pages import Page, provenance
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     data = sections.segments(ws, attribute=query.get("attribute") or None) or {"attributes": [], "differences": None}
-    return {"data": data, "attribute": query.get("attribute") or ""}
+    return {"data": data, "attribute": query.get("attribute") or "", "provenance": provenance(ws)}
 
 
 PAGE = Page(
