@@ -215,7 +215,8 @@ def waterfall_table(wf: pd.DataFrame, title: str, rows: int = 12) -> Table:
         style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
         contribution = f"{r.contribution:+.2f}"
         wt.add_row(
-            esc(r.label), f"{r.n_a:,}→{r.n_b:,}", f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
+            esc(r.label), f"{r.n_a:,}→{r.n_b:,}", f"{r.share_a:.0%}→{r.share_b:.0%}",
+            f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
             f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}",
             f"[{style}]{contribution}[/{style}]" if style else contribution, _interval(r.ci_low, r.ci_high, 2),
         )  # fmt: skip

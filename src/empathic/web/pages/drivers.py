@@ -18,7 +18,10 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         name: charts.bar([r["label"] for r in rs[:15]], [r["impact"] for r in rs[:15]], horizontal=True)
         for name, rs in by_score.items()
     }
-    return {"stale": stale(ws), "provenance": provenance(ws), "by_score": by_score, "key_drivers": data["key_drivers"], "charts": chart}
+    return {
+        "stale": stale(ws), "provenance": provenance(ws), "by_score": by_score, "key_drivers": data["key_drivers"],
+        "charts": chart,
+    }  # fmt: skip
 
 
 PAGE = Page(slug="drivers", title="Drivers", order=30, needs=("theme_impact",), template="drivers.html", load=load)

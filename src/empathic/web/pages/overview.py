@@ -23,7 +23,8 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     themes_rows = [[t["label"], t["n_comments"], _r(t["share"]), _r(t["impact"])] for t in top]
     sentiment_rows = [[s["label"], s["n"], _r(s["mean"])] for s in data["sentiment"] or []]
     return {
-        "stale": stale(ws), "provenance": provenance(ws),
+        "stale": stale(ws),
+        "provenance": provenance(ws),
         "data": data,
         "top": top,
         "chart_sentiment": chart_sentiment,
