@@ -117,3 +117,11 @@ def test_trends_page_charts_the_score_per_chosen_grain(client):
     assert trace["x"] and all(x[5:7] in ("01", "04", "07", "10") for x in trace["x"])
     assert all(p >= 0 for p in trace["error_y"]["array"]) and len(trace["error_y"]["array"]) == len(trace["x"])
     assert client.get("/w/weak/trends?grain=fortnight").status_code == 200  # an unknown grain falls back
+
+
+def test_search_page_names_relevance_shows_answers_and_the_total(client):
+    # the BM25 rank was printed as "score 2.251" next to NPS answers; and only the shown count was given
+    html = client.get("/w/weak/search?q=comment").text
+    assert re.search(r'id="search-count">50 results shown of 400 matching comments', html)
+    assert re.search(r"relevance \d+\.\d\d<", html) and not re.search(r">score \d", html)
+    assert re.search(r'class="answers">[^<]*nps \d+', html)
