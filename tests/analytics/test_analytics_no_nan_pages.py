@@ -125,3 +125,23 @@ def test_search_page_names_relevance_shows_answers_and_the_total(client):
     assert re.search(r'id="search-count">50 results shown of 400 matching comments', html)
     assert re.search(r"relevance \d+\.\d\d<", html) and not re.search(r">score \d", html)
     assert re.search(r'class="answers">[^<]*nps \d+', html)
+
+
+def test_drivers_page_shows_one_chosen_score_largest_first_both_ways(client):
+    # the page drew a chart per score (every score × theme: 10,825 px on the BA reviews); now one score at a time,
+    # the main one by default, its 10 largest impacts each way charted and every theme in the Numbers table
+    ws = next(iter(client.app.state.ctx.workspaces.values()))
+    default = client.get("/w/weak/drivers").text
+    assert default.count('id="chart-impact"') == 1 and "Impact of each theme on nps" in default
+    assert '<option value="csat">' in default
+    html = client.get("/w/weak/drivers?score=csat").text
+    assert "Impact of each theme on csat" in html and '<option value="csat" selected>' in html
+    impact = ws.impact("csat")
+    figure = json.loads(re.search(r'id="chart-impact-data">(.*?)</script>', html, flags=re.S).group(1))
+    values = figure["data"][0]["x"] if figure["data"][0].get("orientation") == "h" else figure["data"][0]["y"]
+    assert 0 < len(values) <= 20 and sum(v < 0 for v in values) <= 10 and sum(v > 0 for v in values) <= 10
+    largest = impact[impact.level == 1].impact.abs().max()
+    assert max(abs(v) for v in values) == pytest.approx(largest)
+    table = html[html.index('id="chart-impact-data"') : html.index("Key drivers")]
+    assert table.count("<tr><td>") == len(impact)  # every theme with enough comments, under Numbers
+    assert client.get("/w/weak/drivers?score=nope").status_code == 200  # an unknown score falls back to the main
