@@ -140,6 +140,7 @@ def test_drivers_page_shows_one_chosen_score_largest_first_both_ways(client):
     figure = json.loads(re.search(r'id="chart-impact-data">(.*?)</script>', html, flags=re.S).group(1))
     values = figure["data"][0]["x"] if figure["data"][0].get("orientation") == "h" else figure["data"][0]["y"]
     assert 0 < len(values) <= 20 and sum(v < 0 for v in values) <= 10 and sum(v > 0 for v in values) <= 10
+    assert figure["layout"]["yaxis"]["automargin"] is True  # long labels were clipped ("w (renamed…)")
     largest = impact[impact.level == 1].impact.abs().max()
     assert max(abs(v) for v in values) == pytest.approx(largest)
     table = html[html.index('id="chart-impact-data"') : html.index("Key drivers")]
