@@ -146,3 +146,20 @@ def test_drivers_page_shows_one_chosen_score_largest_first_both_ways(client):
     table = html[html.index('id="chart-impact-data"') : html.index("Key drivers")]
     assert table.count("<tr><td>") == len(impact)  # every theme with enough comments, under Numbers
     assert client.get("/w/weak/drivers?score=nope").status_code == 200  # an unknown score falls back to the main
+
+
+def test_pages_name_scores_by_their_display_names(client):
+    # `scores rename` names showed on the overview and report, but Segments, Trends and Drivers said "csat"
+    ws = next(iter(client.app.state.ctx.workspaces.values()))
+    ws.rename_score("csat", "Satisfaction (CSAT)")
+    client.app.state.ctx.cache.invalidate("weak")
+    try:
+        segments = client.get("/w/weak/segments?attribute=plan").text
+        assert "<td>Satisfaction (CSAT)</td>" in segments and "<td>csat</td>" not in segments
+        trends = client.get("/w/weak/trends?score=csat").text
+        assert "Satisfaction (CSAT) per " in trends and '<option value="csat" selected>Satisfaction (CSAT)<' in trends
+        drivers = client.get("/w/weak/drivers?score=csat").text
+        assert "Impact of each theme on Satisfaction (CSAT)" in drivers
+    finally:
+        ws.rename_score("csat", "")
+        client.app.state.ctx.cache.invalidate("weak")
