@@ -1,4 +1,5 @@
-"""Screenshots of the compare, overview and trends pages of one workspace in real Chromium (Debian /usr/bin/chromium).
+"""Screenshots of the compare, overview, trends and segments pages of one workspace in real Chromium (Debian
+/usr/bin/chromium).
 
     .venv/bin/python bench/analytics_screens.py /tmp/ba.empathic /tmp/shots --query "?score=recommended&a=2019&b=2022"
 
@@ -92,6 +93,7 @@ def main() -> None:
 
                 for slug, query in (("compare", args.query), ("overview", ""), ("trends", "")):
                     shoot(slug, query, slug)
+                shoot("segments", "", "segments", full_page=False)  # the top rows, with their credible intervals
                 if args.edit_theme:
                     ws = app.state.ctx.workspaces[name]
                     ws.rename_theme(args.edit_theme, "crew (renamed after the analysis)")

@@ -12,12 +12,12 @@ NOW = datetime(2024, 7, 1)
 
 
 def tiny_store(path, rows: list[dict], themes: dict[str, str] | None = None) -> Store:
-    """rows: dicts with ``id``, ``text``, optional ``date``, ``scores`` {name: (kind, value)}, ``attrs`` {name: v},
-    ``themes`` [theme_id, ...] (the first is primary). ``themes`` maps theme_id → label."""
+    """rows: dicts with ``id``, ``text``, optional ``date``, ``customer`` (id), ``scores`` {name: (kind, value)},
+    ``attrs`` {name: v}, ``themes`` [theme_id, ...] (the first is primary). ``themes`` maps theme_id → label."""
     store = Store(path)
     fb, sc, at, ft = [], [], [], []
     for r in rows:
-        fb.append((r["id"], "tiny", None, r.get("text", "text"), r.get("date"), r["id"], NOW))
+        fb.append((r["id"], "tiny", r.get("customer"), r.get("text", "text"), r.get("date"), r["id"], NOW))
         for name, (kind, value) in r.get("scores", {}).items():
             top = {"nps": 10.0, "csat": 5.0, "rating": 5.0, "recommend": 1.0}[kind]
             sc.append((r["id"], name, kind, 0.0, top, float(value)))

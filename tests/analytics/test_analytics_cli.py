@@ -66,3 +66,26 @@ def test_errors_are_clean(workspace, capsys):
     assert code == 2 and "no attribute 'nope'" in out
     code, out = run(capsys, "drivers", workspace, "--score", "nope")
     assert code == 2 and "no score 'nope'" in out
+
+
+def test_trends_grains_and_waterfall_follow_the_grain(workspace, capsys):
+    # the waterfall under `trends --grain month` compared the last two *weeks* (the data's grain), not months
+    with Workspace.open(workspace, read_only=True) as ws:
+        by_month, by_week = ws.waterfall(grain="month").attrs, ws.waterfall().attrs
+    months = f"{by_month['period_a'][0]:%Y-%m-%d} → {by_month['period_b'][0]:%Y-%m-%d}"
+    weeks = f"{by_week['period_a'][0]:%Y-%m-%d} → {by_week['period_b'][0]:%Y-%m-%d}"
+    assert months != weeks and months.count("-01 ") == 1 and months.endswith("-01")
+    code, out = run(capsys, "trends", workspace, "--grain", "month", "--periods", "3")
+    assert code == 0 and "theme share per month" in out and months in out and weeks not in out
+    code, out = run(capsys, "trends", workspace, "--grain", "year")
+    assert code == 0 and "theme share per year" in out and "Traceback" not in out
+    code, out = run(capsys, "trends", workspace, "--grain", "fortnight")  # was a ValueError traceback
+    assert code == 2 and "unknown grain 'fortnight'" in out and "year" in out and "Traceback" not in out
+
+
+def test_analytics_commands_say_where_their_numbers_come_from(workspace, capsys):
+    with Workspace.open(workspace, read_only=True) as ws:
+        run_id = ws.provenance()["run_id"]
+    for argv in (["drivers", workspace], ["segments", workspace, "--by", "plan"], ["trends", workspace]):
+        code, out = run(capsys, *argv)
+        assert code == 0 and f"results from analytics run {run_id[:8]}" in out, argv

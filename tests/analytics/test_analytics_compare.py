@@ -91,6 +91,9 @@ def test_cli_compare(workspace, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "2023" in out and "n=440" in out and "significant" in out and "delivery delay" in out and "new" in out
     assert "nan" not in out.lower()
+    assert "p<0.001: " in out and "p=<" not in out  # was "p=<0.001"
+    # every delay comment says the same words: quoted once, not the same line twice
+    assert out.count("“my parcel was two weeks late and nobody answered”") == 1
     assert main(["compare", str(workspace), "--score", "csat"]) == 2
     assert "no score 'csat'" in capsys.readouterr().err
 

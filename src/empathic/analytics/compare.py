@@ -315,12 +315,26 @@ def _quotes(store: Store, result: PeriodComparison, n: int) -> dict[str, list[st
     for theme_id in wanted[:12]:
         later = theme_id not in shares.index or shares.loc[theme_id, "share_b"] >= shares.loc[theme_id, "share_a"]
         start, end = result.period_b if later else result.period_a
-        found = store.read_df(SENTENCE_QUOTES_SQL, [theme_id, theme_id, start, end, n]) if sentences else None
+        # a few spare rows: repeated texts (copy-paste answers, a templated survey) are quoted once
+        spare = 4 * n
+        found = store.read_df(SENTENCE_QUOTES_SQL, [theme_id, theme_id, start, end, spare]) if sentences else None
         if found is None or found.empty:
-            found = store.read_df(QUOTES_SQL, [theme_id, start, end, n])
-        if len(found):
-            quotes[theme_id] = [_trim(t) for t in found.text]
+            found = store.read_df(QUOTES_SQL, [theme_id, start, end, spare])
+        distinct = _distinct(found.text, n)
+        if distinct:
+            quotes[theme_id] = distinct
     return quotes
+
+
+def _distinct(texts, n: int) -> list[str]:
+    """The first ``n`` texts, trimmed, each said once (ignoring case): repeated answers are not two quotes."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        trimmed = _trim(text)
+        seen.setdefault(trimmed.casefold(), trimmed)
+        if len(seen) == n:
+            break
+    return list(seen.values())
 
 
 def _trim(text: str, limit: int = 240) -> str:

@@ -139,13 +139,13 @@ def drivers(store: Store, settings: AnalyticsSettings, score: str | None = None)
     )  # fmt: skip
 
 
-def _last_two_periods(store: Store, settings: AnalyticsSettings) -> tuple[tuple, tuple]:
-    """The two newest complete periods of the data's grain (a partial newest period is skipped)."""
+def _last_two_periods(store: Store, settings: AnalyticsSettings, grain: str | None = None) -> tuple[tuple, tuple]:
+    """The two newest complete periods of ``grain`` (default: the data's; a partial newest period is skipped)."""
     last = newest_comment(store)
     if last is None:
         raise InputError("the comments have no dates, so there are no periods to compare", hint="ingest with date=")
-    grain = _grain(store, settings, None)
-    freq = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}[grain]
+    grain = _grain(store, settings, grain)
+    freq = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}[grain]
     p_b = pd.Period(pd.Timestamp(last), freq=freq)
     if settings.exclude_partial_periods and evidence.is_partial(
         p_b.start_time, (p_b + 1).start_time, last, partial_slack(store)
@@ -159,15 +159,22 @@ def _last_two_periods(store: Store, settings: AnalyticsSettings) -> tuple[tuple,
 
 
 def waterfall(
-    store: Store, settings: AnalyticsSettings, score: str | None = None, period_a=None, period_b=None
+    store: Store,
+    settings: AnalyticsSettings,
+    score: str | None = None,
+    period_a=None,
+    period_b=None,
+    *,
+    grain: str | None = None,
 ) -> pd.DataFrame:
     """Which primary themes explain the change of ``score`` from ``period_a`` to ``period_b`` (default: the last
-    two periods of the data's grain). ``attrs`` carries ``score_a``, ``score_b``, ``change`` and the periods."""
+    two complete periods of ``grain``, itself by default the data's). ``attrs`` carries ``score_a``, ``score_b``,
+    ``change`` and the periods."""
     score = check_score(store, score) or trends_mod.primary_score(store)
     if score is None:
         raise InputError("the workspace has no score column", hint="ingest with score=[...]")
     if period_a is None or period_b is None:
-        default_a, default_b = _last_two_periods(store, settings)
+        default_a, default_b = _last_two_periods(store, settings, grain)
         period_a, period_b = period_a or default_a, period_b or default_b
     a = (
         period_a

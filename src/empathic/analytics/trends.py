@@ -16,12 +16,13 @@ from empathic import stats
 from empathic.analytics import evidence
 from empathic.analytics.evidence import EvidenceRules
 from empathic.analytics.sql import LIVE_THEMES_CTE, MENTIONS_CTE, POINTS_CTE
+from empathic.errors import InputError
 from empathic.store import Store
 
-GRAINS = ("day", "week", "month", "quarter")
+GRAINS = ("day", "week", "month", "quarter", "year")
 TREND_COLUMNS = ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment",
                  "score_name", "impact"]  # fmt: skip
-_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.4, "quarter": 91.3}
+_GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.4, "quarter": 91.3, "year": 365.25}
 SCORE_PREFERENCE = {"nps": 0, "csat": 1, "rating": 2, "recommend": 3}
 
 
@@ -35,8 +36,11 @@ def choose_grain(
 ) -> str:
     """The requested grain, or one chosen from the data: ``day`` for spans up to ~2 months, ``week`` up to 2 years,
     else ``month`` — then coarser (up to ``quarter``) while an average period would hold fewer than
-    ``min_period_n`` of the ``n`` comments (1,300 reviews over 7 years are charted by quarter, not by month)."""
+    ``min_period_n`` of the ``n`` comments (1,300 reviews over 7 years are charted by quarter, not by month).
+    ``year`` is never chosen, only requested."""
     if requested != "auto":
+        if requested not in GRAINS:
+            raise InputError(f"unknown grain {requested!r}", hint=f"choose one of: {', '.join(GRAINS)}")
         return requested
     if first is None or last is None:
         return "month"

@@ -83,18 +83,21 @@ class AnalyticsAPI:
             return stored.read(self.store, "key_drivers", "WHERE ?::VARCHAR IS NULL OR score_name = ?", [score, score])
         return results.drivers(self.store, self.settings.analytics, score)
 
-    def waterfall(self, score: str | None = None, period_a: Any = None, period_b: Any = None) -> pd.DataFrame:
+    def waterfall(
+        self, score: str | None = None, period_a: Any = None, period_b: Any = None, *, grain: str | None = None
+    ) -> pd.DataFrame:
         """Per-theme contributions to the change of ``score`` from ``period_a`` to ``period_b``.
 
         Periods are ``"2024"``, ``"2024Q2"``, ``"2024-05"``, ``"2024-05-03"``, ``"2024-01-01..2024-03-31"`` or
-        ``(start, end)``; default: the last two complete periods. Each contribution has a 95 % bootstrap interval
+        ``(start, end)``; default: the last two complete periods of ``grain`` (day … year; default from the
+        data). Each contribution has a 95 % bootstrap interval
         (``ci_low``, ``ci_high``). ``.attrs`` holds ``score_a``, ``score_b``, ``change`` (the contributions sum to
         it) with ``change_low``/``change_high``, ``n_a``/``n_b`` and ``partial_a``/``partial_b``. See also
         :meth:`compare`.
         """
         from empathic.analytics import results
 
-        return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b)
+        return results.waterfall(self.store, self.settings.analytics, score, period_a, period_b, grain=grain)
 
     def compare(self, score: str | None = None, periods: Any = None, *, last: str | None = None) -> PeriodComparison:
         """Why ``score`` moved between two periods: the score in each with its interval and n, the change with its

@@ -38,8 +38,9 @@ def _warn(frame: pd.DataFrame) -> None:
         console.print(f"[yellow]warning[/yellow]: {esc(w)}")
 
 
-def _stale_line(ws, workspace: Path) -> str | None:
-    """The line under drivers/segments/trends when the stored results are stale (a theme edit, an ingest…).
+def _results_line(ws, workspace: Path) -> str | None:
+    """The line under drivers/segments/trends when the stored results are stale (a theme edit, an ingest…), else
+    where the (fresh) stored results came from.
 
     These commands then compute live (``ws.drivers`` etc. fall back when stale), so what they print is current;
     the line says why the stored results (web pages, report) differ and the one command that refreshes them.
@@ -48,11 +49,20 @@ def _stale_line(ws, workspace: Path) -> str | None:
 
     reason = stored.stale_note(ws.store, ws.settings.analytics)
     if reason is None:
-        return None
+        return _provenance_line(ws)
     return (
         f"[yellow]stored results are stale[/yellow]: {esc(reason)}; these were computed live — run "
         f"`empathic analyze {esc(str(workspace))}` to refresh the stored results (web pages, report)"
     )
+
+
+def _provenance_line(ws) -> str | None:
+    """Where the stored results came from (the analytics run, the runs it read, the theme edits its themes carry),
+    printed dim under drivers/segments/trends so a number can be traced; ``None`` before any analytics run."""
+    from empathic.analytics import stored
+
+    text = stored.provenance_text(ws.store)
+    return f"[dim]results from {esc(text)}[/dim]" if text else None
 
 
 def scores(workspace: Path = WS_ARG) -> None:
@@ -118,7 +128,7 @@ def drivers(
     with open_workspace(workspace, read_only=True) as ws:
         impact, model = ws.impact(score), ws.drivers(score)
         min_n = ws.settings.analytics.min_theme_n
-        stale = _stale_line(ws, workspace)
+        note = _results_line(ws, workspace)
     if impact.empty:
         console.print("[yellow]no theme impacts[/yellow]: needs themes (empathic analyze) and a score column")
         return
@@ -146,8 +156,8 @@ def drivers(
             )
         console.print(table)
     console.print(f"[dim]themes with fewer than {min_n} comments with the score are not shown[/dim]")
-    if stale:
-        console.print(stale)
+    if note:
+        console.print(note)
 
 
 def segments(
@@ -165,10 +175,10 @@ def segments(
     """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.segments(by, top=top)
-        stale = _stale_line(ws, workspace)
+        note = _results_line(ws, workspace)
     _warn(df)
-    if stale:
-        console.print(stale)
+    if note:
+        console.print(note)
     shown = df if show_all else df[df.significant]
     table = Table(
         title=f"segments by {esc(by)}: {int(df.significant.sum())} significant of {df.p_value.notna().sum()} tests"
@@ -205,7 +215,8 @@ def waterfall_table(wf: pd.DataFrame, title: str, rows: int = 12) -> Table:
         style = "red" if r.ci_high < 0 else "green" if r.ci_low > 0 else ""
         contribution = f"{r.contribution:+.2f}"
         wt.add_row(
-            r.label, f"{r.n_a:,}→{r.n_b:,}", f"{r.share_a:.0%}→{r.share_b:.0%}", f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
+            esc(r.label), f"{r.n_a:,}→{r.n_b:,}", f"{r.share_a:.0%}→{r.share_b:.0%}",
+            f"{_fmt(r.score_a)}→{_fmt(r.score_b)}",
             f"{r.volume_effect:+.2f}", f"{r.score_effect:+.2f}",
             f"[{style}]{contribution}[/{style}]" if style else contribution, _interval(r.ci_low, r.ci_high, 2),
         )  # fmt: skip
@@ -230,12 +241,12 @@ def _interval(low: float, high: float, digits: int = 1, *, signed: bool = True) 
 
 def trends(
     workspace: Path = WS_ARG,
-    grain: str = typer.Option(None, "--grain", help="day, week, month or quarter (default: from the data)."),
+    grain: str = typer.Option(None, "--grain", help="day, week, month, quarter or year (default: from the data)."),
     periods: int = typer.Option(6, "--periods", help="Show the last N periods."),
     top: int = typer.Option(10, "--top", help="Themes to show (largest first)."),
 ) -> None:
     """The main score and theme shares per period (latest periods), and the score-change waterfall of the last two
-    complete periods. Periods with too few comments show "–"; a partial (unfinished) period is marked *.
+    complete periods of that grain. Periods with too few comments show "–"; a partial (unfinished) period is marked *.
 
     Example: empathic trends acme.empathic --grain month
     """
@@ -243,9 +254,9 @@ def trends(
         df = ws.trends(grain)
         series = ws.score_trend(grain)
         min_n = ws.settings.analytics.min_period_n
-        stale = _stale_line(ws, workspace)
+        note = _results_line(ws, workspace)
         try:
-            wf = ws.waterfall() if len(df) else None
+            wf = ws.waterfall(grain=df.grain.iloc[0]) if len(df) else None
         except EmpathicError:  # a waterfall needs a score and two periods; trends alone are still useful
             wf = None
     if df.empty:
@@ -273,8 +284,8 @@ def trends(
     for label in order:
         table.add_row(esc(label), *[_share(pivot.loc[label, p] if p in pivot.columns else None) for p in last])
     console.print(table)
-    if stale:
-        console.print(stale)
+    if note:
+        console.print(note)
     if wf is not None:
         a = wf.attrs
         when = f"{a['period_a'][0]:%Y-%m-%d} → {a['period_b'][0]:%Y-%m-%d}"

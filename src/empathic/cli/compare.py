@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from empathic.cli.analytics import WS_ARG, _interval, waterfall_table
-from empathic.cli.common import console, open_workspace
+from empathic.cli.common import console, esc, open_workspace
 
 STATUS_STYLE = {"rose": "yellow", "new": "yellow", "fell": "cyan", "gone": "cyan", "steady": ""}
 
@@ -38,18 +38,18 @@ def compare(
     a, b, ch = result.a, result.b, result.change
     mark = {True: " (partial)", False: ""}
     console.print(
-        f"[bold]{result.score_name}[/bold] ({result.kind}): {result.label_a}{mark[a['partial']]} "
+        f"[bold]{esc(result.score_name)}[/bold] ({result.kind}): {result.label_a}{mark[a['partial']]} "
         f"{a['value']:.1f} ({_interval(a['ci_low'], a['ci_high'], signed=False)}, n={a['n']:,}) → {result.label_b}"
         f"{mark[b['partial']]} {b['value']:.1f} ({_interval(b['ci_low'], b['ci_high'], signed=False)}, n={b['n']:,})"
     )
     verdict = "[bold]significant[/bold]" if ch["significant"] else "not significant"
     p = ch["p_value"]
-    p_text = "–" if p != p else ("<0.001" if p < 0.001 else f"{p:.3f}")
+    p_text = "p –" if p != p else ("p<0.001" if p < 0.001 else f"p={p:.3f}")
     console.print(
-        f"change {ch['value']:+.1f} points, 95 % CI {_interval(ch['ci_low'], ch['ci_high'])}, p={p_text}: {verdict}"
+        f"change {ch['value']:+.1f} points, 95 % CI {_interval(ch['ci_low'], ch['ci_high'])}, {p_text}: {verdict}"
     )
     for warning in result.warnings:
-        console.print(f"[yellow]warning[/yellow]: {warning}")
+        console.print(f"[yellow]warning[/yellow]: {esc(warning)}")
     console.print(waterfall_table(result.waterfall, "contributions of primary themes to the change", rows=top))
     themes = result.themes
     table = Table(title=f"themes (share of comments) {result.label_a} → {result.label_b}")
@@ -59,16 +59,16 @@ def compare(
         style = STATUS_STYLE.get(r.status, "")
         q = "–" if r.q_value != r.q_value else ("<0.001" if r.q_value < 0.001 else f"{r.q_value:.3f}")
         table.add_row(
-            r.label, f"[{style}]{r.status}[/{style}]" if style else r.status, f"{r.share_a:.1%} → {r.share_b:.1%}",
+            esc(r.label), f"[{style}]{r.status}[/{style}]" if style else r.status, f"{r.share_a:.1%} → {r.share_b:.1%}",
             f"{100 * r.diff:+.1f} pts", _interval(100 * r.ci_low, 100 * r.ci_high), f"{r.x_a:,} → {r.x_b:,}", q,
         )  # fmt: skip
     console.print(table)
     labels = dict(zip(themes.theme_id, themes.label, strict=True))
     labels.update(dict(zip(result.waterfall.theme_id, result.waterfall.label, strict=True)))
     for theme_id, quotes in result.quotes.items():
-        console.print(f"[bold]{labels.get(theme_id, theme_id)}[/bold]")
+        console.print(f"[bold]{esc(labels.get(theme_id, theme_id))}[/bold]")
         for quote in quotes:
-            console.print(f"  “{quote}”")
+            console.print(f"  “{esc(quote)}”")
 
 
 def register(app: typer.Typer) -> None:

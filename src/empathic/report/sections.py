@@ -304,7 +304,8 @@ def search(ws: Workspace, query: str, *, semantic: bool = False, limit: int = 50
     for item in items:
         text = item.get("text") or ""
         item["segments"] = highlight(text, query_spans(text, words))
-    return {"available": True, "items": items}
+    total = frame.attrs.get("total")
+    return {"available": True, "items": items, "total": int(total) if total is not None else len(items)}
 
 
 def saved_filters(ws: Workspace) -> list[dict[str, Any]]:

@@ -36,7 +36,12 @@ def bar(labels: list[Any], values: list[Any], *, horizontal: bool = False, name:
     shown = _texts([str(v) for v in labels])
     if horizontal:
         trace.update(x=list(values)[::-1], y=shown[::-1], orientation="h")
-        layout = {**_LAYOUT, "margin": {**_LAYOUT["margin"], "l": 180}, "height": max(200, 24 * len(labels) + 60)}
+        layout = {
+            **_LAYOUT,
+            "margin": {**_LAYOUT["margin"], "l": 180},
+            "height": max(200, 24 * len(labels) + 60),
+            "yaxis": {"automargin": True},
+        }  # long theme labels widen the margin instead of being clipped
     else:
         trace.update(x=shown, y=list(values))
         layout = dict(_LAYOUT)

@@ -86,3 +86,11 @@ def int_param(query: dict[str, str], name: str, default: int, *, low: int = 1, h
         return max(low, min(high, int(query.get(name, default))))
     except (TypeError, ValueError):
         return default
+
+
+def provenance(ws: Workspace) -> str | None:
+    """Which runs and theme edits the stored analytics results came from (one line), or ``None`` before any
+    analytics run. Shown under the title of the pages that read the stored results, so a number can be traced."""
+    from empathic.analytics import stored
+
+    return stored.provenance_text(ws.store)

@@ -69,6 +69,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         "moved": themes, "steady": steady,
         "chart_waterfall": waterfall_chart(top), "chart_score": score_band_chart(trend),
         "score_names": [s["score_name"] for s in views.scores(ws)],
+        "display": {s["score_name"]: s.get("display_name") or s["score_name"] for s in views.scores(ws)},
     }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from empathic.report import views
 from empathic.web import charts
-from empathic.web.pages import Page, stale
+from empathic.web.pages import Page, provenance, stale
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     sentiment_rows = [[s["label"], s["n"], _r(s["mean"])] for s in data["sentiment"] or []]
     return {
         "stale": stale(ws),
+        "provenance": provenance(ws),
         "data": data,
         "top": top,
         "chart_sentiment": chart_sentiment,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from empathic.report import sections
-from empathic.web.pages import Page
+from empathic.report import sections, views
+from empathic.web.pages import Page, provenance
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     data = sections.segments(ws, attribute=query.get("attribute") or None) or {"attributes": [], "differences": None}
-    return {"data": data, "attribute": query.get("attribute") or ""}
+    display = {r["score_name"]: r.get("display_name") or r["score_name"] for r in views.scores(ws)}
+    return {"data": data, "attribute": query.get("attribute") or "", "provenance": provenance(ws), "display": display}
 
 
 PAGE = Page(
