@@ -85,7 +85,7 @@ def test_customer_attribute_is_a_segment_of_comments(ws_path: Path) -> None:
 
 
 def test_cli_segments_by_a_customer_attribute(ws_path: Path) -> None:
-    out = CliRunner().invoke(app, ["segments", str(ws_path), "--by", "plan", "--all"], terminal_width=200)
+    out = CliRunner().invoke(app, ["segments", str(ws_path), "--by", "plan", "--all"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output
     assert "segments by plan: 0 significant of 3 tests" in out.output
     assert "Enterprise" in out.output and "Traceback" not in out.output
