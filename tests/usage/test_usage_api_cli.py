@@ -75,7 +75,7 @@ def test_time_of_day_live_zone_shifts_hours(sub_ws):
 
 def test_lifecycle_stickiness_features_sessions(sub_ws):
     life = sub_ws.lifecycle("month")
-    assert list(life.columns) == ["new", "returning", "resurrecting", "dormant"]
+    assert list(life.columns) == ["new", "returning", "resurrecting", "dormant", "partial"]
     assert life["new"].sum() == sub_ws.sql("SELECT count(*) AS n FROM usage_customers")["n"][0]
     st = sub_ws.stickiness()
     assert ((st["dau_mau"] > 0) & (st["dau_mau"] <= 1)).all()

@@ -113,14 +113,34 @@ class UsageAPI:
         return curve.reset_index()
 
     def stickiness(self) -> pd.DataFrame:
-        """Per month: MAU, average DAU, DAU/MAU and average active days per active week."""
-        return self._view("SELECT * FROM usage_stickiness ORDER BY month")
+        """Per month: MAU, average DAU, DAU/MAU and average active days per active week, and ``partial``: the
+        events do not cover the whole month (the current month of an export), so its MAU and DAU/MAU are not
+        comparable with whole months."""
+        df = self._view("SELECT * FROM usage_stickiness ORDER BY month")
+        df["partial"] = self._partial(pd.to_datetime(df["month"] + "-01"), "month")
+        return df
 
     def lifecycle(self, unit: str = "week") -> pd.DataFrame:
-        """Per period: new / returning / resurrecting / dormant customers (wide)."""
+        """Per period: new / returning / resurrecting / dormant customers (wide), and ``partial``: the events do not
+        cover the whole period, so its customers who have not come back *yet* count as dormant."""
         df = self._view("SELECT * FROM usage_lifecycle WHERE period_unit = ? ORDER BY period", [unit])
         wide = df.pivot(index="period", columns="status", values="n_customers").fillna(0).astype(int)
-        return wide.reindex(columns=["new", "returning", "resurrecting", "dormant"], fill_value=0)
+        wide = wide.reindex(columns=["new", "returning", "resurrecting", "dormant"], fill_value=0)
+        wide["partial"] = self._partial(pd.to_datetime(pd.Series(wide.index, index=wide.index)), unit)
+        return wide
+
+    def _partial(self, starts: pd.Series, unit: str) -> pd.Series:
+        """Whether each period (by its first day) reaches past the events: it starts before the first event's day or
+        ends after the last event's day."""
+        first, last = self.store.read_df(
+            "SELECT CAST(min(ts) AS DATE) AS first, CAST(max(ts) AS DATE) AS last FROM events "
+            "WHERE customer_id IS NOT NULL AND ts IS NOT NULL"
+        ).iloc[0]
+        if pd.isna(first) or not len(starts):
+            return pd.Series(False, index=starts.index, dtype=bool)
+        step = pd.DateOffset(months=1) if unit == "month" else pd.Timedelta(days=7 if unit == "week" else 1)
+        ends = starts + step - pd.Timedelta(days=1)
+        return (starts < pd.Timestamp(first)) | (ends > pd.Timestamp(last))
 
     def time_of_day(self, time_zone: str | None = None, *, wide: bool = False) -> pd.DataFrame:
         """Hour × weekday activity; ``time_zone`` (IANA or 'customer') recomputes it live."""
