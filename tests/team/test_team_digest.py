@@ -116,3 +116,15 @@ def test_cli_prints_markdown_by_default_and_refuses_unknown_formats(ready: Path,
     assert "App crashes" in capsys.readouterr().out
     assert main(["digest", str(ready), "--format", "pdf"]) == 2
     assert "unknown --format 'pdf'" in capsys.readouterr().err
+
+
+def test_the_digest_follows_the_workspace_alert_rules(ready: Path) -> None:
+    """A workspace that asks for more evidence before an alert (``analytics.alert_min_count``) gets a digest that
+    holds back the same theme the overview holds back; the default rules report it."""
+    from empathic.analytics.settings import AnalyticsSettings
+
+    with Store(ready) as store:
+        default = digest.build_digest(store, since="7d")
+        strict = digest.build_digest(store, since="7d", analytics=AnalyticsSettings(alert_min_count=23))
+    assert [t["theme_id"] for t in default["themes"] if t["theme_id"] == "crash"] == ["crash"]  # 22 mentions
+    assert not [t for t in strict["themes"] if t["theme_id"] == "crash"]

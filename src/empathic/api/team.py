@@ -79,7 +79,9 @@ class TeamAPI:
         from empathic.team import digest_render
         from empathic.team.digest import build_digest
 
-        data = build_digest(self.store, since=since, until=until, recipient=recipient)
+        data = build_digest(
+            self.store, since=since, until=until, recipient=recipient, analytics=self.settings.analytics
+        )
         return data if fmt == "json" else digest_render.render(data, fmt)
 
     def brief(self, audience: str, *, team: str | None = None, path: str | Path | None = None) -> dict[str, Any]:

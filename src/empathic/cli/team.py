@@ -288,7 +288,7 @@ def digest(
     if fmt not in digest_render.FORMATS:
         raise InputError(f"unknown --format {fmt!r}", hint=f"use one of: {', '.join(digest_render.FORMATS)}")
     with open_workspace(workspace, read_only=True) as ws:
-        data = build_digest(ws.store, since=since, until=until, recipient=recipient)
+        data = build_digest(ws.store, since=since, until=until, recipient=recipient, analytics=ws.settings.analytics)
     text = digest_render.render(data, fmt)
     if output is not None:
         output.write_text(text, encoding="utf-8")

@@ -22,6 +22,8 @@ from typing import Any
 import pandas as pd
 
 from empathic.analytics.alerts import theme_alerts
+from empathic.analytics.evidence import EvidenceRules
+from empathic.analytics.settings import AnalyticsSettings
 from empathic.errors import InputError, StageError
 from empathic.store import Store
 from empathic.team import closed_loop, notes, owners
@@ -80,8 +82,11 @@ def _quotes(frame: pd.DataFrame, k: int = QUOTES) -> list[dict[str, Any]]:
     return out
 
 
-def _theme_changes(store: Store, start: datetime, end: datetime, span: timedelta) -> list[dict[str, Any]]:
-    """New, rising and falling themes: the window against the windows before it, by the alert rules."""
+def _theme_changes(
+    store: Store, start: datetime, end: datetime, span: timedelta, analytics: AnalyticsSettings
+) -> list[dict[str, Any]]:
+    """New, rising and falling themes: the window against the windows before it, by the workspace's alert and
+    evidence rules (the same minimum n and lift as the overview's alerts)."""
     if not store.has_table("feedback_themes") or not store.count("themes"):
         return []
     base_start = start - BASELINE_WINDOWS * span
@@ -109,7 +114,10 @@ def _theme_changes(store: Store, start: datetime, end: datetime, span: timedelta
             rows.append({"grain": "window", "period_start": period, "theme_id": theme_id, "label": label,
                          "n_comments": x, "n_period": n_of[in_window], "share": x / n_of[in_window]})  # fmt: skip
     statuses = {str(k): str(v) for k, v in labels["status"].items()}
-    alerts = theme_alerts(pd.DataFrame(rows), statuses, now_utc())
+    alerts = theme_alerts(
+        pd.DataFrame(rows), statuses, now_utc(), rules=EvidenceRules.from_settings(analytics),
+        min_count=analytics.alert_min_count, min_lift=analytics.alert_min_lift,
+    )  # fmt: skip
     out: dict[str, dict[str, Any]] = {}
     for a in alerts:  # a theme both new and rising is one "new" item that keeps the test's figures
         p = json.loads(a["payload"]) if isinstance(a["payload"], str) else a["payload"]
@@ -131,12 +139,16 @@ def build_digest(
     until: datetime | None = None,
     recipient: str | None = None,
     quotes: int = QUOTES,
+    analytics: AnalyticsSettings | None = None,
 ) -> dict[str, Any]:
-    """Everything a digest says, as plain data (JSON-ready); renderers and deliveries only format it."""
+    """Everything a digest says, as plain data (JSON-ready); renderers and deliveries only format it.
+
+    ``analytics``: the workspace's analytics settings, whose evidence and alert rules decide what rose or fell
+    (defaults when not given)."""
     span = parse_span(since)
     start, end = window(store, since, until)
     comments = _comments(store, start, end)
-    themes = _theme_changes(store, start, end, span)
+    themes = _theme_changes(store, start, end, span, analytics or AnalyticsSettings())
     mentions = store.read_df(
         "SELECT DISTINCT ft.feedback_id, ft.theme_id FROM feedback_themes ft JOIN feedback f USING (feedback_id) "
         "WHERE f.created_at > ? AND f.created_at <= ?",

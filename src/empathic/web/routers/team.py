@@ -269,8 +269,9 @@ def digest_api(
     from empathic.team.digest import build_digest
 
     end = datetime(until.year, until.month, until.day) if until else None
-    data = build_digest(workspace_of(request, principal).store, since=since, until=end,
-                        recipient=username_of(principal))  # fmt: skip
+    ws = workspace_of(request, principal)
+    data = build_digest(ws.store, since=since, until=end, recipient=username_of(principal),
+                        analytics=ws.settings.analytics)  # fmt: skip
     if format == "json":
         return data
     media = "text/html" if format == "html" else "text/markdown"
