@@ -124,6 +124,9 @@ def test_rest_compare(workspace, tmp_path):
             assert trend["grain"] == "quarter" and len(trend["periods"]) == 8
             assert sum(p["n"] for p in trend["periods"]) == 880
             assert all(p["ci_low"] < p["value"] < p["ci_high"] for p in trend["periods"])
+            yearly = client.get(f"/api/v1/w/{name}/score-trend", params={"score": "nps", "grain": "year"}).json()
+            assert [p["n"] for p in yearly["periods"]] == [440, 440]
+            assert client.get(f"/api/v1/w/{name}/provenance").status_code == 409  # no analytics run here
             page = client.get(f"/w/{name}/compare", params={"score": "nps", "a": "2023", "b": "2024"})
             assert page.status_code == 200 and "nps: 2023 → 2024" in page.text and "significant" in page.text
             assert "delivery delay" in page.text and "rose" in page.text and "chart-score" in page.text

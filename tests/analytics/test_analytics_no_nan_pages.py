@@ -100,6 +100,9 @@ def test_pages_say_which_runs_their_numbers_come_from(client):
         html = client.get(f"/w/weak/{slug}").text
         line = re.search(r'<p class="muted provenance" id="provenance">(.*?)</p>', html)
         assert line and f"Results from analytics run {run_id[:8]}" in line.group(1), slug
+    made = client.get("/api/v1/w/weak/provenance").json()  # the same record through REST
+    assert made["run_id"] == run_id and made["text"].startswith(f"analytics run {run_id[:8]}")
+    assert made["stale"] is False and isinstance(made["inputs"], dict)
 
 
 def test_trends_page_charts_the_score_per_chosen_grain(client):

@@ -196,10 +196,26 @@ def score_trend(
     request: Request,
     principal: Viewer,
     score: Annotated[str | None, Query(max_length=200)] = None,
-    grain: Annotated[Literal["day", "week", "month", "quarter"] | None, Query()] = None,
+    grain: Annotated[Literal["day", "week", "month", "quarter", "year"] | None, Query()] = None,
 ) -> dict[str, Any]:
     """A score per period with its 95 % interval and n (null under the minimum n; the partial period flagged)."""
     return _answer(request, principal, sections.score_trend, score=score, grain=grain)
+
+
+@router.get("/w/{ws}/provenance")
+def provenance(request: Request, principal: Viewer) -> dict[str, Any]:
+    """Which runs and theme edits the stored analytics results came from, and whether they are stale."""
+    return _answer(request, principal, _provenance)
+
+
+def _provenance(ws: Any) -> dict[str, Any] | None:
+    from empathic.analytics import stored
+
+    found = ws.provenance()
+    if found is None:
+        return None
+    fresh = stored.is_fresh(ws.store, ws.settings.analytics)
+    return {**found, "text": stored.provenance_text(ws.store), "stale": not fresh}
 
 
 @router.get("/w/{ws}/trends")
