@@ -164,3 +164,23 @@ def test_pages_name_scores_by_their_display_names(client):
     finally:
         ws.rename_score("csat", "")
         client.app.state.ctx.cache.invalidate("weak")
+
+
+def test_an_analyst_renames_a_score_on_the_overview_and_it_is_logged(client):
+    # the display name could be set from the CLI and Python only
+    page = client.get("/w/weak/overview").text
+    assert 'action="/w/weak/scores/csat/rename"' in page  # the form is offered to an analyst
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    try:
+        sent = client.post("/w/weak/scores/csat/rename", data={"csrf_token": csrf, "display_name": "  Happy   users "})
+        assert sent.status_code == 303
+        assert "Happy users (" in client.get("/w/weak/overview").text
+        assert "Happy users per " in client.get("/w/weak/trends?score=csat").text
+        bad = client.post("/w/weak/scores/shoe_size/rename", data={"csrf_token": csrf, "display_name": "x"})
+        assert bad.status_code == 400 and "no score" in bad.text
+        ws = next(iter(client.app.state.ctx.workspaces.values()))
+        log = ws.store.read_df("SELECT actor, action, object_id FROM activity_log WHERE action = 'score.rename'")
+        assert log.values.tolist() == [["ann", "score.rename", "csat"]]
+    finally:
+        client.post("/w/weak/scores/csat/rename", data={"csrf_token": csrf, "display_name": ""})
+    assert "Happy users" not in client.get("/w/weak/overview").text

@@ -92,7 +92,7 @@ def _cases(app) -> list[tuple[str, str, Access]]:
 
 def _fill(path: str, ws: str, job_id: str) -> str:
     values = {"ws": ws, "theme_id": "fit", "item_id": "fit", "customer_id": "c00001", "job_id": job_id}
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x"), path)
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "x"), path)
 
 
 #: Request bodies of routes whose allowed call should succeed (not only pass the rule), by (method, route path).

@@ -274,6 +274,25 @@ def job_page(
     return render(request, principal, "job.html", {"job": job})
 
 
+@router.post("/w/{ws}/scores/{score:path}/rename")
+def rename_score_form(
+    request: Request, score: str, principal: Analyst, display_name: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    """Give a score column the name people know it by ("Q1" → "Likelihood to recommend"; empty: back to the
+    column name). Every page, the report and the exports use it; the change is in the activity log."""
+    from empathic.activity import record
+
+    ctx = request.app.state.ctx
+    ws = ctx.workspaces[principal.workspace]
+    try:
+        ws.rename_score(score, display_name)
+        actor = principal.user.username if principal.user else None
+        record(ws.store, actor, "score.rename", "score", score, {"display_name": " ".join(display_name.split())})
+    finally:
+        ctx.cache.invalidate(principal.workspace)
+    return RedirectResponse(f"/w/{principal.workspace}/overview", status_code=303)
+
+
 @router.post("/w/{ws}/themes/{theme_id}/rename")
 def rename_theme_form(
     request: Request, theme_id: str, principal: Analyst, label: Annotated[str, Form(min_length=1, max_length=200)]
