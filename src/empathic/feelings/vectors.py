@@ -146,7 +146,7 @@ class LazyVectors:
 
     @property
     def embedded(self) -> int:
-        """How many of all n texts have been embedded so far (shared by every view)."""
+        """How many of the n rows have their vector so far (shared by every view)."""
         return int(self._done.sum())
 
     def __len__(self) -> int:
