@@ -82,7 +82,7 @@ class FeelingsEncoder:
     (64 texts × ~20 tokens × 384), so two intra-op threads spend much of their time synchronising, and their
     spin-waiting burns CPU on a shared machine; one thread per batch with no spinning computes the same numbers
     (each batch's arithmetic does not depend on the thread count) for ≈ 30 % fewer CPU seconds
-    (docs/bench/feelings-accurate-speed.md).
+    (docs/bench/feelings-speed.md, "Accurate mode on long reviews").
     """
 
     def __init__(self, *, threads: int | None = None, model: Path = MODEL_PATH, meta: Path = META_PATH) -> None:
