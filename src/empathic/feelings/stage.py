@@ -2,7 +2,8 @@
 
 Reads ``sentences``, runs the pure functions of :mod:`empathic.feelings.annotate` and replaces
 ``sentence_feelings``, ``feedback_feelings`` and ``feedback_emotions`` in one transaction. Works without the themes
-stage; when themes has cached MiniLM vectors, accurate mode reuses them. In fast mode the static embedding of the
+stage; accurate mode embeds with MiniLM only the units its few-shot prototypes read (``vectors.LazyVectors``),
+reusing the vectors themes cached. In fast mode the static embedding of the
 next batch runs on a helper thread while the current batch is annotated (the tokenizer, the sparse products and the
 heads' matrix products release the GIL), so the second core does useful work.
 """
