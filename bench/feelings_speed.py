@@ -1,4 +1,4 @@
-"""Feelings stage speed, fast mode: the whole stage on the Women's clothing reviews in a fresh workspace.
+"""Feelings stage speed: fast mode on the Women's clothing reviews, accurate mode on long airline reviews.
 
 Run from the repo root (works without /work/shared: it uses the bundled sample)::
 
@@ -6,6 +6,7 @@ Run from the repo root (works without /work/shared: it uses the bundled sample):
     .venv/bin/python bench/feelings_speed.py --quality      # fast-mode quality figures only
     .venv/bin/python bench/feelings_speed.py --fast-embedder fast-minilm --models /tmp/heads-v2   # other fast heads
     PYTHONPATH=<old checkout>/src .venv/bin/python bench/feelings_speed.py --no-phases   # the same run, older code
+    .venv/bin/python bench/feelings_speed.py --reviews 2000 [--dump out.parquet]   # accurate mode, long reviews
 
 Ingests the reviews and splits them into sentence units (not timed), then times:
 
@@ -14,6 +15,12 @@ Ingests the reviews and splits them into sentence units (not timed), then times:
   (models are loaded by a warm-up run on 200 comments first, so the figure is the steady cost);
 - per-phase times of the same steps run one after the other in this process (read, clean, embed, lexicon, heads,
   rules, assembly, roll-up, write), so the lead can see where the time goes.
+
+``--reviews N`` (issue 17 item 8, issue 18 accurate throughput): the first N long reviews of BA + Skytrax seat
+reviews (the same texts as ``bench/themes_speed.py --reviews``; needs /work/shared/data) ingested, split and themed
+(not timed: the themes stage fills the MiniLM cache the feelings stage reuses), then the feelings stage in accurate
+mode, wall and CPU seconds of this process, after a 20-review warm-up run that loads the models. ``--dump`` writes
+the unit feelings so two checkouts can be compared row by row (``--compare A B``).
 
 Prints JSON; ``--write`` also writes ``docs/bench/feelings-speed.json``. Report wall *and* CPU seconds: the machine
 is shared, and CPU seconds are the steadier figure.
@@ -253,6 +260,64 @@ def run(
     return result
 
 
+def long_reviews(limit: int) -> pd.DataFrame:
+    """The first ``limit`` of the 1,324 BA reviews, then Skytrax seat reviews (``themes_speed.reviews_2k``)."""
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    b = pd.read_csv(data / "ba_airline_reviews" / "ba_reviews.csv", dtype=str, keep_default_na=False)
+    s = pd.read_csv(data / "skytrax_reviews" / "seat.csv", dtype=str, keep_default_na=False)
+    texts = [t.strip() for t in list(b.content) + list(s.content) if t.strip()][:limit]
+    return pd.DataFrame({"id": [f"r{i:05d}" for i in range(len(texts))], "text": texts})
+
+
+def run_reviews(limit: int, repeat: int, dump: str | None) -> dict:
+    """Accurate-mode feelings stage on long reviews (see the module docstring); runs on older ``src/`` too."""
+    from empathic import Workspace
+    from empathic.feelings import stage as feelings_stage
+    from empathic.pipeline import run_stage
+
+    frame = long_reviews(limit)
+    feelings = {"mode": "accurate"}
+    result: dict = {"comments": len(frame), "mode": "accurate", "pid_cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Workspace.open(Path(tmp) / "warm.empathic", settings={"feelings": feelings}) as ws:
+            ws.ingest(frame.head(20), text="text", id="id")
+            ws.analyze(stages=["sentences"])
+            run_stage(ws.store, feelings_stage, ws.settings)  # loads the graphs and the prototypes once
+        with Workspace.open(Path(tmp) / "r.empathic", settings={"feelings": feelings}) as ws:
+            ws.ingest(frame, text="text", id="id")
+            ws.analyze(stages=["themes"])
+            result["units"] = ws.store.count("sentences")
+            runs = []
+            for _ in range(repeat):
+                c = Clock()
+                stage_result = run_stage(ws.store, feelings_stage, ws.settings)
+                runs.append(c.lap())
+            best = min(runs, key=lambda r: r["wall_s"])
+            result.update(stage_runs=runs, stage=best, message=getattr(stage_result, "message", ""))
+            result["comments_per_s"] = round(len(frame) / best["wall_s"], 1)
+            result["units_per_s"] = round(result["units"] / best["wall_s"], 1)
+            result["units_per_cpu_s"] = round(result["units"] / best["cpu_s"], 1)
+            if dump:
+                ws.store.read_df("SELECT * FROM sentence_feelings ORDER BY feedback_id, sentence_idx").to_parquet(dump)
+    return result
+
+
+def compare_dumps(a: str, b: str) -> dict:
+    """Rows and columns that differ between two ``--dump`` files (largest absolute difference for numbers)."""
+    left, right = pd.read_parquet(a), pd.read_parquet(b)
+    if len(left) != len(right):
+        return {"rows": [len(left), len(right)]}
+    out: dict = {"rows": len(left)}
+    for column in left.columns:
+        if pd.api.types.is_float_dtype(left[column]):
+            out[column] = float(np.abs(left[column] - right[column]).max()) if len(left) else 0.0
+        else:
+            out[column] = int((left[column] != right[column]).sum())
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=None, help="first N reviews (default: all 22,641 with text)")
@@ -269,8 +334,20 @@ def main() -> None:
         action="store_true",
         help="feelings.overlap_embedding=false: embed every unit first, then annotate (the pre-overlap stage)",
     )
+    parser.add_argument("--reviews", type=int, default=None, help="accurate mode on the first N long reviews")
+    parser.add_argument("--dump", default=None, help="with --reviews: write the unit feelings to this parquet file")
+    parser.add_argument("--compare", nargs=2, metavar="PARQUET", help="compare two --dump files and exit")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.compare:
+        print(json.dumps(compare_dumps(*args.compare), indent=2))
+        return
+    if args.reviews:
+        result = {"started": started, "load_average_start": os.getloadavg()}
+        result.update(run_reviews(args.reviews, args.repeat, args.dump))
+        result["load_average_end"] = os.getloadavg()
+        print(json.dumps(result, indent=2))
+        return
     if args.fast_embedder or args.models:  # this process only: time fast heads trained on another embedder
         from empathic.feelings import heads
 

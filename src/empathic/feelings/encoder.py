@@ -16,6 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,7 +76,13 @@ class FeelingsEncoder:
     """Lazy onnxruntime session over the packaged model (one per process: use :func:`get_encoder`).
 
     Args:
-        threads: intra-op threads (default: all cores, at most 4).
+        threads: batches run at once, each on one onnxruntime thread (default: all cores, at most 4).
+
+    Why batches on threads rather than onnxruntime's intra-op threads: the graphs' matrix products are small
+    (64 texts × ~20 tokens × 384), so two intra-op threads spend much of their time synchronising, and their
+    spin-waiting burns CPU on a shared machine; one thread per batch with no spinning computes the same numbers
+    (each batch's arithmetic does not depend on the thread count) for ≈ 30 % fewer CPU seconds
+    (docs/bench/feelings-speed.md, "Accurate mode on long reviews").
     """
 
     def __init__(self, *, threads: int | None = None, model: Path = MODEL_PATH, meta: Path = META_PATH) -> None:
@@ -117,8 +124,9 @@ class FeelingsEncoder:
             from tokenizers import Tokenizer
 
             options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
+            options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.log_severity_level = 3
             tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
             tokenizer.enable_truncation(max_length=self.meta.max_tokens)
@@ -182,8 +190,9 @@ class FeelingsEncoder:
         self._load()
         names = [o.name for o in self._session.get_outputs()]
         order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, n, BATCH):
-            idx = order[start : start + BATCH]
+        batches = [order[start : start + BATCH] for start in range(0, n, BATCH)]
+
+        def run(idx: np.ndarray) -> None:  # each batch writes its own rows; onnxruntime releases the GIL
             encs = self._tokenizer.encode_batch([texts[i] for i in idx])
             ids = np.array([e.ids for e in encs], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
@@ -196,6 +205,14 @@ class FeelingsEncoder:
                 out.score[idx] = got["sentiment_proba"][:, 2] - got["sentiment_proba"][:, 0]
             if "intent_proba" in got:
                 out.intent[idx] = got["intent_proba"]
+
+        workers = min(self.threads, len(batches))
+        if workers <= 1:
+            for idx in batches:
+                run(idx)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="feelings-encoder") as pool:
+                list(pool.map(run, batches))
         return out
 
 

@@ -42,10 +42,14 @@ def _embedded_prototypes(name: str, registered: str) -> np.ndarray:
 def nearest_label(
     embeddings: np.ndarray, name: str, embedder: str, *, k: int = 3
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Per text: (best label index (n,), class scores (n, n_classes), class names) by mean top-``k`` cosine."""
+    """Per text: (best label index (n,), class scores (n, n_classes), class names) by mean top-``k`` cosine.
+
+    ``embeddings``: float (n, dim), or anything ``np.asarray`` turns into it (``vectors.LazyVectors`` embeds here).
+    """
     _, labels = load_prototypes(name)
     classes = tuple(sorted(set(labels)))
-    sims = row_matmul(embeddings.astype(np.float32), prototype_embeddings(name, embedder).T)
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    sims = row_matmul(embeddings, prototype_embeddings(name, embedder).T)
     label_idx = np.array([classes.index(lab) for lab in labels])
     scores = np.zeros((embeddings.shape[0], len(classes)), dtype=np.float32)
     for c in range(len(classes)):

@@ -1,7 +1,8 @@
 """The feelings per-row function: a batch of sentence units in, their feelings and raw emotion scores out.
 
 This is what an engine runs (``empathic.engine``): locally batch by batch, or on Spark executors with
-``mapInArrow``. It embeds each distinct cleaned text with the mode's embedder (the models load once per process
+``mapInArrow``. It embeds each distinct cleaned text with the mode's embedder (accurate mode: only the texts the
+prototypes read) (the models load once per process
 and stay cached in it), then reads it with :func:`annotate_units`. Every output row depends only on its unit's
 text, so the result does not depend on how the units are batched or partitioned. The roll-up to comments
 (:func:`annotate.aggregate_comments`) is a group-by and runs where the stage runs.
@@ -14,9 +15,11 @@ import pyarrow as pa
 
 from empathic.feelings.annotate import SENTENCE_FEELINGS_SCHEMA, annotate_units
 from empathic.feelings.emotions import EMOTIONS
+from empathic.feelings.heads import embedder_name
 from empathic.feelings.settings import FeelingsSettings
 from empathic.feelings.textnorm import clean_texts
-from empathic.feelings.vectors import distinct_vectors
+from empathic.feelings.vectors import LazyVectors, distinct_vectors
+from empathic.text.embed import get_embedder
 
 #: The raw (calibrated, float32) emotion scores travel with each unit for the roll-up to comments.
 EMOTION_VECTOR = pa.field("emotion_vector", pa.list_(pa.float32(), len(EMOTIONS)))
@@ -36,7 +39,11 @@ def annotate_batch(batch: pa.Table | pa.RecordBatch, *, mode: str, settings: dic
     if units.num_rows == 0:
         return UNIT_FEELINGS_SCHEMA.empty_table()
     cleaned = clean_texts(units.column("text").to_pylist())
-    vectors = distinct_vectors(cleaned, mode)
+    if mode == "accurate":  # the encoders read the texts; MiniLM only for the units the prototypes see
+        embedder = get_embedder(embedder_name(mode))
+        vectors = LazyVectors(cleaned, embedder.embed, embedder.dim)
+    else:
+        vectors = distinct_vectors(cleaned, mode)
     table, emotions = annotate_units(
         units, vectors, FeelingsSettings(**settings), embedder=mode, workers=1, cleaned=cleaned
     )

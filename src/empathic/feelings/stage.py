@@ -2,7 +2,8 @@
 
 Reads ``sentences``, runs the pure functions of :mod:`empathic.feelings.annotate` and replaces
 ``sentence_feelings``, ``feedback_feelings`` and ``feedback_emotions`` in one transaction. Works without the themes
-stage; when themes has cached MiniLM vectors, accurate mode reuses them. In fast mode the static embedding of the
+stage; accurate mode embeds with MiniLM only the units its few-shot prototypes read (``vectors.LazyVectors``),
+reusing the vectors themes cached. In fast mode the static embedding of the
 next batch runs on a helper thread while the current batch is annotated (the tokenizer, the sparse products and the
 heads' matrix products release the GIL), so the second core does useful work.
 """
@@ -29,7 +30,7 @@ from empathic.feelings.annotate import (
 from empathic.feelings.encoder import get_emotions_encoder, get_encoder
 from empathic.feelings.rows import UNIT_FEELINGS_SCHEMA, annotate_batch, split_emotions
 from empathic.feelings.textnorm import clean_texts
-from empathic.feelings.vectors import choose_mode, distinct_vectors, unit_vectors
+from empathic.feelings.vectors import LazyVectors, choose_mode, distinct_vectors, lazy_unit_vectors, unit_vectors
 from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
@@ -50,7 +51,7 @@ FEW_COMMENTS = 20
 
 
 def _annotate_in_batches(
-    units: pa.Table, vectors: np.ndarray, settings: Settings, mode: str, progress: Progress
+    units: pa.Table, vectors: np.ndarray | LazyVectors, settings: Settings, mode: str, progress: Progress
 ) -> tuple[pa.Table, np.ndarray]:
     parts, emotions = [], []
     total = units.num_rows
@@ -109,11 +110,22 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     elif mode == "fast" and fs.overlap_embedding:
         cached = 0
         unit_table, emotions = _annotate_fast_overlapped(units, settings, progress)
+    elif mode == "accurate":  # the encoders read the texts; MiniLM only for the units the prototypes see
+        cached = 0
+        vectors, seen = lazy_unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode)
+        unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
     else:
         vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
         unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
     fixed = corrections.effective(corrections.corrections(store))
     unit_table, corrected = _apply_unit_corrections(unit_table, units, fixed, settings, mode, vectors)
+    vector_note = f"{cached} vectors from the themes cache"
+    if isinstance(vectors, LazyVectors):
+        cached = seen["cached"]
+        vector_note = (
+            f"MiniLM vectors for {vectors.embedded} distinct texts the prototypes read, {cached} of them from the "
+            "themes cache"
+        )
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode)
     comments, cal, corrected["comments"] = _calibrate_and_correct(store, unit_table, comments, fixed, settings)
     with store.write() as con:
@@ -144,8 +156,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         )
     return StageResult(
         NAME,
-        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {cached} vectors from the themes cache)"
-        f"{applied}; {cal.summary()}",
+        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {vector_note}){applied}; {cal.summary()}",
         counts={
             "units": units.num_rows,
             "comments": comments.num_rows,
@@ -164,12 +175,15 @@ def _apply_unit_corrections(
     fixed: pd.DataFrame,
     settings: Settings,
     mode: str,
-    vectors: np.ndarray | None,
+    vectors: np.ndarray | LazyVectors | None,
 ) -> tuple[pa.Table, dict[str, int]]:
     """The unit feelings after the analysts' corrections (few-shot neighbours over the mode's unit vectors, then
-    verbatim); unchanged without corrections. ``vectors``: the units' vectors when the mode computed them."""
+    verbatim); unchanged without corrections. ``vectors``: the units' vectors when the mode computed them (lazy
+    ones are embedded in full here: the neighbours of a correction can be any unit)."""
     if fixed.empty:
         return unit_table, {"verbatim": 0, "neighbours": 0}
+    if vectors is not None:
+        vectors = np.asarray(vectors)
     frame = unit_table.to_pandas()
     fixed = corrections.rematch(fixed, units.select(["feedback_id", "sentence_idx", "text"]).to_pandas())
     if vectors is None:

@@ -2,12 +2,17 @@
 
 The themes stage caches MiniLM vectors in ``embedding_cache`` (keyed by model name and sha1 of the text); in
 accurate mode the feelings stage reads them instead of embedding twice (it never writes that table).
+
+In accurate mode the fine-tuned encoders read the texts themselves; MiniLM vectors serve only the few-shot
+prototypes, which see just the units no rule decided (about half of them on long reviews). So accurate mode gets
+its vectors through :class:`LazyVectors`, which embeds a unit only when a prototype step asks for it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -104,3 +109,80 @@ def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progre
         vectors[idx] = embedder.embed([str(unique[i]) for i in idx])
         progress(f"feelings: embed units ({mode})", min(start + batch, len(missing)), len(missing))
     return vectors[inverse.ravel()], int(found.sum())
+
+
+class LazyVectors:
+    """Vectors of n texts, each embedded the first time a consumer reads it.
+
+    Indexing with a slice or an integer array gives a view that embeds nothing; ``np.asarray(view)`` embeds the
+    view's rows not embedded yet (each distinct text once, in one call of ``embed``) and returns float32
+    (len(view), dim). A row's vector is what ``embed`` gives for its text, so a consumer reads the same numbers
+    whether every row was embedded up front or only the rows it asked for (up to the last bits the embedder's
+    padding to the longest text of a batch can move; ``tests/feelings/test_feelings_stage.py``).
+
+    Args:
+        texts: the n cleaned texts.
+        embed: maps a list of distinct texts to float32 (len, dim) vectors.
+        dim: the embedder's width.
+    """
+
+    def __init__(self, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray], dim: int) -> None:
+        self._texts = [str(t) for t in texts]
+        self._embed = embed
+        self._vectors = np.zeros((len(self._texts), dim), np.float32)
+        self._done = np.zeros(len(self._texts), bool)
+        self._lock = threading.Lock()
+        self._rows = np.arange(len(self._texts), dtype=np.int64)
+
+    def _view(self, rows: np.ndarray) -> LazyVectors:
+        view = object.__new__(LazyVectors)
+        view.__dict__.update(self.__dict__)
+        view._rows = rows
+        return view
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self._rows), self._vectors.shape[1]
+
+    @property
+    def embedded(self) -> int:
+        """How many of the n rows have their vector so far (shared by every view)."""
+        return int(self._done.sum())
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, key: slice | np.ndarray | Sequence[int]) -> LazyVectors:
+        rows = self._rows[key]
+        if np.ndim(rows) != 1:
+            raise TypeError("LazyVectors takes a slice or a 1-d array of row indices")
+        return self._view(rows)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        with self._lock:
+            need = self._rows[~self._done[self._rows]]
+            if need.size:
+                texts = [self._texts[i] for i in need]
+                unique, inverse = _distinct(texts)
+                self._vectors[need] = self._embed(unique)[inverse.ravel()]
+                self._done[need] = True
+            out = self._vectors[self._rows]
+        return out if dtype is None else out.astype(dtype)
+
+
+def lazy_unit_vectors(store: Store, texts: Sequence[str], mode: str) -> tuple[LazyVectors, dict[str, int]]:
+    """(:class:`LazyVectors` of the cleaned unit texts from the ``mode``'s embedder, counts ``{"cached": …}``
+    updated as rows are read). Rows come from the themes stage's ``embedding_cache`` where it has them."""
+    embedder = get_embedder(embedder_name(mode))
+    counts = {"cached": 0}
+
+    def embed(unique: list[str]) -> np.ndarray:
+        vectors, found = _from_cache(store, embedder.name, embedder.dim, unique)
+        counts["cached"] += int(found.sum())
+        missing = np.flatnonzero(~found)
+        for start in range(0, len(missing), BATCH):
+            idx = missing[start : start + BATCH]
+            vectors[idx] = embedder.embed([unique[i] for i in idx])
+        return vectors
+
+    return LazyVectors(texts, embed, embedder.dim), counts
