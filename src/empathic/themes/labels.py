@@ -21,8 +21,12 @@ from empathic.themes.stopwords import (
     ATTRIBUTE_WORDS,
     COPULAS,
     GENERIC_WORDS,
+    IRREGULAR_PAST,
     LABEL_JOINERS,
+    LABEL_NEVER_ENDS,
     LIGHT_VERBS,
+    MEASURE_WORDS,
+    NARRATIVE_MODIFIERS,
     STOP_WORDS,
     TRAILING_ADVERBS,
 )
@@ -92,12 +96,14 @@ def phrase_scores(
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
     Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
     (``_modifier_words``: "slightly", "reinforced", "speaks") are not either, nor end one unless a participle.
+    A phrase cut out of a longer name is not a candidate (:func:`_bound_words`: "kong to london", "class seat",
+    "haul flight", "customer" alone).
     Ties break alphabetically.
     ``counts``: the groups' :func:`phrase_counts` when the caller already has them (a tree's leaves and their
     unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
-    modifiers = _modifier_words(groups)
+    modifiers, tails, heads = _word_contexts(groups)
     overall: Counter[str] = Counter()
     for counts in per_group:
         overall.update(counts)
@@ -108,8 +114,11 @@ def phrase_scores(
         usable = {  # not "brought", not "slightly"; not "food speaks", "laptop runs", "product for nearly" either
             p: c
             for p, c in counts.items()
-            if (" " in p and not _ends_on_modifier(p, modifiers))
-            or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
+            if (
+                (" " in p and not _ends_on_modifier(p, modifiers))
+                or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
+            )
+            and not _cut(p, tails, heads)
         }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
@@ -229,18 +238,59 @@ def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
     and verb forms ("slightly", "reinforced", "runs", "adds") say how or what happens, not what customers talk
     about, and never label a theme alone. No tagger is shipped; the texts themselves tell "the embroidered collar"
     and "these pants" from "slightly" and "runs"."""
+    return _word_contexts(groups)[0]
+
+
+#: A word is bound to its neighbour when at least this share of its uses (and ``BOUND_MIN_USES`` of them) have a
+#: content word on that side (see :func:`_bound_words`).
+BOUND_SHARE = 0.8
+BOUND_MIN_USES = 5
+_CLAUSE = re.compile(r"[.,;:!?()\"]+")
+
+
+def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str], set[str]]:
+    """One pass over the texts: :func:`_modifier_words`, and the words bound to a neighbour (:func:`_bound_words`):
+    (modifiers, tails, heads)."""
     seen: Counter[str] = Counter()
     after_det: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    content_before: Counter[str] = Counter()
+    content_after: Counter[str] = Counter()
     for group in groups:
         for text in group:
-            prev = ""
-            for tok in TOKEN.findall(text.lower()):
-                if tok.endswith(AMBIGUOUS_ENDINGS) and not tok.endswith("ss"):
-                    seen[tok] += 1
-                    if prev in DETERMINERS:
-                        after_det[tok] += 1
-                prev = tok
-    return {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
+            for clause in _CLAUSE.split(text.lower()):
+                tokens = TOKEN.findall(clause)
+                prev = ""
+                for i, tok in enumerate(tokens):
+                    if tok.endswith(AMBIGUOUS_ENDINGS) and not tok.endswith("ss"):
+                        seen[tok] += 1
+                        if prev in DETERMINERS:
+                            after_det[tok] += 1
+                    if tok not in STOP_WORDS:
+                        uses[tok] += 1
+                        content_before[tok] += bool(prev) and prev not in STOP_WORDS
+                        content_after[tok] += i + 1 < len(tokens) and tokens[i + 1] not in STOP_WORDS
+                    prev = tok
+    modifiers = {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
+    return modifiers, *_bound_words(uses, content_before, content_after)
+
+
+def _bound_words(uses: Counter[str], before: Counter[str], after: Counter[str]) -> tuple[set[str], set[str]]:
+    """Words that are one part of a longer name in these texts: *tails* follow a content word in most of their uses
+    ("kong" in "hong kong", "class" in "business class", "haul" in "long haul", "life" in "battery life"), *heads*
+    precede one ("customer" in "customer service", "aisle" in "aisle seat"). A phrase that starts with a tail or ends
+    with a head was cut out of the name ("kong to london", "class seat", "customer"), so it never labels a theme;
+    the whole name still can ("business class", "battery life")."""
+    enough = [w for w, n in uses.items() if n >= BOUND_MIN_USES]
+    tails = {w for w in enough if before[w] >= BOUND_SHARE * uses[w]}
+    heads = {w for w in enough if after[w] >= BOUND_SHARE * uses[w]}
+    return tails, heads
+
+
+def _cut(phrase: str, tails: set[str], heads: set[str]) -> bool:
+    """Whether ``phrase`` starts with a tail or ends with a head (:func:`_bound_words`)."""
+    words = phrase.split()
+    return words[0] in tails or words[-1] in heads
 
 
 def _prefer_longer(
@@ -278,22 +328,39 @@ def _word_key(word: str) -> str:
 
 
 def labelable(phrase: str) -> bool:
-    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"), not a
-    clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to london") or a
-    state ("slow").
+    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"): a noun
+    phrase, not a clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to
+    london"), a state ("slow", "full flight"), a story ("turned out", "flight back", "flight landed", "earlier
+    flight") or a duration or size ("hour flight", "time flying", "feet tall").
 
     No copula, no negation in front, no judgement (:func:`empathic.themes.aspect.opinion_words`), no attribute word
-    at the end, and a three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with".
+    anywhere, no narrative modifier or unit of measure in front, no particle or direction adverb at the end, no
+    past form at the end unless it names an event ("flight cancelled", "card declined": ``TOPIC_WORDS``), and a
+    three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with". General English word lists: no
+    domain's words.
     """
     from empathic.themes.aspect import opinion_words
 
     words = phrase.split()
-    if not words or words[0] in NEGATIONS or words[-1] in ATTRIBUTE_WORDS:
+    if not words or words[0] in NEGATIONS or words[0] in NARRATIVE_MODIFIERS or words[0] in MEASURE_WORDS:
+        return False
+    if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]):
         return False
     judged = opinion_words()
-    if any(w in COPULAS or w in judged for w in words):
+    if any(w in COPULAS or w in judged or w in ATTRIBUTE_WORDS for w in words):
         return False
     return len(words) < 3 or all(w in LABEL_JOINERS for w in words[1:-1])
+
+
+def is_past_form(word: str) -> bool:
+    """A past tense or participle that tells what happened ("landed", "appeared", "left"), not one that names an
+    event customers report ("cancelled", "delayed", "declined", "lost": ``aspect.TOPIC_WORDS``). Words in -eed
+    ("speed", "need") and short ones ("bed", "red") are not past forms."""
+    from empathic.themes.aspect import TOPIC_WORDS
+
+    if word in TOPIC_WORDS:
+        return False
+    return word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed"))
 
 
 def distinct_labels(
