@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from empathic.themes.assign import Assignment
+from empathic.themes.labels import label_key
 from empathic.themes.model import Theme, children, normalise
 
 #: A fine cluster moves only to a group this much closer than its own (keeps ties and noise where they are).
@@ -242,10 +243,13 @@ def merge_synonyms(
 ) -> list[tuple[str, str]]:
     """Merge themes whose labels a reader takes for the same thing, in place; returns the (kept, merged) labels.
 
-    - two top-level themes: the smaller one's subthemes and units go to the bigger one;
     - two sibling subthemes: the smaller one goes into the bigger one;
     - a subtheme and its parent ("meal" under "food"): the subtheme folds into the parent, unless its label
       contains the parent's ("food quality" under "food" names a part of it).
+
+    Top-level themes are not merged: their labels are a domain's broad words, which a static embedder puts close
+    together without a reader taking them for one ("flight" / "airline" 0.76 on BA reviews, where "meal" / "food"
+    is 0.74), and members cannot tell them apart either (top-level centroids of long reviews sit at 0.87–0.97).
 
     ``label_vectors``: an L2-normalised vector per label. Only discovered themes nobody named are merged.
     """
@@ -258,22 +262,21 @@ def merge_synonyms(
     def size(t: Theme) -> int:
         return units.get(t.theme_id, 0) + sum(units.get(k.theme_id, 0) for k in children(themes, t.theme_id))
 
-    for level in (1, 2):
-        changed = True
-        while changed:
-            changed = False
-            group = [t for t in themes if t.level == level and _movable(t)]
-            group.sort(key=lambda t: (-size(t), t.theme_id))
-            for i, a in enumerate(group):
-                b = next((b for b in group[i + 1 :] if b.parent_id == a.parent_id and same(a, b)), None)
-                if b is not None:
-                    _merge_into(themes, b, a, units)
-                    merged.append((a.label, b.label))
-                    changed = True
-                    break
+    changed = True
+    while changed:  # siblings only: top-level themes are left alone (see above)
+        changed = False
+        group = [t for t in themes if t.level == 2 and _movable(t)]
+        group.sort(key=lambda t: (-size(t), t.theme_id))
+        for i, a in enumerate(group):
+            b = next((b for b in group[i + 1 :] if b.parent_id == a.parent_id and same(a, b)), None)
+            if b is not None:
+                _merge_into(themes, b, a, units)
+                merged.append((a.label, b.label))
+                changed = True
+                break
     for sub in [t for t in themes if t.level == 2 and _movable(t)]:
         parent = next((t for t in themes if t.theme_id == sub.parent_id), None)
-        part_of = parent is not None and set(parent.label.split()) <= set(sub.label.split())
+        part_of = parent is not None and set(label_key(parent.label).split()) <= set(label_key(sub.label).split())
         if parent is not None and _movable(parent) and same(sub, parent) and not part_of:
             _fold(themes, sub, parent, units)
             merged.append((parent.label, sub.label))

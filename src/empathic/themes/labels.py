@@ -32,6 +32,8 @@ from empathic.themes.stopwords import (
 )
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
+#: A number with the letters written onto it ("13th", "A380", "4k"): no word of it is a label's word ("th").
+_NUMBERED = re.compile(r"\w*\d\w*")
 MAX_NGRAM = 3
 #: Extra score per extra word: "runs small" reads better than "small".
 MULTIWORD_BONUS = 0.5
@@ -55,7 +57,7 @@ def phrases(text: str) -> set[str]:
     ("no pockets", "didn't fit"; the phrase is then never counted without it), and a particle may end a phrase
     after a content word ("size up", "sold out").
     """
-    tokens = TOKEN.findall(LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'"))
+    tokens = TOKEN.findall(_NUMBERED.sub(" ", LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'")))
     out: set[str] = set()
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(tokens) - n + 1):
@@ -243,7 +245,7 @@ def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
 
 #: A word is bound to its neighbour when at least this share of its uses (and ``BOUND_MIN_USES`` of them) have a
 #: content word on that side (see :func:`_bound_words`).
-BOUND_SHARE = 0.8
+BOUND_SHARE = 0.7
 BOUND_MIN_USES = 5
 _CLAUSE = re.compile(r"[.,;:!?()\"]+")
 
@@ -255,7 +257,7 @@ def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str],
     after_det: Counter[str] = Counter()
     uses: Counter[str] = Counter()
     content_before: Counter[str] = Counter()
-    content_after: Counter[str] = Counter()
+    content_after: Counter[tuple[str, str]] = Counter()
     for group in groups:
         for text in group:
             for clause in _CLAUSE.split(text.lower()):
@@ -269,21 +271,30 @@ def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str],
                     if tok not in STOP_WORDS:
                         uses[tok] += 1
                         content_before[tok] += bool(prev) and prev not in STOP_WORDS
-                        content_after[tok] += i + 1 < len(tokens) and tokens[i + 1] not in STOP_WORDS
+                        if i + 1 < len(tokens) and tokens[i + 1] not in STOP_WORDS:
+                            content_after[tok, tokens[i + 1]] += 1
                     prev = tok
     modifiers = {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
     return modifiers, *_bound_words(uses, content_before, content_after)
 
 
-def _bound_words(uses: Counter[str], before: Counter[str], after: Counter[str]) -> tuple[set[str], set[str]]:
+def _bound_words(
+    uses: Counter[str], before: Counter[str], after: Counter[tuple[str, str]]
+) -> tuple[set[str], set[str]]:
     """Words that are one part of a longer name in these texts: *tails* follow a content word in most of their uses
-    ("kong" in "hong kong", "class" in "business class", "haul" in "long haul", "life" in "battery life"), *heads*
-    precede one ("customer" in "customer service", "aisle" in "aisle seat"). A phrase that starts with a tail or ends
+    ("kong" in "hong kong", "class" in "business class" / "first class", "haul" in "long haul", "life" in "battery
+    life"), *heads* precede one and the same word in most of theirs ("customer" in "customer service", "aisle" in
+    "aisle seat"; not "class", which precedes "seat", "cabin", "lounge"). A phrase that starts with a tail or ends
     with a head was cut out of the name ("kong to london", "class seat", "customer"), so it never labels a theme;
-    the whole name still can ("business class", "battery life")."""
-    enough = [w for w, n in uses.items() if n >= BOUND_MIN_USES]
+    the whole name still can ("business class", "aisle seat").
+
+    Args:
+        uses: uses of each content word; before: its uses after a content word; after: (word, next content word)
+            pairs.
+    """
+    enough = {w for w, n in uses.items() if n >= BOUND_MIN_USES}
     tails = {w for w in enough if before[w] >= BOUND_SHARE * uses[w]}
-    heads = {w for w in enough if after[w] >= BOUND_SHARE * uses[w]}
+    heads = {w for (w, _), n in after.items() if w in enough and n >= BOUND_SHARE * uses[w]}
     return tails, heads
 
 
@@ -344,12 +355,30 @@ def labelable(phrase: str) -> bool:
     words = phrase.split()
     if not words or words[0] in NEGATIONS or words[0] in NARRATIVE_MODIFIERS or words[0] in MEASURE_WORDS:
         return False
-    if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]):
-        return False
+    if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
+        return False  # "flight landed", "lacked experience", "landed on time"
     judged = opinion_words()
-    if any(w in COPULAS or w in judged or w in ATTRIBUTE_WORDS for w in words):
-        return False
-    return len(words) < 3 or all(w in LABEL_JOINERS for w in words[1:-1])
+    if any(w in COPULAS or w in judged or _is_attribute(w) for w in phrase.replace("-", " ").split()):
+        return False  # a hyphen does not hide a judgement ("food-awesome")
+    if len(words) < 3:
+        return True
+    # "quality of food", "room for improvement"; not "kong to london", "landed on time"
+    return all(w in LABEL_JOINERS for w in words[1:-1]) and words[-1] not in MEASURE_WORDS
+
+
+def _is_attribute(word: str) -> bool:
+    """An attribute word or its comparative or superlative ("cheaper", "larger", "hottest", "busiest")."""
+    if word in ATTRIBUTE_WORDS:
+        return True
+    for suffix in ("est", "er", "st", "r"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            stems = {stem, stem[:-1] + "y" if stem.endswith("i") else stem}
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.add(stem[:-1])  # "hotter", "biggest"
+            if stems & ATTRIBUTE_WORDS:
+                return True
+    return False
 
 
 def is_past_form(word: str) -> bool:

@@ -100,5 +100,6 @@ LABEL_NEVER_ENDS: frozenset[str] = frozenset(
 #: flew"), not what the customer talks about.
 IRREGULAR_PAST: frozenset[str] = frozenset(
     """left went came took got flew gave made sat slept told said found felt kept ran saw thought brought bought
-    began became spent sent ate drank drove wrote stood held heard met arrived""".split()  # noqa: SIM905
+    began became spent sent ate drank drove wrote stood held heard met eaten taken given driven written forgotten
+    chosen done gone flown seen been""".split()  # noqa: SIM905
 )
