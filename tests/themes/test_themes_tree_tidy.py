@@ -179,3 +179,19 @@ def test_a_tree_the_user_edited_is_not_reparented():
     themes[-1].label_locked = True
     assert reparent_leaves(themes, {t.theme_id: 10 for t in themes}) == 0
     assert themes[-1].parent_id == "b"
+
+
+def test_two_subthemes_that_split_their_parent_unevenly_are_both_kept():
+    themes = [_top("kb", "keyboard", 1, 1, 0), _sub("k", "kb", "keys", 1, 0, 0), _sub("t", "kb", "touchpad", 0, 1, 0)]
+    _, result = _tree_with({"keys": 60, "touchpad": 40}, themes)
+    assert dissolve_catch_alls(themes, leaf_units(themes, result)) == []
+
+
+def test_a_theme_whose_every_aspect_is_taken_is_named_general_not_after_a_rare_phrase():
+    from empathic.themes.labels import distinct_labels
+
+    ranked = [[("flight", 3.0), ("quick", 2.0)] + [(f"word{i}", 1.0) for i in range(80)] + [("rare thing", 0.1)]]
+    assert distinct_labels(ranked, [0], {"other", "flight"}) == {0: "word0"}
+    # nothing free in the head (verdicts are never labels); the free phrase beyond it is used once
+    ranked = [[("flight", 3.0), ("quick", 2.0)] + [("service is fast", 0.5)] * 70 + [("rare thing", 0.1)]]
+    assert distinct_labels(ranked, [0], {"other", "flight"}) == {0: "flight (general)"}

@@ -392,22 +392,34 @@ def is_past_form(word: str) -> bool:
     return word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed"))
 
 
+#: Phrases per group a label is chosen from before the fallbacks (:func:`distinct_labels`): further down come
+#: phrases its units use once or twice.
+LABEL_HEAD = 60
+
+
 def distinct_labels(
     ranked: Sequence[Sequence[tuple[str, float]]], order: Sequence[int], taken: set[str]
 ) -> dict[int, str]:
     """Pick one label per group, visiting groups in ``order``; a label already ``taken`` (or one a reader would
     take for it, :func:`label_key`) is never reused. The labels picked are added to ``taken``.
 
-    The best :func:`labelable` phrase wins. When every such phrase of a group is taken, two of its best are joined
-    ("lining and zipper"); then the best phrase at all; only a group with no usable phrase gets ``"theme <n>"``
-    (n = position in order + 1) — rare, and visibly so.
+    The best :func:`labelable` phrase among the ``LABEL_HEAD`` best wins. When every such phrase of a group is
+    taken, two of its best are joined ("lining and zipper"); then its best phrase with "(general)" (a theme of
+    short overall remarks about what other themes are named after: "flight (general)", never a phrase its units
+    use once, "celebratory with mince"); then any labelable phrase, then the best phrase at all; only a group with
+    no usable phrase gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
     """
     keys = {label_key(t) for t in taken}
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
-        label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
+        head = [p for p, _ in ranked[g][:LABEL_HEAD] if labelable(p)]
+        label = next((p for p in head if label_key(p) not in keys), None)
         if label is None:
-            label = _joined_label([p for p, _ in ranked[g][:12] if labelable(p)], keys)
+            label = _joined_label(head[:12], keys)
+        if label is None and head and label_key(f"{head[0]} (general)") not in keys:
+            label = f"{head[0]} (general)"
+        if label is None:
+            label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
         if label is None:
             label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
         if label is None:

@@ -21,6 +21,7 @@ youre thats theres its also etc ok okay oh yes yeah please thank thanks hi hello
 still anyway anything something everything nothing someone anyone everyone way thing things lot lots bit
 two three four five six seven eight nine ten first second third exactly completely totally absolutely definitely
 don didn doesn isn wasn couldn wouldn shouldn haven hasn aren weren ain amp quot nbsp
+although whilst unless whereas despite
 """.split()  # noqa: SIM905
 )
 
@@ -68,7 +69,7 @@ slow fast quick quickly cheap expensive pricey overpriced affordable reasonable 
 huge light heavy hot cold warm cool loud quiet noisy busy crowded empty clean dirty new old long short high low easy
 hard simple difficult portable comfortable uncomfortable spacious cramped tight loose soft stiff thin thick bland
 salty sweet sour spicy greasy oily dry fresh stale tender tough crispy soggy late early full bright dark sharp
-clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes
+clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes speedy prompt swift
 """.split()  # noqa: SIM905
 )
 #: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
