@@ -182,7 +182,7 @@ def _movable(theme: Theme) -> bool:
     return theme.alive and theme.origin == "discovered" and not theme.label_locked
 
 
-def reparent_leaves(themes: list[Theme], units: dict[str, int]) -> int:
+def reparent_leaves(themes: list[Theme]) -> int:
     """Move each discovered subtheme to the top-level theme whose other subthemes it is nearest (:func:`reparent` on
     the final subthemes, after refinement and merges changed them), in place; returns how many moved.
 
@@ -195,8 +195,9 @@ def reparent_leaves(themes: list[Theme], units: dict[str, int]) -> int:
         return 0  # a tree the user edited keeps the hierarchy they made
     index = {t.theme_id: i for i, t in enumerate(tops)}
     group = np.array([index[s.parent_id] for s in subs])
-    sizes = np.array([max(1, units.get(s.theme_id, 0)) for s in subs], dtype=np.float64)
-    moved = reparent(np.stack([s.centroid for s in subs]), sizes, group)
+    # each subtheme weighs the same: "most like its parent's other subthemes", as a reader (and
+    # bench/themes_reviews.py's right-parent measure) compares them, not dominated by one big sibling
+    moved = reparent(np.stack([s.centroid for s in subs]), np.ones(len(subs)), group)
     for s, g in zip(subs, moved.tolist(), strict=True):
         s.parent_id = tops[g].theme_id
     return int((moved != group).sum())

@@ -357,13 +357,20 @@ def labelable(phrase: str) -> bool:
         return False
     if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
         return False  # "flight landed", "lacked experience", "landed on time"
+    if len(words) > 1 and words[0] in LIGHT_VERBS:
+        return False  # "go hungry", "get help": a verb phrase
     judged = opinion_words()
     if any(w in COPULAS or w in judged or _is_attribute(w) for w in phrase.replace("-", " ").split()):
         return False  # a hyphen does not hide a judgement ("food-awesome")
     if len(words) < 3:
         return True
     # "quality of food", "room for improvement"; not "kong to london", "landed on time"
-    return all(w in LABEL_JOINERS for w in words[1:-1]) and words[-1] not in MEASURE_WORDS
+    # a gerund ends a clause ("plan on stopping"), a unit a duration ("landed on time")
+    return (
+        all(w in LABEL_JOINERS for w in words[1:-1])
+        and words[-1] not in MEASURE_WORDS
+        and not words[-1].endswith("ing")
+    )
 
 
 def _is_attribute(word: str) -> bool:

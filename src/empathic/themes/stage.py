@@ -266,7 +266,7 @@ def _tidy_tree(themes: list[Theme], result: Assignment) -> bool:
     it is nearest, themes with synonym labels merged, catch-all subthemes folded into their parents. Returns whether
     anything changed."""
     units = leaf_units(themes, result)
-    moved = reparent_leaves(themes, units)
+    moved = reparent_leaves(themes)
     labels = sorted({t.label for t in themes if t.alive})
     merged = merge_synonyms(themes, units, dict(zip(labels, _label_vectors(labels), strict=True)))
     folded = dissolve_catch_alls(themes, units)
