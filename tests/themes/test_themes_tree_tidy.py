@@ -52,6 +52,7 @@ def _sub(tid: str, parent: str, label: str, *weights: float) -> Theme:
         "landed on time",
         "cheaper flight",  # a comparative
         "food-awesome",  # a judgement behind a hyphen
+        "far",  # an adverb
     ],
 )
 def test_a_narrative_duration_or_state_phrase_is_never_a_label(phrase):
@@ -200,3 +201,17 @@ def test_a_theme_whose_every_aspect_is_taken_is_named_general_not_after_a_rare_p
     # nothing free in the head (verdicts are never labels); the free phrase beyond it is used once
     ranked = [[("flight", 3.0), ("quick", 2.0)] + [("service is fast", 0.5)] * 70 + [("rare thing", 0.1)]]
     assert distinct_labels(ranked, [0], {"other", "flight"}) == {0: "flight (general)"}
+
+
+def test_a_plural_in_es_is_the_same_label_to_a_reader():
+    from empathic.themes.labels import label_key
+
+    assert label_key("dresses") == label_key("dress") and label_key("lunches") == label_key("lunch")
+    assert label_key("shoes") == label_key("shoe")
+
+
+def test_a_subtheme_named_as_the_plural_of_its_parent_folds_in():
+    themes = [_top("d", "dress", 1, 1, 0), _sub("p", "d", "dresses", 1, 0, 0), _sub("l", "d", "lining", 0, 1, 0)]
+    units = {"p": 20, "l": 20}
+    assert merge_synonyms(themes, units, _label_vectors(["dress", "dresses", "lining"])) == [("dress", "dresses")]
+    assert [c.label for c in children(themes, "d")] == ["lining"]

@@ -279,7 +279,8 @@ def merge_synonyms(
                 break
     for sub in [t for t in themes if t.level == 2 and _movable(t)]:
         parent = next((t for t in themes if t.theme_id == sub.parent_id), None)
-        part_of = parent is not None and set(label_key(parent.label).split()) <= set(label_key(sub.label).split())
+        # "food quality" under "food" names a part of it; "dresses" under "dress" does not
+        part_of = parent is not None and set(label_key(parent.label).split()) < set(label_key(sub.label).split())
         if parent is not None and _movable(parent) and same(sub, parent) and not part_of:
             _fold(themes, sub, parent, units)
             merged.append((parent.label, sub.label))

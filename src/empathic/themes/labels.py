@@ -330,7 +330,10 @@ def label_key(label: str) -> str:
 
 
 def _word_key(word: str) -> str:
-    """A word without a plural -s or a past -d after e ("fees" → "fee", "loved" → "love")."""
+    """A word without a plural -s or -es or a past -d after e ("fees" → "fee", "dresses" → "dress", "loved" →
+    "love")."""
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
     if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     if len(word) > 4 and word.endswith("ed") and word[-3] != "e":
@@ -357,6 +360,8 @@ def labelable(phrase: str) -> bool:
         return False
     if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
         return False  # "flight landed", "lacked experience", "landed on time"
+    if len(words) == 1 and words[0] in TRAILING_ADVERBS:
+        return False  # "far", "overall": how, not what
     if len(words) > 1 and words[0] in LIGHT_VERBS:
         return False  # "go hungry", "get help": a verb phrase
     judged = opinion_words()
