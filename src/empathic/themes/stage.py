@@ -261,14 +261,17 @@ def _embed_accurate(texts: list[str]) -> np.ndarray:
     return get_embedder("accurate").embed(texts)
 
 
-def _tidy_tree(themes: list[Theme], result: Assignment) -> bool:
+def _tidy_tree(themes: list[Theme], result: Assignment, *, merge: bool) -> bool:
     """The labelled tree made readable, in place (:mod:`empathic.themes.hierarchy`): each subtheme under the parent
-    it is nearest, themes with synonym labels merged, catch-all subthemes folded into their parents. Returns whether
-    anything changed."""
+    it is nearest, themes with synonym labels merged (only with ``merge``: on Banking77's crisp intents, merging
+    by label cost 0.03 NMI and 0.13 ARI, 124 → 89 subthemes), catch-all subthemes folded into their parents (the
+    units keep their leaf, so the partition stays). Returns whether anything changed."""
     units = leaf_units(themes, result)
     moved = reparent_leaves(themes)
-    labels = sorted({t.label for t in themes if t.alive})
-    merged = merge_synonyms(themes, units, dict(zip(labels, _label_vectors(labels), strict=True)))
+    merged = []
+    if merge:
+        labels = sorted({t.label for t in themes if t.alive})
+        merged = merge_synonyms(themes, units, dict(zip(labels, _label_vectors(labels), strict=True)))
     folded = dissolve_catch_alls(themes, units)
     return bool(moved or merged or folded)
 
@@ -375,7 +378,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     progress("assign units", len(vectors), len(vectors))
     if rediscovered:
         relabel_from_members(themes, meaning, result, ts.n_keywords)
-        if _tidy_tree(themes, result):  # the tree changed: units move, labels are read again
+        # crisp communities (intents) are distinct by definition: never merged (as the cap leaves them)
+        if _tidy_tree(themes, result, merge=info.stability < CLEAR_STABILITY):  # changed: reassign, relabel
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords)
