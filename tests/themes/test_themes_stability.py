@@ -53,11 +53,6 @@ def test_five_percent_other_rows_keep_the_top_level_by_members(matched):
     assert kept >= 0.9 * n
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17 item 6 not met yet: 5 of 6 top-level themes keep their label here ('shade of green' became "
-    "'color'); BA reviews: 6 of 7 (bench/themes_stability.py)",
-)
 def test_five_percent_other_rows_keep_the_top_level_labels(matched):
     n, _, same = matched
     assert same >= 0.9 * n

@@ -138,7 +138,7 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     kids = []
     for t in tops:  # a top-level theme's leaves: its subthemes, or itself when it owns its units
         ids = [c.theme_id for c in children(themes, t.theme_id) if c.theme_id in groups]
-        kids.append(ids or [tid for tid in (t.theme_id,) if tid in groups])
+        kids.append(ids + [tid for tid in (t.theme_id,) if tid in groups])  # its own units too (a folded catch-all)
     top_ranked = rerank_by_spread(
         phrase_scores(
             [[x for i in k for x in groups[i]] for k in kids],

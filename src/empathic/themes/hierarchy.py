@@ -19,7 +19,8 @@ import math
 import numpy as np
 
 from empathic.themes.assign import Assignment
-from empathic.themes.model import Theme, normalise
+from empathic.themes.labels import label_key
+from empathic.themes.model import Theme, children, normalise
 
 #: A fine cluster moves only to a group this much closer than its own (keeps ties and noise where they are).
 MOVE_MARGIN = 0.01
@@ -169,3 +170,139 @@ def drop_ghosts(themes: list[Theme], assignment: Assignment, min_comments: int, 
     for t in empty:
         themes.remove(t)
     return len(gone)
+
+
+def leaf_units(themes: list[Theme], assignment: Assignment) -> dict[str, int]:
+    """Units assigned to each leaf theme (by id; 0 for a leaf that got none)."""
+    counts = np.bincount(assignment.leaf[assignment.leaf >= 0], minlength=len(assignment.leaf_ids))
+    return {t.theme_id: 0 for t in themes} | dict(zip(assignment.leaf_ids, counts.tolist(), strict=True))
+
+
+def _movable(theme: Theme) -> bool:
+    return theme.alive and theme.origin == "discovered" and not theme.label_locked
+
+
+def reparent_leaves(themes: list[Theme]) -> int:
+    """Move each discovered subtheme to the top-level theme whose other subthemes it is nearest (:func:`reparent` on
+    the final subthemes, after refinement and merges changed them), in place; returns how many moved.
+
+    Only top-level themes that group subthemes (and own no units themselves) take part; a top-level theme never
+    loses its last subtheme.
+    """
+    tops = [t for t in themes if t.level == 1 and t.alive and not len(t.prototypes)]
+    subs = [t for t in themes if t.level == 2 and t.alive and any(t.parent_id == p.theme_id for p in tops)]
+    if len(tops) < 2 or not subs or not all(_movable(t) for t in subs):
+        return 0  # a tree the user edited keeps the hierarchy they made
+    index = {t.theme_id: i for i, t in enumerate(tops)}
+    group = np.array([index[s.parent_id] for s in subs])
+    # each subtheme weighs the same: "most like its parent's other subthemes", as a reader (and
+    # bench/themes_reviews.py's right-parent measure) compares them, not dominated by one big sibling
+    moved = reparent(np.stack([s.centroid for s in subs]), np.ones(len(subs)), group)
+    for s, g in zip(subs, moved.tolist(), strict=True):
+        s.parent_id = tops[g].theme_id
+    return int((moved != group).sum())
+
+
+#: A subtheme holding at least this share of its parent's units is the parent itself (see
+#: :func:`dissolve_catch_alls`). Not one half: of two subthemes one always holds half, and splits of 51–66 % are
+#: real parts (SemEval-16 laptops: "key" / "touchpad" under keyboard, 51 / 49 %; folding them cost 0.04 of code
+#: frame), while the catch-alls a reader rejects hold 76–80 % ("aisle seat" under seat on BA reviews, 80 %).
+CATCH_ALL_SHARE = 0.7
+
+
+def dissolve_catch_alls(themes: list[Theme], units: dict[str, int], share: float = CATCH_ALL_SHARE) -> list[str]:
+    """Fold each subtheme that holds ``share`` or more of its parent's units into the parent, in place; returns the
+    labels of the subthemes folded.
+
+    Such a subtheme is not a part of its parent but the parent itself ("aisle seat" holding most of "seat"): the
+    label a reader sees names one detail of what nearly every member says. The parent takes over its prototypes,
+    so its units stay where they are, now tagged with the parent alone. Units, not comments: a long review touches
+    many aspects, so a share of comments cannot tell a catch-all from a common aspect.
+    """
+    folded = []
+    for top in [t for t in themes if t.level == 1 and t.alive]:
+        kids = children(themes, top.theme_id)
+        total = sum(units.get(k.theme_id, 0) for k in kids) + units.get(top.theme_id, 0)
+        if len(kids) < 2 or not total:
+            continue
+        big = max(kids, key=lambda k: (units.get(k.theme_id, 0), k.theme_id))
+        if _movable(big) and units.get(big.theme_id, 0) >= share * total:
+            _fold(themes, big, top, units)
+            folded.append(big.label)
+    return folded
+
+
+#: Two labels whose static phrase vectors are at least this similar name the same thing to a reader ("meal" /
+#: "food" 0.74, "seat" / "seats" 0.79, "leg room" / "legroom" 0.74, "flight crew" / "cabin crew" 0.74; "aisle seat"
+#: / "window seat" 0.55, "lunch" / "breakfast" 0.60, "drinks" / "food" 0.25).
+SYNONYM_SIMILARITY = 0.7
+
+
+def merge_synonyms(
+    themes: list[Theme],
+    units: dict[str, int],
+    label_vectors: dict[str, np.ndarray],
+    threshold: float = SYNONYM_SIMILARITY,
+) -> list[tuple[str, str]]:
+    """Merge themes whose labels a reader takes for the same thing, in place; returns the (kept, merged) labels.
+
+    - two sibling subthemes: the smaller one goes into the bigger one;
+    - a subtheme and its parent ("meal" under "food"): the subtheme folds into the parent, unless its label
+      contains the parent's ("food quality" under "food" names a part of it).
+
+    Top-level themes are not merged: their labels are a domain's broad words, which a static embedder puts close
+    together without a reader taking them for one ("flight" / "airline" 0.76 on BA reviews, where "meal" / "food"
+    is 0.74), and members cannot tell them apart either (top-level centroids of long reviews sit at 0.87–0.97).
+
+    ``label_vectors``: an L2-normalised vector per label. Only discovered themes nobody named are merged.
+    """
+    merged: list[tuple[str, str]] = []
+
+    def same(a: Theme, b: Theme) -> bool:
+        va, vb = label_vectors.get(a.label), label_vectors.get(b.label)
+        return va is not None and vb is not None and float(va @ vb) >= threshold
+
+    def size(t: Theme) -> int:
+        return units.get(t.theme_id, 0) + sum(units.get(k.theme_id, 0) for k in children(themes, t.theme_id))
+
+    changed = True
+    while changed:  # siblings only: top-level themes are left alone (see above)
+        changed = False
+        group = [t for t in themes if t.level == 2 and _movable(t)]
+        group.sort(key=lambda t: (-size(t), t.theme_id))
+        for i, a in enumerate(group):
+            b = next((b for b in group[i + 1 :] if b.parent_id == a.parent_id and same(a, b)), None)
+            if b is not None:
+                _merge_into(themes, b, a, units)
+                merged.append((a.label, b.label))
+                changed = True
+                break
+    for sub in [t for t in themes if t.level == 2 and _movable(t)]:
+        parent = next((t for t in themes if t.theme_id == sub.parent_id), None)
+        # "food quality" under "food" names a part of it; "dresses" under "dress" does not
+        part_of = parent is not None and set(label_key(parent.label).split()) < set(label_key(sub.label).split())
+        if parent is not None and _movable(parent) and same(sub, parent) and not part_of:
+            _fold(themes, sub, parent, units)
+            merged.append((parent.label, sub.label))
+    return merged
+
+
+def _fold(themes: list[Theme], sub: Theme, top: Theme, units: dict[str, int]) -> None:
+    """``sub``'s units go to its parent ``top`` directly (``top`` owns its prototypes); ``sub`` is removed."""
+    units[top.theme_id] = units.get(top.theme_id, 0) + units.pop(sub.theme_id, 0)
+    top.radius = min(top.radius, sub.radius) if len(top.prototypes) else sub.radius
+    top.prototypes = np.concatenate([top.prototypes.reshape(-1, len(sub.centroid)), sub.prototypes])
+    themes.remove(sub)
+
+
+def _merge_into(themes: list[Theme], source: Theme, target: Theme, units: dict[str, int]) -> None:
+    """``source`` merges into ``target`` (same level): subthemes, prototypes and units move; ``source`` is removed."""
+    for c in children(themes, source.theme_id):
+        c.parent_id = target.theme_id
+    if len(source.prototypes):
+        target.radius = min(target.radius, source.radius) if len(target.prototypes) else source.radius
+        target.prototypes = np.concatenate([target.prototypes.reshape(-1, len(source.centroid)), source.prototypes])
+    w_t, w_s = max(1, units.get(target.theme_id, 0)), max(1, units.get(source.theme_id, 0))
+    target.centroid = normalise(w_t * target.centroid + w_s * source.centroid)
+    units[target.theme_id] = units.get(target.theme_id, 0) + units.pop(source.theme_id, 0)
+    themes.remove(source)

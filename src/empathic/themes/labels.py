@@ -21,13 +21,19 @@ from empathic.themes.stopwords import (
     ATTRIBUTE_WORDS,
     COPULAS,
     GENERIC_WORDS,
+    IRREGULAR_PAST,
     LABEL_JOINERS,
+    LABEL_NEVER_ENDS,
     LIGHT_VERBS,
+    MEASURE_WORDS,
+    NARRATIVE_MODIFIERS,
     STOP_WORDS,
     TRAILING_ADVERBS,
 )
 
 TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
+#: A number with the letters written onto it ("13th", "A380", "4k"): no word of it is a label's word ("th").
+_NUMBERED = re.compile(r"\w*\d\w*")
 MAX_NGRAM = 3
 #: Extra score per extra word: "runs small" reads better than "small".
 MULTIWORD_BONUS = 0.5
@@ -51,7 +57,7 @@ def phrases(text: str) -> set[str]:
     ("no pockets", "didn't fit"; the phrase is then never counted without it), and a particle may end a phrase
     after a content word ("size up", "sold out").
     """
-    tokens = TOKEN.findall(LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'"))
+    tokens = TOKEN.findall(_NUMBERED.sub(" ", LINK_OR_HANDLE.sub(" ", text).lower().replace("’", "'")))
     out: set[str] = set()
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(tokens) - n + 1):
@@ -92,12 +98,14 @@ def phrase_scores(
     distinctiveness, so a word every theme uses ("dress" in dress reviews) loses to what sets the group apart.
     Single generic words (``GENERIC_WORDS``: "brought", "love", "idea") are never candidates alone, and modifiers
     (``_modifier_words``: "slightly", "reinforced", "speaks") are not either, nor end one unless a participle.
+    A phrase cut out of a longer name is not a candidate (:func:`_bound_words`: "kong to london", "class seat",
+    "haul flight", "customer" alone).
     Ties break alphabetically.
     ``counts``: the groups' :func:`phrase_counts` when the caller already has them (a tree's leaves and their
     unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
-    modifiers = _modifier_words(groups)
+    modifiers, tails, heads = _word_contexts(groups)
     overall: Counter[str] = Counter()
     for counts in per_group:
         overall.update(counts)
@@ -108,8 +116,11 @@ def phrase_scores(
         usable = {  # not "brought", not "slightly"; not "food speaks", "laptop runs", "product for nearly" either
             p: c
             for p, c in counts.items()
-            if (" " in p and not _ends_on_modifier(p, modifiers))
-            or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
+            if (
+                (" " in p and not _ends_on_modifier(p, modifiers))
+                or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
+            )
+            and not _cut(p, tails, heads)
         }
         floor = min(min_count, size) if any(c >= min(min_count, size) for c in usable.values()) else 1
         scored = []
@@ -229,18 +240,68 @@ def _modifier_words(groups: Sequence[Sequence[str]]) -> set[str]:
     and verb forms ("slightly", "reinforced", "runs", "adds") say how or what happens, not what customers talk
     about, and never label a theme alone. No tagger is shipped; the texts themselves tell "the embroidered collar"
     and "these pants" from "slightly" and "runs"."""
+    return _word_contexts(groups)[0]
+
+
+#: A word is bound to its neighbour when at least this share of its uses (and ``BOUND_MIN_USES`` of them) have a
+#: content word on that side (see :func:`_bound_words`).
+BOUND_SHARE = 0.7
+BOUND_MIN_USES = 5
+_CLAUSE = re.compile(r"[.,;:!?()\"]+")
+
+
+def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str], set[str]]:
+    """One pass over the texts: :func:`_modifier_words`, and the words bound to a neighbour (:func:`_bound_words`):
+    (modifiers, tails, heads)."""
     seen: Counter[str] = Counter()
     after_det: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    content_before: Counter[str] = Counter()
+    content_after: Counter[tuple[str, str]] = Counter()
     for group in groups:
         for text in group:
-            prev = ""
-            for tok in TOKEN.findall(text.lower()):
-                if tok.endswith(AMBIGUOUS_ENDINGS) and not tok.endswith("ss"):
-                    seen[tok] += 1
-                    if prev in DETERMINERS:
-                        after_det[tok] += 1
-                prev = tok
-    return {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
+            for clause in _CLAUSE.split(text.lower()):
+                tokens = TOKEN.findall(clause)
+                prev = ""
+                for i, tok in enumerate(tokens):
+                    if tok.endswith(AMBIGUOUS_ENDINGS) and not tok.endswith("ss"):
+                        seen[tok] += 1
+                        if prev in DETERMINERS:
+                            after_det[tok] += 1
+                    if tok not in STOP_WORDS:
+                        uses[tok] += 1
+                        content_before[tok] += bool(prev) and prev not in STOP_WORDS
+                        if i + 1 < len(tokens) and tokens[i + 1] not in STOP_WORDS:
+                            content_after[tok, tokens[i + 1]] += 1
+                    prev = tok
+    modifiers = {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
+    return modifiers, *_bound_words(uses, content_before, content_after)
+
+
+def _bound_words(
+    uses: Counter[str], before: Counter[str], after: Counter[tuple[str, str]]
+) -> tuple[set[str], set[str]]:
+    """Words that are one part of a longer name in these texts: *tails* follow a content word in most of their uses
+    ("kong" in "hong kong", "class" in "business class" / "first class", "haul" in "long haul", "life" in "battery
+    life"), *heads* precede one and the same word in most of theirs ("customer" in "customer service", "aisle" in
+    "aisle seat"; not "class", which precedes "seat", "cabin", "lounge"). A phrase that starts with a tail or ends
+    with a head was cut out of the name ("kong to london", "class seat", "customer"), so it never labels a theme;
+    the whole name still can ("business class", "aisle seat").
+
+    Args:
+        uses: uses of each content word; before: its uses after a content word; after: (word, next content word)
+            pairs.
+    """
+    enough = {w for w, n in uses.items() if n >= BOUND_MIN_USES}
+    tails = {w for w in enough if before[w] >= BOUND_SHARE * uses[w]}
+    heads = {w for (w, _), n in after.items() if w in enough and n >= BOUND_SHARE * uses[w]}
+    return tails, heads
+
+
+def _cut(phrase: str, tails: set[str], heads: set[str]) -> bool:
+    """Whether ``phrase`` starts with a tail or ends with a head (:func:`_bound_words`)."""
+    words = phrase.split()
+    return words[0] in tails or words[-1] in heads
 
 
 def _prefer_longer(
@@ -269,7 +330,10 @@ def label_key(label: str) -> str:
 
 
 def _word_key(word: str) -> str:
-    """A word without a plural -s or a past -d after e ("fees" → "fee", "loved" → "love")."""
+    """A word without a plural -s or -es or a past -d after e ("fees" → "fee", "dresses" → "dress", "loved" →
+    "love")."""
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
     if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     if len(word) > 4 and word.endswith("ed") and word[-3] != "e":
@@ -278,22 +342,71 @@ def _word_key(word: str) -> str:
 
 
 def labelable(phrase: str) -> bool:
-    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"), not a
-    clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to london") or a
-    state ("slow").
+    """Whether a phrase reads as an aspect a reader accepts as a theme's name ("seat comfort", "wine list"): a noun
+    phrase, not a clause ("service is fast"), a verdict ("not worth the prices", "great food"), a cut ("kong to
+    london"), a state ("slow", "full flight"), a story ("turned out", "flight back", "flight landed", "earlier
+    flight") or a duration or size ("hour flight", "time flying", "feet tall").
 
     No copula, no negation in front, no judgement (:func:`empathic.themes.aspect.opinion_words`), no attribute word
-    at the end, and a three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with".
+    anywhere, no narrative modifier or unit of measure in front, no particle or direction adverb at the end, no
+    past form at the end unless it names an event ("flight cancelled", "card declined": ``TOPIC_WORDS``), and a
+    three-word phrase joins its ends with "of", "and", "for", "in", "on" or "with". General English word lists: no
+    domain's words.
     """
     from empathic.themes.aspect import opinion_words
 
     words = phrase.split()
-    if not words or words[0] in NEGATIONS or words[-1] in ATTRIBUTE_WORDS:
+    if not words or words[0] in NEGATIONS or words[0] in NARRATIVE_MODIFIERS or words[0] in MEASURE_WORDS:
         return False
+    if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
+        return False  # "flight landed", "lacked experience", "landed on time"
+    if len(words) == 1 and words[0] in TRAILING_ADVERBS:
+        return False  # "far", "overall": how, not what
+    if len(words) > 1 and words[0] in LIGHT_VERBS:
+        return False  # "go hungry", "get help": a verb phrase
     judged = opinion_words()
-    if any(w in COPULAS or w in judged for w in words):
+    if any(w in COPULAS or w in judged or _is_attribute(w) for w in phrase.replace("-", " ").split()):
+        return False  # a hyphen does not hide a judgement ("food-awesome")
+    if len(words) < 3:
+        return True
+    # "quality of food", "room for improvement"; not "kong to london", "landed on time"
+    # a gerund ends a clause ("plan on stopping"), a unit a duration ("landed on time")
+    return (
+        all(w in LABEL_JOINERS for w in words[1:-1])
+        and words[-1] not in MEASURE_WORDS
+        and not words[-1].endswith("ing")
+    )
+
+
+def _is_attribute(word: str) -> bool:
+    """An attribute word or its comparative or superlative ("cheaper", "larger", "hottest", "busiest")."""
+    if word in ATTRIBUTE_WORDS:
+        return True
+    for suffix in ("est", "er", "st", "r"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            stems = {stem, stem[:-1] + "y" if stem.endswith("i") else stem}
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.add(stem[:-1])  # "hotter", "biggest"
+            if stems & ATTRIBUTE_WORDS:
+                return True
+    return False
+
+
+def is_past_form(word: str) -> bool:
+    """A past tense or participle that tells what happened ("landed", "appeared", "left"), not one that names an
+    event customers report ("cancelled", "delayed", "declined", "lost": ``aspect.TOPIC_WORDS``). Words in -eed
+    ("speed", "need") and short ones ("bed", "red") are not past forms."""
+    from empathic.themes.aspect import TOPIC_WORDS
+
+    if word in TOPIC_WORDS:
         return False
-    return len(words) < 3 or all(w in LABEL_JOINERS for w in words[1:-1])
+    return word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed"))
+
+
+#: Phrases per group a label is chosen from before the fallbacks (:func:`distinct_labels`): further down come
+#: phrases its units use once or twice.
+LABEL_HEAD = 60
 
 
 def distinct_labels(
@@ -302,16 +415,23 @@ def distinct_labels(
     """Pick one label per group, visiting groups in ``order``; a label already ``taken`` (or one a reader would
     take for it, :func:`label_key`) is never reused. The labels picked are added to ``taken``.
 
-    The best :func:`labelable` phrase wins. When every such phrase of a group is taken, two of its best are joined
-    ("lining and zipper"); then the best phrase at all; only a group with no usable phrase gets ``"theme <n>"``
-    (n = position in order + 1) — rare, and visibly so.
+    The best :func:`labelable` phrase among the ``LABEL_HEAD`` best wins. When every such phrase of a group is
+    taken, two of its best are joined ("lining and zipper"); then its best phrase with "(general)" (a theme of
+    short overall remarks about what other themes are named after: "flight (general)", never a phrase its units
+    use once, "celebratory with mince"); then any labelable phrase, then the best phrase at all; only a group with
+    no usable phrase gets ``"theme <n>"`` (n = position in order + 1) — rare, and visibly so.
     """
     keys = {label_key(t) for t in taken}
     out: dict[int, str] = {}
     for pos, g in enumerate(order):
-        label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
+        head = [p for p, _ in ranked[g][:LABEL_HEAD] if labelable(p)]
+        label = next((p for p in head if label_key(p) not in keys), None)
         if label is None:
-            label = _joined_label([p for p, _ in ranked[g][:12] if labelable(p)], keys)
+            label = _joined_label(head[:12], keys)
+        if label is None and head and label_key(f"{head[0]} (general)") not in keys:
+            label = f"{head[0]} (general)"
+        if label is None:
+            label = next((p for p, _ in ranked[g] if labelable(p) and label_key(p) not in keys), None)
         if label is None:
             label = next((p for p, _ in ranked[g] if label_key(p) not in keys), None)
         if label is None:

@@ -44,7 +44,15 @@ from empathic.themes.embedding import (
 )
 from empathic.themes.evolve import find_emerging, match_to_previous
 from empathic.themes.guided import GuidedSpec, match_guided
-from empathic.themes.hierarchy import cap_subthemes, drop_ghosts, subtheme_cap
+from empathic.themes.hierarchy import (
+    cap_subthemes,
+    dissolve_catch_alls,
+    drop_ghosts,
+    leaf_units,
+    merge_synonyms,
+    reparent_leaves,
+    subtheme_cap,
+)
 from empathic.themes.model import (
     Theme,
     children,
@@ -253,6 +261,30 @@ def _embed_accurate(texts: list[str]) -> np.ndarray:
     return get_embedder("accurate").embed(texts)
 
 
+def _tidy_tree(themes: list[Theme], result: Assignment, *, merge: bool) -> bool:
+    """The labelled tree made readable, in place (:mod:`empathic.themes.hierarchy`): each subtheme under the parent
+    it is nearest, themes with synonym labels merged (only with ``merge``: on Banking77's crisp intents, merging
+    by label cost 0.03 NMI and 0.13 ARI, 124 → 89 subthemes), catch-all subthemes folded into their parents (the
+    units keep their leaf, so the partition stays). Returns whether anything changed."""
+    units = leaf_units(themes, result)
+    moved = reparent_leaves(themes)
+    merged = []
+    if merge:
+        labels = sorted({t.label for t in themes if t.alive})
+        merged = merge_synonyms(themes, units, dict(zip(labels, _label_vectors(labels), strict=True)))
+    folded = dissolve_catch_alls(themes, units)
+    return bool(moved or merged or folded)
+
+
+def _label_vectors(labels: list[str]) -> np.ndarray:
+    """L2-normalised static vectors of theme labels (the embedder in MiniLM's space: milliseconds for a tree)."""
+    from empathic.text.embed import get_embedder
+
+    if not labels:
+        return np.zeros((0, 384), np.float32)
+    return normalise_rows(np.asarray(get_embedder("fast-minilm").embed(labels), dtype=np.float32))
+
+
 def _members_fn(themes: list[Theme], vectors: np.ndarray, ts):
     def members(theme_id: str) -> np.ndarray:
         result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
@@ -346,6 +378,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     progress("assign units", len(vectors), len(vectors))
     if rediscovered:
         relabel_from_members(themes, meaning, result, ts.n_keywords)
+        # crisp communities (intents) are distinct by definition: never merged (as the cap leaves them)
+        if _tidy_tree(themes, result, merge=info.stability < CLEAR_STABILITY):  # changed: reassign, relabel
+            refresh_parent_centroids(themes)
+            result = _assign(vectors, themes, ts, guided_tags)
+            relabel_from_members(themes, meaning, result, ts.n_keywords)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)

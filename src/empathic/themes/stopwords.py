@@ -21,6 +21,7 @@ youre thats theres its also etc ok okay oh yes yeah please thank thanks hi hello
 still anyway anything something everything nothing someone anyone everyone way thing things lot lots bit
 two three four five six seven eight nine ten first second third exactly completely totally absolutely definitely
 don didn doesn isn wasn couldn wouldn shouldn haven hasn aren weren ain amp quot nbsp
+although whilst unless whereas despite
 """.split()  # noqa: SIM905
 )
 
@@ -68,7 +69,7 @@ slow fast quick quickly cheap expensive pricey overpriced affordable reasonable 
 huge light heavy hot cold warm cool loud quiet noisy busy crowded empty clean dirty new old long short high low easy
 hard simple difficult portable comfortable uncomfortable spacious cramped tight loose soft stiff thin thick bland
 salty sweet sour spicy greasy oily dry fresh stale tender tough crispy soggy late early full bright dark sharp
-clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes
+clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes speedy prompt swift
 """.split()  # noqa: SIM905
 )
 #: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
@@ -78,3 +79,28 @@ COPULAS: frozenset[str] = frozenset(
 #: The only words a three-word label may have in its middle: "quality of food", "lost or stolen", "room for
 #: improvement". "kong to london", "ale the attendant", "atmosphere the place" are cut from longer sentences.
 LABEL_JOINERS: frozenset[str] = frozenset("of and or for in on with &".split())  # noqa: SIM905
+
+#: Words that place a thing in the customer's story rather than name it ("earlier flight", "previous visit",
+#: "whole flight", "overall experience"): a label never starts with one.
+NARRATIVE_MODIFIERS: frozenset[str] = frozenset(
+    """earlier later previous next last outbound inbound whole entire overall same different another recent
+    original usual""".split()  # noqa: SIM905
+)
+#: Units of time and measure: as the first word of a phrase they make a duration or a size, not an aspect
+#: ("hour flight", "time flying", "feet tall", "minute wait"). A label never starts with one.
+MEASURE_WORDS: frozenset[str] = frozenset(
+    """time times hour hours hr hrs minute minutes min mins second seconds day days week weeks month months year
+    years night nights feet foot ft inch inches cm kg lb lbs""".split()  # noqa: SIM905
+)
+#: Particles and adverbs of direction or time that end verb phrases and stories, never aspects ("turned out",
+#: "flight back", "sent home", "arrived later"): a label never ends on one.
+LABEL_NEVER_ENDS: frozenset[str] = frozenset(
+    "up down out off back home later earlier ahead away over in on".split()  # noqa: SIM905
+)
+#: Irregular past forms: like a regular -ed form, one ending a phrase tells what happened ("flight left", "we
+#: flew"), not what the customer talks about.
+IRREGULAR_PAST: frozenset[str] = frozenset(
+    """left went came took got flew gave made sat slept told said found felt kept ran saw thought brought bought
+    began became spent sent ate drank drove wrote stood held heard met eaten taken given driven written forgotten
+    chosen done gone flown seen been""".split()  # noqa: SIM905
+)
