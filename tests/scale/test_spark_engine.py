@@ -72,7 +72,7 @@ def test_every_table_is_the_same_on_both_engines(analysed_both_ways) -> None:
                 assert np.allclose(a.to_numpy(float), b.to_numpy(float), rtol=0, atol=1e-9, equal_nan=True), (
                     f"{name}.{column}"
                 )
-            elif a.map(_is_json).all() and b.map(_is_json).all():  # traits and the like: floats summed in any order
+            elif len(a) and all(map(_is_json, a)) and all(map(_is_json, b)):  # traits: floats summed in any order
                 assert [_rounded(json.loads(v)) for v in a] == [_rounded(json.loads(v)) for v in b], f"{name}.{column}"
             else:
                 assert a.map(repr).tolist() == b.map(repr).tolist(), f"{name}.{column}"
