@@ -81,3 +81,16 @@ def test_export_errors_are_clear(hostile_ws, tmp_path: Path, capsys) -> None:
     assert main(["export", str(tmp_path / "empty.empathic"), "themes", "-o", str(tmp_path / "t.csv")]) == 2
     assert "not analysed yet" in capsys.readouterr().err
     assert main(["export", hostile_ws.path, "drivers", "-o", str(tmp_path / "d.json")]) == 0
+
+
+def test_cli_counts_exported_rows_in_words(tmp_path: Path, capsys) -> None:
+    """An export of one row says "wrote 1 row" (it said "wrote 1 rows"); more say "rows"."""
+    path = tmp_path / "one.empathic"
+    with Workspace.open(path) as ws:
+        ws.ingest(pd.DataFrame({"id": ["a"], "text": ["The parcel came late."]}), text="text", id="id")
+    assert main(["export", str(path), "comments", "-o", str(tmp_path / "one.csv")]) == 0
+    assert "wrote 1 row to" in capsys.readouterr().out
+    with Workspace.open(path) as ws:
+        ws.ingest(pd.DataFrame({"id": ["b"], "text": ["The app is fine."]}), text="text", id="id")
+    assert main(["export", str(path), "comments", "-o", str(tmp_path / "two.csv")]) == 0
+    assert "wrote 2 rows to" in capsys.readouterr().out

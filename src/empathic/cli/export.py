@@ -23,7 +23,7 @@ def export(
     """
     with open_workspace(workspace, read_only=True) as ws:
         n = ws.export(what, output, fmt=fmt)
-    console.print(f"wrote {n:,} rows to {esc(output)}")
+    console.print(f"wrote {n:,} row{'' if n == 1 else 's'} to {esc(output)}")
 
 
 def register(app: typer.Typer) -> None:
