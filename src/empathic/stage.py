@@ -116,3 +116,51 @@ def stale_reason(store: Store, stage: Stage, current: dict[str, Any]) -> str | N
             if changed_at is not None and changed_at > since:
                 return f"{table} changed after the last {stage.name} run"
     return None
+
+
+def run_provenance(store: Store, stage: Stage) -> dict[str, Any] | None:
+    """What a stage's stored results came from: its last ``ok`` run and, for each stage it reads, that stage's last
+    ``ok`` run finished before it started; with the theme edits (count, newest id) recorded before that themes run,
+    i.e. the edits its themes carry. ``None`` before any ``ok`` run of the stage.
+
+    Derived from the ``runs`` and ``theme_edits`` records (both append-only), so it is exact for any stored result.
+    """
+    last = store.read_df(
+        "SELECT run_id, started_at FROM runs WHERE stage = ? AND status = 'ok' ORDER BY started_at DESC LIMIT 1",
+        [stage.name],
+    )
+    if last.empty:
+        return None
+    run_id, started = str(last.run_id.iloc[0]), last.started_at.iloc[0]
+    inputs = {}
+    for name in stage.reads_stages:
+        found = store.read_df(
+            "SELECT run_id, started_at, coalesce(finished_at, started_at) AS finished_at FROM runs WHERE stage = ? "
+            "AND status = 'ok' AND coalesce(finished_at, started_at) <= ? ORDER BY started_at DESC LIMIT 1",
+            [name, started],
+        )
+        if not found.empty:
+            inputs[name] = {"run_id": str(found.run_id.iloc[0]), "finished_at": found.finished_at.iloc[0]}
+    edits = {"n": 0, "last_edit_id": None}
+    if "themes" in inputs and store.has_table("theme_edits"):
+        themes_started = store.scalar("SELECT started_at FROM runs WHERE run_id = ?", [inputs["themes"]["run_id"]])
+        found = store.read_df(
+            "SELECT count(*) AS n, arg_max(edit_id, seq) AS last_edit_id FROM theme_edits WHERE created_at <= ?",
+            [themes_started],
+        )
+        edits = {"n": int(found.n.iloc[0]), "last_edit_id": found.last_edit_id.iloc[0]}
+    return {"stage": stage.name, "run_id": run_id, "started_at": started, "inputs": inputs, "theme_edits": edits}
+
+
+def provenance_line(found: dict[str, Any] | None) -> str | None:
+    """One line for people: "personas run 3f2a… (2026-12-04 10:02) on themes run 9b1c… with 3 theme edits"."""
+    if found is None:
+        return None
+    parts = [f"{found['stage']} run {found['run_id'][:8]} ({str(found['started_at'])[:16]})"]
+    on = [f"{name} run {info['run_id'][:8]}" for name, info in found["inputs"].items()]
+    if on:
+        parts.append("on " + ", ".join(on))
+    if "themes" in found["inputs"]:
+        n = found["theme_edits"]["n"]
+        parts.append(f"with {n} theme edit{'s' if n != 1 else ''}")
+    return " ".join(parts)

@@ -54,52 +54,14 @@ def stale_note(store: Store, settings: AnalyticsSettings) -> str | None:
 
 
 def provenance(store: Store) -> dict | None:
-    """What the stored results came from: the last ``ok`` analytics run and, for each stage it reads, that stage's
-    last ``ok`` run finished before it started; with the theme edits (count, newest id) recorded before that themes
-    run, i.e. the edits its themes carry. ``None`` before any analytics run.
-
-    Derived from the ``runs`` and ``theme_edits`` records (both append-only), so it is exact for any stored result.
-    """
-    last = store.read_df(
-        "SELECT run_id, started_at FROM runs WHERE stage = ? AND status = 'ok' ORDER BY started_at DESC LIMIT 1",
-        [STAGE.name],
-    )
-    if last.empty:
-        return None
-    run_id, started = str(last.run_id.iloc[0]), last.started_at.iloc[0]
-    inputs = {}
-    for name in STAGE.reads_stages:
-        found = store.read_df(
-            "SELECT run_id, started_at, coalesce(finished_at, started_at) AS finished_at FROM runs WHERE stage = ? "
-            "AND status = 'ok' AND coalesce(finished_at, started_at) <= ? ORDER BY started_at DESC LIMIT 1",
-            [name, started],
-        )
-        if not found.empty:
-            inputs[name] = {"run_id": str(found.run_id.iloc[0]), "finished_at": found.finished_at.iloc[0]}
-    edits = {"n": 0, "last_edit_id": None}
-    if "themes" in inputs and store.has_table("theme_edits"):
-        themes_started = store.scalar("SELECT started_at FROM runs WHERE run_id = ?", [inputs["themes"]["run_id"]])
-        found = store.read_df(
-            "SELECT count(*) AS n, arg_max(edit_id, seq) AS last_edit_id FROM theme_edits WHERE created_at <= ?",
-            [themes_started],
-        )
-        edits = {"n": int(found.n.iloc[0]), "last_edit_id": found.last_edit_id.iloc[0]}
-    return {"run_id": run_id, "started_at": started, "inputs": inputs, "theme_edits": edits}
+    """What the stored analytics results came from (:func:`empathic.stage.run_provenance` of the analytics stage):
+    the last ``ok`` analytics run, the runs of the stages it reads, and the theme edits its themes carry."""
+    return stage_contract.run_provenance(store, STAGE)
 
 
 def provenance_text(store: Store) -> str | None:
     """One line for people: "analytics run 3f2a… (2026-12-04 10:02) on themes run 9b1c… with 3 theme edits"."""
-    p = provenance(store)
-    if p is None:
-        return None
-    parts = [f"analytics run {p['run_id'][:8]} ({str(p['started_at'])[:16]})"]
-    on = [f"{name} run {info['run_id'][:8]}" for name, info in p["inputs"].items()]
-    if on:
-        parts.append("on " + ", ".join(on))
-    if "themes" in p["inputs"]:
-        n = p["theme_edits"]["n"]
-        parts.append(f"with {n} theme edit{'s' if n != 1 else ''}")
-    return " ".join(parts)
+    return stage_contract.provenance_line(provenance(store))
 
 
 def is_fresh(store: Store, settings: AnalyticsSettings) -> bool:

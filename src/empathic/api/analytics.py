@@ -47,11 +47,18 @@ class AnalyticsAPI:
         pipeline.run_stage(self.store, pipeline.available_stages()["analytics"], self.settings)
         return True
 
-    def provenance(self) -> dict[str, Any] | None:
-        """The runs and theme edits the stored analytics results came from (see :func:`stored.provenance`)."""
-        from empathic.analytics import stored
+    def provenance(self, stage: str = "analytics") -> dict[str, Any] | None:
+        """The runs and theme edits the stored results of ``stage`` came from (analytics by default; also
+        ``personas``, ``feelings``, ``themes`` …, see :func:`empathic.stage.run_provenance`); ``None`` before its
+        first successful run."""
+        from empathic import pipeline
+        from empathic.errors import InputError
+        from empathic.stage import run_provenance
 
-        return stored.provenance(self.store)
+        stages = pipeline.declarations()
+        if stage not in stages:
+            raise InputError(f"no stage {stage!r}", hint=f"choose from: {', '.join(stages)}")
+        return run_provenance(self.store, stages[stage])
 
     def scores(self) -> pd.DataFrame:
         """NPS / CSAT / mean rating / recommend rate of every score column, with 95 % intervals."""

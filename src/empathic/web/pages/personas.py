@@ -9,7 +9,9 @@ from empathic.web.pages import Page
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    return {"personas": sections.personas(ws) or []}
+    from empathic.stage import provenance_line
+
+    return {"personas": sections.personas(ws) or [], "provenance": provenance_line(ws.provenance("personas"))}
 
 
 PAGE = Page(

@@ -203,19 +203,28 @@ def score_trend(
 
 
 @router.get("/w/{ws}/provenance")
-def provenance(request: Request, principal: Viewer) -> dict[str, Any]:
-    """Which runs and theme edits the stored analytics results came from, and whether they are stale."""
-    return _answer(request, principal, _provenance)
+def provenance(
+    request: Request,
+    principal: Viewer,
+    stage: Annotated[str, Query(max_length=40, description="analytics (default), personas, feelings, themes …")] = (
+        "analytics"
+    ),
+) -> dict[str, Any]:
+    """Which runs and theme edits a stage's stored results came from; for analytics, also whether they are stale."""
+    return _answer(request, principal, _provenance, stage)
 
 
-def _provenance(ws: Any) -> dict[str, Any] | None:
+def _provenance(ws: Any, stage: str) -> dict[str, Any] | None:
     from empathic.analytics import stored
+    from empathic.stage import provenance_line
 
-    found = ws.provenance()
+    found = ws.provenance(stage)
     if found is None:
         return None
-    fresh = stored.is_fresh(ws.store, ws.settings.analytics)
-    return {**found, "text": stored.provenance_text(ws.store), "stale": not fresh}
+    out = {**found, "text": provenance_line(found)}
+    if stage == "analytics":
+        out["stale"] = not stored.is_fresh(ws.store, ws.settings.analytics)
+    return out
 
 
 @router.get("/w/{ws}/trends")
