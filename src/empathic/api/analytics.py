@@ -67,10 +67,17 @@ class AnalyticsAPI:
         return results.scores(self.store, self.settings.analytics)
 
     def rename_score(self, score: str, display_name: str) -> None:
-        """Show score column ``score`` as ``display_name`` everywhere (an empty name removes it)."""
+        """Show score column ``score`` as ``display_name`` everywhere (an empty name removes it).
+
+        Logged as ``score.rename`` in the activity log, signed by the current actor (the web app's signed-in user,
+        else ``$EMPATHIC_USER`` or the login name): CLI, notebook and web renames all pass here."""
+        from empathic.activity import record
         from empathic.analytics.scores import rename_score
 
-        rename_score(self.store, score, display_name)
+        with self.store.write():  # the rename and its log entry are one change
+            rename_score(self.store, score, display_name)
+            record(self.store, action="score.rename", object_kind="score", object_id=score,
+                   detail={"display_name": " ".join(display_name.split())})  # fmt: skip
 
     def impact(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
         """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""

@@ -84,17 +84,18 @@ def forget_customer(
     )
     with nullcontext(store) if store is not None else Store(path) as store:
         progress("forget: remove rows", 0, 3)
-        # the team's notes on this customer or on their comments go first (keyed by object id, which the scrub
-        # below would otherwise blank out of the notes table and so orphan the note)
-        feedback_ids = (
-            store.read("SELECT feedback_id FROM feedback WHERE list_contains(?, customer_id) ORDER BY 1", [ids])
-            .column("feedback_id")
-            .to_pylist()
-            if store.has_table("feedback")
-            else []
-        )
-        n_notes = forget_notes(store, customer_ids=ids, feedback_ids=feedback_ids, actor=None)
         with store.write() as con:
+            # the team's notes on this customer or on their comments go first (keyed by object id, which the scrub
+            # below would otherwise blank out of the notes table and so orphan the note); one transaction with the rest
+            feedback_ids = [
+                r[0]
+                for r in con.execute(
+                    "SELECT feedback_id FROM feedback WHERE list_contains(?, customer_id) ORDER BY 1", [ids]
+                ).fetchall()
+            ]
+            n_notes = forget_notes(store, customer_ids=ids, feedback_ids=feedback_ids, actor=None)
+            if n_notes:
+                result.rows_removed["notes"] = n_notes
             texts = _delete_rows(con, ids, result)
             result.cache_rows_removed = _delete_cache(con, texts)
             needles = [t for t in texts if len(t) >= MIN_SCRUB_CHARS] + _long(ids)
@@ -103,8 +104,6 @@ def forget_customer(
                 "INSERT INTO forget_log VALUES (?, ?, ?, ?)",
                 [uuid.uuid4().hex, result.subject_hash, json.dumps(result.rows_removed), _now()],
             )
-        if n_notes:
-            result.rows_removed["notes"] = n_notes
         progress("forget: recompute", 1, 3)
         if recompute and result.found:
             stages = sorted(

@@ -280,14 +280,10 @@ def rename_score_form(
 ) -> Response:
     """Give a score column the name people know it by ("Q1" → "Likelihood to recommend"; empty: back to the
     column name). Every page, the report and the exports use it; the change is in the activity log."""
-    from empathic.activity import record
-
     ctx = request.app.state.ctx
-    ws = ctx.workspaces[principal.workspace]
     try:
-        ws.rename_score(score, display_name)
-        actor = principal.user.username if principal.user else None
-        record(ws.store, actor, "score.rename", "score", score, {"display_name": " ".join(display_name.split())})
+        with acting_as(principal.user.username if principal.user else None):  # the API logs score.rename
+            ctx.workspaces[principal.workspace].rename_score(score, display_name)
     finally:
         ctx.cache.invalidate(principal.workspace)
     return RedirectResponse(f"/w/{principal.workspace}/overview", status_code=303)
