@@ -155,4 +155,4 @@ def test_snapshot_shows_what_the_server_committed(served: dict, cli) -> None:
         statuses = ws.sql("SELECT stage, status FROM runs").set_index("stage").status.to_dict()
     assert statuses.get("sentences") == "ok" and statuses.get("themes") == "ok"
     code, out, _ = cli("themes", served["path"])
-    assert code == 0 and "theme mentions" in out
+    assert code == 0 and "subthemes over" in out

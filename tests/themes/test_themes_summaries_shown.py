@@ -115,3 +115,15 @@ def test_summaries_follow_the_edits(workspace_copy: Path, op: str) -> None:
         assert all(pd.isna(stored.get(t)) for t in gone)  # no summary left behind for a theme that is gone
         if op == "rename":  # a new name, the same members: the same summary, shown under the new name
             assert stored[a] == before[a] and alive.set_index("theme_id").loc[a, "summary"] == before[a]
+
+
+def test_cli_listing_says_how_many_themes_over_how_many_comments(base_workspace: Path) -> None:
+    """Shares overlap (a comment can be in several themes), so the header gives their base and the theme counts."""
+    result = CliRunner().invoke(cli_app, ["themes", str(base_workspace)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    with empathic.Workspace.open(base_workspace, read_only=True) as ws:
+        tree = ws.themes()
+        n_comments = int(ws.sql("SELECT count(*) AS n FROM feedback WHERE text IS NOT NULL AND text <> ''").n[0])
+    n_top = int(((tree.level == 1) & ~tree.is_other).sum())
+    n_sub = int(((tree.level == 2) & ~tree.is_other).sum())
+    assert f"{n_top} themes, {n_sub} subthemes over {n_comments:,} comments" in result.output.splitlines()[0]

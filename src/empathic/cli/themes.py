@@ -38,6 +38,17 @@ def _sentiment(value: float | None) -> str:
     return f" [{colour}]sentiment {value:+.2f}[/{colour}]"
 
 
+def _tree_header(tree) -> str:
+    """Say how many themes over how many comments, so a reader of shares knows their base and that they overlap."""
+    top = tree[(tree.level == 1) & ~tree.is_other]
+    subthemes = int(((tree.level == 2) & ~tree.is_other).sum())
+    mentions = int(tree[tree.level == 1].n_comments.sum())
+    shared = tree[(tree.share > 0) & (tree.n_comments > 0)]
+    base = round(float((shared.n_comments / shared.share).median())) if len(shared) else 0
+    return (f"{len(top)} themes, {subthemes} subthemes over {base:,} comments "
+            f"({mentions:,} mentions: a comment can be in several)")
+
+
 @themes_app.command("show", hidden=True)
 def show(
     workspace: Path = typer.Argument(..., help="Workspace file."),
@@ -57,7 +68,7 @@ def show(
     if as_json:
         console.print_json(json.dumps(tree.to_dict("records"), default=str))
         return
-    root = Tree(f"[bold]{esc(workspace.name)}[/bold] — {int(tree[tree.level == 1].n_comments.sum()):,} theme mentions")
+    root = Tree(f"[bold]{esc(workspace.name)}[/bold] — {_tree_header(tree)}")
     nodes = {}
     for r in tree.itertuples():
         if r.level > level:
