@@ -183,9 +183,10 @@ def ideas(
         console.print("no requests found (intent request)")
         return
     table = Table(title="ideas board: what customers ask for (intent request)", show_lines=True)
-    for col in ("#", "idea", "comments", "share", "with a pain", "score gap", "who asks", "examples"):
+    for col in ("#", "idea", "comments", "share", "with a pain", "score gap", "who asks"):
         table.add_column(col)
-    for i, r in enumerate(board.head(limit).itertuples(), 1):
+    shown = board.head(limit)
+    for i, r in enumerate(shown.itertuples(), 1):
         gap = "" if r.score_gap is None or pd.isna(r.score_gap) else f"{r.score_gap:+.2f} {r.score} (n={r.n_scored})"
         who = [f"{s['attribute']}={s['value']} ×{s['lift']:.1f} (n={s['n']})" for s in r.segments]
         who += [f"customer {c['customer_id']}" for c in r.customers[:2]]
@@ -198,9 +199,13 @@ def ideas(
             f"{r.share_pain:.0%}",
             gap,
             esc("\n".join(who)),
-            _quote_lines(r.quotes, 90),
         )
     console.print(table)
+    # Quotes below the table, one per line: in a table column they wrap into a word per line on a terminal.
+    for i, r in enumerate(shown.itertuples(), 1):
+        console.print(f"[bold]{i}. {esc(r.label)}[/bold]")
+        for q in r.quotes:
+            console.print(f"   “{esc(q['text'][:160])}”", soft_wrap=False, overflow="ellipsis")
 
 
 def register(app: typer.Typer) -> None:
