@@ -72,6 +72,10 @@ def test_cli_ideas_shows_who_asks(tmp_path: Path) -> None:
     out = CliRunner().invoke(app, ["ideas", str(path)], env={"COLUMNS": "250"})
     assert out.exit_code == 0, out.output
     assert "plan=Pro" in out.output and "customer k1" in out.output and "rating" in out.output
+    with Workspace.open(path, read_only=True) as ws:
+        quotes = [q["text"] for q in ws.ideas().quotes.iloc[0]]
+    lines = out.output.splitlines()
+    assert quotes and all(any(f"“{q[:60]}" in line for line in lines) for q in quotes)  # each example on one line
 
 
 def test_who_asks_needs_enough_comments_and_a_lift() -> None:
