@@ -121,12 +121,12 @@ def test_cli_drivers_trends_segments_say_stale_after_an_edit(workspace: Path, ca
 
 def test_report_says_stale_after_an_edit_and_not_after_refresh(workspace: Path, too_large_to_refresh) -> None:
     with Workspace.open(workspace) as ws:
-        assert "Results are stale" not in render_report(ws)
+        assert "Results are stale" not in render_report(ws.store, ws.settings)
         ws.rename_theme(_top_themes(ws).theme_id[0], "renamed for the report")
-        html = render_report(ws)
+        html = render_report(ws.store, ws.settings)
         assert 'id="stale"' in html and "themes ran after the last analytics run" in html
         ws.analyze(stages=["analytics"])
-        assert "Results are stale" not in render_report(ws)
+        assert "Results are stale" not in render_report(ws.store, ws.settings)
 
 
 def test_edits_on_a_small_workspace_recompute_the_results_at_once(workspace: Path) -> None:
@@ -137,7 +137,7 @@ def test_edits_on_a_small_workspace_recompute_the_results_at_once(workspace: Pat
         top = _top_themes(ws)
         ws.rename_theme(top.theme_id[0], "renamed at once")
         assert stored.stale_note(ws.store, ws.settings.analytics) is None
-        labels = {r["theme_id"]: r["label"] for r in sections.drivers(ws)["impact"]}
+        labels = {r["theme_id"]: r["label"] for r in sections.drivers(ws.store)["impact"]}
         assert labels[top.theme_id[0]] == "renamed at once"
         assert ws.impact().set_index("theme_id").loc[top.theme_id[0], "label"] == "renamed at once"
         a, b = top.theme_id[1], top.theme_id[2]
@@ -170,5 +170,5 @@ def test_results_record_the_runs_and_edits_they_came_from(workspace: Path) -> No
         assert after["theme_edits"]["n"] == 1
         newest = ws.sql("SELECT edit_id FROM theme_edits ORDER BY seq DESC LIMIT 1").edit_id.iloc[0]
         assert after["theme_edits"]["last_edit_id"] == newest
-        html = render_report(ws)
+        html = render_report(ws.store, ws.settings)
     assert 'id="provenance"' in html and f"analytics run {after['run_id'][:8]}" in html and "with 1 theme edit" in html

@@ -61,8 +61,20 @@ def test_roll_up_is_calibrated_for_length():
     assert np.allclose(out[0], roll_up(best[:1], np.array([1]), "fast")[0])
     assert (out[1] >= out[2]).all() and (out[2] < 0.5).all()  # a borderline best-of-16 is no longer "expressed"
     assert (out[3] >= NAMED_SCORE - 1e-6).all()  # a named emotion counts whatever the length
-    grid = np.linspace(0, 1, 101, dtype=np.float32)
-    grid = grid[grid != np.float32(NAMED_SCORE)][:, None].repeat(len(EMOTIONS), axis=1)  # exactly 0.75 = named
+    grid = np.linspace(0, 1, 101, dtype=np.float32)[:, None].repeat(len(EMOTIONS), axis=1)  # 0.75 (named) included
     for k in (1, 3, 12):
         mapped = roll_up(grid, np.full(len(grid), k), "accurate")
         assert (np.diff(mapped, axis=0) >= -1e-6).all() and mapped.min() >= 0 and mapped.max() <= 1  # monotone
+
+
+@pytest.mark.parametrize("mode", ["fast", "accurate"])
+def test_a_stronger_unit_never_gives_a_weaker_comment_emotion(mode):
+    """The named plateau (a unit naming the emotion scores exactly NAMED_SCORE and counts at any length) must not
+    make the roll-up fall just above it: "I'm very happy with my purchase" scored 0.89 for joy in accurate mode and,
+    in an 8-sentence review, rolled up to 0.2 — not expressed — while a unit at 0.75 kept 0.75."""
+    scores = np.array([NAMED_SCORE, 0.8, 0.85, 0.89, 0.95], dtype=np.float32)
+    best = scores[:, None].repeat(len(EMOTIONS), axis=1)
+    for k in (2, 8, 16):
+        out = roll_up(best, np.full(len(scores), k), mode)
+        assert (out >= NAMED_SCORE - 1e-6).all(), (k, out.min(axis=0))  # all count, as the named one does
+        assert (np.diff(out, axis=0) >= -1e-6).all()
