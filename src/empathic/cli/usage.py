@@ -96,6 +96,10 @@ def usage(
             render(ws.stickiness(), "stickiness (DAU/MAU)", limit=limit)
         else:
             render(ws.usage_customers(), "customers' usage", limit=limit)
+        live = view == "time-of-day" and time_zone is not None  # recomputed from the events, not the stored run
+        results_line = None if live else stage_results_line(ws, "usage", workspace)
+    if results_line:
+        console.print(results_line)
 
 
 def why(
