@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from empathic import Workspace
-from empathic.feelings.emotions import EMOTIONS, comment_scores
+from empathic.feelings.emotions import EMOTIONS, comment_scores, named_emotions
 
 DATA = Path("/work/shared/data")
 CORPORA = {
@@ -45,14 +45,18 @@ def load(name: str, sample: int | None) -> pd.DataFrame:
 
 def rates(ws: Workspace) -> tuple[dict[str, dict[str, float]], dict[str, float], str, float]:
     """Per emotion: share of comments before/after; the sentiment mix; the feelings mode; mean units per comment."""
-    units = ws.sql("SELECT feedback_id, emotion_scores FROM sentence_feelings ORDER BY feedback_id, sentence_idx")
+    units = ws.sql(
+        "SELECT sf.feedback_id, sf.emotion_scores, s.text FROM sentence_feelings sf JOIN sentences s "
+        "USING (feedback_id, sentence_idx) ORDER BY sf.feedback_id, sf.sentence_idx"
+    )
     scores = np.array([[json.loads(s).get(e, 0.0) for e in EMOTIONS] for s in units.emotion_scores], np.float32)
+    named = named_emotions(units.text.tolist())  # which units name which emotion, as the stage passes them
     ids = units.feedback_id.to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     message = ws.sql("SELECT message FROM runs WHERE stage = 'feelings' AND status = 'ok' ORDER BY started_at DESC")
     mode = re.search(r"mode=(\w+)", message.message.iloc[0]).group(1)
     before = np.maximum.reduceat(scores, starts, axis=0) >= 0.5
-    after = comment_scores(scores, starts, mode) >= 0.5
+    after = comment_scores(scores, starts, mode, named) >= 0.5
     stored = ws.sql("SELECT emotion, count(*) AS n FROM feedback_emotions GROUP BY 1")
     stored_n = dict(zip(stored.emotion, stored.n, strict=True))
     n = len(starts)

@@ -109,7 +109,7 @@ def test_scores_rename_and_what_they_measure(workspace, capsys):
     code, out = run(capsys, "scores", workspace)
     assert code == 0 and "Likelihood to recommend" in out and "% promoters (9–10) − % detractors (0–6)" in out
     with Workspace.open(workspace, read_only=True) as ws:
-        card = views.scores(ws)[0]
+        card = views.scores(ws.store)[0]
         assert card["display_name"] == "Likelihood to recommend" and card["measures"].startswith("NPS: % promoters")
         assert resolve_score(ws.store, "likelihood to recommend") == ("nps", "nps")  # compare --score takes it
     code, out = run(capsys, "scores", "rename", workspace, "Q9", "x")

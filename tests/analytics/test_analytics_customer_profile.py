@@ -39,8 +39,8 @@ def test_customer_profile_has_value_timeline_and_trend(tmp_path):
         ws.ingest(feedback, text="comment", id="id", customer="customer", date="date", score="nps:nps", attr=["plan"])
         ws.ingest(events, kind="events", customer="user", date="ts", event="action", value="amount")
         ws.analyze(stages=["usage"])
-        profile = sections.customer(ws, "C7")
-        assert sections.customer(ws, "nobody") is None
+        profile = sections.customer(ws.store, "C7")
+        assert sections.customer(ws.store, "nobody") is None
     assert profile["value"] == 15.0 and profile["usage"]["n_sessions"] >= 3
     kinds = [t["kind"] for t in profile["timeline"]]
     assert kinds.count("feedback") == 2 and "usage" in kinds  # words and actions on one timeline

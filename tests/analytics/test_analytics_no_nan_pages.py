@@ -76,7 +76,7 @@ def test_no_web_page_or_report_shows_nan_nat_or_inf(client):
         text = visible_text(response.text)
         found = BAD_WORDS.search(text)
         assert found is None, (url, text[max(0, found.start() - 80) : found.end() + 80])
-    # /w/weak/report is render_report(ws) as is (the file `empathic report` writes), so it was grepped above
+    # /w/weak/report is render_report(store, settings) as is (what `empathic report` writes): grepped above
     assert 'id="provenance"' in client.get("/w/weak/report").text
 
 

@@ -25,7 +25,7 @@ def test_report_has_no_nan_and_bounded_drivers(tmp_path):
     tiny_store(path, rows, {f"t{k}": f"theme {k}" for k in range(30)}).close()
     with Workspace.open(path) as ws:
         ws.analyze(stages=["analytics"])
-        html = render_report(ws)
+        html = render_report(ws.store, ws.settings)
         chosen = ws.report(score="csat")
     text = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
     assert not re.search(r"\b(nan|NaN|NaT|inf|Infinity)\b", re.sub(r"<[^>]+>", " ", text))
@@ -48,8 +48,8 @@ def test_drivers_and_trends_show_current_labels_after_an_edit(tmp_path):
         with ws.store.write() as con:  # what a rename and a delete leave behind until the next analysis
             con.execute("UPDATE themes SET label = 'parcel delays' WHERE theme_id = 'late'")
             con.execute("UPDATE themes SET status = 'deleted' WHERE theme_id = 'staff'")
-        drivers = sections.drivers(ws)
-        series = sections.trends(ws)["series"]
+        drivers = sections.drivers(ws.store)
+        series = sections.trends(ws.store)["series"]
     assert {r["label"] for r in drivers["impact"]} == {"parcel delays"}
     assert {r["label"] for r in series} == {"parcel delays"}
 
@@ -75,7 +75,7 @@ def test_report_theme_quotes_are_the_themes_own_sentences(tmp_path):
         con.execute("UPDATE themes SET quotes = ? WHERE theme_id = 'ta'", [json.dumps(stale)])
     store.close()
     with Workspace.open(path, read_only=True) as ws:
-        themes = {t["theme_id"]: t for t in report_context(ws)["themes"]}
+        themes = {t["theme_id"]: t for t in report_context(ws.store, ws.settings)["themes"]}
     quotes = [q["text"] for q in themes["ta"]["quotes"]]
     assert quotes[0] == "the seat would not recline at all (1)" and len(quotes) == 3  # kept, then topped up
     assert all("seat" in q for q in quotes)  # never the food sentence
@@ -95,6 +95,6 @@ def test_drivers_export_carries_current_theme_labels_and_score_names(tmp_path):
         rename_score(ws.store, "Q1", "Likelihood to recommend")
         with ws.store.write() as con:  # a rename the stored impacts have not seen
             con.execute("UPDATE themes SET label = 'seat comfort' WHERE theme_id = 'ta'")
-        frame = export_frame(ws, "drivers").set_index("theme_id")
+        frame = export_frame(ws.store, "drivers").set_index("theme_id")
     assert frame.loc["ta", "label"] == "seat comfort"
     assert set(frame.score_display_name) == {"Likelihood to recommend"} and set(frame.score_name) == {"Q1"}

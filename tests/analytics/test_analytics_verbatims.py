@@ -21,7 +21,7 @@ def test_verbatims_show_scores_hide_empty_texts_and_keep_line_breaks(tmp_path):
     rename_score(store, "Q1", "Likelihood to recommend")
     store.close()
     with Workspace.open(path, read_only=True) as ws:
-        page = verbatims(ws)
+        page = verbatims(ws.store)
     assert page["total"] == 2 and [i["feedback_id"] for i in page["items"]] == ["a", "d"]
     first = page["items"][0]
     assert first["scores"] == [{"name": "Likelihood to recommend", "value": 3.0}]

@@ -58,6 +58,10 @@ RANKS: dict[str, int] = {
 GROUP_OF = {"privacy.ingest_pass": "ingest"}
 #: Leaves: import nothing of ours, so anyone may import them (config assembles them into one tree).
 LEAF_PARTS = {"web_settings"}
+#: Front doors that must not import some other front doors. The report reads the workspace's ``Store`` through the
+#: areas' read functions (issue #22: one read layer), never the ``Workspace`` (nor its ``api`` mixins or the web
+#: app): the workspace's ``report()`` calls the report, so the report importing it back would be a cycle.
+FORBIDDEN: dict[str, set[str]] = {"report": {"workspace", "api", "web", "__init__"}}
 #: Known exceptions, each with its reason; keep it empty.
 ALLOWED: set[tuple[str, str]] = set()
 
@@ -130,6 +134,8 @@ def violation(module: str, target: str) -> str | None:
     if _is_leaf(module):
         return f"{module} is a leaf (settings) and imports nothing of empathic"
     src_group, dst_group = GROUP_OF.get(src, src), GROUP_OF.get(dst, dst)
+    if dst in FORBIDDEN.get(src, ()):
+        return f"{module} imports {target}: the report takes a Store, never the Workspace (no workspace ↔ report cycle)"
     if src_group == dst_group or _is_leaf(target) or (module, target) in ALLOWED:
         return None
     if dst in LEAF_PARTS:
@@ -167,6 +173,9 @@ def test_store_imports_only_errors() -> None:
         ("web.app", "cli.main", "nothing imports cli"),
         ("themes.settings", "errors", "is a leaf"),
         ("team.owners", "nowhere", "no place"),
+        ("report.html", "workspace", "takes a Store"),
+        ("report.sections", "api.analytics", "takes a Store"),
+        ("report.views", "web.app", "takes a Store"),
     ],
 )
 def test_the_rule_refuses_imports_against_the_flow(module: str, target: str, reason: str) -> None:
@@ -191,6 +200,14 @@ def test_the_rule_refuses_imports_against_the_flow(module: str, target: str, rea
 )
 def test_the_rule_allows_imports_down_the_flow(module: str, target: str) -> None:
     assert violation(module, target) is None
+
+
+def test_the_report_imports_no_workspace_even_for_type_hints() -> None:
+    """The report reads a Store (issue #22 item 2): not even a ``TYPE_CHECKING`` import of the Workspace is left."""
+    found = [i for i in _imports() if _part(i.module) == "report"]
+    assert found, "the walk saw the report's imports"
+    assert {_part(i.target) for i in found}.isdisjoint(FORBIDDEN["report"])
+    assert any(i.target == "store" for i in found)  # it types on the Store
 
 
 def test_lazy_and_package_imports_are_seen(tmp_path) -> None:

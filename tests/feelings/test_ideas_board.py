@@ -51,7 +51,7 @@ def _workspace(path: Path) -> Workspace:
 def test_board_says_who_asks_how_much_it_hurts_and_the_score_gap(tmp_path: Path) -> None:
     with _workspace(tmp_path / "ideas.empathic") as ws:
         board = ws.ideas()
-        report = render_report(ws)
+        report = render_report(ws.store, ws.settings)
     top = board.iloc[0]
     assert (
         top["n_comments"] == 5 and "excel" in top["label"].lower() + " ".join(q["text"] for q in top["quotes"]).lower()

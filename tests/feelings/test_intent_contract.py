@@ -165,7 +165,7 @@ def cx_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_export_column_intent_contract(cx_workspace: Workspace) -> None:
-    frame = export_frame(cx_workspace, "comments")
+    frame = export_frame(cx_workspace.store, "comments")
     frame = frame.set_index("id" if "id" in frame.columns else "feedback_id")
     vocabulary = set(INTENTS)
     for value in frame["intent"]:

@@ -110,6 +110,8 @@ def test_stage_on_structureless_customers_makes_one_group(tmp_path):
                 )
     result = stage.run(store, Settings(), silent)
     assert result.counts["personas"] == 1 and result.warnings and "no distinct personas" in result.warnings[0]
+    # one group has no silhouette of its own: the warning gives the best one tried, never "nan" (BA printed it)
+    assert "nan" not in result.warnings[0] + result.message and "best silhouette 0." in result.warnings[0]
     card = store.read_df("SELECT * FROM personas")
     assert card["name"].tolist() == ["All customers"] and card["size"].tolist() == [80]
     store.close()

@@ -50,3 +50,29 @@ def test_the_personas_page_and_rest_say_which_run_they_show(subscription_path, t
     finally:
         for ws in app.state.ctx.workspaces.values():
             ws.close()
+
+
+def test_the_personas_and_feelings_commands_say_which_run_they_show(subscription_path, tmp_path, capsys) -> None:
+    """``empathic personas`` and ``empathic feelings`` print the run their numbers come from, like drivers/segments/
+    trends; when a stage they read ran again since, they say the results are stale and how to refresh them."""
+    from empathic.cli.main import main
+
+    copy = tmp_path / "sub.empathic"
+    copy.write_bytes(subscription_path.read_bytes())
+    with Workspace.open(copy, read_only=True) as ws:
+        made = ws.provenance("personas")
+    assert main(["personas", str(copy)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"results from personas run {made['run_id'][:8]}" in out
+    assert f"on usage run {made['inputs']['usage']['run_id'][:8]}" in out and "stale" not in out
+    (tmp_path / "empathic.toml").write_text('[feelings]\nmode = "fast"\n')  # the CLI reads it too
+    with Workspace.open(copy) as ws:
+        ws.analyze(stages=["feelings"])  # personas read the feelings: theirs are now older than it
+        felt = ws.provenance("feelings")
+    assert main(["feelings", str(copy)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"results from feelings run {felt['run_id'][:8]}" in out and "stale" not in out
+    assert main(["personas", str(copy), "--id", "P1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"stale: results from personas run {made['run_id'][:8]}" in out and "ran after the last personas run" in out
+    assert f"empathic analyze {copy} --stage personas" in out

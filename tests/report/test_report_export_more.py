@@ -67,7 +67,7 @@ def test_cli_exports_the_later_stages(workspace: Path, tmp_path: Path, capsys, w
 
 def test_segment_export_has_labels(workspace: Path) -> None:
     with Workspace.open(workspace, read_only=True) as ws:
-        frame = export_frame(ws, "segments")
+        frame = export_frame(ws.store, "segments")
     assert frame.theme_label.tolist() == ["slow app"] and frame.theme_id.tolist() == ["t1"]
 
 

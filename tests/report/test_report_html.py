@@ -29,7 +29,7 @@ def test_report_escapes_hostile_text(hostile_ws) -> None:
 
 
 def test_report_numbers_match_the_store(hostile_ws) -> None:
-    ctx = report_context(hostile_ws)
+    ctx = report_context(hostile_ws.store, hostile_ws.settings)
     assert ctx["data"]["n_comments"] == hostile_ws.store.scalar("SELECT count(*) FROM feedback")
     counts = {t["theme_id"]: t["n_comments"] for t in ctx["themes"]}
     stored = dict(hostile_ws.store.read_df("SELECT theme_id, n_comments FROM themes WHERE level = 1").values)

@@ -32,7 +32,7 @@ def test_the_report_shows_notes_where_their_objects_are(planted: Path) -> None:
         notes.add_note(ws.store, "persona", "p1", "Our loudest group", author="ada")
         notes.add_note(ws.store, "customer", "cf00010", "Key account: call before renewal", author="ada")
         notes.add_note(ws.store, "comment", "f00001", "Not in the quotes", author="ann")
-        html = render_report(ws)
+        html = render_report(ws.store, ws.settings)
         comment_text = ws.store.scalar("SELECT text FROM feedback WHERE feedback_id = 'f00001'")
     theme = _section(html, "<h3>Late delivery</h3>", "<h3>")
     assert "Carrier switch in May &lt;script&gt;alert(1)&lt;/script&gt;" in theme and "<script>" not in html
@@ -48,5 +48,5 @@ def test_the_report_shows_notes_where_their_objects_are(planted: Path) -> None:
 
 def test_a_report_without_notes_has_no_notes_section(planted: Path) -> None:
     with Workspace.open(planted) as ws:
-        html = render_report(ws)
+        html = render_report(ws.store, ws.settings)
     assert "team-notes" not in html and 'class="note"' not in html

@@ -79,7 +79,7 @@ def test_web_theme_pages_show_the_summaries(base_workspace: Path, tmp_path: Path
 
 def test_report_theme_section_shows_the_summaries(base_workspace: Path) -> None:
     with empathic.Workspace.open(base_workspace, read_only=True) as ws:
-        page = render_report(ws)
+        page = render_report(ws.store, ws.settings)
         tree = ws.themes()
     top = tree[(tree.level == 1) & ~tree.is_other]
     assert len(top)

@@ -131,10 +131,15 @@ def test_cli_commands(subscription_path, capsys, monkeypatch):
     code, out, _ = run_cli(capsys, "usage", ws, "retention")
     assert code == 0 and "100%" in out and "cohort" in out
     code, out, _ = run_cli(capsys, "usage", ws, "time-of-day", "--time-zone", "UTC")
-    assert code == 0 and "busiest:" in out
+    assert code == 0 and "busiest:" in out and "results from" not in out  # recomputed live in that zone
+    from empathic import Workspace
+
+    with Workspace.open(subscription_path, read_only=True) as opened:
+        usage_run = opened.provenance("usage")["run_id"]
     for view in ("features", "lifecycle", "stickiness", "sessions", "customers", "time-used"):
         code, out, _ = run_cli(capsys, "usage", ws, view, "--limit", "3")
         assert code == 0 and out.strip(), view
+        assert f"results from usage run {usage_run[:8]}" in " ".join(out.split()), view  # which run it shows
     code, out, _ = run_cli(capsys, "why", ws, "--group", "churned")
     assert code == 0 and "reliability" in out
     code, out, _ = run_cli(capsys, "personas", ws)

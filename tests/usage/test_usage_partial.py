@@ -32,3 +32,40 @@ def test_the_unfinished_last_month_is_flagged_and_whole_months_are_not(tmp_path:
     # weeks start on Mondays; 2024-01-01 is one, and the week of 4 March ends after the last event (6 March)
     assert not weekly["partial"].iloc[0] and weekly["partial"].iloc[-1]
     assert weekly["partial"].sum() == 1
+
+
+def test_the_usage_page_and_the_report_mark_the_partial_month(tmp_path: Path) -> None:
+    """The web Usage page and the report read stickiness through the same read function as ``ws.stickiness()``
+    (``empathic.usage.read``), so the unfinished month carries its flag there too, and whole months do not."""
+    import re
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+    from web_helpers import login, make_accounts
+
+    from empathic.config import Settings
+    from empathic.report import sections
+    from empathic.report.html import render_report
+    from empathic.web import create_app
+
+    path = tmp_path / "u.empathic"
+    with Workspace.open(path) as ws:
+        ws.ingest(_events(), kind="events", customer="user", date="ts", event="action")
+        ws.analyze(stages=["usage"])
+        assert sections.usage(ws.store)["stickiness"] == ws.stickiness().to_dict(orient="records")
+        report = render_report(ws.store, ws.settings)
+    table = re.search(r'<table id="stickiness">.*?</table>', report, re.S).group(0)
+    assert "2024-03 (partial)" in table and "2024-02 (partial)" not in table and "2024-02" in table
+    app = create_app(Settings(), [path], accounts=make_accounts(tmp_path / "a.sqlite"), upload_dir=tmp_path / "up")
+    name = next(iter(app.state.ctx.workspaces))
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            login(client, "vic")
+            page = client.get(f"/w/{name}/usage").text
+    finally:
+        for w in app.state.ctx.workspaces.values():
+            w.close()
+    card = re.search(r'<section class="card" id="stickiness">.*?</section>', page, re.S).group(0)
+    assert re.search(r"2024-03 <span[^>]*>\(partial\)", card) and not re.search(r"2024-0[12] <span", card)

@@ -273,6 +273,21 @@ def score_trend(
     return periods
 
 
+#: The columns a score-over-time series shows (the Python API, the web Trends/Compare pages and the report).
+SCORE_SERIES_COLUMNS = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
+
+
+def score_series(
+    store: Store, settings: AnalyticsSettings, grain: str | None = None, score: str | None = None
+) -> pd.DataFrame:
+    """:func:`score_trend` cut to :data:`SCORE_SERIES_COLUMNS` (``value`` is ``nan`` for periods under the minimum
+    n; ``partial`` = the unfinished newest period); ``.attrs`` holds ``grain`` and ``score_name``."""
+    out = score_trend(store, settings, grain, score)
+    frame = out[SCORE_SERIES_COLUMNS].copy() if len(out) else pd.DataFrame(columns=SCORE_SERIES_COLUMNS)
+    frame.attrs.update(out.attrs)
+    return frame
+
+
 def alerts(store: Store, settings: AnalyticsSettings, trend_pair=None) -> pd.DataFrame:
     """The digest: rising / falling / new themes and score moves in the latest complete period, each passing the
     evidence rules (significance, minimum effect and volume; never a partial period)."""

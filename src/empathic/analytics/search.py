@@ -170,3 +170,10 @@ def _semantic_rank(store: Store, ranked: pd.DataFrame, text: str, embedder_name:
     sims = _unit_vectors(store, units.text.tolist(), embedder_name, embedder) @ query_vec
     best = units.assign(score=sims).groupby("feedback_id", as_index=False).score.max()
     return best.sort_values(["score", "feedback_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def saved_filters(store: Store) -> pd.DataFrame:
+    """The named queries analysts saved (name, query, created_at), by name; empty when none were saved."""
+    if not store.has_table("saved_filters"):
+        return pd.DataFrame(columns=["name", "query", "created_at"])
+    return store.read_df("SELECT name, query, created_at FROM saved_filters ORDER BY name")

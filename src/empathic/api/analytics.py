@@ -170,11 +170,7 @@ class AnalyticsAPI:
         unfinished newest period). ``.attrs`` holds ``grain`` and ``score_name``."""
         from empathic.analytics import results
 
-        out = results.score_trend(self.store, self.settings.analytics, grain, score)
-        keep = ["period", "n_period", "n", "value", "ci_low", "ci_high", "enough", "partial"]
-        frame = out[keep].copy() if len(out) else pd.DataFrame(columns=keep)
-        frame.attrs.update(out.attrs)
-        return frame
+        return results.score_series(self.store, self.settings.analytics, grain, score)
 
     def alerts(self, *, live: bool = False) -> pd.DataFrame:
         """The digest: rising, falling and new themes, and score moves, in the latest period."""
@@ -201,4 +197,6 @@ class AnalyticsAPI:
 
     def saved_filters(self) -> pd.DataFrame:
         """The saved queries: ``name, query, created_at``."""
-        return self.store.read_df("SELECT name, query, created_at FROM saved_filters ORDER BY name")
+        from empathic.analytics.search import saved_filters
+
+        return saved_filters(self.store)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -13,8 +12,6 @@ if TYPE_CHECKING:
     from empathic.config import Settings
     from empathic.store import Store
 
-JSON_COLUMNS = ("traits", "top_themes", "feelings", "empathy_map", "quotes")
-
 
 class PersonasAPI:
     """Mixin: personas results as pandas DataFrames. Uses self.store and self.settings."""
@@ -24,15 +21,15 @@ class PersonasAPI:
 
     def personas(self) -> pd.DataFrame:
         """Persona cards, largest first; JSON columns (traits, top_themes, feelings, empathy_map, quotes) parsed."""
-        df = self.store.read_df("SELECT * FROM personas ORDER BY size DESC, persona_id")
+        from empathic.personas.read import cards
+
+        df = cards(self.store)
         if df.empty:
             raise StageError(
                 "no personas yet",
                 hint="run: empathic analyze WORKSPACE (personas need customers "
                 "with usage, attributes or linked feedback)",
             )
-        for col in JSON_COLUMNS:
-            df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
         return df
 
     def persona(self, persona_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ class ReportAPI:
         of the drivers and "why it moved" sections (a column, display name or kind; default the main score)."""
         from empathic.report.html import render_report, save_html
 
-        html = render_report(self, title=title, score=score)  # type: ignore[arg-type]
+        html = render_report(self.store, self.settings, title=title, score=score)
         if path is not None:
             save_html(html, path)
         return html
@@ -33,4 +33,4 @@ class ReportAPI:
         """
         from empathic.report.export import export
 
-        return export(self, what, path, fmt=fmt)  # type: ignore[arg-type]
+        return export(self.store, what, path, fmt=fmt)

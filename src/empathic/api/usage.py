@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from empathic.errors import InputError, StageError
-from empathic.usage import sql, why
+from empathic.errors import InputError
+from empathic.usage import read, sql, why
 from empathic.usage.compute import check_time_zone
 
 if TYPE_CHECKING:
@@ -35,18 +35,10 @@ class UsageAPI:
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _usage_ready(self) -> None:
-        if self.store.count("usage_customers"):
-            return
-        if not self.store.scalar("SELECT count(*) FROM events WHERE customer_id IS NOT NULL"):
-            raise InputError(
-                "this workspace has no usage events with a customer id",
-                hint="ingest events first: empathic ingest WORKSPACE events.csv --kind events",
-            )
-        raise StageError("usage has not been analysed yet", hint="run: empathic analyze WORKSPACE")
+        read.ensure_ready(self.store)
 
     def _view(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
-        self._usage_ready()
-        return self.store.read_df(query, params)
+        return read.view(self.store, query, params)
 
     # -- views -----------------------------------------------------------------------------------------------------
     def usage_customers(self) -> pd.DataFrame:
@@ -86,17 +78,11 @@ class UsageAPI:
 
     def feature_usage(self) -> pd.DataFrame:
         """Per feature (event name): adoption, frequency, median days from signup to first use."""
-        return self._view("SELECT * FROM usage_features ORDER BY adoption DESC, event")
+        return read.features(self.store)
 
     def retention(self, unit: str = "month", mode: str = "on", *, wide: bool = False) -> pd.DataFrame:
         """Cohort retention (``unit`` day/week/month, ``mode`` on/on_or_after); ``wide`` gives cohort × period."""
-        if unit not in sql.PERIOD_UNITS or mode not in ("on", "on_or_after"):
-            raise InputError(
-                f"unknown retention view {unit}/{mode}", hint="unit: day, week or month; mode: on or on_or_after"
-            )
-        df = self._view(
-            "SELECT * FROM usage_retention WHERE period_unit = ? AND mode = ? ORDER BY cohort, period", [unit, mode]
-        )
+        df = read.retention(self.store, unit, mode)
         if not wide:
             return df
         sizes = df.groupby("cohort")["cohort_size"].first()
@@ -116,36 +102,17 @@ class UsageAPI:
         """Per month: MAU, average DAU, DAU/MAU and average active days per active week, and ``partial``: the
         events do not cover the whole month (the current month of an export), so its MAU and DAU/MAU are not
         comparable with whole months."""
-        df = self._view("SELECT * FROM usage_stickiness ORDER BY month")
-        df["partial"] = self._partial(pd.to_datetime(df["month"] + "-01"), "month")
-        return df
+        return read.stickiness(self.store)
 
     def lifecycle(self, unit: str = "week") -> pd.DataFrame:
         """Per period: new / returning / resurrecting / dormant customers (wide), and ``partial``: the events do not
         cover the whole period, so its customers who have not come back *yet* count as dormant."""
-        df = self._view("SELECT * FROM usage_lifecycle WHERE period_unit = ? ORDER BY period", [unit])
-        wide = df.pivot(index="period", columns="status", values="n_customers").fillna(0).astype(int)
-        wide = wide.reindex(columns=["new", "returning", "resurrecting", "dormant"], fill_value=0)
-        wide["partial"] = self._partial(pd.to_datetime(pd.Series(wide.index, index=wide.index)), unit)
-        return wide
-
-    def _partial(self, starts: pd.Series, unit: str) -> pd.Series:
-        """Whether each period (by its first day) reaches past the events: it starts before the first event's day or
-        ends after the last event's day."""
-        first, last = self.store.read_df(
-            "SELECT CAST(min(ts) AS DATE) AS first, CAST(max(ts) AS DATE) AS last FROM events "
-            "WHERE customer_id IS NOT NULL AND ts IS NOT NULL"
-        ).iloc[0]
-        if pd.isna(first) or not len(starts):
-            return pd.Series(False, index=starts.index, dtype=bool)
-        step = pd.DateOffset(months=1) if unit == "month" else pd.Timedelta(days=7 if unit == "week" else 1)
-        ends = starts + step - pd.Timedelta(days=1)
-        return (starts < pd.Timestamp(first)) | (ends > pd.Timestamp(last))
+        return read.lifecycle(self.store, unit)
 
     def time_of_day(self, time_zone: str | None = None, *, wide: bool = False) -> pd.DataFrame:
         """Hour × weekday activity; ``time_zone`` (IANA or 'customer') recomputes it live."""
         if time_zone is None:
-            df = self._view("SELECT * FROM usage_time_of_day ORDER BY weekday, hour")
+            df = read.time_of_day(self.store)
         else:
             check_time_zone(time_zone)
             df = self.store.read_df(sql.time_of_day(sql.Sources(), time_zone) + " ORDER BY weekday, hour")

@@ -102,3 +102,26 @@ def open_workspace(path: Path, *, create: bool = False, read_only: bool = False)
             soft_wrap=True,
         )
     return ws
+
+
+def stage_results_line(ws: Workspace, stage: str, workspace: Path) -> str | None:
+    """The dim line under a command that shows one stage's stored results (personas, feelings …): the run they come
+    from, the runs it read and the theme edits its themes carry, so a number can be traced; or, when those results
+    are stale (a stage they read ran again, the settings or the data changed), why, and the one command that
+    refreshes them. ``None`` before the stage's first successful run.
+
+    The same lineage as the web pages and REST ``/provenance`` (:func:`empathic.stage.run_provenance`)."""
+    from empathic import pipeline
+    from empathic.stage import provenance_line, run_provenance, settings_sections, stale_reason
+
+    declared = pipeline.declarations()[stage]
+    text = provenance_line(run_provenance(ws.store, declared))
+    if text is None:
+        return None
+    reason = stale_reason(ws.store, declared, settings_sections(declared, ws.settings.model_dump(mode="json")))
+    if reason is None:
+        return f"[dim]results from {esc(text)}[/dim]"
+    return (
+        f"[yellow]stale[/yellow]: results from {esc(text)}, but {esc(reason)} — run "
+        f"`empathic analyze {esc(str(workspace))} --stage {stage}` to refresh them"
+    )

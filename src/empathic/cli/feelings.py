@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from empathic.cli.common import console, esc, num, open_workspace
+from empathic.cli.common import console, esc, num, open_workspace, stage_results_line
 
 LABEL_STYLE = {"positive": "green", "negative": "red", "mixed": "yellow", "neutral": "dim"}
 CELL_TITLES = {
@@ -47,6 +47,7 @@ def feelings(
         emotions = ws.emotions()
         cal = ws.calibration() if calibration else None
         n_corrections = len(ws.corrections())
+        results_line = stage_results_line(ws, "feelings", workspace)
     mix = comments["sentiment_label"].value_counts()
     table = Table(title=f"sentiment of {len(comments):,} comments")
     for col in ("label", "comments", "share"):
@@ -68,6 +69,8 @@ def feelings(
         console.print(f"analyst corrections: {n_corrections:,} (applied at the last feelings run when not stale)")
     if calibration:
         _print_calibration(cal)
+    if results_line:
+        console.print(results_line)
 
 
 def _print_calibration(cal: dict | None) -> None:

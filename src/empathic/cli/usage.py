@@ -10,7 +10,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from empathic.cli.common import console, esc, is_missing, open_workspace
+from empathic.cli.common import console, esc, is_missing, open_workspace, stage_results_line
 from empathic.errors import InputError
 
 WS_ARG = typer.Argument(..., help="Workspace file.")
@@ -96,6 +96,10 @@ def usage(
             render(ws.stickiness(), "stickiness (DAU/MAU)", limit=limit)
         else:
             render(ws.usage_customers(), "customers' usage", limit=limit)
+        live = view == "time-of-day" and time_zone is not None  # recomputed from the events, not the stored run
+        results_line = None if live else stage_results_line(ws, "usage", workspace)
+    if results_line:
+        console.print(results_line)
 
 
 def why(
@@ -141,6 +145,9 @@ def personas(
     """
     with open_workspace(workspace, read_only=True) as ws:
         df = ws.personas()
+        results_line = stage_results_line(ws, "personas", workspace)
+    if results_line:
+        console.print(results_line)
     if persona_id is None:
         table = Table(title="personas")
         for col in ("id", "name", "size", "share", "top themes", "score", "what distinguishes them"):

@@ -233,7 +233,7 @@ def report(
 
             if not output.parent.is_dir():
                 raise InputError(f"folder {output.parent} does not exist", hint="create it or choose another -o path")
-            html_to_pdf(render_report(ws, title=title, score=score), output)
+            html_to_pdf(render_report(ws.store, ws.settings, title=title, score=score), output)
         else:
             ws.report(output, title=title, score=score)
     console.print(f"wrote {esc(output)}")

@@ -321,14 +321,19 @@ def _comment_sentiment(
 
 
 def aggregate_comments(
-    units: pa.Table, emotions: np.ndarray, settings: FeelingsSettings, mode: str = "fast"
+    units: pa.Table,
+    emotions: np.ndarray,
+    settings: FeelingsSettings,
+    mode: str = "fast",
+    named: np.ndarray | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """Roll unit feelings up to comments: (FEEDBACK_FEELINGS_SCHEMA table, FEEDBACK_EMOTIONS_SCHEMA table).
 
     A comment's sentiment score is the mean of its units; its label follows the mean of its opinionated units
     (|sentiment| ≥ neutral_band) and is ``mixed`` only when they go both ways and nearly cancel
     (:func:`comment_labels`); its emotion scores are its best unit's, calibrated for the number of
-    units (:func:`empathic.feelings.emotions.comment_scores`, ``mode`` picks the calibration); quadrants and
+    units (:func:`empathic.feelings.emotions.comment_scores`, ``mode`` picks the calibration, ``named``: which
+    units name which emotion, rows like ``emotions``); quadrants and
     intents are the sets over its units ("other" only when nothing else).
     """
     ids = np.asarray(units.column("feedback_id").to_pylist(), dtype=object)
@@ -342,7 +347,7 @@ def aggregate_comments(
         return FEEDBACK_FEELINGS_SCHEMA.empty_table(), FEEDBACK_EMOTIONS_SCHEMA.empty_table()
     starts = _group_starts(ids)
     mean, labels = _comment_sentiment(sentiment, unit_labels, starts, settings)
-    emo = comment_scores(emotions[order], starts, mode)
+    emo = comment_scores(emotions[order], starts, mode, None if named is None else named[order])
     per_comment = {i: _any_per_group(flags, starts) for i, flags in intent_flags(intents).items()}
     intent_text = _joined(per_comment, tuple(i for i in INTENTS if i != "other"))
     comments = pa.table(

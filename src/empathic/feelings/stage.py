@@ -27,6 +27,7 @@ from empathic.feelings.annotate import (
     aggregate_comments,
     annotate_units,
 )
+from empathic.feelings.emotions import named_emotions
 from empathic.feelings.encoder import get_emotions_encoder, get_encoder
 from empathic.feelings.rows import UNIT_FEELINGS_SCHEMA, annotate_batch, split_emotions
 from empathic.feelings.textnorm import clean_texts
@@ -126,7 +127,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             f"MiniLM vectors for {vectors.embedded} distinct texts the prototypes read, {cached} of them from the "
             "themes cache"
         )
-    comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode)
+    named = named_emotions(units.column("text").to_pylist())  # rows like unit_table: named emotions count at any length
+    comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode, named)
     comments, cal, corrected["comments"] = _calibrate_and_correct(store, unit_table, comments, fixed, settings)
     with store.write() as con:
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from empathic.config import Settings
@@ -80,12 +81,14 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         con.execute("INSERT INTO customer_personas BY NAME SELECT * FROM new_assign")
         con.unregister("new_assign")
     progress("personas", 3, 3)
+    # the chosen k's silhouette is NaN when everyone is one group: say the best one tried, never "nan"
+    best = _best_silhouette(clustering.scores) if not clustering.has_structure else clustering.silhouette
     warnings = (
         []
         if clustering.has_structure
         else [
-            f"no distinct personas: silhouette {clustering.silhouette:.3f} vs shuffled control "
-            f"{clustering.control_silhouette:.3f}; everyone is one group"
+            f"no distinct personas: best silhouette {_score(best, 3)} vs shuffled control "
+            f"{_score(clustering.control_silhouette, 3)}; everyone is one group"
         ]
     )
     return StageResult(
@@ -93,6 +96,16 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         counts={"personas": clustering.k, "customers": len(ids)},
         warnings=warnings,
         message=f"{clustering.k} personas from {len(ids)} customers "
-        f"(silhouette {clustering.silhouette:.2f}, shuffled control "
-        f"{clustering.control_silhouette:.2f})",
+        f"(silhouette {_score(best, 2)}, shuffled control {_score(clustering.control_silhouette, 2)})",
     )
+
+
+def _best_silhouette(scores: dict[int, float]) -> float:
+    """The best silhouette over the k that were tried (NaN when none could be measured)."""
+    finite = [v for v in scores.values() if math.isfinite(v)]
+    return max(finite) if finite else math.nan
+
+
+def _score(value: float, digits: int) -> str:
+    """A silhouette for people: "n/a" when it could not be measured (too few customers), never "nan"."""
+    return f"{value:.{digits}f}" if math.isfinite(value) else "n/a"

@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from empathic.errors import InputError, StageError
 
 if TYPE_CHECKING:
-    from empathic.workspace import Workspace
+    from empathic.store import Store
 
 WHATS = ("comments", "themes", "drivers", "segments")
 MORE_WHATS = ("usage", "personas", "customers")  # tables of the later stages (need events / personas / customers)
@@ -70,55 +70,30 @@ DRIVERS_EXPORT_UNNAMED = (
 )
 
 
-def export_frame(ws: Workspace, what: str) -> pd.DataFrame:
+def export_frame(store: Store, what: str) -> pd.DataFrame:
     """The table behind one export (raw values)."""
     if what not in WHATS + MORE_WHATS:
         raise InputError(f"unknown export {what!r}", hint=f"choose one of: {', '.join(WHATS + MORE_WHATS)}")
     if what == "comments":
-        return _comments(ws)
+        return _comments(store)
     if what in _READERS:
-        return _READERS[what](ws)
+        return _READERS[what](store)
     table, order = {
         "themes": ("themes", "level, n_comments DESC, theme_id"),
         "drivers": ("theme_impact", "score_name, impact, theme_id"),
     }[what]
-    if ws.store.count(table) == 0:
+    if store.count(table) == 0:
         raise StageError(f"nothing to export: {what} not analysed yet", hint="run `empathic analyze WORKSPACE` first")
     if what == "drivers":  # the theme's current label and the score's display name next to their ids
-        return ws.store.read_df(DRIVERS_EXPORT if ws.store.has_table("score_labels") else DRIVERS_EXPORT_UNNAMED)
-    return ws.store.read_df(f"SELECT * FROM {table} ORDER BY {order}")
+        return store.read_df(DRIVERS_EXPORT if store.has_table("score_labels") else DRIVERS_EXPORT_UNNAMED)
+    return store.read_df(f"SELECT * FROM {table} ORDER BY {order}")
 
 
-def _comments(ws: Workspace) -> pd.DataFrame:
-    """``ws.comments()`` when the installation has it, else feedback with the contract annotations joined here."""
-    method = getattr(ws, "comments", None)
-    if callable(method):
-        return method()
-    has_themes = ws.store.count("feedback_themes") > 0
-    has_feelings = ws.store.count("feedback_feelings") > 0
-    themes = (
-        "LEFT JOIN (SELECT ft.feedback_id, string_agg(t.label, ';' ORDER BY t.label) AS themes, "
-        "string_agg(t.theme_id, ';' ORDER BY t.label) AS theme_ids, "
-        "any_value(t.theme_id) FILTER (WHERE ft.is_primary) AS primary_theme_id, "
-        "any_value(t.label) FILTER (WHERE ft.is_primary) AS primary_theme FROM feedback_themes ft "
-        "JOIN themes t USING (theme_id) WHERE t.level = 1 GROUP BY 1) th USING (feedback_id)"
-        if has_themes
-        else ""
-    )
-    theme_cols = (
-        "th.primary_theme_id, th.primary_theme, th.themes, th.theme_ids"
-        if has_themes
-        else ("NULL AS primary_theme_id, NULL AS primary_theme, NULL AS themes, NULL AS theme_ids")
-    )
-    feel = "LEFT JOIN feedback_feelings ff USING (feedback_id)" if has_feelings else ""
-    feel_cols = (
-        "ff.sentiment, ff.sentiment_label, ff.emotions, ff.empathy_quadrants, ff.intent"
-        if has_feelings
-        else "NULL AS sentiment, NULL AS sentiment_label, NULL AS emotions, NULL AS empathy_quadrants, NULL AS intent"
-    )
-    return ws.store.read_df(
-        f"SELECT f.*, {theme_cols}, {feel_cols} FROM feedback f {themes} {feel} ORDER BY f.feedback_id"
-    )
+def _comments(store: Store) -> pd.DataFrame:
+    """The comments with their annotations: :func:`empathic.comments.comments_frame`, what ``ws.comments()`` reads."""
+    from empathic.comments import comments_frame
+
+    return comments_frame(store)
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -157,10 +132,10 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str) -> None:
         frame.to_json(target, orient="records", lines=True, date_format="iso", force_ascii=False)
 
 
-def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None) -> int:
+def export(store: Store, what: str, path: str | Path, *, fmt: str | None = None) -> int:
     """Export ``what`` (comments/themes/drivers/segments) to ``path``; returns the number of rows written."""
     chosen = format_for(path, fmt)
-    frame = export_frame(ws, what)
+    frame = export_frame(store, what)
     try:
         write_frame(frame, path, chosen)
     except OSError as exc:
@@ -176,30 +151,30 @@ def export(ws: Workspace, what: str, path: str | Path, *, fmt: str | None = None
 
 
 # -- segments, usage, personas, customers: each export carries labels next to its ids --------------------------------
-def _need(ws: Workspace, table: str, what: str, stage: str = "analyze") -> None:
-    if not ws.store.has_table(table) or ws.store.count(table) == 0:
+def _need(store: Store, table: str, what: str, stage: str = "analyze") -> None:
+    if not store.has_table(table) or store.count(table) == 0:
         raise StageError(f"nothing to export: {what} not analysed yet", hint=f"run `empathic {stage} WORKSPACE` first")
 
 
-def _segments(ws: Workspace) -> pd.DataFrame:
+def _segments(store: Store) -> pd.DataFrame:
     """Segment differences with the theme's label next to its id."""
-    _need(ws, "segment_differences", "segments")
-    return ws.store.read_df(
+    _need(store, "segment_differences", "segments")
+    return store.read_df(
         "SELECT d.* EXCLUDE (theme_id), d.theme_id, t.label AS theme_label FROM segment_differences d "
         "LEFT JOIN themes t USING (theme_id) ORDER BY attribute, segment, metric, theme_id, score_name"
     )
 
 
-def _usage(ws: Workspace) -> pd.DataFrame:
+def _usage(store: Store) -> pd.DataFrame:
     """One row per customer: events, sessions, time used, tenure, status (the usage stage's customer table)."""
-    _need(ws, "usage_customers", "usage (needs events)")
-    return ws.store.read_df("SELECT * FROM usage_customers ORDER BY customer_id")
+    _need(store, "usage_customers", "usage (needs events)")
+    return store.read_df("SELECT * FROM usage_customers ORDER BY customer_id")
 
 
-def _personas(ws: Workspace) -> pd.DataFrame:
+def _personas(store: Store) -> pd.DataFrame:
     """One row per persona (traits, themes, empathy map as JSON text) with its number of customers."""
-    _need(ws, "personas", "personas")
-    return ws.store.read_df(
+    _need(store, "personas", "personas")
+    return store.read_df(
         "SELECT p.persona_id, p.name, p.size, p.share, p.score, p.description, CAST(p.traits AS VARCHAR) AS traits, "
         "CAST(p.top_themes AS VARCHAR) AS top_themes, CAST(p.feelings AS VARCHAR) AS feelings, "
         "CAST(p.empathy_map AS VARCHAR) AS empathy_map, CAST(p.quotes AS VARCHAR) AS quotes FROM personas p "
@@ -207,32 +182,32 @@ def _personas(ws: Workspace) -> pd.DataFrame:
     )
 
 
-def _customers(ws: Workspace) -> pd.DataFrame:
+def _customers(store: Store) -> pd.DataFrame:
     """One row per known customer (from the customers file or the comments): comment count, last comment, persona
     id and name, usage status — and one column per customer attribute."""
     ids = "SELECT customer_id FROM customers UNION SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL"
-    if not ws.store.scalar(f"SELECT count(*) FROM ({ids})"):
+    if not store.scalar(f"SELECT count(*) FROM ({ids})"):
         raise StageError("nothing to export: no customers", hint="ingest a customers file or comments with customer=")
     persona = (
         "LEFT JOIN (SELECT cp.customer_id, cp.persona_id, p.name AS persona FROM customer_personas cp "
         "JOIN personas p USING (persona_id)) cp USING (customer_id)"
-        if ws.store.count("customer_personas")
+        if store.count("customer_personas")
         else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS persona_id, "
         "NULL::VARCHAR AS persona) cp USING (customer_id)"
     )
     usage = (
         "LEFT JOIN (SELECT customer_id, status AS usage_status FROM usage_customers) u USING (customer_id)"
-        if ws.store.count("usage_customers")
+        if store.count("usage_customers")
         else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS usage_status) u USING (customer_id)"
     )
-    base = ws.store.read_df(
+    base = store.read_df(
         f"WITH ids AS ({ids}), fb AS (SELECT customer_id, count(*) AS n_comments, max(created_at) AS last_comment "
         "FROM feedback WHERE customer_id IS NOT NULL GROUP BY 1) "
         f"SELECT ids.customer_id, coalesce(fb.n_comments, 0) AS n_comments, fb.last_comment, cp.persona_id, "
         f"cp.persona, u.usage_status FROM ids LEFT JOIN fb USING (customer_id) {persona} {usage} "
         "ORDER BY ids.customer_id"
     )
-    attributes = ws.store.read_df("SELECT customer_id, name, value FROM customer_attributes")
+    attributes = store.read_df("SELECT customer_id, name, value FROM customer_attributes")
     if attributes.empty:
         return base
     wide = attributes.pivot_table(index="customer_id", columns="name", values="value", aggfunc="first")

@@ -18,7 +18,8 @@ from empathic.report import sections, views
 from empathic.team.report_notes import notes_for_report
 
 if TYPE_CHECKING:
-    from empathic.workspace import Workspace
+    from empathic.config import Settings
+    from empathic.store import Store
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -64,14 +65,14 @@ def bars(items: list[tuple[str, float]], *, width: int = 520, bar_height: int = 
     return {"bars": out, "zero": zero, "width": width, "height": len(items) * (bar_height + 6) + 4, "bh": bar_height}
 
 
-def member_quotes(ws: Workspace, theme_id: str, quotes: list[dict[str, Any]], *, n: int = 3) -> list[dict[str, Any]]:
+def member_quotes(store: Store, theme_id: str, quotes: list[dict[str, Any]], *, n: int = 3) -> list[dict[str, Any]]:
     """Up to ``n`` quotes that are sentences of the theme itself (``sentence_themes``): the stored typical quotes that
     still belong to it (an edit can move a sentence elsewhere), topped up with its highest-scoring member sentences.
     """
-    if not views.has_data(ws, "sentence_themes", "sentences"):
+    if not views.has_data(store, "sentence_themes", "sentences"):
         return quotes[:n]
     members = views.rows(
-        ws,
+        store,
         "SELECT st.feedback_id, st.sentence_idx, s.text FROM sentence_themes st JOIN sentences s "
         "USING (feedback_id, sentence_idx) WHERE (st.theme_id = ? OR st.subtheme_id = ?) "
         "AND length(trim(s.text)) >= 20 ORDER BY st.score DESC NULLS LAST, st.feedback_id, st.sentence_idx LIMIT 200",
@@ -90,23 +91,23 @@ def member_quotes(ws: Workspace, theme_id: str, quotes: list[dict[str, Any]], *,
 
 
 def report_context(
-    ws: Workspace, *, title: str | None = None, max_themes: int = 12, score: str | None = None
+    store: Store, settings: Settings, *, title: str | None = None, max_themes: int = 12, score: str | None = None
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (also handy for tests); ``score``: the score of the drivers and
     "why it moved" sections (default: the main score)."""
-    data = views.overview(ws)
-    themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1 and (t["n_comments"] or not t["is_other"])]
+    data = views.overview(store)
+    themes = [t for t in views.themes_table(store) or [] if t["level"] == 1 and (t["n_comments"] or not t["is_other"])]
     themes = themes[:max_themes]
-    details = [views.theme_detail(ws, t["theme_id"]) for t in themes]
+    details = [views.theme_detail(store, t["theme_id"]) for t in themes]
     for theme, detail in zip(themes, details, strict=True):
-        theme["quotes"] = member_quotes(ws, theme["theme_id"], (detail or {}).get("quotes", []), n=3)
-    drv = sections.drivers(ws, score=score, top=10)  # one score, top 10 each way (not every score × theme)
+        theme["quotes"] = member_quotes(store, theme["theme_id"], (detail or {}).get("quotes", []), n=3)
+    drv = sections.drivers(store, score=score, top=10)  # one score, top 10 each way (not every score × theme)
     impact = [r for r in (drv or {}).get("impact", []) if r["level"] in (None, 1)]
-    seg = sections.segments(ws)
+    seg = sections.segments(store)
     significant = [d for d in (seg or {}).get("differences") or [] if d["significant"]][:20]
-    usage = sections.usage(ws)
+    usage = sections.usage(store)
     return {
-        "title": title or f"Customer feedback report — {Path(ws.path).stem}",
+        "title": title or f"Customer feedback report — {Path(store.path).stem}",
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "data": data,
         "themes": themes,
@@ -114,15 +115,15 @@ def report_context(
         "impact": impact,
         "impact_chart": bars([(r["label"], r["impact"]) for r in impact[:15]]) if impact else None,
         "segments": significant,
-        "trends": _trend_table(sections.trends(ws)),
-        "score_change": sections.score_change(ws, score=score),
-        "alerts": views.alerts(ws, limit=15) or [],
-        "personas": sections.personas(ws) or [],
-        "ideas": (sections.ideas(ws, limit=10) or []),
+        "trends": _trend_table(sections.trends(store)),
+        "score_change": sections.score_change(store, settings, score=score),
+        "alerts": views.alerts(store, limit=15) or [],
+        "personas": sections.personas(store) or [],
+        "ideas": (sections.ideas(store, settings, limit=10) or []),
         "usage": usage,
-        "privacy": redaction_note(ws.store),
-        "stale": stale_note(ws.store, ws.settings.analytics),  # drivers, segments, trends: stored, maybe stale
-        "provenance": provenance_text(ws.store),  # the runs and edits the stored results came from
+        "privacy": redaction_note(store),
+        "stale": stale_note(store, settings.analytics),  # drivers, segments, trends: stored, maybe stale
+        "provenance": provenance_text(store),  # the runs and edits the stored results came from
     }
 
 
@@ -145,16 +146,22 @@ def _trend_table(trends: dict[str, Any] | None, periods: int = 6, max_themes: in
     }
 
 
-def render_report(ws: Workspace, *, title: str | None = None, score: str | None = None) -> str:
-    """The report as one HTML string (with the team's notes beside what they are on)."""
-    context = report_context(ws, title=title, score=score)
-    context["notes"] = notes_for_report(ws.store, context)
+def render_report(store: Store, settings: Settings, *, title: str | None = None, score: str | None = None) -> str:
+    """The report as one HTML string (with the team's notes beside what they are on).
+
+    It reads the workspace's :class:`~empathic.store.Store` through the areas' read functions (the same the CLI,
+    the Python API and the web app call) with the workspace's ``settings`` (the evidence rules, the feelings mode),
+    and never the :class:`~empathic.workspace.Workspace` (``tests/core/test_import_direction.py``)."""
+    context = report_context(store, settings, title=title, score=score)
+    context["notes"] = notes_for_report(store, context)
     return _ENV.get_template("report.html").render(**context)
 
 
-def write_report(ws: Workspace, path: str | Path, *, title: str | None = None, score: str | None = None) -> Path:
+def write_report(
+    store: Store, settings: Settings, path: str | Path, *, title: str | None = None, score: str | None = None
+) -> Path:
     """Write the report to ``path`` (parent folder must exist) and return the path."""
-    return save_html(render_report(ws, title=title, score=score), path)
+    return save_html(render_report(store, settings, title=title, score=score), path)
 
 
 def save_html(html: str, path: str | Path) -> Path:

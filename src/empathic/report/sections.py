@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from empathic.report.views import _clean, _json, has_data, rows
+from empathic.report.views import _clean, has_data, rows
 
 if TYPE_CHECKING:
-    from empathic.workspace import Workspace
+    from empathic.config import Settings
+    from empathic.store import Store
 
 
-def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -> dict[str, Any] | None:
+def segments(store: Store, *, attribute: str | None = None, limit: int = 200) -> dict[str, Any] | None:
     """Attributes with their values, and the segment differences (significant first)."""
-    if not has_data(ws, "feedback_attributes") and not has_data(ws, "segment_differences"):
+    if not has_data(store, "feedback_attributes") and not has_data(store, "segment_differences"):
         return None
     attributes = rows(
-        ws,
+        store,
         "SELECT name, count(DISTINCT value) AS n_values, count(*) AS n FROM feedback_attributes GROUP BY 1 ORDER BY 1",
     )
     differences = None
-    if has_data(ws, "segment_differences"):
+    if has_data(store, "segment_differences"):
         where, params = ("WHERE d.attribute = ?", [attribute]) if attribute else ("", [])
         differences = rows(
-            ws,
+            store,
             "SELECT d.attribute, d.segment, d.metric, d.theme_id, t.label AS theme, d.score_name, d.n_segment, "
             "d.n_rest, d.value_segment, d.ci_low, d.ci_high, d.value_rest, d.lift, d.diff, d.test, d.p_value, "
             "d.q_value, d.significant "
@@ -38,32 +39,32 @@ def segments(ws: Workspace, *, attribute: str | None = None, limit: int = 200) -
     return {"attributes": attributes, "differences": differences}
 
 
-def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) -> dict[str, Any] | None:
+def drivers(store: Store, *, score: str | None = None, top: int | None = None) -> dict[str, Any] | None:
     """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics.
 
     Rows are ranked by absolute impact (the themes that move a score most, both directions, first). With ``top``,
     only one score is shown — ``score``, or the main score (NPS first, see ``trends.primary_score``) — with its
     ``top`` themes each way (``direction`` = lowers / raises): what the report shows.
     """
-    if not has_data(ws, "theme_impact"):
+    if not has_data(store, "theme_impact"):
         return None
     if top is not None or score is not None:
         from empathic.analytics.compare import resolve_score
         from empathic.errors import InputError
 
         try:
-            score = resolve_score(ws.store, score)[0]  # a column, display name or kind; default the main score
+            score = resolve_score(store, score)[0]  # a column, display name or kind; default the main score
         except InputError:
             if score is not None:
                 raise
             # no score column in the feedback (stored impacts only): the first stored score is the main one
-            score = ws.store.scalar("SELECT min(score_name) FROM theme_impact")
+            score = store.scalar("SELECT min(score_name) FROM theme_impact")
     # labels from the themes table and deleted themes left out: a rename, merge, delete or split made after the
     # last analysis shows at once instead of the stored (stale) labels
     where, params = ("AND i.score_name = ?", [score]) if score else ("", [])
     live = "LEFT JOIN themes t USING (theme_id) WHERE coalesce(t.status, 'active') <> 'deleted'"
     impact = rows(
-        ws,
+        store,
         "SELECT i.score_name, i.metric, i.theme_id, coalesce(t.label, i.label) AS label, i.level, i.n_with, "
         "i.score_with, i.score_without, i.impact, i.ci_low, i.ci_high, i.q_value, "
         "CASE WHEN i.impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
@@ -78,13 +79,13 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
         impact.sort(key=lambda r: (-abs(r["impact"] or 0.0), r["theme_id"]))
     key = (
         rows(
-            ws,
+            store,
             "SELECT i.score_name, i.theme_id, coalesce(t.label, i.label) AS label, i.feature, i.coef, i.ci_low, "
             f"i.ci_high, i.relative_weight, i.r_squared, i.n FROM key_drivers i {live} {where} "
             "ORDER BY i.score_name, i.relative_weight DESC NULLS LAST, i.theme_id, i.feature",
             params,
         )
-        if has_data(ws, "key_drivers")
+        if has_data(store, "key_drivers")
         else []
     )
     if top is not None:
@@ -93,44 +94,55 @@ def drivers(ws: Workspace, *, score: str | None = None, top: int | None = None) 
 
 
 def compare(
-    ws: Workspace, *, score: str | None = None, a: str | None = None, b: str | None = None, last: str | None = None
+    store: Store,
+    settings: Settings,
+    *,
+    score: str | None = None,
+    a: str | None = None,
+    b: str | None = None,
+    last: str | None = None,
 ) -> dict[str, Any] | None:
     """Why the score moved between periods ``a`` and ``b`` (or the ``last`` N days vs the N before; default the
     last two complete periods), as the JSON of :meth:`PeriodComparison.to_dict`; None when comments are undated."""
-    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+    if not store.scalar("SELECT count(created_at) FROM feedback"):
         return None
     if (a is None) != (b is None):
         from empathic.errors import InputError
 
         raise InputError("give both periods a and b (or neither)", hint="e.g. ?a=2022&b=2023 or ?last=30d")
-    return ws.compare(score, [a, b] if a else None, last=last).to_dict()
+    from empathic.analytics import results
+
+    return results.compare(store, settings.analytics, score, [a, b] if a else None, last).to_dict()
 
 
 def score_trend(
-    ws: Workspace, *, score: str | None = None, grain: str | None = None, last: int | None = None
+    store: Store, settings: Settings, *, score: str | None = None, grain: str | None = None, last: int | None = None
 ) -> dict[str, Any] | None:
     """A score per period with its 95 % interval and n (``value`` null under the minimum n; ``partial`` marks the
     unfinished newest period); the ``last`` periods only when given. None when comments are undated."""
+    from empathic.analytics import results
     from empathic.analytics.compare import resolve_score
 
-    if not ws.store.scalar("SELECT count(created_at) FROM feedback"):
+    if not store.scalar("SELECT count(created_at) FROM feedback"):
         return None
-    name = resolve_score(ws.store, score)[0]
-    frame = ws.score_trend(grain, name)
+    name = resolve_score(store, score)[0]
+    frame = results.score_series(store, settings.analytics, grain, name)
     if last:
         frame = frame.tail(last)
     out = [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
     return {"score_name": name, "grain": frame.attrs.get("grain"), "periods": out}
 
 
-def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6) -> dict[str, Any] | None:
+def score_change(
+    store: Store, settings: Settings, *, score: str | None = None, rows_shown: int = 6
+) -> dict[str, Any] | None:
     """The report's "Why the score moved" block: the main score's last two complete periods compared (change with
     interval and n, the largest waterfall contributions with intervals, the themes that moved, one quote each);
     None when comments are undated or there are no two periods to compare."""
     from empathic.errors import EmpathicError
 
     try:
-        data = compare(ws, score=score)
+        data = compare(store, settings, score=score)
     except EmpathicError:
         return None
     if data is None:
@@ -139,17 +151,17 @@ def score_change(ws: Workspace, *, score: str | None = None, rows_shown: int = 6
     moved = [t for t in data["themes"] if t["status"] != "steady"][:rows_shown]
     for t in moved:
         t["quote"] = (data["quotes"].get(t["theme_id"]) or [None])[0]
-    series = score_trend(ws, score=data["score_name"], last=8)
+    series = score_trend(store, settings, score=data["score_name"], last=8)
     return {**data, "waterfall": waterfall, "moved": moved, "series": series}
 
 
-def trends(ws: Workspace) -> dict[str, Any] | None:
+def trends(store: Store) -> dict[str, Any] | None:
     """Per-period theme volumes/shares (long format) and the period totals, or None before analytics. Labels come
     from the themes table (renames show at once) and deleted or merged-away themes are left out."""
-    if not has_data(ws, "theme_trends"):
+    if not has_data(store, "theme_trends"):
         return None
     series = rows(
-        ws,
+        store,
         "SELECT r.grain, r.period_start, r.theme_id, coalesce(t.label, r.label) AS label, r.n_comments, r.n_period, "
         "r.share, r.sentiment FROM theme_trends r LEFT JOIN themes t USING (theme_id) "
         "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY r.period_start, r.theme_id",
@@ -157,13 +169,16 @@ def trends(ws: Workspace) -> dict[str, Any] | None:
     return {"series": series}
 
 
-def ideas(ws: Workspace, *, limit: int = 60) -> list[dict[str, Any]] | None:
-    """The ideas board (``ws.ideas()``): requests grouped by theme/subtheme, most pressing first, with count,
+def ideas(store: Store, settings: Settings, *, limit: int = 60) -> list[dict[str, Any]] | None:
+    """The ideas board (``ws.ideas()``, :func:`empathic.feelings.queries.ideas`): requests grouped by theme/subtheme,
+    most pressing first, with count,
     representative quotes (``examples``), who asks (segments, top customers), the pain around them and their score
     gap. ``n`` is the number of asking comments."""
-    if not has_data(ws, "sentence_feelings"):
+    if not has_data(store, "sentence_feelings"):
         return None
-    board = ws.ideas().head(limit)
+    from empathic.feelings import queries
+
+    board = queries.ideas(store, settings.feelings, settings.seed).head(limit)
     out = []
     for r in board.to_dict("records"):
         item = {k: _clean(v) for k, v in r.items() if k not in ("quotes", "segments", "customers")}
@@ -176,67 +191,74 @@ def ideas(ws: Workspace, *, limit: int = 60) -> list[dict[str, Any]] | None:
     return out
 
 
-def personas(ws: Workspace) -> list[dict[str, Any]] | None:
-    """Personas with traits, top themes, empathy map and quotes decoded from JSON."""
-    if not has_data(ws, "personas"):
+def personas(store: Store) -> list[dict[str, Any]] | None:
+    """Personas with traits, top themes, empathy map and quotes decoded from JSON (the personas area's
+    :func:`empathic.personas.read.cards`, what ``ws.personas()`` returns); None before the personas stage."""
+    from empathic.personas.read import cards
+
+    frame = cards(store)
+    if frame.empty:
         return None
-    out = rows(ws, "SELECT * FROM personas ORDER BY size DESC, persona_id")
+    out = _records(frame)
     for p in out:
         for key in ("traits", "top_themes", "feelings", "quotes"):
-            p[key] = _json(p.get(key), [])
-        p["empathy_map"] = _json(p.get("empathy_map"), {})
+            p[key] = p.get(key) or []
+        p["empathy_map"] = p.get("empathy_map") or {}
     return out
 
 
-def usage(ws: Workspace) -> dict[str, Any] | None:
-    """Feature adoption, retention curves (weekly if present), stickiness and the weekday × hour heatmap."""
-    if not has_data(ws, "usage_customers"):
+def usage(store: Store) -> dict[str, Any] | None:
+    """Feature adoption, retention curves (weekly if present), stickiness (with the partial months flagged) and the
+    weekday × hour heatmap: the usage area's read functions (:mod:`empathic.usage.read`), as the API reads them."""
+    from empathic.usage import read
+
+    if not has_data(store, "usage_customers"):
         return None
-    unit = ws.store.scalar(
-        "SELECT period_unit FROM usage_retention GROUP BY 1 ORDER BY CASE period_unit WHEN 'week' THEN 0 "
-        "WHEN 'month' THEN 1 ELSE 2 END LIMIT 1"
-    )
+    unit = read.finest_retention_unit(store)
+    retention = read.retention(store, unit, "on")[["cohort", "period", "cohort_size", "rate"]] if unit else None
     return {
-        "status": rows(ws, "SELECT status, count(*) AS n FROM usage_customers GROUP BY 1 ORDER BY n DESC, status"),
-        "features": rows(ws, "SELECT * FROM usage_features ORDER BY adoption DESC, event LIMIT 50"),
-        "retention": rows(
-            ws,
-            "SELECT cohort, period, cohort_size, rate FROM usage_retention WHERE period_unit = ? AND mode = 'on' "
-            "ORDER BY cohort, period",
-            [unit],
-        ),
+        "status": _records(read.status_counts(store)),
+        "features": _records(read.features(store, limit=50)),
+        "retention": _records(retention) if retention is not None else [],
         "retention_unit": unit,
-        "stickiness": rows(ws, "SELECT * FROM usage_stickiness ORDER BY month"),
-        "time_of_day": rows(ws, "SELECT weekday, hour, n_events FROM usage_time_of_day ORDER BY weekday, hour"),
+        "stickiness": _records(read.stickiness(store)),
+        "time_of_day": _records(read.time_of_day(store)[["weekday", "hour", "n_events"]]),
     }
 
 
-def customers(ws: Workspace, *, limit: int = 100) -> list[dict[str, Any]]:
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-friendly rows (NaN → None, timestamps → ISO strings)."""
+    return [{k: _clean_scalar(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+def customers(store: Store, *, limit: int = 100) -> list[dict[str, Any]]:
     """Customers with the most comments (for the customer list)."""
     return rows(
-        ws,
+        store,
         "SELECT customer_id, count(*) AS n_comments, max(created_at) AS last_comment FROM feedback "
         "WHERE customer_id IS NOT NULL GROUP BY 1 ORDER BY n_comments DESC, customer_id LIMIT ?",
         [limit],
     )
 
 
-def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
+def customer(store: Store, customer_id: str) -> dict[str, Any] | None:
     """One customer's profile, None if unknown: who they are (attributes, signup, persona), what they are worth
     (``value_total`` and usage), one timeline of what they said and did (comments with score, themes and sentiment;
     weekly usage), the themes they raise most and their sentiment over time.
 
-    Built on the usage area's ``ws.customer`` (the same voice ``empathic customer`` prints) when it is installed;
-    otherwise the comments and attributes only.
+    Built on the usage area's voice of the customer (:func:`empathic.usage.voice.customer_voice`, what ``ws.customer``
+    and ``empathic customer`` show).
     """
     from empathic.errors import InputError
+    from empathic.usage.voice import customer_voice
 
-    if not callable(getattr(ws, "customer", None)):
-        return _customer_basic(ws, customer_id)
+    cur = store.cursor()
     try:
-        voice = ws.customer(customer_id)
+        voice = customer_voice(cur, str(customer_id))
     except InputError:
         return None
+    finally:
+        cur.close()
     usage = {k: _clean_scalar(v) for k, v in (voice["usage"] or {}).items()}
     timeline = [{k: _clean_scalar(v) for k, v in row.items()} for row in voice["timeline"].to_dict(orient="records")]
     for item in timeline:
@@ -265,36 +287,17 @@ def customer(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
     }
 
 
-def _customer_basic(ws: Workspace, customer_id: str) -> dict[str, Any] | None:
-    comments = rows(
-        ws,
-        "SELECT feedback_id, created_at, text FROM feedback WHERE customer_id = ? ORDER BY created_at DESC NULLS "
-        "LAST, feedback_id LIMIT 200",
-        [customer_id],
-    )
-    attributes = rows(
-        ws, "SELECT name, value FROM customer_attributes WHERE customer_id = ? ORDER BY name", [customer_id]
-    )
-    if not comments and not attributes:
-        return None
-    timeline = [{"at": (c["created_at"] or "")[:10] or None, "kind": "feedback", "score": None,
-                 "sentiment_label": None, "themes": None, **c} for c in comments]  # fmt: skip
-    return {"customer_id": customer_id, "signup_at": None, "attributes": attributes, "persona": None, "usage": None,
-            "value": None, "timeline": timeline, "themes": [], "sentiment_trend": [], "comments": comments}  # fmt: skip
-
-
-def search(ws: Workspace, query: str, *, semantic: bool = False, limit: int = 50) -> dict[str, Any]:
+def search(store: Store, query: str, *, semantic: bool = False, limit: int = 50) -> dict[str, Any]:
     """Comments matching a query-language query (``theme:"delivery" AND plan:pro AND nps<=6 refund``).
 
-    Uses the analytics area's ``ws.search``; returns ``{"available": False}`` on installations without it.
-    Every result carries highlight segments for the free words of the query.
+    The analytics area's search (:func:`empathic.analytics.search.search_comments`, what ``ws.search`` and
+    ``empathic search`` run). Every result carries highlight segments for the free words of the query.
     """
+    from empathic.analytics.search import search_comments
     from empathic.report.verbatims import query_spans
     from empathic.report.verbatims import segments as highlight
 
-    if not callable(getattr(ws, "search", None)):
-        return {"available": False, "items": []}
-    frame = ws.search(query, semantic=semantic, limit=limit)
+    frame = search_comments(store, query, semantic=semantic, limit=limit)
     items = [{k: _clean_scalar(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     words = " ".join(
         w
@@ -308,11 +311,12 @@ def search(ws: Workspace, query: str, *, semantic: bool = False, limit: int = 50
     return {"available": True, "items": items, "total": int(total) if total is not None else len(items)}
 
 
-def saved_filters(ws: Workspace) -> list[dict[str, Any]]:
-    """Named queries saved by analysts (empty when the analytics area is absent)."""
-    if not has_data(ws, "saved_filters"):
-        return []
-    return rows(ws, "SELECT name, query, created_at FROM saved_filters ORDER BY name")
+def saved_filters(store: Store) -> list[dict[str, Any]]:
+    """Named queries saved by analysts (:func:`empathic.analytics.search.saved_filters`, what
+    ``ws.saved_filters()`` returns)."""
+    from empathic.analytics.search import saved_filters as stored_filters
+
+    return _records(stored_filters(store))
 
 
 def _clean_scalar(value: Any) -> Any:

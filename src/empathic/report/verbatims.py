@@ -13,7 +13,7 @@ from empathic.errors import InputError
 from empathic.report.views import has_data, rows
 
 if TYPE_CHECKING:
-    from empathic.workspace import Workspace
+    from empathic.store import Store
 
 SENTIMENTS = ("negative", "neutral", "positive", "mixed")
 
@@ -50,7 +50,7 @@ def query_spans(text: str, query: str) -> list[tuple[int, int]]:
 
 
 def verbatims(
-    ws: Workspace,
+    store: Store,
     *,
     theme_id: str | None = None,
     q: str | None = None,
@@ -67,8 +67,8 @@ def verbatims(
     if sentiment and sentiment not in SENTIMENTS:
         raise InputError(f"unknown sentiment {sentiment!r}", hint=f"choose one of: {', '.join(SENTIMENTS)}")
     page, page_size = max(1, int(page)), max(1, min(200, int(page_size)))
-    has_feelings = has_data(ws, "feedback_feelings")
-    has_themes = has_data(ws, "feedback_themes", "themes")
+    has_feelings = has_data(store, "feedback_feelings")
+    has_themes = has_data(store, "feedback_themes", "themes")
     where, params = ["nullif(trim(f.text), '') IS NOT NULL"], []
     if theme_id:
         if not has_themes:
@@ -85,18 +85,18 @@ def verbatims(
         where.append("f.feedback_id IN (SELECT feedback_id FROM feedback_feelings WHERE sentiment_label = ?)")
         params.append(sentiment)
     clause = " AND ".join(where)
-    total = int(ws.store.scalar(f"SELECT count(*) FROM feedback f WHERE {clause}", params) or 0)
+    total = int(store.scalar(f"SELECT count(*) FROM feedback f WHERE {clause}", params) or 0)
     feel_cols = "ff.sentiment, ff.sentiment_label" if has_feelings else "NULL AS sentiment, NULL AS sentiment_label"
     feel_join = "LEFT JOIN feedback_feelings ff USING (feedback_id)" if has_feelings else ""
     items = rows(
-        ws,
+        store,
         f"SELECT f.feedback_id, f.created_at, f.customer_id, f.text, {feel_cols} FROM feedback f {feel_join} "
         f"WHERE {clause} ORDER BY f.created_at DESC NULLS LAST, f.feedback_id LIMIT ? OFFSET ?",
         [*params, page_size, (page - 1) * page_size],
     )
-    _attach_themes(ws, items, has_themes)
-    _attach_scores(ws, items)
-    _attach_segments(ws, items, theme_id if has_themes else None, q)
+    _attach_themes(store, items, has_themes)
+    _attach_scores(store, items)
+    _attach_segments(store, items, theme_id if has_themes else None, q)
     return {
         "total": total,
         "page": page,
@@ -110,14 +110,14 @@ def _empty(page: int, page_size: int) -> dict[str, Any]:
     return {"total": 0, "page": page, "page_size": page_size, "pages": 1, "items": []}
 
 
-def _attach_themes(ws: Workspace, items: list[dict[str, Any]], has_themes: bool) -> None:
+def _attach_themes(store: Store, items: list[dict[str, Any]], has_themes: bool) -> None:
     for item in items:
         item["themes"] = []
     if not has_themes or not items:
         return
     ids = [i["feedback_id"] for i in items]
     found = rows(
-        ws,
+        store,
         "SELECT ft.feedback_id, t.theme_id, t.label FROM feedback_themes ft JOIN themes t USING (theme_id) "
         "WHERE ft.feedback_id IN (SELECT unnest(?)) AND t.level = 1 ORDER BY ft.is_primary DESC, t.label",
         [ids],
@@ -127,7 +127,7 @@ def _attach_themes(ws: Workspace, items: list[dict[str, Any]], has_themes: bool)
         by_id[r["feedback_id"]]["themes"].append({"theme_id": r["theme_id"], "label": r["label"]})
 
 
-def _attach_scores(ws: Workspace, items: list[dict[str, Any]]) -> None:
+def _attach_scores(store: Store, items: list[dict[str, Any]]) -> None:
     """Each comment's answers to the score questions, named as the user named them (``scores rename``)."""
     from empathic.analytics.scores import display_names
 
@@ -135,9 +135,9 @@ def _attach_scores(ws: Workspace, items: list[dict[str, Any]]) -> None:
         item["scores"] = []
     if not items:
         return
-    names = display_names(ws.store)
+    names = display_names(store)
     found = rows(
-        ws,
+        store,
         "SELECT feedback_id, name, value FROM feedback_scores WHERE feedback_id IN (SELECT unnest(?)) "
         "AND value IS NOT NULL ORDER BY feedback_id, name",
         [[i["feedback_id"] for i in items]],
@@ -147,11 +147,11 @@ def _attach_scores(ws: Workspace, items: list[dict[str, Any]]) -> None:
         by_id[r["feedback_id"]]["scores"].append({"name": names.get(r["name"], r["name"]), "value": r["value"]})
 
 
-def _attach_segments(ws: Workspace, items: list[dict[str, Any]], theme_id: str | None, q: str | None) -> None:
+def _attach_segments(store: Store, items: list[dict[str, Any]], theme_id: str | None, q: str | None) -> None:
     spans: dict[str, list[tuple[int, int]]] = {i["feedback_id"]: [] for i in items}
     if theme_id and items:
         found = rows(
-            ws,
+            store,
             "SELECT s.feedback_id, s.char_start, s.char_end FROM sentence_themes st JOIN sentences s "
             "USING (feedback_id, sentence_idx) WHERE (st.theme_id = ? OR st.subtheme_id = ?) "
             "AND st.feedback_id IN (SELECT unnest(?))",

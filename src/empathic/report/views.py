@@ -1,9 +1,9 @@
 """Read models shared by the web app, the REST API and the HTML report.
 
-Each function takes a :class:`~empathic.workspace.Workspace` and returns plain JSON-friendly dicts/lists built
-from the stored tables of the other stages (contract tables in docs/architecture.md). A section whose stage has
-not run returns ``None`` so the caller can say "not analysed yet" instead of failing. Text stays raw here; escaping
-is the renderer's job (Jinja2 autoescape, JSON encoding).
+Each function takes the workspace's :class:`~empathic.store.Store` (never the Workspace) and returns plain
+JSON-friendly dicts/lists built from the stored tables of the other stages (contract tables in
+docs/architecture.md). A section whose stage has not run returns ``None`` so the caller can say "not analysed yet"
+instead of failing. Text stays raw here; escaping is the renderer's job (Jinja2 autoescape, JSON encoding).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from empathic.workspace import Workspace
+    from empathic.store import Store
 
 
-def has_data(ws: Workspace, *tables: str) -> bool:
+def has_data(store: Store, *tables: str) -> bool:
     """True if every table exists and holds at least one row."""
-    return all(ws.store.count(t) > 0 for t in tables)
+    return all(store.count(t) > 0 for t in tables)
 
 
 def _clean(value: Any) -> Any:
@@ -35,9 +35,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def rows(ws: Workspace, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def rows(store: Store, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     """Run a read query; rows as dicts of clean scalars."""
-    table = ws.store.read(sql, params)
+    table = store.read(sql, params)
     return [{k: _clean(v) for k, v in row.items()} for row in table.to_pylist()]
 
 
@@ -53,44 +53,44 @@ def _json(value: Any, default: Any) -> Any:
 
 
 # -- overview ----------------------------------------------------------------------------------------------------
-def overview(ws: Workspace) -> dict[str, Any]:
+def overview(store: Store) -> dict[str, Any]:
     """Volume, scores with intervals, sentiment mix, top themes with impact, alerts and the last runs."""
-    n = int(ws.store.scalar("SELECT count(*) FROM feedback") or 0)
-    span = rows(ws, "SELECT min(created_at) AS first, max(created_at) AS last FROM feedback")[0]
+    n = int(store.scalar("SELECT count(*) FROM feedback") or 0)
+    span = rows(store, "SELECT min(created_at) AS first, max(created_at) AS last FROM feedback")[0]
     return {
         "n_comments": n,
-        "n_customers": int(ws.store.scalar("SELECT count(DISTINCT customer_id) FROM feedback") or 0),
+        "n_customers": int(store.scalar("SELECT count(DISTINCT customer_id) FROM feedback") or 0),
         "first": span["first"],
         "last": span["last"],
-        "scores": scores(ws),
-        "sentiment": sentiment_mix(ws),
-        "top_themes": (themes_table(ws) or [])[:10] or None,
-        "alerts": alerts(ws, limit=8),
-        "runs": rows(ws, "SELECT stage, status, started_at, finished_at FROM runs ORDER BY started_at DESC LIMIT 8"),
+        "scores": scores(store),
+        "sentiment": sentiment_mix(store),
+        "top_themes": (themes_table(store) or [])[:10] or None,
+        "alerts": alerts(store, limit=8),
+        "runs": rows(store, "SELECT stage, status, started_at, finished_at FROM runs ORDER BY started_at DESC LIMIT 8"),
     }
 
 
-def scores(ws: Workspace) -> list[dict[str, Any]]:
+def scores(store: Store) -> list[dict[str, Any]]:
     """One row per score: the analytics summary (with 95 % CI) when present, else the plain mean; each with its
     ``display_name`` (``empathic scores rename``) and ``measures`` (what the number means, e.g. NPS: % promoters −
     % detractors)."""
     from empathic.analytics.scores import describe_score, display_names
 
-    if has_data(ws, "score_summary"):
+    if has_data(store, "score_summary"):
         out = rows(
-            ws,
+            store,
             "SELECT s.score_name, s.kind, s.metric, s.n, s.value, s.ci_low, s.ci_high, s.mean, f.scale_min, "
             "f.scale_max FROM score_summary s LEFT JOIN (SELECT name AS score_name, min(scale_min) AS scale_min, "
             "max(scale_max) AS scale_max FROM feedback_scores GROUP BY 1) f USING (score_name) ORDER BY s.score_name",
         )
     else:
         out = rows(
-            ws,
+            store,
             "SELECT name AS score_name, any_value(kind) AS kind, 'mean' AS metric, count(*) AS n, avg(value) AS value, "
             "NULL AS ci_low, NULL AS ci_high, avg(value) AS mean, min(scale_min) AS scale_min, "
             "max(scale_max) AS scale_max FROM feedback_scores GROUP BY name ORDER BY name",
         )
-    names = display_names(ws.store)
+    names = display_names(store)
     for r in out:
         kind = r["kind"] if r["metric"] != "mean" or r["kind"] not in ("nps", "csat", "recommend") else "rating"
         r["display_name"] = names.get(r["score_name"], r["score_name"])
@@ -98,23 +98,23 @@ def scores(ws: Workspace) -> list[dict[str, Any]]:
     return out
 
 
-def sentiment_mix(ws: Workspace) -> list[dict[str, Any]] | None:
+def sentiment_mix(store: Store) -> list[dict[str, Any]] | None:
     """Comment counts per sentiment label, or None before the feelings stage ran."""
-    if not has_data(ws, "feedback_feelings"):
+    if not has_data(store, "feedback_feelings"):
         return None
     return rows(
-        ws,
+        store,
         "SELECT sentiment_label AS label, count(*) AS n, avg(sentiment) AS mean FROM feedback_feelings "
         "GROUP BY 1 ORDER BY n DESC, label",
     )
 
 
-def alerts(ws: Workspace, limit: int = 50) -> list[dict[str, Any]] | None:
+def alerts(store: Store, limit: int = 50) -> list[dict[str, Any]] | None:
     """Stored alerts, most severe and newest first."""
-    if not has_data(ws, "alerts"):
+    if not has_data(store, "alerts"):
         return None
     return rows(
-        ws,
+        store,
         "SELECT alert_id, kind, theme_id, message, severity, period, created_at FROM alerts "
         "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, created_at DESC, alert_id "
         "LIMIT ?",
@@ -123,23 +123,23 @@ def alerts(ws: Workspace, limit: int = 50) -> list[dict[str, Any]] | None:
 
 
 # -- themes ------------------------------------------------------------------------------------------------------
-def _primary_score(ws: Workspace) -> str | None:
-    if not has_data(ws, "theme_impact"):
+def _primary_score(store: Store) -> str | None:
+    if not has_data(store, "theme_impact"):
         return None
-    return ws.store.scalar("SELECT score_name FROM theme_impact GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    return store.scalar("SELECT score_name FROM theme_impact GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 
 
-def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
+def themes_table(store: Store) -> list[dict[str, Any]] | None:
     """Every live theme (both levels) with counts, share, mean sentiment, impact on the primary score, sparkline."""
-    if not has_data(ws, "themes"):
+    if not has_data(store, "themes"):
         return None
     sentiment_join = (
         "LEFT JOIN (SELECT ft.theme_id, avg(ff.sentiment) AS sentiment FROM feedback_themes ft "
         "JOIN feedback_feelings ff USING (feedback_id) GROUP BY 1) s USING (theme_id)"
-        if has_data(ws, "feedback_feelings")
+        if has_data(store, "feedback_feelings")
         else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS sentiment) s USING (theme_id)"
     )
-    score = _primary_score(ws)
+    score = _primary_score(store)
     impact_join = (
         "LEFT JOIN (SELECT theme_id, impact, ci_low, ci_high, q_value FROM theme_impact WHERE score_name = ?) i "
         "USING (theme_id)"
@@ -148,14 +148,14 @@ def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
         "NULL::DOUBLE AS ci_high, NULL::DOUBLE AS q_value) i USING (theme_id)"
     )
     out = rows(
-        ws,
+        store,
         "SELECT t.theme_id, t.parent_id, t.level, t.label, t.n_comments, t.share, t.is_other, t.status, "
         f"s.sentiment, i.impact, i.ci_low, i.ci_high, i.q_value, {_SUMMARY} AS summary "
-        f"FROM themes t {sentiment_join} {impact_join} {_summary_join(ws)} "
+        f"FROM themes t {sentiment_join} {impact_join} {_summary_join(store)} "
         "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY t.level, t.n_comments DESC, t.theme_id",
         [score] if score else None,
     )
-    spark = _sparklines(ws)
+    spark = _sparklines(store)
     for theme in out:
         theme["score_name"] = score
         theme["sparkline"] = spark.get(theme["theme_id"], [])
@@ -166,30 +166,32 @@ def themes_table(ws: Workspace) -> list[dict[str, Any]] | None:
 _SUMMARY = "ts.summary"
 
 
-def _summary_join(ws: Workspace) -> str:
+def _summary_join(store: Store) -> str:
     """The join that brings each theme's summary line (an empty stand-in in a workspace without the table)."""
-    if ws.store.has_table("theme_summaries"):
+    if store.has_table("theme_summaries"):
         return "LEFT JOIN theme_summaries ts ON ts.theme_id = t.theme_id"
     return "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::VARCHAR AS summary) ts ON ts.theme_id = t.theme_id"
 
 
-def _sparklines(ws: Workspace) -> dict[str, list[float]]:
-    if not has_data(ws, "theme_trends"):
+def _sparklines(store: Store) -> dict[str, list[float]]:
+    if not has_data(store, "theme_trends"):
         return {}
     series: dict[str, list[float]] = {}
     # periods under the minimum n have no share (evidence rules): left out, neither a spike nor a drop to 0
     sql = "SELECT theme_id, share FROM theme_trends WHERE share IS NOT NULL ORDER BY theme_id, period_start"
-    for r in rows(ws, sql):
+    for r in rows(store, sql):
         series.setdefault(r["theme_id"], []).append(r["share"])
     return series
 
 
-def theme_detail(ws: Workspace, theme_id: str) -> dict[str, Any] | None:
+def theme_detail(store: Store, theme_id: str) -> dict[str, Any] | None:
     """One theme: its row, subthemes, quotes, keywords, trend, segments, emotions and empathy map; None if unknown."""
-    if not has_data(ws, "themes"):
+    if not has_data(store, "themes"):
         return None
     found = rows(
-        ws, f"SELECT t.*, {_SUMMARY} AS summary FROM themes t {_summary_join(ws)} WHERE t.theme_id = ?", [theme_id]
+        store,
+        f"SELECT t.*, {_SUMMARY} AS summary FROM themes t {_summary_join(store)} WHERE t.theme_id = ?",
+        [theme_id],
     )
     if not found:
         return None
@@ -197,53 +199,54 @@ def theme_detail(ws: Workspace, theme_id: str) -> dict[str, Any] | None:
     theme["keywords"] = _json(theme.get("keywords"), [])
     theme["quotes"] = _json(theme.get("quotes"), [])
     theme["subthemes"] = rows(
-        ws,
-        f"SELECT t.theme_id, t.label, t.n_comments, t.share, {_SUMMARY} AS summary FROM themes t {_summary_join(ws)} "
+        store,
+        f"SELECT t.theme_id, t.label, t.n_comments, t.share, {_SUMMARY} AS summary FROM themes t "
+        f"{_summary_join(store)} "
         "WHERE t.parent_id = ? AND coalesce(t.status, 'active') <> 'deleted' ORDER BY t.n_comments DESC, t.theme_id",
         [theme_id],
     )
     theme["trend"] = (
         rows(
-            ws,
+            store,
             "SELECT period_start, n_comments, share, sentiment FROM theme_trends WHERE theme_id = ? ORDER BY 1",
             [theme_id],
         )
-        if has_data(ws, "theme_trends")
+        if has_data(store, "theme_trends")
         else []
     )
     theme["segments"] = (
         rows(
-            ws,
+            store,
             "SELECT attribute, segment, n_segment, value_segment, value_rest, lift, q_value, significant "
             "FROM segment_differences WHERE metric = 'theme_share' AND theme_id = ? "
             "ORDER BY significant DESC, abs(lift - 1) DESC NULLS LAST, attribute, segment LIMIT 30",
             [theme_id],
         )
-        if has_data(ws, "segment_differences")
+        if has_data(store, "segment_differences")
         else []
     )
-    theme["emotions"] = _theme_emotions(ws, theme_id)
-    theme["empathy_map"] = _theme_quadrants(ws, theme_id)
+    theme["emotions"] = _theme_emotions(store, theme_id)
+    theme["empathy_map"] = _theme_quadrants(store, theme_id)
     return theme
 
 
-def _theme_emotions(ws: Workspace, theme_id: str) -> list[dict[str, Any]]:
-    if not has_data(ws, "feedback_emotions"):
+def _theme_emotions(store: Store, theme_id: str) -> list[dict[str, Any]]:
+    if not has_data(store, "feedback_emotions"):
         return []
     return rows(
-        ws,
+        store,
         "SELECT e.emotion, count(*) AS n FROM feedback_emotions e JOIN feedback_themes ft USING (feedback_id) "
         "WHERE ft.theme_id = ? GROUP BY 1 ORDER BY n DESC, e.emotion LIMIT 12",
         [theme_id],
     )
 
 
-def _theme_quadrants(ws: Workspace, theme_id: str) -> dict[str, list[str]]:
+def _theme_quadrants(store: Store, theme_id: str) -> dict[str, list[str]]:
     """Up to three example sentences per empathy-map quadrant among the theme's sentences."""
-    if not has_data(ws, "sentence_feelings", "sentence_themes"):
+    if not has_data(store, "sentence_feelings", "sentence_themes"):
         return {}
     found = rows(
-        ws,
+        store,
         "SELECT quadrant, text FROM (SELECT sf.quadrant, s.text, row_number() OVER (PARTITION BY sf.quadrant "
         "ORDER BY st.score DESC, s.feedback_id, s.sentence_idx) AS k FROM sentence_themes st "
         "JOIN sentence_feelings sf USING (feedback_id, sentence_idx) "

@@ -59,7 +59,7 @@ def theme_with_team(ws: Any, theme_id: str) -> dict[str, Any] | None:
 
     ``owner`` is a key of its own because the theme row already has a ``status`` (active/deleted by edits).
     """
-    detail = views.theme_detail(ws, theme_id)
+    detail = views.theme_detail(ws.store, theme_id)
     if detail is None:
         return None
     panel = owner_panel(ws, theme_id)
@@ -69,7 +69,7 @@ def theme_with_team(ws: Any, theme_id: str) -> dict[str, Any] | None:
 
 def customer_with_notes(ws: Any, customer_id: str) -> dict[str, Any] | None:
     """The API's customer detail with the notes on the customer and on each of their comments."""
-    detail = sections.customer(ws, customer_id)
+    detail = sections.customer(ws.store, customer_id)
     if detail is None:
         return None
     by_comment = notes_by_object(ws, "comment", [str(c["feedback_id"]) for c in detail.get("comments") or []
@@ -80,7 +80,7 @@ def customer_with_notes(ws: Any, customer_id: str) -> dict[str, Any] | None:
 
 def personas_with_notes(ws: Any) -> list[dict[str, Any]] | None:
     """The API's personas, each with its notes."""
-    found = sections.personas(ws)
+    found = sections.personas(ws.store)
     if found is None:
         return None
     by_persona = notes_by_object(ws, "persona", [str(p["persona_id"]) for p in found])
@@ -99,12 +99,12 @@ def _with_comment_notes(ws: Any, page: dict[str, Any] | None) -> dict[str, Any] 
 
 def comments_with_notes(ws: Any, **filters: Any) -> dict[str, Any] | None:
     """The API's page of comments (:func:`empathic.report.verbatims.verbatims`), each with its notes."""
-    return _with_comment_notes(ws, verbatims.verbatims(ws, **filters))
+    return _with_comment_notes(ws, verbatims.verbatims(ws.store, **filters))
 
 
 def search_with_notes(ws: Any, query: str, **options: Any) -> dict[str, Any] | None:
     """The API's search answer (:func:`empathic.report.sections.search`), each comment with its notes."""
-    return _with_comment_notes(ws, sections.search(ws, query, **options))
+    return _with_comment_notes(ws, sections.search(ws.store, query, **options))
 
 
 def owners_list(ws: Any) -> list[dict[str, Any]]:

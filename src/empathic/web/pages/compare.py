@@ -53,8 +53,8 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     error = None
     result = None
     try:
-        result = sections.compare(ws, score=form["score"] or None, a=form["a"] or None, b=form["b"] or None,
-                                  last=form["last"] or None)  # fmt: skip
+        result = sections.compare(ws.store, ws.settings, score=form["score"] or None, a=form["a"] or None,
+                                  b=form["b"] or None, last=form["last"] or None)  # fmt: skip
     except EmpathicError as exc:
         error = exc.message + (f" — {exc.hint}" if exc.hint else "")
     try:
@@ -68,8 +68,8 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         "form": form, "error": error, "result": result, "waterfall_rows": [_waterfall_row(r) for r in top],
         "moved": themes, "steady": steady,
         "chart_waterfall": waterfall_chart(top), "chart_score": score_band_chart(trend),
-        "score_names": [s["score_name"] for s in views.scores(ws)],
-        "display": {s["score_name"]: s.get("display_name") or s["score_name"] for s in views.scores(ws)},
+        "score_names": [s["score_name"] for s in views.scores(ws.store)],
+        "display": {s["score_name"]: s.get("display_name") or s["score_name"] for s in views.scores(ws.store)},
     }  # fmt: skip
 
 

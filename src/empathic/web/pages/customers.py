@@ -9,11 +9,11 @@ from empathic.web.pages import Page
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    return {"customers": sections.customers(ws)}
+    return {"customers": sections.customers(ws.store)}
 
 
 def detail(ws: Any, customer_id: str, query: dict[str, str]) -> dict[str, Any] | None:
-    data = sections.customer(ws, customer_id)
+    data = sections.customer(ws.store, customer_id)
     return None if data is None else {"customer": data}
 
 

@@ -21,9 +21,9 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     chosen = None
     if score_names:
         # the chosen score (default: the main one, NPS first): largest impacts first, both directions
-        top = sections.drivers(ws, score=score, top=CHART_TOP) or {}
+        top = sections.drivers(ws.store, score=score, top=CHART_TOP) or {}
         chosen = top.get("score_name")
-        every = sections.drivers(ws, score=chosen) or {"impact": [], "key_drivers": []}
+        every = sections.drivers(ws.store, score=chosen) or {"impact": [], "key_drivers": []}
         chart_rows, impact, key_drivers = top.get("impact", []), every["impact"], every["key_drivers"]
     chart = charts.bar([r["label"] for r in chart_rows], [r["impact"] for r in chart_rows], horizontal=True)
     return {
@@ -35,12 +35,12 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
 
 
 def _impact_scores(ws: Any) -> list[str]:
-    return [r["score_name"] for r in views.rows(ws, "SELECT DISTINCT score_name FROM theme_impact ORDER BY 1")]
+    return [r["score_name"] for r in views.rows(ws.store, "SELECT DISTINCT score_name FROM theme_impact ORDER BY 1")]
 
 
 def _display_names(ws: Any) -> dict[str, str]:
     """score column → the name people know it by (``scores rename``), for the score picker and the title."""
-    return {s["score_name"]: s.get("display_name") or s["score_name"] for s in views.scores(ws)}
+    return {s["score_name"]: s.get("display_name") or s["score_name"] for s in views.scores(ws.store)}
 
 
 PAGE = Page(slug="drivers", title="Drivers", order=30, needs=("theme_impact",), template="drivers.html", load=load)

@@ -10,7 +10,7 @@ from empathic.web.pages import Page, provenance, stale
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    data = views.overview(ws)
+    data = views.overview(ws.store)
     chart_sentiment = (
         charts.bar([s["label"] for s in data["sentiment"]], [s["n"] for s in data["sentiment"]])
         if data["sentiment"]

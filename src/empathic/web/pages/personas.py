@@ -11,7 +11,7 @@ from empathic.web.pages import Page
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     from empathic.stage import provenance_line
 
-    return {"personas": sections.personas(ws) or [], "provenance": provenance_line(ws.provenance("personas"))}
+    return {"personas": sections.personas(ws.store) or [], "provenance": provenance_line(ws.provenance("personas"))}
 
 
 PAGE = Page(

@@ -15,10 +15,10 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     result, error = {"available": True, "items": []}, None
     if q:
         try:
-            result = sections.search(ws, q, semantic=semantic, limit=50)
+            result = sections.search(ws.store, q, semantic=semantic, limit=50)
         except EmpathicError as exc:  # a malformed query is shown next to the box, not as an error page
             error = str(exc)
-    return {"q": q, "semantic": semantic, "result": result, "error": error, "saved": sections.saved_filters(ws)}
+    return {"q": q, "semantic": semantic, "result": result, "error": error, "saved": sections.saved_filters(ws.store)}
 
 
 PAGE = Page(

@@ -9,8 +9,9 @@ from empathic.web.pages import Page, provenance
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    data = sections.segments(ws, attribute=query.get("attribute") or None) or {"attributes": [], "differences": None}
-    display = {r["score_name"]: r.get("display_name") or r["score_name"] for r in views.scores(ws)}
+    data = sections.segments(ws.store, attribute=query.get("attribute") or None)
+    data = data or {"attributes": [], "differences": None}
+    display = {r["score_name"]: r.get("display_name") or r["score_name"] for r in views.scores(ws.store)}
     return {"data": data, "attribute": query.get("attribute") or "", "provenance": provenance(ws), "display": display}
 
 

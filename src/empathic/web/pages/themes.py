@@ -10,7 +10,7 @@ from empathic.web.pages import Page, int_param
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    table = views.themes_table(ws) or []
+    table = views.themes_table(ws.store) or []
     children: dict[str, list[dict[str, Any]]] = {}
     for t in table:
         if t["level"] == 2 and t["parent_id"]:
@@ -19,12 +19,12 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
 
 
 def detail(ws: Any, theme_id: str, query: dict[str, str]) -> dict[str, Any] | None:
-    theme = views.theme_detail(ws, theme_id)
+    theme = views.theme_detail(ws.store, theme_id)
     if theme is None:
         return None
     sentiment = query.get("sentiment") or None
     page = verbatims.verbatims(
-        ws,
+        ws.store,
         theme_id=theme_id,
         q=query.get("q") or None,
         sentiment=sentiment if sentiment in verbatims.SENTIMENTS else None,
@@ -49,7 +49,7 @@ def detail(ws: Any, theme_id: str, query: dict[str, str]) -> dict[str, Any] | No
         "emotion_rows": [[e["emotion"], e["n"]] for e in emotions],
         "filter_params": filter_params(query, ("q", "sentiment")),
         "other_themes": [
-            t for t in views.themes_table(ws) or [] if t["level"] == theme["level"] and t["theme_id"] != theme_id
+            t for t in views.themes_table(ws.store) or [] if t["level"] == theme["level"] and t["theme_id"] != theme_id
         ],
     }
 

@@ -13,7 +13,7 @@ from empathic.web.pages.compare import score_band_chart
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    data = sections.trends(ws) or {"series": []}
+    data = sections.trends(ws.store) or {"series": []}
     series: dict[str, tuple[list[Any], list[Any]]] = {}
     totals: dict[str, int] = {}
     for r in data["series"]:
@@ -23,7 +23,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
         totals[r["label"] or r["theme_id"]] = totals.get(r["label"] or r["theme_id"], 0) + (r["n_comments"] or 0)
     top = sorted(totals, key=lambda k: (-totals[k], k))[:8]
     chart = charts.lines({k: series[k] for k in top}, y_title="share of comments") if top else None
-    score_rows = views.scores(ws)
+    score_rows = views.scores(ws.store)
     score_names = [s["score_name"] for s in score_rows]
     display = {s["score_name"]: s.get("display_name") or s["score_name"] for s in score_rows}
     grain = query.get("grain") if query.get("grain") in GRAINS else None
@@ -35,7 +35,7 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     rows = [_score_row(r) for r in trend.itertuples(index=False)] if trend is not None else []
     return {
         "stale": stale(ws), "provenance": provenance(ws), "series": data["series"], "chart_trends": chart,
-        "alerts": views.alerts(ws) or [], "grains": GRAINS, "grain": grain or "", "score": score or "",
+        "alerts": views.alerts(ws.store) or [], "grains": GRAINS, "grain": grain or "", "score": score or "",
         "score_names": score_names, "chart_score": score_band_chart(trend), "score_rows": rows, "display": display,
         "score_name": trend.attrs.get("score_name") if trend is not None else None,
         "score_grain": trend.attrs.get("grain") if trend is not None else None,

@@ -12,7 +12,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
-    data = sections.usage(ws)
+    data = sections.usage(ws.store)
     if data is None:
         return {"data": None}
     curves: dict[str, tuple[list[Any], list[Any]]] = {}

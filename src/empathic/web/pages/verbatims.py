@@ -13,14 +13,14 @@ def load(ws: Any, query: dict[str, str]) -> dict[str, Any]:
     sentiment = query.get("sentiment") or None
     theme_id = query.get("theme") or None
     page = verbatims.verbatims(
-        ws,
+        ws.store,
         theme_id=theme_id,
         q=(query.get("q") or "")[:200] or None,
         sentiment=sentiment if sentiment in verbatims.SENTIMENTS else None,
         page=int_param(query, "page", 1),
         page_size=ws.settings.web.page_size,
     )
-    themes = [t for t in views.themes_table(ws) or [] if t["level"] == 1]
+    themes = [t for t in views.themes_table(ws.store) or [] if t["level"] == 1]
     return {
         "verbatims": page,
         "themes": themes,

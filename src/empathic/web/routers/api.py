@@ -6,6 +6,7 @@ A section whose stage has not run answers 409 with a hint ("not analysed yet"), 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,17 @@ NOT_READY = "not analysed yet: run `empathic analyze WORKSPACE` or POST /api/v1/
 
 def _ws(request: Request, principal: Principal) -> Any:
     return request.app.state.ctx.workspaces[principal.workspace]
+
+
+def _on_store(fn: Any, *, settings: bool = False) -> Any:
+    """A report read function (it takes the workspace's ``Store``, and its ``Settings`` when ``settings``) as a
+    function of the workspace, under the same name (the cache key)."""
+
+    @functools.wraps(fn)
+    def read(ws: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(ws.store, ws.settings, *args, **kwargs) if settings else fn(ws.store, *args, **kwargs)
+
+    return read
 
 
 def _read(request: Request, principal: Principal, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -99,20 +111,20 @@ def users(request: Request, principal: Annotated[Principal, Depends(Access("admi
 @router.get("/w/{ws}/overview")
 def overview(request: Request, principal: Viewer) -> dict[str, Any]:
     """Volume, scores with 95 % intervals, sentiment mix, top themes with impact, alerts, last runs."""
-    return _answer(request, principal, views.overview)
+    return _answer(request, principal, _on_store(views.overview))
 
 
 @router.get("/w/{ws}/themes")
 def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Every live theme (both levels) with counts, share, sentiment, impact and sparkline."""
-    return _answer(request, principal, views.themes_table)
+    return _answer(request, principal, _on_store(views.themes_table))
 
 
 @router.get("/w/{ws}/themes/{theme_id}")
 def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
     """One theme with subthemes, quotes, keywords, trend, segments, emotions and empathy map, and its team side:
     ``owner`` (team, person, status, since), ``status_history``, ``fix_effect`` and ``notes``."""
-    _ready(_read(request, principal, views.themes_table))
+    _ready(_read(request, principal, _on_store(views.themes_table)))
     return _answer(request, principal, team_views.theme_with_team, theme_id, missing=(404, f"no theme {theme_id!r}"))
 
 
@@ -120,7 +132,7 @@ def theme(request: Request, theme_id: str, principal: Viewer) -> dict[str, Any]:
 def rename(request: Request, theme_id: str, body: RenameBody, principal: Analyst) -> dict[str, Any]:
     """Rename a theme (analysts); the edit is kept across re-analysis."""
     ws = _ws(request, principal)
-    if views.theme_detail(ws, theme_id) is None:
+    if views.theme_detail(ws.store, theme_id) is None:
         raise HTTPException(404, f"no theme {theme_id!r}")
     try:
         rename_theme(ws, theme_id, body.label, actor=principal.user.username if principal.user else None)
@@ -169,13 +181,13 @@ def segments(
     request: Request, principal: Viewer, attribute: Annotated[str | None, Query(max_length=200)] = None
 ) -> dict[str, Any]:
     """Attributes and segment differences (significant first)."""
-    return _answer(request, principal, sections.segments, attribute=attribute)
+    return _answer(request, principal, _on_store(sections.segments), attribute=attribute)
 
 
 @router.get("/w/{ws}/drivers")
 def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme impact on every score and key drivers."""
-    return _answer(request, principal, sections.drivers)
+    return _answer(request, principal, _on_store(sections.drivers))
 
 
 @router.get("/w/{ws}/compare")
@@ -188,7 +200,7 @@ def compare(
     last: Annotated[str | None, Query(max_length=10, description="30d or 12w: the last N vs the N before")] = None,
 ) -> dict[str, Any]:
     """Why the score moved between two periods: score change with interval, waterfall, themes that moved, quotes."""
-    return _answer(request, principal, sections.compare, score=score, a=a, b=b, last=last)
+    return _answer(request, principal, _on_store(sections.compare, settings=True), score=score, a=a, b=b, last=last)
 
 
 @router.get("/w/{ws}/score-trend")
@@ -199,7 +211,7 @@ def score_trend(
     grain: Annotated[Literal["day", "week", "month", "quarter", "year"] | None, Query()] = None,
 ) -> dict[str, Any]:
     """A score per period with its 95 % interval and n (null under the minimum n; the partial period flagged)."""
-    return _answer(request, principal, sections.score_trend, score=score, grain=grain)
+    return _answer(request, principal, _on_store(sections.score_trend, settings=True), score=score, grain=grain)
 
 
 @router.get("/w/{ws}/provenance")
@@ -230,19 +242,19 @@ def _provenance(ws: Any, stage: str) -> dict[str, Any] | None:
 @router.get("/w/{ws}/trends")
 def trends(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme volume and share per period."""
-    return _answer(request, principal, sections.trends)
+    return _answer(request, principal, _on_store(sections.trends))
 
 
 @router.get("/w/{ws}/alerts")
 def alerts(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """What changed: stored alerts, most severe first."""
-    return _answer(request, principal, views.alerts)
+    return _answer(request, principal, _on_store(views.alerts))
 
 
 @router.get("/w/{ws}/ideas")
 def ideas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Customer suggestions grouped by theme."""
-    return _answer(request, principal, sections.ideas)
+    return _answer(request, principal, _on_store(sections.ideas, settings=True))
 
 
 @router.get("/w/{ws}/personas")
@@ -254,13 +266,13 @@ def personas(request: Request, principal: Viewer) -> list[dict[str, Any]]:
 @router.get("/w/{ws}/usage")
 def usage(request: Request, principal: Viewer) -> dict[str, Any]:
     """Customer status, feature adoption, retention, stickiness and time-of-day counts."""
-    return _answer(request, principal, sections.usage)
+    return _answer(request, principal, _on_store(sections.usage))
 
 
 @router.get("/w/{ws}/customers")
 def customers(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """The customers with the most comments."""
-    return _answer(request, principal, sections.customers)
+    return _answer(request, principal, _on_store(sections.customers))
 
 
 @router.get("/w/{ws}/customers/{customer_id:path}")

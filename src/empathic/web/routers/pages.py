@@ -39,7 +39,7 @@ def _list_route(page: Page):
         query = _query(request)
         key = (page.slug, tuple(sorted(query.items())))
         context = ctx.cache.get(
-            principal.workspace, key, lambda: page.load(ws, query) if has_data(ws, *page.needs) else None
+            principal.workspace, key, lambda: page.load(ws, query) if has_data(ws.store, *page.needs) else None
         )
         if context is None:
             return render(request, principal, "not_ready.html", {"page": page})
@@ -55,7 +55,7 @@ def _detail_route(page: Page):
     ) -> Response:
         ctx = request.app.state.ctx
         ws = ctx.workspaces[principal.workspace]
-        if not ctx.cache.get(principal.workspace, ("needs", page.slug), lambda: has_data(ws, *page.needs)):
+        if not ctx.cache.get(principal.workspace, ("needs", page.slug), lambda: has_data(ws.store, *page.needs)):
             return render(request, principal, "not_ready.html", {"page": page})
         assert page.detail is not None and page.detail_template is not None
         item_id, query = item_id_of(item_id, _query(request))

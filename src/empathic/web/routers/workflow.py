@@ -319,5 +319,6 @@ def report(request: Request, principal: Annotated[Principal, Depends(Access("vie
     """The same self-contained report that ``empathic report`` writes."""
     from empathic.report.html import render_report
 
-    html = render_report(request.app.state.ctx.workspaces[principal.workspace])
+    ws = request.app.state.ctx.workspaces[principal.workspace]
+    html = render_report(ws.store, ws.settings)
     return HTMLResponse(html, headers={"Content-Disposition": 'inline; filename="report.html"'})
