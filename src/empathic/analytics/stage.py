@@ -85,7 +85,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         empty_table(con, "alerts")
         if not alert_frame.empty:
             con.register("_alerts", alert_frame)
-            con.execute("INSERT INTO alerts SELECT * FROM _alerts")
+            con.execute("INSERT INTO alerts BY NAME SELECT * FROM _alerts")
             con.unregister("_alerts")
         n_terms = fulltext.rebuild_index(con)
     warnings = have.missing() + seg.attrs.get("warnings", []) + out["theme_impact"].attrs.get("warnings", [])

@@ -144,7 +144,8 @@ def add_correction(
         "created_at": _now(),
     }
     with store.write() as con:
-        con.execute("INSERT INTO feelings_corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [row[c] for c in COLUMNS])
+        con.execute("INSERT INTO feelings_corrections (correction_id, feedback_id, sentence_idx, text, "
+            "sentiment_label, intent, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [row[c] for c in COLUMNS])
         if log is not None:
             log(con, row)
     return row

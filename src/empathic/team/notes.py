@@ -88,7 +88,8 @@ def add_note(store: Store, kind: str, object_id: str, body: str, *, author: str)
     now = now_utc()
     with store.write() as con:
         con.execute(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO notes (note_id, object_kind, object_id, author, body, mentions, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [note_id, kind, object_id, author, body, json.dumps(mentions), now, now],
         )
         record(con, author, "note.add", kind, object_id, {"note_id": note_id, "mentions": mentions})

@@ -109,11 +109,13 @@ def set_owner(
             "status_on": when if moved or not row else old["status_on"],
         }
         con.execute(
-            "INSERT OR REPLACE INTO theme_owners VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO theme_owners (theme_id, team, person, status, status_on, updated_by, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [theme_id, state["team"], state["person"], state["status"], state["status_on"], author, now_utc()],
         )
         con.execute(
-            "INSERT INTO theme_status_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO theme_status_changes (seq, theme_id, status, team, person, status_on, author, note, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [next_seq(con, "theme_status_changes"), theme_id, state["status"], state["team"], state["person"],
              when, author, note, now_utc()],
         )  # fmt: skip
