@@ -27,6 +27,7 @@ import pandas as pd
 from empathic.errors import InputError
 from empathic.feelings.intent import INTENTS, canonical_intent
 from empathic.store import Store
+from empathic.store.tables import TABLES
 
 SENTIMENTS = ("positive", "neutral", "mixed", "negative")
 #: A corrected positive/negative unit or comment scores at least this far on its side (so comment means, pains
@@ -39,7 +40,7 @@ NEIGHBOUR_MIN_OF = {"accurate": 0.8, "fast": 0.9}
 NEIGHBOUR_MIN = NEIGHBOUR_MIN_OF["accurate"]
 #: ... looking at this many corrected neighbours (similarity-weighted vote).
 NEIGHBOURS = 3
-COLUMNS = ["correction_id", "feedback_id", "sentence_idx", "text", "sentiment_label", "intent", "author", "created_at"]
+COLUMNS = list(TABLES["feelings_corrections"].column_names)
 
 
 class UnknownComment(InputError):

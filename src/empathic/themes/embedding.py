@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from empathic.progress import Progress
 from empathic.store import Store
+from empathic.store.tables import TABLES
 from empathic.text.embed import get_embedder
 
 BATCH = 2048
@@ -70,7 +71,7 @@ def cache_rows(model_name: str, vectors: np.ndarray, hashes: Sequence[str], miss
             "text_hash": [hashes[i] for i in missing],
             "vector": [vectors[i].tobytes() for i in missing],
         },
-        schema=pa.schema([("model", pa.string()), ("text_hash", pa.string()), ("vector", pa.binary())]),
+        schema=TABLES["embedding_cache"].arrow_schema(),
     )
 
 

@@ -19,6 +19,7 @@ from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
+from empathic.store.tables import TABLES
 from empathic.themes import rows as theme_rows
 from empathic.themes.aspect import aspect_texts, entity_mentions, entity_words, vector_and_label_texts
 from empathic.themes.assign import (
@@ -558,7 +559,7 @@ def _entity_rows(units: pa.Table, pos: np.ndarray, mentions: list[list[str]], pl
     kinds = ["place" if all(w.lower() in places for w in e.split()) else "name" for _, e in rows]
     return pa.table(
         {"feedback_id": [f for f, _ in rows], "entity": [e for _, e in rows], "kind": kinds},
-        schema=pa.schema([("feedback_id", pa.string()), ("entity", pa.string()), ("kind", pa.string())]),
+        schema=TABLES["feedback_entities"].arrow_schema(),
     )
 
 
