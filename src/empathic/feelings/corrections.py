@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from empathic.errors import InputError
+from empathic.errors import InputError, NotFoundError
 from empathic.feelings.intent import INTENTS, canonical_intent
 from empathic.store import Store
 from empathic.store.tables import TABLES
@@ -43,7 +43,7 @@ NEIGHBOURS = 3
 COLUMNS = list(TABLES["feelings_corrections"].column_names)
 
 
-class UnknownComment(InputError):
+class UnknownComment(NotFoundError):
     """The corrected comment or sentence is not in this workspace (front doors answer 404)."""
 
 

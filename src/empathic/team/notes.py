@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from empathic.errors import InputError
+from empathic.errors import ForbiddenError, InputError
 from empathic.store import Store
 from empathic.team.activity import filtered_query, now_utc, record
 from empathic.team.owners import UnknownItem, plain, theme_label
@@ -31,7 +31,7 @@ _OBJECT_SQL = {
 }
 
 
-class NotAllowed(InputError):
+class NotAllowed(ForbiddenError):
     """The caller may not change this note (not its author, not an admin); the web app answers 403."""
 
 

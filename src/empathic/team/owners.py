@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from empathic.errors import InputError, StageError
+from empathic.errors import InputError, NotFoundError, StageError
 from empathic.store import Store
 from empathic.team.activity import filtered_query, next_seq, now_utc, record
 
@@ -35,7 +35,7 @@ MAX_TEXT = 200
 MAX_NOTE = 5_000
 
 
-class UnknownItem(InputError):
+class UnknownItem(NotFoundError):
     """The named theme, note or view does not exist (the web app answers 404)."""
 
 
