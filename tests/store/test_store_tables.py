@@ -173,3 +173,51 @@ def test_the_insert_lint_catches_a_positional_insert(tmp_path: Path) -> None:
         "INSERT INTO notes VALUES",
         "INSERT INTO {table} SELECT",
     ]
+
+
+# -- a file written by the previous release's own code ------------------------------------------------------------
+PREVIOUS_RELEASE = "5a73c95"  # main before tables were declared (workspaces created by running the migrations)
+
+
+def test_a_workspace_written_by_the_previous_release_opens_here(tmp_path: Path) -> None:
+    """The previous release's code (from git history) ingests into a new file; this code opens it, finds the
+    declared shape and the rows, and analyses on."""
+    import io
+    import subprocess
+    import sys
+    import tarfile
+
+    import pandas as pd
+
+    from empathic import Workspace
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        archive = subprocess.run(
+            ["git", "archive", PREVIOUS_RELEASE, "src"], cwd=root, capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"git history with {PREVIOUS_RELEASE} is not available")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp_path / "old", filter="data")
+    assert not (tmp_path / "old" / "src" / "empathic" / "store" / "tables.py").exists()  # really the old code
+    path = tmp_path / "old.empathic"
+    script = (
+        "import sys, pandas as pd\n"
+        "from empathic import Workspace\n"
+        "with Workspace.open(sys.argv[1]) as ws:\n"
+        "    ws.ingest(pd.DataFrame({'id': ['a', 'b'], 'comment': ['Delivery was late again.', 'Great support!']}),"
+        " text='comment', id='id')\n"
+    )
+    env = {"PYTHONPATH": str(tmp_path / "old" / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    probe = "import empathic; print(empathic.__file__)"
+    used = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True).stdout
+    assert used.startswith(str(tmp_path / "old")), used  # the subprocess imported the old release, not this tree
+    with Workspace.open(path) as ws:
+        assert shape(ws.store.cursor()) == shape(Store(":memory:").cursor())
+        assert ws.store.count("feedback") == 2
+        ws.ingest(pd.DataFrame({"id": ["c"], "comment": ["The app crashes on login."]}), text="comment", id="id")
+        ws.analyze(stages=["sentences"])
+        assert ws.store.count("sentences") >= 3
