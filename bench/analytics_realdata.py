@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_root import data_root
 from empathic import Workspace
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 DATASETS = {
     "womens_clothing": {
         "path": DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv",

@@ -26,9 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from data_root import data_root
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "empathic" / "text" / "embed" / "models" / "static-minilm.npz"
-DATA = Path("/work/shared/data")
+DATA = data_root()
 
 
 def corpus_texts(limit: int = 200_000) -> list[str]:

@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_root import data_root
 from empathic import Workspace
 from empathic.feelings.emotions import EMOTIONS, comment_scores, named_emotions
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 CORPORA = {
     "ba_reviews": (DATA / "ba_airline_reviews" / "ba_reviews.csv", "content"),
     "womens_clothing": (DATA / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv", "Review Text"),

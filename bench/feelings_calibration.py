@@ -28,9 +28,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
+from data_root import data_root  # noqa: E402
 from empathic import Workspace  # noqa: E402
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 
 
 def clothing(n: int) -> pd.DataFrame:

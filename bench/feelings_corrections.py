@@ -39,9 +39,10 @@ from empathic.feelings.textnorm import clean_texts  # noqa: E402
 from empathic.feelings.vectors import distinct_vectors  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
+from data_root import data_root  # noqa: E402
 from feelings import to_markdown  # noqa: E402
 
-DATA = Path("/work/shared/data")
+DATA = data_root()
 STEPS = (0, 25, 50, 100)
 
 

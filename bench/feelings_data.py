@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pandas as pd
 
-DATA = Path("/work/shared/data")
+from data_root import data_root
+
+DATA = data_root()
 GOEMO = DATA / "goemotions"
 QUESTION_START = re.compile(r"^(how|what|where|when|why|can|could|is|are|do|does|will|which|who|should)\b", re.I)
 

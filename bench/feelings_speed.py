@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_root import data_root
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz"
 OUT = ROOT / "docs" / "bench" / "feelings-speed.json"
@@ -262,9 +264,7 @@ def run(
 
 def long_reviews(limit: int) -> pd.DataFrame:
     """The first ``limit`` of the 1,324 BA reviews, then Skytrax seat reviews (``themes_speed.reviews_2k``)."""
-    data = ROOT.parent / "shared" / "data"
-    if not data.exists():
-        data = Path("/work/shared/data")
+    data = data_root()
     b = pd.read_csv(data / "ba_airline_reviews" / "ba_reviews.csv", dtype=str, keep_default_na=False)
     s = pd.read_csv(data / "skytrax_reviews" / "seat.csv", dtype=str, keep_default_na=False)
     texts = [t.strip() for t in list(b.content) + list(s.content) if t.strip()][:limit]

@@ -39,10 +39,12 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from data_root import data_root
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 OUT = ROOT / "src" / "empathic" / "text" / "embed" / "models" / "static-minilm-v2.npz"
-DATA = Path("/work/shared/data")
+DATA = data_root()
 CACHE = Path("/tmp/empathic-learn-static")
 CLOTHING = ROOT / "src" / "empathic" / "data" / "womens_clothing_reviews.csv.gz"
 #: Ridge weight pulling each token towards its v1 vector (the fidelity figures move by < 0.005 from 1e-4 to 1e-2).

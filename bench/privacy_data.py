@@ -15,9 +15,10 @@ import csv
 import random
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1].parent.parent / "shared" / "data"
+from data_root import data_root
+
+DATA = data_root()
 
 FIRST = [
     "Sarah",

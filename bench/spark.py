@@ -34,9 +34,10 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data_root import data_root
+
 ROOT = Path(__file__).resolve().parents[1]
-#: The one place this script finds the shared data: $EMPATHIC_DATA, else ../shared/data beside the repo.
-DATA = Path(os.environ.get("EMPATHIC_DATA", ROOT.parent / "shared" / "data"))
+DATA = data_root()  # $EMPATHIC_DATA, else ../shared/data beside the repo (bench/data_root.py)
 OUT = ROOT / "docs" / "bench" / "spark.json"
 SOURCES = {
     "ba_airline_reviews/ba_reviews.csv": "content",

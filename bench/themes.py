@@ -28,8 +28,10 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
+from data_root import data_root
+
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path("/work/shared/data")
+DATA = data_root()
 CACHE = Path("/tmp/empathic-bench")
 BENCH_PY = ROOT / ".bench-venv" / "bin" / "python"
 DATASETS = ("banking77_test", "banking77_all", "airline_negative", "semeval14_restaurants", "goemotions")

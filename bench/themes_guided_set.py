@@ -29,9 +29,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from data_root import data_root
 from empathic.text.sentences import split_units
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ba_airline_reviews" / "ba_reviews.csv"
+SOURCE = data_root() / "ba_airline_reviews" / "ba_reviews.csv"
 OUT = Path(__file__).resolve().parent / "data" / "themes_guided_labels.csv"
 THEMES = ("refunds_customer_service", "lost_baggage", "seat_comfort")
 

@@ -38,10 +38,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from data_root import data_root
 from label_audit import audit
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path("/work/shared/data")
+DATA = data_root()
 DATASETS = ("s16_restaurants", "s16_laptops", "ba", "skytrax", "clothing")
 #: Not looked at while the themes of issue 17 were built: a held-out check of the code-frame measure.
 HELD_OUT = ("s14_restaurants",)

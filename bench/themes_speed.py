@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
+from data_root import data_root
 from themes import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,9 +157,7 @@ def reviews_2k(mode: str) -> dict:
     import empathic
     from empathic.text.embed import get_embedder
 
-    data = ROOT.parent / "shared" / "data"
-    if not data.exists():
-        data = Path("/work/shared/data")
+    data = data_root()
     b = pd.read_csv(data / "ba_airline_reviews" / "ba_reviews.csv", dtype=str, keep_default_na=False)
     s = pd.read_csv(data / "skytrax_reviews" / "seat.csv", dtype=str, keep_default_na=False)
     texts = [t.strip() for t in list(b.content) + list(s.content) if t.strip()][:2000]

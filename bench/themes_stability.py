@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
+from data_root import data_root
+
+DATA = data_root()
 
 
 def corpora(name: str) -> tuple[list[str], list[str]]:

@@ -36,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 sys.path.insert(0, str(Path(__file__).parent))
 
 import feelings_data as data
+from data_root import data_root
 from empathic.feelings import heads
 from empathic.feelings.heads import MODELS_DIR, Head, embedder_name, save_head
 from empathic.feelings.lexicon import lexicon_features
@@ -81,7 +82,7 @@ def load(cache: Path, name: str, embedder: str) -> tuple[list[str], list[str], n
 
 
 def goemo_names() -> list[str]:
-    return Path("/work/shared/data/goemotions/original/labels.txt").read_text().split()
+    return (data_root() / "goemotions" / "original" / "labels.txt").read_text().split()
 
 
 def goemo_group(label_json: str, names: list[str]) -> str | None:

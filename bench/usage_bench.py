@@ -23,13 +23,14 @@ import pandas as pd
 import pyarrow as pa
 from sklearn.metrics import adjusted_rand_score
 
+from data_root import data_root
 from empathic.config import Settings
 from empathic.store import Store
 from empathic.usage import sql
 from empathic.usage.compute import CLEAN_TABLE, materialise_clean_events, view_statements
 
 ROOT = Path(__file__).resolve().parents[1]
-RETAIL = Path("/work/shared/data/online_retail/online_retail_customers_sample50.csv")
+RETAIL = data_root() / "online_retail" / "online_retail_customers_sample50.csv"
 
 
 def synthetic_events(n_events: int, n_customers: int, seed: int = 0) -> pa.Table:
@@ -223,7 +224,7 @@ def render(views: list[dict], whole: float, planted: dict, retail: pd.DataFrame 
             "",
             "## Online Retail: monthly cohort retention ('on', % of cohort active in month k)",
             "",
-            "First-seen cohorts, `/work/shared/data/online_retail` (50 % customer sample, all invoice lines "
+            "First-seen cohorts, `online_retail` of the shared data (50 % customer sample, all invoice lines "
             "as events). Equal to an independent pandas implementation "
             "(`tests/usage/test_usage_real_data.py`).",
             "",

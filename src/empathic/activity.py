@@ -79,7 +79,8 @@ def _append(
 ) -> int:
     seq = _next_seq(con)
     con.execute(
-        "INSERT INTO activity_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO activity_log (seq, logged_at, actor, action, object_kind, object_id, detail) VALUES (?, ?, "
+        "?, ?, ?, ?, ?)",
         [seq, now_utc(), actor, action, kind, oid, json.dumps(detail or {}, default=str)],
     )
     return seq

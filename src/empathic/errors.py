@@ -7,10 +7,18 @@ exit code 2, the web app as JSON or an HTML page; neither ever shows a Python tr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class EmpathicError(Exception):
-    """Base class: a problem the user can fix, with a message, an optional hint and a location."""
+    """Base class: a problem the user can fix, with a message, an optional hint and a location.
+
+    Each class carries the HTTP status the web app answers it with (``http_status``); a subclass inherits its
+    parent's unless it says otherwise.
+    """
+
+    #: the HTTP status of this kind of error (the web app's one error envelope uses it)
+    http_status: ClassVar[int] = 400
 
     def __init__(
         self,
@@ -61,17 +69,37 @@ class EmpathicError(Exception):
 class InputError(EmpathicError):
     """A user-supplied file, argument or mapping cannot be used as given."""
 
+    http_status = 400
+
+
+class NotFoundError(InputError):
+    """The named item (theme, comment, note, view, workspace) does not exist."""
+
+    http_status = 404
+
+
+class ForbiddenError(InputError):
+    """The caller may not do this to this item (e.g. change another user's note)."""
+
+    http_status = 403
+
 
 class WorkspaceError(EmpathicError):
     """The workspace file is missing, locked, corrupt or from a newer version of empathic."""
+
+    http_status = 409
 
 
 class StageError(EmpathicError):
     """An analysis stage cannot run (e.g. it needs a stage that has not run yet)."""
 
+    http_status = 409  # like the API's "not analysed yet"
+
 
 class NotInstalledError(EmpathicError):
     """An optional extra is needed; the hint says which ``pip install`` brings it."""
+
+    http_status = 400
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ def _run_recorded(store: Store, module: ModuleType, settings: Settings, progress
     started = _now()
     with store.write() as con:
         con.execute(
-            "INSERT INTO runs VALUES (?, ?, 'running', ?, ?, ?, NULL, ?)",
+            "INSERT INTO runs (run_id, stage, status, settings, versions, started_at, finished_at, "
+            "message) VALUES (?, ?, 'running', ?, ?, ?, NULL, ?)",
             [run_id, module.NAME, settings.model_dump_json(), json.dumps(_versions()), started,
              f"running in process {os.getpid()}"],
         )  # fmt: skip

@@ -12,6 +12,7 @@ import pytest
 from empathic import pipeline
 from empathic.errors import StageError
 from empathic.stage import EXTERNAL_INPUTS, Stage
+from empathic.store.tables import TABLES
 
 #: Cache tables: reading one never changes a result (a vector is a function of its text), so it makes no stage
 #: depend on the cache's writer.
@@ -45,6 +46,11 @@ def test_reads_stages_are_the_writers_of_the_tables_it_reads(name: str) -> None:
 def test_every_table_read_has_a_writer(name: str) -> None:
     orphans = [t for t in DECLARED[name].reads if not _writers(t) and t not in EXTERNAL_INPUTS]
     assert orphans == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_table_a_stage_writes_is_declared(name: str) -> None:
+    assert [t for t in DECLARED[name].writes if t not in TABLES] == []
 
 
 def test_a_requirement_must_be_a_declared_read() -> None:
@@ -160,6 +166,16 @@ def _snapshot(store, *, drop_stamps: bool = False) -> dict[str, list]:
     return out
 
 
+def _written_shape(store, table: str) -> dict:
+    """What the stage left in ``table``: its Arrow schema as read back, and how many rows share a declared key."""
+    declared = TABLES[table]
+    key = ", ".join(declared.key)
+    duplicates = 0
+    if declared.key:
+        duplicates = store.scalar(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")
+    return {"schema": store.read(f"SELECT * FROM {table} LIMIT 0").schema.remove_metadata(), "duplicates": duplicates}
+
+
 def _changed(before: dict, after: dict) -> set[str]:
     return {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
 
@@ -184,6 +200,7 @@ def flow(tmp_path_factory) -> dict[str, dict]:
             # the real run, counted: how many transactions and write statements
             rec["counted"] = _watched_run(store, module, ws.settings, fail_at=None)
             rec["after_first"] = _snapshot(store)
+            rec["schemas"] = {t: _written_shape(store, t) for t in DECLARED[name].writes}
             rec["stable_first"] = _snapshot(store, drop_stamps=True)
             # a re-run failing after its last write, just before it commits: the first run's output must be intact
             rec["failed_rerun"] = _watched_run(
@@ -225,6 +242,15 @@ def test_outputs_land_in_the_declared_tables(flow, name: str) -> None:
     missing = [t for t in DECLARED[name].writes if t not in after]
     assert missing == [], "declared tables that the workspace does not have"
     assert any(after[t] for t in DECLARED[name].writes), "a stage that ran wrote nothing"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outputs_match_the_declared_schemas(flow, name: str) -> None:
+    """Each table the stage wrote has exactly its declared columns and Arrow types, and its key is unique (also
+    where the key is not enforced by the database, as in the search index)."""
+    for table, found in flow[name]["schemas"].items():
+        assert found["schema"] == TABLES[table].arrow_schema(), table
+        assert found["duplicates"] == 0, f"{table}: rows sharing a key {TABLES[table].key}"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -87,3 +87,52 @@ def test_each_error_class_has_its_status() -> None:
 def test_pages_show_the_same_errors_as_html(client_as, url: str) -> None:
     page = client_as("vic").get(url)
     assert page.status_code == 404 and "text/html" in page.headers["content-type"] and "Traceback" not in page.text
+
+
+def test_each_error_class_carries_its_status() -> None:
+    """The status lives on the class (``http_status``), so a new error class says its own and the web app uses it."""
+    from empathic.errors import ForbiddenError, NotFoundError
+    from empathic.feelings.corrections import UnknownComment
+    from empathic.team.notes import NotAllowed
+    from empathic.team.owners import UnknownItem
+
+    classes = {InputError: 400, NotFoundError: 404, ForbiddenError: 403, StageError: 409, WorkspaceError: 409,
+               NotInstalledError: 400, UnknownItem: 404, UnknownComment: 404, NotAllowed: 403}  # fmt: skip
+    for cls, status in classes.items():
+        assert cls.http_status == status, cls
+        assert status_of(cls("x")) == status, cls
+
+    class Teapot(EmpathicError):
+        http_status = 418
+
+    assert status_of(Teapot("short and stout")) == 418
+
+
+def _page_routes(app) -> list[tuple[str, str, object]]:
+    out = []
+    for path, methods, route in route_table(app):
+        rule = access_rule(route)
+        if isinstance(route, APIRoute) and not path.startswith("/api/") and rule is not None and rule.role:
+            out += [(m, path, rule) for m in sorted(methods - {"HEAD"})]
+    return out
+
+
+def test_page_routes_called_as_an_api_answer_the_envelope(app, client_as) -> None:
+    """Every HTML route, called with ``Accept: application/json`` (fetch, scripts), answers errors in the same
+    envelope as /api/v1: anonymous 401 (not a redirect to the login page), unknown workspace 404, too low a role
+    403; a browser (Accept: text/html) still gets the HTML error page."""
+    routes = _page_routes(app)
+    assert len(routes) >= 20
+    as_json = {"Accept": "application/json"}
+    anonymous, viewer, admin = client_as(None), client_as("vic"), client_as("ada")
+    csrf = {**as_json, "X-CSRF-Token": csrf_of(viewer.get("/login").text)}
+    admin_csrf = {**as_json, "X-CSRF-Token": csrf_of(admin.get("/login").text)}
+    for method, path, rule in routes:
+        assert_envelope(anonymous.request(method, _url(path, "acme"), headers=as_json), 401, "Unauthorized")
+        if rule.workspace:
+            assert_envelope(admin.request(method, _url(path, "nope"), headers=admin_csrf), 404, "NotFound")
+        if rule.role in ("analyst", "admin"):
+            assert_envelope(viewer.request(method, _url(path, "acme"), headers=csrf), 403, "Forbidden")
+    page = viewer.get("/w/nope/overview", headers={"Accept": "text/html,application/json;q=0.9"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert anonymous.get("/w/acme/overview").status_code == 303  # a browser is sent to the login page

@@ -48,11 +48,11 @@ def rebuild_index(con) -> int:
     empty_table(con, "search_postings")
     empty_table(con, "search_docs")
     con.execute(
-        "INSERT INTO search_postings SELECT term, feedback_id, count(*) AS tf "
+        "INSERT INTO search_postings BY NAME SELECT term, feedback_id, count(*) AS tf "
         f"FROM ({_terms_sql('feedback')}) GROUP BY ALL ORDER BY term, feedback_id"  # sorted: zone maps skip by term
     )
     con.execute(
-        "INSERT INTO search_docs SELECT f.feedback_id, coalesce(sum(p.tf), 0) FROM feedback f "
+        "INSERT INTO search_docs BY NAME SELECT f.feedback_id, coalesce(sum(p.tf), 0) AS doc_len FROM feedback f "
         "LEFT JOIN search_postings p USING (feedback_id) GROUP BY f.feedback_id"
     )
     row = con.execute("SELECT count(DISTINCT term) FROM search_postings").fetchone()

@@ -62,7 +62,7 @@ def rename_score(store: Store, name: str, display_name: str) -> None:
     with store.write() as con:
         con.execute("DELETE FROM score_labels WHERE score_name = ?", [name])
         if display_name:
-            con.execute("INSERT INTO score_labels VALUES (?, ?, ?)",
+            con.execute("INSERT INTO score_labels (score_name, display_name, updated_at) VALUES (?, ?, ?)",
                         [name, display_name, datetime.now(UTC).replace(tzinfo=None)])  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
+from empathic.store.tables import TABLES as DECLARED_TABLES
 
 STAGE = Stage(
     name="analytics",
@@ -28,19 +29,11 @@ STAGE = Stage(
 NAME = STAGE.name
 REQUIRES = STAGE.requires
 
-#: stored table → its columns, in table order (see store/migrations/analytics.py)
+#: stored table → the columns a run writes from its frames: the declared columns (store/tables.py) but the stamp
 TABLES = {
-    "score_summary": ["score_name", "kind", "metric", "n", "value", "ci_low", "ci_high", "mean"],
-    "theme_impact": ["score_name", "metric", "theme_id", "label", "level", "n_with", "n_without", "score_overall",
-                     "score_with", "score_without", "impact", "ci_low", "ci_high", "p_value", "q_value"],
-    "key_drivers": ["score_name", "theme_id", "label", "feature", "coef", "ci_low", "ci_high", "relative_weight",
-                    "r_squared", "n"],
-    "segment_differences": ["attribute", "segment", "metric", "theme_id", "score_name", "n_segment", "n_rest",
-                            "value_segment", "value_rest", "lift", "diff", "test", "statistic", "p_value",
-                            "q_value", "significant", "ci_low", "ci_high"],
-    "theme_trends": ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment",
-                     "score_name", "impact"],
-}  # fmt: skip
+    name: [c for c in DECLARED_TABLES[name].column_names if c != "computed_at"]
+    for name in ("score_summary", "theme_impact", "key_drivers", "segment_differences", "theme_trends")
+}
 
 
 def _replace(con, table: str, frame: pd.DataFrame, columns: list[str], computed_at) -> None:
@@ -85,7 +78,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         empty_table(con, "alerts")
         if not alert_frame.empty:
             con.register("_alerts", alert_frame)
-            con.execute("INSERT INTO alerts SELECT * FROM _alerts")
+            con.execute("INSERT INTO alerts BY NAME SELECT * FROM _alerts")
             con.unregister("_alerts")
         n_terms = fulltext.rebuild_index(con)
     warnings = have.missing() + seg.attrs.get("warnings", []) + out["theme_impact"].attrs.get("warnings", [])

@@ -193,7 +193,9 @@ class AnalyticsAPI:
 
         compile_query(query, QueryContext.from_store(self.store, has_index=False))
         with self.store.write() as con:
-            con.execute("INSERT OR REPLACE INTO saved_filters VALUES (?, ?, ?)", [name, query, now()])
+            con.execute(
+                "INSERT OR REPLACE INTO saved_filters (name, query, created_at) VALUES (?, ?, ?)", [name, query, now()]
+            )
 
     def saved_filters(self) -> pd.DataFrame:
         """The saved queries: ``name, query, created_at``."""

@@ -26,34 +26,11 @@ from empathic.feelings.lexicon import lexicon_features
 from empathic.feelings.sentiment import label_sentiment, sentiment_probabilities
 from empathic.feelings.settings import FeelingsSettings
 from empathic.feelings.textnorm import clean_texts
+from empathic.store.tables import TABLES
 
-SENTENCE_FEELINGS_SCHEMA = pa.schema(
-    [
-        ("feedback_id", pa.string()),
-        ("sentence_idx", pa.int32()),
-        ("sentiment", pa.float64()),
-        ("sentiment_label", pa.string()),
-        ("emotions", pa.string()),
-        ("emotion_scores", pa.string()),
-        ("quadrant", pa.string()),
-        ("pain", pa.bool_()),
-        ("gain", pa.bool_()),
-        ("intent", pa.string()),
-    ]
-)
-FEEDBACK_FEELINGS_SCHEMA = pa.schema(
-    [
-        ("feedback_id", pa.string()),
-        ("sentiment", pa.float64()),
-        ("sentiment_label", pa.string()),
-        ("emotions", pa.string()),
-        ("emotion_scores", pa.string()),
-        ("empathy_quadrants", pa.string()),
-        ("intent", pa.string()),
-        ("churn_signal", pa.bool_()),
-    ]
-)
-FEEDBACK_EMOTIONS_SCHEMA = pa.schema([("feedback_id", pa.string()), ("emotion", pa.string()), ("score", pa.float64())])
+SENTENCE_FEELINGS_SCHEMA = TABLES["sentence_feelings"].arrow_schema()
+FEEDBACK_FEELINGS_SCHEMA = TABLES["feedback_feelings"].arrow_schema()
+FEEDBACK_EMOTIONS_SCHEMA = TABLES["feedback_emotions"].arrow_schema()
 
 
 _SCORES_TEMPLATE = "{{" + ", ".join(f'"{e}": {{:.3f}}' for e in EMOTIONS) + "}}"

@@ -24,9 +24,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from empathic.errors import InputError
+from empathic.errors import InputError, NotFoundError
 from empathic.feelings.intent import INTENTS, canonical_intent
 from empathic.store import Store
+from empathic.store.tables import TABLES
 
 SENTIMENTS = ("positive", "neutral", "mixed", "negative")
 #: A corrected positive/negative unit or comment scores at least this far on its side (so comment means, pains
@@ -39,10 +40,10 @@ NEIGHBOUR_MIN_OF = {"accurate": 0.8, "fast": 0.9}
 NEIGHBOUR_MIN = NEIGHBOUR_MIN_OF["accurate"]
 #: ... looking at this many corrected neighbours (similarity-weighted vote).
 NEIGHBOURS = 3
-COLUMNS = ["correction_id", "feedback_id", "sentence_idx", "text", "sentiment_label", "intent", "author", "created_at"]
+COLUMNS = list(TABLES["feelings_corrections"].column_names)
 
 
-class UnknownComment(InputError):
+class UnknownComment(NotFoundError):
     """The corrected comment or sentence is not in this workspace (front doors answer 404)."""
 
 
@@ -144,7 +145,8 @@ def add_correction(
         "created_at": _now(),
     }
     with store.write() as con:
-        con.execute("INSERT INTO feelings_corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [row[c] for c in COLUMNS])
+        con.execute("INSERT INTO feelings_corrections (correction_id, feedback_id, sentence_idx, text, "
+            "sentiment_label, intent, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [row[c] for c in COLUMNS])
         if log is not None:
             log(con, row)
     return row

@@ -140,7 +140,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             ("feedback_emotions", comment_emotions),
         ):
             con.register("feelings_new", data)
-            con.execute(f"INSERT INTO {table} SELECT * FROM feelings_new")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM feelings_new")
             con.unregister("feelings_new")
     warnings = []
     if comments.num_rows < FEW_COMMENTS:
@@ -250,7 +250,9 @@ def _write_calibration(con: object, cal: calibration.Calibration) -> None:
     from datetime import UTC, datetime
 
     con.execute(  # type: ignore[attr-defined]
-        "INSERT INTO feelings_calibration VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO feelings_calibration (score, n, agreement_before, agreement_after, accuracy_before, "
+        "accuracy_after, fold_wins, folds, applied, reason, detail, computed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             cal.score,
             cal.n,

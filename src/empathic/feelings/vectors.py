@@ -1,7 +1,8 @@
 """Unit vectors for the feelings heads: pick the embedder by volume and reuse the workspace embedding cache.
 
-The themes stage caches MiniLM vectors in ``embedding_cache`` (keyed by model name and sha1 of the text); in
-accurate mode the feelings stage reads them instead of embedding twice (it never writes that table).
+The themes stage caches MiniLM vectors in ``embedding_cache`` (the text stage's cache, :mod:`empathic.text.cache`:
+one text hash, one lookup, one mode rule); in accurate mode the feelings stage reads them instead of embedding
+twice (it never writes that table).
 
 In accurate mode the fine-tuned encoders read the texts themselves; MiniLM vectors serve only the few-shot
 prototypes, which see just the units no rule decided (about half of them on long reviews). So accurate mode gets
@@ -10,7 +11,6 @@ its vectors through :class:`LazyVectors`, which embeds a unit only when a protot
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Sequence
 
@@ -21,51 +21,17 @@ import pyarrow.compute as pc
 from empathic.feelings.heads import embedder_name
 from empathic.progress import Progress
 from empathic.store import Store
+from empathic.text.cache import cache_lookup, choose_mode, text_hash
 from empathic.text.embed import get_embedder
+
+__all__ = ["choose_mode"]  # re-exported: the feelings stage and its tests import it from here
 
 BATCH = 4096
 
 
-def choose_mode(
-    mode: str, n_units: int, accurate_max_units: int, n_comments: int = 0, accurate_max_comments: int | None = None
-) -> str:
-    """``accurate`` or ``fast``: the configured one, or by volume when ``auto`` (both limits must hold)."""
-    if mode != "auto":
-        return mode
-    fits = n_units <= accurate_max_units
-    if accurate_max_comments is not None:
-        fits = fits and n_comments <= accurate_max_comments
-    return "accurate" if fits else "fast"
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
-
-
 def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(vectors (n, dim), found mask (n,)) from ``embedding_cache`` when the table exists."""
-    out = np.zeros((len(texts), dim), np.float32)
-    found = np.zeros(len(texts), bool)
-    if not store.has_table("embedding_cache"):
-        return out, found
-    keys = pa.table({"text_hash": [_text_hash(t) for t in texts], "pos": np.arange(len(texts), dtype=np.int64)})
-    cur = store.cursor()
-    try:
-        cur.register("feelings_wanted", keys)
-        hit = cur.sql(
-            "SELECT w.pos, c.vector FROM feelings_wanted w JOIN embedding_cache c "
-            "ON c.text_hash = w.text_hash AND c.model = $model",
-            params={"model": model},
-        ).to_arrow_table()
-        cur.unregister("feelings_wanted")
-    finally:
-        cur.close()
-    pos = hit.column("pos").to_numpy()
-    if len(pos):
-        blob = b"".join(hit.column("vector").to_pylist())
-        out[pos] = np.frombuffer(blob, dtype=np.float32).reshape(len(pos), dim)
-        found[pos] = True
-    return out, found
+    """(vectors (n, dim), found mask (n,)) from the shared ``embedding_cache`` (:mod:`empathic.text.cache`)."""
+    return cache_lookup(store, model, dim, [text_hash(t) for t in texts])
 
 
 def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:

@@ -133,7 +133,8 @@ def _ingest(
         inserted, updated = writer(con, raw, mapping, source_id, settings)
         progress(f"ingest {Path(label).name}", 3, 4)
         con.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sources (source_id, kind, path, file_sha256, mapping, n_rows, n_inserted, "
+            "n_updated, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [source_id, mapping.kind, raw.label, sha, mapping.to_json(), raw.n_rows, inserted, updated, _now()],
         )
         for tmp in ("_raw", "_rows", "_keyed", "_changed", "_known"):
@@ -230,7 +231,8 @@ def _write_feedback(
     _forget_changed(con, "feedback_id")
     now = _now()
     con.execute(
-        "INSERT INTO feedback SELECT r.feedback_id, ?, r.customer_id, r.text, r.created_at, r.content_hash, ? "
+        "INSERT INTO feedback BY NAME SELECT r.feedback_id, ? AS source_id, r.customer_id, r.text, r.created_at, "
+        "r.content_hash, ? AS ingested_at "
         "FROM _rows r WHERE r.feedback_id NOT IN (SELECT feedback_id FROM feedback)",
         [source_id, now],
     )
@@ -238,14 +240,16 @@ def _write_feedback(
         # lenient mode promised "stored as empty" for values outside the scale: keep them out of the table
         in_scale = "" if sc.kind == "number" else f" AND {score_expr(sc)} BETWEEN {sc.scale_min} AND {sc.scale_max}"
         con.execute(
-            f"INSERT INTO feedback_scores SELECT feedback_id, ?, ?, ?, ?, {score_expr(sc)} FROM _rows "
+            f"INSERT INTO feedback_scores BY NAME SELECT feedback_id, ? AS name, ? AS kind, ? AS scale_min, "
+            f"? AS scale_max, "
+            f"{score_expr(sc)} AS value FROM _rows "
             f"WHERE {score_expr(sc)} IS NOT NULL{in_scale} AND feedback_id NOT IN (SELECT feedback_id FROM "
             "feedback_scores WHERE name = ?)",
             [sc.name, sc.kind, sc.scale_min, sc.scale_max, sc.name],
         )
     for attr in m.attrs:
         con.execute(
-            f"INSERT INTO feedback_attributes SELECT feedback_id, ?, {clean(attr)} FROM _rows "
+            f"INSERT INTO feedback_attributes BY NAME SELECT feedback_id, ? AS name, {clean(attr)} AS value FROM _rows "
             f"WHERE {clean(attr)} IS NOT NULL AND feedback_id NOT IN (SELECT feedback_id FROM feedback_attributes "
             "WHERE name = ?)",
             [attr, attr],
@@ -256,7 +260,8 @@ def _write_feedback(
         spaces = m.multi_split.get(attr) == "space"
         sep = r"\s*;\s*" if attr in raw.list_columns else r"\s+" if spaces else r"\s*[;,]\s*"
         con.execute(
-            "INSERT INTO feedback_attribute_values SELECT DISTINCT feedback_id, ?, v FROM (SELECT feedback_id, "
+            "INSERT INTO feedback_attribute_values BY NAME SELECT DISTINCT feedback_id, ? AS name, "
+            "v AS value FROM (SELECT feedback_id, "
             f"trim(unnest(regexp_split_to_array({clean(attr)}, ?))) AS v FROM _rows WHERE {clean(attr)} IS NOT NULL "
             "AND feedback_id NOT IN (SELECT feedback_id FROM feedback_attribute_values WHERE name = ?)) WHERE v <> ''",
             [attr, sep, attr],
@@ -299,7 +304,8 @@ def _forget_changed(con: duckdb.DuckDBPyConnection, key: str) -> None:
 def _ensure_customers(con: duckdb.DuckDBPyConnection, rows: str, source_id: str) -> None:
     """Customers seen in feedback or events exist in ``customers`` too (without attributes)."""
     con.execute(
-        f"INSERT INTO customers SELECT DISTINCT customer_id, ?, NULL::TIMESTAMP, ? FROM {q(rows)} "
+        f"INSERT INTO customers BY NAME SELECT DISTINCT customer_id, ? AS source_id, NULL::TIMESTAMP AS signup_at, "
+        f"? AS updated_at FROM {q(rows)} "
         "WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)",
         [source_id, _now()],
     )
@@ -329,7 +335,8 @@ def _write_customers(
         [source_id],
     ).fetchone()[0]
     con.execute("DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _rows)")
-    con.execute("INSERT INTO customers SELECT customer_id, ?, signup_at, ? FROM _rows", [source_id, _now()])
+    con.execute("INSERT INTO customers BY NAME SELECT customer_id, ? AS source_id, signup_at, "
+        "? AS updated_at FROM _rows", [source_id, _now()])
     # the value column (MRR, ARR, LTV) is kept as the numeric attribute ``value``: top customers rank by it, and
     # segments, search (``value>=1000``) and ``why value:…`` read it under one name whatever the file called it
     named = [(attr, attr) for attr in m.attrs if attr != m.value] + ([(m.value, VALUE_ATTRIBUTE)] if m.value else [])
@@ -338,7 +345,8 @@ def _write_customers(
             "DELETE FROM customer_attributes WHERE name = ? AND customer_id IN (SELECT customer_id FROM _rows)", [attr]
         )
         con.execute(
-            f"INSERT INTO customer_attributes SELECT customer_id, ?, {clean(column)}, {number_expr(column)} "
+            f"INSERT INTO customer_attributes BY NAME SELECT customer_id, ? AS name, {clean(column)} AS value, "
+            f"{number_expr(column)} AS value_num "
             f"FROM _rows WHERE {clean(column)} IS NOT NULL",
             [attr],
         )
@@ -381,12 +389,14 @@ def _write_events(
         ).fetchone()[0]
         con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _rows)")
         con.execute(
-            "INSERT INTO events SELECT event_id, ?, customer_id, ts, event, duration_s, value, properties FROM _rows",
+            "INSERT INTO events BY NAME SELECT event_id, ? AS source_id, customer_id, ts, event, duration_s, value, "
+            "properties FROM _rows",
             [source_id],
         )
     else:
         con.execute(
-            "INSERT INTO events SELECT event_id, ?, customer_id, ts, event, duration_s, value, properties FROM _rows "
+            "INSERT INTO events BY NAME SELECT event_id, ? AS source_id, customer_id, ts, event, duration_s, value, "
+            "properties FROM _rows "
             "WHERE event_id NOT IN (SELECT event_id FROM events)",
             [source_id],
         )

@@ -101,7 +101,7 @@ def forget_customer(
             needles = [t for t in texts if len(t) >= MIN_SCRUB_CHARS] + _long(ids)
             result.quotes_scrubbed = _scrub(con, needles) + _scrub_words(con, _own_words(con, texts))
             con.execute(
-                "INSERT INTO forget_log VALUES (?, ?, ?, ?)",
+                "INSERT INTO forget_log (forget_id, subject_hash, rows_removed, forgotten_at) VALUES (?, ?, ?, ?)",
                 [uuid.uuid4().hex, result.subject_hash, json.dumps(result.rows_removed), _now()],
             )
         progress("forget: recompute", 1, 3)

@@ -56,7 +56,7 @@ def protect_source(
     rows = [(source_id, kind, n, settings.redact_pii, now) for kind, n in sorted(redactor.counts_.items())]
     # one TOTAL row per source, even at 0, records that (and how) redaction ran on it
     rows.append((source_id, TOTAL, sum(redactor.counts_.values()), settings.redact_pii, now))
-    con.executemany("INSERT INTO pii_redactions VALUES (?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO pii_redactions (source_id, kind, n, mode, redacted_at) VALUES (?, ?, ?, ?, ?)", rows)
     return _id_warnings(con, raw, mapping, settings)
 
 

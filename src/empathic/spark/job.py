@@ -19,10 +19,10 @@ from typing import Any
 
 from empathic.config import Settings
 from empathic.errors import InputError
-from empathic.feelings.vectors import choose_mode
 from empathic.scale.spark import quote_name, run_in_spark
 from empathic.spark.model import ThemeModel, fit_theme_model
 from empathic.spark.rows import ANNOTATED_UNITS_SCHEMA, annotate_comments
+from empathic.text.cache import choose_mode
 from empathic.workspace import Workspace
 
 #: Comments analysed on the driver to discover themes (bounded: the driver's cost does not grow with the corpus).

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from empathic.errors import InputError
+from empathic.errors import ForbiddenError, InputError
 from empathic.store import Store
 from empathic.team.activity import filtered_query, now_utc, record
 from empathic.team.owners import UnknownItem, plain, theme_label
@@ -31,7 +31,7 @@ _OBJECT_SQL = {
 }
 
 
-class NotAllowed(InputError):
+class NotAllowed(ForbiddenError):
     """The caller may not change this note (not its author, not an admin); the web app answers 403."""
 
 
@@ -88,7 +88,8 @@ def add_note(store: Store, kind: str, object_id: str, body: str, *, author: str)
     now = now_utc()
     with store.write() as con:
         con.execute(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO notes (note_id, object_kind, object_id, author, body, mentions, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [note_id, kind, object_id, author, body, json.dumps(mentions), now, now],
         )
         record(con, author, "note.add", kind, object_id, {"note_id": note_id, "mentions": mentions})

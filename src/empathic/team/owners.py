@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from empathic.errors import InputError, StageError
+from empathic.errors import InputError, NotFoundError, StageError
 from empathic.store import Store
 from empathic.team.activity import filtered_query, next_seq, now_utc, record
 
@@ -35,7 +35,7 @@ MAX_TEXT = 200
 MAX_NOTE = 5_000
 
 
-class UnknownItem(InputError):
+class UnknownItem(NotFoundError):
     """The named theme, note or view does not exist (the web app answers 404)."""
 
 
@@ -109,11 +109,13 @@ def set_owner(
             "status_on": when if moved or not row else old["status_on"],
         }
         con.execute(
-            "INSERT OR REPLACE INTO theme_owners VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO theme_owners (theme_id, team, person, status, status_on, updated_by, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [theme_id, state["team"], state["person"], state["status"], state["status_on"], author, now_utc()],
         )
         con.execute(
-            "INSERT INTO theme_status_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO theme_status_changes (seq, theme_id, status, team, person, status_on, author, note, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [next_seq(con, "theme_status_changes"), theme_id, state["status"], state["team"], state["person"],
              when, author, note, now_utc()],
         )  # fmt: skip

@@ -58,7 +58,8 @@ def save_view(
     now = now_utc()
     with store.write() as con:
         con.execute(
-            "INSERT INTO saved_views VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO saved_views (view_id, name, page, query, options, author, shared, pinned, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [view_id, name, page, query, json.dumps(opts), author, shared, pinned, now, now],
         )
         record(con, author, "view.save", "view", view_id, {"name": name, "page": page, "shared": shared})

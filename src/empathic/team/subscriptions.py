@@ -98,7 +98,8 @@ def subscribe(
         guard.check(target, must_resolve=False)
     sub_id = "s-" + secrets.token_hex(6)
     with store.write() as con:
-        con.execute("INSERT INTO digest_subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        con.execute("INSERT INTO digest_subscriptions (subscription_id, username, since, format, target, "
+            "weekday, hour, last_sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                     [sub_id, username, since, fmt, target, weekday, hour, now_utc()])  # fmt: skip
         record(con, username, "subscription.add", "subscription", sub_id, {"since": since, "hour": hour})
     return subscriptions(store, username=username, subscription_id=sub_id)[0]

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 
+from empathic.store.tables import TABLES
+
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\s*[\r\n]+\s*|(?<=;)\s+|\s+(?=[•·])")
 CONTRAST = re.compile(
     r"(?:,\s*|\s+)(?=(?:but|however|although|though|except|whereas|yet)\b)|\s+-\s+(?=\w)",
@@ -27,15 +29,7 @@ LINK_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|@\w+")
 #: A clause shorter than this many words is merged back into its neighbour.
 MIN_CLAUSE_WORDS = 3
 
-SENTENCES_SCHEMA = pa.schema(
-    [
-        ("feedback_id", pa.string()),
-        ("sentence_idx", pa.int32()),
-        ("text", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-    ]
-)
+SENTENCES_SCHEMA = TABLES["sentences"].arrow_schema()
 
 
 def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:

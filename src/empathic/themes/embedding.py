@@ -1,5 +1,8 @@
 """Unit vectors for the themes stage: the embedding cache, the accurate/fast choice and the fast→accurate mapping.
 
+The cache itself, its text hash and the mode rule are the text stage's (:mod:`empathic.text.cache`), shared with
+the feelings stage; ``cache_rows`` and ``choose_mode`` are re-exported here for the themes modules.
+
 Fast mode embeds a deterministic sample of units with the accurate model (discovery happens there) and every unit
 with the static model; a ridge regression learned on the sample maps static vectors into the accurate space, so
 all vectors and theme centroids live in one space whichever mode ran.
@@ -15,6 +18,10 @@ import pyarrow as pa
 
 from empathic.progress import Progress
 from empathic.store import Store
+from empathic.text import cache as text_cache
+from empathic.text.cache import cache_rows, choose_mode
+
+__all__ = ["cache_rows", "choose_mode"]  # re-exported for the themes modules
 from empathic.text.embed import get_embedder
 
 BATCH = 2048
@@ -40,38 +47,10 @@ def cached_embed(
 
 
 def cache_lookup(store: Store, embedder, hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Cached vectors: float32 (n, dim) with zero rows where missing, and the missing positions (int64)."""
-    keys = pa.table({"text_hash": list(hashes), "pos": np.arange(len(hashes), dtype=np.int64)})
-    cur = store.cursor()
-    try:
-        cur.register("wanted", keys)
-        hit = cur.sql(
-            "SELECT w.pos, c.vector FROM wanted w JOIN embedding_cache c ON c.text_hash = w.text_hash AND c.model = ?",
-            params=[embedder.name],
-        ).to_arrow_table()
-        cur.unregister("wanted")
-    finally:
-        cur.close()
-    out = np.zeros((len(hashes), embedder.dim), np.float32)
-    have = np.zeros(len(hashes), bool)
-    pos = hit.column("pos").to_numpy()
-    if len(pos):
-        blob = b"".join(hit.column("vector").to_pylist())
-        out[pos] = np.frombuffer(blob, dtype=np.float32).reshape(len(pos), embedder.dim)
-        have[pos] = True
-    return out, np.flatnonzero(~have)
-
-
-def cache_rows(model_name: str, vectors: np.ndarray, hashes: Sequence[str], missing: np.ndarray) -> pa.Table:
-    """New ``embedding_cache`` rows (model, text_hash, vector) for the ``missing`` positions of ``vectors``."""
-    return pa.table(
-        {
-            "model": [model_name] * len(missing),
-            "text_hash": [hashes[i] for i in missing],
-            "vector": [vectors[i].tobytes() for i in missing],
-        },
-        schema=pa.schema([("model", pa.string()), ("text_hash", pa.string()), ("vector", pa.binary())]),
-    )
+    """Cached vectors (:func:`empathic.text.cache.cache_lookup`): float32 (n, dim) with zero rows where missing,
+    and the missing positions (int64)."""
+    out, found = text_cache.cache_lookup(store, embedder.name, embedder.dim, hashes)
+    return out, np.flatnonzero(~found)
 
 
 class BackgroundEmbed:
@@ -148,14 +127,3 @@ def normalise_rows(v: np.ndarray) -> np.ndarray:
     norms = np.sqrt(np.einsum("ij,ij->i", v, v))
     v /= np.clip(norms, 1e-12, None)[:, None]
     return v
-
-
-def choose_mode(
-    mode: str, n_units: int, accurate_max_units: int, n_chars: int = 0, accurate_max_chars: int | None = None
-) -> str:
-    """``accurate`` or ``fast``: the configured one, or by volume when ``auto`` (distinct units and their total
-    characters: both only ever push a bigger corpus towards the cheaper fast path)."""
-    if mode != "auto":
-        return mode
-    fits = n_units <= accurate_max_units and (accurate_max_chars is None or n_chars <= accurate_max_chars)
-    return "accurate" if fits else "fast"

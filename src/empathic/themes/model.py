@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from empathic.text.cache import text_hash  # noqa: F401 - the one text hash, imported from here by the themes modules
 from empathic.text.sentences import LINK_OR_HANDLE
 
 OTHER_ID = "other"
@@ -64,11 +65,6 @@ def unique_id(theme_id: str, taken: set[str]) -> str:
         theme_id = stable_id(theme_id, "again")
     taken.add(theme_id)
     return theme_id
-
-
-def text_hash(text: str) -> str:
-    """Hash of a unit's text: the key of the embedding cache and of deterministic ordering."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
 _TICKET_NUMBER = re.compile(r"\b[A-Za-z]{0,3}\d{3,}\b")

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from empathic.store import Store
+from empathic.store.tables import TABLES
 from empathic.themes.model import Theme
 
 
@@ -72,17 +73,5 @@ def centroid_rows(themes: list[Theme], model: str) -> pa.Table:
             "radius": [float(t.radius) for t in themes],
             "label_locked": [t.label_locked for t in themes],
         },
-        schema=pa.schema(
-            [
-                ("theme_id", pa.string()),
-                ("level", pa.int32()),
-                ("model", pa.string()),
-                ("dim", pa.int32()),
-                ("centroid", pa.binary()),
-                ("origin", pa.string()),
-                ("prototypes", pa.binary()),
-                ("radius", pa.float64()),
-                ("label_locked", pa.bool_()),
-            ]
-        ),
+        schema=TABLES["theme_centroids"].arrow_schema(),
     )

@@ -9,29 +9,13 @@ from datetime import datetime
 import numpy as np
 import pyarrow as pa
 
+from empathic.store.tables import TABLES
 from empathic.themes.assign import Assignment
 from empathic.themes.labels import phrase_scores, pick_quotes
 from empathic.themes.model import OTHER_ID, OTHER_LABEL, Theme, children, normalise
 from empathic.themes.settings import ThemesSettings
 
-THEMES_SCHEMA = pa.schema(
-    [
-        ("theme_id", pa.string()),
-        ("parent_id", pa.string()),
-        ("level", pa.int32()),
-        ("label", pa.string()),
-        ("n_comments", pa.int32()),
-        ("n_sentences", pa.int32()),
-        ("share", pa.float64()),
-        ("is_other", pa.bool_()),
-        ("status", pa.string()),
-        ("keywords", pa.string()),
-        ("quotes", pa.string()),
-        ("created_at", pa.timestamp("us")),
-        ("updated_at", pa.timestamp("us")),
-        ("summary", pa.string()),  # stored in theme_summaries, not in themes
-    ]
-)
+THEMES_SCHEMA = pa.schema([*TABLES["themes"].arrow_schema(), ("summary", pa.string())])  # summary: theme_summaries
 #: A summary line longer than this is cut at a word boundary and ends with "…".
 SUMMARY_CHARS = 140
 

@@ -19,6 +19,7 @@ from empathic.config import Settings
 from empathic.progress import Progress
 from empathic.stage import Stage, StageResult
 from empathic.store import Store, empty_table
+from empathic.store.tables import TABLES
 from empathic.themes import rows as theme_rows
 from empathic.themes.aspect import aspect_texts, entity_mentions, entity_words, vector_and_label_texts
 from empathic.themes.assign import (
@@ -414,19 +415,19 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         empty_table(con, "themes")
         empty_table(con, "theme_centroids")
         con.execute(
-            "INSERT INTO sentence_themes SELECT feedback_id, sentence_idx, theme_id, subtheme_id, score FROM st"
+            "INSERT INTO sentence_themes BY NAME SELECT feedback_id, sentence_idx, theme_id, subtheme_id, score FROM st"
         )
-        con.execute("INSERT INTO feedback_themes SELECT * FROM ft")
+        con.execute("INSERT INTO feedback_themes BY NAME SELECT * FROM ft")
         con.register("tree", tree)
         con.execute("INSERT INTO themes BY NAME SELECT * EXCLUDE (summary) FROM tree")
         empty_table(con, "theme_summaries")
-        con.execute("INSERT INTO theme_summaries SELECT theme_id, summary FROM tree")
+        con.execute("INSERT INTO theme_summaries BY NAME SELECT theme_id, summary FROM tree")
         con.register("cents", centroid_rows(themes, model_name))
         con.execute("INSERT INTO theme_centroids BY NAME SELECT * FROM cents")
         for i, rows in enumerate(new_cache):
             if rows.num_rows:
                 con.register(f"cache{i}", rows)
-                con.execute(f"INSERT OR IGNORE INTO embedding_cache SELECT * FROM cache{i}")
+                con.execute(f"INSERT OR IGNORE INTO embedding_cache BY NAME SELECT * FROM cache{i}")
         empty_table(con, "feedback_entities")
         con.register("ents", entities)
         con.execute("INSERT INTO feedback_entities BY NAME SELECT * FROM ents")
@@ -558,7 +559,7 @@ def _entity_rows(units: pa.Table, pos: np.ndarray, mentions: list[list[str]], pl
     kinds = ["place" if all(w.lower() in places for w in e.split()) else "name" for _, e in rows]
     return pa.table(
         {"feedback_id": [f for f, _ in rows], "entity": [e for _, e in rows], "kind": kinds},
-        schema=pa.schema([("feedback_id", pa.string()), ("entity", pa.string()), ("kind", pa.string())]),
+        schema=TABLES["feedback_entities"].arrow_schema(),
     )
 
 

@@ -1,4 +1,4 @@
-"""One error envelope: every error class has its HTTP status, every ``/api`` route answers errors in one JSON shape.
+"""One error envelope: every error class has its HTTP status, every route answers API callers' errors in one shape.
 
     {"error": "InputError", "status": 400, "message": "…", "hint": "…" | null, "where": "…" | null, "detail": …}
 
@@ -20,29 +20,18 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from empathic.errors import EmpathicError, InputError, NotInstalledError, StageError, WorkspaceError
+from empathic.errors import EmpathicError
 from empathic.web.security import NotAuthenticated, session_user
 
 if TYPE_CHECKING:
     from empathic.web.context import AppContext
 
-#: HTTP status of each error class (the nearest listed base class wins).
-STATUS_OF: dict[type[EmpathicError], int] = {
-    InputError: 400,  # the request or its file cannot be used as given
-    StageError: 409,  # needs an analysis that has not run (like the API's "not analysed yet")
-    WorkspaceError: 409,  # the workspace is locked, missing or from a newer empathic
-    NotInstalledError: 400,  # asks for an optional extra this installation lacks
-    EmpathicError: 400,
-}
 _log = logging.getLogger("empathic.web")
 
 
 def status_of(exc: EmpathicError) -> int:
-    """The HTTP status an error class answers with."""
-    for cls in type(exc).__mro__:
-        if cls in STATUS_OF:
-            return STATUS_OF[cls]
-    return 400
+    """The HTTP status an error answers with: its class's ``http_status`` (see :mod:`empathic.errors`)."""
+    return int(type(exc).http_status)
 
 
 def error_name(status: int) -> str:
@@ -69,8 +58,12 @@ def envelope(
 
 
 def wants_json(request: Request) -> bool:
-    """API routes answer JSON; pages answer HTML."""
-    return request.url.path.startswith("/api/")
+    """API routes answer JSON; so does any route called as an API (``Accept: application/json`` without HTML, as
+    ``fetch`` and scripts send); pages in a browser answer HTML."""
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -1,7 +1,8 @@
 """Versioned schema: every component owns an append-only list of migrations.
 
-Opening an older workspace upgrades it in one transaction; a workspace made by a newer empathic is refused with a
-clear error instead of being silently misread.
+A new workspace is created from the table declarations (``empathic.store.tables``); opening an older workspace
+runs the migrations it lacks, in one transaction, to the same shape; a workspace made by a newer empathic is
+refused with a clear error instead of being silently misread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import duckdb
 
 from empathic.errors import WorkspaceError
 from empathic.store.migrations import analytics, core, feelings, personas, privacy, team, themes, usage, web
+from empathic.store.tables import DECLARED, create_all
 
 #: Components in the order their tables are created (later ones may reference earlier ones).
 COMPONENTS: dict[str, ModuleType] = {
@@ -56,9 +58,18 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str, *, check_only: bool = Fal
     if check_only:
         return
     con.execute("CREATE TABLE IF NOT EXISTS schema_versions (component VARCHAR PRIMARY KEY, version INTEGER)")
+    if not have:  # a new workspace: every declared table straight from its declaration, at the current version
+        create_all(con)
+        declared = {table.component for table in DECLARED}
+        have = {c: v for c, v in want.items() if c in declared or not COMPONENTS[c].MIGRATIONS}
+        for component, version in have.items():
+            con.execute("INSERT INTO schema_versions (component, version) VALUES (?, ?)", [component, version])
     for component, module in COMPONENTS.items():
         start = have.get(component, 0)
         for statement in module.MIGRATIONS[start:]:
             con.execute(statement)
         if start < len(module.MIGRATIONS) or component not in have:
-            con.execute("INSERT OR REPLACE INTO schema_versions VALUES (?, ?)", [component, len(module.MIGRATIONS)])
+            con.execute(
+                "INSERT OR REPLACE INTO schema_versions (component, version) VALUES (?, ?)",
+                [component, len(module.MIGRATIONS)],
+            )

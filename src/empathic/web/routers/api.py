@@ -15,10 +15,13 @@ from pydantic import BaseModel, Field
 
 from empathic.report import sections, views
 from empathic.web import team_views
+from empathic.web.models import CommentsPage, Drivers, ErrorEnvelope, Provenance, SearchResults, ThemeRow
 from empathic.web.routers.workflow import describe_results, rename_theme
 from empathic.web.security import Access, Principal
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+#: every error a route answers, in the one envelope (documented once for the whole API)
+ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 403, 404, 409, 422)}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 Viewer = Annotated[Principal, Depends(Access("viewer", workspace=True))]
 Analyst = Annotated[Principal, Depends(Access("analyst", workspace=True))]
 NOT_READY = "not analysed yet: run `empathic analyze WORKSPACE` or POST /api/v1/w/{ws}/analyze"
@@ -114,7 +117,7 @@ def overview(request: Request, principal: Viewer) -> dict[str, Any]:
     return _answer(request, principal, _on_store(views.overview))
 
 
-@router.get("/w/{ws}/themes")
+@router.get("/w/{ws}/themes", response_model=list[ThemeRow])
 def themes(request: Request, principal: Viewer) -> list[dict[str, Any]]:
     """Every live theme (both levels) with counts, share, sentiment, impact and sparkline."""
     return _answer(request, principal, _on_store(views.themes_table))
@@ -141,7 +144,7 @@ def rename(request: Request, theme_id: str, body: RenameBody, principal: Analyst
     return {"theme_id": theme_id, "label": body.label.strip()}
 
 
-@router.get("/w/{ws}/comments")
+@router.get("/w/{ws}/comments", response_model=CommentsPage)
 def comments(
     request: Request,
     principal: Viewer,
@@ -164,7 +167,7 @@ def comments(
     )
 
 
-@router.get("/w/{ws}/search")
+@router.get("/w/{ws}/search", response_model=SearchResults)
 def search(
     request: Request,
     principal: Viewer,
@@ -184,7 +187,7 @@ def segments(
     return _answer(request, principal, _on_store(sections.segments), attribute=attribute)
 
 
-@router.get("/w/{ws}/drivers")
+@router.get("/w/{ws}/drivers", response_model=Drivers)
 def drivers(request: Request, principal: Viewer) -> dict[str, Any]:
     """Theme impact on every score and key drivers."""
     return _answer(request, principal, _on_store(sections.drivers))
@@ -214,7 +217,7 @@ def score_trend(
     return _answer(request, principal, _on_store(sections.score_trend, settings=True), score=score, grain=grain)
 
 
-@router.get("/w/{ws}/provenance")
+@router.get("/w/{ws}/provenance", response_model=Provenance)
 def provenance(
     request: Request,
     principal: Viewer,
