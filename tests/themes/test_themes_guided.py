@@ -8,6 +8,9 @@ docs/bench/themes-guided.md).
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,3 +110,25 @@ def test_create_theme_tags_exactly_the_matching_comments(airline_workspace) -> N
             [theme_id, "other", theme_id],
         ).n[0]
         assert others == len(PARAPHRASES)
+
+
+def test_split_of_a_guided_theme_splits_what_its_matcher_tagged(airline_workspace, tmp_path) -> None:
+    """``split`` cuts the units the matcher tagged (the 4 paraphrases), not the old nearest-prototype members: the
+    parts' labels are made of the paraphrases' own words, never of the chatter's or the other sentences'."""
+    source = Path(airline_workspace)
+    copy = tmp_path / source.name
+    shutil.copytree(source, copy) if source.is_dir() else shutil.copy2(source, copy)
+    with empathic.Workspace.open(copy) as ws:
+        tree = ws.themes()
+        if not (tree.label == "lost baggage").any():
+            tree = ws.create_theme(
+                "lost baggage", keywords=list(LOST_BAGGAGE.keywords), examples=list(LOST_BAGGAGE.examples)
+            )
+        theme_id = tree.loc[tree.label == "lost baggage", "theme_id"].iloc[0]
+        before = set(tree.theme_id)
+        after = ws.split_theme(theme_id, 2)
+        parts = after[~after.theme_id.isin(before)]
+        assert len(parts) == 2 and theme_id not in set(after.theme_id)
+        own = {stem(w) for text in PARAPHRASES for w in tokens(text)}
+        for label in parts.label:
+            assert {stem(w) for w in tokens(label)} <= own, label

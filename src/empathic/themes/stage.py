@@ -286,8 +286,12 @@ def _label_vectors(labels: list[str]) -> np.ndarray:
     return normalise_rows(np.asarray(get_embedder("fast-minilm").embed(labels), dtype=np.float32))
 
 
-def _members_fn(themes: list[Theme], vectors: np.ndarray, ts):
+def _members_fn(themes: list[Theme], vectors: np.ndarray, ts, guided_units=None):
+    """A theme's units for an edit (``split``); a guided theme's are what its matcher tags (``guided_units``)."""
+
     def members(theme_id: str) -> np.ndarray:
+        if guided_units is not None and any(t.theme_id == theme_id and t.origin == "guided" for t in themes):
+            return np.unique(guided_units(theme_id))
         result = assign(vectors, themes, min_similarity=ts.min_similarity, guided_similarity=ts.guided_similarity)
         ids = {theme_id} | {c.theme_id for c in children(themes, theme_id)}
         keep = [i for i, leaf in enumerate(result.leaf_ids) if leaf in ids]
@@ -366,7 +370,11 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         todo = edits
     else:
         themes, todo = previous, [e for e in edits if not e["applied"]]
-    ctx = EditContext(uniq, vectors, _members_fn(themes, vectors, ts), _embed_accurate, settings.seed)
+    def guided_units(theme_id: str) -> np.ndarray:
+        tags = _guided_tags(store, themes, edits, unique_texts, text_of_unit, ts, progress, new_cache)
+        return tags.get(theme_id, (np.zeros(0, np.int64),))[0]
+
+    ctx = EditContext(uniq, vectors, _members_fn(themes, vectors, ts, guided_units), _embed_accurate, settings.seed)
     not_applied = 0
     for edit in todo:
         warning = apply_edit(themes, edit["op"], json.loads(edit["payload"]), ctx)
