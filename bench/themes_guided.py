@@ -150,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--path", choices=("direct", "product"), default="direct")
     parser.add_argument("--baseline", action="store_true", help="the old prototype matcher (direct path only)")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="halves to report")
     args = parser.parse_args()
     reviews = pd.read_csv(SOURCE)
     labels = pd.read_csv(LABELS)
@@ -161,7 +162,7 @@ def main() -> None:
     rows = []
     for theme in THEMES:
         gold = labels[theme].to_numpy().astype(bool)
-        for split in ("dev", "test"):
+        for split in ("dev", "test") if args.split == "both" else (args.split,):
             part = (labels["split"] == split).to_numpy()
             pred, truth = found[theme][part], gold[part]
             tp = int((pred & truth).sum())

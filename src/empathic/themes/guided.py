@@ -49,6 +49,10 @@ FLOOR = 0.3
 #: At most this many anchored units are scored with the accurate model (the ones nearest the examples in the
 #: static model's space); the rest can still match through keywords and the classifier.
 MAX_SCORED = 3000
+#: An example's content word also anchors (step 2) when at most this share of the units name it: the analyst's own
+#: words for the theme ("voucher", "on hold", "suitcase", "knees") that the keywords did not name. Frequent words
+#: ("flight", "service") would anchor the whole corpus. Chosen on the dev half of the BA set.
+EXAMPLE_ANCHOR_SHARE = 0.005
 #: Irregular forms a light stem cannot join.
 IRREGULAR = {
     "lost": "lose",
@@ -132,6 +136,21 @@ def keyword_groups(keywords: Sequence[str], vocabulary: Sequence[str], word_embe
     return [[frozenset(near[w]) for w in content_words(k)] for k in keywords if content_words(k)]
 
 
+def example_anchors(examples: Sequence[str], counts: Counter, n_units: int) -> frozenset:
+    """Corpus words sharing a stem with an example's content word that few units name (``EXAMPLE_ANCHOR_SHARE``).
+
+    ``counts`` holds, per corpus word, how many units name it; a stem's share is that of its words together.
+    """
+    wanted = {stem(w) for e in examples for w in content_words(e) if w not in STOP_WORDS}
+    by_stem: dict[str, list[str]] = {}
+    for word in counts:
+        s = stem(word)
+        if s in wanted:
+            by_stem.setdefault(s, []).append(word)
+    limit = EXAMPLE_ANCHOR_SHARE * max(1, n_units)
+    return frozenset(w for words in by_stem.values() if sum(counts[w] for w in words) <= limit for w in words)
+
+
 def phrase_hit(toks: Sequence[str], groups: list[list[frozenset]], window: int = WINDOW) -> bool:
     """Does some keyword occur: each of its words (or a stand-in) within ``window`` words of its first word?"""
     for group in groups:
@@ -166,6 +185,7 @@ def match_guided(
     # a keyword's last word is its head in English ("lost *luggage*", "customer *service*"): what the unit must name
     anchor_words = frozenset().union(*[group[-1] for group in groups]) if groups else frozenset()
     if spec.keywords:
+        anchor_words |= example_anchors(spec.examples, counts, len(texts))
         anchored = np.flatnonzero([bool(anchor_words.intersection(tk)) for tk in toks])
     else:  # examples only: the analyst named no words, so any unit may be a paraphrase
         anchored = np.arange(len(texts))
