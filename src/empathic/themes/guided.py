@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -53,6 +54,8 @@ MAX_SCORED = 3000
 #: words for the theme ("voucher", "on hold", "suitcase", "knees") that the keywords did not name. Frequent words
 #: ("flight", "service") would anchor the whole corpus. Chosen on the dev half of the BA set.
 EXAMPLE_ANCHOR_SHARE = 0.005
+#: A keyword word's negated form ("un" + the word) stands in for it.
+NEGATING_PREFIX = "un"
 #: Irregular forms a light stem cannot join.
 IRREGULAR = {
     "lost": "lose",
@@ -127,6 +130,10 @@ def keyword_groups(keywords: Sequence[str], vocabulary: Sequence[str], word_embe
     for v in vocabulary:
         by_stem.setdefault(stem(v), set()).add(v)
     near: dict[str, set[str]] = {w: {w} | by_stem.get(stem(w), set()) for w in words}
+    word_of_stem = {stem(w): w for w in words}
+    for v in vocabulary:  # a negated form names the same topic (themes say what, not how): uncomfortable ~ comfortable
+        if v.startswith(NEGATING_PREFIX) and (s := stem(v[len(NEGATING_PREFIX) :])) in word_of_stem:
+            near[word_of_stem[s]].add(v)
     if len(vocabulary):
         vocab_vectors = _unit(word_embed(list(vocabulary)))
         word_vectors = _unit(word_embed(words))
@@ -153,8 +160,9 @@ def example_anchors(examples: Sequence[str], counts: Counter, n_units: int) -> f
 
 def phrase_hit(toks: Sequence[str], groups: list[list[frozenset]], window: int = WINDOW) -> bool:
     """Does some keyword occur: each of its words (or a stand-in) within ``window`` words of its first word?"""
+    joined = [*_joined(toks), ""]
     for group in groups:
-        places = [[i for i, t in enumerate(toks) if t in g] for g in group]
+        places = [[i for i, t in enumerate(toks) if t in g or joined[i] in g] for g in group]
         if not all(places):
             continue
         if len(places) == 1 or any(
@@ -186,7 +194,7 @@ def match_guided(
     anchor_words = frozenset().union(*[group[-1] for group in groups]) if groups else frozenset()
     if spec.keywords:
         anchor_words |= example_anchors(spec.examples, counts, len(texts))
-        anchored = np.flatnonzero([bool(anchor_words.intersection(tk)) for tk in toks])
+        anchored = np.flatnonzero([bool(anchor_words.intersection(tk + _joined(tk))) for tk in toks])
     else:  # examples only: the analyst named no words, so any unit may be a paraphrase
         anchored = np.arange(len(texts))
     score = np.where(hits, 1.0, 0.0)
@@ -196,6 +204,11 @@ def match_guided(
         score[anchored[keep]] = np.maximum(score[anchored[keep]], np.maximum(prob[keep], 0.5))
     positions = np.flatnonzero(score > 0)
     return GuidedMatch(positions, score[positions].astype(np.float32))
+
+
+def _joined(toks: Sequence[str]) -> list[str]:
+    """Each word glued to the next: a keyword's compound written as two words ("leg room" names "legroom")."""
+    return [a + b for a, b in pairwise(toks)]
 
 
 def _keyword_words(spec: GuidedSpec) -> list[str]:
