@@ -53,7 +53,7 @@ class ThemesSettings(BaseModel):
     max_top_themes: int = Field(20, ge=1, description="most top-level themes")
     min_similarity: float = Field(0.25, ge=-1, le=1, description="below this a unit goes to 'other'")
     guided_similarity: float = Field(
-        0.4,
+        0.43,
         ge=-1,
         le=1,
         description="a guided theme tags a unit naming its keywords' head word whose similarity to the examples, "
