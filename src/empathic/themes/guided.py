@@ -9,8 +9,10 @@ fine". So a unit now matches in two ways, and a comment matches when one of its 
 1. **Keywords, by their words.** Each keyword is a phrase; each of its content words stands for itself, its
    inflections (same light stem: refund/refunds/refunded) and the corpus words the static embedder puts very close
    to it (``SYNONYM_SIMILARITY``: luggage → baggage, suitcase). A unit matches a keyword when every content word
-   (or one of its stand-ins) occurs within ``WINDOW`` words of the others ("lost some of our luggage").
-2. **Paraphrases, by self-training.** Units naming a keyword's head word or a stand-in (*anchored* units: the
+   (or one of its stand-ins) occurs within ``WINDOW`` words of the others ("lost some of our luggage"). A negated
+   form ("uncomfortable") and a compound written as two words ("leg room") stand in too.
+2. **Paraphrases, by self-training.** Units naming a keyword's head word or a stand-in, or one of the examples'
+   rare words (``EXAMPLE_ANCHOR_SHARE``: the analyst's own "voucher", "suitcase") (*anchored* units: the
    theme is about bags, refunds, seats — the rest of the corpus cannot be about it; with examples and no keywords
    every unit is anchored) are scored by their accurate-model similarity to the
    examples *minus* half their similarity to the bare keyword words (a sentence merely about baggage is close to
