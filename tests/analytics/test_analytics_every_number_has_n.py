@@ -115,6 +115,7 @@ def test_every_cli_number_states_its_n(weak_path, command, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert NUMBER.search(out), out  # the command did show numbers
     assert cli_blocks_without_n(out) == [], out
+    assert not re.search(r"\b(nan|NaN|inf|NaT)\b", out), out  # and none is shown as nan or inf (segments' lift)
 
 
 @pytest.mark.parametrize(
