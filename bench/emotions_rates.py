@@ -6,7 +6,7 @@ stages (mode ``auto``, as a user gets it), and reads back the stored unit emotio
 scores it prints the share of comments tagged with each emotion under the old roll-up (maximum over the units, ≥ 0.5)
 and under the calibrated one (:func:`empathic.feelings.emotions.comment_scores`, what the stage now stores), and
 the comments' sentiment mix. Nothing here is tuned: the calibration comes from GoEmotions dev
-(``bench/emotions_calibration.py``).
+(``training/emotions_calibration.py``).
 
     PYTHONPATH=src nice -n 5 .venv/bin/python bench/emotions_rates.py /tmp/emorates --sample 3000
 """

@@ -6,7 +6,7 @@
 
 Held-out data only: airline tweets (never trained on), SemEval-14 *test* files, GoEmotions *test* split, the
 hand-labelled ``tests/feelings/data/empathy_eval.csv``. Baselines (VADER, TextBlob) are measured in the same run.
-``--cache`` reuses the embeddings written by ``bench/train_feelings_embed.py`` (same texts, same embedders) so the
+``--cache`` reuses the embeddings written by ``training/train_feelings_embed.py`` (same texts, same embedders) so the
 quality part does not re-embed 14k tweets with MiniLM; without it everything is embedded here.
 Prints a Markdown report (paste into docs/bench/feelings.md).
 """
@@ -24,6 +24,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # train_feelings (a training script)
 import feelings_data as data
 from empathic.feelings import heads
 from empathic.feelings.emotions import goemotions_labels, goemotions_scores

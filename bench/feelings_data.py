@@ -1,6 +1,6 @@
 """Loaders for the labelled public data sets used to train and evaluate the feelings heads.
 
-Shared by ``bench/train_feelings.py`` (training) and ``bench/feelings.py`` (held-out evaluation). Nothing here is
+Shared by ``training/train_feelings.py`` (training) and ``bench/feelings.py`` (held-out evaluation). Nothing here is
 imported by the package. Held-out sets are never used for training: airline tweets (sentiment, never trained on),
 the SemEval-14 *test* files and the GoEmotions *test* split. There is deliberately no loader for the British Airways
 reviews: they have no licence (their SOURCE.md allows internal evaluation only), so no model may be trained on them.

@@ -3,8 +3,8 @@
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 15 .venv/bin/python bench/feelings_sentiment_dev.py
         [--fast-embedder fast-minilm]      # the same grid for a head on another static embedder
 
-Needs the embedding cache of ``bench/train_feelings_embed.py``. Each variant trains the fast sentiment head as
-``bench/train_feelings.py`` does, five times: each time one fifth of the single-polarity SemEval-14 *train*
+Needs the embedding cache of ``training/train_feelings_embed.py``. Each variant trains the fast sentiment head as
+``training/train_feelings.py`` does, five times: each time one fifth of the single-polarity SemEval-14 *train*
 sentences is left out and predicted (5-fold cross-validation, so every one of the ≈ 4,000 sentences is held out
 once). Scored through the shipped pipeline (head, then the reader's rules of ``sentiment.lexicon_adjust``) on:
 
@@ -34,8 +34,10 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).parent))
-import feelings_data as data
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # train_feelings (a training script)
 import train_feelings as tf
+
+import feelings_data as data
 import train_feelings_encoder as tfe
 from empathic.feelings import heads
 from empathic.feelings.heads import Head, embedder_name

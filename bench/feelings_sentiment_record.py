@@ -4,7 +4,7 @@
 
 The variants were chosen or rejected on development data only (``bench/feelings_sentiment_dev.py``; the decision
 is commit 1517112, made before this script existed). This script trains each on the full training mix, as
-``bench/train_feelings.py`` would, and scores the held-out sets the benchmark reports — airline tweets, SemEval-14
+``training/train_feelings.py`` would, and scores the held-out sets the benchmark reports — airline tweets, SemEval-14
 test sentences, GoEmotions test sentiment groups — so the record shows what the rejected data would have done.
 It must not be used to choose anything. Nothing is written to the package.
 """
@@ -21,8 +21,10 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).parent))
-import feelings_data as data
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # train_feelings (a training script)
 import train_feelings as tf
+
+import feelings_data as data
 from empathic.feelings.lexicon import vader_compound
 from feelings_sentiment_dev import THREE, DevSet, print_table
 
@@ -43,7 +45,7 @@ def cached(cache: Path, name: str, texts: list[str]) -> np.ndarray:
     """Fast embeddings of exactly ``texts`` from the training cache."""
     z = np.load(cache / f"{name}.npz", allow_pickle=True)
     if [str(t) for t in z["texts"]] != list(texts):
-        raise SystemExit(f"the cache {name}.npz does not hold these texts: re-run bench/train_feelings_embed.py")
+        raise SystemExit(f"the cache {name}.npz does not hold these texts: re-run training/train_feelings_embed.py")
     return z["fast"].astype(np.float32)
 
 

@@ -4,12 +4,17 @@ The index is two tables (see the analytics migration): ``search_postings(term, f
 ``search_docs(feedback_id, doc_len)``, built by one ``INSERT … SELECT`` over ``feedback`` (the same statement runs
 as Spark SQL with ``split``/``explode``). Terms are lower-cased letter/digit runs with a light plural stemmer
 (``refunds`` → ``refund``) and a short stop-word list; :func:`normalise_terms` is the same rule in Python, for
-query words.
+query words, and :func:`fold` is the index's lower-casing in Python, for every query value compared with a SQL
+``lower(...)``. Python's ``str.lower`` is not that: it maps "İ" to "i" + a combining dot (which then splits
+"İstanbul" into "stanbul") and a word-final "Σ" to "ς", where DuckDB maps each code point on its own ("istanbul",
+"σ"). Tests compare both on every code point Python's Unicode tables know. Index terms also fold the final
+sigma "ς" to "σ", so "ΟΔΟΣ" (lower-cased "οδοσ") and the typed "οδος" are one term.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from empathic.store import Store, empty_table
 
@@ -28,15 +33,28 @@ def _terms_sql(source: str) -> str:
     """SELECT feedback_id, term over ``source(feedback_id, text)``."""
     return (
         f"SELECT feedback_id, {_STEM_SQL} AS term FROM (SELECT feedback_id, "
-        r"unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS t FROM " + source + ") "
+        r"unnest(regexp_split_to_array(replace(lower(text), 'ς', 'σ'), '[^\p{L}\p{N}]+')) AS t FROM " + source + ") "
         f"WHERE length(t) >= 2 AND t NOT IN ({_STOP_SQL})"
     )
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One code point lower-cased on its own (the simple case mapping): "İ" → "i", "Σ" → "σ" in any position."""
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else lowered[0]  # only "İ" has a longer full mapping: "i" + U+0307
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased exactly as DuckDB's ``lower()`` builds the index and the SQL filters compare."""
+    return text.lower() if text.isascii() else "".join(map(_fold_char, text))
+
+
 def normalise_terms(text: str) -> list[str]:
-    """Index terms of a text, in order, exactly as the SQL index builds them."""
+    """Index terms of a text, in order, exactly as the SQL index builds them (letters and digits: ``[\\W_]`` is
+    ``[^\\p{L}\\p{N}]`` on every assigned code point)."""
     out = []
-    for t in re.split(r"[\W_]+", text.lower()):
+    for t in re.split(r"[\W_]+", fold(text).replace("ς", "σ")):
         if len(t) < 2 or t in STOPWORDS:
             continue
         out.append(t[:-1] if len(t) > 3 and t.endswith("s") and not t.endswith("ss") else t)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from empathic.analytics.fulltext import normalise_terms
+from empathic.analytics.fulltext import fold, normalise_terms
 from empathic.analytics.query_language import (
     BUILTIN_FIELDS,
     OPERATORS,
@@ -71,13 +71,13 @@ def _text_sql(node: Text, ctx: QueryContext, out: Compiled) -> str:
     if len(terms) == 1 and ctx.has_index and (not node.quoted or " " not in node.value.strip()):
         out.params.append(terms[0])
         return "EXISTS (SELECT 1 FROM search_postings sp WHERE sp.feedback_id = f.feedback_id AND sp.term = ?)"
-    out.params.append(node.value.lower())
+    out.params.append(fold(node.value))
     return "strpos(lower(f.text), ?) > 0"
 
 
 def _membership(column: str, table: str, value: str, op: str, out: Compiled) -> str:
     """``value`` is one of the ';'-joined labels in ``table.column`` for the comment."""
-    out.params.append(value.lower())
+    out.params.append(fold(value))
     cond = (
         f"EXISTS (SELECT 1 FROM {table} x WHERE x.feedback_id = f.feedback_id "
         f"AND list_contains(string_split(lower(coalesce(x.{column}, '')), ';'), ?))"
@@ -93,7 +93,7 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
             raise InputError(f"{name} only supports ':' and '!=' (got {op!r})", hint=f'{name}:"delivery delay"')
         # theme: a label at any level (a subtheme too) or an id; subtheme: levels below the top only
         levels = "" if name == "theme" else "AND t.level >= 2 "
-        out.params.extend([value.lower(), value])
+        out.params.extend([fold(value), value])
         cond = (
             "EXISTS (SELECT 1 FROM feedback_themes ft JOIN themes t USING (theme_id) WHERE ft.feedback_id = "
             f"f.feedback_id {levels}AND (lower(t.label) = ? OR t.theme_id = ?))"
@@ -102,12 +102,12 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
     if name == "entity":  # the places and names the themes stage found (feedback_entities), any case
         if op not in _EQ_ONLY:
             raise InputError("entity only supports ':' and '!='", hint='entity:"Hong Kong"')
-        out.params.append(value.lower())
+        out.params.append(fold(value))
         cond = "EXISTS (SELECT 1 FROM feedback_entities x WHERE x.feedback_id = f.feedback_id AND lower(x.entity) = ?)"
         return f"NOT {cond}" if op == "!=" else cond
     if name == "sentiment":
         if value.lower() in SENTIMENT_LABELS and op in _EQ_ONLY:
-            out.params.append(value.lower())
+            out.params.append(fold(value))
             return (
                 "EXISTS (SELECT 1 FROM feedback_feelings x WHERE x.feedback_id = f.feedback_id "
                 f"AND x.sentiment_label {sql_op} ?)"
@@ -145,7 +145,7 @@ def _field_sql(node: Field, ctx: QueryContext, out: Compiled) -> str:
         )
     if name in ctx.attributes:
         if op in _EQ_ONLY:
-            out.params.extend([ctx.attributes[name], value.lower()])
+            out.params.extend([ctx.attributes[name], fold(value)])
             cond = (
                 "EXISTS (SELECT 1 FROM comment_attributes a WHERE a.feedback_id = f.feedback_id AND a.name = ? "
                 "AND lower(a.value) = ?)"

@@ -17,7 +17,8 @@ WS_ARG = typer.Argument(..., help="Workspace file.")
 
 
 def _fmt(value: object, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A table cell; a missing or infinite number (a lift over a 0 % rest) shows as "–", as on the web pages."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if isinstance(value, float):
         return f"{value:,.{digits}f}"

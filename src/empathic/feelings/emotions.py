@@ -11,7 +11,7 @@ A comment's emotion is rolled up from its units by :func:`comment_scores`. The p
 review 15 chances to cross each threshold by chance ("love" in 67 % of the BA reviews, "disappointment" in 71 %),
 so the maximum is re-scored against the null: ``models/emotions-calibration.json`` holds, per mode and emotion,
 the upper quantiles of the scores of GoEmotions dev texts that do *not* carry the emotion
-(``bench/emotions_calibration.py``), and a comment of k units gets the emotion only when its best unit would be as
+(``training/emotions_calibration.py``), and a comment of k units gets the emotion only when its best unit would be as
 rare among k null units as a 0.5 score is among one (a Šidák correction). A unit that names the emotion
 (``NAMED_EMOTIONS``, passed to the roll-up as a flag, whatever its score) or scores at least ``STRONG_SCORE`` still
 counts whatever the comment's length.
@@ -220,7 +220,7 @@ def roll_up(
 ) -> np.ndarray:
     """Calibrated comment scores from each comment's best unit score per emotion.
 
-    Two steps, both fitted on GoEmotions dev (``bench/emotions_calibration.py``): the best-of-k score is re-scored to
+    Two steps, both fitted on GoEmotions dev (``training/emotions_calibration.py``): the best-of-k score is re-scored to
     the single-unit score with the same chance under the null (:func:`_rescore`), then each emotion's decision
     threshold moves up to the score at which it flags as many dev texts as carry the emotion (never below the
     F1-tuned 0.5): an emotion the heads over-call (disappointment: 3× its true rate) is not reported 3× too often.

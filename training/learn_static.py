@@ -1,6 +1,6 @@
 """Learn the themes' static embedder (``static-minilm-v2``) by regression on MiniLM sentence vectors.
 
-The v1 static embedder (``bench/distill_static.py``) runs each token through MiniLM *alone*: a token's vector never
+The v1 static embedder (``training/distill_static.py``) runs each token through MiniLM *alone*: a token's vector never
 learns how MiniLM reads it in a sentence, and its sentence vectors match MiniLM's only loosely (mean cosine 0.68 on
 GoEmotions test comments, 0.78 on SemEval restaurant sentences, after the per-run mapping of the themes stage).
 v2 keeps the same run-time model — a text's vector is the sum of its WordPiece tokens' vectors, L2-normalised, no
@@ -22,8 +22,8 @@ domains never seen (airline tweets, SemEval-14 restaurant sentences).
 
 Run from the repo root (needs /work/shared/data; about 10 minutes on 2 cores, mostly MiniLM on the texts)::
 
-    .venv/bin/python bench/learn_static.py            # writes src/empathic/text/embed/models/static-minilm-v2.npz
-    .venv/bin/python bench/learn_static.py --report   # fidelity of v1 and v2 on the held-out sets (no writing)
+    .venv/bin/python training/learn_static.py            # writes src/empathic/text/embed/models/static-minilm-v2.npz
+    .venv/bin/python training/learn_static.py --report   # fidelity of v1 and v2 on the held-out sets (no writing)
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from data_root import data_root
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "bench"))  # the shared helpers (data_root, …) stay in bench/
+
+from data_root import data_root  # noqa: E402
+
 OUT = ROOT / "src" / "empathic" / "text" / "embed" / "models" / "static-minilm-v2.npz"
 DATA = data_root()
 CACHE = Path("/tmp/empathic-learn-static")

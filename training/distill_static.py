@@ -2,7 +2,7 @@
 
 How the shipped ``src/empathic/text/embed/models/static-minilm.npz`` is built (run from the repo root)::
 
-    .venv/bin/python bench/distill_static.py --dim 256
+    .venv/bin/python training/distill_static.py --dim 256
 
 1. Every WordPiece token of the MiniLM vocabulary is run through MiniLM alone (``[CLS] token [SEP]``, mean
    pooling), giving one 384-d vector per token.
@@ -26,9 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from data_root import data_root
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))  # the shared helpers (data_root) stay in bench/
+
+from data_root import data_root  # noqa: E402
+
 OUT = ROOT / "src" / "empathic" / "text" / "embed" / "models" / "static-minilm.npz"
 DATA = data_root()
 

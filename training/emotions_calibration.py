@@ -10,7 +10,7 @@ uses them so that a comment of k units is tagged with an emotion no more often b
 It then reports, on the GoEmotions *test* split (not used for the quantiles), the unit-level precision/recall and
 rate, and the rate on pseudo-comments of k test texts with the plain maximum vs the calibrated roll-up.
 
-    PYTHONPATH=src nice -n 5 .venv/bin/python bench/emotions_calibration.py [--modes fast accurate] [--write]
+    PYTHONPATH=src nice -n 5 .venv/bin/python training/emotions_calibration.py [--modes fast accurate] [--write]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # feelings_data, data_root
 from empathic.feelings import emotions as emo
 from feelings_data import goemotions
 

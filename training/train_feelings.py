@@ -1,9 +1,9 @@
 """Step 2 of training the feelings heads: fit them on the cached embeddings and export ``.npz`` artifacts.
 
-    .venv/bin/python bench/train_feelings_embed.py       # once: embeds the corpora (≈ 10 min on 2 cores)
-    .venv/bin/python bench/train_feelings.py             # fits and writes src/empathic/feelings/models/*.npz
+    .venv/bin/python training/train_feelings_embed.py       # once: embeds the corpora (≈ 10 min on 2 cores)
+    .venv/bin/python training/train_feelings.py             # fits and writes src/empathic/feelings/models/*.npz
 
-    .venv/bin/python bench/train_feelings.py --embedders fast --fast-embedder fast-minilm --out /tmp/heads-v2
+    .venv/bin/python training/train_feelings.py --embedders fast --fast-embedder fast-minilm --out /tmp/heads-v2
                                                         # fast heads on another static embedder, written elsewhere
 
 Heads (one per mode: "fast" = on ``heads.FAST_EMBEDDER`` or ``--fast-embedder``, "accurate" = on MiniLM):
@@ -33,7 +33,7 @@ from sklearn.metrics import f1_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # feelings_data, data_root
 
 import feelings_data as data
 from data_root import data_root

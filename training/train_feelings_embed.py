@@ -1,13 +1,13 @@
 """Step 1 of training the feelings heads: embed every labelled text once per embedder (cached .npz).
 
-    .venv/bin/python bench/train_feelings_embed.py [--out /tmp/feelings_train_cache] [--threads 1]
+    .venv/bin/python training/train_feelings_embed.py [--out /tmp/feelings_train_cache] [--threads 1]
         [--embedders fast,fast-minilm,accurate]
 
 Writes one ``<corpus>.npz`` per corpus with ``texts``, ``labels`` (JSON strings, or plain labels / Banking77 intent
 names) and one float16 array of embeddings of the cleaned texts per embedder, keyed by its registered name
 (``get_embedder(name)``: ``fast`` = static v1, ``fast-minilm`` = static v2, ``accurate`` = MiniLM). Embeddings
 already in the cache are kept; a corpus file missing an embedder gets it added. Step 2 is
-``bench/train_feelings.py``.
+``training/train_feelings.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # feelings_data, data_root
 import feelings_data as data
 from empathic.feelings.textnorm import clean_texts
 from empathic.text.embed import Embedder, get_embedder

@@ -1,6 +1,6 @@
 """Rebuild the name detector's word lists in src/empathic/text/pii/data/ (see its README.md for provenance).
 
-python bench/privacy_wordlists.py /path/to/names-0.3.0/names   # the unpacked `names` sdist (MIT, US Census 1990)
+python training/privacy_wordlists.py /path/to/names-0.3.0/names   # the unpacked `names` sdist (MIT, US Census 1990)
 """
 
 from __future__ import annotations
