@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
 from web_helpers import PASSWORD, login
 
 MIXED = [10, 9, 9, 8, 7, 6, 3, 10, 9, 5, 8]
-BAD_WORDS = re.compile(r"\b(nan|NaN|NaT|inf|-inf|Infinity)\b")
+BAD_WORDS = re.compile(r"\b(nan|NaN|NaT|inf|-inf|Infinity|None)\b")  # None: a missing value printed raw
 
 
 def visible_text(html: str) -> str:
