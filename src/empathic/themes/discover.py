@@ -14,6 +14,7 @@ from empathic.themes.labels import (
     MEANING_HEAD,
     contested_labels,
     distinct_labels,
+    drop_containers,
     phrase_counts,
     phrase_scores,
     rerank_by_meaning,
@@ -121,14 +122,21 @@ def discover(
 LABEL_SAMPLE = 400
 
 
-def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: Assignment, n_keywords: int) -> None:
+def relabel_from_members(
+    themes: list[Theme],
+    texts: Sequence[str],
+    assignment: Assignment,
+    n_keywords: int,
+    containers: frozenset[str] = frozenset(),
+) -> None:
     """Label discovered themes from the units assigned to them, in place.
 
     Discovery sees a sample (2,500 units in fast mode, so ≈ 15 per subtheme): phrase counts that small pick
     flukes ("throw", "meets"). After assignment every unit belongs to a theme, so labels and keywords are redone
     from up to ``LABEL_SAMPLE`` members per leaf: counts rank the candidate phrases, closeness in meaning to the
-    theme's centroid picks among the best of them. Themes the user named (``label_locked``) or made (guided, split,
-    merged) keep their labels, and labels stay distinct from theirs.
+    theme's centroid picks among the best of them; a word naming the product itself (``containers``,
+    :func:`container_words`) never labels a theme alone. Themes the user named (``label_locked``) or made (guided,
+    split, merged) keep their labels, and labels stay distinct from theirs.
     """
     members = dict(zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True))
     groups = {tid: [texts[i] for i in _evenly(idx, LABEL_SAMPLE)] for tid, idx in members.items() if len(idx)}
@@ -149,6 +157,7 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
     sub_ranked = phrase_scores([groups[t.theme_id] for t in subs], counts=[counts[t.theme_id] for t in subs])
     # counts find the candidates; meaning picks among them (the centroid is what the members say together)
+    top_ranked, sub_ranked = drop_containers(top_ranked, containers), drop_containers(sub_ranked, containers)
     vectors = _phrase_vectors(top_ranked + sub_ranked)
     top_ranked = rerank_by_meaning(top_ranked, [t.centroid for t in tops], vectors)
     sub_ranked = rerank_by_meaning(sub_ranked, [t.centroid for t in subs], vectors)

@@ -53,6 +53,7 @@ from empathic.themes.hierarchy import (
     reparent_leaves,
     subtheme_cap,
 )
+from empathic.themes.labels import container_words
 from empathic.themes.model import (
     Theme,
     children,
@@ -399,12 +400,14 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     result = _assign(vectors, themes, ts, guided_tags)
     progress("assign units", len(vectors), len(vectors))
     if rediscovered:
-        relabel_from_members(themes, meaning, result, ts.n_keywords)
+        starts, sizes = _comment_runs(units)
+        containers = container_words([meaning[a : a + n] for a, n in zip(starts.tolist(), sizes.tolist(), strict=True)])
+        relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
         # crisp communities (intents) are distinct by definition: never merged (as the cap leaves them)
         if _tidy_tree(themes, result, merge=info.stability < CLEAR_STABILITY):  # changed: reassign, relabel
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
-            relabel_from_members(themes, meaning, result, ts.n_keywords)
+            relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)
