@@ -106,7 +106,7 @@ def phrase_scores(
     unions).
     """
     per_group = list(counts) if counts is not None else [phrase_counts(group) for group in groups]
-    modifiers, tails, heads = _word_contexts(groups)
+    modifiers, tails, heads, qualifiers = _word_contexts(groups)
     overall: Counter[str] = Counter()
     for counts in per_group:
         overall.update(counts)
@@ -119,7 +119,7 @@ def phrase_scores(
             for p, c in counts.items()
             if (
                 (" " in p and not _ends_on_modifier(p, modifiers))
-                or (" " not in p and p not in GENERIC_WORDS and p not in modifiers)
+                or (" " not in p and p not in GENERIC_WORDS and p not in modifiers and p not in qualifiers)
             )
             and not _cut(p, tails, heads)
         }
@@ -251,9 +251,9 @@ BOUND_MIN_USES = 5
 _CLAUSE = re.compile(r"[.,;:!?()\"]+")
 
 
-def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str], set[str]]:
-    """One pass over the texts: :func:`_modifier_words`, and the words bound to a neighbour (:func:`_bound_words`):
-    (modifiers, tails, heads)."""
+def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str], set[str], set[str]]:
+    """One pass over the texts: :func:`_modifier_words` and :func:`_qualifiers` (never a label alone), and the words
+    bound to a neighbour (:func:`_bound_words`): (modifiers, tails, heads, qualifiers)."""
     seen: Counter[str] = Counter()
     after_det: Counter[str] = Counter()
     uses: Counter[str] = Counter()
@@ -276,7 +276,8 @@ def _word_contexts(groups: Sequence[Sequence[str]]) -> tuple[set[str], set[str],
                             content_after[tok, tokens[i + 1]] += 1
                     prev = tok
     modifiers = {w for w, n in seen.items() if after_det[w] < MODIFIER_DET_SHARE * n}
-    return modifiers, *_bound_words(uses, content_before, content_after)
+    tails, heads = _bound_words(uses, content_before, content_after)
+    return modifiers, tails, heads, _qualifiers(uses, content_after)
 
 
 def _bound_words(
@@ -296,13 +297,17 @@ def _bound_words(
     enough = {w for w, n in uses.items() if n >= BOUND_MIN_USES}
     tails = {w for w in enough if before[w] >= BOUND_SHARE * uses[w]}
     heads = {w for (w, _), n in after.items() if w in enough and n >= BOUND_SHARE * uses[w]}
-    # a word that precedes *some* content word in most of its uses qualifies what follows ("absolute disgrace",
-    # "absolute joke", "absolute pleasure"): it is a modifier, and alone it names nothing
+    return tails, heads
+
+
+def _qualifiers(uses: Counter[str], after: Counter[tuple[str, str]]) -> set[str]:
+    """Words that precede *some* content word in most of their uses ("absolute disgrace", "absolute joke",
+    "absolute pleasure"): they qualify what follows and alone name nothing. Only a one-word label is barred:
+    "class" precedes "seat", "lounge", "cabin" yet ends the name "business class"."""
     followed: Counter[str] = Counter()
     for (w, _), n in after.items():
         followed[w] += n
-    heads |= {w for w in enough if followed[w] >= BOUND_SHARE * uses[w]}
-    return tails, heads
+    return {w for w, n in uses.items() if n >= BOUND_MIN_USES and followed[w] >= BOUND_SHARE * n}
 
 
 def _cut(phrase: str, tails: set[str], heads: set[str]) -> bool:
