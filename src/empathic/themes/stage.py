@@ -124,6 +124,21 @@ def content_order(feedback_ids: list[str], texts: list[str]) -> np.ndarray:
     return np.concatenate([np.arange(a, b) for _, _, a, b in keyed]).astype(np.int64)
 
 
+def names_only(texts: list[str], entity_words: set[str]) -> np.ndarray:
+    """Per text: whether every word of it is a stop word or an entity's word ("San Jose to London.", "BA 117.")."""
+    from empathic.themes.labels import TOKEN
+    from empathic.themes.stopwords import STOP_WORDS
+
+    return np.array(
+        [
+            not any(w not in STOP_WORDS and w not in entity_words for w in TOKEN.findall(t.lower()))
+            and bool(TOKEN.findall(t.lower()))
+            for t in texts
+        ],
+        dtype=bool,
+    )
+
+
 def _comment_runs(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """Each comment's first unit and number of units (units are ordered by comment, so a comment is one run)."""
     fids = units.column("feedback_id").combine_chunks().dictionary_encode().indices.to_numpy()
@@ -354,6 +369,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             store, units, uniq_vectors[pos], comments, ts.context_weight, progress, places
         )
         new_cache += more_cache
+    only_names = names_only(uniq, set(names) | set(places))
+    if (~only_names[uniq_sample]).sum() >= 2:
+        uniq_sample = uniq_sample[~only_names[uniq_sample]]
+    # a unit that only names places or names ("San Jose to London.") says nothing about an aspect: it is no theme's
+    # (its vector is zero, below every theme's similarity), and its places are in feedback_entities
+    vectors[only_names[pos]] = 0.0
     _, first_unit = np.unique(pos, return_index=True)
     sample = first_unit[uniq_sample]
     unique_texts = uniq
