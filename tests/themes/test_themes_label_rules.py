@@ -54,3 +54,11 @@ def test_few_or_short_comments_have_no_container():
     words = ["refund", "card", "transfer", "pin", "fee"]
     assert container_words([[f"{words[i % 5]} problem"] for i in range(100)]) == {"problem"}
     assert container_words([[words[i % 5]] for i in range(100)]) == frozenset()
+
+
+def test_a_word_a_reader_takes_for_the_container_is_dropped_too():
+    from empathic.themes.discover import _container_synonyms
+
+    ranked = [[("flying", 1.0), ("airline", 0.9), ("aircraft", 0.8), ("food", 0.7), ("return flight", 0.6)]]
+    assert _container_synonyms(ranked, frozenset({"flight"})) == {"flying", "airline"}
+    assert _container_synonyms(ranked, frozenset()) == frozenset()
