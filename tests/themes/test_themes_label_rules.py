@@ -62,3 +62,10 @@ def test_a_word_a_reader_takes_for_the_container_is_dropped_too():
     ranked = [[("flying", 1.0), ("airline", 0.9), ("aircraft", 0.8), ("food", 0.7), ("return flight", 0.6)]]
     assert _container_synonyms(ranked, frozenset({"flight"})) == {"flying", "airline"}
     assert _container_synonyms(ranked, frozenset()) == frozenset()
+
+
+def test_a_unit_that_only_names_places_is_no_aspect():
+    from empathic.themes.stage import names_only
+
+    got = names_only(["San Jose to London.", "It's ok.", "London seat was wide", "Really?"], {"san", "jose", "london"})
+    assert got.tolist() == [True, False, False, False]

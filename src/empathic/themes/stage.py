@@ -125,18 +125,16 @@ def content_order(feedback_ids: list[str], texts: list[str]) -> np.ndarray:
 
 
 def names_only(texts: list[str], entity_words: set[str]) -> np.ndarray:
-    """Per text: whether every word of it is a stop word or an entity's word ("San Jose to London.", "BA 117.")."""
+    """Per text: whether it names a place or a name and every other word of it is a stop word ("San Jose to
+    London.", "BA 117."; not "It's ok.", which names nothing and keeps its comment's context)."""
     from empathic.themes.labels import TOKEN
     from empathic.themes.stopwords import STOP_WORDS
 
-    return np.array(
-        [
-            not any(w not in STOP_WORDS and w not in entity_words for w in TOKEN.findall(t.lower()))
-            and bool(TOKEN.findall(t.lower()))
-            for t in texts
-        ],
-        dtype=bool,
-    )
+    def only_names(text: str) -> bool:
+        words = TOKEN.findall(text.lower())
+        return any(w in entity_words for w in words) and all(w in STOP_WORDS or w in entity_words for w in words)
+
+    return np.array([only_names(t) for t in texts], dtype=bool)
 
 
 def _comment_runs(units: pa.Table) -> tuple[np.ndarray, np.ndarray]:
