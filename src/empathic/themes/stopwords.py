@@ -70,6 +70,7 @@ huge light heavy hot cold warm cool loud quiet noisy busy crowded empty clean di
 hard simple difficult portable comfortable uncomfortable spacious cramped tight loose soft stiff thin thick bland
 salty sweet sour spicy greasy oily dry fresh stale tender tough crispy soggy late early full bright dark sharp
 clear smooth rough sturdy flimsy cheaply properly correctly reasonably usually always sometimes speedy prompt swift
+fine ok okay decent adequate acceptable average mediocre
 """.split()  # noqa: SIM905
 )
 #: Verbs that make a clause of a phrase: "service is fast", "food was usually" are sentences, not labels.
@@ -84,7 +85,7 @@ LABEL_JOINERS: frozenset[str] = frozenset("of and or for in on with &".split()) 
 #: "whole flight", "overall experience"): a label never starts with one.
 NARRATIVE_MODIFIERS: frozenset[str] = frozenset(
     """earlier later previous next last outbound inbound whole entire overall same different another recent
-    original usual""".split()  # noqa: SIM905
+    original usual mid""".split()  # noqa: SIM905
 )
 #: Units of time and measure: as the first word of a phrase they make a duration or a size, not an aspect
 #: ("hour flight", "time flying", "feet tall", "minute wait"). A label never starts with one.
@@ -103,4 +104,8 @@ IRREGULAR_PAST: frozenset[str] = frozenset(
     """left went came took got flew gave made sat slept told said found felt kept ran saw thought brought bought
     began became spent sent ate drank drove wrote stood held heard met eaten taken given driven written forgotten
     chosen done gone flown seen been""".split()  # noqa: SIM905
+)
+#: Pronouns and quantifiers that the phrase rules let through but that name nothing alone ("nobody", "least").
+NOT_ALONE: frozenset[str] = frozenset(
+    """nobody none least most nothing anybody somebody everybody whatever whoever plenty several""".split()  # noqa: SIM905
 )
