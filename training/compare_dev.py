@@ -28,7 +28,6 @@ from sklearn.metrics import f1_score
 sys.path.insert(0, str(Path(__file__).parent))
 
 import data
-
 from empathic.feelings.encoder import FeelingsEncoder
 from empathic.feelings.heads import row_matmul
 from empathic.feelings.prototypes import load_prototypes
@@ -66,9 +65,10 @@ def main() -> None:
     for side, folder in (("old", old), ("new", new)):
         run = graph(folder, "feelings-encoder").predict_all(texts)
         pred = run.sentiment.argmax(1)
+        held, cx = source == 0, source == 1
         out[side] = {
-            "semeval14_heldout_macro_f1": round(float(f1_score(gold[source == 0], pred[source == 0], average="macro")), 4),
-            "cx_dev_macro_f1": round(float(f1_score(gold[source == 1], pred[source == 1], average="macro")), 4),
+            "semeval14_heldout_macro_f1": round(float(f1_score(gold[held], pred[held], average="macro")), 4),
+            "cx_dev_macro_f1": round(float(f1_score(gold[cx], pred[cx], average="macro")), 4),
         }
     import feelings_data as fd
 
