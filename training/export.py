@@ -98,7 +98,13 @@ def cmd_export(args: argparse.Namespace) -> None:
     FeelingsEncoder, Exported = te.build_model(len(names))
     model = FeelingsEncoder()
     ckpt = Path(args.checkpoint) if args.checkpoint else sorted(te.WORK.glob("epoch*.pt"))[-1]
-    model.load_state_dict(torch.load(ckpt, map_location="cpu"))
+    state = torch.load(ckpt, map_location="cpu")
+    if "emotions.0.weight" in state:  # refit_emotions.py chose the one-hidden-layer head
+        dim = state["emotions.0.weight"].shape[1]
+        model.emotions = torch.nn.Sequential(
+            torch.nn.Linear(dim, 2 * dim), torch.nn.GELU(), torch.nn.Linear(2 * dim, len(names))
+        )
+    model.load_state_dict(state)
     model.eval()
     wrapped = Exported(model).eval()
     fp32 = te.WORK / "feelings-encoder-fp32.onnx"
