@@ -148,9 +148,10 @@ def test_a_text_reads_the_same_whatever_it_is_batched_with() -> None:
     np.testing.assert_allclose(crowded[1][0], alone[1][0], atol=1e-5)
 
 
-def test_one_graph_gives_every_feeling_and_the_prototype_vector() -> None:
-    """v4: emotions and the few-shot vectors come from the feelings encoder's own pass (no second or third graph);
-    the vectors are unit length, batch-independent, and close to all-MiniLM-L6-v2's (the prototypes' space)."""
+def test_the_prototype_vector_comes_from_the_same_pass() -> None:
+    """v4: the few-shot vectors come from the feelings encoder's own pass (no MiniLM graph), and the emotions too
+    when its meta says so; the vectors are unit length, batch-independent, and close to all-MiniLM-L6-v2's (the
+    prototypes' space)."""
     from empathic.feelings.encoder import get_emotions_encoder
     from empathic.feelings.vectors import EncoderVectors, mode_embedder
     from empathic.text.embed import get_embedder
@@ -158,7 +159,7 @@ def test_one_graph_gives_every_feeling_and_the_prototype_vector() -> None:
     encoder = get_encoder()
     if not encoder.meta.vector_dim:
         pytest.skip("the shipped graph has no unit_vector output")
-    assert get_emotions_encoder() is encoder
+    assert (get_emotions_encoder() is encoder) == encoder.meta.emotions_self
     embedder = mode_embedder("accurate")
     assert isinstance(embedder, EncoderVectors) and embedder.dim == encoder.meta.vector_dim
     texts = clean_texts(TEXTS[:3] + TEXTS[4:])
