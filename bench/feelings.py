@@ -200,8 +200,12 @@ def limit_encoder_threads(threads: int) -> None:
     shared = encoder.FeelingsEncoder(threads=threads)
     for module in (encoder, annotate, sentiment, stage):
         module.get_encoder = lambda: shared
-    emotion_graph = encoder.FeelingsEncoder(
-        threads=threads, model=encoder.EMOTIONS_MODEL_PATH, meta=encoder.EMOTIONS_META_PATH
+    emotion_graph = (
+        shared
+        if shared.meta.emotions_self  # v4: one graph for every feeling
+        else encoder.FeelingsEncoder(
+            threads=threads, model=encoder.EMOTIONS_MODEL_PATH, meta=encoder.EMOTIONS_META_PATH
+        )
     )
     for module in (encoder, emotions, stage):
         module.get_emotions_encoder = lambda: emotion_graph

@@ -271,15 +271,25 @@ def long_reviews(limit: int) -> pd.DataFrame:
     return pd.DataFrame({"id": [f"r{i:05d}" for i in range(len(texts))], "text": texts})
 
 
-def run_reviews(limit: int, repeat: int, dump: str | None) -> dict:
-    """Accurate-mode feelings stage on long reviews (see the module docstring); runs on older ``src/`` too."""
+def tweets(limit: int) -> pd.DataFrame:
+    """The first ``limit`` TweetEval sentiment test tweets (short texts: about one unit each; no label is read)."""
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    texts = [t.strip() for t in pd.read_csv(data / "tweeteval_sentiment" / "test.csv")["text"] if t.strip()][:limit]
+    return pd.DataFrame({"id": [f"t{i:05d}" for i in range(len(texts))], "text": texts})
+
+
+def run_reviews(limit: int, repeat: int, dump: str | None, source: str = "reviews") -> dict:
+    """Accurate-mode feelings stage on long reviews, or on tweets (``source="tweets"``; see the module docstring);
+    runs on older ``src/`` too."""
     from empathic import Workspace
     from empathic.feelings import stage as feelings_stage
     from empathic.pipeline import run_stage
 
-    frame = long_reviews(limit)
+    frame = tweets(limit) if source == "tweets" else long_reviews(limit)
     feelings = {"mode": "accurate"}
-    result: dict = {"comments": len(frame), "mode": "accurate", "pid_cores": os.cpu_count()}
+    result: dict = {"comments": len(frame), "texts": source, "mode": "accurate", "pid_cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         with Workspace.open(Path(tmp) / "warm.empathic", settings={"feelings": feelings}) as ws:
             ws.ingest(frame.head(20), text="text", id="id")
@@ -299,6 +309,7 @@ def run_reviews(limit: int, repeat: int, dump: str | None) -> dict:
             result["comments_per_s"] = round(len(frame) / best["wall_s"], 1)
             result["units_per_s"] = round(result["units"] / best["wall_s"], 1)
             result["units_per_cpu_s"] = round(result["units"] / best["cpu_s"], 1)
+            result["comments_per_cpu_s"] = round(len(frame) / best["cpu_s"], 1)
             if dump:
                 ws.store.read_df("SELECT * FROM sentence_feelings ORDER BY feedback_id, sentence_idx").to_parquet(dump)
     return result
@@ -335,6 +346,7 @@ def main() -> None:
         help="feelings.overlap_embedding=false: embed every unit first, then annotate (the pre-overlap stage)",
     )
     parser.add_argument("--reviews", type=int, default=None, help="accurate mode on the first N long reviews")
+    parser.add_argument("--tweets", type=int, default=None, help="accurate mode on the first N TweetEval tweets")
     parser.add_argument("--dump", default=None, help="with --reviews: write the unit feelings to this parquet file")
     parser.add_argument("--compare", nargs=2, metavar="PARQUET", help="compare two --dump files and exit")
     args = parser.parse_args()
@@ -342,9 +354,12 @@ def main() -> None:
     if args.compare:
         print(json.dumps(compare_dumps(*args.compare), indent=2))
         return
-    if args.reviews:
+    if args.reviews or args.tweets:
         result = {"started": started, "load_average_start": os.getloadavg()}
-        result.update(run_reviews(args.reviews, args.repeat, args.dump))
+        if args.tweets:
+            result.update(run_reviews(args.tweets, args.repeat, args.dump, "tweets"))
+        else:
+            result.update(run_reviews(args.reviews, args.repeat, args.dump))
         result["load_average_end"] = os.getloadavg()
         print(json.dumps(result, indent=2))
         return

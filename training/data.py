@@ -63,6 +63,9 @@ STILL = re.compile(
     r"\b(?:still|yet|waiting|not (?:arrived|received|come)|has ?n'?t|have ?n'?t|never|days|weeks)\b", re.I
 )
 SPLIT = re.compile(r"(?<=[.!?])\s+")
+#: v4 weak labels read clauses: "X but Y" keeps each clause's own sentiment (docs/labelling-guide.md), so a review
+#: sentence is also cut before "but" / "however" / "although" and each side is weakly labelled on its own.
+CLAUSES = re.compile(r"(?<=[.!?])\s+|,?\s+\b(?:but|however|although|though)\b\s+", re.I)
 
 
 @dataclass
@@ -97,6 +100,7 @@ def add_tweeteval(mix: Mix, n: int, rng: random.Random, skip: int = 0) -> None:
 
 
 def add_goemotions(mix: Mix, n: int, rng: random.Random) -> list[str]:
+    """The first ``n`` GoEmotions train comments of a seeded order (28 labels; sentiment when the groups agree)."""
     texts, labels, names = fd.goemotions("train")
     idx = list(range(len(texts)))
     rng.shuffle(idx)
@@ -167,7 +171,7 @@ def add_cx(mix: Mix, repeat: int) -> None:
             mix.add("cx", t, lab)
 
 
-def add_clothing_sentences(mix: Mix, per_class: int, rng: random.Random) -> None:
+def add_clothing_sentences(mix: Mix, per_class: int, rng: random.Random, splitter: re.Pattern = SPLIT) -> None:
     """Sentences of long clothing reviews (≥ 160 chars, not the held-out split) as weak labels: from 5-star reviews
     the clearly positive sentences (VADER ≥ 0.4, no problem cue), from 1–2-star reviews the sentences with a
     problem cue or VADER ≤ −0.3 (and < 0.3); plain facts in between are left out (they are neutral by the guide)."""
@@ -179,7 +183,7 @@ def add_clothing_sentences(mix: Mix, per_class: int, rng: random.Random) -> None
     df = df[df["Review Text"].str.len() >= 160]
     rows: dict[str, list[str]] = {"negative": [], "positive": []}
     for text, rating in zip(df["Review Text"], df["Rating"], strict=True):
-        for sent in SPLIT.split(text):
+        for sent in splitter.split(text):
             if not 12 <= len(sent) <= 200:
                 continue
             low = sent.lower()
@@ -222,7 +226,7 @@ def add_banking(mix: Mix, n: int, rng: random.Random) -> None:
         mix.add("banking77", t, lab)
 
 
-def add_skytrax(mix: Mix, n: int, rng: random.Random) -> None:
+def add_skytrax(mix: Mix, n: int, rng: random.Random, splitter: re.Pattern = SPLIT) -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     vader = SentimentIntensityAnalyzer()
@@ -232,7 +236,7 @@ def add_skytrax(mix: Mix, n: int, rng: random.Random) -> None:
         for content, rec in zip(df["content"], df["recommended"], strict=True):
             if not isinstance(content, str):
                 continue
-            for sent in SPLIT.split(content):
+            for sent in splitter.split(content):
                 if not 12 <= len(sent) <= 200:
                     continue
                 low = sent.lower()
@@ -313,6 +317,23 @@ SIZES_V3_CONTINUE = {
 }
 
 
+#: feelings-encoder-v4 (one graph for every feeling, continued from v3's fp32 checkpoint with teachers,
+#: ``training/teachers.py``): GoEmotions comments for the emotion head, a replay of v3's sentiment sources, and the
+#: review sentences weakly labelled by clause ("X but Y": each side on its own).
+SIZES_V4 = {
+    "tweeteval": 6000,
+    "goemotions": 10000,
+    "semeval14": 99999,
+    "clothing": 1000,
+    "banking77": 2000,
+    "skytrax": 2000,
+    "semeval16": 99999,
+    "clothing_sentences": 800,
+    "cx_repeat": 3,
+    "clauses": 1,
+}
+
+
 def build(sizes: dict[str, int] | None = None) -> dict:
     """The whole mix as arrays (texts cleaned as at run time); ``sizes``: rows per source (``clothing`` per class)."""
     n = {**SIZES, **(sizes or {})}
@@ -323,11 +344,12 @@ def build(sizes: dict[str, int] | None = None) -> dict:
     add_semeval(mix, n["semeval14"], n.get("semeval14_skip", 0))
     add_clothing(mix, n["clothing"], rng)
     add_banking(mix, n["banking77"], rng)
-    add_skytrax(mix, n["skytrax"], rng)
+    splitter = CLAUSES if n.get("clauses") else SPLIT
+    add_skytrax(mix, n["skytrax"], rng, splitter)
     if n.get("semeval16"):
         add_semeval16(mix, n["semeval16"], rng)
     if n.get("clothing_sentences"):
-        add_clothing_sentences(mix, n["clothing_sentences"], rng)
+        add_clothing_sentences(mix, n["clothing_sentences"], rng, splitter)
     if n.get("cx_repeat"):
         add_cx(mix, n["cx_repeat"])
     texts = clean_texts(mix.texts)

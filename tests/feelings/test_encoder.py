@@ -36,7 +36,7 @@ REFERENCE_TOLERANCE = 0.06
 
 def test_model_files_are_packaged_and_small() -> None:
     assert MODEL_PATH.exists() and META_PATH.exists() and REFERENCE.exists()
-    assert 5e6 < MODEL_PATH.stat().st_size < 36e6  # int8 embeddings + float16 MatMul weights: ≈ 34 MB
+    assert 5e6 < MODEL_PATH.stat().st_size < 38e6  # int8 embeddings + float16 MatMul weights: ≈ 34 MB
     meta = json.loads(META_PATH.read_text())
     assert meta["sentiment_classes"] == ["negative", "neutral", "positive"]
     assert meta["intent_labels"] == ["bug", "request", "complaint", "praise", "question", "churn"]
@@ -56,6 +56,8 @@ def test_loads_offline_and_matches_the_training_framework(monkeypatch: pytest.Mo
     out = FeelingsEncoder(threads=1).predict_all(ref["texts"])
     got = {"sentiment_proba": out.sentiment, "sentiment_score": out.score, "intent_proba": out.intent}
     got["goemotions_proba"] = out.emotions
+    if "unit_vector" in ref["outputs"]:  # v4: the prototypes' vector comes from the same pass
+        got["unit_vector"] = out.vector
     for name, values in got.items():
         expected = np.asarray(ref["outputs"][name], np.float32)
         assert values.shape == expected.shape, name
@@ -144,3 +146,28 @@ def test_a_text_reads_the_same_whatever_it_is_batched_with() -> None:
     crowded = get_encoder().predict(crowd)
     np.testing.assert_allclose(crowded[0][0], alone[0][0], atol=1e-5)
     np.testing.assert_allclose(crowded[1][0], alone[1][0], atol=1e-5)
+
+
+def test_the_prototype_vector_comes_from_the_same_pass() -> None:
+    """v4: the few-shot vectors come from the feelings encoder's own pass (no MiniLM graph), and the emotions too
+    when its meta says so; the vectors are unit length, batch-independent, and close to all-MiniLM-L6-v2's (the
+    prototypes' space)."""
+    from empathic.feelings.encoder import get_emotions_encoder
+    from empathic.feelings.vectors import EncoderVectors, mode_embedder
+    from empathic.text.embed import get_embedder
+
+    encoder = get_encoder()
+    if not encoder.meta.vector_dim:
+        pytest.skip("the shipped graph has no unit_vector output")
+    assert (get_emotions_encoder() is encoder) == encoder.meta.emotions_self
+    embedder = mode_embedder("accurate")
+    assert isinstance(embedder, EncoderVectors) and embedder.dim == encoder.meta.vector_dim
+    texts = clean_texts(TEXTS[:3] + TEXTS[4:])
+    mine = embedder.embed(texts)
+    np.testing.assert_allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-4)
+    alone = embedder.embed([texts[1]])
+    np.testing.assert_allclose(alone[0], mine[1], atol=1e-5)
+    minilm = get_embedder("accurate").embed(texts)
+    cosine = (mine * minilm).sum(axis=1)
+    assert cosine.min() > 0.6, cosine  # the same space: a text is nearer its own MiniLM vector than any other's
+    assert (np.argmax(mine @ minilm.T, axis=1) == np.arange(len(texts))).all()

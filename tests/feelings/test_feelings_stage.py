@@ -172,11 +172,15 @@ def test_cli_commands_render(tmp_path: Path) -> None:
     assert "ideas board" in out.output and "colors" in out.output
 
 
-def test_accurate_mode_reuses_the_themes_embedding_cache() -> None:
+def test_accurate_mode_reads_the_themes_cache_only_for_minilm_vectors() -> None:
+    """With MiniLM vectors (encoder without a unit_vector output) accurate mode reuses the themes stage's cache; with
+    feelings-encoder-v4 the vectors are the encoder's own, and MiniLM's cached ones are never mixed in (a unit's
+    vector must not depend on whether themes ran first)."""
     import hashlib
 
     import numpy as np
 
+    from empathic.feelings.encoder import get_encoder
     from empathic.feelings.vectors import unit_vectors
     from empathic.store import Store
     from empathic.text.embed import get_embedder
@@ -189,10 +193,16 @@ def test_accurate_mode_reuses_the_themes_embedding_cache() -> None:
             "INSERT INTO embedding_cache VALUES (?, ?, ?)",
             [embedder.name, hashlib.sha1(b"hello there").hexdigest()[:20], planted.tobytes()],
         )
-    vectors, from_cache = unit_vectors(store, ["hello there", "other text", "hello there"], "accurate", lambda *a: None)
-    assert from_cache == 1
-    assert np.allclose(vectors[0], planted) and np.allclose(vectors[2], planted)
-    assert not np.allclose(vectors[1], planted)
+    texts = ["hello there", "other text", "hello there"]
+    vectors, from_cache = unit_vectors(store, texts, "accurate", lambda *a: None)
+    if get_encoder().meta.vector_dim:
+        assert from_cache == 0
+        np.testing.assert_allclose(vectors, get_encoder().vectors(texts), atol=1e-6)
+        assert not np.allclose(vectors[0], planted)
+    else:
+        assert from_cache == 1
+        assert np.allclose(vectors[0], planted) and np.allclose(vectors[2], planted)
+        assert not np.allclose(vectors[1], planted)
     store.close()
 
 

@@ -36,6 +36,8 @@ EMOTIONS_META_PATH = MODELS_DIR / "feelings-emotions.json"
 TOKENIZER_PATH = Path(__file__).parents[1] / "text" / "embed" / "models" / "minilm-tokenizer.json"
 #: Texts per onnxruntime call (sorted by length first, so padding stays small).
 BATCH = 64
+#: Texts whose unit vectors :class:`FeelingsEncoder` keeps from its latest runs (≈ 1.5 kB each).
+VECTOR_MEMO = 60_000
 #: Sentiment reads each emoji as VADER's description of it ("😡" → "pouting face")? The MiniLM vocabulary has no
 #: emoji (they become [UNK], so "😍" and "😡" read alike). On data neither trained on nor reported, sentiment macro-F1
 #: of the GoEmotions dev rows with an emoji goes 0.732 → 0.775 (n = 94; all dev rows 0.7545 → 0.7550); texts without
@@ -57,6 +59,11 @@ class EncoderMeta:
     intent_thresholds: tuple[float, ...] = ()
     #: Intents the head adds to the rules' cues (chosen on our own labelled dev split, docs/bench/feelings.md).
     intent_decides: tuple[str, ...] = ()
+    #: True when this graph's GoEmotions head is the one accurate mode reports (v4: one graph for every feeling);
+    #: False: the emotions come from the separate emotions graph (v1).
+    emotions_self: bool = False
+    #: Width of the ``unit_vector`` output (v4: all-MiniLM-L6-v2's sentence vector reproduced), 0 without one.
+    vector_dim: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,16 @@ class EncoderOutput:
     score: np.ndarray  # float32 (n,) −1..+1
     intent: np.ndarray  # float32 (n, len(meta.intent_labels)) independent probabilities
     emotions: np.ndarray  # float32 (n, 28)
+    vector: np.ndarray | None = None  # float32 (n, meta.vector_dim), unit length; None without a unit_vector output
 
     def copy(self) -> EncoderOutput:
-        return EncoderOutput(self.sentiment.copy(), self.score.copy(), self.intent.copy(), self.emotions.copy())
+        return EncoderOutput(
+            self.sentiment.copy(),
+            self.score.copy(),
+            self.intent.copy(),
+            self.emotions.copy(),
+            None if self.vector is None else self.vector.copy(),
+        )
 
 
 class FeelingsEncoder:
@@ -104,12 +118,17 @@ class FeelingsEncoder:
                 float(t) for t in raw.get("intent_thresholds", [0.5] * len(raw.get("intent_labels", [])))
             ),
             intent_decides=tuple(raw.get("intent_decides", ())),
+            emotions_self=raw.get("emotions") == "self",
+            vector_dim=int(raw.get("vector_dim", 0)),
         )
         self.threads = threads or min(os.cpu_count() or 1, 4)
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
         self._last: tuple[tuple[str, ...], EncoderOutput] | None = None
+        #: text → unit vector of the latest runs (at most VECTOR_MEMO texts), so the prototypes' vectors of units
+        #: the sentiment pass already read cost no second run
+        self._vectors: dict[str, np.ndarray] = {}
 
     @property
     def name(self) -> str:
@@ -150,9 +169,32 @@ class FeelingsEncoder:
         last = self._last
         if last is not None and last[0] == key:  # the feelings of one batch share one run
             return last[1].copy()
-        out = self._run([t or "" for t in texts])
+        plain = [t or "" for t in texts]
+        out = self._run(plain)
         self._last = (key, out.copy())
+        if out.vector is not None:
+            with self._lock:
+                if len(self._vectors) + len(plain) > VECTOR_MEMO:
+                    self._vectors.clear()
+                self._vectors.update(zip(plain, out.vector.copy(), strict=True))
         return out
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 (n, meta.vector_dim) unit vectors for cleaned texts (the ``unit_vector`` output: v4 reproduces
+        all-MiniLM-L6-v2's sentence vector, so the few-shot prototypes read it instead of running MiniLM). Texts a
+        recent :meth:`predict_all` read are not run again; a text's vector does not depend on its batch."""
+        if not self.meta.vector_dim:
+            raise StageError(f"{self.name} has no unit_vector output", hint="use the MiniLM embedder")
+        plain = [t or "" for t in texts]
+        with self._lock:
+            known = [self._vectors.get(t) for t in plain]
+        missing = sorted({t for t, v in zip(plain, known, strict=True) if v is None})
+        if missing:
+            got = dict(zip(missing, self._run(missing).vector, strict=True))
+            known = [v if v is not None else got[t] for t, v in zip(plain, known, strict=True)]
+        if not known:
+            return np.zeros((0, self.meta.vector_dim), np.float32)
+        return np.vstack(known).astype(np.float32, copy=False)
 
     def sentiment(self, texts: Sequence[str]) -> np.ndarray:
         """float32 (n, 3) neg/neu/pos for cleaned texts; rows with an emoji are read again with the emoji as words
@@ -184,6 +226,7 @@ class FeelingsEncoder:
             np.zeros(n, np.float32),
             np.zeros((n, len(self.meta.intent_labels)), np.float32),
             np.zeros((n, len(self.meta.goemotions_labels)), np.float32),
+            np.zeros((n, self.meta.vector_dim), np.float32) if self.meta.vector_dim else None,
         )
         if n == 0:
             return out
@@ -205,6 +248,8 @@ class FeelingsEncoder:
                 out.score[idx] = got["sentiment_proba"][:, 2] - got["sentiment_proba"][:, 0]
             if "intent_proba" in got:
                 out.intent[idx] = got["intent_proba"]
+            if out.vector is not None:
+                out.vector[idx] = got["unit_vector"]
 
         workers = min(self.threads, len(batches))
         if workers <= 1:
@@ -245,10 +290,19 @@ def get_encoder() -> FeelingsEncoder:
 
 @lru_cache(maxsize=1)
 def get_emotions_encoder() -> FeelingsEncoder:
-    """The process-wide emotions graph (:data:`EMOTIONS_MODEL_PATH`)."""
+    """The process-wide graph whose GoEmotions head accurate mode reports: the feelings encoder itself when it
+    carries the emotions (v4, ``meta.emotions_self``: one pass gives every feeling), else the separate emotions
+    graph (:data:`EMOTIONS_MODEL_PATH`, v1)."""
+    main = get_encoder()
+    if main.meta.emotions_self:
+        return main
     return FeelingsEncoder(model=EMOTIONS_MODEL_PATH, meta=EMOTIONS_META_PATH)
 
 
 def encoder_available() -> bool:
     """True when the packaged model files are present."""
-    return all(p.exists() for p in (MODEL_PATH, META_PATH, EMOTIONS_MODEL_PATH, EMOTIONS_META_PATH))
+    if not (MODEL_PATH.exists() and META_PATH.exists()):
+        return False
+    if json.loads(META_PATH.read_text()).get("emotions") == "self":
+        return True
+    return EMOTIONS_MODEL_PATH.exists() and EMOTIONS_META_PATH.exists()

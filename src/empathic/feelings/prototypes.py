@@ -27,16 +27,20 @@ def load_prototypes(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def prototype_embeddings(name: str, mode: str) -> np.ndarray:
-    """float32 (n_examples, dim) embeddings of a prototype set by the ``mode``'s embedder (``heads.embedder_name``)."""
-    return _embedded_prototypes(name, embedder_name(mode))
+    """float32 (n_examples, dim) embeddings of a prototype set by what embeds the ``mode``'s units
+    (``vectors.mode_embedder``: MiniLM / the static embedder, or feelings-encoder-v4's own unit vector)."""
+    from empathic.feelings.vectors import mode_embedder
+
+    embedder = mode_embedder(mode)
+    key = (name, embedder_name(mode), embedder.name)
+    if key not in _EMBEDDED:
+        texts, _ = load_prototypes(name)
+        _EMBEDDED[key] = embedder.embed(clean_texts(list(texts)))
+    return _EMBEDDED[key]
 
 
-@lru_cache(maxsize=8)
-def _embedded_prototypes(name: str, registered: str) -> np.ndarray:
-    from empathic.text.embed import get_embedder
-
-    texts, _ = load_prototypes(name)
-    return get_embedder(registered).embed(clean_texts(list(texts)))
+#: (prototype set, registered embedder, model name) → embedded examples, once per process.
+_EMBEDDED: dict[tuple[str, str, str], np.ndarray] = {}
 
 
 def nearest_label(

@@ -15,11 +15,9 @@ import pyarrow as pa
 
 from empathic.feelings.annotate import SENTENCE_FEELINGS_SCHEMA, annotate_units
 from empathic.feelings.emotions import EMOTIONS
-from empathic.feelings.heads import embedder_name
 from empathic.feelings.settings import FeelingsSettings
 from empathic.feelings.textnorm import clean_texts
-from empathic.feelings.vectors import LazyVectors, distinct_vectors
-from empathic.text.embed import get_embedder
+from empathic.feelings.vectors import LazyVectors, distinct_vectors, mode_embedder
 
 #: The raw (calibrated, float32) emotion scores travel with each unit for the roll-up to comments.
 EMOTION_VECTOR = pa.field("emotion_vector", pa.list_(pa.float32(), len(EMOTIONS)))
@@ -40,7 +38,7 @@ def annotate_batch(batch: pa.Table | pa.RecordBatch, *, mode: str, settings: dic
         return UNIT_FEELINGS_SCHEMA.empty_table()
     cleaned = clean_texts(units.column("text").to_pylist())
     if mode == "accurate":  # the encoders read the texts; MiniLM only for the units the prototypes see
-        embedder = get_embedder(embedder_name(mode))
+        embedder = mode_embedder(mode)
         vectors = LazyVectors(cleaned, embedder.embed, embedder.dim)
     else:
         vectors = distinct_vectors(cleaned, mode)

@@ -126,6 +126,8 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         vector_note = (
             f"MiniLM vectors for {vectors.embedded} distinct texts the prototypes read, {cached} of them from the "
             "themes cache"
+            if get_encoder().meta.vector_dim == 0
+            else f"the encoder's own vectors for {vectors.embedded} texts the prototypes read"
         )
     named = named_emotions(units.column("text").to_pylist())  # rows like unit_table: named emotions count at any length
     comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, mode, named)
@@ -145,11 +147,13 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     warnings = []
     if comments.num_rows < FEW_COMMENTS:
         warnings.append(f"only {comments.num_rows} comments: feelings aggregates are weak evidence")
-    model = (
-        f"fine-tuned encoders {get_encoder().name} (sentiment, intent) and {get_emotions_encoder().name} (emotions)"
-        if mode == "accurate"
-        else "heads on the static embedder"
-    )
+    model = "heads on the static embedder"
+    if mode == "accurate" and get_emotions_encoder() is get_encoder():
+        model = f"fine-tuned encoder {get_encoder().name} (one pass: sentiment, intent, emotions, unit vectors)"
+    elif mode == "accurate":
+        model = (
+            f"fine-tuned encoders {get_encoder().name} (sentiment, intent) and {get_emotions_encoder().name} (emotions)"
+        )
     applied = ""
     if not fixed.empty:
         applied = (

@@ -4,9 +4,11 @@ The themes stage caches MiniLM vectors in ``embedding_cache`` (the text stage's 
 one text hash, one lookup, one mode rule); in accurate mode the feelings stage reads them instead of embedding
 twice (it never writes that table).
 
-In accurate mode the fine-tuned encoders read the texts themselves; MiniLM vectors serve only the few-shot
-prototypes, which see just the units no rule decided (about half of them on long reviews). So accurate mode gets
-its vectors through :class:`LazyVectors`, which embeds a unit only when a prototype step asks for it.
+In accurate mode the fine-tuned encoder reads the texts itself; unit vectors serve only the few-shot prototypes,
+which see just the units no rule decided (about half of them on long reviews), and the corrections' neighbours. So
+accurate mode gets its vectors through :class:`LazyVectors`, which embeds a unit only when a prototype step asks
+for it. With feelings-encoder-v4 those vectors are the encoder's own ``unit_vector`` output (:class:`EncoderVectors`:
+MiniLM's sentence vector reproduced in the same pass), so nothing runs a second graph.
 """
 
 from __future__ import annotations
@@ -29,6 +31,37 @@ __all__ = ["choose_mode"]  # re-exported: the feelings stage and its tests impor
 BATCH = 4096
 
 
+class EncoderVectors:
+    """The feelings encoder's ``unit_vector`` output behind the embedder interface (``name``, ``dim``, ``embed``).
+
+    feelings-encoder-v4 reproduces all-MiniLM-L6-v2's sentence vector in the same forward pass that gives every
+    feeling, so accurate mode's prototypes and few-shot corrections read it and no MiniLM graph runs. Its name is
+    the encoder's, so the themes stage's MiniLM cache (another model) is never mixed in: a unit's vector does not
+    depend on whether themes ran first.
+    """
+
+    def __init__(self) -> None:
+        from empathic.feelings.encoder import get_encoder
+
+        self._encoder = get_encoder()
+        self.name = self._encoder.name
+        self.dim = self._encoder.meta.vector_dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encoder.vectors(list(texts))
+
+
+def mode_embedder(mode: str):
+    """What embeds units and prototypes in ``mode``: in accurate mode the feelings encoder's own ``unit_vector``
+    when the shipped graph has one (v4), else the registered embedder of ``heads.embedder_name``."""
+    if mode == "accurate":
+        from empathic.feelings.encoder import encoder_available, get_encoder
+
+        if encoder_available() and get_encoder().meta.vector_dim:
+            return EncoderVectors()
+    return get_embedder(embedder_name(mode))
+
+
 def _from_cache(store: Store, model: str, dim: int, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(vectors (n, dim), found mask (n,)) from the shared ``embedding_cache`` (:mod:`empathic.text.cache`)."""
     return cache_lookup(store, model, dim, [text_hash(t) for t in texts])
@@ -48,7 +81,7 @@ def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 def distinct_vectors(texts: Sequence[str], mode: str) -> np.ndarray:
     """float32 (n, dim) vectors of cleaned texts from the ``mode``'s embedder (``heads.embedder_name``), each
     distinct text embedded once (no workspace cache: what the fast mode's helper thread runs per batch)."""
-    embedder = get_embedder(embedder_name(mode))
+    embedder = mode_embedder(mode)
     unique, inverse = _distinct(texts)
     if not unique:
         return np.zeros((0, embedder.dim), np.float32)
@@ -60,7 +93,7 @@ def unit_vectors(store: Store, texts: Sequence[str], mode: str, progress: Progre
 
     Identical texts are embedded once.
     """
-    embedder = get_embedder(embedder_name(mode))
+    embedder = mode_embedder(mode)
     unique, inverse = _distinct(texts)
     vectors, found = (
         _from_cache(store, embedder.name, embedder.dim, list(unique))
@@ -139,7 +172,7 @@ class LazyVectors:
 def lazy_unit_vectors(store: Store, texts: Sequence[str], mode: str) -> tuple[LazyVectors, dict[str, int]]:
     """(:class:`LazyVectors` of the cleaned unit texts from the ``mode``'s embedder, counts ``{"cached": …}``
     updated as rows are read). Rows come from the themes stage's ``embedding_cache`` where it has them."""
-    embedder = get_embedder(embedder_name(mode))
+    embedder = mode_embedder(mode)
     counts = {"cached": 0}
 
     def embed(unique: list[str]) -> np.ndarray:
