@@ -17,7 +17,7 @@ Ingests the reviews and splits them into sentence units (not timed), then times:
   rules, assembly, roll-up, write), so the lead can see where the time goes.
 
 ``--reviews N`` (issue 17 item 8, issue 18 accurate throughput): the first N long reviews of BA + Skytrax seat
-reviews (the same texts as ``bench/themes_speed.py --reviews``; needs /work/shared/data) ingested, split and themed
+reviews (the same texts as ``bench/themes_speed.py --reviews``; needs the shared data) ingested, split and themed
 (not timed: the themes stage fills the MiniLM cache the feelings stage reuses), then the feelings stage in accurate
 mode, wall and CPU seconds of this process, after a 20-review warm-up run that loads the models. ``--dump`` writes
 the unit feelings so two checkouts can be compared row by row (``--compare A B``).
@@ -148,7 +148,7 @@ EKMAN = {
 
 def quality() -> dict:
     """Fast-mode quality with the same scoring as ``bench/feelings.py`` (airline tweets, GoEmotions test, the
-    empathy eval set), so a speed change can show it did not cost quality. Needs /work/shared/data for the first
+    empathy eval set), so a speed change can show it did not cost quality. Needs the shared data for the first
     two; uses only APIs that existed before the fast path (so it also runs against an older ``src``)."""
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -273,9 +273,7 @@ def long_reviews(limit: int) -> pd.DataFrame:
 
 def tweets(limit: int) -> pd.DataFrame:
     """The first ``limit`` TweetEval sentiment test tweets (short texts: about one unit each; no label is read)."""
-    data = ROOT.parent / "shared" / "data"
-    if not data.exists():
-        data = Path("/work/shared/data")
+    data = data_root()
     texts = [t.strip() for t in pd.read_csv(data / "tweeteval_sentiment" / "test.csv")["text"] if t.strip()][:limit]
     return pd.DataFrame({"id": [f"t{i:05d}" for i in range(len(texts))], "text": texts})
 
