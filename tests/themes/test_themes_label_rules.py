@@ -69,3 +69,17 @@ def test_a_unit_that_only_names_places_is_no_aspect():
 
     got = names_only(["San Jose to London.", "It's ok.", "London seat was wide", "Really?"], {"san", "jose", "london"})
     assert got.tolist() == [True, False, False, False]
+
+
+def test_the_products_catch_all_is_labelled_general_not_after_an_aspect_it_does_not_hold():
+    from empathic.themes.labels import general_labels
+
+    containers = frozenset({"flight"})
+    ranked = [
+        [("flight", 0.056), ("cabin", 0.045), ("cabin crew", 0.043), ("crew", 0.041)],  # no aspect stands out
+        [("flight", 0.147), ("bags", 0.077), ("baggage", 0.065)],  # led by the container, but about bags
+        [("food", 0.229), ("meal", 0.075)],  # not led by the container
+        [],
+    ]
+    assert general_labels(ranked, containers) == ["flight (general)", None, None, None]
+    assert general_labels(ranked, frozenset()) == [None, None, None, None]  # no container: nothing is general

@@ -16,6 +16,7 @@ from empathic.themes.labels import (
     contested_labels,
     distinct_labels,
     drop_containers,
+    general_labels,
     label_key,
     phrase_counts,
     phrase_scores,
@@ -160,11 +161,15 @@ def relabel_from_members(
     sub_ranked = phrase_scores([groups[t.theme_id] for t in subs], counts=[counts[t.theme_id] for t in subs])
     # counts find the candidates; meaning picks among them (the centroid is what the members say together)
     containers = containers | _container_synonyms(top_ranked + sub_ranked, containers)
+    general = general_labels(top_ranked, containers)
     top_ranked, sub_ranked = drop_containers(top_ranked, containers), drop_containers(sub_ranked, containers)
     vectors = _phrase_vectors(top_ranked + sub_ranked)
     top_ranked = rerank_by_meaning(top_ranked, [t.centroid for t in tops], vectors)
     sub_ranked = rerank_by_meaning(sub_ranked, [t.centroid for t in subs], vectors)
     _apply_labels(tops, top_ranked, taken, n_keywords)
+    for theme, label in zip(tops, general, strict=True):  # the product's catch-all says so (labels.general_labels)
+        if label and _relabelable(theme) and label not in {t.label for t in themes if t is not theme}:
+            theme.label = label
     _apply_labels(subs, sub_ranked, taken, n_keywords)
 
 

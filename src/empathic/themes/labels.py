@@ -568,6 +568,28 @@ def container_words(comments: Sequence[Sequence[str]]) -> frozenset[str]:
     return frozenset(w for w, n in seen.items() if n >= CONTAINER_SHARE * len(comments))
 
 
+#: A top-level theme led by a container word whose best other phrase scores below this has no aspect of its own.
+GENERAL_MAX_SCORE = 0.05
+
+
+def general_labels(ranked: Sequence[Sequence[tuple[str, float]]], containers: frozenset[str]) -> list[str | None]:
+    """Per top-level theme, "<container> (general)" when it is the catch-all of the product itself, else None.
+
+    Such a theme is led by the container word ("flight") and no other phrase stands out (all score below
+    ``GENERAL_MAX_SCORE``; a real aspect's name scores well above: "bags" 0.08, "food" 0.22, "seat" 0.61 in BA
+    reviews). Labelled by its next phrase it would claim an aspect it does not hold: the catch-all of BA reviews
+    (87 % of them, children from "boarding" to "inflight entertainment") read "cabin crew". Named after the product
+    and marked general, it says what it is.
+    """
+    out: list[str | None] = []
+    for scored in ranked:
+        lead = scored[0][0] if scored else ""
+        others = [sc for p, sc in scored if " " in p or _word_key(p) not in containers]
+        is_general = bool(lead) and " " not in lead and _word_key(lead) in containers
+        out.append(f"{lead} (general)" if is_general and max(others, default=0.0) < GENERAL_MAX_SCORE else None)
+    return out
+
+
 def drop_containers(ranked: list[list[tuple[str, float]]], containers: frozenset[str]) -> list[list[tuple[str, float]]]:
     """``ranked`` without the one-word phrases that name the product itself (:func:`container_words`)."""
     if not containers:
