@@ -29,6 +29,17 @@ COMMENTS = [
 ]
 
 
+def plant_cached_vector(store, model: str, text: str, vector) -> None:
+    """Put ``vector`` in the shared embedding cache as ``model``'s vector of ``text``, keyed as the text stage does."""
+    from empathic.text.cache import text_hash
+
+    with store.write() as con:
+        con.execute(
+            "INSERT INTO embedding_cache (model, text_hash, vector) VALUES (?, ?, ?)",
+            [model, text_hash(text), vector.tobytes()],
+        )
+
+
 def insert_comments(ws: Workspace, comments: list[tuple[str, str, int]]) -> None:
     """Insert feedback (and a 1–5 rating) straight into the core tables, as ingest would."""
     now = datetime(2026, 1, 1)

@@ -3,11 +3,10 @@ and the encoders' batches run on threads. Speed itself is measured in bench/feel
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pyarrow as pa
 
+from conftest import plant_cached_vector
 from empathic.feelings.annotate import annotate_units
 from empathic.feelings.encoder import BATCH, FeelingsEncoder
 from empathic.feelings.settings import FeelingsSettings
@@ -57,11 +56,7 @@ def test_lazy_unit_vectors_read_the_themes_cache() -> None:
     store = Store(":memory:")
     embedder = get_embedder("accurate")
     planted = (np.ones(embedder.dim) / np.sqrt(embedder.dim)).astype(np.float32)
-    with store.write() as con:
-        con.execute(
-            "INSERT INTO embedding_cache VALUES (?, ?, ?)",
-            [embedder.name, hashlib.sha1(b"hello there").hexdigest()[:20], planted.tobytes()],
-        )
+    plant_cached_vector(store, embedder.name, "hello there", planted)
     vectors, counts = lazy_unit_vectors(store, ["hello there", "other text", "hello there"], "accurate")
     assert counts["cached"] == 0
     got = np.asarray(vectors)

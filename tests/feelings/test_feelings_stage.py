@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import COMMENTS, insert_comments
+from conftest import COMMENTS, insert_comments, plant_cached_vector
 from empathic import Workspace
 from empathic.cli.main import app
 from empathic.errors import InputError, StageError
@@ -176,8 +176,6 @@ def test_accurate_mode_reads_the_themes_cache_only_for_minilm_vectors() -> None:
     """With MiniLM vectors (encoder without a unit_vector output) accurate mode reuses the themes stage's cache; with
     feelings-encoder-v4 the vectors are the encoder's own, and MiniLM's cached ones are never mixed in (a unit's
     vector must not depend on whether themes ran first)."""
-    import hashlib
-
     import numpy as np
 
     from empathic.feelings.encoder import get_encoder
@@ -188,11 +186,7 @@ def test_accurate_mode_reads_the_themes_cache_only_for_minilm_vectors() -> None:
     store = Store(":memory:")
     embedder = get_embedder("accurate")
     planted = (np.ones(embedder.dim) / np.sqrt(embedder.dim)).astype(np.float32)
-    with store.write() as con:
-        con.execute(
-            "INSERT INTO embedding_cache VALUES (?, ?, ?)",
-            [embedder.name, hashlib.sha1(b"hello there").hexdigest()[:20], planted.tobytes()],
-        )
+    plant_cached_vector(store, embedder.name, "hello there", planted)
     texts = ["hello there", "other text", "hello there"]
     vectors, from_cache = unit_vectors(store, texts, "accurate", lambda *a: None)
     if get_encoder().meta.vector_dim:
