@@ -18,13 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from empathic.engine import ROW_BLOCK, row_matmul  # noqa: F401 - fixed-shape products live with the engines
 from empathic.errors import StageError
 
 MODELS_DIR = Path(__file__).parent / "models"
-#: Rows per BLAS call in :func:`row_matmul`. OpenBLAS picks its kernel by the matrix shape, so the last bits of a
-#: row's product depend on how many rows share the call (a 4th-decimal sentiment flip between batch sizes was
-#: seen on the clothing reviews); a fixed shape makes every row's result independent of the batch around it.
-ROW_BLOCK = 1024
 #: The registered embedder (``empathic.text.embed.get_embedder``) of fast mode: the fast heads (``*-fast.npz``)
 #: were trained on its vectors, and fast mode embeds the units and the few-shot prototypes with it. Changing it
 #: means retraining those heads (``training/train_feelings_embed.py`` + ``training/train_feelings.py``); a head fed
@@ -36,21 +33,6 @@ def embedder_name(mode: str) -> str:
     """The registered embedder behind a feelings mode: ``FAST_EMBEDDER`` for ``"fast"``; ``"accurate"`` (MiniLM,
     used for quadrant and intent; sentiment and emotions come from the fine-tuned encoder) otherwise."""
     return FAST_EMBEDDER if mode == "fast" else mode
-
-
-def row_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``x @ w`` computed ``ROW_BLOCK`` rows at a time through one fixed-shape buffer (the last block zero-padded),
-    so each row's result is bit-for-bit the same whatever the batch size, its position or the worker count."""
-    n = x.shape[0]
-    out = np.empty((n, w.shape[1]), dtype=np.result_type(x, w))
-    block = np.zeros((ROW_BLOCK, x.shape[1]), dtype=x.dtype)
-    for start in range(0, n, ROW_BLOCK):
-        m = min(ROW_BLOCK, n - start)
-        block[:m] = x[start : start + m]
-        if m < ROW_BLOCK:
-            block[m:] = 0
-        out[start : start + m] = (block @ w)[:m]
-    return out
 
 
 @dataclass(frozen=True)

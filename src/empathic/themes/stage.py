@@ -26,10 +26,10 @@ from empathic.themes.assign import (
     FEEDBACK_THEMES_SQL,
     WHOLE_MIN_UNITS,
     Assignment,
-    assign,
     comment_similarity,
     sentence_rows,
 )
+from empathic.themes.assign_rows import assign  # per unit, through the engine (executors under --engine spark)
 from empathic.themes.cluster import CLEAR_STABILITY
 from empathic.themes.discover import discover, relabel_from_members
 from empathic.themes.edits import EditContext, apply_edit, guided_id
