@@ -43,6 +43,10 @@ class Stage:
         requires: the subset of ``reads_stages`` that must run first when this stage is asked for alone (the
             others are optional inputs: e.g. analytics works without themes, and says so).
         settings: sections of :class:`empathic.config.Settings` its output depends on (``"seed"`` for the seed).
+        row_functions: dotted names of the per-row functions it runs through the engine
+            (:func:`empathic.engine.current_engine`): Arrow batch in, Arrow table out, no I/O, the same rows batch
+            by batch as on the whole table. The contract test checks both: that these are exactly the functions
+            the stage hands the engine, and that batching never changes their output.
     """
 
     name: str
@@ -51,6 +55,7 @@ class Stage:
     writes: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     settings: tuple[str, ...] = field(default=())
+    row_functions: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         extra = set(self.requires) - set(self.reads_stages)

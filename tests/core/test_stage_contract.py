@@ -2,14 +2,20 @@
 
 Declarations: each stage says what it reads and writes, and the stages it says it reads are exactly the writers of
 the tables it says it reads, all listed before it. Behaviour (on a tiny real workspace): an empty workspace gives
-``skipped``; a stage writes only the tables it declares, in one transaction; a re-run gives the same tables.
+``skipped``; a stage writes only the tables it declares, in one transaction; a re-run gives the same tables; the
+per-row functions it hands the engine are the ones it declares, and give the same rows batch by batch as on the
+whole table.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pyarrow as pa
 import pytest
 
 from empathic import pipeline
+from empathic.engine import LOCAL, RowFn, use_engine
 from empathic.errors import StageError
 from empathic.stage import EXTERNAL_INPUTS, Stage
 from empathic.store.tables import TABLES
@@ -142,6 +148,42 @@ def _watched_run(store, module, settings, fail_at: int | None = None, fail_at_co
     return state
 
 
+@dataclass(frozen=True)
+class RowCall:
+    """One per-row function call a stage made through the engine: the function, its input and output schema."""
+
+    fn: RowFn
+    table: pa.Table
+    schema: pa.Schema
+
+
+class RecordingEngine:
+    """An engine that runs like the local one and remembers every call (``name`` is not ``local``, so a stage
+    takes the path it takes on a cluster: the whole per-row work through the engine)."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.calls: list[RowCall] = []
+
+    def map(self, fn: RowFn, table: pa.Table, schema: pa.Schema, *, batch_rows: int = 20_000) -> pa.Table:
+        self.calls.append(RowCall(fn, table, schema))
+        return LOCAL.map(fn, table, schema, batch_rows=batch_rows)
+
+
+def function_name(fn) -> str:
+    """The dotted name of a per-row function (through ``functools.partial``)."""
+    inner = getattr(fn, "func", fn)
+    return f"{inner.__module__}.{inner.__qualname__}"
+
+
+def batch_sizes_that_change(call: RowCall, sizes: tuple[int, ...] = (1, 7)) -> list[int]:
+    """The batch sizes for which running ``call.fn`` batch by batch does not give the whole table's rows."""
+    whole = call.fn(call.table)
+    whole = whole.cast(call.schema) if whole.schema != call.schema else whole
+    return [n for n in sizes if not LOCAL.map(call.fn, call.table, call.schema, batch_rows=n).equals(whole)]
+
+
 def _normal(value):
     if isinstance(value, float):
         return float(f"{value:.9g}")  # float sums may differ in the last bit between runs
@@ -194,8 +236,12 @@ def flow(tmp_path_factory) -> dict[str, dict]:
         for name, module in modules.items():
             store = ws.store
             rec: dict = {"before": _snapshot(store)}
-            # a first run that fails right after its first write statement: nothing may be left behind
-            rec["failed_first"] = _watched_run(store, module, ws.settings, fail_at=1)
+            # a first run that fails right after its first write statement: nothing may be left behind. Its
+            # per-row work goes through a recording engine (rolled back with the rest)
+            recorder = RecordingEngine()
+            with use_engine(recorder):
+                rec["failed_first"] = _watched_run(store, module, ws.settings, fail_at=1)
+            rec["row_calls"] = recorder.calls
             rec["after_failed_first"] = _snapshot(store)
             # the real run, counted: how many transactions and write statements
             rec["counted"] = _watched_run(store, module, ws.settings, fail_at=None)
@@ -270,3 +316,44 @@ def test_a_rerun_is_idempotent(flow, name: str) -> None:
     assert not rec["result_rerun"].skipped
     for table in DECLARED[name].writes:
         assert rec["stable_rerun"][table] == rec["stable_first"][table], table
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_stage_hands_the_engine_exactly_its_declared_row_functions(flow, name: str) -> None:
+    used = sorted({function_name(call.fn) for call in flow[name]["row_calls"]})
+    assert used == sorted(DECLARED[name].row_functions)
+
+
+#: Known exceptions to "the same rows batch by batch", each with its reason (keep it short).
+NOT_YET_BATCH_INVARIANT = {
+    "feelings": "accurate mode's emotions encoder gives vectors that move by ~1e-7 with the batch around a unit "
+    "(the ONNX shapes follow the batch's padding); at batch size 1 one 3-decimal emotion score of 76 units flips. "
+    "Sentiment, labels and intents are unchanged. Feelings area: a fixed-shape encoder call would fix it.",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_BATCH_INVARIANT[n]))
+        if n in NOT_YET_BATCH_INVARIANT
+        else n
+        for n in NAMES
+        if DECLARED[n].row_functions
+    ],
+)
+def test_row_functions_give_the_same_rows_batch_by_batch_as_on_the_whole_table(flow, name: str) -> None:
+    calls = flow[name]["row_calls"]
+    assert calls and all(call.table.num_rows > 7 for call in calls), "a real input, bigger than a batch"
+    for call in calls:
+        assert batch_sizes_that_change(call) == [], function_name(call.fn)
+
+
+def _rank_in_batch(batch: pa.Table | pa.RecordBatch) -> pa.Table:
+    """Not a per-row function: each row's position in its batch."""
+    return pa.table({"rank": pa.array(range(batch.num_rows), pa.int64())})
+
+
+def test_the_batch_check_sees_a_function_that_depends_on_its_batch() -> None:
+    call = RowCall(_rank_in_batch, pa.table({"x": list(range(20))}), pa.schema([("rank", pa.int64())]))
+    assert batch_sizes_that_change(call) == [1, 7]

@@ -43,6 +43,7 @@ STAGE = Stage(
     writes=("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"),
     requires=("sentences",),
     settings=("feelings",),
+    row_functions=("empathic.feelings.rows.annotate_batch",),
 )
 NAME = STAGE.name
 REQUIRES = STAGE.requires

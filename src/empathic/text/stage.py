@@ -13,6 +13,7 @@ STAGE = Stage(
     name="sentences",
     reads=("feedback", "sentences"),  # incremental: comments without units yet
     writes=("sentences",),
+    row_functions=("empathic.text.sentences.split_sentences",),
 )
 NAME = STAGE.name
 REQUIRES = STAGE.requires

@@ -84,6 +84,7 @@ STAGE = Stage(
     ),
     requires=("sentences",),
     settings=("themes", "seed"),
+    row_functions=("empathic.themes.assign_rows.assign_batch",),
 )
 NAME = STAGE.name
 REQUIRES = STAGE.requires
