@@ -26,9 +26,7 @@ from empathic.themes.model import Theme, leaves
 
 #: What :func:`assign_batch` gives per unit: the nearest leaf (index into the leaves, before the ``other``
 #: threshold), its similarity, and the similarity to each guided leaf (empty when there is none).
-ASSIGN_SCHEMA = pa.schema(
-    [("best", pa.int32()), ("score", pa.float32()), ("guided_scores", pa.list_(pa.float32()))]
-)
+ASSIGN_SCHEMA = pa.schema([("best", pa.int32()), ("score", pa.float32()), ("guided_scores", pa.list_(pa.float32()))])
 #: Rows per engine batch (bounded memory: a batch's similarities are rows × prototypes float32).
 BATCH_ROWS = 16_384
 #: The order guided tags are listed in: by blocks of this many units, then guided leaf, then unit (as the
