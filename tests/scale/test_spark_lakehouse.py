@@ -86,6 +86,32 @@ def test_aggregates_add_up(outputs) -> None:
     assert verbatims.groupby("theme_id").size().max() <= 5 and set(verbatims.theme_id) <= set(themes.theme_id)
 
 
+def test_theme_impact_is_the_leave_one_out_nps_difference(outputs) -> None:
+    """``theme_impact`` (Spark SQL moments + the analytics statistics) against NPS computed here from the
+    comments and units: overall NPS, each theme's n with and without it, and its impact."""
+    out = outputs["parquet"]
+    comments, units = _read(out / "comments"), _read(out / "units")
+    impact = _read(out / "theme_impact")
+    assert set(impact.score_name) == {"nps"} and (impact.level == 1).sum() >= 2
+    scored = comments[comments.nps.notna()]
+    points = pd.Series(np_where_points(scored.nps), index=scored.feedback_id)
+    assert impact.score_overall.iloc[0] == pytest.approx(points.mean(), abs=1e-9)
+    for row in impact[impact.level == 1].itertuples():
+        mention = set(units.feedback_id[units.theme_id == row.theme_id])
+        if row.theme_id == "other":  # "other" only for comments with no real theme
+            mention -= set(units.feedback_id[units.theme_id != "other"])
+        with_theme = points[points.index.isin(mention)]
+        without = points[~points.index.isin(mention)]
+        assert (row.n_with, row.n_without) == (len(with_theme), len(without)), row.theme_id
+        assert row.impact == pytest.approx(points.mean() - without.mean(), abs=1e-9), row.theme_id
+    assert impact.ci_low.notna().any()  # some impacts are tested, with an interval
+
+
+def np_where_points(nps: pd.Series) -> list[float]:
+    """NPS points of 0–10 answers: promoters +100, detractors −100, passives 0."""
+    return [100.0 if v >= 9 else -100.0 if v <= 6 else 0.0 for v in nps]
+
+
 def test_parquet_and_csv_give_the_same_annotations(outputs) -> None:
     columns = ["feedback_id", "primary_theme_id", "comment_sentiment_label", "comment_intent"]
     a, b = (_read(outputs[k] / "comments")[columns].sort_values("feedback_id", ignore_index=True) for k in outputs)

@@ -89,6 +89,21 @@ GROUP BY t.theme_id, t.label, t.level ORDER BY t.level, n_mentions DESC, t.theme
 """
 
 
+#: The lakehouse job's ``feedback_themes`` from its annotated units (view ``lakehouse_units``): each comment's
+#: distinct top-level themes (level 1) and subthemes (level 2); "other" only where a comment has no real theme.
+#: ``is_primary`` is not read by the score aggregations (false here).
+LAKEHOUSE_FEEDBACK_THEMES_SQL = """
+WITH real AS (SELECT DISTINCT feedback_id, theme_id FROM lakehouse_units WHERE theme_id <> 'other'),
+covered AS (SELECT DISTINCT feedback_id FROM real)
+SELECT feedback_id, theme_id, 1 AS level, false AS is_primary FROM real
+UNION ALL
+SELECT DISTINCT u.feedback_id, 'other', 1, false FROM lakehouse_units u LEFT ANTI JOIN covered c
+    ON c.feedback_id = u.feedback_id
+UNION ALL
+SELECT DISTINCT feedback_id, subtheme_id, 2, false FROM lakehouse_units WHERE subtheme_id IS NOT NULL
+"""
+
+
 @dataclass(frozen=True)
 class Aggregation:
     """One aggregation: the workspace tables it reads and its statement per engine (``duckdb`` is ``None`` when
@@ -142,6 +157,84 @@ def register_workspace(spark: Any, store: Store, tables: Iterable[str] | None = 
 def run_spark(spark: Any, name: str) -> pd.DataFrame:
     """Aggregation ``name`` run by Spark over the registered views, as a (small) pandas frame."""
     return spark.sql(AGGREGATIONS[name].spark).toPandas()
+
+
+def lakehouse_views(
+    spark: Any, comments: Any, units: Any, themes: Any, scales: dict[str, tuple[str, float | None, float | None]]
+) -> None:
+    """The workspace tables the score aggregations read, as Spark views over the lakehouse job's outputs.
+
+    ``feedback_scores`` (one row per comment × score with a value; its kind and scale as the sample workspace's
+    ingest inferred them, ``scales``: column → (kind, min, max)), ``themes`` (the tree plus "other") and
+    ``feedback_themes`` (a comment's distinct themes and subthemes; "other" only for a comment with no real theme,
+    as the themes stage writes it). Column names are user strings: they only travel as DataFrame columns and
+    literals, never in SQL text.
+    """
+    from pyspark.sql import functions as F
+
+    from empathic.scale.spark import quote_name
+
+    frames = [
+        comments.where(F.col(quote_name(name)).isNotNull()).select(
+            "feedback_id",
+            F.lit(name).alias("name"),
+            F.lit(kind).alias("kind"),
+            F.lit(low).cast("double").alias("scale_min"),
+            F.lit(high).cast("double").alias("scale_max"),
+            F.col(quote_name(name)).cast("double").alias("value"),
+        )
+        for name, (kind, low, high) in sorted(scales.items())
+    ]
+    empty = "feedback_id string, name string, kind string, scale_min double, scale_max double, value double"
+    scores = spark.createDataFrame([], empty)
+    for frame in frames:
+        scores = scores.unionByName(frame)
+    scores.createOrReplaceTempView("feedback_scores")
+    other = spark.createDataFrame([("other", None, 1, "other", "active")], themes.schema)
+    themes.unionByName(other).createOrReplaceTempView("themes")
+    units.select("feedback_id", "theme_id", "subtheme_id").createOrReplaceTempView("lakehouse_units")
+    spark.sql(LAKEHOUSE_FEEDBACK_THEMES_SQL).createOrReplaceTempView("feedback_themes")
+
+
+#: Views :func:`lakehouse_views` registers (dropped again by :func:`lakehouse_theme_impact`).
+LAKEHOUSE_VIEWS = ("feedback_scores", "themes", "lakehouse_units", "feedback_themes")
+#: Columns of ``theme_impact`` (as the analytics stage stores it), for an empty result.
+THEME_IMPACT_DDL = (
+    "score_name string, metric string, theme_id string, label string, level bigint, n_with bigint, "
+    "n_without bigint, score_overall double, score_with double, score_without double, impact double, "
+    "ci_low double, ci_high double, p_value double, q_value double"
+)
+
+
+def lakehouse_theme_impact(
+    spark: Any, comments: Any, units: Any, themes: Any, scales: dict[str, tuple[str, float | None, float | None]]
+) -> Any:
+    """The lakehouse job's ``theme_impact`` (a small Spark DataFrame): :func:`theme_impact` over
+    :func:`lakehouse_views`. The temporary views are dropped afterwards (a view of the same name in the caller's
+    session would be replaced while this runs)."""
+    import pyarrow as pa
+
+    try:
+        lakehouse_views(spark, comments, units, themes, scales)
+        frame = theme_impact(spark) if scales else pd.DataFrame()
+    finally:
+        for name in LAKEHOUSE_VIEWS:
+            spark.catalog.dropTempView(name)
+    if frame.empty:
+        return spark.createDataFrame([], THEME_IMPACT_DDL)
+    frame = frame.assign(level=frame["level"].astype("int64"))
+    return spark.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def theme_impact(spark: Any, settings: AnalyticsSettings | None = None) -> pd.DataFrame:
+    """Leave-one-out theme impact on every score, from the Spark aggregates over the registered views (the
+    statistics and evidence rules of the local analytics stage)."""
+    settings = settings or AnalyticsSettings()
+    rules = evidence.EvidenceRules.from_settings(settings)
+    impact = impact_mod.leave_one_out_impact(
+        run_spark(spark, "theme_moments"), run_spark(spark, "score_moments"), settings.confidence, rules=rules
+    )
+    return evidence.hide_unsupported(impact, "ci_low", "ci_high")[0]
 
 
 def _display_names(spark: Any) -> dict[str, str]:

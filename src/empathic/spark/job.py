@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from empathic.config import Settings
 from empathic.errors import InputError
 from empathic.scale.spark import quote_name, run_in_spark
+from empathic.spark.aggregates import lakehouse_theme_impact
 from empathic.spark.model import ThemeModel, fit_theme_model
 from empathic.spark.rows import ANNOTATED_UNITS_SCHEMA, annotate_comments
 from empathic.text.cache import choose_mode
@@ -40,6 +43,7 @@ class SparkRun:
     tables: dict[str, Any]
     model: ThemeModel
     n_sample: int
+    scales: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)
 
 
 def _check_columns(df: Any, wanted: Sequence[str]) -> None:
@@ -101,7 +105,9 @@ def analyze(
 
     Names: ``comments`` (the input columns used, plus theme and feelings per comment), ``units`` (one row per
     sentence unit), ``themes`` (the tree), ``theme_summary``, ``sentiment``, ``intents``, ``emotions``,
-    ``theme_scores``, ``theme_attributes``, ``verbatims``.
+    ``theme_scores``, ``theme_impact`` (leave-one-out impact of each theme on each score, with its interval: the
+    analytics stage's statistics over Spark SQL aggregates, :mod:`empathic.spark.aggregates`),
+    ``theme_attributes``, ``verbatims``.
 
     Args:
         df: the comments.
@@ -138,9 +144,9 @@ def run_job(
     picked = deterministic_sample(comments, sample)
     if summary is None:
         with tempfile.TemporaryDirectory(prefix="empathic-sample-") as folder:
-            n_sample, model = _fit(Path(folder) / "sample.empathic", picked, score, attr, settings)
+            n_sample, model, scales = _fit(Path(folder) / "sample.empathic", picked, score, attr, settings)
     else:
-        n_sample, model = _fit(Path(summary), picked, score, attr, settings)
+        n_sample, model, scales = _fit(Path(summary), picked, score, attr, settings)
     fs = settings.feelings
     n_comments = comments.count()
     mode = choose_mode(fs.mode, 2 * n_comments, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
@@ -150,13 +156,25 @@ def run_job(
         annotated.write.mode("overwrite").partitionBy("theme_id").parquet(str(units_path))
         annotated = spark.read.parquet(str(units_path))
     tables = aggregates(spark, annotated, comments, model, score, attr)
-    return SparkRun(tables, model, n_sample)
+    tables["theme_impact"] = lakehouse_theme_impact(
+        spark, tables["comments"], tables["units"], tables["themes"], scales
+    )
+    return SparkRun(tables, model, n_sample, scales)
 
 
-def _fit(path: Path, picked: Any, score, attr, settings: Settings) -> tuple[int, ThemeModel]:
+def _fit(path: Path, picked: Any, score, attr, settings: Settings) -> tuple[int, ThemeModel, dict]:
+    """Analyse the sample; its theme model, and each score column's kind and scale as the ingest inferred them."""
     n = build_summary(path, picked, score, attr, settings)
     with Workspace.open(path, read_only=True) as ws:
-        return n, fit_theme_model(ws.store, settings)
+        found = ws.store.read_df(
+            "SELECT name, any_value(kind) AS kind, min(scale_min) AS low, max(scale_max) AS high FROM feedback_scores "
+            "WHERE kind IN ('nps', 'csat', 'rating', 'recommend') GROUP BY name ORDER BY name"
+        )
+        scales = {
+            r.name: (r.kind, None if pd.isna(r.low) else float(r.low), None if pd.isna(r.high) else float(r.high))
+            for r in found.itertuples(index=False)
+        }
+        return n, fit_theme_model(ws.store, settings), scales
 
 
 def aggregates(spark: Any, annotated: Any, comments: Any, model: ThemeModel, score, attr) -> dict[str, Any]:

@@ -5,7 +5,7 @@ Layout of the output folder::
     DIR/comments/primary_theme_id=<id>/part-*.parquet   every comment with its primary theme and feelings
     DIR/units/theme_id=<id>/part-*.parquet              every sentence unit with its theme, subtheme, feelings
     DIR/<aggregate>/part-*.parquet                      themes, theme_summary, sentiment, intents, emotions,
-                                                        theme_scores, theme_attributes, verbatims
+                                                        theme_scores, theme_impact, theme_attributes, verbatims
     DIR/summary.empathic                                the sample's workspace, plus every aggregate as a table
                                                         ``spark_<name>``: open it with ``empathic serve``/``report``
 """
@@ -34,6 +34,7 @@ AGGREGATES = (
     "intents",
     "emotions",
     "theme_scores",
+    "theme_impact",
     "theme_attributes",
     "verbatims",
 )
