@@ -3,13 +3,12 @@
 1e-9), and the score summary, theme impact and key drivers computed from Spark's aggregates equal the local
 analytics results.
 
-The workspace is the seeded subscription sample (60 customers, analysed by the local pipeline), with two more score
-columns added so every score kind is covered: a 1–5 CSAT and a 0–10 rating with gaps.
+The workspace is ``scored_workspace`` (conftest): the seeded subscription sample analysed by the local pipeline, with
+a 1–5 CSAT and a 0–10 rating with gaps added so every score kind is covered.
 """
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -19,31 +18,13 @@ from scale_agreement import differences
 from empathic.analytics import results
 from empathic.analytics.settings import AnalyticsSettings
 from empathic.feelings.queries import theme_feelings
-from empathic.sample.subscription import build_workspace
 from empathic.spark import aggregates
 from empathic.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("agree") / "w.empathic"
-    build_workspace(path, n_customers=60).close()
-    with Workspace.open(path) as ws:
-        ws.analyze()
-        fids = ws.sql("SELECT feedback_id FROM feedback ORDER BY 1").feedback_id.tolist()
-        rows = []
-        for fid in fids:
-            h = zlib.crc32(fid.encode())
-            rows.append((fid, "csat_q", "csat", 1.0, 5.0, float(1 + h % 5)))
-            if h % 7:  # some comments without a rating
-                rows.append((fid, "stars", "rating", 0.0, 10.0, float(h % 11)))
-        with ws.store.write() as con:
-            con.executemany(
-                "INSERT INTO feedback_scores (feedback_id, name, kind, scale_min, scale_max, value) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-    return path
+def workspace(scored_workspace) -> Path:
+    return scored_workspace
 
 
 @pytest.fixture(scope="module")

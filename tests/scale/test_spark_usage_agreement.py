@@ -3,7 +3,8 @@ customer's event mix (in their own time zone, UTC, and a zone far from both) and
 same rows from ``empathic.usage.sql`` / ``empathic.personas.load`` in DuckDB and from ``empathic.spark.usage_sql``
 in Spark, on the same tables (floats within 1e-9).
 
-The workspace is the seeded subscription sample: 60 customers in three time zones, 13k events, 58 comments.
+The workspace is ``scored_workspace`` (conftest): the seeded subscription sample, 60 customers in three time zones,
+13k events, 58 comments, analysed by the local pipeline.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pytest
 from scale_agreement import differences
 
 from empathic.personas import load as personas_load
-from empathic.sample.subscription import build_workspace
 from empathic.spark import aggregates, usage_sql
 from empathic.usage import sql as duck_usage
 from empathic.workspace import Workspace
@@ -25,12 +25,8 @@ TABLES = ["events", "customers", "customer_attributes", "feedback", "feedback_th
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("usage-agree") / "w.empathic"
-    build_workspace(path, n_customers=60).close()
-    with Workspace.open(path) as ws:
-        ws.analyze(stages=["sentences", "themes", "feelings"])
-    return path
+def workspace(scored_workspace) -> Path:
+    return scored_workspace
 
 
 @pytest.fixture(scope="module")
