@@ -42,8 +42,8 @@ def _duck(workspace: Path, fn) -> pd.DataFrame:
         return fn(ws.store.cursor())
 
 
-def _spark(spark, sql: str) -> pd.DataFrame:
-    return spark.sql(sql).toPandas()
+def _spark(spark, sql: str, args: dict | None = None) -> pd.DataFrame:
+    return spark.sql(sql, args=args or None).toPandas()
 
 
 def test_sessions_agree(on_spark, workspace) -> None:
@@ -69,13 +69,13 @@ def test_feature_adoption_agrees(on_spark, workspace) -> None:
 def test_event_mix_agrees(on_spark, workspace, time_zone: str) -> None:
     local = _duck(workspace, lambda con: personas_load.event_mix(con, time_zone))
     assert local["item"].str.startswith("daypart=").any() and (local["item"] == "weekend").any()
-    assert differences(local, _spark(on_spark, usage_sql.event_mix_sql(time_zone))) == []
+    assert differences(local, _spark(on_spark, *usage_sql.event_mix_sql(time_zone))) == []
 
 
 def test_the_time_zone_changes_the_event_mix(on_spark) -> None:
     """The comparison above is not vacuous: dayparts really move with the zone."""
-    utc = _spark(on_spark, usage_sql.event_mix_sql("UTC"))
-    kolkata = _spark(on_spark, usage_sql.event_mix_sql("Asia/Kolkata"))
+    utc = _spark(on_spark, *usage_sql.event_mix_sql("UTC"))
+    kolkata = _spark(on_spark, *usage_sql.event_mix_sql("Asia/Kolkata"))
     assert differences(utc, kolkata) != []
 
 

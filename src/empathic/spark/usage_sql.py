@@ -22,6 +22,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from empathic.errors import InputError
 from empathic.personas.load import PRIOR_COMMENTS
 from empathic.usage.sql import DAYPARTS, TIME_ZONE_ATTRIBUTES
 
@@ -92,31 +93,44 @@ def register_time_zones(spark: Any) -> None:
     )
 
 
-def local_events_sql(time_zone: str) -> str:
-    """Clean events plus ``local_ts`` in ``time_zone`` (an IANA name, or ``'customer'``: each customer's zone from
-    ``customer_time_zones``, UTC without one)."""
+def local_events_sql(time_zone: str) -> tuple[str, dict[str, str]]:
+    """Clean events plus ``local_ts`` in ``time_zone`` (an IANA name, bound as the parameter ``:time_zone``; or
+    ``'customer'``: each customer's zone from ``customer_time_zones``, UTC without one). Returns the statement and
+    its parameters (``spark.sql(statement, args=parameters)``)."""
     if time_zone != "customer":
         if time_zone not in zoneinfo.available_timezones():
-            raise ValueError(f"unknown time zone {time_zone!r}")
-        return f"""SELECT *, CAST(from_utc_timestamp(CAST(ts AS TIMESTAMP), '{time_zone}') AS TIMESTAMP_NTZ)
-                   AS local_ts FROM ({CLEAN_EVENTS}) e"""
-    return f"""SELECT e.*, CAST(from_utc_timestamp(CAST(e.ts AS TIMESTAMP), coalesce(z.tz, 'UTC')) AS TIMESTAMP_NTZ)
-                      AS local_ts
-               FROM ({CLEAN_EVENTS}) e LEFT JOIN customer_time_zones z ON z.customer_id = e.customer_id"""
+            raise InputError(
+                f"unknown time zone {time_zone!r}", hint="use an IANA name such as Europe/London, or 'customer'"
+            )
+        return (
+            f"""SELECT *, CAST(from_utc_timestamp(CAST(ts AS TIMESTAMP), :time_zone) AS TIMESTAMP_NTZ) AS local_ts
+                FROM ({CLEAN_EVENTS}) e""",
+            {"time_zone": time_zone},
+        )
+    return (
+        f"""SELECT e.*, CAST(from_utc_timestamp(CAST(e.ts AS TIMESTAMP), coalesce(z.tz, 'UTC')) AS TIMESTAMP_NTZ)
+                   AS local_ts
+            FROM ({CLEAN_EVENTS}) e LEFT JOIN customer_time_zones z ON z.customer_id = e.customer_id""",
+        {},
+    )
 
 
-def event_mix_sql(time_zone: str) -> str:
+def event_mix_sql(time_zone: str) -> tuple[str, dict[str, str]]:
     """Spark twin of :func:`empathic.personas.load.event_mix`: per customer the share of events in each daypart,
-    at weekends and of each feature, ``(customer_id, item, share)``."""
-    return f"""
+    at weekends and of each feature, ``(customer_id, item, share)``; the statement and its parameters."""
+    local, args = local_events_sql(time_zone)
+    return (
+        f"""
     WITH ev AS (SELECT customer_id, event, hour(local_ts) AS h, dayofweek(local_ts) IN (1, 7) AS weekend
-                FROM ({local_events_sql(time_zone)}) l),
+                FROM ({local}) l),
     n AS (SELECT customer_id, count(*) AS n FROM ev GROUP BY 1)
     SELECT i.customer_id, i.item, count(*) / any_value(n.n) AS share FROM (
         SELECT customer_id, concat('daypart=', {DAYPARTS}) AS item FROM ev
         UNION ALL SELECT customer_id, 'weekend' FROM ev WHERE weekend
         UNION ALL SELECT customer_id, concat('feature=', event) FROM ev WHERE event IS NOT NULL
-    ) i JOIN n ON n.customer_id = i.customer_id GROUP BY i.customer_id, i.item ORDER BY 1, 2"""
+    ) i JOIN n ON n.customer_id = i.customer_id GROUP BY i.customer_id, i.item ORDER BY 1, 2""",
+        args,
+    )
 
 
 def said_sql(*, themes: bool, emotions: bool, feelings: bool) -> str:
