@@ -65,6 +65,28 @@ def test_feature_adoption_agrees(on_spark, workspace) -> None:
     assert differences(local, _spark(on_spark, usage_sql.FEATURES_SQL)) == []
 
 
+@pytest.mark.parametrize(("time_zone", "as_of"), [("customer", None), ("Asia/Kolkata", "2025-07-10 12:00:00")])
+def test_customer_usage_agrees(on_spark, workspace, time_zone: str, as_of: str | None) -> None:
+    """The per-customer usage personas read as behaviour (sessions, time used, tenure, status, peak daypart)."""
+    gap = 30 * 60.0
+    duck = duck_usage.Sources()
+
+    def local_rows(con) -> pd.DataFrame:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE agree_sessions AS {duck_usage.sessions(duck, gap)}")
+        sql = duck_usage.customer_usage(
+            duck, "agree_sessions", time_zone=time_zone, at_risk_days=14.0, churn_days=30.0, as_of=as_of
+        )
+        return con.sql(sql).df()
+
+    local = _duck(workspace, local_rows)
+    assert len(local) == 60 and local.status.nunique() >= 2 and local.peak_daypart.notna().all()
+    on_spark.sql(usage_sql.sessions_sql(gap)).createOrReplaceTempView("agree_sessions")
+    statement, args = usage_sql.customer_usage_sql(
+        "agree_sessions", time_zone=time_zone, at_risk_days=14.0, churn_days=30.0, as_of=as_of
+    )
+    assert differences(local, _spark(on_spark, statement, args)) == []
+
+
 @pytest.mark.parametrize("time_zone", ["customer", "UTC", "Asia/Kolkata"])
 def test_event_mix_agrees(on_spark, workspace, time_zone: str) -> None:
     local = _duck(workspace, lambda con: personas_load.event_mix(con, time_zone))

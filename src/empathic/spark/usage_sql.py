@@ -133,6 +133,53 @@ def event_mix_sql(time_zone: str) -> tuple[str, dict[str, str]]:
     )
 
 
+def customer_usage_sql(
+    sessions_view: str, *, time_zone: str, at_risk_days: float, churn_days: float, as_of: str | None
+) -> tuple[str, dict[str, Any]]:
+    """Spark twin of :func:`empathic.usage.sql.customer_usage` (the ``usage_customers`` rows personas read as
+    behaviour): one row per active customer. ``sessions_view`` is a registered view of :func:`sessions_sql`'s rows
+    (a trusted name); ``as_of`` is bound as ``:as_of``. Returns the statement and its parameters."""
+    local, args = local_events_sql(time_zone)
+    ref = "CAST(CAST(:as_of AS TIMESTAMP) AS TIMESTAMP_NTZ)" if as_of else "(SELECT max(ts) FROM ev)"
+    if as_of:
+        args = {**args, "as_of": as_of}
+
+    def days(a: str, b: str) -> str:  # DuckDB's date_diff('second', a, b) / 86400.0
+        return f"(unix_seconds(CAST({b} AS TIMESTAMP)) - unix_seconds(CAST({a} AS TIMESTAMP))) / 86400.0D"
+
+    sql = f"""
+    WITH ev AS ({CLEAN_EVENTS}),
+    per AS (SELECT customer_id, min(ts) AS first_seen, max(ts) AS last_seen, count(*) AS n_events,
+                   count(DISTINCT CAST(ts AS DATE)) AS active_days, sum(value) AS value_total,
+                   count(DISTINCT event) AS n_features FROM ev GROUP BY customer_id),
+    ses AS (SELECT customer_id, count(*) AS n_sessions, sum(duration_s) AS time_used_s
+            FROM {sessions_view} GROUP BY customer_id),
+    parts AS (SELECT customer_id, {DAYPARTS} AS daypart, count(*) AS n
+              FROM (SELECT customer_id, hour(local_ts) AS h FROM ({local}) l) hl GROUP BY 1, 2),
+    peak AS (SELECT customer_id, daypart FROM (
+                SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, daypart) AS r FROM parts) p
+             WHERE r = 1),
+    base AS (
+        SELECT p.*, cu.signup_at, s.n_sessions, s.time_used_s, {days("p.last_seen", ref)} AS days_inactive
+        FROM per p JOIN ses s ON s.customer_id = p.customer_id
+        LEFT JOIN (SELECT CAST(customer_id AS STRING) AS customer_id, signup_at FROM customers) cu
+               ON cu.customer_id = p.customer_id)
+    SELECT b.customer_id, b.signup_at, b.first_seen, b.last_seen,
+           date_format(coalesce(b.signup_at, b.first_seen), 'yyyy-MM') AS cohort,
+           CAST(b.n_events AS INT) AS n_events, CAST(b.n_sessions AS INT) AS n_sessions,
+           CAST(b.active_days AS INT) AS active_days, b.time_used_s, b.time_used_s / b.n_sessions AS avg_session_s,
+           b.value_total, CAST(b.n_features AS INT) AS n_features,
+           {days("coalesce(b.signup_at, b.first_seen)", "b.last_seen")} AS tenure_days,
+           b.days_inactive,
+           CASE WHEN b.days_inactive >= {float(churn_days)} THEN 'churned'
+                WHEN b.days_inactive >= {float(at_risk_days)} THEN 'at_risk' ELSE 'active' END AS status,
+           CASE ntile(3) OVER (ORDER BY b.time_used_s, b.customer_id) WHEN 1 THEN 'low' WHEN 2 THEN 'mid'
+                ELSE 'high' END AS time_used_group,
+           pk.daypart AS peak_daypart
+    FROM base b LEFT JOIN peak pk ON pk.customer_id = b.customer_id"""
+    return sql, args
+
+
 def said_sql(*, themes: bool, emotions: bool, feelings: bool) -> str:
     """Spark twin of :func:`empathic.personas.load.said` (one statement): per customer the shrunk share of their
     comments on each top-level theme and emotion, their mean sentiment and ``_spoke``; ``(customer_id, item,
