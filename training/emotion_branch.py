@@ -336,6 +336,7 @@ def main() -> None:
     parser.add_argument("--init-pt", default=str(V4_RECOVERED), help="train: its recovered weights (made if absent)")
     parser.add_argument("--checkpoint", default="", help="export: branch checkpoint (default: the chosen epoch)")
     parser.add_argument("--fp16-matmuls", action="store_true", help="export: transformer MatMul weights as float16")
+    parser.add_argument("--int8-branch", action="store_true", help="export: the branch's MatMul weights int8")
     parser.add_argument("--out", default="", help="export: write here (+ .json, -reference.json), not into src/")
     args = parser.parse_args()
     if args.command == "train":

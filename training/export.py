@@ -22,7 +22,9 @@ import train_encoder as te
 import data
 
 
-def int8_weights(src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bool = False) -> None:
+def int8_weights(
+    src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bool = False, int8_names: frozenset[str] = frozenset()
+) -> None:
     """Store float initializers of ≥ ``min_size`` elements as per-channel symmetric int8 + DequantizeLinear.
 
     ``fp16_matmuls``: the transformer's MatMul weights (``onnx::MatMul_*``) are stored as float16 behind a ``Cast``
@@ -40,7 +42,7 @@ def int8_weights(src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bo
         w = numpy_helper.to_array(init)
         if init.data_type != TensorProto.FLOAT or w.ndim != 2 or w.size < min_size:
             continue
-        if fp16_matmuls and init.name.startswith("onnx::MatMul"):
+        if fp16_matmuls and init.name.startswith("onnx::MatMul") and init.name not in int8_names:
             graph.initializer.remove(init)
             stored.append(numpy_helper.from_array(w.astype(np.float16), init.name + "__h"))
             nodes.append(helper.make_node("Cast", [init.name + "__h"], [init.name], to=TensorProto.FLOAT))
@@ -214,6 +216,25 @@ def fp16_graph_to_int8(src: Path, dst: Path) -> None:
         int8_weights(fp32, dst)
 
 
+def branch_matmul_weights(path: Path) -> frozenset[str]:
+    """Names of the emotion branch's MatMul weights in an exported graph (named by the bias added after them)."""
+    import onnx
+
+    graph = onnx.load(str(path)).graph
+    adds: dict[str, list[str]] = {}
+    for node in graph.node:
+        if node.op_type == "Add":
+            for name in node.input:
+                adds.setdefault(name, []).extend(node.input)
+    return frozenset(
+        node.input[1]
+        for node in graph.node
+        if node.op_type == "MatMul"
+        and node.input[1].startswith("onnx::MatMul")
+        and any(i.startswith("model.emotion_layers.") for i in adds.get(node.output[0], []))
+    )
+
+
 def cmd_export_branch(args: argparse.Namespace) -> None:
     """Export v4 + its emotion branch (``training/emotion_branch.py``) as the shipped feelings encoder.
 
@@ -251,7 +272,8 @@ def cmd_export_branch(args: argparse.Namespace) -> None:
         dynamo=False,
     )
     out_path = Path(args.out) if getattr(args, "out", "") else te.ONNX_OUT
-    int8_weights(fp32, out_path, fp16_matmuls=args.fp16_matmuls)
+    branch = branch_matmul_weights(fp32) if args.int8_branch else frozenset()
+    int8_weights(fp32, out_path, fp16_matmuls=args.fp16_matmuls, int8_names=branch)
     print(f"exported {ckpt} → {out_path} ({out_path.stat().st_size / 1e6:.1f} MB)", flush=True)
 
     ref_ids = te.encode(list(te.REFERENCE_TEXTS))
@@ -280,7 +302,9 @@ def cmd_export_branch(args: argparse.Namespace) -> None:
     meta["base"] = (
         "feelings-encoder-v4 (all-MiniLM-L6-v2, Apache-2.0, fine-tuned as v2, v3, v4) with an emotion branch: "
         f"layers {args.fork}-5 copied and trained on GoEmotions for emotions only (training/emotion_branch.py); "
-        "transformer MatMul weights float16, embedding tables and head weights int8 per channel, float32 compute"
+        "shared transformer MatMul weights float16, "
+        + ("the branch's int8 per channel, " if args.int8_branch else "the branch's float16, ")
+        + "embedding tables and head weights int8 per channel, float32 compute"
     )
     meta["emotions"] = "self"
     meta["emotion_branch"] = {"fork_after_layer": args.fork, "layers": 6 - args.fork}
