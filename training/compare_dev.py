@@ -1,4 +1,4 @@
-"""Ship rule of feelings-encoder-v4: its figures next to the graphs it replaces, on development data only.
+"""Ship rule of a new feelings encoder (v4, v5): its figures next to the graphs it replaces, on development data only.
 
     python training/compare_dev.py OLD_DIR NEW_DIR      # each holds feelings-encoder.{onnx,json} (+ emotions graph)
 
@@ -6,8 +6,12 @@ Development data (seen while deciding; nothing here is a test split):
 
 - sentiment: SemEval-14 train held-out tenth (``data.semeval_split()[1]``) and our CX ``dev`` split, sentence
   3-class macro-F1 of the graph's argmax;
-- emotions: GoEmotions **dev**, 28-label macro-F1 at the thresholds shipped in each graph's JSON (the old side is
-  the v1 emotions graph, which accurate mode ran next to v3);
+- emotions: GoEmotions **dev**, 28-label and Ekman-7 macro-F1 at the thresholds shipped in each graph's JSON (the
+  old side is the v1 emotions graph, which accurate mode runs next to v3 / v4; the new side is the new graph's own
+  emotions);
+- intent: the intent head's F1 per label on our CX ``dev`` split at its JSON thresholds;
+- the shared heads: the largest change of sentiment / score / intent / ``unit_vector`` between the two graphs on
+  the sentiment texts (0 for an emotion-only change such as v5's branch);
 - prototypes: on the CX and SemEval held-out sentences, how often the empathy-quadrant / intent nearest-prototype
   label from the new graph's ``unit_vector`` equals the one from all-MiniLM-L6-v2 (what accurate mode used), and
   the mean cosine between the two vectors.

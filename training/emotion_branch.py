@@ -234,6 +234,8 @@ def cmd_train(args: argparse.Namespace) -> None:
         torch.save(model_from_onnx(Path(args.init_onnx))[0].state_dict(), args.init_pt)
         print(f"recovered {args.init_onnx} → {args.init_pt}", flush=True)
     model = load_v4(len(names), args.fork, Path(args.init_pt))
+    if args.resume:  # continue a finished branch run (its epochs' schedule is over: a new one starts here)
+        model.load_state_dict(torch.load(args.resume, map_location="cpu"))
     model.eval()
     rng = np.random.default_rng(data.SEED)
     dom_texts, dom_soft = got["domain"]
@@ -291,7 +293,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         f1, _, _ = dev_f1(model, dev_h, y_dev, torch)
         history.append({"epoch": epoch, "dev_macro_f1_28": round(f1, 4), "seconds": round(time.perf_counter() - t0)})
         print(f"epoch {epoch}: dev {f1:.4f} ({time.perf_counter() - t0:.0f}s)", flush=True)
-        torch.save(model.state_dict(), WORK / f"branch-fork{args.fork}-epoch{epoch}.pt")
+        torch.save(model.state_dict(), WORK / f"branch-fork{args.fork}{args.tag}-epoch{epoch}.pt")
         if f1 > best[0]:
             best = (f1, epoch)
     record = {
@@ -308,6 +310,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         "threads": args.threads,
         "seed": data.SEED,
         "init": Path(args.init_onnx).name,
+        "resumed_from": Path(args.resume).name if args.resume else None,
         "hidden_cache_seconds": cache_s,
         "train_seconds": round(time.perf_counter() - t0),
         "wall_seconds": round(time.time() - wall0),
@@ -315,7 +318,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         "started_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime(wall0)),
         "emotion_names": names,
     }
-    (WORK / f"branch-fork{args.fork}.json").write_text(json.dumps(record, indent=1))
+    (WORK / f"branch-fork{args.fork}{args.tag}.json").write_text(json.dumps(record, indent=1))
     print(json.dumps({k: v for k, v in record.items() if k != "emotion_names"}), flush=True)
 
 
@@ -336,6 +339,8 @@ def main() -> None:
     parser.add_argument("--init-pt", default=str(V4_RECOVERED), help="train: its recovered weights (made if absent)")
     parser.add_argument("--checkpoint", default="", help="export: branch checkpoint (default: the chosen epoch)")
     parser.add_argument("--fp16-matmuls", action="store_true", help="export: transformer MatMul weights as float16")
+    parser.add_argument("--resume", default="", help="train: continue from this branch checkpoint")
+    parser.add_argument("--tag", default="", help="suffix of the run's checkpoint / record names")
     parser.add_argument("--int8-branch", action="store_true", help="export: the branch's MatMul weights int8")
     parser.add_argument("--out", default="", help="export: write here (+ .json, -reference.json), not into src/")
     args = parser.parse_args()

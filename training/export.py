@@ -249,9 +249,9 @@ def cmd_export_branch(args: argparse.Namespace) -> None:
     from empathic.feelings.textnorm import clean_texts
 
     torch = te.setup(args.threads)
-    record = json.loads((eb.WORK / f"branch-fork{args.fork}.json").read_text())
+    record = json.loads((eb.WORK / f"branch-fork{args.fork}{args.tag}.json").read_text())
     names = record["emotion_names"]
-    chosen = eb.WORK / f"branch-fork{args.fork}-epoch{record['chosen_epoch']}.pt"
+    chosen = eb.WORK / f"branch-fork{args.fork}{args.tag}-epoch{record['chosen_epoch']}.pt"
     ckpt = Path(args.checkpoint) if args.checkpoint else chosen
     Branched, Exported = eb.build_branch_model(len(names), args.fork)
     model = Branched()

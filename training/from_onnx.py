@@ -88,7 +88,7 @@ def model_from_onnx(path: Path = SHIPPED):
         import emotion_branch as eb
 
         n_layers = 1 + max(int(m.group(1)) for k in state if (m := re.match(r"encoder\.encoder\.layer\.(\d+)\.", k)))
-        Model, Exported = eb.build_branch_model(n_emotions, n_layers + 1 - len(branch))
+        Model, Exported = eb.build_branch_model(n_emotions, n_layers - len(branch))
     else:
         Model, Exported = te.build_model(n_emotions)
     model = Model()
