@@ -22,7 +22,9 @@ import train_encoder as te
 import data
 
 
-def int8_weights(src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bool = False) -> None:
+def int8_weights(
+    src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bool = False, int8_names: frozenset[str] = frozenset()
+) -> None:
     """Store float initializers of ≥ ``min_size`` elements as per-channel symmetric int8 + DequantizeLinear.
 
     ``fp16_matmuls``: the transformer's MatMul weights (``onnx::MatMul_*``) are stored as float16 behind a ``Cast``
@@ -40,7 +42,7 @@ def int8_weights(src: Path, dst: Path, min_size: int = 4096, *, fp16_matmuls: bo
         w = numpy_helper.to_array(init)
         if init.data_type != TensorProto.FLOAT or w.ndim != 2 or w.size < min_size:
             continue
-        if fp16_matmuls and init.name.startswith("onnx::MatMul"):
+        if fp16_matmuls and init.name.startswith("onnx::MatMul") and init.name not in int8_names:
             graph.initializer.remove(init)
             stored.append(numpy_helper.from_array(w.astype(np.float16), init.name + "__h"))
             nodes.append(helper.make_node("Cast", [init.name + "__h"], [init.name], to=TensorProto.FLOAT))
@@ -212,3 +214,109 @@ def fp16_graph_to_int8(src: Path, dst: Path) -> None:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(model, str(fp32))
         int8_weights(fp32, dst)
+
+
+def branch_matmul_weights(path: Path) -> frozenset[str]:
+    """Names of the emotion branch's MatMul weights in an exported graph (named by the bias added after them)."""
+    import onnx
+
+    graph = onnx.load(str(path)).graph
+    adds: dict[str, list[str]] = {}
+    for node in graph.node:
+        if node.op_type == "Add":
+            for name in node.input:
+                adds.setdefault(name, []).extend(node.input)
+    return frozenset(
+        node.input[1]
+        for node in graph.node
+        if node.op_type == "MatMul"
+        and node.input[1].startswith("onnx::MatMul")
+        and any(i.startswith("model.emotion_layers.") for i in adds.get(node.output[0], []))
+    )
+
+
+def cmd_export_branch(args: argparse.Namespace) -> None:
+    """Export v4 + its emotion branch (``training/emotion_branch.py``) as the shipped feelings encoder.
+
+    Every v4 key of ``feelings-encoder.json`` is kept (``intent_decides`` and the notes of other stages included);
+    the emotion thresholds are re-tuned on GoEmotions dev through the exported graph, and ``emotions`` becomes
+    ``"self"``: accurate mode reads every feeling from this one graph.
+    """
+    import emotion_branch as eb
+    import onnxruntime as ort
+    from sklearn.metrics import f1_score
+
+    from empathic.feelings.textnorm import clean_texts
+
+    torch = te.setup(args.threads)
+    record = json.loads((eb.WORK / f"branch-fork{args.fork}{args.tag}.json").read_text())
+    names = record["emotion_names"]
+    chosen = eb.WORK / f"branch-fork{args.fork}{args.tag}-epoch{record['chosen_epoch']}.pt"
+    ckpt = Path(args.checkpoint) if args.checkpoint else chosen
+    Branched, Exported = eb.build_branch_model(len(names), args.fork)
+    model = Branched()
+    model.load_state_dict(torch.load(ckpt, map_location="cpu"))
+    model.eval()
+    wrapped = Exported(model).eval()
+    fp32 = eb.WORK / "feelings-encoder-fp32.onnx"
+    x = torch.ones((2, 8), dtype=torch.int64)
+    outputs = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba", "unit_vector"]
+    torch.onnx.export(
+        wrapped,
+        (x, torch.ones_like(x)),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=outputs,
+        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    out_path = Path(args.out) if getattr(args, "out", "") else te.ONNX_OUT
+    branch = branch_matmul_weights(fp32) if args.int8_branch else frozenset()
+    int8_weights(fp32, out_path, fp16_matmuls=args.fp16_matmuls, int8_names=branch)
+    print(f"exported {ckpt} → {out_path} ({out_path.stat().st_size / 1e6:.1f} MB)", flush=True)
+
+    ref_ids = te.encode(list(te.REFERENCE_TEXTS))
+    with torch.inference_mode():
+        ref = [
+            [wrapped(*te.pad(ref_ids, [i]))[k][0].numpy().tolist() for k in range(len(outputs))]
+            for i in range(len(ref_ids))
+        ]
+    reference = {
+        "note": "torch fp32 outputs of the trained checkpoint, one text at a time (training/export.py)",
+        "texts": list(te.REFERENCE_TEXTS),
+        "outputs": {name: [np.round(np.asarray(r[k]), 5).tolist() for r in ref] for k, name in enumerate(outputs)},
+    }
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = args.threads
+    sess = ort.InferenceSession(str(out_path), opts, providers=["CPUExecutionProvider"])
+    dev_texts, dev_labels, _ = data.fd.goemotions("dev")
+    y = np.zeros((len(dev_texts), len(names)), np.float32)
+    for i, ls in enumerate(dev_labels):
+        y[i, ls] = 1
+    emo = run_onnx(sess, te.encode(clean_texts(dev_texts)))[3]
+    th = data.fd.tune_thresholds(emo, y)
+    f1 = round(float(f1_score(y, emo >= th, average="macro", zero_division=0)), 4)
+    meta = json.loads(te.META_OUT.read_text())
+    meta["model"] = "feelings-encoder-v5"
+    meta["base"] = (
+        "feelings-encoder-v4 (all-MiniLM-L6-v2, Apache-2.0, fine-tuned as v2, v3, v4) with an emotion branch: "
+        f"layers {args.fork}-5 copied and trained on GoEmotions for emotions only (training/emotion_branch.py); "
+        "shared transformer MatMul weights float16, "
+        + ("the branch's int8 per channel, " if args.int8_branch else "the branch's float16, ")
+        + "embedding tables and head weights int8 per channel, float32 compute"
+    )
+    meta["emotions"] = "self"
+    meta["emotion_branch"] = {"fork_after_layer": args.fork, "layers": 6 - args.fork}
+    meta["goemotions_thresholds"] = [round(float(t), 2) for t in th]
+    meta["goemotions_dev_macro_f1_28_tuned"] = f1
+    meta["checkpoint"] = ckpt.name
+    meta["emotion_training"] = {k: v for k, v in record.items() if k != "emotion_names"}
+    meta.pop("emotions_note", None)
+    if out_path == te.ONNX_OUT:
+        te.REFERENCE_OUT.write_text(json.dumps(reference, indent=1) + "\n")
+        te.META_OUT.write_text(json.dumps(meta, indent=1) + "\n")
+    else:
+        out_path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
+        out_path.with_name(out_path.stem + "-reference.json").write_text(json.dumps(reference, indent=1) + "\n")
+    print(json.dumps({"goemotions_dev_macro_f1_28_tuned": f1, "size_mb": out_path.stat().st_size / 1e6}), flush=True)
