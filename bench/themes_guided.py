@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from empathic.themes.guided import GuidedSpec, match_guided
 from themes_guided_set import OUT as LABELS
-from themes_guided_set import SOURCE, THEMES, sentences
+from themes_guided_set import SOURCE, THEMES, read_labels, sentences
 
 CACHE = Path("/tmp/empathic-bench")
 SPECS: dict[str, GuidedSpec] = {
@@ -196,8 +196,9 @@ def main() -> None:
     found = direct(reviews, args.baseline) if args.path == "direct" else product(reviews, args.path)
     seconds = time.perf_counter() - t0
     rows = []
-    for theme in THEMES:
-        gold = labels[theme].to_numpy().astype(bool)
+    golds = [(theme, "rules", labels[theme].to_numpy().astype(bool)) for theme in THEMES]
+    golds += [(theme, "read", truth) for theme, truth in read_labels(labels).items()]
+    for theme, source, gold in golds:
         for split in ("dev", "test") if args.split == "both" else (args.split,):
             part = (labels["split"] == split).to_numpy()
             pred, truth = found[theme][part], gold[part]
@@ -205,6 +206,7 @@ def main() -> None:
             rows.append(
                 {
                     "theme": theme,
+                    "labels": source,
                     "split": split,
                     "n_reviews": int(part.sum()),
                     "n_positive": int(truth.sum()),
