@@ -9,18 +9,24 @@ fine". So a unit now matches in two ways, and a comment matches when one of its 
 1. **Keywords, by their words.** Each keyword is a phrase; each of its content words stands for itself, its
    inflections (same light stem: refund/refunds/refunded) and the corpus words the static embedder puts very close
    to it (``SYNONYM_SIMILARITY``: luggage → baggage, suitcase). A unit matches a keyword when every content word
-   (or one of its stand-ins) occurs within ``WINDOW`` words of the others ("lost some of our luggage"). A negated
-   form ("uncomfortable") and a compound written as two words ("leg room") stand in too.
+   (or one of its stand-ins) occurs within ``WINDOW`` words of the others ("lost some of our luggage"), or anywhere
+   in one clause of at most ``CLAUSE_WORDS`` words, with parenthetical asides skipped ("baggage damaged (one item)
+   and lost"). A negated form ("uncomfortable"), a compound written as two words ("leg room") and the parts of a
+   hyphenated one ("food-vouchers") stand in too, and so do the other members of a word's or a whole keyword's
+   ``PARAPHRASE_FAMILIES`` (a small lexicon of general feedback paraphrases: "call centre", "helpline" for
+   "customer service"; "did not arrive", "no sign of" for "lost", with "not" standing for any negator).
 2. **Paraphrases, by self-training.** Units naming a keyword's head word or a stand-in, or one of the examples'
    rare words (``EXAMPLE_ANCHOR_SHARE``: the analyst's own "voucher", "suitcase") (*anchored* units: the
    theme is about bags, refunds, seats — the rest of the corpus cannot be about it; with examples and no keywords
    every unit is anchored) are scored by their accurate-model similarity to the
    examples *minus* half their similarity to the bare keyword words (a sentence merely about baggage is close to
-   "baggage"; one about a lost suitcase is closer to the example than to the word). Keyword matches, the
-   examples themselves and anchored units scoring at least ``sure`` are the first positives; anchored units in the
-   lower half of that score are negatives; a logistic regression over their words and word pairs (TF-IDF) learns
-   which other words mark the theme ("never arrived", "delivered days later") and tags anchored units it gives at
-   least ``CLASSIFIER_PROBABILITY``.
+   "baggage"; one about a lost suitcase is closer to the example than to the word). A long unit is also scored
+   clause by clause (``unit_pieces``, less ``PIECE_MARGIN``) and keeps its best score: "my bag did not arrive"
+   is buried in a sentence about the queue that followed, and the whole sentence's vector is a blend of both.
+   Keyword matches, the examples themselves and anchored units scoring at least ``sure`` are the first
+   positives; anchored units in the lower half of that score are negatives; a logistic regression over their words
+   and word pairs (TF-IDF) learns which other words mark the theme ("never arrived", "delivered days later") and
+   tags anchored units it gives at least ``CLASSIFIER_PROBABILITY``.
 
 Pure functions over texts and two embedding callables; deterministic for the same input.
 """
