@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -146,6 +147,7 @@ class GuidedMatch:
     scores: np.ndarray
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light stem (lower case, one common suffix off) so that refund, refunds and refunded meet; a few irregular
     verbs that complaints use are mapped to one form (lost, losing → lose)."""
@@ -216,9 +218,12 @@ def example_anchors(examples: Sequence[str], counts: Counter, n_units: int) -> f
     return frozenset(w for words in by_stem.values() if sum(counts[w] for w in words) <= limit for w in words)
 
 
-def phrase_hit(toks: Sequence[str], groups: list[list[frozenset]], window: int = WINDOW) -> bool:
-    """Does some keyword occur: each of its words (or a stand-in) within ``window`` words of its first word?"""
-    forms = word_forms(toks)
+def phrase_hit(
+    toks: Sequence[str], groups: list[list[frozenset]], window: int = WINDOW, forms: list[frozenset] | None = None
+) -> bool:
+    """Does some keyword occur: each of its words (or a stand-in) within ``window`` words of its first word?
+    (``forms``: the tokens' :func:`word_forms`, when the caller has them.)"""
+    forms = word_forms(toks) if forms is None else forms
     for group in groups:
         places = [[i for i, f in enumerate(forms) if not f.isdisjoint(g)] for g in group]
         if not all(places):
@@ -230,10 +235,12 @@ def phrase_hit(toks: Sequence[str], groups: list[list[frozenset]], window: int =
     return False
 
 
-def keyword_hit(text: str, toks: Sequence[str], groups: list[list[frozenset]]) -> bool:
+def keyword_hit(
+    text: str, toks: Sequence[str], groups: list[list[frozenset]], forms: list[frozenset] | None = None
+) -> bool:
     """Does a keyword occur in the unit: within ``WINDOW`` words, with its parenthetical asides skipped, or anywhere
     in one short clause (``CLAUSE_WORDS``: "we waited for the baggage before we realised ours was missing")?"""
-    if phrase_hit(toks, groups):
+    if phrase_hit(toks, groups, forms=forms):
         return True
     if "(" in text and phrase_hit(tokens(aside_free(text)), groups):
         return True
@@ -261,12 +268,13 @@ def match_guided(
     counts = Counter(w for tk in toks for w in {p for t in tk for p in (t, *t.split("-")) if p})
     vocabulary = sorted(counts)
     groups = keyword_groups(spec.keywords or (spec.label,), vocabulary, word_embed)
-    hits = np.array([keyword_hit(t, tk, groups) for t, tk in zip(texts, toks, strict=True)], dtype=bool)
+    forms = [word_forms(tk) for tk in toks]
+    hits = np.array([keyword_hit(t, tk, groups, f) for t, tk, f in zip(texts, toks, forms, strict=True)], dtype=bool)
     # a keyword's last word is its head in English ("lost *luggage*", "customer *service*"): what the unit must name
     anchor_words = frozenset().union(*[group[-1] for group in groups]) if groups else frozenset()
     if spec.keywords:
         anchor_words |= example_anchors(spec.examples, counts, len(texts))
-        anchored = np.flatnonzero([any(not f.isdisjoint(anchor_words) for f in word_forms(tk)) for tk in toks])
+        anchored = np.flatnonzero([any(not f.isdisjoint(anchor_words) for f in fs) for fs in forms])
     else:  # examples only: the analyst named no words, so any unit may be a paraphrase
         anchored = np.arange(len(texts))
     score = np.where(hits, 1.0, 0.0)
