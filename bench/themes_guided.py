@@ -8,13 +8,15 @@ its sentences. Two paths, same matcher (:mod:`empathic.themes.guided`):
 
 - ``--path direct`` splits the reviews into sentence units and calls :func:`match_guided` (quick; the accurate
   vectors are cached in ``/tmp/empathic-bench``);
-- ``--path product`` ingests the reviews into a workspace, runs ``analyze`` and ``ws.create_theme(...)`` as a
-  user would, and reads the tagged comments from ``feedback_themes``.
+- ``--path api`` / ``--path cli`` ingest the reviews into a workspace and analyse it, add the guided themes as a user
+  would (``ws.create_theme(...)``, or ``empathic themes edit create`` on the command line), re-analyse, and read the
+  tagged comments from ``feedback_themes`` (:func:`product`).
 
 Run from the repo root (needs /work/shared/data)::
 
     python bench/themes_guided.py --path direct
-    python bench/themes_guided.py --path product
+    python bench/themes_guided.py --path api
+    python bench/themes_guided.py --path cli
     python bench/themes_guided.py --path direct --baseline     # the old prototype matcher, for comparison
 """
 
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from empathic.themes.guided import GuidedSpec, match_guided
 from themes_guided_set import OUT as LABELS
-from themes_guided_set import SOURCE, THEMES, sentences
+from themes_guided_set import SOURCE, THEMES, read_labels, sentences
 
 CACHE = Path("/tmp/empathic-bench")
 SPECS: dict[str, GuidedSpec] = {
@@ -120,27 +122,61 @@ def _old_prototypes(texts: list[str], spec: GuidedSpec, similarity: float = 0.5)
     return np.flatnonzero((vectors @ protos.T).max(axis=1) >= similarity)
 
 
-def product(reviews: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per theme: a bool per review, from a real workspace after ``ws.create_theme``."""
+def product(reviews: pd.DataFrame, via: str) -> dict[str, np.ndarray]:
+    """Per theme: a bool per review, from a real workspace as a user builds it.
+
+    A base workspace (reviews ingested, ``sentences`` and ``themes`` analysed) is built once and copied fresh for
+    every run, so no guided theme of an earlier run is left in it. ``via="api"``: ``ws.create_theme`` per theme, then
+    ``ws.analyze`` again; ``via="cli"``: ``empathic themes edit create WS LABEL -k … -e …`` per theme, then
+    ``empathic analyze WS --stage themes``. Either way the tags are read from ``feedback_themes`` after the
+    re-analysis (guided themes are edits and must survive it).
+    """
+    import shutil
+    import subprocess
+
     import empathic
 
-    path = CACHE / "guided-ba.empathic"
+    base = CACHE / "guided-ba-base.empathic"
     ids = [f"ba{i:04d}" for i in range(len(reviews))]
     CACHE.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        with empathic.Workspace.open(path) as ws:
+    if not base.exists():  # built under another name and renamed, so an interrupted build is never reused
+        t0 = time.perf_counter()
+        building = base.with_name(base.name + ".building")
+        for stale in building.parent.glob(building.name + "*"):
+            stale.unlink()
+        with empathic.Workspace.open(building) as ws:
             ws.ingest(pd.DataFrame({"id": ids, "text": reviews["content"].astype(str)}), text="text", id="id")
             ws.analyze(stages=["sentences", "themes"])
+        building.rename(base)
+        print(f"  base workspace: {time.perf_counter() - t0:.1f} s", flush=True)
+    path = CACHE / f"guided-ba-{via}.empathic"
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    shutil.copy2(base, path)
+    cli = Path(sys.executable).with_name("empathic")
+    for spec in SPECS.values():
+        t0 = time.perf_counter()
+        if via == "cli":
+            args = [str(cli), "themes", "edit", "create", str(path), spec.label]
+            args += [a for k in spec.keywords for a in ("-k", k)] + [a for e in spec.examples for a in ("-e", e)]
+            subprocess.run(args, check=True, capture_output=True)
+        else:
+            with empathic.Workspace.open(path) as ws:
+                ws.create_theme(spec.label, keywords=list(spec.keywords), examples=list(spec.examples))
+        print(f"  create {spec.label!r} ({via}): {time.perf_counter() - t0:.1f} s", flush=True)
+    t0 = time.perf_counter()
+    if via == "cli":
+        subprocess.run([str(cli), "analyze", str(path), "--stage", "themes", "-q"], check=True, capture_output=True)
+    else:
+        with empathic.Workspace.open(path) as ws:
+            ws.analyze(stages=["themes"])
+    print(f"  re-analysis ({via}): {time.perf_counter() - t0:.1f} s", flush=True)
     out = {}
     with empathic.Workspace.open(path) as ws:
-        for spec in SPECS.values():
-            t0 = time.perf_counter()
-            ws.create_theme(spec.label, keywords=list(spec.keywords), examples=list(spec.examples))
-            print(f"  create_theme {spec.label!r}: {time.perf_counter() - t0:.1f} s", flush=True)
         tree = ws.themes()
         tagged_ids = ws.sql("SELECT feedback_id, theme_id FROM feedback_themes WHERE level = 1")
         for theme, spec in SPECS.items():
-            tid = tree.loc[tree.label == spec.label, "theme_id"].iloc[0]
+            (tid,) = tree.loc[tree.label == spec.label, "theme_id"]
             have = set(tagged_ids.loc[tagged_ids.theme_id == tid, "feedback_id"])
             out[theme] = np.array([i in have for i in ids])
     return out
@@ -148,7 +184,7 @@ def product(reviews: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--path", choices=("direct", "product"), default="direct")
+    parser.add_argument("--path", choices=("direct", "api", "cli"), default="direct", help="product paths: api, cli")
     parser.add_argument("--baseline", action="store_true", help="the old prototype matcher (direct path only)")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="halves to report")
     args = parser.parse_args()
@@ -157,11 +193,12 @@ def main() -> None:
     if len(labels) != len(reviews):
         raise SystemExit(f"{LABELS} has {len(labels)} rows, {SOURCE} {len(reviews)}: rerun bench/themes_guided_set.py")
     t0 = time.perf_counter()
-    found = product(reviews) if args.path == "product" else direct(reviews, args.baseline)
+    found = direct(reviews, args.baseline) if args.path == "direct" else product(reviews, args.path)
     seconds = time.perf_counter() - t0
     rows = []
-    for theme in THEMES:
-        gold = labels[theme].to_numpy().astype(bool)
+    golds = [(theme, "rules", labels[theme].to_numpy().astype(bool)) for theme in THEMES]
+    golds += [(theme, "read", truth) for theme, truth in read_labels(labels).items()]
+    for theme, source, gold in golds:
         for split in ("dev", "test") if args.split == "both" else (args.split,):
             part = (labels["split"] == split).to_numpy()
             pred, truth = found[theme][part], gold[part]
@@ -169,6 +206,7 @@ def main() -> None:
             rows.append(
                 {
                     "theme": theme,
+                    "labels": source,
                     "split": split,
                     "n_reviews": int(part.sum()),
                     "n_positive": int(truth.sum()),

@@ -26,6 +26,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -34,6 +35,8 @@ from empathic.text.sentences import split_units
 
 SOURCE = data_root() / "ba_airline_reviews" / "ba_reviews.csv"
 OUT = Path(__file__).resolve().parent / "data" / "themes_guided_labels.csv"
+#: Sentences read by hand, per theme (:func:`read_labels`); ids and labels only, no text.
+READ = Path(__file__).resolve().parent / "data" / "themes_guided_read.csv"
 THEMES = ("refunds_customer_service", "lost_baggage", "seat_comfort")
 
 _BAG = r"\b(?:bag|bags|baggage|luggage|lugagge|suitcases?|cases?|golf clubs|clubs)\b"
@@ -164,6 +167,26 @@ def check(theme: str, n: int, seed: int) -> None:
     print(f"== near-misses: {len(near)} sentences with a near word and no rule; sample of {min(n, len(near))}")
     for s in rng.sample(near, min(n, len(near))):
         print("  -", " ".join(s.split())[:300])
+
+
+def read_labels(labels: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per theme read by hand (``READ``): a bool per review of ``labels``, true when a sentence of it was read as
+    about the theme.
+
+    ``READ`` holds one row per sentence read (``theme``, ``review_id``, ``sentence_sha1``, ``read`` 0/1, ``drawn``):
+    ``pool`` rows are every sentence the rules or the matcher (round 12) flagged, read shuffled without knowing which
+    flagged it; ``sample`` rows are a random sample of the theme's other candidate sentences (for lost baggage,
+    sentences naming a bag word), read to see what both miss. Reviews with no sentence read as positive are
+    negatives — a pooled judgement, so a review both the rules and the matcher miss can only be found by the sample.
+    """
+    if not READ.exists():
+        return {}
+    read = pd.read_csv(READ)
+    out = {}
+    for theme, rows in read.groupby("theme", sort=True):
+        positive = set(rows.loc[rows["read"] == 1, "review_id"])
+        out[str(theme)] = labels["review_id"].isin(positive).to_numpy()
+    return out
 
 
 def main() -> None:

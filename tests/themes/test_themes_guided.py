@@ -9,6 +9,7 @@ docs/bench/themes-guided.md).
 from __future__ import annotations
 
 import shutil
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -22,10 +23,12 @@ from empathic.themes.guided import (
     GuidedSpec,
     example_anchors,
     keyword_groups,
+    keyword_hit,
     match_guided,
     phrase_hit,
     stem,
     tokens,
+    unit_pieces,
 )
 
 LOST_BAGGAGE = GuidedSpec(
@@ -155,3 +158,78 @@ def test_rare_example_words_anchor_and_common_ones_do_not() -> None:
     counts = Counter({"voucher": 2, "vouchers": 1, "hold": 1, "flight": 400, "offered": 30, "small": 9})
     anchors = example_anchors(["All they offered was a small voucher", "An hour on hold"], counts, n_units=1000)
     assert anchors == {"voucher", "vouchers", "hold"}  # at most 0.5 % of 1,000 units each
+
+
+def test_paraphrase_families_stand_in_for_keyword_words() -> None:
+    """A keyword's paraphrase family ("call centre" for "customer service", "did not arrive" for "lost") counts as
+    the keyword, with "not" standing for any negator; the bare verb without its negator does not."""
+    vocabulary = sorted(
+        {w for t in ("call centre helpline luggage arrived arrive sign centre town", "") for w in t.split()}
+    )
+    groups = keyword_groups(["customer service", "lost luggage"], vocabulary, _embed("fast-minilm"))
+    assert phrase_hit(tokens("I rang the call centre three times"), groups)
+    assert phrase_hit(tokens("Their helpline was no use at all"), groups)
+    assert phrase_hit(tokens("My luggage didn't arrive with me"), groups)
+    assert phrase_hit(tokens("There was no sign of our luggage anywhere"), groups)
+    assert not phrase_hit(tokens("My luggage arrived quickly"), groups)
+    assert not phrase_hit(tokens("We had a call from the town centre"), groups)
+
+
+def test_asides_hyphens_and_short_clauses_keep_a_keyword_together() -> None:
+    """Keyword words 5+ words apart still match across a parenthetical aside or inside one short clause, and a
+    hyphenated compound names its parts; a clause break keeps the old limit."""
+    vocabulary = ["luggage", "lost", "voucher", "vouchers", "food-vouchers", "food"]
+    embed = _embed("fast-minilm")
+    lost = keyword_groups(["lost luggage"], vocabulary, embed)
+    aside = "Luggage damaged (one large case) and lost (two small cases)."
+    assert keyword_hit(aside, tokens(aside), lost)
+    clause = "We waited for the luggage until we realised it was lost."
+    assert keyword_hit(clause, tokens(clause), lost)
+    apart = "I lost my patience at the gate, and much later in the hall our luggage came."
+    assert not keyword_hit(apart, tokens(apart), lost)
+    voucher = keyword_groups(["voucher"], vocabulary, embed)
+    assert phrase_hit(tokens("Everyone was handed food-vouchers at the gate"), voucher)
+
+
+CONCEPTS = {
+    "bag": 0, "bags": 0, "suitcase": 0, "lost": 1, "vanished": 1, "disappeared": 1, "film": 2, "dull": 2,
+    "meal": 3, "cold": 3, "seat": 4, "hard": 4, "allowance": 5, "generous": 5, "drop": 6, "quick": 6,
+}  # fmt: skip
+
+
+def _concept_embed(texts: list[str]) -> np.ndarray:
+    """A toy sentence embedder: the sum of its words' concepts (bag, loss, film, food, seat …), so a long sentence is
+    a blend of everything it mentions and one of its clauses can sit much closer to an example."""
+    out = np.full((len(texts), 8), 1e-3, np.float32)
+    for row, text in enumerate(texts):
+        for word in tokens(text):
+            if word in CONCEPTS:
+                out[row, CONCEPTS[word]] += 1.0
+    return out
+
+
+def _one_hot_words(texts: list[str]) -> np.ndarray:
+    """A toy word embedder under which no two different words are close (no synonym stand-ins): each word is a
+    fixed random direction (seeded by its crc32) in a 512-d space."""
+    out = np.zeros((len(texts), 512), np.float32)
+    for row, text in enumerate(texts):
+        for word in tokens(text):
+            out[row] += np.random.default_rng(zlib.crc32(word.encode())).standard_normal(512).astype(np.float32)
+    return out
+
+
+def test_a_long_sentence_is_judged_by_its_best_clause() -> None:
+    """The bag that vanished is one clause of a sentence about the film, the meal and the seat: as a whole the
+    sentence is a blend that stays under the bar, its clause is not."""
+    spec = GuidedSpec("g2", "lost bag", keywords=("lost bag",), examples=("my suitcase vanished",))
+    long_one = "The film was dull and the meal was cold, the seat was hard and then my bag disappeared."
+    texts = [
+        long_one,
+        "The bag allowance was generous.",
+        "Bag drop was quick.",
+        "My bag was on the seat.",
+        "The film was dull.",
+    ]
+    assert ["my", "bag", "disappeared"] in [tokens(p) for p in unit_pieces(long_one, frozenset({"bag"}))]
+    found = match_guided(texts, spec, embed=_concept_embed, word_embed=_one_hot_words, sure=0.43)
+    assert {texts[i] for i in found.positions} == {long_one}
