@@ -306,3 +306,86 @@ def _merge_into(themes: list[Theme], source: Theme, target: Theme, units: dict[s
     target.centroid = normalise(w_t * target.centroid + w_s * source.centroid)
     units[target.theme_id] = units.get(target.theme_id, 0) + units.pop(source.theme_id, 0)
     themes.remove(source)
+
+
+#: How a top-level theme the product's catch-all was labelled (:func:`empathic.themes.labels.general_labels`).
+GENERAL_SUFFIX = " (general)"
+
+
+def promote_from_catch_all(themes: list[Theme], label_vectors: dict[str, np.ndarray]) -> list[str]:
+    """Dissolve each top-level "<product> (general)" theme that only groups subthemes, in place; returns the labels
+    of the subthemes it held.
+
+    Such a theme is a region of review types, not an aspect: on BA reviews it held crew, customer service,
+    inflight entertainment, boarding and "food and drinks" (next to the top-level "food"), 86.5 % of the reviews.
+    Each of its subthemes goes under the other top-level theme whose label a reader takes for the same
+    (:data:`SYNONYM_SIMILARITY` of static label vectors: "food and drinks" under "food", "customer service" under
+    "service"), else becomes a top-level theme of its own (it keeps its prototypes, so its units stay). A theme the
+    user named, made or edited is left alone.
+    """
+    promoted: list[str] = []
+    for top in [t for t in themes if t.level == 1 and _movable(t) and t.label.endswith(GENERAL_SUFFIX)]:
+        kids = children(themes, top.theme_id)
+        if len(top.prototypes) or not kids or not all(_movable(k) for k in kids):
+            continue
+        others = [t for t in themes if t.level == 1 and t.alive and t is not top and not len(t.prototypes)]
+        for kid in kids:
+            kv = label_vectors.get(kid.label)
+            sims = [
+                (float(kv @ label_vectors[o.label]), o.theme_id)
+                for o in others
+                if kv is not None and o.label in label_vectors
+            ]
+            best = max(sims, default=(-1.0, None))
+            if best[0] >= SYNONYM_SIMILARITY:
+                kid.parent_id = best[1]
+            else:
+                kid.parent_id, kid.level = None, 1
+            promoted.append(kid.label)
+        themes.remove(top)
+    return promoted
+
+
+def merge_lone_top_synonyms(
+    themes: list[Theme], units: dict[str, int], label_vectors: dict[str, np.ndarray]
+) -> list[tuple[str, str]]:
+    """Merge top-level themes that own their units, hold no subthemes and whose labels a reader takes for the same
+    ("crew" and "cabin" next to "cabin crew", once a catch-all's subthemes are promoted and relabelled), in place:
+    the smaller goes into the bigger; returns the (kept, merged) labels. Grouping top-level themes are left alone
+    (see :func:`merge_synonyms`)."""
+    lone = [
+        t
+        for t in themes
+        if t.level == 1
+        and _movable(t)
+        and len(t.prototypes)
+        and not children(themes, t.theme_id)
+        and t.label in label_vectors
+    ]
+    lone.sort(key=lambda t: (-units.get(t.theme_id, 0), t.theme_id))
+    merged = []
+    for i, a in enumerate(lone):
+        if a not in themes:
+            continue
+        for b in lone[i + 1 :]:
+            if b in themes and float(label_vectors[a.label] @ label_vectors[b.label]) >= SYNONYM_SIMILARITY:
+                _merge_into(themes, b, a, units)
+                merged.append((a.label, b.label))
+    return merged
+
+
+def trim_top_level(themes: list[Theme], units: dict[str, int], max_top: int) -> list[str]:
+    """Remove the smallest discovered top-level themes that own their units and hold no subthemes until at most
+    ``max_top`` are left, in place; returns their labels (their units go to their next-nearest theme at the next
+    assignment). Only such leaf tops (the catch-all's promoted subthemes) are removed: a grouping top-level theme
+    is a part of the tree the discovery chose."""
+    removed: list[str] = []
+    tops = [t for t in themes if t.level == 1 and t.alive]
+    lone = [t for t in tops if _movable(t) and len(t.prototypes) and not children(themes, t.theme_id)]
+    lone.sort(key=lambda t: (units.get(t.theme_id, 0), t.theme_id))
+    while len(tops) > max_top and lone:
+        t = lone.pop(0)
+        themes.remove(t)
+        tops.remove(t)
+        removed.append(t.label)
+    return removed

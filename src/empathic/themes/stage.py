@@ -50,9 +50,12 @@ from empathic.themes.hierarchy import (
     dissolve_catch_alls,
     drop_ghosts,
     leaf_units,
+    merge_lone_top_synonyms,
     merge_synonyms,
+    promote_from_catch_all,
     reparent_leaves,
     subtheme_cap,
+    trim_top_level,
 )
 from empathic.themes.labels import container_words
 from empathic.themes.model import (
@@ -64,6 +67,7 @@ from empathic.themes.model import (
     theme_text,
     theme_texts,
 )
+from empathic.themes.naming import long_comment_units, named_only
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
@@ -313,6 +317,12 @@ def _tidy_tree(themes: list[Theme], result: Assignment, *, merge: bool) -> bool:
     return bool(moved or merged or folded)
 
 
+def _promote(themes: list[Theme]) -> list[str]:
+    """The subthemes of the product's catch-all moved out of it (:func:`promote_from_catch_all`)."""
+    labels = sorted({t.label for t in themes if t.alive})
+    return promote_from_catch_all(themes, dict(zip(labels, _label_vectors(labels), strict=True)))
+
+
 def _label_vectors(labels: list[str]) -> np.ndarray:
     """L2-normalised static vectors of theme labels (the embedder in MiniLM's space: milliseconds for a tree)."""
     from empathic.text.embed import get_embedder
@@ -430,15 +440,31 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     progress("assign units", 0, len(vectors))
     result = _assign(vectors, themes, ts, guided_tags)
     progress("assign units", len(vectors), len(vectors))
+    starts, sizes = _comment_runs(units)
+    containers = container_words([meaning[a : a + n] for a, n in zip(starts.tolist(), sizes.tolist(), strict=True)])
     if rediscovered:
-        starts, sizes = _comment_runs(units)
-        containers = container_words([meaning[a : a + n] for a, n in zip(starts.tolist(), sizes.tolist(), strict=True)])
         relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
         # crisp communities (intents) are distinct by definition: never merged (as the cap leaves them)
         if _tidy_tree(themes, result, merge=info.stability < CLEAR_STABILITY):  # changed: reassign, relabel
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+        if _promote(themes):  # the product's catch-all gone: its subthemes relabelled, synonyms merged, trimmed
+            refresh_parent_centroids(themes)
+            result = _assign(vectors, themes, ts, guided_tags)
+            relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+            labels = sorted({t.label for t in themes if t.alive})
+            merge_lone_top_synonyms(
+                themes, leaf_units(themes, result), dict(zip(labels, _label_vectors(labels), strict=True))
+            )
+            trim_top_level(themes, leaf_units(themes, result), ts.max_top_themes)
+            result = _assign(vectors, themes, ts, guided_tags)
+            relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+    in_long = long_comment_units(sizes)
+    result, _ = named_only(result, themes, meaning, in_long, containers)
+    if rediscovered and drop_ghosts(themes, result, ts.min_theme_units, comment_of):
+        refresh_parent_centroids(themes)  # leaves naming almost nothing: their units go to their next-nearest
+        result, _ = named_only(_assign(vectors, themes, ts, guided_tags), themes, meaning, in_long, containers)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)
@@ -449,6 +475,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if len(wording) <= SEGMENT_TAG_MAX_UNITS:  # linear and cheap (static vectors of short segments), either mode
         discovered = [t for t in themes if t.origin != "guided"]
         result = _with_segment_tags(result, wording, text_of_unit, discovered, ts.min_similarity)
+        result, _ = named_only(result, themes, meaning, in_long, containers)  # the segments' tags too
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),
