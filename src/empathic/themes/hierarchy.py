@@ -313,20 +313,20 @@ GENERAL_SUFFIX = " (general)"
 
 
 def promote_from_catch_all(themes: list[Theme], label_vectors: dict[str, np.ndarray]) -> list[str]:
-    """Dissolve each top-level "<product> (general)" theme that only groups subthemes, in place; returns the labels
-    of the subthemes it held.
+    """Dissolve each top-level "<product> (general)" theme, in place; returns the labels of the subthemes it held.
 
     Such a theme is a region of review types, not an aspect: on BA reviews it held crew, customer service,
     inflight entertainment, boarding and "food and drinks" (next to the top-level "food"), 86.5 % of the reviews.
     Each of its subthemes goes under the other top-level theme whose label a reader takes for the same
     (:data:`SYNONYM_SIMILARITY` of static label vectors: "food and drinks" under "food", "customer service" under
-    "service"), else becomes a top-level theme of its own (it keeps its prototypes, so its units stay). A theme the
-    user named, made or edited is left alone.
+    "service"), else becomes a top-level theme of its own (it keeps its prototypes, so its units stay). The catch-all
+    goes, unless it owns units of its own (a folded subtheme): then it stays, a top-level theme of those alone, and
+    is relabelled from them. A theme the user named, made or edited is left alone.
     """
     promoted: list[str] = []
     for top in [t for t in themes if t.level == 1 and _movable(t) and t.label.endswith(GENERAL_SUFFIX)]:
         kids = children(themes, top.theme_id)
-        if len(top.prototypes) or not kids or not all(_movable(k) for k in kids):
+        if not kids or not all(_movable(k) for k in kids):
             continue
         others = [t for t in themes if t.level == 1 and t.alive and t is not top and not len(t.prototypes)]
         for kid in kids:
@@ -342,35 +342,43 @@ def promote_from_catch_all(themes: list[Theme], label_vectors: dict[str, np.ndar
             else:
                 kid.parent_id, kid.level = None, 1
             promoted.append(kid.label)
-        themes.remove(top)
+        if not len(top.prototypes):
+            themes.remove(top)
     return promoted
 
 
 def merge_lone_top_synonyms(
     themes: list[Theme], units: dict[str, int], label_vectors: dict[str, np.ndarray]
 ) -> list[tuple[str, str]]:
-    """Merge top-level themes that own their units, hold no subthemes and whose labels a reader takes for the same
-    ("crew" and "cabin" next to "cabin crew", once a catch-all's subthemes are promoted and relabelled), in place:
-    the smaller goes into the bigger; returns the (kept, merged) labels. Grouping top-level themes are left alone
-    (see :func:`merge_synonyms`)."""
-    lone = [
-        t
-        for t in themes
-        if t.level == 1
-        and _movable(t)
-        and len(t.prototypes)
-        and not children(themes, t.theme_id)
-        and t.label in label_vectors
-    ]
-    lone.sort(key=lambda t: (-units.get(t.theme_id, 0), t.theme_id))
+    """Merge each top-level theme that owns its units and holds no subthemes into the top-level theme whose label a
+    reader takes for the same, in place: another such theme ("crew", "cabin" next to "cabin crew", once a
+    catch-all's subthemes are promoted and relabelled; the smaller goes into the bigger), or a grouping one, which
+    takes it as a subtheme ("food and drinks" under "food"). Returns the (kept, merged) labels. Two grouping
+    top-level themes are never merged (see :func:`merge_synonyms`).
+    """
+
+    def size(t: Theme) -> int:
+        return units.get(t.theme_id, 0) + sum(units.get(k.theme_id, 0) for k in children(themes, t.theme_id))
+
+    def lone(t: Theme) -> bool:
+        return t.level == 1 and _movable(t) and len(t.prototypes) > 0 and not children(themes, t.theme_id)
+
     merged = []
-    for i, a in enumerate(lone):
-        if a not in themes:
+    for t in sorted([t for t in themes if lone(t)], key=lambda t: (size(t), t.theme_id)):  # smallest first
+        v = label_vectors.get(t.label)
+        others = [o for o in themes if o.level == 1 and o.alive and o is not t and o.label in label_vectors]
+        if v is None or not others:
             continue
-        for b in lone[i + 1 :]:
-            if b in themes and float(label_vectors[a.label] @ label_vectors[b.label]) >= SYNONYM_SIMILARITY:
-                _merge_into(themes, b, a, units)
-                merged.append((a.label, b.label))
+        best = max(others, key=lambda o: (float(v @ label_vectors[o.label]), size(o), o.theme_id))
+        if float(v @ label_vectors[best.label]) < SYNONYM_SIMILARITY:
+            continue
+        if lone(best) and size(best) >= size(t):
+            _merge_into(themes, t, best, units)
+        elif not len(best.prototypes):
+            t.parent_id, t.level = best.theme_id, 2
+        else:
+            continue
+        merged.append((best.label, t.label))
     return merged
 
 

@@ -92,6 +92,9 @@ STAGE = Stage(
 NAME = STAGE.name
 REQUIRES = STAGE.requires
 WEAK_UNITS = 50
+#: Catch-alls dissolved one after the other at most (relabelled, the next broad top-level theme can read
+#: "<product> (general)": on BA reviews "flight (general)", then "airline (general)").
+PROMOTE_ROUNDS = 3
 #: Units tagged with the themes of their other aspects (:func:`segment_tags`) up to this many distinct texts.
 SEGMENT_TAG_MAX_UNITS = 50_000
 
@@ -449,7 +452,9 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
-        if _promote(themes):  # the product's catch-all gone: its subthemes relabelled, synonyms merged, trimmed
+        for _ in range(PROMOTE_ROUNDS):  # the product's catch-all gone: its subthemes relabelled, synonyms merged
+            if not _promote(themes):
+                break
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords, containers)

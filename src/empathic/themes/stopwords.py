@@ -26,7 +26,8 @@ although whilst unless whereas despite
 )
 
 #: Words that may sit inside or at the end of a label phrase but never label a theme alone: generic verbs, praise
-#: and filler that say nothing about *what* customers talk about ("brought", "seen", "love", "idea").
+#: and filler that say nothing about *what* customers talk about ("brought", "seen", "love", "idea"), the people who
+#: write them ("customers", "passengers": whom, not what) and the whole of what they went through ("experience").
 GENERIC_WORDS: frozenset[str] = frozenset(
     """
 love loved loves like liked good great nice bad best better worse worst well fine perfect perfectly beautiful pretty
@@ -41,6 +42,8 @@ hoped hoping away along otherwise depending keeping hesitate typically normally 
 certainly literally basically slightly pull pulled hid
 agree work works negative positive reference overall instead wish true mention note
 except flew flown slept sat tall seemed seems
+customer customers passenger passengers traveller travellers traveler travelers user users client clients
+guest guests consumer consumers experience experiences
 """.split()  # noqa: SIM905
 )
 
