@@ -39,19 +39,28 @@ def test_a_long_comments_sentence_that_names_nothing_of_its_theme_goes_to_other(
     # comment A: 3 units (long), comment B: 1 unit
     texts = ["the seat was hard", "we flew to geneva", "the meal was cold", "we flew to geneva"]
     result = Assignment(["s", "f"], np.array([0, 0, 1, 0]), np.ones(4, np.float32), np.ones(4, bool), [])
-    in_long = long_comment_units(np.array([3, 1]))
-    assert in_long.tolist() == [True, True, True, False]
-    out, moved = named_only(result, [seat, food], texts, in_long, frozenset())
+    assert long_comment_units(np.array([3, 1])).tolist() == [True, True, True, False]
+    out, moved = named_only(result, [seat, food], texts, np.array([3, 1]), frozenset())
     # the long comment's narrative sentence names neither "seat" nor "leg room": other; the one-unit comment keeps
     # its theme (there the unit is the comment)
     assert out.leaf.tolist() == [0, -1, 1, 0]
     assert moved == 1
 
 
+def test_a_long_comment_that_names_no_theme_keeps_the_themes_it_had():
+    card = _theme("c", None, 1, "card", keywords=["card"])
+    texts = ["hello there", "i need help", "what can be done", "my card is broken", "it is bad", "why"]
+    result = Assignment(["c"], np.zeros(6, np.int64), np.ones(6, np.float32), np.ones(6, bool), [])
+    out, moved = named_only(result, [card], texts, np.array([3, 3]), frozenset())
+    # the first comment names no term of its theme anywhere: kept as it was; the second loses its unnamed units
+    assert out.leaf.tolist() == [0, 0, 0, 0, -1, -1]
+    assert moved == 2
+
+
 def test_a_theme_the_user_named_keeps_all_its_units():
     seat = _theme("s", None, 1, "my seats", keywords=["seat"], label_locked=True)
     result = Assignment(["s"], np.array([0, 0, 0]), np.ones(3, np.float32), np.ones(3, bool), [])
-    out, moved = named_only(result, [seat], ["a", "b", "c"], np.ones(3, bool), frozenset())
+    out, moved = named_only(result, [seat], ["a", "b", "c"], np.array([3]), frozenset())
     assert moved == 0 and out.leaf.tolist() == [0, 0, 0]
 
 
@@ -67,7 +76,7 @@ def test_segment_tags_of_long_comments_count_only_where_named():
         secondary=[(0, "f", 0.5), (1, "f", 0.5)],
     )
     texts = ["seat was hard and the food cold", "seat fine and staff rude", "seat ok"]
-    out, _ = named_only(result, [seat, food], texts, np.ones(3, bool), frozenset())
+    out, _ = named_only(result, [seat, food], texts, np.array([3]), frozenset())
     assert out.secondary == [(0, "f", 0.5)]
 
 

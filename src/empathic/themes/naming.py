@@ -61,31 +61,37 @@ def named_only(
     result: Assignment,
     themes: list[Theme],
     texts: Sequence[str],
-    in_long: np.ndarray,
+    comment_sizes: np.ndarray,
     containers: frozenset[str],
 ) -> tuple[Assignment, int]:
     """``result`` with the units of long comments that name none of their leaf's aspect terms moved to "other"
     (leaf −1), and their segment tags kept only where the unit names the tagged leaf's terms; returns the new
     assignment and how many units moved.
 
+    A long comment none of whose units names its leaf's terms keeps its units' themes as they were: it says
+    something, in words no theme's keywords hold (three-sentence Banking77 queries), and "other" would lose it.
+
     Args:
         texts: each unit's label text (the text its theme's keywords were counted on), in ``result``'s order.
-        in_long: bool per unit, :func:`long_comment_units`.
+        comment_sizes: units per comment (units are ordered by comment, each comment one run).
     """
     by_id = {t.theme_id: t for t in themes}
     terms = {tid: aspect_terms(by_id[tid].keywords or [by_id[tid].label], containers) for tid in result.leaf_ids}
-    leaf = result.leaf.copy()
-    moved = 0
-    for u in np.flatnonzero(in_long & (leaf >= 0)).tolist():
-        tid = result.leaf_ids[leaf[u]]
-        if by_id[tid].origin == "guided" or by_id[tid].label_locked:
+    in_long = long_comment_units(comment_sizes)
+    comment = np.repeat(np.arange(len(comment_sizes)), comment_sizes)
+    unnamed = np.zeros(len(result.leaf), bool)
+    for u in np.flatnonzero(in_long & (result.leaf >= 0)).tolist():
+        theme = by_id[result.leaf_ids[result.leaf[u]]]
+        if theme.origin == "guided" or theme.label_locked:
             continue  # the analyst's theme counts what its matcher (or the analyst) gave it
-        if not names_any(texts[u], terms[tid]):
-            leaf[u] = -1
-            moved += 1
+        unnamed[u] = not names_any(texts[u], terms[theme.theme_id])
+    # a comment keeps its themes when it would keep none: every one of its themed units unnamed
+    themed = np.bincount(comment, weights=result.leaf >= 0, minlength=len(comment_sizes))
+    dropped = np.bincount(comment, weights=unnamed, minlength=len(comment_sizes))
+    unnamed &= (dropped < themed)[comment]
     secondary = [
         (u, tid, sc)
         for u, tid, sc in result.secondary
         if not in_long[u] or tid not in terms or names_any(texts[u], terms[tid])
     ]
-    return replace(result, leaf=leaf, secondary=secondary), moved
+    return replace(result, leaf=np.where(unnamed, -1, result.leaf), secondary=secondary), int(unnamed.sum())

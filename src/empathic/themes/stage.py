@@ -67,7 +67,7 @@ from empathic.themes.model import (
     theme_text,
     theme_texts,
 )
-from empathic.themes.naming import long_comment_units, named_only
+from empathic.themes.naming import named_only
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
@@ -465,11 +465,10 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
             trim_top_level(themes, leaf_units(themes, result), ts.max_top_themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
-    in_long = long_comment_units(sizes)
-    result, _ = named_only(result, themes, meaning, in_long, containers)
+    result, _ = named_only(result, themes, meaning, sizes, containers)
     if rediscovered and drop_ghosts(themes, result, ts.min_theme_units, comment_of):
         refresh_parent_centroids(themes)  # leaves naming almost nothing: their units go to their next-nearest
-        result, _ = named_only(_assign(vectors, themes, ts, guided_tags), themes, meaning, in_long, containers)
+        result, _ = named_only(_assign(vectors, themes, ts, guided_tags), themes, meaning, sizes, containers)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)
@@ -480,7 +479,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if len(wording) <= SEGMENT_TAG_MAX_UNITS:  # linear and cheap (static vectors of short segments), either mode
         discovered = [t for t in themes if t.origin != "guided"]
         result = _with_segment_tags(result, wording, text_of_unit, discovered, ts.min_similarity)
-        result, _ = named_only(result, themes, meaning, in_long, containers)  # the segments' tags too
+        result, _ = named_only(result, themes, meaning, sizes, containers)  # the segments' tags too
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),
