@@ -28,6 +28,7 @@ from empathic.themes.stopwords import (
     MEASURE_WORDS,
     NARRATIVE_MODIFIERS,
     NOT_ALONE,
+    POPULATION_WORDS,
     STOP_WORDS,
     TRAILING_ADVERBS,
 )
@@ -374,6 +375,8 @@ def labelable(phrase: str) -> bool:
         return False  # "nobody", "least": a pronoun or quantifier names nothing
     if not words or words[0] in NEGATIONS or words[0] in NARRATIVE_MODIFIERS or words[0] in MEASURE_WORDS:
         return False
+    if words[-1] in POPULATION_WORDS:
+        return False  # "customers", "premium passengers": whom, not what
     if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
         return False  # "flight landed", "lacked experience", "landed on time"
     if len(words) == 1 and words[0] in TRAILING_ADVERBS:
