@@ -83,3 +83,35 @@ def test_the_products_catch_all_is_labelled_general_not_after_an_aspect_it_does_
     ]
     assert general_labels(ranked, containers) == ["flight (general)", None, None, None]
     assert general_labels(ranked, frozenset()) == [None, None, None, None]  # no container: nothing is general
+
+
+@pytest.mark.parametrize("phrase", ["customers", "premium passengers", "frequent flyers", "users"])
+def test_the_people_who_write_are_no_label(phrase):
+    # round 12: BA's "customers", "passengers", "premium passengers" name whom, not what
+    assert not labelable(phrase)
+
+
+@pytest.mark.parametrize("phrase", ["customer service", "passenger seat", "user interface"])
+def test_a_phrase_about_what_the_people_get_stays(phrase):
+    assert labelable(phrase)
+
+
+def test_phrases_that_name_a_kind_of_the_product_are_dropped_with_it():
+    ranked = [
+        [
+            ("budget airline", 0.5),
+            ("return flight", 0.4),
+            ("flight experience", 0.3),
+            ("flight delayed", 0.2),
+            ("flight attendant", 0.1),
+            ("airline", 0.05),
+        ]
+    ]
+    kept = [p for p, _ in drop_containers(ranked, frozenset({"flight", "airline"}))[0]]
+    assert kept == ["flight delayed", "flight attendant"]
+
+
+def test_experience_never_labels_a_theme_alone():
+    group = ["the whole experience was poor", "a poor experience", "experience was bad", "what an experience"]
+    phrases = {p for p, _ in phrase_scores([group, ["the seat was hard", "the seat was wide"]])[0]}
+    assert "experience" not in phrases

@@ -306,3 +306,94 @@ def _merge_into(themes: list[Theme], source: Theme, target: Theme, units: dict[s
     target.centroid = normalise(w_t * target.centroid + w_s * source.centroid)
     units[target.theme_id] = units.get(target.theme_id, 0) + units.pop(source.theme_id, 0)
     themes.remove(source)
+
+
+#: How a top-level theme the product's catch-all was labelled (:func:`empathic.themes.labels.general_labels`).
+GENERAL_SUFFIX = " (general)"
+
+
+def promote_from_catch_all(themes: list[Theme], label_vectors: dict[str, np.ndarray]) -> list[str]:
+    """Dissolve each top-level "<product> (general)" theme, in place; returns the labels of the subthemes it held.
+
+    Such a theme is a region of review types, not an aspect: on BA reviews it held crew, customer service,
+    inflight entertainment, boarding and "food and drinks" (next to the top-level "food"), 86.5 % of the reviews.
+    Each of its subthemes goes under the other top-level theme whose label a reader takes for the same
+    (:data:`SYNONYM_SIMILARITY` of static label vectors: "food and drinks" under "food", "customer service" under
+    "service"), else becomes a top-level theme of its own (it keeps its prototypes, so its units stay). The catch-all
+    goes, unless it owns units of its own (a folded subtheme): then it stays, a top-level theme of those alone, and
+    is relabelled from them. A theme the user named, made or edited is left alone.
+    """
+    promoted: list[str] = []
+    for top in [t for t in themes if t.level == 1 and _movable(t) and t.label.endswith(GENERAL_SUFFIX)]:
+        kids = children(themes, top.theme_id)
+        if not kids or not all(_movable(k) for k in kids):
+            continue
+        others = [t for t in themes if t.level == 1 and t.alive and t is not top and not len(t.prototypes)]
+        for kid in kids:
+            kv = label_vectors.get(kid.label)
+            sims = [
+                (float(kv @ label_vectors[o.label]), o.theme_id)
+                for o in others
+                if kv is not None and o.label in label_vectors
+            ]
+            best = max(sims, default=(-1.0, None))
+            if best[0] >= SYNONYM_SIMILARITY:
+                kid.parent_id = best[1]
+            else:
+                kid.parent_id, kid.level = None, 1
+            promoted.append(kid.label)
+        if not len(top.prototypes):
+            themes.remove(top)
+    return promoted
+
+
+def merge_lone_top_synonyms(
+    themes: list[Theme], units: dict[str, int], label_vectors: dict[str, np.ndarray]
+) -> list[tuple[str, str]]:
+    """Merge each top-level theme that owns its units and holds no subthemes into the top-level theme whose label a
+    reader takes for the same, in place: another such theme ("crew", "cabin" next to "cabin crew", once a
+    catch-all's subthemes are promoted and relabelled; the smaller goes into the bigger), or a grouping one, which
+    takes it as a subtheme ("food and drinks" under "food"). Returns the (kept, merged) labels. Two grouping
+    top-level themes are never merged (see :func:`merge_synonyms`).
+    """
+
+    def size(t: Theme) -> int:
+        return units.get(t.theme_id, 0) + sum(units.get(k.theme_id, 0) for k in children(themes, t.theme_id))
+
+    def lone(t: Theme) -> bool:
+        return t.level == 1 and _movable(t) and len(t.prototypes) > 0 and not children(themes, t.theme_id)
+
+    merged = []
+    for t in sorted([t for t in themes if lone(t)], key=lambda t: (size(t), t.theme_id)):  # smallest first
+        v = label_vectors.get(t.label)
+        others = [o for o in themes if o.level == 1 and o.alive and o is not t and o.label in label_vectors]
+        if v is None or not others:
+            continue
+        best = max(others, key=lambda o: (float(v @ label_vectors[o.label]), size(o), o.theme_id))
+        if float(v @ label_vectors[best.label]) < SYNONYM_SIMILARITY:
+            continue
+        if lone(best) and size(best) >= size(t):
+            _merge_into(themes, t, best, units)
+        elif not len(best.prototypes):
+            t.parent_id, t.level = best.theme_id, 2
+        else:
+            continue
+        merged.append((best.label, t.label))
+    return merged
+
+
+def trim_top_level(themes: list[Theme], units: dict[str, int], max_top: int) -> list[str]:
+    """Remove the smallest discovered top-level themes that own their units and hold no subthemes until at most
+    ``max_top`` are left, in place; returns their labels (their units go to their next-nearest theme at the next
+    assignment). Only such leaf tops (the catch-all's promoted subthemes) are removed: a grouping top-level theme
+    is a part of the tree the discovery chose."""
+    removed: list[str] = []
+    tops = [t for t in themes if t.level == 1 and t.alive]
+    lone = [t for t in tops if _movable(t) and len(t.prototypes) and not children(themes, t.theme_id)]
+    lone.sort(key=lambda t: (units.get(t.theme_id, 0), t.theme_id))
+    while len(tops) > max_top and lone:
+        t = lone.pop(0)
+        themes.remove(t)
+        tops.remove(t)
+        removed.append(t.label)
+    return removed

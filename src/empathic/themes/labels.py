@@ -28,6 +28,7 @@ from empathic.themes.stopwords import (
     MEASURE_WORDS,
     NARRATIVE_MODIFIERS,
     NOT_ALONE,
+    POPULATION_WORDS,
     STOP_WORDS,
     TRAILING_ADVERBS,
 )
@@ -374,6 +375,8 @@ def labelable(phrase: str) -> bool:
         return False  # "nobody", "least": a pronoun or quantifier names nothing
     if not words or words[0] in NEGATIONS or words[0] in NARRATIVE_MODIFIERS or words[0] in MEASURE_WORDS:
         return False
+    if words[-1] in POPULATION_WORDS:
+        return False  # "customers", "premium passengers": whom, not what
     if words[-1] in LABEL_NEVER_ENDS or is_past_form(words[-1]) or (len(words) > 1 and is_past_form(words[0])):
         return False  # "flight landed", "lacked experience", "landed on time"
     if len(words) == 1 and words[0] in TRAILING_ADVERBS:
@@ -591,7 +594,20 @@ def general_labels(ranked: Sequence[Sequence[tuple[str, float]]], containers: fr
 
 
 def drop_containers(ranked: list[list[tuple[str, float]]], containers: frozenset[str]) -> list[list[tuple[str, float]]]:
-    """``ranked`` without the one-word phrases that name the product itself (:func:`container_words`)."""
+    """``ranked`` without the phrases that name the product itself (:func:`container_words`): the container word
+    alone, a phrase whose head is one ("budget airline", "return flight": a kind of the product, not a part of it),
+    and a phrase whose other words are generic or stop words ("flight experience", "whole flight")."""
     if not containers:
         return ranked
-    return [[(p, sc) for p, sc in scored if " " in p or _word_key(p) not in containers] for scored in ranked]
+    return [[(p, sc) for p, sc in scored if not names_the_product(p, containers)] for scored in ranked]
+
+
+def names_the_product(phrase: str, containers: frozenset[str]) -> bool:
+    """Whether a label phrase names the product itself or a kind of it rather than an aspect (see
+    :func:`drop_containers`); "flight delayed", "flight attendant", "seat" do not."""
+    words = phrase.lower().split()
+    keys = [_word_key(w) for w in words]
+    if not keys or keys[-1] in containers:
+        return bool(keys)
+    hollow = all(k in containers or w in GENERIC_WORDS or w in STOP_WORDS for w, k in zip(words, keys, strict=True))
+    return hollow and any(k in containers for k in keys)

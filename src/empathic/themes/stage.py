@@ -50,9 +50,12 @@ from empathic.themes.hierarchy import (
     dissolve_catch_alls,
     drop_ghosts,
     leaf_units,
+    merge_lone_top_synonyms,
     merge_synonyms,
+    promote_from_catch_all,
     reparent_leaves,
     subtheme_cap,
+    trim_top_level,
 )
 from empathic.themes.labels import container_words
 from empathic.themes.model import (
@@ -64,6 +67,7 @@ from empathic.themes.model import (
     theme_text,
     theme_texts,
 )
+from empathic.themes.naming import named_only
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
@@ -89,6 +93,9 @@ STAGE = Stage(
 NAME = STAGE.name
 REQUIRES = STAGE.requires
 WEAK_UNITS = 50
+#: Catch-alls dissolved one after the other at most (relabelled, the next broad top-level theme can read
+#: "<product> (general)": on BA reviews "flight (general)", then "airline (general)").
+PROMOTE_ROUNDS = 3
 #: Units tagged with the themes of their other aspects (:func:`segment_tags`) up to this many distinct texts.
 SEGMENT_TAG_MAX_UNITS = 50_000
 
@@ -314,6 +321,12 @@ def _tidy_tree(themes: list[Theme], result: Assignment, *, merge: bool) -> bool:
     return bool(moved or merged or folded)
 
 
+def _promote(themes: list[Theme]) -> list[str]:
+    """The subthemes of the product's catch-all moved out of it (:func:`promote_from_catch_all`)."""
+    labels = sorted({t.label for t in themes if t.alive})
+    return promote_from_catch_all(themes, dict(zip(labels, _label_vectors(labels), strict=True)))
+
+
 def _label_vectors(labels: list[str]) -> np.ndarray:
     """L2-normalised static vectors of theme labels (the embedder in MiniLM's space: milliseconds for a tree)."""
     from empathic.text.embed import get_embedder
@@ -431,15 +444,32 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     progress("assign units", 0, len(vectors))
     result = _assign(vectors, themes, ts, guided_tags)
     progress("assign units", len(vectors), len(vectors))
+    starts, sizes = _comment_runs(units)
+    containers = container_words([meaning[a : a + n] for a, n in zip(starts.tolist(), sizes.tolist(), strict=True)])
     if rediscovered:
-        starts, sizes = _comment_runs(units)
-        containers = container_words([meaning[a : a + n] for a, n in zip(starts.tolist(), sizes.tolist(), strict=True)])
         relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
         # crisp communities (intents) are distinct by definition: never merged (as the cap leaves them)
         if _tidy_tree(themes, result, merge=info.stability < CLEAR_STABILITY):  # changed: reassign, relabel
             refresh_parent_centroids(themes)
             result = _assign(vectors, themes, ts, guided_tags)
             relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+        for _ in range(PROMOTE_ROUNDS):  # the product's catch-all gone: its subthemes relabelled, synonyms merged
+            if not _promote(themes):
+                break
+            refresh_parent_centroids(themes)
+            result = _assign(vectors, themes, ts, guided_tags)
+            relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+            labels = sorted({t.label for t in themes if t.alive})
+            merge_lone_top_synonyms(
+                themes, leaf_units(themes, result), dict(zip(labels, _label_vectors(labels), strict=True))
+            )
+            trim_top_level(themes, leaf_units(themes, result), ts.max_top_themes)
+            result = _assign(vectors, themes, ts, guided_tags)
+            relabel_from_members(themes, meaning, result, ts.n_keywords, containers)
+    result, _ = named_only(result, themes, meaning, sizes, containers)
+    if rediscovered and drop_ghosts(themes, result, ts.min_theme_units, comment_of):
+        refresh_parent_centroids(themes)  # leaves naming almost nothing: their units go to their next-nearest
+        result, _ = named_only(_assign(vectors, themes, ts, guided_tags), themes, meaning, sizes, containers)
     n_emerging = 0
     if not rediscovered:
         emerging = _emerging(store, units, pos, meaning, vectors, result, themes, settings)
@@ -450,6 +480,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     if len(wording) <= SEGMENT_TAG_MAX_UNITS:  # linear and cheap (static vectors of short segments), either mode
         discovered = [t for t in themes if t.origin != "guided"]
         result = _with_segment_tags(result, wording, text_of_unit, discovered, ts.min_similarity)
+        result, _ = named_only(result, themes, meaning, sizes, containers)  # the segments' tags too
     st = sentence_rows(
         np.asarray(units.column("feedback_id").to_pylist(), dtype=object),
         units.column("sentence_idx").to_numpy(),

@@ -26,7 +26,8 @@ although whilst unless whereas despite
 )
 
 #: Words that may sit inside or at the end of a label phrase but never label a theme alone: generic verbs, praise
-#: and filler that say nothing about *what* customers talk about ("brought", "seen", "love", "idea").
+#: and filler that say nothing about *what* customers talk about ("brought", "seen", "love", "idea"), and the whole
+#: of what the customer went through ("experience").
 GENERIC_WORDS: frozenset[str] = frozenset(
     """
 love loved loves like liked good great nice bad best better worse worst well fine perfect perfectly beautiful pretty
@@ -41,6 +42,7 @@ hoped hoping away along otherwise depending keeping hesitate typically normally 
 certainly literally basically slightly pull pulled hid
 agree work works negative positive reference overall instead wish true mention note
 except flew flown slept sat tall seemed seems
+experience experiences
 """.split()  # noqa: SIM905
 )
 
@@ -97,6 +99,12 @@ MEASURE_WORDS: frozenset[str] = frozenset(
 #: "flight back", "sent home", "arrived later"): a label never ends on one.
 LABEL_NEVER_ENDS: frozenset[str] = frozenset(
     "up down out off back home later earlier ahead away over in on".split()  # noqa: SIM905
+)
+#: The people who write the comments, as a class ("customers", "passengers"): they say whom, not what, so a label
+#: never ends on one ("premium passengers", "customers"; "customer service" ends on what).
+POPULATION_WORDS: frozenset[str] = frozenset(
+    """customer customers passenger passengers traveller travellers traveler travelers user users client clients
+    guest guests consumer consumers flyer flyers flier fliers""".split()  # noqa: SIM905
 )
 #: Irregular past forms: like a regular -ed form, one ending a phrase tells what happened ("flight left", "we
 #: flew"), not what the customer talks about.
