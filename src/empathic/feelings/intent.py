@@ -74,6 +74,12 @@ def classify_intent(
         lowered = rules.lowered_column(texts)
     n = len(texts)
     flags = {name: rules.search_many(pattern, lowered) for name, pattern in _CUES}
+    flags["request"] |= rules.search_many(rules.REQUEST_MORE, lowered)
+    judged = np.flatnonzero(flags["request"] & rules.search_many(rules.REQUEST_NOT, lowered))
+    if judged.size:  # moral "should", praise, advice to shoppers: re-test without those phrases
+        values = lowered.values if isinstance(lowered, rules.TextColumn) else [str(t).lower() for t in lowered]
+        rest = [rules.REQUEST_NOT.sub(" ", values[i]) for i in judged]
+        flags["request"][judged] = rules.search_many(rules.REQUEST, rest) | rules.search_many(rules.REQUEST_MORE, rest)
     veto = rules.search_many(rules.REQUEST_VETO, lowered)
     if veto.any():
         flags["request"] &= ~veto | rules.search_many(rules.REQUEST_EXPLICIT, lowered)
