@@ -104,6 +104,9 @@ CHURN = re.compile(
     r"|\bnever again\b|\bswitch(?:ed|ing)? (?:over )?to\b|\b(?:not|never) (?:be )?(?:going|coming) (?:\w+ ){0,4}again\b"
     r"|\b(?:unsubscrib\w*|leaving for|lost a (?:loyal )?customer|lost me as a customer|goodbye)\b"
     r"|\b(?:lost|losing|lose) (?:my|our) (?:custom|business|loyalty)\b"
+    r"|\bbother (?:to )?(?:fly|flying|use|using|buy|buying|shop|shopping|book|booking|order|ordering|come back|stay|"
+    r"staying) (?:\w+ ){0,3}again\b|\b(?:not|never|won'?t be) (?:\w+ )?coming back\b"
+    r"|\bcancel+(?:ed|ing)? (?:all )?(?:\w+ ){0,3}(?:flights|bookings|orders|trips|reservations) with\b"
     r"|\b(?:i|we)(?:'m| am| are|'re)? (?:cancel+ing|leaving|switching|quitting|done)\b"
 )
 
@@ -196,9 +199,10 @@ REQUEST = re.compile(
 #: "unless they add …", "they need a bigger lounge". Rust's regex has no look-around: what these must not match
 #: is in :data:`REQUEST_NOT`.
 REQUEST_MORE = re.compile(
-    r"\b(?:needs|they (?:\w+ )?need|you (?:\w+ )?need) (?:to )?(?:seriously |urgently |really |also |desperately |"
+    r"\b(?:needs?|need) (?:to )?(?:seriously |urgently |really |also |desperately |"
     r"definitely |just |quickly |at least )?(?:add|remove|maintain|replace|upgrade|rethink|review|invest|hire|"
-    r"retrain|re-train|restore|reinstate|roll|revamp|sort out|address|look at|look into|listen|reconsider|start|"
+    r"retrain|re-train|restore|reinstate|roll|revamp|sort out|address|look at|look into|look around|learn from|"
+    r"take a look|listen|reconsider|start|"
     r"stop|hold|lower|reduce|increase|extend|expand|introduce|bring|learn|step up|up (?:their|its|your) game|raise|"
     r"train|provide|communicate|clean|refurbish|modernise|modernize|update|change|improve|fix|offer|put|match|"
     r"invest|overhaul|redesign|rebuild|renovate|refresh|reinvent|consider|employ|staff|open|reopen|make sure)\b"
@@ -244,7 +248,11 @@ REQUEST_NOT = re.compile(
     r"suffer|live|pay)\b|\bshould be avoided\b|\bshould(?:n'?t| not) (?:have to|need to|be expected to)\b"
     r"|\b(?:i|we) (?:should|must) (?:also |just )?(?:add|mention|say|note|point out|admit|stress|warn)\b"
     r"|\b(?:suggest|recommend|advise)(?:ed)? (?:to )?(?:anyone|everyone|others|other (?:passengers|travell?ers|flyers|"
-    r"customers|shoppers)|people|you)\b|^\W*let alone\b|^\W*add to (?:this|that|it|which|all)\b|\binsult to injury\b"
+    r"customers|shoppers)|people)\b"
+    r"|\b(?:suggest|recommend|advise)(?:ed)? (?:sizing|going|ordering|getting|buying|a size|one size|to size|you size|"
+    r"you go|you order)\b|(?:n'?t|\bnot|\bno|\bnever) (?:\w+ )?need to\b|\bwhy not\s*[?!.]*\s*$"
+    r"|\bwould (?:\w+ )?(?:buy|use|fly|book|choose|pick|select|order) (?:\w+ ){0,3}again\b"
+    r"|^\W*let alone\b|^\W*add to (?:this|that|it|which|all)\b|\binsult to injury\b"
     r"|\bhop(?:e|ing) (?:that )?(?:they|you|he|she|it) (?:\w+ )?\w+ed\b|\bhop(?:e|ing) for the best\b"
     r"|\bwish (?:there (?:was|were)|i had|we had) (?:an? |some )?(?:\w+ )?(?:alternative|choice|other option)s?\b"
     r"|\bwish (?:i|we)(?:'d| had| would have) (?:\w+ed|known|gone|flown|chosen|taken|bought|read|been|done|never|not|"
@@ -277,8 +285,9 @@ REQUEST_NOT = re.compile(
     r"|\b(?:that|which|what|whatever) (?:could|might|should) be (?:provided|offered|added|made available|included|"
     r"supplied|served|given)\b"
     r"|\b(?:do|does|did|will|would) (?:\w+ ){0,3}need to\b|\bjust need to add\b"
-    r"|\b(?:i|we) (?:\w+ )?need to (?:update|change|cancel|make|get|send|transfer|know|find|order|return|verify|"
-    r"activate|add (?:money|funds|my))\b"
+    r"|\b(?:i|we|i'll|we'll|i'd|we'd) (?:\w+ )?need to (?:update|change|cancel|make|get|send|transfer|know|find|order|"
+    r"return|verify|activate|add|remove|replace|start|stop|open|put|look|learn|consider|provide|offer|bring|clean|"
+    r"reduce|increase|check|fix|sort out|take)\b"
 )
 #: Uses of request words that propose nothing: regrets ("we should have booked"), hypothetical past ratings
 #: ("would have given five stars"), asking how ("I would like to know how"). A unit they fire on is a request only
@@ -347,6 +356,10 @@ BUG = re.compile(
     r"balance|statement))?"
     r"|(?:is|are|was|were)n'?t (?:working|loading|arriving|showing|going through|accepted|connecting|syncing)"
     r"|isnt (?:working|loading)|inoperable|out of order|non-?functional|not functioning"
+    r"|(?:not|n'?t|never) (?:\w+ )?let(?:ting)? me (?:log|sign|pay|enable|access|use|transfer|withdraw|book|check|"
+    r"change|add|open|see|order|in)"
+    r"|(?:check-?in|security|boarding|baggage|luggage|departure|arrival|immigration|passport control|take-?off) delays?"
+    r"|wrong (?:rate|exchange rate|currency|amount|conversion)"
     r"|taking (?:too long|forever|ages|weeks|months) to (?:arrive|process|deliver|refund|come|ship|clear)"
     r"|(?:dropped|took|sent|put|left|booked) (?:\w+ ){0,2}(?:at|to|in|on) the wrong (?:hotel|gate|terminal|airport|"
     r"address|flight|room|place|stop|station)|wrong (?:hotel|gate|terminal|airport|room|flight|destination))\b"
@@ -357,6 +370,7 @@ BUG_VETO = re.compile(
     r"\b(?:nothing|none) (?:was|were|is|are|came) (?:\w+ )?(?:missing|broken|wrong|damaged|lost)\b"
     r"|\bnever (?:had|have|experienced) (?:an?|any) (?:\w+ )?(?:issues?|problems?|glitch\w*|errors?|delays?|crash\w*)\b"
     r"|\bno (?:issues?|problems?|errors?|crash\w*|delays?|glitch\w*)\b|\bcrash (?:reports?|logs?|dumps?)\b"
+    r"|\b(?:i|we) (?:\w+ )?cancel+ed\b|^\W*cancel+ed (?:all|my|our)\b"
 )
 
 #: Complaint words in a resolved or negated sense ("fixed the issue", "never had a problem", "not bad").
