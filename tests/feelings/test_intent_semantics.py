@@ -54,6 +54,7 @@ NOT_REQUESTS = [
     "I hope they enjoyed their bonuses.",
     "Add to that the rude staff at the gate.",
     "I should add that the ground staff were lovely.",
+    "I would suggest you fly with another airline.",
 ]
 #: Concrete failures the earlier rules filed as complaints (money that moved, things not working or wrong).
 BUGS = [

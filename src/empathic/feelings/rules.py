@@ -269,6 +269,8 @@ REQUEST_NOT = re.compile(
     r"you go|you order)\b|(?:n'?t|\bnot|\bno|\bnever) (?:\w+ )?need to\b|\bwhy not\s*[?!.]*\s*$"
     r"|\bwould (?:\w+ )?(?:buy|use|fly|book|choose|pick|select|order) (?:\w+ ){0,3}again\b"
     r"|^\W*let alone\b|^\W*add to (?:this|that|it|which|all)\b|\binsult to injury\b"
+    r"|\b(?:suggest|recommend|advise)(?:ed)? (?:that )?you (?:\w+ )?(?:fly|book|choose|go|use|try|travel|look|shop|"
+    r"take|stay|pick) (?:with )?(?:another|other|a different|elsewhere|someone else)\b|\bdo yourself a favou?r\b"
     r"|\bhop(?:e|ing) (?:that )?(?:they|you|he|she|it) (?:\w+ )?\w+ed\b|\bhop(?:e|ing) for the best\b"
     r"|\bwish (?:there (?:was|were)|i had|we had) (?:an? |some )?(?:\w+ )?(?:alternative|choice|other option)s?\b"
     r"|\bwish (?:i|we)(?:'d| had| would have) (?:\w+ed|known|gone|flown|chosen|taken|bought|read|been|done|never|not|"
