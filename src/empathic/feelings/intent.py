@@ -9,7 +9,10 @@ docs/labelling-guide.md):
 - ``praise``, ``question``, ``churn`` (leaving, cancelling, switching).
 
 Explicit cues (``rules``) and, in accurate mode, the fine-tuned encoder's intent head decide bug, request, question
-and churn; the unit's sentiment separates complaints from praise; units with none of these go to their nearest
+and churn. A request is ``rules.REQUEST`` or ``rules.REQUEST_MORE`` ("BA needs to refurbish …", "I do miss the …"),
+minus request-shaped judgements (``rules.REQUEST_NOT``: "they should be ashamed", "should be sacked", "everyone
+should own one"), which are re-tested with those phrases taken out (docs/labelling-guide.md, "Requests and their
+look-alikes"); the unit's sentiment separates complaints from praise; units with none of these go to their nearest
 few-shot prototypes (``data/intent_prototypes.csv``) when those clearly point to a complaint, else ``other``.
 """
 
