@@ -9,7 +9,10 @@ docs/labelling-guide.md):
 - ``praise``, ``question``, ``churn`` (leaving, cancelling, switching).
 
 Explicit cues (``rules``) and, in accurate mode, the fine-tuned encoder's intent head decide bug, request, question
-and churn; the unit's sentiment separates complaints from praise; units with none of these go to their nearest
+and churn. A request is ``rules.REQUEST`` or ``rules.REQUEST_MORE`` ("BA needs to refurbish …", "I do miss the …"),
+minus request-shaped judgements (``rules.REQUEST_NOT``: "they should be ashamed", "should be sacked", "everyone
+should own one"), which are re-tested with those phrases taken out (docs/labelling-guide.md, "Requests and their
+look-alikes"); the unit's sentiment separates complaints from praise; units with none of these go to their nearest
 few-shot prototypes (``data/intent_prototypes.csv``) when those clearly point to a complaint, else ``other``.
 """
 
@@ -74,6 +77,12 @@ def classify_intent(
         lowered = rules.lowered_column(texts)
     n = len(texts)
     flags = {name: rules.search_many(pattern, lowered) for name, pattern in _CUES}
+    flags["request"] |= rules.search_many(rules.REQUEST_MORE, lowered)
+    judged = np.flatnonzero(flags["request"] & rules.search_many(rules.REQUEST_NOT, lowered))
+    if judged.size:  # moral "should", praise, advice to shoppers: re-test without those phrases
+        values = lowered.values if isinstance(lowered, rules.TextColumn) else [str(t).lower() for t in lowered]
+        rest = [rules.REQUEST_NOT.sub(" ", values[i]) for i in judged]
+        flags["request"][judged] = rules.search_many(rules.REQUEST, rest) | rules.search_many(rules.REQUEST_MORE, rest)
     veto = rules.search_many(rules.REQUEST_VETO, lowered)
     if veto.any():
         flags["request"] &= ~veto | rules.search_many(rules.REQUEST_EXPLICIT, lowered)
