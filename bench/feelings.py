@@ -456,6 +456,7 @@ def rules_check() -> pd.DataFrame:
     """Do the reader's rules still help on top of the encoder? Measured on data that is neither trained on nor
     reported: the 10 % of SemEval-14 train sentences the encoder held out, and GoEmotions dev (product emotions)."""
     import train_feelings_encoder as tfe
+
     from empathic.feelings.emotions import PRODUCT_EMOTIONS, named_emotions
     from empathic.feelings.encoder import get_encoder
     from empathic.feelings.lexicon import lexicon_features

@@ -36,9 +36,9 @@ from sklearn.metrics import f1_score
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # train_feelings (a training script)
 import train_feelings as tf
+import train_feelings_encoder as tfe
 
 import feelings_data as data
-import train_feelings_encoder as tfe
 from empathic.feelings import heads
 from empathic.feelings.heads import Head, embedder_name
 from empathic.feelings.intent import classify_intent
