@@ -67,6 +67,7 @@ from empathic.themes.model import (
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
+from empathic.themes.unit_vectors import UnitVectors, map_in_place
 
 STAGE = Stage(
     name="themes",
@@ -212,11 +213,13 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     cache = cache_rows(accurate.name, acc, hashes, missing)
     mapping = fit_mapping(units_static[sample], acc)
     mapped = apply_mapping(units_static, mapping)
+    del units_static
     mapped[sample] = acc  # the sample's units carry their MiniLM vectors
     context = np.zeros((0, mapped.shape[1]), np.float32)
     if comments_static is not None:
-        context = apply_mapping(comments_static, mapping)
-    vectors = _units_in_context(mapped, pos, comment, context, ts.context_weight)
+        context = map_in_place(comments_static, mapping)  # the comments' static vectors become their context
+    # per-unit vectors are computed when read (not 1.5 KB held per unit): the memory bound of the stage
+    vectors = UnitVectors(mapped, pos, comment, context, ts.context_weight)
     progress("map to the accurate space", len(pos), len(pos))
     return vectors, sample, [cache], (comment, context)  # no multi-unit comment: every row is −1
 
