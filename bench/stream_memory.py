@@ -95,12 +95,21 @@ def measure(n: int, folder: Path, stages: tuple[str, ...]) -> dict:
             reset_peak()
             t = (time.perf_counter(), time.process_time())
             result = ws.analyze(stages=[stage], progress=sampler.progress)[-1]
-            out["stages"][stage] = {**_since(t, sampler), "message": result.message[:160]}
+            out["stages"][stage] = {
+                **_since(t, sampler),
+                "duckdb_mb_after": _duckdb_mb(ws.store),
+                "message": result.message[:160],
+            }
             print(stage, json.dumps(out["stages"][stage]), flush=True)
         out["units"] = ws.store.count("sentences")
     out["workspace_mb"] = round((folder / "bench.empathic").stat().st_size / 2**20, 1)
     sampler.stop_flag.set()
     return out
+
+
+def _duckdb_mb(store) -> float:
+    """What DuckDB's buffer manager holds now (cached blocks, indexes, …), MB: part of the RSS."""
+    return round(store.scalar("SELECT sum(memory_usage_bytes) FROM duckdb_memory()") / 2**20, 1)
 
 
 def _since(t: tuple[float, float], sampler: PhaseSampler) -> dict:
