@@ -57,3 +57,13 @@ def test_mapping_in_place_equals_the_mapping() -> None:
     weights = rng.normal(size=(385, 384)).astype(np.float32)
     expected = apply_mapping(static, weights)
     assert np.array_equal(map_in_place(static.copy(), weights), expected)
+
+
+def test_out_of_range_rows_are_an_index_error() -> None:
+    texts, pos, comment, context = _parts(n_units=50)
+    lazy = UnitVectors(texts, pos, comment, context, 0.35)
+    with pytest.raises(IndexError):
+        lazy[np.array([3, 50])]
+    with pytest.raises(IndexError):
+        lazy[50]
+    assert len(lazy[10:400]) == 40 and len(lazy[::7]) == 8

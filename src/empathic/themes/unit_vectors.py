@@ -80,19 +80,22 @@ class UnitVectors:
     def _index(self, key: object) -> np.ndarray:
         n = len(self._pos)
         if isinstance(key, slice):
-            return np.arange(n, dtype=np.int64)[key]
+            return np.arange(*key.indices(n), dtype=np.int64)
         arr = np.asarray(key)
         if arr.dtype == bool:
             if arr.shape != (n,):
                 raise IndexError(f"boolean index of shape {arr.shape} for {n} unit vectors")
             return np.flatnonzero(arr)
         if arr.ndim == 1 and (arr.dtype.kind in "iu" or arr.size == 0):
-            return np.arange(n, dtype=np.int64)[arr.astype(np.int64)]
+            rows = arr.astype(np.int64)
+            if rows.size and (rows.min() < -n or rows.max() >= n):
+                raise IndexError(f"unit index out of range for {n} unit vectors")
+            return np.where(rows < 0, rows + n, rows)
         raise TypeError(f"UnitVectors takes a slice, an integer or a 1-d integer/boolean index, not {key!r}")
 
     def __getitem__(self, key: object) -> np.ndarray:
         if isinstance(key, (int, np.integer)):
-            return self.rows(np.arange(len(self._pos), dtype=np.int64)[[int(key)]])[0]
+            return self.rows(np.array([range(len(self._pos))[int(key)]], dtype=np.int64))[0]
         return self.rows(self._index(key))
 
     def __setitem__(self, key: object, value: object) -> None:
