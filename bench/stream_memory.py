@@ -75,13 +75,14 @@ class PhaseSampler(threading.Thread):
         return dict(sorted(peaks.items(), key=lambda kv: -kv[1]))
 
 
-def measure(n: int, folder: Path, stages: tuple[str, ...]) -> dict:
+def measure(n: int, folder: Path, stages: tuple[str, ...] = STAGES, frame=None) -> dict:
+    """Ingest ``n`` recombined comments (or ``frame``) and run ``stages`` one by one, with each one's peak RSS."""
     from empathic.workspace import Workspace
 
     sampler = PhaseSampler()
     sampler.start()
     out: dict = {"stages": {}}
-    frame = corpus(n)
+    frame = corpus(n) if frame is None else frame
     out["unique_comments"] = int(frame.comment.nunique())
     out["rss_after_corpus_mb"] = _status_mb("VmRSS")
     exact = reset_peak()
