@@ -108,3 +108,28 @@ def test_streaming_equals_the_whole_table_path(tmp_path: Path, monkeypatch, appl
     labels = {r["sentiment_label"] for r in streamed["feedback_feelings"]}
     assert len(labels) >= 2
     assert streamed["feelings_calibration"][0]["applied"] is applies
+
+
+def test_a_batch_that_fails_leaves_the_previous_output(tmp_path: Path, monkeypatch) -> None:
+    """The batches are appended inside the stage's one transaction: a failure in the third keeps the last run."""
+    from empathic.errors import StageError
+
+    monkeypatch.setattr(feelings_stage, "BATCH_UNITS", 9)
+    with Workspace.open(tmp_path / "w.empathic", settings={"feelings": {"mode": "fast"}}) as ws:
+        insert_comments(ws, MIXED)
+        ws.analyze(stages=["feelings"])
+        before = _snapshot(ws)
+        calls = {"n": 0}
+        real = feelings_stage.aggregate_comments
+
+        def failing(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(feelings_stage, "aggregate_comments", failing)
+        with pytest.raises(StageError, match="disk full"):
+            ws.analyze(stages=["feelings"])
+        assert calls["n"] == 3
+        assert _snapshot(ws) == before

@@ -10,7 +10,8 @@ heads' matrix products release the GIL), so the second core does useful work.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -112,7 +113,7 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     return _run_whole(store, settings, progress, mode, fixed)
 
 
-def _unit_batches(store: Store, batch_units: int) -> Iterator[pa.Table]:
+def _unit_batches(store: Store, batch_units: int) -> Generator[pa.Table, None, None]:
     """The units in (feedback_id, sentence_idx) order, about ``batch_units`` at a time, never splitting a comment
     (so each batch rolls up to whole comments). Read through a record-batch reader: only one batch (plus the
     next, and the units of the comment it ends in) is held here at a time."""
@@ -157,7 +158,11 @@ def _run_streaming(store: Store, settings: Settings, progress: Progress, n_units
     features, labels = [], []
     n_comments = churn = done = 0
     batches = _unit_batches(store, BATCH_UNITS)
-    with store.write() as con, ThreadPoolExecutor(1, thread_name_prefix="feelings-embed") as pool:
+    with (
+        contextlib.closing(batches),  # its reader cursor closes even when a batch fails
+        store.write() as con,
+        ThreadPoolExecutor(1, thread_name_prefix="feelings-embed") as pool,
+    ):
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"):
             empty_table(con, table)
 
