@@ -9,8 +9,8 @@ Each engine runs in its own process (so peak RSS is its own). Corpus: the senten
 Skytrax reviews, women's clothing reviews and Banking77 queries, recombined by a seeded RNG into comments of 1–4
 units (so nearly every comment is unique). Prints JSON and merges it into docs/bench/spark.json.
 
-- ``local``: ``Workspace.analyze`` stage by stage; CPU seconds (process, all threads) and the process's peak RSS
-  after each stage.
+- ``local``: ``Workspace.analyze`` stage by stage (``bench/stream_memory.py``): CPU seconds (process, all threads)
+  and each stage's own peak RSS (the kernel's high-water mark, reset before the stage).
 - ``spark``: ``empathic spark run`` (``empathic.spark.lakehouse.run``) on local[2] over a Parquet file of the same
   comments, phase by phase: the driver's sample fit, the executors' annotation (mapInArrow), the aggregates.
   A sampler thread reads, every 0.5 s, the RSS and CPU seconds of the driver, the JVM and the Python workers.
@@ -87,27 +87,10 @@ def peak_rss_mb() -> float:
 
 
 def run_local(frame: pd.DataFrame, folder: Path) -> dict:
-    from empathic.workspace import Workspace
+    """The local engine stage by stage, with each stage's exact peak RSS (``bench/stream_memory.py``)."""
+    from stream_memory import measure
 
-    out: dict = {"stages": {}}
-    t = (time.perf_counter(), time.process_time())
-    with Workspace.open(folder / "bench.empathic") as ws:
-        ws.ingest(frame, text="comment", id="id", score=["nps"], attr=["plan"])
-        out["stages"]["ingest"] = _since(t)
-        for stage in ("sentences", "themes", "feelings", "usage", "analytics", "personas"):
-            t = (time.perf_counter(), time.process_time())
-            result = ws.analyze(stages=[stage])[-1]
-            out["stages"][stage] = {**_since(t), "message": result.message[:120]}
-        out["units"] = ws.store.count("sentences")
-    return out
-
-
-def _since(t: tuple[float, float]) -> dict:
-    return {
-        "wall_s": round(time.perf_counter() - t[0], 1),
-        "cpu_s": round(time.process_time() - t[1], 1),
-        "peak_rss_mb_so_far": peak_rss_mb(),
-    }
+    return measure(len(frame), folder, frame=frame)
 
 
 class Sampler(threading.Thread):

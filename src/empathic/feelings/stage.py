@@ -10,6 +10,8 @@ heads' matrix products release the GIL), so the second core does useful work.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -48,6 +50,7 @@ STAGE = Stage(
 NAME = STAGE.name
 REQUIRES = STAGE.requires
 BATCH_UNITS = 20_000
+UNITS_SQL = "SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx"
 #: Fewer comments than this still run, with a warning that aggregates are weak.
 FEW_COMMENTS = 20
 
@@ -95,12 +98,158 @@ def _annotate_fast_overlapped(units: pa.Table, settings: Settings, progress: Pro
 
 def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     """Annotate every unit and roll up to comments, replacing the previous feelings output."""
-    units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
-    if units.num_rows == 0:
+    n_units, n_comments = (
+        store.read("SELECT count(*) AS n_units, count(DISTINCT feedback_id) AS n_comments FROM sentences")
+        .to_pylist()[0]
+        .values()
+    )
+    if n_units == 0:
         return StageResult(NAME, skipped=True, message="no sentence units yet: ingest comments and run sentences")
     fs = settings.feelings
-    n_comments = len(pc.unique(units.column("feedback_id")))
-    mode = choose_mode(fs.mode, units.num_rows, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
+    mode = choose_mode(fs.mode, n_units, fs.accurate_max_units, n_comments, fs.accurate_max_comments)
+    engine = current_engine()
+    fixed = corrections.effective(corrections.corrections(store))
+    if mode == "fast" and engine.name == "local" and fixed.empty:
+        return _run_streaming(store, settings, progress, n_units)
+    return _run_whole(store, settings, progress, mode, fixed)
+
+
+def _unit_batches(store: Store, batch_units: int) -> Generator[pa.Table, None, None]:
+    """The units in (feedback_id, sentence_idx) order, about ``batch_units`` at a time, never splitting a comment
+    (so each batch rolls up to whole comments). Read through a record-batch reader: only one batch (plus the
+    next, and the units of the comment it ends in) is held here at a time."""
+    cur = store.cursor()
+    try:
+        reader = iter(cur.sql(UNITS_SQL).to_arrow_reader(batch_units))
+        carry: pa.Table | None = None
+        batch = next(reader, None)
+        while batch is not None:
+            following = next(reader, None)
+            table = pa.Table.from_batches([batch])
+            if carry is not None and carry.num_rows:
+                table = pa.concat_tables([carry, table])
+            if following is None:
+                if table.num_rows:
+                    yield table
+                break
+            ids = table.column("feedback_id")
+            same_as_last = pc.equal(ids, ids[-1]).to_numpy(zero_copy_only=False)
+            cut = int(np.flatnonzero(~same_as_last)[-1]) + 1 if not same_as_last.all() else 0
+            carry = table.slice(cut)
+            if cut:
+                yield table.slice(0, cut)
+            batch = following
+    finally:
+        cur.close()
+
+
+def _run_streaming(store: Store, settings: Settings, progress: Progress, n_units: int) -> StageResult:
+    """Fast mode on the local engine, in bounded batches: read a batch of units, annotate it, roll it up to its
+    comments and append all three tables, then the next. Only per-comment calibration features stay for the whole
+    corpus. Every output row depends only on its unit's text (units) or its comment's units (comments), so the
+    tables equal the whole-table path's (``tests/feelings/test_feelings_streaming.py``); the fast embedding of
+    batch k+1 runs on a helper thread while batch k is annotated (``feelings.overlap_embedding``)."""
+    fs = settings.feelings
+
+    def prepare(batch: pa.Table) -> tuple[pa.Table, list[str], np.ndarray]:
+        cleaned = clean_texts(batch.column("text").to_pylist())
+        return batch, cleaned, distinct_vectors(cleaned, "fast")
+
+    calibrating = fs.calibrate
+    features, labels = [], []
+    n_comments = churn = done = 0
+    batches = _unit_batches(store, BATCH_UNITS)
+    with (
+        contextlib.closing(batches),  # its reader cursor closes even when a batch fails
+        store.write() as con,
+        ThreadPoolExecutor(1, thread_name_prefix="feelings-embed") as pool,
+    ):
+        for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"):
+            empty_table(con, table)
+
+        def submit(batch: pa.Table | None):
+            if batch is None:
+                return None
+            return pool.submit(prepare, batch) if fs.overlap_embedding else _Done(prepare(batch))
+
+        pending = submit(next(batches, None))
+        while pending is not None:
+            units, cleaned, vectors = pending.result()
+            pending = submit(next(batches, None))
+            unit_table, emotions = annotate_units(units, vectors, fs, embedder="fast", cleaned=cleaned)
+            named = named_emotions(units.column("text").to_pylist())
+            comments, comment_emotions = aggregate_comments(unit_table, emotions, fs, "fast", named)
+            if calibrating:
+                features.append(
+                    calibration.comment_features(unit_table.select(["feedback_id", "sentiment"]).to_pandas(),
+                                                 fs.neutral_band)
+                )  # fmt: skip
+                labels.append(comments.select(["feedback_id", "sentiment_label"]))
+            _append(con, unit_table, comments, comment_emotions)
+            n_comments += comments.num_rows
+            churn += int(pc.sum(comments.column("churn_signal").cast(pa.int64())).as_py() or 0)
+            done += units.num_rows
+            progress("feelings: read units", done, n_units)
+        cal = _calibrate_stored(store, con, features, labels, settings)
+    return _result("fast", n_units, n_comments, churn, "0 vectors from the themes cache", pd.DataFrame(), {}, cal)
+
+
+class _Done:
+    """A finished result with a future's ``result()`` (the embedding of the next batch when not overlapped)."""
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def result(self) -> object:
+        return self._value
+
+
+def _append(con: object, unit_table: pa.Table, comments: pa.Table, comment_emotions: pa.Table) -> None:
+    for table, data in (
+        ("sentence_feelings", unit_table),
+        ("feedback_feelings", comments),
+        ("feedback_emotions", comment_emotions),
+    ):
+        con.register("feelings_new", data)  # type: ignore[attr-defined]
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM feelings_new")  # type: ignore[attr-defined]
+        con.unregister("feelings_new")  # type: ignore[attr-defined]
+
+
+def _calibrate_stored(
+    store: Store, con: object, features: list[pd.DataFrame], labels: list[pa.Table], settings: Settings
+) -> calibration.Calibration:
+    """The score calibration of the streamed comments (fitted on their per-comment features, as
+    :func:`_calibrate_and_correct` does), recorded; when it applies, the stored comments are relabelled."""
+    fs = settings.feelings
+    if not fs.calibrate:
+        cal = calibration.Calibration(reason="switched off (feelings.calibrate = false)")
+    else:
+        name, scores = _preferred_scores(store)
+        frame = pa.concat_tables(labels).to_pandas().set_index("feedback_id")
+        cal = calibration.fit(
+            pd.concat(features), frame["sentiment_label"], calibration.score_sides(scores), score=name,
+            seed=settings.seed,
+        )  # fmt: skip
+    _write_calibration(con, cal)
+    if cal.applied:
+        stored = con.sql(  # type: ignore[attr-defined]
+            "SELECT feedback_id, sentiment, sentiment_label FROM feedback_feelings ORDER BY feedback_id"
+        ).df()
+        relabelled = calibration.apply(cal, stored, pd.concat(features))
+        con.register("feelings_calibrated", pa.Table.from_pandas(relabelled, preserve_index=False))  # type: ignore[attr-defined]
+        con.execute(  # type: ignore[attr-defined]
+            "UPDATE feedback_feelings SET sentiment = c.sentiment, sentiment_label = c.sentiment_label "
+            "FROM feelings_calibrated c WHERE feedback_feelings.feedback_id = c.feedback_id"
+        )
+        con.unregister("feelings_calibrated")  # type: ignore[attr-defined]
+    return cal
+
+
+def _run_whole(store: Store, settings: Settings, progress: Progress, mode: str, fixed: pd.DataFrame) -> StageResult:
+    """Every unit at once: accurate mode (bounded by ``accurate_max_units``), another engine, or corrections to
+    apply (their few-shot neighbours can be any unit of the corpus)."""
+    units = store.read(UNITS_SQL)
+    fs = settings.feelings
     vectors = None
     engine = current_engine()
     if engine.name != "local":  # the per-row function on the engine (a cluster embeds; no workspace cache there)
@@ -119,7 +268,6 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
     else:
         vectors, cached = unit_vectors(store, clean_texts(units.column("text").to_pylist()), mode, progress)
         unit_table, emotions = _annotate_in_batches(units, vectors, settings, mode, progress)
-    fixed = corrections.effective(corrections.corrections(store))
     unit_table, corrected = _apply_unit_corrections(unit_table, units, fixed, settings, mode, vectors)
     vector_note = f"{cached} vectors from the themes cache"
     if isinstance(vectors, LazyVectors):
@@ -137,17 +285,24 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         for table in ("sentence_feelings", "feedback_feelings", "feedback_emotions", "feelings_calibration"):
             empty_table(con, table)
         _write_calibration(con, cal)
-        for table, data in (
-            ("sentence_feelings", unit_table),
-            ("feedback_feelings", comments),
-            ("feedback_emotions", comment_emotions),
-        ):
-            con.register("feelings_new", data)
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM feelings_new")
-            con.unregister("feelings_new")
+        _append(con, unit_table, comments, comment_emotions)
+    churn = int(sum(comments.column("churn_signal").to_pylist()))
+    return _result(mode, units.num_rows, comments.num_rows, churn, vector_note, fixed, corrected, cal)
+
+
+def _result(
+    mode: str,
+    n_units: int,
+    n_comments: int,
+    churn: int,
+    vector_note: str,
+    fixed: pd.DataFrame,
+    corrected: dict[str, int],
+    cal: calibration.Calibration,
+) -> StageResult:
     warnings = []
-    if comments.num_rows < FEW_COMMENTS:
-        warnings.append(f"only {comments.num_rows} comments: feelings aggregates are weak evidence")
+    if n_comments < FEW_COMMENTS:
+        warnings.append(f"only {n_comments} comments: feelings aggregates are weak evidence")
     model = "heads on the static embedder"
     if mode == "accurate" and get_emotions_encoder() is get_encoder():
         model = f"fine-tuned encoder {get_encoder().name} (one pass: sentiment, intent, emotions, unit vectors)"
@@ -163,12 +318,12 @@ def run(store: Store, settings: Settings, progress: Progress) -> StageResult:
         )
     return StageResult(
         NAME,
-        message=f"mode={mode}, feelings by {model} ({units.num_rows} units, {vector_note}){applied}; {cal.summary()}",
+        message=f"mode={mode}, feelings by {model} ({n_units} units, {vector_note}){applied}; {cal.summary()}",
         counts={
-            "units": units.num_rows,
-            "comments": comments.num_rows,
+            "units": n_units,
+            "comments": n_comments,
             "mode": mode,
-            "churn_signals": int(sum(comments.column("churn_signal").to_pylist())),
+            "churn_signals": churn,
             "corrections": len(fixed),
             "calibration_applied": cal.applied,
         },

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from empathic.errors import WorkspaceError
 from empathic.store.migrations import migrate
+from empathic.store.pragmas import apply_pragmas
 from empathic.store.quoting import ident
 
 
@@ -73,6 +74,7 @@ class Store:
             ) from None
         self._con = con
         try:
+            apply_pragmas(con)
             if not read_only:
                 with self.write() as cur:
                     migrate(cur, self.path)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from empathic.config import Settings
@@ -71,6 +72,7 @@ from empathic.themes.naming import named_only
 from empathic.themes.persist import centroid_rows, load_themes, now
 from empathic.themes.refine import refine
 from empathic.themes.segments import segment_tags
+from empathic.themes.unit_vectors import UnitVectors, map_in_place
 
 STAGE = Stage(
     name="themes",
@@ -102,17 +104,38 @@ SEGMENT_TAG_MAX_UNITS = 50_000
 
 def _units(store: Store) -> tuple[pa.Table, list[str], np.ndarray]:
     """Units in content order (:func:`content_order`), unique normalised texts sorted by hash, each unit's text
-    index."""
+    index.
+
+    Each distinct raw text is normalised once and units refer to it by index (no Python string per unit: at a
+    million comments, 2.1M units, the per-unit lists were over a gigabyte of the stage's peak).
+    """
     units = store.read("SELECT feedback_id, sentence_idx, text FROM sentences ORDER BY feedback_id, sentence_idx")
-    keys = [" ".join((t or "").split()) for t in units.column("text").to_pylist()]
-    order = content_order(units.column("feedback_id").to_pylist(), keys)
+    n = units.num_rows
+    if not n:
+        return units, [], np.zeros(0, np.int64)
+    encoded = pc.dictionary_encode(units.column("text").combine_chunks(), null_encoding="encode")
+    norm = [" ".join((t or "").split()) for t in encoded.dictionary.to_pylist()]
+    raw_of_unit = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    fids = units.column("feedback_id").combine_chunks()
+    codes = fids.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    order = _order_comments(starts.tolist(), n, fids.take(pa.array(starts)).to_pylist(), _UnitKeys(norm, raw_of_unit))
     units = units.take(pa.array(order, pa.int64()))
-    keys = [keys[i] for i in order]
-    ordered = sorted((text_hash(t), t) for t in set(keys))
+    ordered = sorted((text_hash(t), t) for t in set(norm))
     uniq = [t for _, t in ordered]
     index = {t: i for i, t in enumerate(uniq)}
-    pos = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return units, uniq, pos
+    norm_pos = np.fromiter(map(index.__getitem__, norm), dtype=np.int64, count=len(norm))
+    return units, uniq, norm_pos[raw_of_unit[order]]
+
+
+class _UnitKeys:
+    """The units' normalised texts, read by slice (``keys[a:b]``) without a list of one string per unit."""
+
+    def __init__(self, norm: list[str], raw_of_unit: np.ndarray) -> None:
+        self._norm, self._raw = norm, raw_of_unit
+
+    def __getitem__(self, span: slice) -> list[str]:
+        return [self._norm[r] for r in self._raw[span].tolist()]
 
 
 def content_order(feedback_ids: list[str], texts: list[str]) -> np.ndarray:
@@ -128,9 +151,17 @@ def content_order(feedback_ids: list[str], texts: list[str]) -> np.ndarray:
     if not n:
         return np.zeros(0, np.int64)
     starts = [0] + [i for i in range(1, n) if feedback_ids[i] != feedback_ids[i - 1]]
-    bounds = list(zip(starts, [*starts[1:], n], strict=True))
-    keyed = sorted((text_hash("\n".join(texts[a:b])), feedback_ids[a], a, b) for a, b in bounds)
-    return np.concatenate([np.arange(a, b) for _, _, a, b in keyed]).astype(np.int64)
+    return _order_comments(starts, n, [feedback_ids[a] for a in starts], texts)
+
+
+def _order_comments(starts: list[int], n: int, first_ids: list[str], texts) -> np.ndarray:
+    """:func:`content_order` given each comment's first unit and id (``texts[a:b]``: the texts of units a..b)."""
+    bounds = zip(starts, [*starts[1:], n], strict=True)
+    keyed = sorted((text_hash("\n".join(texts[a:b])), fid, a, b) for (a, b), fid in zip(bounds, first_ids, strict=True))
+    first = np.fromiter((a for _, _, a, _ in keyed), dtype=np.int64, count=len(keyed))
+    sizes = np.fromiter((b - a for _, _, a, b in keyed), dtype=np.int64, count=len(keyed))
+    # the units of each comment in turn: first[k], first[k] + 1, … for sizes[k] units
+    return np.arange(n, dtype=np.int64) + np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
 
 
 def names_only(texts: list[str], entity_words: set[str]) -> np.ndarray:
@@ -220,11 +251,13 @@ def _fast_vectors(store: Store, units: pa.Table, uniq: list[str], pos: np.ndarra
     cache = cache_rows(accurate.name, acc, hashes, missing)
     mapping = fit_mapping(units_static[sample], acc)
     mapped = apply_mapping(units_static, mapping)
+    del units_static
     mapped[sample] = acc  # the sample's units carry their MiniLM vectors
     context = np.zeros((0, mapped.shape[1]), np.float32)
     if comments_static is not None:
-        context = apply_mapping(comments_static, mapping)
-    vectors = _units_in_context(mapped, pos, comment, context, ts.context_weight)
+        context = map_in_place(comments_static, mapping)  # the comments' static vectors become their context
+    # per-unit vectors are computed when read (not 1.5 KB held per unit): the memory bound of the stage
+    vectors = UnitVectors(mapped, pos, comment, context, ts.context_weight)
     progress("map to the accurate space", len(pos), len(pos))
     return vectors, sample, [cache], (comment, context)  # no multi-unit comment: every row is −1
 
