@@ -43,7 +43,8 @@ def use_stored(store: Store, settings: AnalyticsSettings, source: Source) -> boo
 def stored_rows(store: Store, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
     """A stored result table (without ``computed_at``, in :data:`stored.ORDER_BY` order) with every theme's label
     taken from the ``themes`` table and the rows of deleted themes left out. ``where`` filters on the table's
-    columns, prefixed ``r.`` (it is bracketed before the deleted-theme filter joins it); an empty frame when the table does not exist."""
+    columns, prefixed ``r.`` (bracketed before the deleted-theme filter joins it); an empty frame when the table
+    does not exist."""
     if not store.has_table(table):
         return pd.DataFrame()
     columns = [c for c in store.read_df(f"SELECT * FROM {table} LIMIT 0").columns if c != "computed_at"]
