@@ -1,7 +1,9 @@
 """Notebook methods of the analytics area, mixed into :class:`empathic.Workspace`.
 
-Every method answers live from the workspace (SQL aggregations + pure statistics in ``empathic.analytics``), so
-a notebook sees exactly what the CLI, the web app and the stored tables show.
+Impact, drivers, segments and trends answer through the analytics read layer (:mod:`empathic.analytics.read`: the
+stored results while fresh, else live), the same functions the web app and the report read, so a notebook sees
+the rows the CLI, the web app and the report show; the other results are computed live (SQL aggregations + pure
+statistics in ``empathic.analytics``).
 """
 
 from __future__ import annotations
