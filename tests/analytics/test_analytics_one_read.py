@@ -105,8 +105,11 @@ def test_a_theme_deleted_after_the_last_analysis_is_in_no_read(workspace: Path, 
     computes live; neither shows the deleted theme, and the renamed one carries its new label in both."""
     monkeypatch.setattr("empathic.api.analytics.REFRESH_AFTER_EDIT_MAX_COMMENTS", 0)
     with Workspace.open(workspace) as ws:
+        movers = ws.impact().query("level == 1 and q_value < 0.05")  # what the exec brief lists as movers
+        renamed = movers.theme_id.iloc[0]
         top = _top_themes(ws)
-        gone, renamed = top.theme_id[0], top.theme_id[1]
+        gone = top.theme_id[top.theme_id != renamed].iloc[0]
+        gone_label = top.label[top.theme_id == gone].iloc[0]
         assert gone in set(ws.segments("plan").theme_id)  # it had segment rows before the edit
         ws.delete_theme(gone)
         ws.rename_theme(renamed, "renamed after the analysis")
@@ -117,6 +120,14 @@ def test_a_theme_deleted_after_the_last_analysis_is_in_no_read(workspace: Path, 
                 assert rows and all(gone not in row for row in rows), name
                 if name != "segments":  # segment rows are level-1 themes too, but not every theme gets one
                     assert "renamed after the analysis" in {row[2] for row in rows}, name
+        # the team's exec brief reads the same stored impacts: its movers are Drivers-page rows, the deleted one gone
+        from empathic.team.brief import build_brief
+
+        movers = [(m["label"], m["score_name"], _value(m["impact"])) for m in build_brief(ws.store, "exec")["movers"]]
+        page = [(r["label"], r["score_name"], _value(r["impact"])) for r in sections.drivers(ws.store)["impact"]
+                if r["level"] == 1 and r["q_value"] is not None and r["q_value"] < 0.05]  # fmt: skip
+        page = sorted(page, key=lambda m: (-abs(m[2]), m[0]))[: len(movers)]
+        assert movers and movers == page and gone_label not in {m[0] for m in movers}
         # the stored rows the sections show are exactly the read layer's stored rows
         stale = read.segments(ws.store, cfg, "plan", source="stored")
         assert gone not in set(stale.theme_id) and len(stale) == len(_both(ws)["segments"][1])
