@@ -74,14 +74,3 @@ def read(store: Store, table: str, where: str = "", params: list | None = None) 
     exclude = " EXCLUDE (computed_at)" if table != "alerts" else ""
     return store.read_df(f"SELECT *{exclude} FROM {table} {where} ORDER BY {ORDER_BY[table]}", params)
 
-
-def segments(store: Store, by: list[str] | None) -> pd.DataFrame:
-    """Stored segment differences (optionally for some attributes) with the theme label, like the live result."""
-    where, params = "", []
-    if by:
-        where = "WHERE attribute IN (SELECT unnest(?::VARCHAR[]))"
-        params = [by]
-    df = read(store, "segment_differences", where, params)
-    labels = dict(store.read_df("SELECT theme_id, label FROM themes").itertuples(index=False, name=None))
-    df.insert(4, "label", [labels.get(t, t) if isinstance(t, str) else None for t in df.theme_id])
-    return df

@@ -1,7 +1,9 @@
 """Notebook methods of the analytics area, mixed into :class:`empathic.Workspace`.
 
-Every method answers live from the workspace (SQL aggregations + pure statistics in ``empathic.analytics``), so
-a notebook sees exactly what the CLI, the web app and the stored tables show.
+Impact, drivers, segments and trends answer through the analytics read layer (:mod:`empathic.analytics.read`: the
+stored results while fresh, else live), the same functions the web app and the report read, so a notebook sees
+the rows the CLI, the web app and the report show; the other results are computed live (SQL aggregations + pure
+statistics in ``empathic.analytics``).
 """
 
 from __future__ import annotations
@@ -80,22 +82,18 @@ class AnalyticsAPI:
                    detail={"display_name": " ".join(display_name.split())})  # fmt: skip
 
     def impact(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
-        """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q."""
-        from empathic.analytics import results, stored
+        """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q (stored while
+        fresh, else live; :func:`empathic.analytics.read.impact`, what the web app and the report read too)."""
+        from empathic.analytics import read
 
-        if self._stored_fresh(live):
-            results.check_score(self.store, score)
-            return stored.read(self.store, "theme_impact", "WHERE ?::VARCHAR IS NULL OR score_name = ?", [score, score])
-        return results.impact(self.store, self.settings.analytics, score)
+        return read.impact(self.store, self.settings.analytics, score, source="live" if live else "auto")
 
     def drivers(self, score: str | None = None, *, live: bool = False) -> pd.DataFrame:
-        """Key drivers: ridge coefficients (score points per mention) with intervals and relative weights."""
-        from empathic.analytics import results, stored
+        """Key drivers: ridge coefficients (score points per mention) with intervals and relative weights
+        (:func:`empathic.analytics.read.drivers`)."""
+        from empathic.analytics import read
 
-        if self._stored_fresh(live):
-            results.check_score(self.store, score)
-            return stored.read(self.store, "key_drivers", "WHERE ?::VARCHAR IS NULL OR score_name = ?", [score, score])
-        return results.drivers(self.store, self.settings.analytics, score)
+        return read.drivers(self.store, self.settings.analytics, score, source="live" if live else "auto")
 
     def waterfall(
         self, score: str | None = None, period_a: Any = None, period_b: Any = None, *, grain: str | None = None
@@ -138,16 +136,9 @@ class AnalyticsAPI:
 
         ``top``: compare the ``top`` most common values of each attribute and pool the rest as ``other``.
         """
-        from empathic.analytics import results, segments, stored
+        from empathic.analytics import read
 
-        cfg = self.settings.analytics
-        if top is None and self._stored_fresh(live):
-            names = [by] if isinstance(by, str) else by
-            plan = segments.plan_segments(self.store, names, cfg.max_segment_values, cfg.segment_top_values)
-            out = stored.segments(self.store, names)
-            out.attrs["warnings"] = plan.warnings
-        else:
-            out = results.segments(self.store, cfg, by, top)
+        out = read.segments(self.store, self.settings.analytics, by, top=top, source="live" if live else "auto")
         if significant_only:
             warnings = out.attrs.get("warnings", [])
             out = out[out.significant].reset_index(drop=True)
@@ -155,14 +146,11 @@ class AnalyticsAPI:
         return out
 
     def trends(self, grain: str | None = None, *, live: bool = False) -> pd.DataFrame:
-        """Theme volume, share, sentiment and impact per period (``grain`` day/week/month, default from the span)."""
-        from empathic.analytics import results, stored
+        """Theme volume, share, sentiment and impact per period (``grain`` day/week/month, default from the span;
+        :func:`empathic.analytics.read.trends`)."""
+        from empathic.analytics import read
 
-        if self._stored_fresh(live):
-            out = stored.read(self.store, "theme_trends")
-            if grain is None or out.empty or out.grain.iloc[0] == grain:
-                return out
-        return results.trends(self.store, self.settings.analytics, grain)[0]
+        return read.trends(self.store, self.settings.analytics, grain, source="live" if live else "auto")
 
     def score_trend(self, grain: str | None = None, score: str | None = None) -> pd.DataFrame:
         """A score (default: the main one) per period with its 95 % interval: ``period, n_period, n, value,

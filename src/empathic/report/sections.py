@@ -15,8 +15,33 @@ if TYPE_CHECKING:
     from empathic.store import Store
 
 
-def segments(store: Store, *, attribute: str | None = None, limit: int = 200) -> dict[str, Any] | None:
-    """Attributes with their values, and the segment differences (significant first)."""
+#: What the web pages, REST and the report show of each stored analytics result (the read functions of
+#: :mod:`empathic.analytics.read` give every column; these sections only choose, order and format).
+SEGMENT_FIELDS = ["attribute", "segment", "metric", "theme_id", "theme", "score_name", "n_segment", "n_rest",
+                  "value_segment", "ci_low", "ci_high", "value_rest", "lift", "diff", "test", "p_value", "q_value",
+                  "significant"]  # fmt: skip
+IMPACT_FIELDS = ["score_name", "metric", "theme_id", "label", "level", "n_with", "score_with", "score_without",
+                 "impact", "ci_low", "ci_high", "q_value", "direction"]  # fmt: skip
+KEY_DRIVER_FIELDS = ["score_name", "theme_id", "label", "feature", "coef", "ci_low", "ci_high", "relative_weight",
+                     "r_squared", "n"]  # fmt: skip
+TREND_FIELDS = ["grain", "period_start", "theme_id", "label", "n_comments", "n_period", "share", "sentiment"]
+
+
+def _analytics_settings(settings: Settings | None) -> Any:
+    """The analytics settings the read functions take (only their freshness check uses them: the sections read
+    ``source="stored"``, which never computes)."""
+    from empathic.analytics.settings import AnalyticsSettings
+
+    return settings.analytics if settings is not None else AnalyticsSettings()
+
+
+def segments(
+    store: Store, *, attribute: str | None = None, limit: int = 200, settings: Settings | None = None
+) -> dict[str, Any] | None:
+    """Attributes with their values, and the segment differences (significant first) as stored
+    (:func:`empathic.analytics.read.segments`: current theme labels, deleted themes left out)."""
+    from empathic.analytics import read
+
     if not has_data(store, "feedback_attributes") and not has_data(store, "segment_differences"):
         return None
     attributes = rows(
@@ -25,27 +50,28 @@ def segments(store: Store, *, attribute: str | None = None, limit: int = 200) ->
     )
     differences = None
     if has_data(store, "segment_differences"):
-        where, params = ("WHERE d.attribute = ?", [attribute]) if attribute else ("", [])
-        differences = rows(
-            store,
-            "SELECT d.attribute, d.segment, d.metric, d.theme_id, t.label AS theme, d.score_name, d.n_segment, "
-            "d.n_rest, d.value_segment, d.ci_low, d.ci_high, d.value_rest, d.lift, d.diff, d.test, d.p_value, "
-            "d.q_value, d.significant "
-            "FROM segment_differences d LEFT JOIN themes t USING (theme_id) "
-            f"{where} ORDER BY d.significant DESC, d.q_value NULLS LAST, d.attribute, d.segment, d.metric, "
-            "d.theme_id LIMIT ?",
-            [*params, limit],
-        )
+        frame = read.segments(store, _analytics_settings(settings), attribute or None, source="stored")
+        frame = frame.rename(columns={"label": "theme"}).sort_values(
+            ["significant", "q_value", "attribute", "segment", "metric", "theme_id"],
+            ascending=[False, True, True, True, True, True], na_position="last", kind="mergesort",
+        )  # fmt: skip
+        differences = _records(frame[SEGMENT_FIELDS].head(limit))
     return {"attributes": attributes, "differences": differences}
 
 
-def drivers(store: Store, *, score: str | None = None, top: int | None = None) -> dict[str, Any] | None:
+def drivers(
+    store: Store, *, score: str | None = None, top: int | None = None, settings: Settings | None = None
+) -> dict[str, Any] | None:
     """Theme impact on each score (leave-one-out) and key drivers (regression), or None before analytics.
 
     Rows are ranked by absolute impact (the themes that move a score most, both directions, first). With ``top``,
     only one score is shown — ``score``, or the main score (NPS first, see ``trends.primary_score``) — with its
-    ``top`` themes each way (``direction`` = lowers / raises): what the report shows.
+    ``top`` themes each way (``direction`` = lowers / raises): what the report shows. The rows are the stored ones
+    (:func:`empathic.analytics.read.impact` / :func:`~empathic.analytics.read.drivers`: labels from the themes
+    table, deleted themes left out, so an edit made after the last analysis shows at once).
     """
+    from empathic.analytics import read
+
     if not has_data(store, "theme_impact"):
         return None
     if top is not None or score is not None:
@@ -59,35 +85,26 @@ def drivers(store: Store, *, score: str | None = None, top: int | None = None) -
                 raise
             # no score column in the feedback (stored impacts only): the first stored score is the main one
             score = store.scalar("SELECT min(score_name) FROM theme_impact")
-    # labels from the themes table and deleted themes left out: a rename, merge, delete or split made after the
-    # last analysis shows at once instead of the stored (stale) labels
-    where, params = ("AND i.score_name = ?", [score]) if score else ("", [])
-    live = "LEFT JOIN themes t USING (theme_id) WHERE coalesce(t.status, 'active') <> 'deleted'"
-    impact = rows(
-        store,
-        "SELECT i.score_name, i.metric, i.theme_id, coalesce(t.label, i.label) AS label, i.level, i.n_with, "
-        "i.score_with, i.score_without, i.impact, i.ci_low, i.ci_high, i.q_value, "
-        "CASE WHEN i.impact < 0 THEN 'lowers' ELSE 'raises' END AS direction "
-        f"FROM theme_impact i {live} {where} ORDER BY i.score_name, abs(i.impact) DESC NULLS LAST, i.theme_id",
-        params,
+    cfg = _analytics_settings(settings)
+    frame = read.impact(store, cfg, score, source="stored")
+    frame["direction"] = ["lowers" if v < 0 else "raises" for v in frame.impact]
+    frame = frame.assign(_size=frame.impact.abs()).sort_values(
+        ["score_name", "_size", "theme_id"], ascending=[True, False, True], na_position="last", kind="mergesort"
     )
+    impact = _records(frame[IMPACT_FIELDS])
     if top is not None:
         impact = [r for r in impact if r["level"] in (None, 1)]
         impact = [r for r in impact if r["direction"] == "lowers"][:top] + [
             r for r in impact if r["direction"] == "raises"
         ][:top]
         impact.sort(key=lambda r: (-abs(r["impact"] or 0.0), r["theme_id"]))
-    key = (
-        rows(
-            store,
-            "SELECT i.score_name, i.theme_id, coalesce(t.label, i.label) AS label, i.feature, i.coef, i.ci_low, "
-            f"i.ci_high, i.relative_weight, i.r_squared, i.n FROM key_drivers i {live} {where} "
-            "ORDER BY i.score_name, i.relative_weight DESC NULLS LAST, i.theme_id, i.feature",
-            params,
-        )
-        if has_data(store, "key_drivers")
-        else []
-    )
+    key: list[dict[str, Any]] = []
+    if has_data(store, "key_drivers"):
+        model = read.drivers(store, cfg, score, source="stored").sort_values(
+            ["score_name", "relative_weight", "theme_id", "feature"], ascending=[True, False, True, True],
+            na_position="last", kind="mergesort",
+        )  # fmt: skip
+        key = _records(model[KEY_DRIVER_FIELDS])
     if top is not None:
         key = key[: 2 * top]
     return {"impact": impact, "key_drivers": key, "score_name": score}
@@ -155,18 +172,15 @@ def score_change(
     return {**data, "waterfall": waterfall, "moved": moved, "series": series}
 
 
-def trends(store: Store) -> dict[str, Any] | None:
-    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics. Labels come
-    from the themes table (renames show at once) and deleted or merged-away themes are left out."""
+def trends(store: Store, *, settings: Settings | None = None) -> dict[str, Any] | None:
+    """Per-period theme volumes/shares (long format) and the period totals, or None before analytics: the stored rows
+    of :func:`empathic.analytics.read.trends` (labels from the themes table, so renames show at once; deleted or
+    merged-away themes left out)."""
+    from empathic.analytics import read
+
     if not has_data(store, "theme_trends"):
         return None
-    series = rows(
-        store,
-        "SELECT r.grain, r.period_start, r.theme_id, coalesce(t.label, r.label) AS label, r.n_comments, r.n_period, "
-        "r.share, r.sentiment FROM theme_trends r LEFT JOIN themes t USING (theme_id) "
-        "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY r.period_start, r.theme_id",
-    )
-    return {"series": series}
+    return {"series": _records(read.trends(store, _analytics_settings(settings), source="stored")[TREND_FIELDS])}
 
 
 def ideas(store: Store, settings: Settings, *, limit: int = 60) -> list[dict[str, Any]] | None:

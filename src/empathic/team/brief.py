@@ -58,18 +58,28 @@ def _theme_quotes(store: Store, theme_id: str, k: int, *, negative: bool = False
     return [_quote(t) for t in df.text]
 
 
+def _movers(store: Store) -> list[dict[str, Any]]:
+    """The primary themes that move a score significantly, largest first: the stored impacts as the analytics read
+    layer gives them (:func:`empathic.analytics.read.impact`, what the Drivers page shows: current labels, deleted
+    themes left out)."""
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+
+    impact = read.impact(store, AnalyticsSettings(), source="stored")
+    shown = impact[(impact.level == 1) & (impact.q_value < 0.05)]
+    shown = shown.assign(_size=shown.impact.abs()).sort_values(["_size", "label"], ascending=[False, True],
+                                                                 kind="mergesort")  # fmt: skip
+    columns = ["label", "score_name", "impact", "ci_low", "ci_high", "n_with", "q_value"]
+    return [{k: owners.plain(v) for k, v in r.items()} for r in shown[columns].head(TOP).to_dict("records")]
+
+
 def _exec(store: Store) -> dict[str, Any]:
     out: dict[str, Any] = {"scores": [], "movers": [], "pains": [], "requests": [], "voice": None}
     if _has(store, "score_summary"):
         out["scores"] = _records(store, "SELECT score_name, kind, metric, n, value, ci_low, ci_high FROM score_summary "
                                         "ORDER BY score_name")  # fmt: skip
     if _has(store, "theme_impact"):
-        out["movers"] = _records(
-            store,
-            "SELECT label, score_name, impact, ci_low, ci_high, n_with, q_value FROM theme_impact "
-            "WHERE level = 1 AND q_value < 0.05 ORDER BY abs(impact) DESC, label LIMIT ?",
-            [TOP],
-        )
+        out["movers"] = _movers(store)
     if _has(store, "feedback_themes", "feedback_feelings", "themes"):
         out["pains"] = _records(
             store,
