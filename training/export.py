@@ -89,6 +89,28 @@ def run_onnx(sess, ids: list[list[int]], batch_size: int = 64) -> list[np.ndarra
     return outs or []
 
 
+ENCODER_OUTPUTS = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba", "unit_vector"]
+
+
+def export_fp32(wrapped, path: Path) -> None:
+    """Write the wrapped torch model as an fp32 ONNX graph with the shipped input/output names and dynamic axes.
+
+    One place for the export call, so the plain and the branched encoder ship the same graph interface."""
+    import torch
+
+    x = torch.ones((2, 8), dtype=torch.int64)
+    torch.onnx.export(
+        wrapped,
+        (x, torch.ones_like(x)),
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=ENCODER_OUTPUTS,
+        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     torch = te.setup(args.threads)
     import onnxruntime as ort
@@ -110,18 +132,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     model.eval()
     wrapped = Exported(model).eval()
     fp32 = te.WORK / "feelings-encoder-fp32.onnx"
-    x = torch.ones((2, 8), dtype=torch.int64)
-    outputs = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba", "unit_vector"]
-    torch.onnx.export(
-        wrapped,
-        (x, torch.ones_like(x)),
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=outputs,
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
-        opset_version=17,
-        dynamo=False,
-    )
+    export_fp32(wrapped, fp32)
+    outputs = ENCODER_OUTPUTS
     int8_weights(fp32, te.ONNX_OUT, fp16_matmuls=args.fp16_matmuls)
     print(f"exported {ckpt} → {te.ONNX_OUT} ({te.ONNX_OUT.stat().st_size / 1e6:.1f} MB)", flush=True)
 
@@ -259,18 +271,8 @@ def cmd_export_branch(args: argparse.Namespace) -> None:
     model.eval()
     wrapped = Exported(model).eval()
     fp32 = eb.WORK / "feelings-encoder-fp32.onnx"
-    x = torch.ones((2, 8), dtype=torch.int64)
-    outputs = ["sentiment_proba", "sentiment_score", "intent_proba", "goemotions_proba", "unit_vector"]
-    torch.onnx.export(
-        wrapped,
-        (x, torch.ones_like(x)),
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=outputs,
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
-        opset_version=17,
-        dynamo=False,
-    )
+    export_fp32(wrapped, fp32)
+    outputs = ENCODER_OUTPUTS
     out_path = Path(args.out) if getattr(args, "out", "") else te.ONNX_OUT
     branch = branch_matmul_weights(fp32) if args.int8_branch else frozenset()
     int8_weights(fp32, out_path, fp16_matmuls=args.fp16_matmuls, int8_names=branch)
