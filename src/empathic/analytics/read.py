@@ -40,14 +40,16 @@ def use_stored(store: Store, settings: AnalyticsSettings, source: Source) -> boo
     return source == "stored" or (source == "auto" and stored.is_fresh(store, settings))
 
 
-def stored_rows(store: Store, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
-    """A stored result table (without ``computed_at``, in :data:`stored.ORDER_BY` order) with every theme's label
-    taken from the ``themes`` table and the rows of deleted themes left out. ``where`` filters on the table's
-    columns, prefixed ``r.`` (bracketed before the deleted-theme filter joins it); an empty frame when the table
-    does not exist."""
+def stored_rows(
+    store: Store, table: str, where: str = "", params: list | None = None, *, computed_at: bool = False
+) -> pd.DataFrame:
+    """A stored result table (in :data:`stored.ORDER_BY` order; ``computed_at`` only when asked, where the table
+    holds it: the exports carry it) with every theme's label taken from the ``themes`` table and the rows of
+    deleted themes left out. ``where`` filters on the table's columns, prefixed ``r.`` (bracketed before the
+    deleted-theme filter joins it); an empty frame when the table does not exist."""
     if not store.has_table(table):
         return pd.DataFrame()
-    columns = [c for c in store.read_df(f"SELECT * FROM {table} LIMIT 0").columns if c != "computed_at"]
+    columns = [c for c in store.read_df(f"SELECT * FROM {table} LIMIT 0").columns if computed_at or c != "computed_at"]
     select = ", ".join("coalesce(t.label, r.label) AS label" if c == "label" else f"r.{c}" for c in columns)
     keep = "coalesce(t.status, 'active') <> 'deleted'"
     where = f"WHERE ({where.removeprefix('WHERE ')}) AND {keep}" if where else f"WHERE {keep}"
@@ -60,16 +62,23 @@ def stored_rows(store: Store, table: str, where: str = "", params: list | None =
 
 
 def impact(
-    store: Store, settings: AnalyticsSettings, score: str | None = None, *, source: Source = "auto"
+    store: Store,
+    settings: AnalyticsSettings,
+    score: str | None = None,
+    *,
+    source: Source = "auto",
+    computed_at: bool = False,
 ) -> pd.DataFrame:
     """Leave-one-out impact of every theme on every (or one) score, with interval, p and BH q.
 
     ``score`` must be a score column of the workspace, except with ``source="stored"`` (a summary workspace may
-    hold stored impacts of scores whose comments it does not carry)."""
+    hold stored impacts of scores whose comments it does not carry). ``computed_at`` keeps the stage's timestamp
+    column on stored rows (the drivers export carries it; live rows have none)."""
     if use_stored(store, settings, source):
         if source != "stored":
             results.check_score(store, score)
-        return stored_rows(store, "theme_impact", "WHERE ?::VARCHAR IS NULL OR r.score_name = ?", [score, score])
+        return stored_rows(store, "theme_impact", "WHERE ?::VARCHAR IS NULL OR r.score_name = ?", [score, score],
+                           computed_at=computed_at)  # fmt: skip
     return results.impact(store, settings, score)
 
 
@@ -91,17 +100,19 @@ def segments(
     *,
     top: int | None = None,
     source: Source = "auto",
+    computed_at: bool = False,
 ) -> pd.DataFrame:
     """Each segment of attribute(s) ``by`` (default: every one) vs the rest: theme share, score, sentiment, lift, p,
     BH q, with the theme's ``label`` (``None`` for score and sentiment rows).
 
     ``top`` (pool all but the ``top`` most common values as ``other``) is a different analysis than the stored one,
     so it is always computed live. ``attrs['warnings']`` carries the attribute plan's warnings (not computed for
-    ``source="stored"``, which reads only what the stage stored)."""
+    ``source="stored"``, which reads only what the stage stored). ``computed_at`` keeps the stage's timestamp column
+    on stored rows (the segments export carries it)."""
     if top is None and use_stored(store, settings, source):
         names = [by] if isinstance(by, str) else by
         where, params = ("WHERE r.attribute IN (SELECT unnest(?::VARCHAR[]))", [names]) if names else ("", [])
-        out = stored_rows(store, "segment_differences", where, params)
+        out = stored_rows(store, "segment_differences", where, params, computed_at=computed_at)
         if out.empty and not len(out.columns):
             return out
         # the theme's current label (the theme id when the themes table no longer knows it), like the live result

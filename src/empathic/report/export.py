@@ -59,17 +59,6 @@ def xlsx_safe_cell(value: object) -> object:
     return value
 
 
-DRIVERS_EXPORT = (
-    "SELECT i.* REPLACE (coalesce(t.label, i.label) AS label), coalesce(sl.display_name, i.score_name) AS "
-    "score_display_name FROM theme_impact i LEFT JOIN themes t USING (theme_id) LEFT JOIN score_labels sl "
-    "USING (score_name) ORDER BY i.score_name, i.impact, i.theme_id"
-)
-DRIVERS_EXPORT_UNNAMED = (
-    "SELECT i.* REPLACE (coalesce(t.label, i.label) AS label), i.score_name AS score_display_name "
-    "FROM theme_impact i LEFT JOIN themes t USING (theme_id) ORDER BY i.score_name, i.impact, i.theme_id"
-)
-
-
 def export_frame(store: Store, what: str) -> pd.DataFrame:
     """The table behind one export (raw values)."""
     if what not in WHATS + MORE_WHATS:
@@ -78,15 +67,9 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
         return _comments(store)
     if what in _READERS:
         return _READERS[what](store)
-    table, order = {
-        "themes": ("themes", "level, n_comments DESC, theme_id"),
-        "drivers": ("theme_impact", "score_name, impact, theme_id"),
-    }[what]
-    if store.count(table) == 0:
+    if store.count("themes") == 0:
         raise StageError(f"nothing to export: {what} not analysed yet", hint="run `empathic analyze WORKSPACE` first")
-    if what == "drivers":  # the theme's current label and the score's display name next to their ids
-        return store.read_df(DRIVERS_EXPORT if store.has_table("score_labels") else DRIVERS_EXPORT_UNNAMED)
-    return store.read_df(f"SELECT * FROM {table} ORDER BY {order}")
+    return store.read_df("SELECT * FROM themes ORDER BY level, n_comments DESC, theme_id")
 
 
 def _comments(store: Store) -> pd.DataFrame:
@@ -156,13 +139,46 @@ def _need(store: Store, table: str, what: str, stage: str = "analyze") -> None:
         raise StageError(f"nothing to export: {what} not analysed yet", hint=f"run `empathic {stage} WORKSPACE` first")
 
 
+# The drivers and segments exports are the stored rows the web app, REST and the report show
+# (:mod:`empathic.analytics.read` with ``source="stored"``: the theme's current label, themes deleted after the last
+# analysis left out), in the export's own columns and order (a public contract: every stored column, computed_at too).
+def _sorted(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """``frame`` in ``order`` ascending, missing values last (the SQL ``ORDER BY`` the exports always had), without
+    the read layer's ``attrs`` (they would land in the Parquet file's metadata)."""
+    out = frame.sort_values(order, na_position="last", kind="mergesort").reset_index(drop=True)
+    out.attrs = {}
+    return out
+
+
+def _drivers(store: Store) -> pd.DataFrame:
+    """Theme impact per score with the theme's current label and the score's display name next to their ids."""
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+
+    _need(store, "theme_impact", "drivers")
+    frame = read.impact(store, AnalyticsSettings(), source="stored", computed_at=True)
+    names: dict[str, str | None] = {}
+    if store.has_table("score_labels"):
+        names = dict(store.read_df("SELECT score_name, display_name FROM score_labels").itertuples(index=False))
+    frame["score_display_name"] = pd.Series(  # coalesce(display name, score name), in the score name's dtype
+        [s if names.get(s) is None else names[s] for s in frame.score_name], index=frame.index,
+        dtype=frame.score_name.dtype,
+    )  # fmt: skip
+    return _sorted(frame, ["score_name", "impact", "theme_id"])
+
+
 def _segments(store: Store) -> pd.DataFrame:
-    """Segment differences with the theme's label next to its id."""
+    """Segment differences with the theme's label next to its id (null for a theme the themes table does not know,
+    and for the score and sentiment rows, which have no theme)."""
+    from empathic.analytics import read, results
+    from empathic.analytics.settings import AnalyticsSettings
+
     _need(store, "segment_differences", "segments")
-    return store.read_df(
-        "SELECT d.* EXCLUDE (theme_id), d.theme_id, t.label AS theme_label FROM segment_differences d "
-        "LEFT JOIN themes t USING (theme_id) ORDER BY attribute, segment, metric, theme_id, score_name"
-    )
+    frame = read.segments(store, AnalyticsSettings(), source="stored", computed_at=True)
+    known = results.theme_labels(store)
+    label = frame.label.where(frame.theme_id.isin(list(known)))  # in the theme id's string dtype
+    frame = frame[[c for c in frame.columns if c not in ("theme_id", "label")] + ["theme_id"]].assign(theme_label=label)
+    return _sorted(frame, ["attribute", "segment", "metric", "theme_id", "score_name"])
 
 
 def _usage(store: Store) -> pd.DataFrame:
@@ -215,4 +231,4 @@ def _customers(store: Store) -> pd.DataFrame:
     return base.merge(wide.reset_index(), on="customer_id", how="left")
 
 
-_READERS = {"segments": _segments, "usage": _usage, "personas": _personas, "customers": _customers}
+_READERS = {"drivers": _drivers, "segments": _segments, "usage": _usage, "personas": _personas, "customers": _customers}
