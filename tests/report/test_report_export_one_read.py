@@ -110,3 +110,24 @@ def test_segments_export_is_the_segments_page_without_the_deleted_theme(edited, 
     assert list(frame.columns) == list(back.columns) == expected and len(back) == len(frame) > 0
     order = ["attribute", "segment", "metric", "theme_id", "score_name"]
     assert frame[order].equals(frame[order].sort_values(order, na_position="last").reset_index(drop=True))
+
+
+def test_theme_page_reads_the_same_trend_and_segment_rows(edited) -> None:
+    """The theme page's trend and segments are the Trends and Segments pages' rows of that theme; the deleted theme
+    (still reachable by its id) has none, as on those pages."""
+    from empathic.report.views import theme_detail
+
+    path, gone, renamed, _ = edited
+    with Workspace.open(path, read_only=True) as ws:
+        kept, deleted = theme_detail(ws.store, renamed), theme_detail(ws.store, gone)
+        series = sections.trends(ws.store)["series"]
+        differences = sections.segments(ws.store, limit=1_000_000)["differences"]
+    assert deleted is not None and deleted["trend"] == [] and deleted["segments"] == []
+    trend_key = ["period_start", "n_comments", "share", "sentiment"]
+    assert kept["trend"] and _rows(kept["trend"], trend_key) == _rows(
+        [r for r in series if r["theme_id"] == renamed], trend_key
+    )
+    segment_key = ["attribute", "segment", "n_segment", "value_segment", "value_rest", "lift", "q_value", "significant"]
+    page = [r for r in differences if r["theme_id"] == renamed and r["metric"] == "theme_share"]
+    assert kept["segments"] and _rows(kept["segments"], segment_key) == _rows(page, segment_key)
+    assert [r["significant"] for r in kept["segments"]] == sorted((r["significant"] for r in page), reverse=True)

@@ -205,29 +205,44 @@ def theme_detail(store: Store, theme_id: str) -> dict[str, Any] | None:
         "WHERE t.parent_id = ? AND coalesce(t.status, 'active') <> 'deleted' ORDER BY t.n_comments DESC, t.theme_id",
         [theme_id],
     )
-    theme["trend"] = (
-        rows(
-            store,
-            "SELECT period_start, n_comments, share, sentiment FROM theme_trends WHERE theme_id = ? ORDER BY 1",
-            [theme_id],
-        )
-        if has_data(store, "theme_trends")
-        else []
-    )
-    theme["segments"] = (
-        rows(
-            store,
-            "SELECT attribute, segment, n_segment, value_segment, value_rest, lift, q_value, significant "
-            "FROM segment_differences WHERE metric = 'theme_share' AND theme_id = ? "
-            "ORDER BY significant DESC, abs(lift - 1) DESC NULLS LAST, attribute, segment LIMIT 30",
-            [theme_id],
-        )
-        if has_data(store, "segment_differences")
-        else []
-    )
+    theme["trend"] = _theme_trend(store, theme_id)
+    theme["segments"] = _theme_segments(store, theme_id)
     theme["emotions"] = _theme_emotions(store, theme_id)
     theme["empathy_map"] = _theme_quadrants(store, theme_id)
     return theme
+
+
+# A theme's trend and segment rows are the stored rows every other reader shows (:mod:`empathic.analytics.read`,
+# ``source="stored"``): a theme deleted after the last analysis has none, as on the Trends and Segments pages.
+def _theme_trend(store: Store, theme_id: str) -> list[dict[str, Any]]:
+    """The theme's share, volume and sentiment per stored period, oldest first."""
+    if not has_data(store, "theme_trends"):
+        return []
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+    from empathic.report.sections import _records
+
+    frame = read.trends(store, AnalyticsSettings(), source="stored")
+    frame = frame[frame.theme_id == theme_id].sort_values("period_start", kind="mergesort")
+    return _records(frame[["period_start", "n_comments", "share", "sentiment"]])
+
+
+def _theme_segments(store: Store, theme_id: str, limit: int = 30) -> list[dict[str, Any]]:
+    """The segments where the theme's share differs: significant first, then the largest lift either way."""
+    if not has_data(store, "segment_differences"):
+        return []
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+    from empathic.report.sections import _records
+
+    frame = read.segments(store, AnalyticsSettings(), source="stored")
+    frame = frame[(frame.metric == "theme_share") & (frame.theme_id == theme_id)]
+    frame = frame.assign(_away=(frame.lift - 1).abs()).sort_values(
+        ["significant", "_away", "attribute", "segment"], ascending=[False, False, True, True], na_position="last",
+        kind="mergesort",
+    )  # fmt: skip
+    columns = ["attribute", "segment", "n_segment", "value_segment", "value_rest", "lift", "q_value", "significant"]
+    return _records(frame[columns].head(limit))
 
 
 def _theme_emotions(store: Store, theme_id: str) -> list[dict[str, Any]]:
