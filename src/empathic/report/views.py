@@ -140,11 +140,9 @@ def themes_table(store: Store) -> list[dict[str, Any]] | None:
         else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS sentiment) s USING (theme_id)"
     )
     score = _primary_score(store)
+    # the impact columns are filled below from the read layer's stored rows (one definition of a theme's impact)
     impact_join = (
-        "LEFT JOIN (SELECT theme_id, impact, ci_low, ci_high, q_value FROM theme_impact WHERE score_name = ?) i "
-        "USING (theme_id)"
-        if score
-        else "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS impact, NULL::DOUBLE AS ci_low, "
+        "LEFT JOIN (SELECT NULL::VARCHAR AS theme_id, NULL::DOUBLE AS impact, NULL::DOUBLE AS ci_low, "
         "NULL::DOUBLE AS ci_high, NULL::DOUBLE AS q_value) i USING (theme_id)"
     )
     out = rows(
@@ -153,13 +151,27 @@ def themes_table(store: Store) -> list[dict[str, Any]] | None:
         f"s.sentiment, i.impact, i.ci_low, i.ci_high, i.q_value, {_SUMMARY} AS summary "
         f"FROM themes t {sentiment_join} {impact_join} {_summary_join(store)} "
         "WHERE coalesce(t.status, 'active') <> 'deleted' ORDER BY t.level, t.n_comments DESC, t.theme_id",
-        [score] if score else None,
     )
+    impacts = _theme_impacts(store, score)
     spark = _sparklines(store)
     for theme in out:
+        theme.update(impacts.get(theme["theme_id"], {}))
         theme["score_name"] = score
         theme["sparkline"] = spark.get(theme["theme_id"], [])
     return out
+
+
+def _theme_impacts(store: Store, score: str | None) -> dict[str, dict[str, Any]]:
+    """theme_id → its stored impact on ``score`` (impact, interval, q): :func:`empathic.analytics.read.impact`,
+    the rows the Drivers page shows."""
+    if score is None:
+        return {}
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+    from empathic.report.sections import _records
+
+    frame = read.impact(store, AnalyticsSettings(), score, source="stored")
+    return {r.pop("theme_id"): r for r in _records(frame[["theme_id", "impact", "ci_low", "ci_high", "q_value"]])}
 
 
 #: A theme's one-line summary (``theme_summaries``, written by the themes stage); NULL when there is none.
