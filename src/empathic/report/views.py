@@ -188,11 +188,16 @@ def _summary_join(store: Store) -> str:
 def _sparklines(store: Store) -> dict[str, list[float]]:
     if not has_data(store, "theme_trends"):
         return {}
+    from empathic.analytics import read
+    from empathic.analytics.settings import AnalyticsSettings
+
     series: dict[str, list[float]] = {}
-    # periods under the minimum n have no share (evidence rules): left out, neither a spike nor a drop to 0
-    sql = "SELECT theme_id, share FROM theme_trends WHERE share IS NOT NULL ORDER BY theme_id, period_start"
-    for r in rows(store, sql):
-        series.setdefault(r["theme_id"], []).append(r["share"])
+    # the Trends page's stored rows (read.trends); periods under the minimum n have no share (evidence rules): left
+    # out, neither a spike nor a drop to 0
+    frame = read.trends(store, AnalyticsSettings(), source="stored")
+    frame = frame[frame.share.notna()].sort_values(["theme_id", "period_start"], kind="mergesort")
+    for theme_id, share in zip(frame.theme_id, frame.share, strict=True):
+        series.setdefault(theme_id, []).append(float(share))
     return series
 
 
