@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from feelings_rows import plant_cached_vector
 
-from conftest import plant_cached_vector
 from empathic.feelings.annotate import annotate_units
 from empathic.feelings.encoder import BATCH, FeelingsEncoder
 from empathic.feelings.settings import FeelingsSettings

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from feelings_rows import COMMENTS, insert_comments
 from typer.testing import CliRunner
 
-from conftest import COMMENTS, insert_comments
 from empathic import Workspace
 from empathic.cli.main import app, main
 from empathic.errors import InputError

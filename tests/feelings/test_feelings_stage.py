@@ -7,9 +7,9 @@ import socket
 from pathlib import Path
 
 import pytest
+from feelings_rows import COMMENTS, insert_comments, plant_cached_vector
 from typer.testing import CliRunner
 
-from conftest import COMMENTS, insert_comments, plant_cached_vector
 from empathic import Workspace
 from empathic.cli.main import app
 from empathic.errors import InputError, StageError

@@ -7,47 +7,20 @@ batches. Compared: every row of the three feelings tables and the calibration re
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from feelings_rows import COMMENTS, insert_comments
 
 from empathic import Workspace
 from empathic.feelings import calibration
 from empathic.feelings import stage as feelings_stage
 
-#: Hand-written comments with a 1–5 rating (nothing from ../shared; self-contained, so this module collects next to
-#: other test folders' conftest modules).
-BASE = [
-    ("I love the fabric but it runs small.", 4),
-    ("The zipper broke after one wear. I returned it the next day.", 1),
-    ("My friend said the sizing is off, and other reviewers mentioned it too.", 3),
-    ("I wish it came in more colors. Please add a petite size.", 4),
-    ("I'm cancelling my account and switching to another store.", 1),
-    ("Does this come in a size 2?", 3),
-    ("Thank you so much, the staff were wonderful and I'm so relieved it arrived on time!", 5),
-    ("Other stores offer free returns.", 2),
-    ("Absolutely gorgeous dress, I get compliments every time I wear it.", 5),
-    ("It would be great if it came in more colors.", 4),
-    ("I am furious and so disappointed, this is the worst service ever.", 1),
-    ("The color is darker than in the picture.", 3),
-]
+#: The shared hand-written comments' texts with their 1–5 rating.
+BASE = [(text, rating) for _, text, rating in COMMENTS]
 #: 60 comments of 2–3 sentences made from them, ratings kept.
 MIXED = [(f"m{i:03d}", f"{BASE[i % 12][0]} {BASE[(5 * i + 3) % 12][0]}", BASE[i % 12][1]) for i in range(60)]
-
-
-def insert_comments(ws: Workspace, comments: list[tuple[str, str, int]]) -> None:
-    """Feedback and a 1–5 rating straight into the core tables, as ingest would."""
-    now = datetime(2026, 1, 1)
-    with ws.store.write() as con:
-        con.execute(
-            "INSERT INTO sources VALUES ('s1', 'feedback', 'test', 'x', '{}', ?, ?, 0, ?)",
-            [len(comments), len(comments), now],
-        )
-        for fid, text, rating in comments:
-            con.execute("INSERT INTO feedback VALUES (?, 's1', NULL, ?, ?, ?, ?)", [fid, text, now, fid, now])
-            con.execute("INSERT INTO feedback_scores VALUES (?, 'rating', 'rating', 1, 5, ?)", [fid, float(rating)])
 
 
 TABLES = ("sentence_feelings", "feedback_feelings", "feedback_emotions")

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from feelings_rows import insert_comments
 from sklearn.metrics import f1_score
 
-from conftest import insert_comments
 from empathic import Workspace
 from empathic.analytics.search import search_comments
 from empathic.feelings.heads import embedder_name

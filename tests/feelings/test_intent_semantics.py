@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from feelings_rows import insert_comments
 from sklearn.metrics import f1_score
 
-from conftest import insert_comments
 from empathic import Workspace
 from empathic.feelings.heads import embedder_name
 from empathic.feelings.intent import classify_intent, split_intents
