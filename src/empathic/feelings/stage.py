@@ -218,24 +218,18 @@ def _append(con: object, unit_table: pa.Table, comments: pa.Table, comment_emoti
 def _calibrate_stored(
     store: Store, con: object, features: list[pd.DataFrame], labels: list[pa.Table], settings: Settings
 ) -> calibration.Calibration:
-    """The score calibration of the streamed comments (fitted on their per-comment features, as
-    :func:`_calibrate_and_correct` does), recorded; when it applies, the stored comments are relabelled."""
-    fs = settings.feelings
-    if not fs.calibrate:
-        cal = calibration.Calibration(reason="switched off (feelings.calibrate = false)")
-    else:
-        name, scores = _preferred_scores(store)
-        frame = pa.concat_tables(labels).to_pandas().set_index("feedback_id")
-        cal = calibration.fit(
-            pd.concat(features), frame["sentiment_label"], calibration.score_sides(scores), score=name,
-            seed=settings.seed,
-        )  # fmt: skip
+    """The score calibration of the streamed comments, fitted on their per-comment features by
+    :func:`_fit_calibration` as on the whole-table path, and recorded; when it applies, the stored comments are
+    relabelled."""
+    comment_features = pd.concat(features) if features else None
+    frame = pa.concat_tables(labels).to_pandas().set_index("feedback_id") if labels else None
+    cal = _fit_calibration(store, comment_features, frame, settings)
     _write_calibration(con, cal)
     if cal.applied:
         stored = con.sql(  # type: ignore[attr-defined]
             "SELECT feedback_id, sentiment, sentiment_label FROM feedback_feelings ORDER BY feedback_id"
         ).df()
-        relabelled = calibration.apply(cal, stored, pd.concat(features))
+        relabelled = calibration.apply(cal, stored, comment_features)
         con.register("feelings_calibrated", pa.Table.from_pandas(relabelled, preserve_index=False))  # type: ignore[attr-defined]
         con.execute(  # type: ignore[attr-defined]
             "UPDATE feedback_feelings SET sentiment = c.sentiment, sentiment_label = c.sentiment_label "
@@ -382,27 +376,34 @@ def _calibrate_and_correct(
     store: Store, unit_table: pa.Table, comments: pa.Table, fixed: pd.DataFrame, settings: Settings
 ) -> tuple[pa.Table, calibration.Calibration, int]:
     """Comments after the score calibration (when it helps) and the comment-level corrections (always)."""
-    fs = settings.feelings
-    if not fs.calibrate:
-        cal = calibration.Calibration(reason="switched off (feelings.calibrate = false)")
-    else:
-        name, scores = _preferred_scores(store)
+    features = frame = None
+    if settings.feelings.calibrate:
         units = unit_table.select(["feedback_id", "sentiment"]).to_pandas()
-        features = calibration.comment_features(units, fs.neutral_band)
+        features = calibration.comment_features(units, settings.feelings.neutral_band)
         frame = comments.select(["feedback_id", "sentiment_label"]).to_pandas().set_index("feedback_id")
         if not fixed.empty:  # a comment an analyst relabelled is no evidence about the model
             frame = frame.drop(index=fixed.loc[fixed["sentence_idx"].isna(), "feedback_id"], errors="ignore")
-        cal = calibration.fit(
-            features, frame["sentiment_label"], calibration.score_sides(scores), score=name, seed=settings.seed
-        )
+    cal = _fit_calibration(store, features, frame, settings)
     if not cal.applied and fixed.empty:
         return comments, cal, 0
     frame = comments.to_pandas()
     if cal.applied:
-        units = unit_table.select(["feedback_id", "sentiment"]).to_pandas()
-        frame = calibration.apply(cal, frame, calibration.comment_features(units, fs.neutral_band))
+        frame = calibration.apply(cal, frame, features)
     frame, n = corrections.adjust_comments(frame, fixed)
     return pa.Table.from_pandas(frame, schema=FEEDBACK_FEELINGS_SCHEMA, preserve_index=False), cal, n
+
+
+def _fit_calibration(
+    store: Store, features: pd.DataFrame | None, labels: pd.DataFrame | None, settings: Settings
+) -> calibration.Calibration:
+    """The workspace's score calibration, fitted on the comments' features and labels (``sentiment_label`` by
+    ``feedback_id``); one place for the streamed and the whole-table paths, so both record the same fit."""
+    if not settings.feelings.calibrate:
+        return calibration.Calibration(reason="switched off (feelings.calibrate = false)")
+    name, scores = _preferred_scores(store)
+    return calibration.fit(
+        features, labels["sentiment_label"], calibration.score_sides(scores), score=name, seed=settings.seed
+    )
 
 
 def _write_calibration(con: object, cal: calibration.Calibration) -> None:
