@@ -75,10 +75,7 @@ def impact(
     hold stored impacts of scores whose comments it does not carry). ``computed_at`` keeps the stage's timestamp
     column on stored rows (the drivers export carries it; live rows have none)."""
     if use_stored(store, settings, source):
-        if source != "stored":
-            results.check_score(store, score)
-        return stored_rows(store, "theme_impact", "WHERE ?::VARCHAR IS NULL OR r.score_name = ?", [score, score],
-                           computed_at=computed_at)  # fmt: skip
+        return _stored_by_score(store, "theme_impact", score, source, computed_at)
     return results.impact(store, settings, score)
 
 
@@ -87,10 +84,17 @@ def drivers(
 ) -> pd.DataFrame:
     """Key drivers: ridge coefficients (score points per mention) with intervals and relative weights."""
     if use_stored(store, settings, source):
-        if source != "stored":
-            results.check_score(store, score)
-        return stored_rows(store, "key_drivers", "WHERE ?::VARCHAR IS NULL OR r.score_name = ?", [score, score])
+        return _stored_by_score(store, "key_drivers", score, source, computed_at=False)
     return results.drivers(store, settings, score)
+
+
+def _stored_by_score(store: Store, table: str, score: str | None, source: Source, computed_at: bool) -> pd.DataFrame:
+    """A stored per-score table, every score's rows or ``score``'s; the score is checked as the live path checks it,
+    except for ``source="stored"`` (see :func:`impact`)."""
+    if source != "stored":
+        results.check_score(store, score)
+    return stored_rows(store, table, "WHERE ?::VARCHAR IS NULL OR r.score_name = ?", [score, score],
+                       computed_at=computed_at)  # fmt: skip
 
 
 def segments(
