@@ -90,3 +90,21 @@ def test_who_asks_needs_enough_comments_and_a_lift() -> None:
     assert mixed["d"] == []  # Basic 75 % against 70 %: no lift worth naming; Pro has one comment
     counts = {"a": pd.Series({"x": 1, "y": 4})}
     assert [c["customer_id"] for c in top_customers(counts, None)["a"]] == ["y", "x"]
+
+
+def test_requests_the_themes_left_in_other_are_pooled_last_not_an_idea_of_their_own() -> None:
+    """Long reviews leave many request sentences in the themes stage's "other" theme; the board must not lead with
+    "other" as if it were an idea."""
+    from empathic.feelings.ideas import rank_ideas
+    from empathic.feelings.queries import grouped_units
+
+    rows = [(f"o{i}", "other", None, "other", None) for i in range(6)]
+    rows += [(f"s{i}", "t_seat", "t_leg", "seat", "leg room") for i in range(3)]
+    units = pd.DataFrame(rows, columns=["feedback_id", "theme_id", "subtheme_id", "theme", "subtheme"]).assign(
+        text="please add more leg room", sentiment=-0.2
+    )
+    grouped = grouped_units(None, units, seed=42)  # type: ignore[arg-type]  (themed units never touch the store)
+    assert set(grouped.loc[grouped["theme_id"].eq("other"), "label"]) == {"other ideas"}
+    board = rank_ideas(grouped, n_comments_total=9, min_group=2)
+    assert board["label"].tolist()[0] == "leg room"
+    assert board["label"].tolist()[-1] == "other ideas"

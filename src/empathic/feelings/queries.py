@@ -158,13 +158,21 @@ def _add_group(store: Store, units: pd.DataFrame, by: str | None) -> pd.DataFram
     return units.merge(attrs, on="feedback_id", how="left").fillna({"group": "(missing)"})
 
 
+#: The themes stage's id for the units no theme holds (``themes.model.OTHER_ID``; sibling stages do not import each
+#: other).
+NO_THEME_ID = "other"
+
+
 def grouped_units(store: Store, units: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Units with ``group``/``label``: their theme when themes ran, else clusters of their fast embeddings."""
     if units.empty:
         return units.assign(group=pd.Series(dtype=str), label=pd.Series(dtype=str))
     if units["theme_id"].notna().any():  # the finest theme level the themes stage assigned
-        group = units["subtheme_id"].fillna(units["theme_id"]).fillna("~other")
-        label = units["subtheme"].fillna(units["theme"]).fillna("other ideas")
+        # a unit the themes stage left in its "other" theme is no idea of its own: pooled with the unthemed ones
+        # ("other ideas", ranked last), so the board never leads with "other"
+        themed = units["theme_id"].ne(NO_THEME_ID)
+        group = units["subtheme_id"].fillna(units["theme_id"]).where(themed).fillna("~other")
+        label = units["subtheme"].fillna(units["theme"]).where(themed).fillna("other ideas")
         return units.assign(group=group, label=label)
     from empathic.feelings.heads import FAST_EMBEDDER
     from empathic.feelings.textnorm import clean_texts
